@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Runs every AuditKit test: starts a throwaway PostgreSQL on 127.0.0.1 (installing Debian's package when it is
+# missing and we are root), runs `dotnet test AuditKit.sln`, stops PostgreSQL, and prints `N passed, N failed`
+# as the last line. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage").
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+find_pg_bin() {
+  local d best=""
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && best="$d"
+  done
+  if [ -z "$best" ] && command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    best="$(dirname "$(command -v initdb)")"
+  fi
+  printf '%s' "$best"
+}
+
+workdir="$(mktemp -d "${TMPDIR:-/tmp}/auditkit-test.XXXXXX")"
+pg_data="$workdir/pg"
+pg_started=0
+pg_user=""
+
+as_pg_user() {
+  if [ -n "$pg_user" ]; then
+    runuser -u "$pg_user" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+cleanup() {
+  if [ "$pg_started" = 1 ]; then
+    as_pg_user "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+if [ -n "${AUDITKIT_TEST_POSTGRES:-}" ]; then
+  log "using the PostgreSQL server in AUDITKIT_TEST_POSTGRES"
+else
+  pg_bin="$(find_pg_bin)"
+  if [ -z "$pg_bin" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "PostgreSQL is not installed: installing Debian's postgresql package"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+      pg_bin="$(find_pg_bin)"
+    fi
+    if [ -z "$pg_bin" ]; then
+      echo "PostgreSQL server binaries (initdb, pg_ctl) were not found." >&2
+      echo "Install Debian's package: sudo apt-get install postgresql" >&2
+      echo "or set AUDITKIT_TEST_POSTGRES to the connection string of a server you own." >&2
+      exit 1
+    fi
+  fi
+
+  # PostgreSQL refuses to run as root: run it as an unprivileged account.
+  if [ "$(id -u)" = 0 ]; then
+    if id postgres >/dev/null 2>&1; then
+      pg_user=postgres
+    else
+      id auditkit-pg >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin auditkit-pg
+      pg_user=auditkit-pg
+    fi
+    chmod 755 "$workdir"
+    mkdir -p "$pg_data"
+    chown "$pg_user" "$pg_data"
+  fi
+
+  port=""
+  for _ in $(seq 1 50); do
+    candidate=$(( 20000 + RANDOM % 40000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      port="$candidate"
+      break
+    fi
+  done
+  [ -n "$port" ] || { echo "no free port found for PostgreSQL" >&2; exit 1; }
+
+  log "starting PostgreSQL ($pg_bin) on 127.0.0.1:$port"
+  as_pg_user "$pg_bin/initdb" -D "$pg_data" -U auditkit --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  # Durability settings are relaxed: the database is thrown away after the run.
+  as_pg_user "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
+    -o "-p $port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null
+  pg_started=1
+  export AUDITKIT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=auditkit;Database=postgres;Timeout=30;Command Timeout=120"
+fi
+
+results="$workdir/results"
+set +e
+dotnet test AuditKit.sln \
+  --logger "trx;LogFilePrefix=auditkit" --logger "console;verbosity=minimal" \
+  --results-directory "$results" \
+  --blame-hang-timeout 5m \
+  "$@"
+status=$?
+set -e
+
+passed=0
+failed=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters="$(grep -o '<Counters [^>]*' "$trx" | head -n 1)"
+  p="$(printf '%s' "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p')"
+  f="$(printf '%s' "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')"
+  passed=$(( passed + ${p:-0} ))
+  failed=$(( failed + ${f:-0} ))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before results were written: count it so the run is not green.
+  log "dotnet test exited with $status without a failed test in its results (build error or crashed test host)"
+  failed=$(( failed + 1 ))
+fi
+
+log "results: ${#trx_files[@]} test assemblies reported"
+echo "${passed} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
