@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every AuditKit test: starts a throwaway PostgreSQL on 127.0.0.1 (installing Debian's package when it is
 # missing and we are root), runs `dotnet test AuditKit.sln`, stops PostgreSQL, and prints `N passed, N failed`
-# as the last line. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage").
+# as the last line. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage");
+# AUDITKIT_TEST_TARGET narrows the run to one project (e.g. tests/AuditKit.Server.Tests).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -96,7 +97,7 @@ fi
 
 results="$workdir/results"
 set +e
-dotnet test AuditKit.sln \
+dotnet test "${AUDITKIT_TEST_TARGET:-AuditKit.sln}" \
   --logger "trx;LogFilePrefix=auditkit" --logger "console;verbosity=minimal" \
   --results-directory "$results" \
   --blame-hang-timeout 5m \
