@@ -1,0 +1,65 @@
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// Filters, order and paging of a list query. All string filters are exact matches except <see cref="Search"/>
+/// (full text over description, resource_name, error_message and path). Dates are inclusive of
+/// <see cref="From"/> and exclusive of <see cref="To"/>.
+/// </summary>
+internal sealed record AuditEventQuery
+{
+    public string? Action { get; init; }
+    public string? Category { get; init; }
+    public string? ResourceType { get; init; }
+    public string? ResourceId { get; init; }
+    public string? UserId { get; init; }
+    public AuditStatus? Status { get; init; }
+    public AuditSeverity? Severity { get; init; }
+    public string? IpAddress { get; init; }
+    public string? ServiceName { get; init; }
+    public string? Source { get; init; }
+    public string? TraceId { get; init; }
+    public string? Search { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Page size, 1..1000.</summary>
+    public int Limit { get; init; } = 50;
+
+    /// <summary>Rows to skip (offset paging). Ignored when <see cref="Cursor"/> is set.</summary>
+    public int Offset { get; init; }
+
+    public AuditSortField SortBy { get; init; } = AuditSortField.Timestamp;
+
+    public bool Descending { get; init; } = true;
+
+    /// <summary>Keyset position: continue after this (sort value, id). Stable while inserts happen between pages.</summary>
+    public AuditCursor? Cursor { get; init; }
+
+    /// <summary>Whether <see cref="AuditEventPage.Total"/> must be computed (it costs a count over the filter).</summary>
+    public bool IncludeTotal { get; init; } = true;
+}
+
+/// <summary>The fields a list can be ordered by (<c>sort_by</c>); ties are always broken by id.</summary>
+internal enum AuditSortField
+{
+    Timestamp = 0,
+    ReceivedAt = 1,
+    Severity = 2,
+    Action = 3,
+    UserId = 4,
+    ResourceType = 5,
+    StatusCode = 6,
+    DurationMs = 7,
+}
+
+/// <summary>
+/// A keyset position: the sort field's value of the last row of a page (as its invariant string form) and that row's
+/// id. Serialized opaquely for clients by the API layer.
+/// </summary>
+internal sealed record AuditCursor(AuditSortField SortBy, bool Descending, string? Value, Guid Id);
+
+/// <summary>One page of results.</summary>
+/// <param name="Items">The events of the page, in order.</param>
+/// <param name="Total">How many events match the filter in all (null when not requested).</param>
+/// <param name="Next">Where the next page starts, or null on the last page.</param>
+internal sealed record AuditEventPage(IReadOnlyList<AuditEvent> Items, long? Total, AuditCursor? Next);

@@ -1,0 +1,34 @@
+namespace AuditKit.Server.Storage;
+
+/// <summary>Tenants and their API keys. Keys are stored only as hashes; the clear key is shown once, at creation.</summary>
+internal interface ITenantStore
+{
+    /// <summary>Creates a tenant; returns false when the id is taken.</summary>
+    Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken);
+
+    Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new key (its hash and a display prefix, never the clear key).</summary>
+    Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>The live (not revoked) key whose hash is <paramref name="keyHash"/>, or null.</summary>
+    Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
+}
+
+/// <summary>A tenant.</summary>
+internal sealed record TenantRecord(string Id, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// An API key: its SHA-256 hash (hex), a short display prefix, the tenant it is bound to, its role, and for
+/// multi-tenant ingest keys the other tenants it may write for.
+/// </summary>
+internal sealed record ApiKeyRecord(
+    Guid Id,
+    string TenantId,
+    string Role,
+    string KeyHash,
+    string Prefix,
+    string? Name,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    IReadOnlyList<string> AllowedTenants);
