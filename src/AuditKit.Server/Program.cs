@@ -1,6 +1,10 @@
+using AuditKit.Server.Hosting;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddAuditKitServer();
+
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" }));
+app.UseAuditKitServer();
 await app.RunAsync();
 
 /// <summary>The server's entry point; public so tests can host it with WebApplicationFactory.</summary>
