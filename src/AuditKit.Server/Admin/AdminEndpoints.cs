@@ -32,16 +32,19 @@ internal static partial class AdminEndpoints
         group.MapPost("/tenants", CreateTenantAsync)
             .WithName("CreateTenant")
             .WithSummary("Creates a tenant (bootstrap admin key only).")
-            .Accepts<CreateTenantRequest>("application/json");
+            .Accepts<CreateTenantRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/tenants/{tenantId}", GetTenantAsync)
             .WithName("GetTenant")
-            .WithSummary("One tenant (bootstrap admin key, or the tenant's own admin key).");
+            .WithSummary("One tenant (bootstrap admin key, or the tenant's own admin key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/tenants/{tenantId}/keys", CreateKeyAsync)
             .WithName("CreateApiKey")
             .WithSummary("Creates an API key for a tenant; the key is in the answer this once.")
-            .Accepts<CreateApiKeyRequest>("application/json");
+            .Accepts<CreateApiKeyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }

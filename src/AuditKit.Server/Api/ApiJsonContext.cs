@@ -22,4 +22,5 @@ namespace AuditKit.Server.Api;
 [JsonSerializable(typeof(ApiKeyCreatedResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

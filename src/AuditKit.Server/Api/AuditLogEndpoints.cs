@@ -32,7 +32,8 @@ internal static class AuditLogEndpoints
                 "event when its id was posted before. Accepts the older clients' fields (entity_type, entity_id, " +
                 "log_type, old_values/new_values as JSON strings). Gzip bodies are accepted (Content-Encoding: gzip).")
             .Accepts<AuditEvent>(JsonContentType)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapPost("/batch", CreateBatchAsync)
             .RequireAuthorization(AuditKitPolicies.Ingest)
@@ -43,7 +44,8 @@ internal static class AuditLogEndpoints
                 "decompression. Valid events are stored, invalid ones are not; each item of the answer says accepted, " +
                 "duplicate (already stored, nothing written) or rejected (with field errors), by index.")
             .Accepts<AuditEvent[]>(JsonContentType)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         group.MapGet(string.Empty, ListAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
@@ -53,7 +55,8 @@ internal static class AuditLogEndpoints
         group.MapGet("/{id}", GetAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
             .WithName("GetAuditLog")
-            .WithSummary("One event of the tenant by id (404 for unknown ids and other tenants' events).");
+            .WithSummary("One event of the tenant by id (404 for unknown ids and other tenants' events).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }

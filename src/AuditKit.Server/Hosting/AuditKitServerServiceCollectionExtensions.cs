@@ -25,7 +25,17 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddScoped<AuditIngestor>();
         services.AddScoped<AdminAuditRecorder>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
+        {
+            // Statuses answered by the framework itself (routing, body size) get a detail saying what to do.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON: Content-Type: application/json.",
+                StatusCodes.Status405MethodNotAllowed => "This route does not support the request's HTTP method.",
+                StatusCodes.Status404NotFound => "No such route.",
+                _ => null,
+            };
+        });
         services.AddRequestDecompression();
         services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
 

@@ -35,9 +35,11 @@ internal static class JsonSyntaxErrorLocator
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
                         path.RemoveAt(path.Count - 1);
+                        Complete(path);
                         break;
                     default:
                         Advance(path);
+                        Complete(path);
                         break;
                 }
             }
@@ -55,6 +57,15 @@ internal static class JsonSyntaxErrorLocator
         if (path.Count > 0 && path[^1].IsArray)
         {
             path[^1] = path[^1] with { Index = path[^1].Index + 1 };
+        }
+    }
+
+    /// <summary>A property's value is complete: an error from here on lies between properties, not in this one.</summary>
+    private static void Complete(List<Segment> path)
+    {
+        if (path.Count > 0 && !path[^1].IsArray)
+        {
+            path[^1] = path[^1] with { Name = null };
         }
     }
 

@@ -67,20 +67,20 @@ internal sealed class RequestBody : IDisposable
         catch (InvalidDataException)
         {
             pool.Return(buffer);
-            return (null, Problem(StatusCodes.Status400BadRequest, "Bad request body", "The body could not be decompressed: it is not valid data for its Content-Encoding."));
+            return (null, BadBody("could not be decompressed: it is not valid data for its Content-Encoding."));
         }
         catch (InvalidOperationException ex) when (ex.TargetSite?.DeclaringType?.Namespace == "System.IO.Compression")
         {
             // Brotli reports corrupt input as InvalidOperationException ("Decoder ran into invalid data").
             pool.Return(buffer);
-            return (null, Problem(StatusCodes.Status400BadRequest, "Bad request body", "The body could not be decompressed: it is not valid data for its Content-Encoding."));
+            return (null, BadBody("could not be decompressed: it is not valid data for its Content-Encoding."));
         }
         catch (BadHttpRequestException ex)
         {
             pool.Return(buffer);
             return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? (null, TooLarge(maxBytes))
-                : (null, Problem(ex.StatusCode, "Bad request body", ex.Message));
+                : (null, Problem(ex.StatusCode, "The request body could not be read.", ex.Message));
         }
         catch
         {
@@ -91,7 +91,7 @@ internal sealed class RequestBody : IDisposable
         if (length == 0)
         {
             pool.Return(buffer);
-            return (null, Problem(StatusCodes.Status400BadRequest, "Bad request body", "The request body is empty; a JSON document is required."));
+            return (null, BadBody("is empty; a JSON document is required."));
         }
 
         return (new RequestBody(buffer, length), null);
@@ -113,4 +113,15 @@ internal sealed class RequestBody : IDisposable
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>A 400 whose <c>errors</c> map names the body, like every other validation problem.</summary>
+    private static ProblemHttpResult BadBody(string message) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "The request body could not be read.",
+            detail: "The body " + message,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = new Dictionary<string, string[]>(StringComparer.Ordinal) { [JsonSyntaxErrorLocator.BodyField] = ["The body " + message] },
+            });
 }

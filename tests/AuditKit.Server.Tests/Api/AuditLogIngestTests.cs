@@ -260,6 +260,18 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task A_body_declared_as_something_other_than_json_is_unsupported()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+
+        var response = await ingest.PostAsync(Single, new StringContent("""{ "action": "LOGIN" }""", Encoding.UTF8, "text/plain"));
+
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        problem.GetProperty("detail").GetString()!.ShouldContain("application/json");
+    }
+
+    [Fact]
     public async Task A_too_long_string_is_a_validation_problem()
     {
         var tenant = await server.CreateTenantAsync();

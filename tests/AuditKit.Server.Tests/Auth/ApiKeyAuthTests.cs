@@ -182,7 +182,7 @@ public abstract class ApiKeyAuthTests(AuditKitServerFixture server)
     [InlineData("""{ "role": "superuser" }""", "role")]
     [InlineData("""{ }""", "role")]
     [InlineData("""{ "role": ["read"] }""", "role")]
-    [InlineData("""{ "role": "read", "allowed_tenants": ["no-such-tenant"] }""", "allowed_tenants[0]")]
+    [InlineData("""{ "role": "ingest", "allowed_tenants": ["no-such-tenant"] }""", "allowed_tenants[0]")]
     [InlineData("""{ "role": "read", "allowed_tenants": ["x"] }""", "allowed_tenants")]
     public async Task An_invalid_key_request_is_a_validation_problem(string json, string field)
     {
