@@ -1,7 +1,9 @@
 using AuditKit.Server.Hosting;
+using AuditKit.Server.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddAuditKitServer();
+builder.Services.AddAuditStorage(builder.Configuration);
 
 var app = builder.Build();
 app.UseAuditKitServer();
