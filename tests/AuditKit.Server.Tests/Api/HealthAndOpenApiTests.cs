@@ -45,10 +45,12 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
     {
         using var client = server.CreateClient();
 
-        var response = await client.GetAsync("/scalar/v1");
+        var response = await client.GetAsync("/");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.RequestMessage!.RequestUri!.AbsolutePath.ShouldStartWith("/scalar");
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("<title>AuditKit server</title>");
     }
 
     [Fact]
