@@ -38,6 +38,9 @@ internal sealed record LoadOptions
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
           store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
           http   POST /api/v1/audit-logs/batch to --server
+          staging (on request) the store's dedup path for every batch, for comparison with 'store'
+          fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
+          explain (on request) prints the plans of typical list queries against the largest tenant
         """;
 
     public static LoadOptions Parse(string[] args)
