@@ -15,6 +15,8 @@ internal sealed record LoadOptions
     public int Senders { get; init; } = 2;
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
+    public int? ServerPid { get; init; }
+    public int? PostgresPid { get; init; }
     public bool Gzip { get; init; }
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http" };
 
@@ -33,6 +35,8 @@ internal sealed record LoadOptions
           --batch <n>                     events per batch (default 1000)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
+          --server-pid <pid>              report the server's CPU time per 1000 events
+          --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
 
         Phases:
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
@@ -62,6 +66,8 @@ internal sealed record LoadOptions
                 "--batch" => options with { BatchSize = Number() },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
+                "--server-pid" => options with { ServerPid = Number() },
+                "--postgres-pid" => options with { PostgresPid = Number() },
                 "--phases" => options with { Phases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };

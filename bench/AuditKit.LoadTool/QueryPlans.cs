@@ -42,9 +42,9 @@ internal static class QueryPlans
             ("by severity", new AuditEventQuery { Severity = AuditSeverity.Medium, IncludeTotal = false }),
             ("by action", new AuditEventQuery { Action = AuditActions.Delete, IncludeTotal = false }),
             ("by ip", new AuditEventQuery { IpAddress = ip, IncludeTotal = false }),
-            ("time range (10 min)", new AuditEventQuery { From = to.AddMinutes(-20), To = to.AddMinutes(-10), IncludeTotal = false }),
+            ("time range (1 min)", new AuditEventQuery { From = to.AddSeconds(-120), To = to.AddSeconds(-60), IncludeTotal = false }),
             ("search 2 words", new AuditEventQuery { Search = "delete customer", IncludeTotal = false }),
-            ("deep cursor page", new AuditEventQuery { Cursor = new AuditCursor(AuditSortField.Timestamp, true, to.AddMinutes(-30).UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Guid.Empty), IncludeTotal = false }),
+            ("deep cursor page", new AuditEventQuery { Cursor = new AuditCursor(AuditSortField.Timestamp, true, to.AddSeconds(-150).UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Guid.Empty), IncludeTotal = false }),
             ("by user, with total", new AuditEventQuery { UserId = user }),
         };
 
