@@ -119,7 +119,7 @@ if (options.Phases.Contains("staging") && services is not null)
 {
     // The store's dedup path for every batch (what a batch of retried events takes), for comparison.
     await ResetAsync();
-    var store = new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>(), copyStraightIntoTable: false);
+    var store = new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>(), metrics: null, copyStraightIntoTable: false);
     var events = MakeBatches();
     results.Add(await LoadRun.RunAsync("staging (store's dedup path: temp table + INSERT ON CONFLICT)", batches, options.Senders, limit, async (index, ct) =>
     {

@@ -5,15 +5,15 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL store. A batch is written in one transaction by binary COPY, which moves the rows in one round trip
+/// The PostgreSQL store. A batch (ids already distinct) is written in one transaction by binary COPY, which moves the rows in one round trip
 /// with no per-row statement cost. The common case, a batch of new events, is copied straight into
 /// <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request is storing),
 /// the transaction is rolled back and the batch takes the dedup path: COPY into a transaction-scoped temp table,
 /// then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>, whose ids tell which events
 /// were new.
 /// </summary>
-internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, bool copyStraightIntoTable = true)
-    : RelationalAuditEventStore(PostgresSqlDialect.Instance)
+internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true)
+    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics)
 {
     private const string StagingTable = "audit_events_staging";
 
@@ -30,36 +30,16 @@ internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, bool 
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
-    public override async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(events);
-        var (outcomes, toWrite) = DedupWithinBatch(events);
-        if (toWrite.Count == 0)
-        {
-            return outcomes;
-        }
-
-        var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var index in toWrite)
-            {
-                outcomes[index] = AuditInsertOutcome.Inserted;
-            }
-
-            return outcomes;
+            return [.. rows.Select(_ => true)];
         }
 
         var inserted = await InsertThroughStagingAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-        foreach (var index in toWrite)
-        {
-            outcomes[index] = inserted.Contains(events[index].Id) ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
-        }
-
-        return outcomes;
+        return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
