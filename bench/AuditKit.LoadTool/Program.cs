@@ -189,6 +189,23 @@ if (options.Phases.Contains("http") && options.Server is { } server)
     }
 }
 
+if (options.Phases.Contains("sqlite") && options.SqlitePath is { } sqlitePath)
+{
+    // The embedded default, for reference: the same batches into a SQLite file through the same service registration.
+    await using var sqlite = new ServiceCollection()
+        .AddLogging()
+        .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AuditKit:Storage:SqlitePath"] = sqlitePath }).Build())
+        .BuildServiceProvider();
+    await sqlite.GetRequiredService<AuditStorageInitializer>().InitializeAsync(CancellationToken.None);
+    var store = sqlite.GetRequiredService<IAuditEventStore>();
+    var events = MakeBatches();
+    results.Add(await LoadRun.RunAsync("sqlite (SqliteAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+    }));
+}
+
 if (options.Phases.Contains("fill") && services is not null)
 {
     // Several tenants of skewed sizes (the first gets about half), so plans are checked where tenant_id matters.
