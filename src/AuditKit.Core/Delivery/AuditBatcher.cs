@@ -41,17 +41,18 @@ internal sealed class AuditBatcher
     /// </summary>
     public async ValueTask<AuditBatch?> NextBatchAsync(CancellationToken cancellationToken)
     {
-        while (_pending.Count == 0 && _carried is null)
+        var full = Fill();
+        while (_pending.Count == 0)
         {
             if (!await _reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
 
-            Fill();
+            full = Fill();
         }
 
-        if (!Fill() && _linger > TimeSpan.Zero)
+        if (!full && _linger > TimeSpan.Zero)
         {
             using var linger = new CancellationTokenSource(_linger, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linger.Token);
