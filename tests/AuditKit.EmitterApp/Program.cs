@@ -53,7 +53,11 @@ while (DateTime.UtcNow < deadline)
     {
         Console.Out.WriteLine("spooled");
         Console.Out.Flush();
-        await Task.Delay(Timeout.Infinite);
+
+        // Wait to be killed; a polite stop ends the process too.
+        await Task.Delay(Timeout.Infinite, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return 0;
     }
 
     if (until == "drained" && spooled == 0 && report.Status == HealthStatus.Healthy)
