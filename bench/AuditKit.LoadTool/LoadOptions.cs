@@ -16,7 +16,7 @@ internal sealed record LoadOptions
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public bool Gzip { get; init; }
-    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http" };
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "pipeline" };
 
     public const string Usage = """
         AuditKit ingest load tool. Every phase sends the same kind of rows (~430-byte events, 1000 per batch) from
@@ -26,7 +26,7 @@ internal sealed record LoadOptions
           --server <url>                  a running AuditKit server on 127.0.0.1 for the 'http' phase
           --key <ingest key>              ingest key for --server; or
           --admin-key <bootstrap key>     creates a tenant and an ingest key on --server
-          --phases copy,store,http        which phases to run (default: all that are configured)
+          --phases copy,store,http,pipeline which phases to run (default: all that are configured)
           --events <n>                    events per phase (default 200000)
           --seconds <n>                   time bound per phase (default 60)
           --senders <n>                   concurrent senders (default 2)
@@ -35,9 +35,11 @@ internal sealed record LoadOptions
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
 
         Phases:
-          copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
-          store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
-          http   POST /api/v1/audit-logs/batch to --server
+          copy     raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
+          store    the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
+          http     POST /api/v1/audit-logs/batch to --server
+          pipeline the same events through one app's AuditKit delivery pipeline (IAuditSink) to --server, enqueue to
+                   acknowledged, with the app-side CPU time per event
         """;
 
     public static LoadOptions Parse(string[] args)
