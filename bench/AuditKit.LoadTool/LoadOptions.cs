@@ -19,7 +19,7 @@ internal sealed record LoadOptions
     public int? ServerPid { get; init; }
     public int? PostgresPid { get; init; }
     public bool Gzip { get; init; }
-    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "sqlite" };
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "sqlite", "pipeline" };
 
     public const string Usage = """
         AuditKit ingest load tool. Every phase sends the same kind of rows (~430-byte events, 1000 per batch) from
@@ -30,7 +30,7 @@ internal sealed record LoadOptions
           --server <url>                  a running AuditKit server on 127.0.0.1 for the 'http' phase
           --key <ingest key>              ingest key for --server; or
           --admin-key <bootstrap key>     creates a tenant and an ingest key on --server
-          --phases copy,store,http        which phases to run (default: all that are configured)
+          --phases copy,store,http,pipeline which phases to run (default: all that are configured)
           --events <n>                    events per phase (default 200000)
           --seconds <n>                   time bound per phase (default 60)
           --senders <n>                   concurrent senders (default 2)
@@ -48,6 +48,8 @@ internal sealed record LoadOptions
           sqlite the embedded store's InsertAsync into --sqlite, for reference
           fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
           explain (on request) prints the plans of typical list queries against the largest tenant
+          pipeline the same events through one app's AuditKit delivery pipeline (IAuditSink) to --server, enqueue to
+                   acknowledged, with the app-side CPU time per event
         """;
 
     public static LoadOptions Parse(string[] args)

@@ -219,6 +219,16 @@ if (options.Phases.Contains("fill") && services is not null)
     }));
 }
 
+if (options.Phases.Contains("pipeline") && options.Server is { } pipelineServer)
+{
+    await ResetAsync();
+    using var http = new HttpClient { BaseAddress = pipelineServer };
+    var key = options.IngestKey ?? await CreateIngestKeyAsync(http, options.AdminKey ?? throw new ArgumentException("--server needs --key or --admin-key."), tenant + "-pipeline");
+    var (result, cpuPerEvent) = await PipelinePhase.RunAsync(pipelineServer, key, [.. MakeBatches().SelectMany(b => b)], options.BatchSize, options.Senders, limit);
+    results.Add(result);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline: {cpuPerEvent.TotalMicroseconds:F1} µs of app-side CPU per event (whole process, enqueue to acknowledged)"));
+}
+
 var explain = options.Phases.Contains("explain") && services is not null;
 if (results.Count == 0 && !explain)
 {
