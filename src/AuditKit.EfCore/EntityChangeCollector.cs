@@ -128,15 +128,16 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
     }
 
     /// <summary>
-    /// <c>Update()</c> marks every property modified while the original values are just the current ones; a tracked
-    /// entity whose properties were merely re-assigned has no modified property left after DetectChanges.
+    /// <c>Update()</c> marks every non-key property modified (shadow properties excepted: their values are not on
+    /// the object) while the original values are just the current ones; a tracked entity whose properties were
+    /// merely re-assigned has no modified property left after DetectChanges.
     /// </summary>
     private static bool LooksAttachedWithUpdate(EntityEntry entry)
     {
         var any = false;
         foreach (var property in entry.Properties)
         {
-            if (property.Metadata.IsPrimaryKey())
+            if (property.Metadata.IsPrimaryKey() || property.Metadata.IsShadowProperty())
             {
                 continue;
             }
