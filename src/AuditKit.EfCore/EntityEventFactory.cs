@@ -140,22 +140,26 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
     /// <summary>Adds one entry's properties (under <paramref name="prefix"/>) to the event's values and changes.</summary>
     private void Collect(CapturedEntry item, string prefix, JsonObject? oldValues, JsonObject? newValues, List<AuditChange>? changes)
     {
-        if (item.State == EntityState.Unchanged && item.Plan.IsOwned)
-        {
-            // An owned entry that did not change itself: only a link in the path to a changed dependent.
-            return;
-        }
-
         var properties = item.Plan.Properties;
         var hasOld = item.State != EntityState.Added && !item.OriginalValuesUnknown;
         var hasNew = item.State != EntityState.Deleted;
+
+        // Only an update with known original values has a diff; it then carries the changed properties alone,
+        // unless every value was asked for.
+        var changedOnly = changes is not null && options.ValuesOnUpdate == AuditedValues.Changed;
         PropertyValues? currents = hasNew ? item.Entry.CurrentValues : null;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var path = prefix.Length == 0 ? property.Path : prefix + property.Path;
             var before = hasOld ? item.Originals![i] : null;
             var after = currents?[property.Property];
+            var changed = changes is not null && !property.ValuesEqual(before, after);
+            if (changedOnly && !changed)
+            {
+                continue;
+            }
+
+            var path = prefix.Length == 0 ? property.Path : prefix + property.Path;
             var oldNode = hasOld ? encoder.Encode(before, property.Rule) : null;
             var newNode = hasNew ? encoder.Encode(after, property.Rule) : null;
             if (oldValues is not null && (hasOld || item.Plan.IsOwned))
@@ -168,9 +172,9 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
                 newValues[path] = newNode;
             }
 
-            if (changes is not null && !property.ValuesEqual(before, after))
+            if (changed)
             {
-                changes.Add(new AuditChange
+                changes!.Add(new AuditChange
                 {
                     Property = path,
                     Old = oldNode?.DeepClone(),

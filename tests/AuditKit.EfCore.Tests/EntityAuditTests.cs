@@ -5,6 +5,7 @@ using AuditKit.EfCore.Tests.Infrastructure;
 using AuditKit.EfCore.Tests.Model;
 using AuditKit.Masking;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.EfCore.Tests;
@@ -80,8 +81,33 @@ public abstract class EntityAuditTests(ShopDatabase database)
         change.New!.GetValue<string>().ShouldBe("Renamed " + seeded.Name);
         auditEvent.OldValues!["Name"]!.GetValue<string>().ShouldBe(seeded.Name);
         auditEvent.NewValues!["Name"]!.GetValue<string>().ShouldBe("Renamed " + seeded.Name);
-        auditEvent.OldValues["Email"]!.GetValue<string>().ShouldBe(seeded.Email);
-        auditEvent.NewValues["Email"]!.GetValue<string>().ShouldBe(seeded.Email);
+        auditEvent.OldValues.Count.ShouldBe(1);
+        auditEvent.NewValues.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Update_events_can_carry_every_value_before_and_after()
+    {
+        using var harness = new AuditHarness(Database, o =>
+        {
+            AuditHarness.DefaultOptions(o);
+            o.ValuesOnUpdate = AuditedValues.All;
+        });
+        var seeded = await Seed(harness);
+        await using var context = harness.NewContext();
+        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+
+        customer.Name = "Renamed " + seeded.Name;
+        await context.SaveChangesAsync();
+
+        var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
+        auditEvent.Changes.ShouldHaveSingleItem().Property.ShouldBe(nameof(Customer.Name));
+        auditEvent.OldValues!["Email"]!.GetValue<string>().ShouldBe(seeded.Email);
+        auditEvent.NewValues!["Email"]!.GetValue<string>().ShouldBe(seeded.Email);
+        auditEvent.OldValues["Ssn"]!.GetValue<string>().ShouldBe("*******6789");
+        auditEvent.NewValues["Shipping.Line1"]!.GetValue<string>().ShouldBe("1 Quay Street");
+        auditEvent.NewValues.ContainsKey("Photo").ShouldBeFalse();
+        auditEvent.OldValues.Count.ShouldBe(auditEvent.NewValues.Count);
     }
 
     [Fact]
@@ -281,7 +307,8 @@ public abstract class EntityAuditTests(ShopDatabase database)
         change.Property.ShouldBe("Shipping.Line1");
         change.Old!.GetValue<string>().ShouldBe("1 Quay Street");
         change.New!.GetValue<string>().ShouldBe("2 Dock Road");
-        auditEvent.NewValues!["Name"]!.GetValue<string>().ShouldBe(seeded.Name);
+        auditEvent.NewValues!["Shipping.Line1"]!.GetValue<string>().ShouldBe("2 Dock Road");
+        auditEvent.NewValues.ContainsKey("Name").ShouldBeFalse();
     }
 
     [Fact]
@@ -790,6 +817,20 @@ public abstract class EntityAuditTests(ShopDatabase database)
         var label = Unique("none");
 
         await context.Tags.Where(t => t.Label == label).ExecuteDeleteAsync();
+
+        harness.Sink.Events.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Without_bulk_capture_no_command_interceptor_is_registered()
+    {
+        using var harness = new AuditHarness(Database, o => o.CaptureBulkOperations = false);
+        harness.Services.GetAuditingInterceptors().ShouldNotContain(i => i is Microsoft.EntityFrameworkCore.Diagnostics.IDbCommandInterceptor);
+        var marker = Unique("unseen");
+        await Seed(harness, marker);
+        await using var context = harness.NewContext();
+
+        (await context.Customers.Where(c => c.Name.StartsWith(marker)).ExecuteDeleteAsync()).ShouldBe(1);
 
         harness.Sink.Events.ShouldBeEmpty();
     }
