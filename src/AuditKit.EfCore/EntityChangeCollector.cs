@@ -113,7 +113,7 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
         var result = new object?[properties.Length];
         for (var i = 0; i < properties.Length; i++)
         {
-            result[i] = values[properties[i].Property];
+            result[i] = properties[i].Read(values);
         }
 
         return result;
@@ -125,7 +125,7 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
         var properties = captured.Plan.Properties;
         for (var i = 0; i < properties.Length; i++)
         {
-            if (!properties[i].ValuesEqual(captured.Originals![i], currents[properties[i].Property]))
+            if (!properties[i].ValuesEqual(captured.Originals![i], properties[i].Read(currents)))
             {
                 return true;
             }

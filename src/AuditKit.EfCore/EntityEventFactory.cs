@@ -105,7 +105,7 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         if (isUpdate && plan.SoftDeleteIndex >= 0 && root.Originals is { } originals)
         {
             var before = originals[plan.SoftDeleteIndex] is true;
-            var after = root.Entry.CurrentValues[plan.Properties[plan.SoftDeleteIndex].Property] is true;
+            var after = plan.Properties[plan.SoftDeleteIndex].Read(root.Entry.CurrentValues) is true;
             if (!before && after)
             {
                 action = AuditActions.Delete;
@@ -152,7 +152,7 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         {
             var property = properties[i];
             var before = hasOld ? item.Originals![i] : null;
-            var after = currents?[property.Property];
+            var after = currents is null ? null : property.Read(currents);
             var changed = changes is not null && !property.ValuesEqual(before, after);
             if (changedOnly && !changed)
             {
@@ -160,8 +160,8 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
             }
 
             var path = prefix.Length == 0 ? property.Path : prefix + property.Path;
-            var oldNode = hasOld ? encoder.Encode(before, property.Rule) : null;
-            var newNode = hasNew ? encoder.Encode(after, property.Rule) : null;
+            var oldNode = hasOld ? encoder.Encode(before, property) : null;
+            var newNode = hasNew ? encoder.Encode(after, property) : null;
             if (oldValues is not null && (hasOld || item.Plan.IsOwned))
             {
                 oldValues[path] = oldNode;
@@ -214,10 +214,10 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         var values = item.Entry.CurrentValues;
         if (elementKey.Length == 1)
         {
-            return encoder.KeyText(values[elementKey[0].Property], elementKey[0].Rule);
+            return encoder.KeyText(elementKey[0].Read(values), elementKey[0].Rule);
         }
 
-        return string.Join(',', elementKey.Select(k => encoder.KeyText(values[k.Property], k.Rule)));
+        return string.Join(',', elementKey.Select(k => encoder.KeyText(k.Read(values), k.Rule)));
     }
 
     /// <summary>The primary key: its value, or for a composite key a JSON object of its parts.</summary>
@@ -229,7 +229,9 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
             return null;
         }
 
-        object? ValueAt(int i) => entry.Key is { } captured ? captured[i] : entry.Entry.CurrentValues[key[i].Property];
+        var captured = entry.Key;
+        var currents = captured is null ? entry.Entry.CurrentValues : null;
+        object? ValueAt(int i) => captured is not null ? captured[i] : key[i].Read(currents!);
 
         if (key.Length == 1)
         {

@@ -358,6 +358,40 @@ public abstract class EntityAuditTests(ShopDatabase database)
     }
 
     [Fact]
+    public async Task A_complex_collection_is_one_JSON_array_with_its_elements_masked()
+    {
+        using var harness = new AuditHarness(Database);
+        await using var context = harness.NewContext();
+        var basket = new Basket
+        {
+            Label = Unique("basket"),
+            Items = [new BasketItem { Sku = "A", Quantity = 1, GiftMessage = "Happy birthday Ann" }, new BasketItem { Sku = "B", Quantity = 2 }],
+        };
+        context.Baskets.Add(basket);
+        await context.SaveChangesAsync();
+
+        var created = harness.Sink.Events.ShouldHaveSingleItem();
+        var items = created.NewValues!["Items"]!.AsArray();
+        items.Count.ShouldBe(2);
+        items[0]!["Sku"]!.GetValue<string>().ShouldBe("A");
+        items[0]!["GiftMessage"]!.GetValue<string>().ShouldBe("***");
+
+        basket.Items[1].Quantity = 5;
+        await context.SaveChangesAsync();
+
+        var updated = harness.Sink.Events[^1];
+        var change = updated.Changes.ShouldHaveSingleItem();
+        change.Property.ShouldBe("Items");
+        change.Old!.AsArray()[1]!["Quantity"]!.GetValue<int>().ShouldBe(2);
+        change.New!.AsArray()[1]!["Quantity"]!.GetValue<int>().ShouldBe(5);
+        JsonSerializer.Serialize(updated, AuditJsonContext.Default.AuditEvent).ShouldNotContain("Happy birthday");
+
+        basket.Items[0].Quantity = 1;
+        await context.SaveChangesAsync();
+        harness.Sink.Events.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Many_to_many_join_rows_are_association_events()
     {
         using var harness = new AuditHarness(Database);
@@ -1005,4 +1039,27 @@ public sealed class SqliteEntityAuditTests(SqliteShopDatabase database)
     : EntityAuditTests(database), IClassFixture<SqliteShopDatabase>;
 
 public sealed class PostgresEntityAuditTests(PostgresShopDatabase database)
-    : EntityAuditTests(database), IClassFixture<PostgresShopDatabase>;
+    : EntityAuditTests(database), IClassFixture<PostgresShopDatabase>
+{
+    // Npgsql enlists in System.Transactions; SQLite's provider does not, so this runs on PostgreSQL only.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Inside_a_TransactionScope_events_wait_for_the_scope_to_complete(bool complete)
+    {
+        using var harness = new AuditHarness(Database);
+        using (var scope = new System.Transactions.TransactionScope(System.Transactions.TransactionScopeAsyncFlowOption.Enabled))
+        {
+            await using var context = harness.NewContext();
+            context.Customers.Add(NewCustomer());
+            await context.SaveChangesAsync();
+            harness.Sink.Events.ShouldBeEmpty();
+            if (complete)
+            {
+                scope.Complete();
+            }
+        }
+
+        harness.Sink.Events.Count.ShouldBe(complete ? 1 : 0);
+    }
+}

@@ -18,6 +18,8 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
 
     public DbSet<Invoice> Invoices => Set<Invoice>();
 
+    public DbSet<Basket> Baskets => Set<Basket>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Customer>(customer =>
@@ -38,6 +40,7 @@ public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbConte
         modelBuilder.Entity<Cat>();
         modelBuilder.Entity<Vehicle>().UseTptMappingStrategy();
         modelBuilder.Entity<Car>().ToTable("Cars");
+        modelBuilder.Entity<Basket>().ComplexCollection(b => b.Items, items => items.ToJson());
         modelBuilder.Entity<Invoice>().OwnsMany(i => i.Items, items =>
         {
             items.WithOwner().HasForeignKey("InvoiceId");

@@ -151,3 +151,23 @@ public sealed class InvoiceItem
 
     public decimal Price { get; set; }
 }
+
+/// <summary>An entity with a complex collection stored as JSON (EF Core 10).</summary>
+public sealed class Basket
+{
+    public int Id { get; set; }
+
+    public string Label { get; set; } = string.Empty;
+
+    public List<BasketItem> Items { get; set; } = [];
+}
+
+public sealed class BasketItem
+{
+    public string Sku { get; set; } = string.Empty;
+
+    public int Quantity { get; set; }
+
+    [AuditSensitive]
+    public string? GiftMessage { get; set; }
+}
