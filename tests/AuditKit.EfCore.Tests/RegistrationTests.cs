@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.EfCore.Tests;
 
@@ -256,6 +257,28 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         auditEvent.UserId.ShouldBe("nightly-job");
         auditEvent.TenantId.ShouldBe("tenant-w");
         auditEvent.RequestId.ShouldBe("job-2026-01-01");
+    }
+
+    [Fact]
+    public async Task Events_are_stamped_by_the_registered_time_provider()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        var sink = new CollectingAuditSink();
+        await using var services = new ServiceCollection()
+            .AddSingleton<IAuditSink>(sink)
+            .AddSingleton<TimeProvider>(time)
+            .AddEfCoreAuditing()
+            .BuildServiceProvider();
+        await using var context = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Configure(database).AddAuditing(services).Options);
+
+        context.Customers.Add(NewCustomer("timed"));
+        await context.SaveChangesAsync();
+        time.Advance(TimeSpan.FromMinutes(5));
+        context.Tags.Add(new Tag { Label = "later" });
+        await context.SaveChangesAsync();
+
+        sink.Events.Select(e => e.Timestamp).ShouldBe([time.Start, time.Start.AddMinutes(5)]);
+        sink.Events[0].Id.ToByteArray(bigEndian: true)[..6].ShouldBe(BitConverter.GetBytes(time.Start.ToUnixTimeMilliseconds()).Take(6).Reverse().ToArray());
     }
 
     [Fact]
