@@ -16,6 +16,8 @@ namespace AuditKit.Benchmarks.EfCore;
 /// throwaway database may be created and dropped.
 /// </remarks>
 [MemoryDiagnoser]
+[MedianColumn]
+[MinColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public class EfCoreSaveChangesBenchmarks
 {

@@ -9,7 +9,7 @@ public static class AuditEventIds
     // Guid.CreateVersion7 asks the OS for fresh random bytes on every call (a system call). Ids are made per event
     // on hot paths (one per entity of a SaveChanges), so each thread draws cryptographically secure random bytes
     // in blocks instead; every id still carries 74 random bits.
-    private const int BlockSize = 1024;
+    private const int BlockSize = 4096;
 
     [ThreadStatic]
     private static byte[]? t_random;
