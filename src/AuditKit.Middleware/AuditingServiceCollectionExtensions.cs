@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using AuditKit;
-using AuditKit.Masking;
 using AuditKit.Middleware;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,10 +10,16 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AuditingServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds request auditing and the AuditKit delivery pipeline. <see cref="AuditingOptions"/> are bound from
-    /// configuration section <c>AuditKit</c> (so <c>AuditKit__Mode=StateChanging</c>-style environment variables work),
-    /// then <paramref name="configure"/> runs; both are validated at start-up.
+    /// Adds request auditing and the AuditKit delivery pipeline (<c>AddAuditKit()</c>). <see cref="AuditingOptions"/>
+    /// and <see cref="AuditKitOptions"/> are both bound from configuration section <c>AuditKit</c>, so
+    /// <c>AuditKit__ServerUrl</c>, <c>AuditKit__ApiKey</c>, <c>AuditKit__ServiceName</c> or <c>AuditKit__Mode</c>
+    /// environment variables work; <paramref name="configure"/> runs after binding, and everything is validated at
+    /// start-up.
     /// </summary>
+    /// <remarks>
+    /// To set delivery options in code, also call <c>services.AddAuditKit(o => ...)</c> (it may be called more than
+    /// once). An <see cref="IAuditSink"/> registered before this call replaces the delivery pipeline.
+    /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the options after configuration is bound.</param>
     /// <returns>The service collection, for chaining.</returns>
@@ -31,17 +36,15 @@ public static class AuditingServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditingOptions>, AuditingOptionsValidator>());
 
+        // The delivery pipeline, masking, TimeProvider and the context accessor come from Core, configured from the
+        // same section (ServerUrl, ApiKey, ServiceName, SpoolDirectory, Masking, ...).
+        services.AddAuditKit();
         services.AddHttpContextAccessor();
         services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<AuditMaskingOptions>().BindConfiguration(AuditingOptions.SectionName + ":Masking");
-        services.TryAddSingleton<AuditMasker>();
         services.TryAddSingleton(static sp =>
         {
-            var configuration = sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>();
-            return new AuditServiceIdentity(
-                configuration?[AuditingOptions.SectionName + ":ServiceName"],
-                configuration?[AuditingOptions.SectionName + ":ServiceVersion"]);
+            var kit = sp.GetRequiredService<IOptions<AuditKitOptions>>().Value;
+            return new AuditServiceIdentity(kit.ServiceName, kit.ServiceVersion);
         });
 
         services.TryAddSingleton<AuditingPolicyProvider>();
