@@ -5,6 +5,7 @@ using AuditKit.Delivery;
 using AuditKit.Masking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -22,7 +23,9 @@ public static class AuditKitServiceCollectionExtensions
     /// <paramref name="configure"/>) and validated at start-up, <see cref="AuditMaskingOptions"/> from
     /// <c>AuditKit:Masking</c>, <see cref="TimeProvider.System"/>, <see cref="IAuditContextAccessor"/>,
     /// <see cref="AuditMasker"/>, and <see cref="IAuditSink"/> as the delivery pipeline: a bounded in-memory channel,
-    /// a background batcher and a resilient, gzip-compressing sender with a durable spool.
+    /// a background batcher and a resilient, gzip-compressing sender with a durable spool. Also registers
+    /// <see cref="AuditDeliveryHealthCheck"/>; add it to your health checks with
+    /// <c>services.AddHealthChecks().AddCheck&lt;AuditDeliveryHealthCheck&gt;("auditkit-delivery")</c>.
     /// </summary>
     /// <remarks>
     /// Safe to call more than once (each <paramref name="configure"/> is applied, in order). Every service is added
@@ -65,7 +68,9 @@ public static class AuditKitServiceCollectionExtensions
         services.TryAddSingleton(static sp => new AuditDeliveryMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<AuditDeliveryPipeline>();
         services.TryAddSingleton<IAuditSink>(static sp => sp.GetRequiredService<AuditDeliveryPipeline>());
-        services.AddHostedService<AuditDeliveryService>();
+        services.TryAddSingleton<AuditDeliveryService>();
+        services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<AuditDeliveryService>());
+        services.TryAddSingleton(static sp => new AuditDeliveryHealthCheck(sp.GetRequiredService<AuditDeliveryService>()));
         AddSender(services);
         return services;
     }

@@ -37,22 +37,22 @@ internal sealed class AuditBatcher
 
     /// <summary>
     /// The next batch, or <see langword="null"/> when the channel is completed and empty. Cancelling
-    /// <paramref name="cancellationToken"/> abandons the batch being built: its events stay in the channel or in
-    /// <see cref="TakeUnbatched"/>.
+    /// <paramref name="cancellationToken"/> keeps the batch being built: <see cref="TakeAvailable"/> hands it out.
     /// </summary>
     public async ValueTask<AuditBatch?> NextBatchAsync(CancellationToken cancellationToken)
     {
-        while (_pending.Count == 0 && _carried is null)
+        var full = Fill();
+        while (_pending.Count == 0)
         {
             if (!await _reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
 
-            Fill();
+            full = Fill();
         }
 
-        if (!Fill() && _linger > TimeSpan.Zero)
+        if (!full && _linger > TimeSpan.Zero)
         {
             using var linger = new CancellationTokenSource(_linger, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linger.Token);
@@ -78,19 +78,22 @@ internal sealed class AuditBatcher
         return batch;
     }
 
-    /// <summary>Serialized events read from the channel but not yet handed out in a batch (used at shutdown).</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> TakeUnbatched()
+    /// <summary>
+    /// A batch of what can be read right now without waiting, or <see langword="null"/> when nothing is left. Used at
+    /// shutdown, after the drain deadline, to move what is still queued to the spool.
+    /// </summary>
+    public AuditBatch? TakeAvailable()
     {
-        var events = new List<ReadOnlyMemory<byte>>(_pending);
-        if (_carried is { } carried)
+        Fill();
+        if (_pending.Count == 0)
         {
-            events.Add(carried);
+            return null;
         }
 
+        var batch = new AuditBatch([.. _pending]);
         _pending.Clear();
         _pendingBytes = 0;
-        _carried = null;
-        return events;
+        return batch;
     }
 
     /// <summary>Moves events from the channel into the pending batch; <see langword="true"/> when the batch is full.</summary>

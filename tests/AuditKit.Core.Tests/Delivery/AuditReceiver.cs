@@ -20,16 +20,20 @@ internal sealed class AuditReceiver : IAsyncDisposable
 {
     public const string Key = "test-ingest-key";
 
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<Func<HttpContext, Task<bool>>> _faults = new();
+    private WebApplication? _app;
+    private int _requests;
 
-    private AuditReceiver(WebApplication app) => _app = app;
+    private AuditReceiver()
+    {
+    }
 
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Stored events, by id, and how many times each was posted.</summary>
+    /// <summary>Stored events, by id.</summary>
     public ConcurrentDictionary<Guid, AuditEvent> Stored { get; } = new();
 
+    /// <summary>How many times each id was posted.</summary>
     public ConcurrentDictionary<Guid, int> Posted { get; } = new();
 
     public ConcurrentQueue<int> BatchSizes { get; } = new();
@@ -38,21 +42,51 @@ internal sealed class AuditReceiver : IAsyncDisposable
 
     public int Requests => _requests;
 
-    private int _requests;
+    /// <summary>Added to every request's handling time.</summary>
+    public TimeSpan Latency { get; set; }
 
-    public static async Task<AuditReceiver> StartAsync(int port = 0)
+    public bool IsRunning => _app is not null;
+
+    public static async Task<AuditReceiver> StartAsync()
+    {
+        var receiver = new AuditReceiver();
+        await receiver.StartListeningAsync(0);
+        return receiver;
+    }
+
+    /// <summary>Stops listening: connections are refused, like a server that is down. What was stored is kept.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Listens again on the same port.</summary>
+    public Task RestartAsync() => StartListeningAsync(Address.Port);
+
+    private async Task StartListeningAsync(int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
-        var receiver = new AuditReceiver(app);
-        app.MapPost("/api/v1/audit-logs/batch", receiver.HandleAsync);
+        app.MapPost("/api/v1/audit-logs/batch", HandleAsync);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Address = new Uri(address);
-        return receiver;
+        Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _app = app;
     }
+
+    /// <summary>The next request stores the batch, then the connection is cut before the answer (a lost response).</summary>
+    public void LoseNextResponse() => _faults.Enqueue(async context =>
+    {
+        await StoreAsync(context);
+        context.Abort();
+        return true;
+    });
 
     /// <summary>The next request answers <paramref name="status"/> without storing anything.</summary>
     public void FailNext(HttpStatusCode status, TimeSpan? retryAfter = null, int times = 1)
@@ -83,11 +117,23 @@ internal sealed class AuditReceiver : IAsyncDisposable
             return;
         }
 
+        if (Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(Latency, context.RequestAborted);
+        }
+
         if (_faults.TryDequeue(out var fault) && await fault(context))
         {
             return;
         }
 
+        var result = await StoreAsync(context);
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, result, AuditJsonContext.Default.AuditBatchResult);
+    }
+
+    private async Task<AuditBatchResult> StoreAsync(HttpContext context)
+    {
         Stream body = context.Request.Body;
         if (context.Request.Headers.ContentEncoding == "gzip")
         {
@@ -119,13 +165,8 @@ internal sealed class AuditReceiver : IAsyncDisposable
             }
         }
 
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, result, AuditJsonContext.Default.AuditBatchResult);
+        return result;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => new(StopAsync());
 }
