@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AuditKit.Masking;
 using Microsoft.AspNetCore.Http;
 
 namespace AuditKit.Middleware;
@@ -12,7 +13,7 @@ internal sealed class AuditLogger(
     IAuditContextAccessor contextAccessor,
     AuditingPolicyProvider policies,
     HttpAuditEventFactory factory,
-    JsonValueMasker jsonMasker,
+    AuditJsonMasker jsonMasker,
     AuditServiceIdentity service,
     AuditEventWriter writer,
     TimeProvider timeProvider) : IAuditLogger
@@ -58,23 +59,23 @@ internal sealed class AuditLogger(
             auditEvent.TraceId ??= HttpAuditEventFactory.CurrentTraceId();
         }
 
-        jsonMasker.Mask(auditEvent.OldValues);
-        jsonMasker.Mask(auditEvent.NewValues);
-        jsonMasker.Mask(auditEvent.Metadata);
+        jsonMasker.MaskInPlace(auditEvent.OldValues);
+        jsonMasker.MaskInPlace(auditEvent.NewValues);
+        jsonMasker.MaskInPlace(auditEvent.Metadata);
         if (auditEvent.Changes is { } changes)
         {
-            var masker = policies.Current.Masker;
+            var masker = jsonMasker.Masker;
             foreach (var change in changes)
             {
                 if (masker.IsSensitiveName(change.Property))
                 {
-                    change.Old = change.Old is null ? null : JsonValue.Create(masker.Mask(change.Old.ToString()));
-                    change.New = change.New is null ? null : JsonValue.Create(masker.Mask(change.New.ToString()));
+                    change.Old = jsonMasker.MaskValue(change.Old, masker.Options.DefaultStyle);
+                    change.New = jsonMasker.MaskValue(change.New, masker.Options.DefaultStyle);
                 }
                 else
                 {
-                    jsonMasker.Mask(change.Old);
-                    jsonMasker.Mask(change.New);
+                    jsonMasker.MaskInPlace(change.Old);
+                    jsonMasker.MaskInPlace(change.New);
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using AuditKit;
+using AuditKit.Masking;
 using AuditKit.Middleware;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,7 @@ public static class AuditingServiceCollectionExtensions
         services.TryAddSingleton<AuditingPolicyProvider>();
         services.TryAddSingleton<SensitiveNames>();
         services.TryAddSingleton<QueryStringMasker>();
-        services.TryAddSingleton<JsonValueMasker>();
+        services.TryAddSingleton<AuditJsonMasker>();
         services.TryAddSingleton<HttpAuditEventFactory>();
         services.TryAddSingleton<AuditEventWriter>();
         services.TryAddSingleton<AuditingMetrics>();

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditKit.Masking;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +18,7 @@ namespace AuditKit.Middleware;
 internal sealed class HttpAuditEventFactory(
     AuditServiceIdentity service,
     QueryStringMasker queryMasker,
-    JsonValueMasker jsonMasker,
+    AuditJsonMasker jsonMasker,
     ILogger<HttpAuditEventFactory> logger)
 {
     public AuditEvent CreateRequestEvent(
@@ -318,11 +320,26 @@ internal sealed class HttpAuditEventFactory(
         switch (type)
         {
             case BodyMediaType.Json:
-                return jsonMasker.ParseAndMask(body.Content) ?? new JsonObject { ["omitted"] = "invalid json", ["length"] = body.Length };
+                return ParseAndMask(body.Content) ?? new JsonObject { ["omitted"] = "invalid json", ["length"] = body.Length };
             case BodyMediaType.Form:
                 return JsonValue.Create(queryMasker.MaskForm(Encoding.UTF8.GetString(body.Content)));
             default:
                 return new JsonObject { ["omitted"] = "media type", ["length"] = body.Length };
+        }
+    }
+
+    private JsonNode? ParseAndMask(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
+            var node = JsonNode.Parse(ref reader);
+            jsonMasker.MaskInPlace(node);
+            return node;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
