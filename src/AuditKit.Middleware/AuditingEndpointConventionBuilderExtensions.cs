@@ -18,6 +18,7 @@ public static class AuditingEndpointConventionBuilderExtensions
     /// <param name="resource">The kind of resource acted on (<c>resource_type</c>).</param>
     /// <param name="severity">The severity instead of the method-based rules; outcome rules can still raise it.</param>
     /// <param name="category">A free label grouping events.</param>
+    /// <param name="resourceIdRouteValue">The route value recorded as <c>resource_id</c>, instead of <see cref="AuditingOptions.ResourceIdRouteValue"/>.</param>
     /// <returns>The original convention builder parameter.</returns>
     /// <exception cref="ArgumentException"><paramref name="action"/> is not a valid action.</exception>
     public static TBuilder WithAuditing<TBuilder>(
@@ -25,13 +26,14 @@ public static class AuditingEndpointConventionBuilderExtensions
         string? action = null,
         string? resource = null,
         AuditSeverity? severity = null,
-        string? category = null)
+        string? category = null,
+        string? resourceIdRouteValue = null)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
 
         // Built outside the convention so a bad action fails here, at start-up, not on the first request.
-        var metadata = new AuditedAttribute { Action = action, Resource = resource, Category = category };
+        var metadata = new AuditedAttribute { Action = action, Resource = resource, Category = category, ResourceIdRouteValue = resourceIdRouteValue };
         if (severity is { } value)
         {
             metadata.Severity = value;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,9 +19,7 @@ public sealed class AuditedApp : IAsyncDisposable
     public static readonly DateTimeOffset Start = new(2026, 3, 14, 9, 26, 53, TimeSpan.Zero);
 
     private readonly WebApplication _app;
-    private readonly Lock _gate = new();
-    private int _inFlight;
-    private TaskCompletionSource _idle = NewIdle();
+    private readonly RequestTracker _tracker = new();
 
     private AuditedApp(WebApplication app, InMemoryAuditSink sink, FakeTimeProvider time)
     {
@@ -74,6 +71,8 @@ public sealed class AuditedApp : IAsyncDisposable
             configuration[key] = value;
         }
 
+        // Only this test's settings: not the appsettings.json of the sample-app copied next to the tests.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(configuration);
 
         var sink = new InMemoryAuditSink();
@@ -88,7 +87,7 @@ public sealed class AuditedApp : IAsyncDisposable
 
         var app = builder.Build();
         var audited = new AuditedApp(app, sink, time);
-        app.Use(audited.TrackAsync);
+        app.Use(audited._tracker.TrackAsync);
         beforeAuditing?.Invoke(app);
         app.UseAuthentication();
         if (useAuditing)
@@ -137,21 +136,7 @@ public sealed class AuditedApp : IAsyncDisposable
         return Events[0];
     }
 
-    public async Task IdleAsync()
-    {
-        Task idle;
-        lock (_gate)
-        {
-            if (_inFlight == 0)
-            {
-                return;
-            }
-
-            idle = _idle.Task;
-        }
-
-        await idle.WaitAsync(TimeSpan.FromSeconds(10));
-    }
+    public Task IdleAsync() => _tracker.IdleAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -159,32 +144,4 @@ public sealed class AuditedApp : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-
-    private async Task TrackAsync(HttpContext context, RequestDelegate next)
-    {
-        lock (_gate)
-        {
-            if (_inFlight++ == 0)
-            {
-                _idle = NewIdle();
-            }
-        }
-
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                if (--_inFlight == 0)
-                {
-                    _idle.TrySetResult();
-                }
-            }
-        }
-    }
-
-    private static TaskCompletionSource NewIdle() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
