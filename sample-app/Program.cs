@@ -1,4 +1,7 @@
+using AuditKit;
+using AuditKit.Middleware;
 using AuditKit.SampleApp;
+using AuditKit.SampleApp.Auditing;
 using AuditKit.SampleApp.Auth;
 using AuditKit.SampleApp.Customers;
 using AuditKit.SampleApp.Data;
@@ -10,13 +13,27 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
+var auditing = builder.Configuration.GetValue("SampleApp:Auditing", SampleAuditingMode.Server);
 
-// Request auditing and the delivery pipeline, configured from section AuditKit (ServerUrl, ApiKey, ServiceName,
-// SpoolDirectory, Mode, ...), so AuditKit__ServerUrl-style environment variables work.
-builder.Services.AddAuditing();
+if (auditing != SampleAuditingMode.Off)
+{
+    if (auditing == SampleAuditingMode.InMemory)
+    {
+        builder.Services.AddSingleton<IAuditSink, CountingAuditSink>();
+    }
 
-// Entity changes, masked, linked to the request by its trace id.
-builder.Services.AddEfCoreAuditing();
+    // Request auditing and the delivery pipeline, configured from section AuditKit (ServerUrl, ApiKey, ServiceName,
+    // SpoolDirectory, Mode, ...), so AuditKit__ServerUrl-style environment variables work.
+    builder.Services.AddAuditing();
+
+    // Entity changes, masked, linked to the request by its trace id.
+    builder.Services.AddEfCoreAuditing();
+}
+else
+{
+    builder.Services.AddSingleton<IAuditLogger, DiscardingAuditLogger>();
+}
+
 builder.Services.AddDbContext<SampleDbContext>((services, options) =>
 {
     var connectionString = builder.Configuration.GetConnectionString("Sample") ?? "Data Source=data/sample.db";
@@ -29,7 +46,10 @@ builder.Services.AddDbContext<SampleDbContext>((services, options) =>
         options.UseSqlite(connectionString);
     }
 
-    options.AddAuditing(services);
+    if (auditing != SampleAuditingMode.Off)
+    {
+        options.AddAuditing(services);
+    }
 });
 
 builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -68,7 +88,11 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
-app.UseAuditing();
+if (auditing != SampleAuditingMode.Off)
+{
+    app.UseAuditing();
+}
+
 app.UseAuthorization();
 
 app.MapGet("/api/ping", () => Results.Ok(new { pong = true })).AllowAnonymous();
