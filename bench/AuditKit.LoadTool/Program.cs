@@ -1,1 +1,197 @@
-Console.WriteLine("AuditKit load tool");
+using System.Globalization;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit;
+using AuditKit.LoadTool;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Storage.Postgres;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+var batches = (options.Events + options.BatchSize - 1) / options.BatchSize;
+var limit = TimeSpan.FromSeconds(options.Seconds);
+var tenant = "bench-" + Guid.NewGuid().ToString("N")[..8];
+var results = new List<PhaseResult>();
+var seed = 1;
+
+List<List<AuditEvent>> MakeBatches()
+{
+    var generator = new LoadEvents(seed++);
+    var start = DateTimeOffset.UtcNow.AddHours(-1);
+    return [.. Enumerable.Range(0, batches).Select(b => Enumerable.Range(0, options.BatchSize)
+        .Select(i => generator.Next(start.AddMilliseconds(((b * options.BatchSize) + i) * 2))).ToList())];
+}
+
+var sample = MakeBatches()[0];
+var sampleBytes = JsonSerializer.SerializeToUtf8Bytes(sample, AuditJsonContext.Default.ListAuditEvent).Length;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{options.Events} events per phase in batches of {options.BatchSize}, {options.Senders} senders, at most {options.Seconds} s per phase; ~{sampleBytes / options.BatchSize} bytes of JSON per event, e.g.:"));
+Console.WriteLine(JsonSerializer.Serialize(sample[1], AuditJsonContext.Default.AuditEvent));
+
+await using var services = options.Postgres is null ? null : new ServiceCollection()
+    .AddLogging()
+    .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = options.Postgres }).Build())
+    .BuildServiceProvider();
+if (services is not null)
+{
+    await services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(CancellationToken.None);
+}
+
+async Task ResetAsync()
+{
+    if (options.Reset && services is not null)
+    {
+        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("TRUNCATE audit_events; CHECKPOINT");
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+if (options.Phases.Contains("copy") && services is not null)
+{
+    var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+    await using (var setup = dataSource.CreateCommand(
+        """
+        DROP TABLE IF EXISTS bench_copy_ceiling;
+        CREATE TABLE bench_copy_ceiling (LIKE audit_events INCLUDING DEFAULTS);
+        CREATE INDEX ON bench_copy_ceiling (tenant_id, "timestamp" DESC, id DESC);
+        CREATE INDEX ON bench_copy_ceiling (tenant_id, user_id, "timestamp" DESC, id DESC);
+        CREATE INDEX ON bench_copy_ceiling (tenant_id, resource_type, resource_id, "timestamp" DESC, id DESC);
+        CHECKPOINT;
+        """))
+    {
+        await setup.ExecuteNonQueryAsync();
+    }
+
+    var received = DateTimeOffset.UtcNow;
+    var rows = MakeBatches().Select(b => b.Select(e => AuditEventRow.From(tenant, e, received)).ToList()).ToList();
+    var copySql = $"COPY bench_copy_ceiling ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+    results.Add(await LoadRun.RunAsync("copy (ceiling: raw binary COPY, 3 indexes)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var importer = await connection.BeginBinaryImportAsync(copySql, ct))
+        {
+            foreach (var row in rows[index])
+            {
+                await PostgresAuditEventStore.WriteRowAsync(importer, row, ct);
+            }
+
+            await importer.CompleteAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return rows[index].Count;
+    }));
+    await using var drop = dataSource.CreateCommand("DROP TABLE bench_copy_ceiling");
+    await drop.ExecuteNonQueryAsync();
+}
+
+if (options.Phases.Contains("store") && services is not null)
+{
+    await ResetAsync();
+    var store = services.GetRequiredService<IAuditEventStore>();
+    var events = MakeBatches();
+    results.Add(await LoadRun.RunAsync("store (PostgresAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+    }));
+}
+
+if (options.Phases.Contains("http") && options.Server is { } server)
+{
+    await ResetAsync();
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders * 2 }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+    var key = options.IngestKey ?? await CreateIngestKeyAsync(http, options.AdminKey ?? throw new ArgumentException("--server needs --key or --admin-key."), tenant);
+    var bodies = MakeBatches().Select(b =>
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(b, AuditJsonContext.Default.ListAuditEvent);
+        if (!options.Gzip)
+        {
+            return json;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
+        {
+            gzip.Write(json);
+        }
+
+        return buffer.ToArray();
+    }).ToList();
+    long rejected = 0;
+    results.Add(await LoadRun.RunAsync($"http (POST /api/v1/audit-logs/batch{(options.Gzip ? ", gzip" : string.Empty)})", batches, options.Senders, limit, async (index, ct) =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/audit-logs/batch") { Content = new ByteArrayContent(bodies[index]) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (options.Gzip)
+        {
+            request.Content.Headers.ContentEncoding.Add("gzip");
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Batch {index}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+
+        var result = await response.Content.ReadFromJsonAsync(AuditJsonContext.Default.AuditBatchResult, ct);
+        Interlocked.Add(ref rejected, result!.Rejected);
+        return result.Accepted;
+    }));
+    if (rejected > 0)
+    {
+        Console.WriteLine($"warning: the server rejected {rejected} events");
+    }
+}
+
+if (results.Count == 0)
+{
+    Console.Error.WriteLine("Nothing to run: give --postgres and/or --server.");
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+var ceiling = results.FirstOrDefault(r => r.Name.StartsWith("copy", StringComparison.Ordinal));
+Console.WriteLine();
+Console.WriteLine($"{"phase",-62} {"rows",9} {"seconds",8} {"rows/s",9} {"vs copy",8}");
+foreach (var r in results)
+{
+    var ratio = ceiling is null ? "-" : (r.RowsPerSecond / ceiling.RowsPerSecond).ToString("P0", CultureInfo.InvariantCulture);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{r.Name,-62} {r.Rows,9} {r.Elapsed.TotalSeconds,8:F1} {r.RowsPerSecond,9:F0} {ratio,8}{(r.TimedOut ? "  (time bound reached)" : string.Empty)}"));
+}
+
+return 0;
+
+static async Task<string> CreateIngestKeyAsync(HttpClient http, string adminKey, string tenant)
+{
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+    using (var created = await http.PostAsJsonAsync("/api/v1/admin/tenants", new JsonObject { ["id"] = tenant, ["name"] = "Load test" }))
+    {
+        created.EnsureSuccessStatusCode();
+    }
+
+    using var keyResponse = await http.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant}/keys", new JsonObject { ["role"] = "ingest" });
+    keyResponse.EnsureSuccessStatusCode();
+    var body = await keyResponse.Content.ReadFromJsonAsync<JsonObject>();
+    http.DefaultRequestHeaders.Authorization = null;
+    return body!["key"]!.GetValue<string>();
+}

@@ -32,34 +32,12 @@ internal sealed record AuditEventQuery
 
     public bool Descending { get; init; } = true;
 
-    /// <summary>Keyset position: continue after this (sort value, id). Stable while inserts happen between pages.</summary>
+    /// <summary>
+    /// Keyset position: continue after this (sort value, id). Stable while inserts happen between pages. The cursor
+    /// carries the order it was made in, which then wins over <see cref="SortBy"/> and <see cref="Descending"/>.
+    /// </summary>
     public AuditCursor? Cursor { get; init; }
 
     /// <summary>Whether <see cref="AuditEventPage.Total"/> must be computed (it costs a count over the filter).</summary>
     public bool IncludeTotal { get; init; } = true;
 }
-
-/// <summary>The fields a list can be ordered by (<c>sort_by</c>); ties are always broken by id.</summary>
-internal enum AuditSortField
-{
-    Timestamp = 0,
-    ReceivedAt = 1,
-    Severity = 2,
-    Action = 3,
-    UserId = 4,
-    ResourceType = 5,
-    StatusCode = 6,
-    DurationMs = 7,
-}
-
-/// <summary>
-/// A keyset position: the sort field's value of the last row of a page (as its invariant string form) and that row's
-/// id. Serialized opaquely for clients by the API layer.
-/// </summary>
-internal sealed record AuditCursor(AuditSortField SortBy, bool Descending, string? Value, Guid Id);
-
-/// <summary>One page of results.</summary>
-/// <param name="Items">The events of the page, in order.</param>
-/// <param name="Total">How many events match the filter in all (null when not requested).</param>
-/// <param name="Next">Where the next page starts, or null on the last page.</param>
-internal sealed record AuditEventPage(IReadOnlyList<AuditEvent> Items, long? Total, AuditCursor? Next);

@@ -8,11 +8,17 @@ internal interface ITenantStore
 
     Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
 
-    /// <summary>Stores a new key (its hash and a display prefix, never the clear key).</summary>
+    /// <summary>Stores a new key (its hash and a display prefix, never the clear key). The tenant must exist.</summary>
     Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
 
     /// <summary>The live (not revoked) key whose hash is <paramref name="keyHash"/>, or null.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's keys (live and revoked), oldest first; hashes and prefixes only.</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Revokes the tenant's key <paramref name="keyId"/>; false when there is no such live key in that tenant.</summary>
+    Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
 }
 
 /// <summary>A tenant.</summary>

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+
+namespace AuditKit.LoadTool;
+
+/// <summary>The command line of the load tool.</summary>
+internal sealed record LoadOptions
+{
+    public string? Postgres { get; init; }
+    public Uri? Server { get; init; }
+    public string? IngestKey { get; init; }
+    public string? AdminKey { get; init; }
+    public int Events { get; init; } = 200_000;
+    public int Seconds { get; init; } = 60;
+    public int Senders { get; init; } = 2;
+    public int BatchSize { get; init; } = 1000;
+    public bool Reset { get; init; }
+    public bool Gzip { get; init; }
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http" };
+
+    public const string Usage = """
+        AuditKit ingest load tool. Every phase sends the same kind of rows (~430-byte events, 1000 per batch) from
+        concurrent senders, bounded by --events and --seconds, and reports rows/s.
+
+          --postgres <connection string>  PostgreSQL for the 'copy' and 'store' phases (a benchmark database)
+          --server <url>                  a running AuditKit server on 127.0.0.1 for the 'http' phase
+          --key <ingest key>              ingest key for --server; or
+          --admin-key <bootstrap key>     creates a tenant and an ingest key on --server
+          --phases copy,store,http        which phases to run (default: all that are configured)
+          --events <n>                    events per phase (default 200000)
+          --seconds <n>                   time bound per phase (default 60)
+          --senders <n>                   concurrent senders (default 2)
+          --batch <n>                     events per batch (default 1000)
+          --gzip                          gzip the HTTP bodies
+          --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
+
+        Phases:
+          copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
+          store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
+          http   POST /api/v1/audit-logs/batch to --server
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Number() => int.Parse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--postgres" => options with { Postgres = Value() },
+                "--server" => options with { Server = new Uri(Value()) },
+                "--key" => options with { IngestKey = Value() },
+                "--admin-key" => options with { AdminKey = Value() },
+                "--events" => options with { Events = Number() },
+                "--seconds" => options with { Seconds = Number() },
+                "--senders" => options with { Senders = Number() },
+                "--batch" => options with { BatchSize = Number() },
+                "--gzip" => options with { Gzip = true },
+                "--reset" => options with { Reset = true },
+                "--phases" => options with { Phases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        if (options.Server is { } server && !IsLoopback(server))
+        {
+            throw new ArgumentException("--server must be a loopback address (127.0.0.1, ::1 or localhost).");
+        }
+
+        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
+        {
+            throw new ArgumentException("--events, --seconds, --senders must be positive and --batch 1..1000.");
+        }
+
+        return options;
+    }
+
+    private static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+}

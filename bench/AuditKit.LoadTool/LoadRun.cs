@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace AuditKit.LoadTool;
+
+/// <summary>One measured phase: concurrent senders draining a fixed list of batches until it is empty or time is up.</summary>
+internal static class LoadRun
+{
+    public static async Task<PhaseResult> RunAsync(
+        string name, int batches, int senders, TimeSpan limit, Func<int, CancellationToken, Task<int>> sendBatch)
+    {
+        using var deadline = new CancellationTokenSource(limit);
+        var next = -1;
+        long rows = 0;
+        var stopwatch = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        {
+            int index;
+            while (!deadline.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < batches)
+            {
+                var stored = await sendBatch(index, CancellationToken.None);
+                Interlocked.Add(ref rows, stored);
+            }
+        }));
+        await Task.WhenAll(tasks);
+        stopwatch.Stop();
+        return new PhaseResult(name, rows, stopwatch.Elapsed, deadline.IsCancellationRequested);
+    }
+}
+
+/// <summary>What a phase achieved.</summary>
+internal sealed record PhaseResult(string Name, long Rows, TimeSpan Elapsed, bool TimedOut)
+{
+    public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
+}

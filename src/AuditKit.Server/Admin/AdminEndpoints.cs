@@ -1,0 +1,347 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using AuditKit.Server.Api;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AuditKit.Server.Admin;
+
+/// <summary>
+/// <c>/api/v1/admin</c>: tenants and their API keys. The bootstrap admin key creates tenants and keys for any tenant;
+/// a tenant's admin key creates keys for its own tenant only. Every action is recorded in the affected tenant's log.
+/// </summary>
+internal static partial class AdminEndpoints
+{
+    /// <summary>The route prefix of the admin endpoints.</summary>
+    public const string RoutePrefix = "/api/v1/admin";
+
+    private const int MaxBodyBytes = 64 * 1024;
+    private const int MaxTenantNameLength = 200;
+    private const int MaxKeyNameLength = 128;
+    private const string ApiKeyResourceType = "ApiKey";
+
+    public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(RoutePrefix)
+            .WithTags("Administration")
+            .RequireAuthorization(AuditKitPolicies.Admin);
+
+        group.MapPost("/tenants", CreateTenantAsync)
+            .WithName("CreateTenant")
+            .WithSummary("Creates a tenant (bootstrap admin key only).")
+            .Accepts<CreateTenantRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/tenants/{tenantId}", GetTenantAsync)
+            .WithName("GetTenant")
+            .WithSummary("One tenant (bootstrap admin key, or the tenant's own admin key).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/tenants/{tenantId}/keys", CreateKeyAsync)
+            .WithName("CreateApiKey")
+            .WithSummary("Creates an API key for a tenant; the key is in the answer this once.")
+            .Accepts<CreateApiKeyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/tenants/{tenantId}/keys", ListKeysAsync)
+            .WithName("ListApiKeys")
+            .WithSummary("The tenant's API keys, live and revoked: prefixes and roles, never the keys or their hashes.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/tenants/{tenantId}/keys/{keyId}", RevokeKeyAsync)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revokes an API key at once; requests made with it are unauthorized from then on.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListKeysAsync(
+        HttpContext context,
+        string tenantId,
+        ITenantStore tenants,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
+        return TypedResults.Ok(new ApiKeyListResponse([.. keys.Select(ApiKeyResponse.From)]));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
+        HttpContext context,
+        string tenantId,
+        string keyId,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var record = Guid.TryParse(keyId, out var id)
+            ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
+            : null;
+        if (record is null || !await tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
+        }
+
+        await recorder.RecordAsync(
+            context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix,
+            AuditSeverity.Critical,
+            $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.",
+            Describe(record),
+            newValues: null,
+            cancellationToken);
+        LogKeyRevoked(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, tenantId, caller.KeyPrefix);
+        return TypedResults.NoContent();
+    }
+
+    private static JsonObject Describe(ApiKeyRecord record) => new()
+    {
+        ["id"] = record.Id.ToString(),
+        ["prefix"] = record.Prefix,
+        ["role"] = record.Role,
+        ["name"] = record.Name,
+        ["allowed_tenants"] = new JsonArray([.. record.AllowedTenants.Select(static t => (JsonNode?)t)]),
+    };
+
+    private static async Task<Results<Created<TenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenantAsync(
+        HttpContext context,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.IsBootstrap)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden",
+                detail: "Only the bootstrap admin key may create tenants.");
+        }
+
+        var (request, problem, invalid) = await ReadAsync(context, ApiJsonContext.Default.CreateTenantRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var errors = new List<AuditFieldError>();
+        if (!TenantIds.IsValid(request!.Id))
+        {
+            errors.Add(new AuditFieldError("id", TenantIds.Description));
+        }
+
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxTenantNameLength)
+        {
+            errors.Add(new AuditFieldError("name", $"is required: 1 to {MaxTenantNameLength} characters."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(ValidationErrors.ToDictionary(errors), title: "The tenant is not valid.");
+        }
+
+        var tenant = new TenantRecord(request.Id!, name!, timeProvider.GetUtcNow());
+        if (!await tenants.CreateTenantAsync(tenant, cancellationToken))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Conflict",
+                detail: $"A tenant with id '{tenant.Id}' already exists.");
+        }
+
+        await recorder.RecordAsync(
+            context, caller, tenant.Id, AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
+            $"Tenant '{tenant.Id}' created.",
+            oldValues: null,
+            new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
+            cancellationToken);
+        LogTenantCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), tenant.Id, caller.KeyPrefix);
+
+        return TypedResults.Created($"{RoutePrefix}/tenants/{tenant.Id}", new TenantResponse(tenant.Id, tenant.Name, tenant.CreatedAt));
+    }
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetTenantAsync(
+        HttpContext context,
+        string tenantId,
+        ITenantStore tenants,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var tenant = caller.MayManage(tenantId) ? await tenants.GetTenantAsync(tenantId, cancellationToken) : null;
+        return tenant is null
+            ? TenantNotFound()
+            : TypedResults.Ok(new TenantResponse(tenant.Id, tenant.Name, tenant.CreatedAt));
+    }
+
+    private static async Task<Results<Created<ApiKeyCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
+        HttpContext context,
+        string tenantId,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+
+        // Another tenant's keys are answered like a tenant that does not exist: nothing about it is revealed.
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var (request, problem, invalid) = await ReadAsync(context, ApiJsonContext.Default.CreateApiKeyRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var errors = new List<AuditFieldError>();
+        var role = ApiKeyRoles.Parse(request!.Role);
+        if (role is null)
+        {
+            errors.Add(new AuditFieldError("role", $"is required: one of {string.Join(", ", ApiKeyRoles.All)}."));
+        }
+
+        var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
+        if (name is { Length: > MaxKeyNameLength })
+        {
+            errors.Add(new AuditFieldError("name", $"must be at most {MaxKeyNameLength} characters."));
+        }
+
+        var allowed = new List<string>();
+        if (request.AllowedTenants is { Count: > 0 } requested)
+        {
+            if (!caller.IsBootstrap)
+            {
+                errors.Add(new AuditFieldError("allowed_tenants", "may only be set with the bootstrap admin key."));
+            }
+            else if (role is not null && role != ApiKeyRoles.Ingest)
+            {
+                errors.Add(new AuditFieldError("allowed_tenants", "may only be set on ingest keys."));
+            }
+            else
+            {
+                for (var i = 0; i < requested.Count; i++)
+                {
+                    var other = requested[i];
+                    if (!TenantIds.IsValid(other) || await tenants.GetTenantAsync(other, cancellationToken) is null)
+                    {
+                        errors.Add(new AuditFieldError($"allowed_tenants[{i}]", "must be the id of an existing tenant."));
+                    }
+                    else if (other != tenantId && !allowed.Contains(other, StringComparer.Ordinal))
+                    {
+                        allowed.Add(other);
+                    }
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(ValidationErrors.ToDictionary(errors), title: "The API key request is not valid.");
+        }
+
+        var key = ApiKeyCredentials.Generate();
+        var record = new ApiKeyRecord(
+            Guid.CreateVersion7(timeProvider.GetUtcNow()),
+            tenantId,
+            role!,
+            ApiKeyCredentials.Hash(key),
+            ApiKeyCredentials.DisplayPrefix(key),
+            name,
+            timeProvider.GetUtcNow(),
+            RevokedAt: null,
+            allowed);
+        await tenants.CreateKeyAsync(record, cancellationToken);
+
+        var severity = role == ApiKeyRoles.Admin || allowed.Count > 0 ? AuditSeverity.Critical : AuditSeverity.High;
+        await recorder.RecordAsync(
+            context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, ApiKeyResourceType, record.Id.ToString(), record.Prefix, severity,
+            $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}'.",
+            oldValues: null,
+            Describe(record),
+            cancellationToken);
+        LogKeyCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.Role, tenantId, caller.KeyPrefix);
+
+        return TypedResults.Created(
+            (string?)null,
+            new ApiKeyCreatedResponse(record.Id, key, record.Prefix, record.Role, tenantId, name, allowed, record.CreatedAt));
+    }
+
+    private static ProblemHttpResult TenantNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");
+
+    /// <summary>Reads a small JSON body; a malformed body or a wrong-typed field is answered naming the field.</summary>
+    private static async Task<(T? Value, ProblemHttpResult? Problem, ValidationProblem? Invalid)> ReadAsync<T>(
+        HttpContext context, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem, null);
+        }
+
+        using (body)
+        {
+            try
+            {
+                var value = JsonSerializer.Deserialize(body!.Content.Span, typeInfo);
+                return value is null
+                    ? (null, null, BadBody(JsonSyntaxErrorLocator.BodyField, "must be a JSON object."))
+                    : (value, null, null);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
+                return (null, null, BadBody(field, "is not valid JSON or has the wrong type (expected strings, and an array of strings for allowed_tenants)."));
+            }
+        }
+    }
+
+    private static ValidationProblem BadBody(string field, string message) =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { [field] = [message] },
+            title: "The request body is not valid.");
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Tenant {TenantId} created by key {CallerKeyPrefix}")]
+    private static partial void LogTenantCreated(ILogger logger, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "API key {KeyPrefix} of tenant {TenantId} revoked by key {CallerKeyPrefix}")]
+    private static partial void LogKeyRevoked(ILogger logger, string keyPrefix, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information,
+        Message = "API key {KeyPrefix} with role {Role} created for tenant {TenantId} by key {CallerKeyPrefix}")]
+    private static partial void LogKeyCreated(ILogger logger, string keyPrefix, string role, string tenantId, string callerKeyPrefix);
+}

@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using AuditKit.Server.Storage;
+
+namespace AuditKit.Server.Api;
+
+/// <summary>
+/// Turns an <see cref="AuditCursor"/> into the opaque <c>next_cursor</c> token clients pass back (base64url of a
+/// small JSON object) and back. The token is not a secret: every read is scoped to the caller's tenant anyway.
+/// </summary>
+internal static class AuditCursorCodec
+{
+    private const int MaxTokenLength = 4096;
+
+    public static string Encode(AuditCursor cursor)
+    {
+        ArgumentNullException.ThrowIfNull(cursor);
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("s", (int)cursor.SortBy);
+            writer.WriteBoolean("d", cursor.Descending);
+            if (cursor.Value is not null)
+            {
+                writer.WriteString("v", cursor.Value);
+            }
+
+            writer.WriteString("i", cursor.Id);
+            writer.WriteEndObject();
+        }
+
+        return Base64Url.EncodeToString(buffer.WrittenSpan);
+    }
+
+    public static bool TryDecode(string? token, out AuditCursor cursor)
+    {
+        cursor = null!;
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            return false;
+        }
+
+        byte[] json;
+        try
+        {
+            json = Base64Url.DecodeFromChars(token);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("s", out var sort) || !sort.TryGetInt32(out var sortValue) || !Enum.IsDefined((AuditSortField)sortValue)
+                || !root.TryGetProperty("d", out var descending) || descending.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                || !root.TryGetProperty("i", out var id) || id.ValueKind != JsonValueKind.String || !id.TryGetGuid(out var idValue))
+            {
+                return false;
+            }
+
+            string? value = null;
+            if (root.TryGetProperty("v", out var v))
+            {
+                if (v.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                value = v.GetString();
+            }
+
+            cursor = new AuditCursor((AuditSortField)sortValue, descending.GetBoolean(), value, idValue);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using AuditKit.Server.Auth;
+using AuditKit.Server.Hosting;
+using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/audit-logs</c>: ingest (single and batch, ingest role) and reads (list and get by id, read role).
+/// Every read is scoped to the calling key's tenant.
+/// </summary>
+internal static class AuditLogEndpoints
+{
+    /// <summary>The route prefix of the audit log endpoints.</summary>
+    public const string RoutePrefix = "/api/v1/audit-logs";
+
+    private const string JsonContentType = "application/json";
+
+    public static RouteGroupBuilder MapAuditLogEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(RoutePrefix).WithTags("Audit logs");
+
+        group.MapPost(string.Empty, CreateAsync)
+            .RequireAuthorization(AuditKitPolicies.Ingest)
+            .WithName("CreateAuditLog")
+            .WithSummary("Stores one event.")
+            .WithDescription(
+                "Answers 201 with the stored event (id and received_at filled in), or 200 with the already stored " +
+                "event when its id was posted before. Accepts the older clients' fields (entity_type, entity_id, " +
+                "log_type, old_values/new_values as JSON strings). Gzip bodies are accepted (Content-Encoding: gzip).")
+            .Accepts<AuditEvent>(JsonContentType)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapPost("/batch", CreateBatchAsync)
+            .RequireAuthorization(AuditKitPolicies.Ingest)
+            .WithName("CreateAuditLogBatch")
+            .WithSummary("Stores a batch of events; answers per event.")
+            .WithDescription(
+                "The body is a JSON array of events or {\"events\": [...]}, at most 1000 events and 5 MB after " +
+                "decompression. Valid events are stored, invalid ones are not; each item of the answer says accepted, " +
+                "duplicate (already stored, nothing written) or rejected (with field errors), by index.")
+            .Accepts<AuditEvent[]>(JsonContentType)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        group.MapGet(string.Empty, ListAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("ListAuditLogs")
+            .WithSummary("Lists the tenant's events with filters, offset or cursor paging and sorting.");
+
+        group.MapGet("/{id}", GetAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("GetAuditLog")
+            .WithSummary("One event of the tenant by id (404 for unknown ids and other tenants' events).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Results<Created<AuditEvent>, Ok<AuditEvent>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context,
+        AuditIngestor ingestor,
+        IAuditEventStore store,
+        IOptions<AuditKitServerOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, options.Value.MaxEventBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        ParsedAuditEvent? parsed;
+        using (body)
+        {
+            IReadOnlyList<AuditFieldError> bodyErrors;
+            (parsed, bodyErrors) = AuditIngestBody.ReadSingle(body!.Content, ingestor.Now);
+            if (parsed is null)
+            {
+                return InvalidEvent(bodyErrors);
+            }
+        }
+
+        var result = await ingestor.IngestAsync(caller, [parsed], cancellationToken);
+        var item = result.Items[0];
+        switch (item.Status)
+        {
+            case AuditBatchItemStatus.Accepted:
+                return TypedResults.Created($"{RoutePrefix}/{parsed.Event.Id}", parsed.Event);
+            case AuditBatchItemStatus.Duplicate:
+                // Idempotent retry: answer with what is stored, not with what was posted this time.
+                var stored = await store.GetAsync(parsed.Event.TenantId!, parsed.Event.Id, cancellationToken);
+                return TypedResults.Ok(stored ?? parsed.Event);
+            default:
+                return InvalidEvent(item.Errors ?? []);
+        }
+    }
+
+    private static async Task<Results<Ok<AuditBatchResult>, ValidationProblem, ProblemHttpResult>> CreateBatchAsync(
+        HttpContext context,
+        AuditIngestor ingestor,
+        IOptions<AuditKitServerOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var limits = options.Value;
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, limits.MaxBatchBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        BatchReadResult batch;
+        using (body)
+        {
+            batch = AuditIngestBody.ReadBatch(body!.Content, limits.MaxBatchEvents, ingestor.Now);
+        }
+
+        if (batch.TooManyCount is { } count)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status413PayloadTooLarge,
+                title: "Too many events",
+                detail: $"The batch holds {count} events; at most {limits.MaxBatchEvents} are accepted per request.");
+        }
+
+        if (batch.BodyError is { } bodyError)
+        {
+            return TypedResults.ValidationProblem(
+                ValidationErrors.ToDictionary([bodyError]),
+                title: "The batch could not be read.",
+                detail: "Nothing was stored.");
+        }
+
+        return TypedResults.Ok(await ingestor.IngestAsync(caller, batch.Events, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> ListAsync(
+        HttpContext context,
+        [AsParameters] AuditLogQueryParameters parameters,
+        IAuditEventStore store,
+        IOptions<AuditKitServerOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!AuditQueryParser.TryParse(parameters, options.Value, out var query, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        }
+
+        var page = await store.QueryAsync(caller.TenantId!, query, cancellationToken);
+        return TypedResults.Ok(new AuditEventListResponse(
+            page.Items,
+            page.Total,
+            query.Limit,
+            query.Offset,
+            page.Next is { } next ? AuditCursorCodec.Encode(next) : null));
+    }
+
+    private static async Task<Results<Ok<AuditEvent>, ProblemHttpResult>> GetAsync(
+        HttpContext context,
+        string id,
+        IAuditEventStore store,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var auditEvent = Guid.TryParse(id, out var eventId)
+            ? await store.GetAsync(caller.TenantId!, eventId, cancellationToken)
+            : null;
+        return auditEvent is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.")
+            : TypedResults.Ok(auditEvent);
+    }
+
+    private static ValidationProblem InvalidEvent(IEnumerable<AuditFieldError> errors) =>
+        TypedResults.ValidationProblem(
+            ValidationErrors.ToDictionary(errors),
+            title: "The audit event is not valid.",
+            detail: "Nothing was stored.");
+}

@@ -1,0 +1,84 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuditKit.Server.Api;
+
+/// <summary>
+/// The query string of <c>GET /api/v1/audit-logs</c> as sent. Every value is bound as text and checked by
+/// <see cref="AuditQueryParser"/>, so a bad value is answered with a problem naming the parameter rather than a
+/// binding failure.
+/// </summary>
+internal sealed class AuditLogQueryParameters
+{
+    [FromQuery(Name = "action"), Description("Exact action, e.g. LOGIN_FAILED (normalized like ingested actions: 'login-failed' works too).")]
+    public string? Action { get; set; }
+
+    [FromQuery(Name = "resource"), Description("Exact resource type, e.g. Customer.")]
+    public string? Resource { get; set; }
+
+    [FromQuery(Name = "resource_type"), Description("Alias of 'resource'.")]
+    public string? ResourceType { get; set; }
+
+    [FromQuery(Name = "resource_id"), Description("Exact resource id.")]
+    public string? ResourceId { get; set; }
+
+    [FromQuery(Name = "user_id"), Description("Exact user id.")]
+    public string? UserId { get; set; }
+
+    [FromQuery(Name = "status"), Description("SUCCESS, FAILURE or PENDING (any case).")]
+    public string? Status { get; set; }
+
+    [FromQuery(Name = "severity"), Description("LOW, MEDIUM, HIGH or CRITICAL (any case).")]
+    public string? Severity { get; set; }
+
+    [FromQuery(Name = "ip_address"), Description("Exact client IP address.")]
+    public string? IpAddress { get; set; }
+
+    [FromQuery(Name = "service_name"), Description("Exact emitting service name.")]
+    public string? ServiceName { get; set; }
+
+    [FromQuery(Name = "category"), Description("Exact category (the older clients' log_type).")]
+    public string? Category { get; set; }
+
+    [FromQuery(Name = "log_type"), Description("Alias of 'category'.")]
+    public string? LogType { get; set; }
+
+    [FromQuery(Name = "source"), Description("http, efcore, bulk or manual.")]
+    public string? Source { get; set; }
+
+    [FromQuery(Name = "trace_id"), Description("W3C trace id: every event of one request.")]
+    public string? TraceId { get; set; }
+
+    [FromQuery(Name = "search"), Description("Full-text search over description, resource_name, error_message and path.")]
+    public string? Search { get; set; }
+
+    [FromQuery(Name = "from_date"), Description("RFC 3339; events at or after this time.")]
+    public string? FromDate { get; set; }
+
+    [FromQuery(Name = "to_date"), Description("RFC 3339; events before this time.")]
+    public string? ToDate { get; set; }
+
+    [FromQuery(Name = "start_date"), Description("Alias of 'from_date'.")]
+    public string? StartDate { get; set; }
+
+    [FromQuery(Name = "end_date"), Description("Alias of 'to_date'.")]
+    public string? EndDate { get; set; }
+
+    [FromQuery(Name = "limit"), Description("Page size, 1 to 1000 (default 50).")]
+    public string? Limit { get; set; }
+
+    [FromQuery(Name = "offset"), Description("Events to skip (offset paging; ignored with 'cursor').")]
+    public string? Offset { get; set; }
+
+    [FromQuery(Name = "sort_by"), Description("timestamp (default), received_at, severity, action, user_id, resource_type, status_code or duration_ms.")]
+    public string? SortBy { get; set; }
+
+    [FromQuery(Name = "sort_order"), Description("asc or desc (default).")]
+    public string? SortOrder { get; set; }
+
+    [FromQuery(Name = "cursor"), Description("The 'next_cursor' of the previous page (keyset paging, stable while events arrive).")]
+    public string? Cursor { get; set; }
+
+    [FromQuery(Name = "include_total"), Description("false to skip counting 'total' (faster on large tenants). Default true.")]
+    public string? IncludeTotal { get; set; }
+}

@@ -1,0 +1,57 @@
+using AuditKit.Server.Admin;
+using AuditKit.Server.Api;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Ingest;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Hosting;
+
+/// <summary>Registers the server's HTTP surface: options, API key authentication, ingest, problem details, health, OpenAPI.</summary>
+internal static class AuditKitServerServiceCollectionExtensions
+{
+    public static IServiceCollection AddAuditKitServer(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<AuditKitServerOptions>()
+            .BindConfiguration(AuditKitServerOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditKitServerOptions>, AuditKitServerOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<BootstrapAdminKey>();
+        services.AddSingleton<AuditIngestMetrics>();
+        services.AddScoped<AuditIngestor>();
+        services.AddScoped<AdminAuditRecorder>();
+
+        services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
+        {
+            // Statuses answered by the framework itself (routing, body size) get a detail saying what to do.
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON: Content-Type: application/json.",
+                StatusCodes.Status405MethodNotAllowed => "This route does not support the request's HTTP method.",
+                StatusCodes.Status404NotFound => "No such route.",
+                _ => null,
+            };
+        });
+        services.AddRequestDecompression();
+        services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
+
+        services.AddAuthentication(ApiKeyAuthenticationOptions.Scheme)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, configureOptions: null);
+        services.AddAuthorizationBuilder().AddAuditKitPolicies();
+
+        services.AddHealthChecks()
+            .AddCheck<AuditStoreHealthCheck>("store", tags: [AuditStoreHealthCheck.ReadyTag]);
+
+        services.AddOpenApi(static options =>
+        {
+            options.AddDocumentTransformer<ApiKeySecuritySchemeTransformer>();
+            options.AddOperationTransformer<ApiKeySecuritySchemeTransformer>();
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+namespace AuditKit.Server.Ingest;
+
+/// <summary>
+/// Parses the wire names of <see cref="AuditStatus"/> and <see cref="AuditSeverity"/> in any case. Stricter than
+/// <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/>, which would also take numbers such as <c>"7"</c>.
+/// </summary>
+internal static class AuditEnumNames
+{
+    public const string StatusList = "SUCCESS, FAILURE, PENDING";
+
+    public const string SeverityList = "LOW, MEDIUM, HIGH, CRITICAL";
+
+    public static bool TryParseStatus(string text, out AuditStatus status)
+    {
+        (var found, status) = text.Trim().ToUpperInvariant() switch
+        {
+            "SUCCESS" => (true, AuditStatus.Success),
+            "FAILURE" => (true, AuditStatus.Failure),
+            "PENDING" => (true, AuditStatus.Pending),
+            _ => (false, default),
+        };
+        return found;
+    }
+
+    public static bool TryParseSeverity(string text, out AuditSeverity severity)
+    {
+        (var found, severity) = text.Trim().ToUpperInvariant() switch
+        {
+            "LOW" => (true, AuditSeverity.Low),
+            "MEDIUM" => (true, AuditSeverity.Medium),
+            "HIGH" => (true, AuditSeverity.High),
+            "CRITICAL" => (true, AuditSeverity.Critical),
+            _ => (false, default),
+        };
+        return found;
+    }
+}

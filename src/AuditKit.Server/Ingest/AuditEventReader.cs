@@ -1,0 +1,475 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AuditKit.Server.Ingest;
+
+/// <summary>
+/// Reads one posted event from JSON into an <see cref="AuditEvent"/>, collecting an error per offending field instead
+/// of failing on the first. Tolerant where older clients differ from the contract: <c>entity_type</c>,
+/// <c>entity_id</c> and <c>log_type</c> are read as <c>resource_type</c>, <c>resource_id</c> and <c>category</c>;
+/// <c>old_values</c> / <c>new_values</c> / <c>metadata</c> may be JSON objects or strings holding one; status and
+/// severity may be in any case; actions are normalized to UPPER_SNAKE_CASE; ids may be numbers. Unknown fields are
+/// ignored so newer clients can talk to this server.
+/// </summary>
+internal static class AuditEventReader
+{
+    /// <summary>
+    /// Reads <paramref name="element"/>, fills defaults (a UUIDv7 id and <paramref name="now"/> as timestamp when they
+    /// are missing) and validates the result with <see cref="AuditEventValidator"/>.
+    /// </summary>
+    /// <returns>The event and its errors; the event is valid exactly when there are no errors.</returns>
+    public static (AuditEvent Event, IReadOnlyList<AuditFieldError> Errors) Read(JsonElement element, DateTimeOffset now)
+    {
+        var auditEvent = new AuditEvent { Action = string.Empty };
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return (auditEvent, [new AuditFieldError(JsonSyntaxErrorLocator.BodyField, "must be a JSON object (one event).")]);
+        }
+
+        var errors = new List<AuditFieldError>();
+        string? category = null, logType = null, resourceType = null, entityType = null, resourceId = null, entityId = null;
+
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            var name = property.Name;
+            switch (name)
+            {
+                case "id":
+                    auditEvent.Id = ReadId(value, errors);
+                    break;
+                case "timestamp":
+                    auditEvent.Timestamp = ReadTimestamp(name, value, errors) ?? default;
+                    break;
+                case "received_at":
+                    // Set by the server; a posted value is ignored.
+                    break;
+                case "tenant_id":
+                    auditEvent.TenantId = ReadString(name, value, errors);
+                    break;
+                case "source":
+                    auditEvent.Source = ReadString(name, value, errors)?.Trim().ToLowerInvariant() ?? AuditSources.Manual;
+                    break;
+                case "action":
+                    auditEvent.Action = ReadString(name, value, errors) is { } action && !string.IsNullOrWhiteSpace(action)
+                        ? AuditActions.Normalize(action)
+                        : string.Empty;
+                    break;
+                case "category":
+                    category = ReadString(name, value, errors);
+                    break;
+                case "log_type":
+                    logType = ReadString(name, value, errors);
+                    break;
+                case "resource_type":
+                    resourceType = ReadString(name, value, errors);
+                    break;
+                case "entity_type":
+                    entityType = ReadString(name, value, errors);
+                    break;
+                case "resource_id":
+                    resourceId = ReadIdentifier(name, value, errors);
+                    break;
+                case "entity_id":
+                    entityId = ReadIdentifier(name, value, errors);
+                    break;
+                case "resource_name":
+                    auditEvent.ResourceName = ReadString(name, value, errors);
+                    break;
+                case "user_id":
+                    auditEvent.UserId = ReadIdentifier(name, value, errors);
+                    break;
+                case "username":
+                    auditEvent.Username = ReadString(name, value, errors);
+                    break;
+                case "user_email":
+                    auditEvent.UserEmail = ReadString(name, value, errors);
+                    break;
+                case "status":
+                    auditEvent.Status = ReadStatus(value, errors) ?? AuditStatus.Success;
+                    break;
+                case "severity":
+                    auditEvent.Severity = ReadSeverity(value, errors) ?? AuditSeverity.Low;
+                    break;
+                case "service_name":
+                    auditEvent.ServiceName = ReadString(name, value, errors);
+                    break;
+                case "service_version":
+                    auditEvent.ServiceVersion = ReadString(name, value, errors);
+                    break;
+                case "method":
+                    auditEvent.Method = ReadString(name, value, errors)?.ToUpperInvariant();
+                    break;
+                case "path":
+                    auditEvent.Path = ReadString(name, value, errors);
+                    break;
+                case "route":
+                    auditEvent.Route = ReadString(name, value, errors);
+                    break;
+                case "query":
+                    auditEvent.Query = ReadString(name, value, errors);
+                    break;
+                case "status_code":
+                    auditEvent.StatusCode = ReadInt32(name, value, errors);
+                    break;
+                case "duration_ms":
+                    auditEvent.DurationMs = ReadDouble(name, value, errors);
+                    break;
+                case "ip_address":
+                    auditEvent.IpAddress = ReadString(name, value, errors)?.Trim() is { Length: > 0 } ip ? ip : null;
+                    break;
+                case "user_agent":
+                    auditEvent.UserAgent = ReadString(name, value, errors);
+                    break;
+                case "request_id":
+                    auditEvent.RequestId = ReadIdentifier(name, value, errors);
+                    break;
+                case "trace_id":
+                    auditEvent.TraceId = ReadString(name, value, errors);
+                    break;
+                case "session_id":
+                    auditEvent.SessionId = ReadIdentifier(name, value, errors);
+                    break;
+                case "description":
+                    auditEvent.Description = ReadString(name, value, errors);
+                    break;
+                case "error_code":
+                    auditEvent.ErrorCode = ReadIdentifier(name, value, errors);
+                    break;
+                case "error_message":
+                    auditEvent.ErrorMessage = ReadString(name, value, errors);
+                    break;
+                case "changes":
+                    auditEvent.Changes = ReadChanges(value, errors);
+                    break;
+                case "old_values":
+                    auditEvent.OldValues = ReadObject(name, value, errors);
+                    break;
+                case "new_values":
+                    auditEvent.NewValues = ReadObject(name, value, errors);
+                    break;
+                case "metadata":
+                    auditEvent.Metadata = ReadObject(name, value, errors);
+                    break;
+                case "tags":
+                    auditEvent.Tags = ReadTags(value, errors);
+                    break;
+                case "data_classification":
+                    auditEvent.DataClassification = ReadString(name, value, errors);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        // The contract's names win over the older clients' aliases when both are sent.
+        auditEvent.Category = category ?? logType;
+        auditEvent.ResourceType = resourceType ?? entityType;
+        auditEvent.ResourceId = resourceId ?? entityId;
+
+        if (auditEvent.Id == Guid.Empty && !HasError(errors, "id"))
+        {
+            auditEvent.Id = AuditEventIds.New(now);
+        }
+
+        if (auditEvent.Timestamp == default && !HasError(errors, "timestamp"))
+        {
+            auditEvent.Timestamp = now;
+        }
+
+        // The validator re-checks every field; a field that could not even be read keeps only its read error.
+        foreach (var error in AuditEventValidator.Validate(auditEvent))
+        {
+            if (!HasError(errors, error.Field))
+            {
+                errors.Add(error);
+            }
+        }
+
+        return (auditEvent, errors);
+    }
+
+    private static bool HasError(List<AuditFieldError> errors, string field)
+    {
+        foreach (var error in errors)
+        {
+            if (error.Field == field)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Guid ReadId(JsonElement value, List<AuditFieldError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return Guid.Empty;
+            case JsonValueKind.String when value.TryGetGuid(out var id) && id != Guid.Empty:
+                return id;
+            case JsonValueKind.String when value.ValueEquals(string.Empty):
+                return Guid.Empty;
+            default:
+                errors.Add(new AuditFieldError("id", "must be a UUID string (UUIDv7 recommended), or omitted for the server to assign one."));
+                return Guid.Empty;
+        }
+    }
+
+    private static DateTimeOffset? ReadTimestamp(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && RfcDateTime.TryParse(value.GetString(), out var timestamp))
+        {
+            return timestamp;
+        }
+
+        errors.Add(new AuditFieldError(field, "must be an RFC 3339 date-time string, e.g. 2024-05-01T12:30:00Z."));
+        return null;
+    }
+
+    private static string? ReadString(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return value.GetString();
+            case JsonValueKind.Null:
+                return null;
+            default:
+                errors.Add(new AuditFieldError(field, $"must be a string (was {Describe(value.ValueKind)})."));
+                return null;
+        }
+    }
+
+    /// <summary>Identifiers may come as numbers from clients whose keys are integers.</summary>
+    private static string? ReadIdentifier(string field, JsonElement value, List<AuditFieldError> errors) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetRawText() : ReadString(field, value, errors);
+
+    private static int? ReadInt32(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number when value.TryGetInt32(out var number):
+                return number;
+            default:
+                errors.Add(new AuditFieldError(field, $"must be an integer (was {Describe(value.ValueKind)})."));
+                return null;
+        }
+    }
+
+    private static double? ReadDouble(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Number when value.TryGetDouble(out var number):
+                return number;
+            default:
+                errors.Add(new AuditFieldError(field, $"must be a number (was {Describe(value.ValueKind)})."));
+                return null;
+        }
+    }
+
+    private static AuditStatus? ReadStatus(JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!.Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (AuditEnumNames.TryParseStatus(text, out var status))
+            {
+                return status;
+            }
+        }
+
+        errors.Add(new AuditFieldError("status", $"must be one of {AuditEnumNames.StatusList} (any case)."));
+        return null;
+    }
+
+    private static AuditSeverity? ReadSeverity(JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!.Trim();
+            if (text.Length == 0)
+            {
+                return null;
+            }
+
+            if (AuditEnumNames.TryParseSeverity(text, out var severity))
+            {
+                return severity;
+            }
+        }
+
+        errors.Add(new AuditFieldError("severity", $"must be one of {AuditEnumNames.SeverityList} (any case)."));
+        return null;
+    }
+
+    private static JsonObject? ReadObject(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Object:
+                // Cloned: the parsed document lives in a pooled buffer that is returned when the request ends.
+                return JsonObject.Create(value.Clone());
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    switch (JsonNode.Parse(text))
+                    {
+                        case null:
+                            return null;
+                        case JsonObject parsed:
+                            return parsed;
+                        default:
+                            break;
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+
+                errors.Add(new AuditFieldError(field, "must be a JSON object, or a string holding a JSON object."));
+                return null;
+            default:
+                errors.Add(new AuditFieldError(field, $"must be a JSON object (was {Describe(value.ValueKind)})."));
+                return null;
+        }
+    }
+
+    private static List<AuditChange>? ReadChanges(JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new AuditFieldError("changes", $"must be an array of {{\"property\", \"old\", \"new\"}} objects (was {Describe(value.ValueKind)})."));
+            return null;
+        }
+
+        var changes = new List<AuditChange>(value.GetArrayLength());
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var change = new AuditChange();
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new AuditFieldError(Invariant($"changes[{index}]"), "must be an object with \"property\", \"old\" and \"new\"."));
+            }
+            else
+            {
+                foreach (var property in item.EnumerateObject())
+                {
+                    switch (property.Name)
+                    {
+                        case "property":
+                            change.Property = ReadString(Invariant($"changes[{index}].property"), property.Value, errors) ?? string.Empty;
+                            break;
+                        case "old":
+                            change.Old = ToNode(property.Value);
+                            break;
+                        case "new":
+                            change.New = ToNode(property.Value);
+                            break;
+                        default:
+                            break;
+                    }
+                }
+            }
+
+            changes.Add(change);
+            index++;
+        }
+
+        return changes;
+    }
+
+    private static List<string>? ReadTags(JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new AuditFieldError("tags", $"must be an array of strings (was {Describe(value.ValueKind)})."));
+            return null;
+        }
+
+        var tags = new List<string>(value.GetArrayLength());
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                tags.Add(item.GetString()!);
+            }
+            else
+            {
+                errors.Add(new AuditFieldError(Invariant($"tags[{index}]"), $"must be a string (was {Describe(item.ValueKind)})."));
+            }
+
+            index++;
+        }
+
+        return tags;
+    }
+
+    private static JsonNode? ToNode(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.Object => JsonObject.Create(value.Clone()),
+        JsonValueKind.Array => JsonArray.Create(value.Clone()),
+        _ => JsonValue.Create(value.Clone()),
+    };
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,7 @@
+namespace AuditKit.Server.Storage;
+
+/// <summary>One page of results.</summary>
+/// <param name="Items">The events of the page, in order.</param>
+/// <param name="Total">How many events match the filter in all (null when not requested).</param>
+/// <param name="Next">Where the next page starts, or null on the last page.</param>
+internal sealed record AuditEventPage(IReadOnlyList<AuditEvent> Items, long? Total, AuditCursor? Next);

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// The stored shape of an <see cref="AuditEvent"/>: one row of <c>audit_events</c>. JSON fields are kept as their
+/// serialized text (jsonb on PostgreSQL, TEXT on SQLite); status and severity as their small-int enum values, so
+/// severity sorts by how much it matters.
+/// </summary>
+internal sealed class AuditEventRow
+{
+    public required string TenantId { get; set; }
+    public Guid Id { get; set; }
+    public DateTimeOffset Timestamp { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public required string Source { get; set; }
+    public required string Action { get; set; }
+    public string? Category { get; set; }
+    public string? ResourceType { get; set; }
+    public string? ResourceId { get; set; }
+    public string? ResourceName { get; set; }
+    public string? UserId { get; set; }
+    public string? Username { get; set; }
+    public string? UserEmail { get; set; }
+    public AuditStatus Status { get; set; }
+    public AuditSeverity Severity { get; set; }
+    public string? ServiceName { get; set; }
+    public string? ServiceVersion { get; set; }
+    public string? Method { get; set; }
+    public string? Path { get; set; }
+    public string? Route { get; set; }
+    public string? Query { get; set; }
+    public int? StatusCode { get; set; }
+    public double? DurationMs { get; set; }
+    public string? IpAddress { get; set; }
+    public string? UserAgent { get; set; }
+    public string? RequestId { get; set; }
+    public string? TraceId { get; set; }
+    public string? SessionId { get; set; }
+    public string? Description { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorMessage { get; set; }
+    public string? Changes { get; set; }
+    public string? OldValues { get; set; }
+    public string? NewValues { get; set; }
+    public string? Metadata { get; set; }
+    public string? Tags { get; set; }
+    public string? DataClassification { get; set; }
+
+    /// <summary>
+    /// The row storing <paramref name="auditEvent"/> for <paramref name="tenantId"/>: times in UTC truncated to
+    /// microseconds (PostgreSQL's precision, used by both stores so they answer alike), JSON fields serialized, NUL
+    /// characters replaced (see <see cref="StoredText"/>).
+    /// </summary>
+    public static AuditEventRow From(string tenantId, AuditEvent auditEvent, DateTimeOffset receivedAt) => new()
+    {
+        TenantId = tenantId,
+        Id = auditEvent.Id,
+        Timestamp = ToStoredTime(auditEvent.Timestamp),
+        ReceivedAt = ToStoredTime(receivedAt),
+        Source = StoredText.Clean(auditEvent.Source) ?? AuditSources.Manual,
+        Action = StoredText.Clean(auditEvent.Action) ?? string.Empty,
+        Category = StoredText.Clean(auditEvent.Category),
+        ResourceType = StoredText.Clean(auditEvent.ResourceType),
+        ResourceId = StoredText.Clean(auditEvent.ResourceId),
+        ResourceName = StoredText.Clean(auditEvent.ResourceName),
+        UserId = StoredText.Clean(auditEvent.UserId),
+        Username = StoredText.Clean(auditEvent.Username),
+        UserEmail = StoredText.Clean(auditEvent.UserEmail),
+        Status = auditEvent.Status,
+        Severity = auditEvent.Severity,
+        ServiceName = StoredText.Clean(auditEvent.ServiceName),
+        ServiceVersion = StoredText.Clean(auditEvent.ServiceVersion),
+        Method = StoredText.Clean(auditEvent.Method),
+        Path = StoredText.Clean(auditEvent.Path),
+        Route = StoredText.Clean(auditEvent.Route),
+        Query = StoredText.Clean(auditEvent.Query),
+        StatusCode = auditEvent.StatusCode,
+        DurationMs = auditEvent.DurationMs,
+        IpAddress = StoredText.Clean(auditEvent.IpAddress),
+        UserAgent = StoredText.Clean(auditEvent.UserAgent),
+        RequestId = StoredText.Clean(auditEvent.RequestId),
+        TraceId = StoredText.Clean(auditEvent.TraceId),
+        SessionId = StoredText.Clean(auditEvent.SessionId),
+        Description = StoredText.Clean(auditEvent.Description),
+        ErrorCode = StoredText.Clean(auditEvent.ErrorCode),
+        ErrorMessage = StoredText.Clean(auditEvent.ErrorMessage),
+        Changes = auditEvent.Changes is { } changes
+            ? StoredText.CleanJson(JsonSerializer.Serialize(changes as List<AuditChange> ?? [.. changes], AuditStorageJsonContext.Stored.ListAuditChange))
+            : null,
+        OldValues = StoredText.CleanJson(auditEvent.OldValues?.ToJsonString(AuditStorageJsonContext.StoredOptions)),
+        NewValues = StoredText.CleanJson(auditEvent.NewValues?.ToJsonString(AuditStorageJsonContext.StoredOptions)),
+        Metadata = StoredText.CleanJson(auditEvent.Metadata?.ToJsonString(AuditStorageJsonContext.StoredOptions)),
+        Tags = auditEvent.Tags is { } tags
+            ? StoredText.CleanJson(JsonSerializer.Serialize(tags as List<string> ?? [.. tags], AuditStorageJsonContext.Stored.ListString))
+            : null,
+        DataClassification = StoredText.Clean(auditEvent.DataClassification),
+    };
+
+    /// <summary>A time as stored: UTC, whole microseconds.</summary>
+    public static DateTimeOffset ToStoredTime(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+}

@@ -1,0 +1,164 @@
+using System.Data.Common;
+using System.Text;
+
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// The SELECT of a list query: fixed SQL fragments chosen by which filters are set, every value a parameter.
+/// Everything leads with <c>tenant_id = @tenant_id</c> and orders by (sort column, id) in one direction, so
+/// the tenant-leading (…, timestamp DESC, id DESC) indexes serve a page as a plain range scan.
+/// </summary>
+internal sealed class AuditEventSql
+{
+    private readonly StringBuilder _where = new();
+    private readonly List<KeyValuePair<string, object?>> _parameters = [];
+
+    private AuditEventSql()
+    {
+    }
+
+    /// <summary>The page query (one row more than the limit, to tell whether a next page exists).</summary>
+    public string PageSql { get; private set; } = string.Empty;
+
+    /// <summary>The count of all matches (no paging).</summary>
+    public string CountSql { get; private set; } = string.Empty;
+
+    /// <summary>The parameters both statements use.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Parameters => _parameters;
+
+    public static AuditEventSql Build(AuditSqlDialect dialect, string tenantId, AuditEventQuery query)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query.Limit));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, AuditEventLimits.BatchEvents, nameof(query.Limit));
+        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
+
+        var sql = new AuditEventSql();
+        sql.Filter("e.tenant_id = {0}", tenantId);
+        sql.FilterIfSet("e.action = {0}", query.Action);
+        sql.FilterIfSet("e.category = {0}", query.Category);
+        sql.FilterIfSet("e.resource_type = {0}", query.ResourceType);
+        sql.FilterIfSet("e.resource_id = {0}", query.ResourceId);
+        sql.FilterIfSet("e.user_id = {0}", query.UserId);
+        sql.FilterIfSet("e.ip_address = {0}", query.IpAddress);
+        sql.FilterIfSet("e.service_name = {0}", query.ServiceName);
+        sql.FilterIfSet("e.source = {0}", query.Source);
+        sql.FilterIfSet("e.trace_id = {0}", query.TraceId);
+        if (query.Status is { } status)
+        {
+            sql.Filter("e.status = {0}", (short)status);
+        }
+
+        if (query.Severity is { } severity)
+        {
+            sql.Filter("e.severity = {0}", (short)severity);
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Filter("e.timestamp >= {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Filter("e.timestamp < {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(to)));
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            if (dialect.SearchValue(query.Search) is { } search)
+            {
+                sql._where.Append(" AND ").Append(dialect.SearchPredicate(sql.Add(search)));
+            }
+            else
+            {
+                sql._where.Append(" AND 1 = 0");
+            }
+        }
+
+        var countSql = $"SELECT count(*) FROM {AuditDbContext.EventsTable} e WHERE {sql._where}";
+
+        // A cursor carries the order it was made in, so a client only has to hand it back.
+        var sortBy = query.Cursor?.SortBy ?? query.SortBy;
+        var descending = query.Cursor?.Descending ?? query.Descending;
+        var sort = AuditSortColumn.For(sortBy);
+        var column = "e." + sort.Column;
+        if (query.Cursor is { } cursor)
+        {
+            sql.AppendKeyset(column, sort.Nullable, descending, AuditSortColumn.ParameterValue(sortBy, cursor.Value, dialect), dialect.IdValue(cursor.Id));
+        }
+
+        var direction = descending ? "DESC" : "ASC";
+
+        // NULLs are placed as PostgreSQL does by default (last ascending, first descending) and spelled out so that
+        // SQLite, whose default is the reverse, pages identically.
+        var nulls = sort.Nullable ? (descending ? " NULLS FIRST" : " NULLS LAST") : string.Empty;
+        var limit = sql.Add(query.Limit + 1);
+        var offset = query.Cursor is null ? sql.Add(query.Offset) : sql.Add(0);
+        sql.CountSql = countSql;
+        sql.PageSql =
+            $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {sql._where} " +
+            $"ORDER BY {column} {direction}{nulls}, e.id {direction} LIMIT {limit} OFFSET {offset}";
+        return sql;
+    }
+
+    /// <summary>Adds the parameters of this query to <paramref name="command"/>.</summary>
+    public void Bind(DbCommand command)
+    {
+        foreach (var (name, value) in _parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    // The rows after (value, id) in the page order; see the NULL placement above.
+    private void AppendKeyset(string column, bool nullable, bool descending, object? value, object id)
+    {
+        var op = descending ? "<" : ">";
+        var idParameter = Add(id);
+        if (!nullable)
+        {
+            _where.Append($" AND ({column}, e.id) {op} ({Add(value)}, {idParameter})");
+        }
+        else if (value is null)
+        {
+            _where.Append(descending
+                ? $" AND (({column} IS NULL AND e.id < {idParameter}) OR {column} IS NOT NULL)"
+                : $" AND ({column} IS NULL AND e.id > {idParameter})");
+        }
+        else
+        {
+            var valueParameter = Add(value);
+            _where.Append(descending
+                ? $" AND ({column} < {valueParameter} OR ({column} = {valueParameter} AND e.id < {idParameter}))"
+                : $" AND ({column} > {valueParameter} OR ({column} = {valueParameter} AND e.id > {idParameter}) OR {column} IS NULL)");
+        }
+    }
+
+    private void FilterIfSet(string predicate, string? value)
+    {
+        if (value is not null)
+        {
+            Filter(predicate, value);
+        }
+    }
+
+    private void Filter(string predicate, object value)
+    {
+        if (_where.Length > 0)
+        {
+            _where.Append(" AND ");
+        }
+
+        _where.Append(predicate.Replace("{0}", Add(value), StringComparison.Ordinal));
+    }
+
+    private string Add(object? value)
+    {
+        var name = "@p" + _parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _parameters.Add(new(name, value));
+        return name;
+    }
+}

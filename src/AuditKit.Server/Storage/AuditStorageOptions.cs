@@ -1,0 +1,55 @@
+using Npgsql;
+
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// Where events are stored. With <c>ConnectionStrings:AuditKit</c> set the server uses that PostgreSQL database;
+/// otherwise the embedded SQLite file at <c>AuditKit:Storage:SqlitePath</c>, created on first start.
+/// </summary>
+internal sealed class AuditStorageOptions
+{
+    /// <summary>The configuration section of these options.</summary>
+    public const string SectionName = "AuditKit:Storage";
+
+    /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL connection string.</summary>
+    public const string ConnectionStringName = "AuditKit";
+
+    /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:AuditKit</c>); null or empty for SQLite.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>The SQLite file, relative to the working directory unless rooted. Its directory is created.</summary>
+    public string SqlitePath { get; set; } = Path.Combine("data", "auditkit.db");
+
+    /// <summary>Whether to apply pending migrations at start-up (on by default; turn off to migrate out of band).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>Which provider these options select.</summary>
+    public AuditStorageProvider Provider =>
+        string.IsNullOrWhiteSpace(PostgresConnectionString) ? AuditStorageProvider.Sqlite : AuditStorageProvider.Postgres;
+
+    /// <summary>The reasons these options cannot work, if any.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Provider == AuditStorageProvider.Postgres)
+        {
+            string? error = null;
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                error = $"ConnectionStrings:{ConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
+            }
+
+            if (error is not null)
+            {
+                yield return error;
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(SqlitePath))
+        {
+            yield return $"{SectionName}:SqlitePath must name a file when no PostgreSQL connection string is configured.";
+        }
+    }
+}

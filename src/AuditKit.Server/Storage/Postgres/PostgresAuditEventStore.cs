@@ -1,0 +1,140 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace AuditKit.Server.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL store. A batch is written in one transaction: binary COPY into a transaction-scoped temp table,
+/// then one <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>, whose returned ids tell
+/// which events were new. COPY moves the rows in one round trip with no per-row statement cost.
+/// </summary>
+internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource) : RelationalAuditEventStore(PostgresSqlDialect.Instance)
+{
+    private const string StagingTable = "audit_events_staging";
+
+    // LIKE without INCLUDING GENERATED makes the tsvector a plain column, left empty; the INSERT computes the real one.
+    private static readonly string s_createStagingSql =
+        $"CREATE TEMP TABLE {StagingTable} (LIKE {AuditDbContext.EventsTable} INCLUDING DEFAULTS) ON COMMIT DROP";
+
+    private static readonly string s_copySql = $"COPY {StagingTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+
+    private static readonly string s_insertSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
+        "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
+
+    public override async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(events);
+        var (outcomes, toWrite) = DedupWithinBatch(events);
+        if (toWrite.Count == 0)
+        {
+            return outcomes;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var index in toWrite)
+            {
+                await WriteRowAsync(importer, AuditEventRow.From(tenantId, events[index], receivedAt), cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var inserted = new HashSet<Guid>(toWrite.Count);
+        await using (var insert = new NpgsqlCommand(s_insertSql, connection, transaction))
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add(reader.GetGuid(0));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var index in toWrite)
+        {
+            outcomes[index] = inserted.Contains(events[index].Id) ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+        }
+
+        return outcomes;
+    }
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes one row in <see cref="AuditEventColumns.Names"/> order.</summary>
+    internal static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken)
+    {
+        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.Id, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.Timestamp, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.Source, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.Action, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Category, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ResourceType, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ResourceId, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ResourceName, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.UserId, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Username, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.UserEmail, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)row.Status, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)row.Severity, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ServiceName, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ServiceVersion, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Method, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Path, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Route, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Query, cancellationToken).ConfigureAwait(false);
+        if (row.StatusCode is { } statusCode)
+        {
+            await importer.WriteAsync(statusCode, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (row.DurationMs is { } durationMs)
+        {
+            await importer.WriteAsync(durationMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await TextAsync(importer, row.IpAddress, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.UserAgent, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.RequestId, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.TraceId, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.SessionId, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.Description, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ErrorCode, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ErrorMessage, cancellationToken).ConfigureAwait(false);
+        await JsonAsync(importer, row.Changes, cancellationToken).ConfigureAwait(false);
+        await JsonAsync(importer, row.OldValues, cancellationToken).ConfigureAwait(false);
+        await JsonAsync(importer, row.NewValues, cancellationToken).ConfigureAwait(false);
+        await JsonAsync(importer, row.Metadata, cancellationToken).ConfigureAwait(false);
+        await JsonAsync(importer, row.Tags, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.DataClassification, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task TextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    private static Task JsonAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Jsonb, cancellationToken);
+}

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace AuditKit.Server.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode (readers never wait for the writer). A batch is one
+/// <c>BEGIN IMMEDIATE</c> transaction of a prepared <c>INSERT … ON CONFLICT DO NOTHING</c>; a writer that finds the
+/// file locked retries for the connection's default timeout (Microsoft.Data.Sqlite's busy handling).
+/// </summary>
+internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage) : RelationalAuditEventStore(SqliteSqlDialect.Instance)
+{
+    private static readonly string s_insertSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) VALUES (" +
+        string.Join(", ", AuditEventColumns.Names.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) +
+        ") ON CONFLICT (tenant_id, id) DO NOTHING";
+
+    public override async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(events);
+        var (outcomes, toWrite) = DedupWithinBatch(events);
+        if (toWrite.Count == 0)
+        {
+            return outcomes;
+        }
+
+        await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = s_insertSql;
+        var parameters = new SqliteParameter[AuditEventColumns.Names.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        command.Prepare();
+        foreach (var index in toWrite)
+        {
+            Bind(parameters, AuditEventRow.From(tenantId, events[index], receivedAt));
+            var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            outcomes[index] = inserted == 1 ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+    private static void Bind(SqliteParameter[] p, AuditEventRow row)
+    {
+        var dialect = SqliteSqlDialect.Instance;
+        object?[] values =
+        [
+            row.TenantId, dialect.IdValue(row.Id), dialect.TimeValue(row.Timestamp), dialect.TimeValue(row.ReceivedAt),
+            row.Source, row.Action, row.Category,
+            row.ResourceType, row.ResourceId, row.ResourceName, row.UserId, row.Username, row.UserEmail,
+            (short)row.Status, (short)row.Severity, row.ServiceName, row.ServiceVersion,
+            row.Method, row.Path, row.Route, row.Query, row.StatusCode, row.DurationMs,
+            row.IpAddress, row.UserAgent, row.RequestId, row.TraceId, row.SessionId,
+            row.Description, row.ErrorCode, row.ErrorMessage,
+            row.Changes, row.OldValues, row.NewValues, row.Metadata, row.Tags, row.DataClassification,
+        ];
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json;
+using AuditKit.Server.Tests.Infrastructure;
+
+namespace AuditKit.Server.Tests.Api;
+
+/// <summary>Health checks, the OpenAPI document and the API reference, run against SQLite and PostgreSQL.</summary>
+public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
+{
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_healthy_without_a_key(string path)
+    {
+        using var client = server.CreateClient();
+
+        var response = await client.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api_and_its_keys()
+    {
+        using var client = server.CreateClient();
+
+        var response = await client.GetAsync("/openapi/v1.json");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        paths.EnumerateObject().Select(static p => p.Name).ShouldBe(
+            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}"],
+            ignoreOrder: true);
+        var list = paths.GetProperty("/api/v1/audit-logs").GetProperty("get");
+        list.GetProperty("parameters").EnumerateArray().Select(static p => p.GetProperty("name").GetString())
+            .ShouldContain("from_date");
+        list.GetProperty("security").GetArrayLength().ShouldBe(2);
+        document.RootElement.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task The_api_reference_is_browsable()
+    {
+        using var client = server.CreateClient();
+
+        var response = await client.GetAsync("/");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.RequestMessage!.RequestUri!.AbsolutePath.ShouldStartWith("/scalar");
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("<title>AuditKit server</title>");
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_problem()
+    {
+        using var client = server.CreateClient();
+
+        await (await client.GetAsync("/api/v1/nothing-here")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+}
+
+public sealed class SqliteHealthAndOpenApiTests(SqliteServerFixture server) : HealthAndOpenApiTests(server), IClassFixture<SqliteServerFixture>;
+
+public sealed class PostgresHealthAndOpenApiTests(PostgresServerFixture server) : HealthAndOpenApiTests(server), IClassFixture<PostgresServerFixture>;

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AuditKit.Server.Api;
+
+namespace AuditKit.Server.Tests.Infrastructure;
+
+/// <summary>Reading the server's answers in tests.</summary>
+public static class ApiResponses
+{
+    public static async Task<AuditEvent> ReadEventAsync(this HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
+        {
+            await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        }
+
+        return (await response.Content.ReadFromJsonAsync<AuditEvent>(AuditKitServerFixture.Json))!;
+    }
+
+    public static async Task<AuditBatchResult> ReadBatchResultAsync(this HttpResponseMessage response)
+    {
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<AuditBatchResult>(AuditKitServerFixture.Json))!;
+    }
+
+    internal static async Task<AuditEventListResponse> ReadPageAsync(this HttpResponseMessage response)
+    {
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<AuditEventListResponse>(AuditKitServerFixture.Json))!;
+    }
+
+    /// <summary>Asserts a problem details answer with <paramref name="status"/>; returns its JSON.</summary>
+    public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        await response.ShouldHaveStatusAsync(status);
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = document.RootElement.Clone();
+        root.GetProperty("status").GetInt32().ShouldBe((int)status);
+        return root;
+    }
+
+    /// <summary>Asserts a 400 problem whose <c>errors</c> map names exactly <paramref name="fields"/>.</summary>
+    public static async Task<JsonElement> ShouldBeValidationProblemAsync(this HttpResponseMessage response, params string[] fields)
+    {
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        problem.TryGetProperty("errors", out var errors).ShouldBeTrue($"no errors map in {problem}");
+        errors.EnumerateObject().Select(static p => p.Name).ShouldBe(fields, ignoreOrder: true);
+        return errors;
+    }
+
+    public static async Task ShouldHaveStatusAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        if (response.StatusCode != status)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(status, $"body: {body}");
+        }
+    }
+}

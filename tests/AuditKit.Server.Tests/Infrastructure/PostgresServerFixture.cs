@@ -1,0 +1,56 @@
+using AuditKit.Testing;
+using Npgsql;
+
+namespace AuditKit.Server.Tests.Infrastructure;
+
+/// <summary>The server on a fresh PostgreSQL database of the throwaway test server.</summary>
+public sealed class PostgresServerFixture : AuditKitServerFixture
+{
+    private string? _connectionString;
+
+    public override string Provider => "PostgreSQL";
+
+    public override async Task<bool> StoredDataContainsAsync(string text)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables " +
+            "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            // The whole row as text: every column, whatever its type, without knowing the schema.
+            await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table} t WHERE strpos(t::text, @text) > 0", connection);
+            command.Parameters.AddWithValue("text", text);
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync("srv");
+        return new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = _connectionString };
+    }
+
+    protected override async Task DeleteStorageAsync()
+    {
+        if (_connectionString is not null)
+        {
+            await TestPostgres.DropDatabaseAsync(_connectionString);
+        }
+    }
+}

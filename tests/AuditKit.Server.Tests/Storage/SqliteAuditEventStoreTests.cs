@@ -1,0 +1,70 @@
+using AuditKit.Server.Storage;
+using AuditKit.Server.Storage.Sqlite;
+using AuditKit.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuditKit.Server.Tests.Storage;
+
+/// <summary>The storage contract on the embedded SQLite file (a real file in a temp directory per test).</summary>
+public sealed class SqliteAuditEventStoreTests : AuditEventStoreContractTests
+{
+    private readonly TempDirectory _directory = new("auditkit-storage");
+
+    private string DatabasePath => _directory.File(Path.Combine("nested", "auditkit.db"));
+
+    private protected override Dictionary<string, string?> StorageSettings() => new()
+    {
+        ["AuditKit:Storage:SqlitePath"] = DatabasePath,
+    };
+
+    private protected override async Task RejectInsertsOfActionAsync(string action)
+    {
+        await using var connection = await Services.GetRequiredService<SqliteStorageConnection>().OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "CREATE TRIGGER reject_action BEFORE INSERT ON audit_events WHEN new.action = $action " +
+            "BEGIN SELECT RAISE(ABORT, 'rejected by test trigger'); END;";
+        command.CommandText = command.CommandText.Replace("$action", "'" + action + "'", StringComparison.Ordinal);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public void Sqlite_is_used_when_no_postgres_connection_string_is_configured()
+    {
+        Events.ShouldBeOfType<SqliteAuditEventStore>();
+        File.Exists(DatabasePath).ShouldBeTrue("the file and its missing directory are created on start");
+    }
+
+    [Fact]
+    public async Task The_file_is_in_wal_mode_and_the_schema_came_from_migrations()
+    {
+        await using var connection = await Services.GetRequiredService<SqliteStorageConnection>().OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        (await command.ExecuteScalarAsync()).ShouldBe("wal");
+        command.CommandText = "SELECT count(*) FROM \"__EFMigrationsHistory\"";
+        ((long)(await command.ExecuteScalarAsync())!).ShouldBeGreaterThan(0);
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'audit_events_fts'";
+        (await command.ExecuteScalarAsync()).ShouldBe(1L);
+    }
+
+    [Fact]
+    public async Task Starting_again_on_an_existing_file_keeps_its_events()
+    {
+        var e = StorageTestEvents.Minimal();
+        await Events.InsertAsync("t", [e], StorageTestEvents.BaseTime, default);
+
+        await using var again = BuildServices(StorageSettings());
+        await again.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);
+
+        (await again.GetRequiredService<IAuditEventStore>().GetAsync("t", e.Id, default)).ShouldNotBeNull();
+    }
+}
