@@ -12,8 +12,8 @@ public static class CustomerEndpoints
             .RequireAuthorization()
             .WithAuditing(resource: nameof(Customer));
 
-        customers.MapGet("/", ListAsync);
-        customers.MapPost("/", CreateAsync);
+        customers.MapGet(string.Empty, ListAsync);
+        customers.MapPost(string.Empty, CreateAsync);
         customers.MapGet("/{id:int}", GetAsync);
         customers.MapPut("/{id:int}", UpdateAsync);
         customers.MapDelete("/{id:int}", DeleteAsync);

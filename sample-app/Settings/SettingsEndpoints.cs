@@ -10,7 +10,7 @@ public static class SettingsEndpoints
             .RequireAuthorization(SampleAuthorization.AdminPolicy)
             .WithAuditing(resource: "Setting");
 
-        settings.MapGet("/", async (SettingsService service, CancellationToken cancellationToken) => Results.Ok(await service.ListAsync(cancellationToken)));
+        settings.MapGet(string.Empty, async (SettingsService service, CancellationToken cancellationToken) => Results.Ok(await service.ListAsync(cancellationToken)));
         settings.MapPut("/{key}", async (string key, SettingRequest request, SettingsService service, CancellationToken cancellationToken) =>
         {
             if (request.Value is not { Length: > 0 and <= 500 } value)
