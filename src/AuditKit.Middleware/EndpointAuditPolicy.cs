@@ -73,6 +73,13 @@ internal sealed class EndpointAuditPolicy
         {
             var raw = pattern.RawText ?? string.Empty;
             route = raw.StartsWith('/') ? raw : "/" + raw;
+
+            // A group's root endpoint ("/api/customers" + "") reads "/api/customers/"; it is the same resource.
+            if (route.Length > 1 && route.EndsWith('/'))
+            {
+                route = route.TrimEnd('/');
+            }
+
             if (route.Length > AuditEventLimits.Route)
             {
                 route = route[..AuditEventLimits.Route];
