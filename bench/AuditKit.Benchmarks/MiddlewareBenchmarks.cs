@@ -15,9 +15,12 @@ namespace AuditKit.Benchmarks;
 /// What <c>UseAuditing()</c> adds to one request: the same request through the same terminal handler, without the
 /// middleware (baseline) and with it, writing to an in-memory sink. The request looks like a routed API call
 /// (<c>GET /api/customers/42?page=2</c> with a user agent and a client IP), anonymous or signed in.
-/// Run: <c>dotnet run -c Release --project bench/AuditKit.Benchmarks -- --filter '*MiddlewareBenchmarks*' --job short</c>
+/// Run: <c>dotnet run -c Release --project bench/AuditKit.Benchmarks -- --filter '*MiddlewareBenchmarks*' --job short</c>.
+/// Min is reported next to the mean: on a shared machine it is the figure least disturbed by other processes.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class MiddlewareBenchmarks
 {
     private static readonly IPAddress s_client = IPAddress.Parse("203.0.113.7");
