@@ -41,14 +41,15 @@ public sealed class AuditingOptions
     };
 
     /// <summary>
-    /// The action recorded for each HTTP method unless an endpoint names its own. Defaults: GET/HEAD → <c>READ</c>,
-    /// POST → <c>CREATE</c>, PUT/PATCH → <c>UPDATE</c>, DELETE → <c>DELETE</c>. Other methods are recorded as their
-    /// upper-case name.
+    /// The action recorded for each HTTP method unless an endpoint names its own. Defaults: GET/HEAD/OPTIONS →
+    /// <c>READ</c> (so CORS preflights are sampled like reads), POST → <c>CREATE</c>, PUT/PATCH → <c>UPDATE</c>,
+    /// DELETE → <c>DELETE</c>. Other methods are recorded as their upper-case name.
     /// </summary>
     public IDictionary<string, string> MethodActions { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["GET"] = AuditActions.Read,
         ["HEAD"] = AuditActions.Read,
+        ["OPTIONS"] = AuditActions.Read,
         ["POST"] = AuditActions.Create,
         ["PUT"] = AuditActions.Update,
         ["PATCH"] = AuditActions.Update,
@@ -61,7 +62,7 @@ public sealed class AuditingOptions
     /// <summary>The severity of an event no rule matches. Defaults to <see cref="AuditSeverity.Low"/>.</summary>
     public AuditSeverity DefaultSeverity { get; set; } = AuditSeverity.Low;
 
-    /// <summary>Claims holding the user's id, tried in order. Defaults to <c>sub</c>, then the name identifier claim.</summary>
+    /// <summary>Claims holding the user's id, tried in order. Defaults to <c>sub</c>, the name identifier claim, then <c>oid</c>.</summary>
     public IList<string> UserIdClaimTypes { get; } = ["sub", ClaimTypes.NameIdentifier, "oid"];
 
     /// <summary>Claims holding the user's name, tried in order; falls back to <c>Identity.Name</c>.</summary>

@@ -57,6 +57,25 @@ public sealed class ExceptionTests
         e.StatusCode.ShouldBe(500);
     }
 
+    [Fact]
+    public async Task A_request_re_executed_by_the_exception_handler_is_recorded_once()
+    {
+        await using var app = await AuditedApp.StartAsync(
+            app =>
+            {
+                app.MapPost("/api/orders", string () => throw new InvalidOperationException("no stock"));
+                app.Map("/error", () => Microsoft.AspNetCore.Http.Results.Problem("Something went wrong."));
+            },
+            beforeAuditing: app => app.UseExceptionHandler("/error"));
+
+        var response = await app.SendAsync(AuditedApp.Request(HttpMethod.Post, "/api/orders"));
+
+        ((int)response.StatusCode).ShouldBe(500);
+        var e = app.SingleEvent();
+        e.Path.ShouldBe("/api/orders");
+        e.ErrorMessage.ShouldBe("no stock");
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowIt(Exception exception) => throw exception;
 }
