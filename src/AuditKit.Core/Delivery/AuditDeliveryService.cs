@@ -285,6 +285,12 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
 
                 if (spool.Peek() is not { } entry)
                 {
+                    if (!spool.IsEmpty)
+                    {
+                        // Nothing readable although the spool counts batches: do not spin.
+                        await Task.Delay(_delivery.CircuitBreakerBreakDuration, _time, token).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 

@@ -1,6 +1,7 @@
 using AuditKit.Delivery;
 using AuditKit.Masking;
 using AuditKit.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -84,7 +85,7 @@ public sealed class AddAuditKitTests : IDisposable
     public async Task A_replaced_sink_needs_no_server_url()
     {
         var sink = new ListSink();
-        using var app = Build(server: null, services: s => s.AddSingleton<IAuditSink>(sink));
+        using var app = Build(services: s => s.AddSingleton<IAuditSink>(sink), withoutServer: true);
         await app.StartAsync();
         app.Services.GetRequiredService<IAuditSink>().TryWrite(TestApp.NewEvent()).ShouldBeTrue();
         sink.Events.Count.ShouldBe(1);
@@ -94,7 +95,7 @@ public sealed class AddAuditKitTests : IDisposable
     [Fact]
     public async Task Missing_server_url_fails_start_naming_the_key()
     {
-        using var app = Build(server: null);
+        using var app = Build(withoutServer: true);
         var ex = await Should.ThrowAsync<OptionsValidationException>(() => app.StartAsync());
         ex.Message.ShouldContain("AuditKit:ServerUrl");
     }
@@ -116,29 +117,17 @@ public sealed class AddAuditKitTests : IDisposable
         ex.Message.ShouldContain(key);
     }
 
-    private IHost Build(Uri? server = null, Action<AuditKitOptions>? configure = null, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
-        => Build(server ?? s_server, configure, services, settings, useServer: true);
-
-    private IHost Build(Uri? server, Action<IServiceCollection>? services)
-        => Build(server, null, services, null, useServer: server is not null);
-
-    private IHost Build(Uri? server)
-        => Build(server, null, null, null, useServer: server is not null);
-
-    private IHost Build(Uri? server, Action<AuditKitOptions>? configure, Action<IServiceCollection>? services, IDictionary<string, string?>? settings, bool useServer)
+    /// <summary>A host with AuditKit; the server URL comes from <paramref name="settings"/> or defaults to <see cref="s_server"/> unless <paramref name="withoutServer"/>.</summary>
+    private IHost Build(IDictionary<string, string?>? settings = null, Action<AuditKitOptions>? configure = null, Action<IServiceCollection>? services = null, bool withoutServer = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        if (settings is not null)
-        {
-            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, settings);
-        }
-
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         services?.Invoke(builder.Services);
         builder.Services.AddAuditKit(o =>
         {
-            if (useServer && settings?.ContainsKey("AuditKit:ServerUrl") != true)
+            if (!withoutServer && settings?.ContainsKey("AuditKit:ServerUrl") != true)
             {
-                o.ServerUrl = server;
+                o.ServerUrl = s_server;
             }
 
             o.SpoolDirectory = _spool.Path;

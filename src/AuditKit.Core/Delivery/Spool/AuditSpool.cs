@@ -129,23 +129,19 @@ internal sealed class AuditSpool : IDisposable
     {
         lock (_lock)
         {
-            foreach (var segment in _segments)
+            while (_segments.FirstOrDefault(s => !s.IsFullyAcknowledged) is { } segment)
             {
-                if (!segment.IsFullyAcknowledged)
+                var index = segment.Acknowledged;
+                try
                 {
-                    var index = segment.Acknowledged;
-                    try
-                    {
-                        return new SpoolEntry(segment, index, segment.Read(index));
-                    }
-                    catch (Exception ex) when (ex is IOException or InvalidDataException)
-                    {
-                        // Gone bad since it was indexed: skip it rather than block the whole spool behind it.
-                        AuditDeliveryLog.SpoolSegmentDamaged(_logger, segment.Path, segment.Records[index].Offset, ex.Message);
-                        _metrics.Dropped(segment.Records[index].Events, AuditDropReasons.Unspoolable);
-                        AcknowledgeLocked(segment, index);
-                        return Peek();
-                    }
+                    return new SpoolEntry(segment, index, segment.Read(index));
+                }
+                catch (Exception ex) when (ex is IOException or InvalidDataException)
+                {
+                    // Gone bad since it was indexed: skip it rather than block the whole spool behind it.
+                    AuditDeliveryLog.SpoolSegmentDamaged(_logger, segment.Path, segment.Records[index].Offset, ex.Message);
+                    _metrics.Dropped(segment.Records[index].Events, AuditDropReasons.Unspoolable);
+                    AcknowledgeLocked(segment, index);
                 }
             }
 
