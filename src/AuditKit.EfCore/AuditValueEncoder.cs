@@ -18,6 +18,59 @@ internal sealed class AuditValueEncoder(AuditMasker masker, int maxValueLength, 
         MaxDepth = 16,
     };
 
+    // Complex collection elements keep their CLR property names, like every other path in an event.
+    private static readonly JsonSerializerOptions s_elements = new()
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        MaxDepth = 16,
+    };
+
+    /// <summary>Encodes the value of <paramref name="property"/>: a scalar by its rule, a complex collection as a JSON array.</summary>
+    public JsonNode? Encode(object? value, AuditedProperty property)
+        => property.Collection is null || value is null ? Encode(value, property.Rule) : EncodeCollection(value, property);
+
+    /// <summary>Whether two complex collections hold the same elements, by their JSON.</summary>
+    public static bool SameJson(System.Collections.IEnumerable left, System.Collections.IEnumerable right)
+        => string.Equals(
+            JsonSerializer.Serialize(left, left.GetType(), s_elements),
+            JsonSerializer.Serialize(right, right.GetType(), s_elements),
+            StringComparison.Ordinal);
+
+    private JsonNode? EncodeCollection(object value, AuditedProperty property)
+    {
+        if (property.Rule.Masks)
+        {
+            return JsonValue.Create(masker.Mask(JsonSerializer.Serialize(value, value.GetType(), s_elements), property.Rule.Style!.Value, property.Rule.KeepLast));
+        }
+
+        var node = JsonSerializer.SerializeToNode(value, value.GetType(), s_elements);
+        if (node is JsonArray elements && property.ElementRules is { Count: > 0 } rules)
+        {
+            foreach (var element in elements)
+            {
+                if (element is not JsonObject item)
+                {
+                    continue;
+                }
+
+                foreach (var (name, rule) in rules)
+                {
+                    if (item[name] is { } clear)
+                    {
+                        item[name] = rule.Ignore ? null : Encode(clear is JsonValue v && v.TryGetValue<string>(out var text) ? text : clear.ToJsonString(), rule);
+                    }
+                }
+
+                foreach (var ignored in rules.Where(r => r.Value.Ignore).Select(r => r.Key))
+                {
+                    item.Remove(ignored);
+                }
+            }
+        }
+
+        return node;
+    }
+
     public JsonNode? Encode(object? value, in PropertyAuditRule rule)
     {
         if (value is null)

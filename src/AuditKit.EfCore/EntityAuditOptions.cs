@@ -42,7 +42,12 @@ public sealed class EntityAuditOptions
     /// </summary>
     public bool IncludeErrorMessage { get; set; } = true;
 
-    /// <summary>Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default <see langword="true"/>).</summary>
+    /// <summary>
+    /// Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default
+    /// <see langword="true"/>). They are seen through a command interceptor, and with one registered EF Core raises
+    /// several diagnostic events per command; on SQLite, which sends one command per changed row, that is about a tenth
+    /// of SaveChanges' time (see docs/bench-efcore.md). Turn it off when the application never uses set-based commands.
+    /// </summary>
     public bool CaptureBulkOperations { get; set; } = true;
 
     /// <summary>
@@ -62,6 +67,12 @@ public sealed class EntityAuditOptions
     /// recorded as an UPDATE with its new values only and <c>original_values_known: false</c> in the metadata.
     /// </summary>
     public bool ReloadDatabaseValuesForUpdatedEntities { get; set; }
+
+    /// <summary>
+    /// Which properties UPDATE events carry in old and new values: only the changed ones (default) or all of them.
+    /// CREATE events always carry every new value and DELETE events every old value.
+    /// </summary>
+    public AuditedValues ValuesOnUpdate { get; set; } = AuditedValues.Changed;
 
     /// <summary>Strings longer than this are cut in old and new values (default 2048 characters); change detection uses the full value.</summary>
     public int MaxValueLength { get; set; } = 2048;

@@ -17,6 +17,11 @@ internal sealed class EntityAuditOptionsValidator(IOptions<AuditMaskingOptions> 
             Fail($"EntityAuditOptions.Selection '{options.Selection}' is not an EntitySelection.");
         }
 
+        if (!Enum.IsDefined(options.ValuesOnUpdate))
+        {
+            Fail($"EntityAuditOptions.ValuesOnUpdate '{options.ValuesOnUpdate}' is not an AuditedValues.");
+        }
+
         if (!Enum.IsDefined(options.BulkParameterStyle))
         {
             Fail($"EntityAuditOptions.BulkParameterStyle '{options.BulkParameterStyle}' is not a MaskStyle.");

@@ -77,6 +77,15 @@ internal sealed class EntityAuditPlanCache
             properties.Add(new AuditedProperty(property, path, rule));
         }
 
+        foreach (var collection in entityType.GetComplexProperties().Where(c => c.IsCollection))
+        {
+            var rule = CollectionRuleFor(collection, rulePrefix + collection.Name, rules);
+            if (!rule.Ignore)
+            {
+                properties.Add(new AuditedProperty(collection, collection.Name, rule, ElementRules(collection, rulePrefix + collection.Name + ".", rules)));
+            }
+        }
+
         var key = entityType.FindPrimaryKey()?.Properties ?? [];
         var keyProperties = key
             .Select(p => new AuditedProperty(p, RelativePath(p), RuleFor(p, rulePrefix + RelativePath(p), rules) with { Ignore = false }))
@@ -156,6 +165,40 @@ internal sealed class EntityAuditPlanCache
         return _masker.IsSensitiveName(property.Name)
             ? new PropertyAuditRule(Ignore: false, _masker.Options.DefaultStyle, null)
             : default;
+    }
+
+    private PropertyAuditRule CollectionRuleFor(IComplexProperty collection, string rulePath, MergedRules rules)
+    {
+        if (rules.Properties.TryGetValue(rulePath, out var configured))
+        {
+            return configured;
+        }
+
+        var member = (MemberInfo?)collection.PropertyInfo ?? collection.FieldInfo;
+        if (member?.GetCustomAttribute<AuditSensitiveAttribute>(inherit: true) is { } attribute)
+        {
+            return new PropertyAuditRule(Ignore: false, attribute.Style, attribute.KeepLast);
+        }
+
+        return _masker.IsSensitiveName(collection.Name)
+            ? new PropertyAuditRule(Ignore: false, _masker.Options.DefaultStyle, null)
+            : default;
+    }
+
+    /// <summary>The rules of a complex collection's element properties (attribute, name pattern), by property name.</summary>
+    private Dictionary<string, PropertyAuditRule> ElementRules(IComplexProperty collection, string rulePrefix, MergedRules rules)
+    {
+        var result = new Dictionary<string, PropertyAuditRule>(StringComparer.Ordinal);
+        foreach (var property in collection.ComplexType.GetProperties())
+        {
+            var rule = RuleFor(property, rulePrefix + property.Name, rules);
+            if (rule.Ignore || rule.Masks)
+            {
+                result[property.Name] = rule;
+            }
+        }
+
+        return result;
     }
 
     private MergedRules RootRules(IEntityType entityType)

@@ -47,12 +47,12 @@ internal sealed class EntityAuditor
         _collector = new EntityChangeCollector(plans);
         _events = new EntityEventFactory(options, encoder);
         _bulk = new BulkCommandEventFactory(options, plans, encoder, masker);
-        Interceptors =
-        [
-            new AuditSaveChangesInterceptor(this),
-            new AuditTransactionInterceptor(this),
-            new BulkCommandAuditInterceptor(this),
-        ];
+        // EF Core raises several events per command once any command interceptor is registered; on a provider that
+        // sends one command per row (SQLite) that is a measurable cost, so the interceptor is left out when bulk
+        // commands are not captured.
+        Interceptors = options.CaptureBulkOperations
+            ? [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this), new BulkCommandAuditInterceptor(this)]
+            : [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
     }
 
     /// <summary>The interceptors to add to a context's options; shared by every context.</summary>
@@ -311,7 +311,12 @@ internal sealed class EntityAuditor
         var scope = AuditScope.Capture(_contextAccessor);
         try
         {
-            return _collector.Collect(context, scope, _options.ReloadDatabaseValuesForUpdatedEntities, out reload);
+            return _collector.Collect(
+                context,
+                scope,
+                _options.ReloadDatabaseValuesForUpdatedEntities,
+                unchangedOwned: _options.ValuesOnUpdate == AuditedValues.All,
+                out reload);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -21,11 +21,13 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
     /// unknown original values.
     /// </param>
     /// <param name="attachedWithUpdate">The entries to reload, when <paramref name="reload"/> is set.</param>
-    public SaveChangesCapture Collect(DbContext context, AuditScope scope, bool reload, out List<CapturedEntry>? attachedWithUpdate)
+    /// <param name="unchangedOwned">Whether owned entries that did not change are folded into their owner's event too (all values on update).</param>
+    public SaveChangesCapture Collect(DbContext context, AuditScope scope, bool reload, bool unchangedOwned, out List<CapturedEntry>? attachedWithUpdate)
     {
         attachedWithUpdate = null;
         var capture = new SaveChangesCapture(scope);
         List<CapturedEntry>? owned = null;
+        List<CapturedEntry>? unchanged = null;
         List<EntityEntry>? owners = null;
 
         // Entries() runs DetectChanges first when the context auto-detects, so the states below are final.
@@ -45,6 +47,11 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
             var state = entry.State;
             if (state is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
             {
+                if (unchangedOwned && state == EntityState.Unchanged && plan.IsOwned)
+                {
+                    (unchanged ??= []).Add(new CapturedEntry(entry, plan, state) { Originals = Read(entry.OriginalValues, plan.Properties) });
+                }
+
                 continue;
             }
 
@@ -80,9 +87,9 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
             }
         }
 
-        if (owned is not null)
+        if (owned is not null || unchanged is not null)
         {
-            FoldOwned(capture, owned, owners ?? []);
+            FoldOwned(capture, owned ?? [], unchanged ?? [], owners ?? []);
         }
 
         return capture;
@@ -106,7 +113,7 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
         var result = new object?[properties.Length];
         for (var i = 0; i < properties.Length; i++)
         {
-            result[i] = values[properties[i].Property];
+            result[i] = properties[i].Read(values);
         }
 
         return result;
@@ -118,7 +125,7 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
         var properties = captured.Plan.Properties;
         for (var i = 0; i < properties.Length; i++)
         {
-            if (!properties[i].ValuesEqual(captured.Originals![i], currents[properties[i].Property]))
+            if (!properties[i].ValuesEqual(captured.Originals![i], properties[i].Read(currents)))
             {
                 return true;
             }
@@ -128,15 +135,16 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
     }
 
     /// <summary>
-    /// <c>Update()</c> marks every property modified while the original values are just the current ones; a tracked
-    /// entity whose properties were merely re-assigned has no modified property left after DetectChanges.
+    /// <c>Update()</c> marks every non-key property modified (shadow properties excepted: their values are not on
+    /// the object) while the original values are just the current ones; a tracked entity whose properties were
+    /// merely re-assigned has no modified property left after DetectChanges.
     /// </summary>
     private static bool LooksAttachedWithUpdate(EntityEntry entry)
     {
         var any = false;
         foreach (var property in entry.Properties)
         {
-            if (property.Metadata.IsPrimaryKey())
+            if (property.Metadata.IsPrimaryKey() || property.Metadata.IsShadowProperty())
             {
                 continue;
             }
@@ -155,9 +163,10 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
     /// <summary>
     /// Owned entities are tracked as entries of their own; their changes are reported on the event of the entity
     /// that owns them (<c>ShippingAddress.City</c>), so each owned entry is hung under its root owner, which is
-    /// captured as an update when it did not change itself.
+    /// captured as an update when it did not change itself. Unchanged owned entries only join an owner that is
+    /// reported anyway.
     /// </summary>
-    private void FoldOwned(SaveChangesCapture capture, List<CapturedEntry> owned, List<EntityEntry> owners)
+    private void FoldOwned(SaveChangesCapture capture, List<CapturedEntry> owned, List<CapturedEntry> unchanged, List<EntityEntry> owners)
     {
         var byEntity = new Dictionary<object, CapturedEntry>(ReferenceEqualityComparer.Instance);
         foreach (var root in capture.Entries)
@@ -210,6 +219,34 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
             }
 
             item.Owner = owner;
+        }
+
+        // Unchanged dependents join reported owners; an owner may itself be an unchanged dependent, hence the passes.
+        var pending = unchanged;
+        while (pending.Count > 0)
+        {
+            var next = new List<CapturedEntry>();
+            foreach (var item in pending)
+            {
+                var ownership = item.Plan.Ownership!;
+                var identity = Identity(ownership.PrincipalEntityType.GetRootType(), item.Entry, ownership.Properties);
+                if (ownersByKey.TryGetValue(identity, out var ownerEntry) && byEntity.TryGetValue(ownerEntry.Entity, out var owner))
+                {
+                    item.Owner = owner;
+                    byEntity[item.Entry.Entity] = item;
+                }
+                else
+                {
+                    next.Add(item);
+                }
+            }
+
+            if (next.Count == pending.Count)
+            {
+                break;
+            }
+
+            pending = next;
         }
 
         foreach (var item in byEntity.Values)

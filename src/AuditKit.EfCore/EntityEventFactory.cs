@@ -105,7 +105,7 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         if (isUpdate && plan.SoftDeleteIndex >= 0 && root.Originals is { } originals)
         {
             var before = originals[plan.SoftDeleteIndex] is true;
-            var after = root.Entry.CurrentValues[plan.Properties[plan.SoftDeleteIndex].Property] is true;
+            var after = plan.Properties[plan.SoftDeleteIndex].Read(root.Entry.CurrentValues) is true;
             if (!before && after)
             {
                 action = AuditActions.Delete;
@@ -140,24 +140,28 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
     /// <summary>Adds one entry's properties (under <paramref name="prefix"/>) to the event's values and changes.</summary>
     private void Collect(CapturedEntry item, string prefix, JsonObject? oldValues, JsonObject? newValues, List<AuditChange>? changes)
     {
-        if (item.State == EntityState.Unchanged && item.Plan.IsOwned)
-        {
-            // An owned entry that did not change itself: only a link in the path to a changed dependent.
-            return;
-        }
-
         var properties = item.Plan.Properties;
         var hasOld = item.State != EntityState.Added && !item.OriginalValuesUnknown;
         var hasNew = item.State != EntityState.Deleted;
+
+        // Only an update with known original values has a diff; it then carries the changed properties alone,
+        // unless every value was asked for.
+        var changedOnly = changes is not null && options.ValuesOnUpdate == AuditedValues.Changed;
         PropertyValues? currents = hasNew ? item.Entry.CurrentValues : null;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
-            var path = prefix.Length == 0 ? property.Path : prefix + property.Path;
             var before = hasOld ? item.Originals![i] : null;
-            var after = currents?[property.Property];
-            var oldNode = hasOld ? encoder.Encode(before, property.Rule) : null;
-            var newNode = hasNew ? encoder.Encode(after, property.Rule) : null;
+            var after = currents is null ? null : property.Read(currents);
+            var changed = changes is not null && !property.ValuesEqual(before, after);
+            if (changedOnly && !changed)
+            {
+                continue;
+            }
+
+            var path = prefix.Length == 0 ? property.Path : prefix + property.Path;
+            var oldNode = hasOld ? encoder.Encode(before, property) : null;
+            var newNode = hasNew ? encoder.Encode(after, property) : null;
             if (oldValues is not null && (hasOld || item.Plan.IsOwned))
             {
                 oldValues[path] = oldNode;
@@ -168,9 +172,9 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
                 newValues[path] = newNode;
             }
 
-            if (changes is not null && !property.ValuesEqual(before, after))
+            if (changed)
             {
-                changes.Add(new AuditChange
+                changes!.Add(new AuditChange
                 {
                     Property = path,
                     Old = oldNode?.DeepClone(),
@@ -210,10 +214,10 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         var values = item.Entry.CurrentValues;
         if (elementKey.Length == 1)
         {
-            return encoder.KeyText(values[elementKey[0].Property], elementKey[0].Rule);
+            return encoder.KeyText(elementKey[0].Read(values), elementKey[0].Rule);
         }
 
-        return string.Join(',', elementKey.Select(k => encoder.KeyText(values[k.Property], k.Rule)));
+        return string.Join(',', elementKey.Select(k => encoder.KeyText(k.Read(values), k.Rule)));
     }
 
     /// <summary>The primary key: its value, or for a composite key a JSON object of its parts.</summary>
@@ -225,7 +229,9 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
             return null;
         }
 
-        object? ValueAt(int i) => entry.Key is { } captured ? captured[i] : entry.Entry.CurrentValues[key[i].Property];
+        var captured = entry.Key;
+        var currents = captured is null ? entry.Entry.CurrentValues : null;
+        object? ValueAt(int i) => captured is not null ? captured[i] : key[i].Read(currents!);
 
         if (key.Length == 1)
         {
