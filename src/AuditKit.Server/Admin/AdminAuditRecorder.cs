@@ -21,17 +21,20 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
     private static readonly string? s_version = typeof(AdminAuditRecorder).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
-    /// <summary>Records an admin action on <paramref name="tenantId"/>.</summary>
+    /// <summary>Records an admin action on <paramref name="tenantId"/>, answered with <paramref name="statusCode"/>.</summary>
     public async Task RecordAsync(
         HttpContext context,
         AuditCaller caller,
         string tenantId,
+        string action,
+        int statusCode,
         string resourceType,
         string resourceId,
         string resourceName,
         AuditSeverity severity,
         string description,
-        JsonObject newValues,
+        JsonObject? oldValues,
+        JsonObject? newValues,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -45,7 +48,7 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             Timestamp = now,
             TenantId = tenantId,
             Source = AuditSources.Http,
-            Action = AuditActions.Create,
+            Action = action,
             Category = Category,
             ResourceType = resourceType,
             ResourceId = resourceId,
@@ -59,12 +62,13 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             Method = request.Method,
             Path = Bounded(request.Path.Value, AuditEventLimits.Path),
             Route = Bounded((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, AuditEventLimits.Route),
-            StatusCode = StatusCodes.Status201Created,
+            StatusCode = statusCode,
             IpAddress = context.Connection.RemoteIpAddress?.ToString(),
             UserAgent = Bounded(request.Headers.UserAgent.ToString(), AuditEventLimits.UserAgent),
             RequestId = Bounded(context.TraceIdentifier, AuditEventLimits.RequestId),
             TraceId = Activity.Current?.TraceId.ToString(),
             Description = Bounded(description, AuditEventLimits.Description),
+            OldValues = oldValues,
             NewValues = newValues,
         };
         await store.InsertAsync(tenantId, [auditEvent], now, cancellationToken);

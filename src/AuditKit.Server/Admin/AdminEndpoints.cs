@@ -21,6 +21,7 @@ internal static partial class AdminEndpoints
     private const int MaxBodyBytes = 64 * 1024;
     private const int MaxTenantNameLength = 200;
     private const int MaxKeyNameLength = 128;
+    private const string ApiKeyResourceType = "ApiKey";
 
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -46,8 +47,78 @@ internal static partial class AdminEndpoints
             .Accepts<CreateApiKeyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/tenants/{tenantId}/keys", ListKeysAsync)
+            .WithName("ListApiKeys")
+            .WithSummary("The tenant's API keys, live and revoked: prefixes and roles, never the keys or their hashes.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/tenants/{tenantId}/keys/{keyId}", RevokeKeyAsync)
+            .WithName("RevokeApiKey")
+            .WithSummary("Revokes an API key at once; requests made with it are unauthorized from then on.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         return group;
     }
+
+    private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListKeysAsync(
+        HttpContext context,
+        string tenantId,
+        ITenantStore tenants,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
+        return TypedResults.Ok(new ApiKeyListResponse([.. keys.Select(ApiKeyResponse.From)]));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
+        HttpContext context,
+        string tenantId,
+        string keyId,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var record = Guid.TryParse(keyId, out var id)
+            ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
+            : null;
+        if (record is null || !await tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
+        }
+
+        await recorder.RecordAsync(
+            context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix,
+            AuditSeverity.Critical,
+            $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.",
+            Describe(record),
+            newValues: null,
+            cancellationToken);
+        LogKeyRevoked(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, tenantId, caller.KeyPrefix);
+        return TypedResults.NoContent();
+    }
+
+    private static JsonObject Describe(ApiKeyRecord record) => new()
+    {
+        ["id"] = record.Id.ToString(),
+        ["prefix"] = record.Prefix,
+        ["role"] = record.Role,
+        ["name"] = record.Name,
+        ["allowed_tenants"] = new JsonArray([.. record.AllowedTenants.Select(static t => (JsonNode?)t)]),
+    };
 
     private static async Task<Results<Created<TenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenantAsync(
         HttpContext context,
@@ -104,8 +175,9 @@ internal static partial class AdminEndpoints
         }
 
         await recorder.RecordAsync(
-            context, caller, tenant.Id, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
+            context, caller, tenant.Id, AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
             $"Tenant '{tenant.Id}' created.",
+            oldValues: null,
             new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
             cancellationToken);
         LogTenantCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), tenant.Id, caller.KeyPrefix);
@@ -215,16 +287,10 @@ internal static partial class AdminEndpoints
 
         var severity = role == ApiKeyRoles.Admin || allowed.Count > 0 ? AuditSeverity.Critical : AuditSeverity.High;
         await recorder.RecordAsync(
-            context, caller, tenantId, "ApiKey", record.Id.ToString(), record.Prefix, severity,
+            context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, ApiKeyResourceType, record.Id.ToString(), record.Prefix, severity,
             $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}'.",
-            new JsonObject
-            {
-                ["id"] = record.Id.ToString(),
-                ["prefix"] = record.Prefix,
-                ["role"] = record.Role,
-                ["name"] = record.Name,
-                ["allowed_tenants"] = new JsonArray([.. allowed.Select(static t => (JsonNode?)t)]),
-            },
+            oldValues: null,
+            Describe(record),
             cancellationToken);
         LogKeyCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.Role, tenantId, caller.KeyPrefix);
 
@@ -271,6 +337,9 @@ internal static partial class AdminEndpoints
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Tenant {TenantId} created by key {CallerKeyPrefix}")]
     private static partial void LogTenantCreated(ILogger logger, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "API key {KeyPrefix} of tenant {TenantId} revoked by key {CallerKeyPrefix}")]
+    private static partial void LogKeyRevoked(ILogger logger, string keyPrefix, string tenantId, string callerKeyPrefix);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information,
         Message = "API key {KeyPrefix} with role {Role} created for tenant {TenantId} by key {CallerKeyPrefix}")]

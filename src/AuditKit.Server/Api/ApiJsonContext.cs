@@ -20,6 +20,8 @@ namespace AuditKit.Server.Api;
 [JsonSerializable(typeof(TenantResponse))]
 [JsonSerializable(typeof(CreateApiKeyRequest))]
 [JsonSerializable(typeof(ApiKeyCreatedResponse))]
+[JsonSerializable(typeof(ApiKeyResponse))]
+[JsonSerializable(typeof(ApiKeyListResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]

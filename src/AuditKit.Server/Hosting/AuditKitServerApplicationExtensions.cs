@@ -30,6 +30,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });
         app.MapOpenApi();
         app.MapScalarApiReference(static options => options.WithTitle("AuditKit server"));
+        app.MapGet("/", static () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();

@@ -6,7 +6,7 @@ namespace AuditKit.Server.Ingest;
 
 /// <summary>
 /// Reads one posted event from JSON into an <see cref="AuditEvent"/>, collecting an error per offending field instead
-/// of failing on the first. Tolerant where older clients differ from the contract (DESIGN §2): <c>entity_type</c>,
+/// of failing on the first. Tolerant where older clients differ from the contract: <c>entity_type</c>,
 /// <c>entity_id</c> and <c>log_type</c> are read as <c>resource_type</c>, <c>resource_id</c> and <c>category</c>;
 /// <c>old_values</c> / <c>new_values</c> / <c>metadata</c> may be JSON objects or strings holding one; status and
 /// severity may be in any case; actions are normalized to UPPER_SNAKE_CASE; ids may be numbers. Unknown fields are

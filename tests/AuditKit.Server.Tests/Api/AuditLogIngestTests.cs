@@ -95,13 +95,13 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
     }
 
     [Fact]
-    public async Task The_seed_client_payload_is_accepted_and_answered_with_the_stored_event()
+    public async Task The_legacy_client_payload_is_accepted_and_answered_with_the_stored_event()
     {
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
 
-        // What the seed's Python client sends: aliases, lower-case action and status, values as JSON strings.
+        // What the replaced audit service's Python client sends: aliases, lower-case action and status, values as JSON strings.
         var payload = """
             {
               "user_id": "emp-7", "action": "updated", "log_type": "leave_request",

@@ -31,7 +31,7 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
         paths.EnumerateObject().Select(static p => p.Name).ShouldBe(
-            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys"],
+            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}"],
             ignoreOrder: true);
         var list = paths.GetProperty("/api/v1/audit-logs").GetProperty("get");
         list.GetProperty("parameters").EnumerateArray().Select(static p => p.GetProperty("name").GetString())
@@ -45,10 +45,12 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
     {
         using var client = server.CreateClient();
 
-        var response = await client.GetAsync("/scalar/v1");
+        var response = await client.GetAsync("/");
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.RequestMessage!.RequestUri!.AbsolutePath.ShouldStartWith("/scalar");
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("<title>AuditKit server</title>");
     }
 
     [Fact]

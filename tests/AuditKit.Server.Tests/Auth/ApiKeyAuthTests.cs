@@ -152,6 +152,47 @@ public abstract class ApiKeyAuthTests(AuditKitServerFixture server)
         json.ShouldNotContain(tenant.AdminKey);
     }
 
+    [Fact]
+    public async Task Keys_are_listed_without_secrets_and_a_revoked_key_stops_working_at_once()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        using var admin = server.CreateClient(tenant.AdminKey);
+        using var read = server.CreateClient(tenant.ReadKey);
+
+        var listed = await admin.GetAsync($"{Tenants}/{tenant.Id}/keys");
+        listed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var text = await listed.Content.ReadAsStringAsync();
+        text.ShouldNotContain(tenant.ReadKey);
+        text.ShouldNotContain(ApiKeyCredentials.Hash(tenant.ReadKey));
+        var items = JsonDocument.Parse(text).RootElement.GetProperty("items").EnumerateArray().ToList();
+        items.Select(static k => k.GetProperty("role").GetString()).ShouldBe(["ingest", "read", "admin"]);
+        items.Select(static k => k.TryGetProperty("key", out _) || k.TryGetProperty("revoked_at", out _)).ShouldAllBe(static present => !present);
+        var readKeyId = items.Single(k => k.GetProperty("prefix").GetString() == tenant.ReadKey[..11]).GetProperty("id").GetString();
+
+        (await read.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var otherAdmin = server.CreateClient(other.AdminKey);
+        await (await otherAdmin.DeleteAsync($"{Tenants}/{tenant.Id}/keys/{readKeyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await otherAdmin.DeleteAsync($"{Tenants}/{other.Id}/keys/{readKeyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await read.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await admin.DeleteAsync($"{Tenants}/{tenant.Id}/keys/{readKeyId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await (await read.GetAsync(Logs)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+        await (await admin.DeleteAsync($"{Tenants}/{tenant.Id}/keys/{readKeyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync($"{Tenants}/{tenant.Id}/keys/not-a-guid")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var after = JsonDocument.Parse(await admin.GetStringAsync($"{Tenants}/{tenant.Id}/keys")).RootElement.GetProperty("items");
+        after.EnumerateArray().Single(k => k.GetProperty("id").GetString() == readKeyId).TryGetProperty("revoked_at", out _).ShouldBeTrue();
+
+        var newRead = await AuditKitServerFixture.CreateKeyAsync(admin, tenant.Id, "read");
+        using var reader = server.CreateClient(newRead);
+        var revoked = (await (await reader.GetAsync($"{Logs}?category=admin&action=DELETE")).ReadPageAsync()).Items.ShouldHaveSingleItem();
+        revoked.ResourceType.ShouldBe("ApiKey");
+        revoked.ResourceId.ShouldBe(readKeyId);
+        revoked.Severity.ShouldBe(AuditSeverity.Critical);
+        revoked.OldValues!["role"]!.GetValue<string>().ShouldBe("read");
+    }
+
     [Theory]
     [InlineData("""{ "id": "Acme Corp", "name": "Acme" }""", "id")]
     [InlineData("""{ "id": "-acme", "name": "Acme" }""", "id")]

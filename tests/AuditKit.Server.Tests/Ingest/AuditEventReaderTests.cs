@@ -15,7 +15,7 @@ public sealed class AuditEventReaderTests
     }
 
     [Fact]
-    public void Reads_the_seed_clients_payload_with_aliases_and_stringified_values()
+    public void Reads_the_legacy_client_payload_with_aliases_and_stringified_values()
     {
         var (auditEvent, errors) = Read("""
             {
