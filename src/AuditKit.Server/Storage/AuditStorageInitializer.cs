@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -39,7 +40,17 @@ internal sealed partial class AuditStorageInitializer(
             .CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         // On a new database EF Core reads the history table before creating it and logs that read as a failed
         // command; creating it first (IF NOT EXISTS, as EF Core itself does) keeps a first start free of errors.
-        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        var history = db.GetService<IHistoryRepository>();
+        try
+        {
+            await history.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            // Another server process may have created it at the same moment (IF NOT EXISTS is not atomic in
+            // PostgreSQL); anything else fails again, and for real, in MigrateAsync.
+        }
+
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
         LogStorageReady(logger, provider, applied ?? "none");
