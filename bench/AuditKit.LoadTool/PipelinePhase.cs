@@ -100,7 +100,7 @@ internal static class PipelinePhase
         await services.DisposeAsync();
         spool.Delete(recursive: true);
 
-        var result = new PhaseResult($"pipeline (AddAuditKit → IAuditSink, batches of {batchSize}, {senders} senders)", delivered, stopwatch.Elapsed, deadline.IsCancellationRequested);
+        var result = new PhaseResult($"pipeline (AddAuditKit → IAuditSink, batches of {batchSize}, {senders} senders)", delivered, stopwatch.Elapsed, deadline.IsCancellationRequested, CpuPerThousand: string.Empty);
         return (result, delivered == 0 ? TimeSpan.Zero : cpu / delivered);
     }
 }
