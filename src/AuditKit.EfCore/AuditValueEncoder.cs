@@ -44,6 +44,12 @@ internal sealed class AuditValueEncoder(AuditMasker masker, int maxValueLength, 
         }
 
         var node = JsonSerializer.SerializeToNode(value, value.GetType(), s_elements);
+        if (node is JsonArray { Count: > 0 } large && large.ToJsonString().Length is var length && length > maxValueLength * 16)
+        {
+            // An event must stay well under the contract's size limit; a huge collection is summarised instead.
+            return JsonValue.Create($"({large.Count} elements, {length} characters)");
+        }
+
         if (node is JsonArray elements && property.ElementRules is { Count: > 0 } rules)
         {
             foreach (var element in elements)

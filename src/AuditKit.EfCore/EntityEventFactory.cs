@@ -31,7 +31,7 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         auditEvent.Severity = options.DeleteSeverity;
         auditEvent.Action = single is null ? "SAVE_CHANGES" : ActionOf(single.State);
         auditEvent.ResourceType = single?.Plan.ResourceType;
-        auditEvent.ResourceId = single is null ? null : ResourceId(single);
+        auditEvent.ResourceId = single is null ? null : KnownResourceId(single);
         auditEvent.Category = single?.Plan.Category;
         auditEvent.ErrorCode = ErrorCode(exception);
         if (options.IncludeErrorMessage)
@@ -45,7 +45,7 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
             entities.Add(new JsonObject
             {
                 ["type"] = entry.Plan.ResourceType,
-                ["id"] = ResourceId(entry),
+                ["id"] = KnownResourceId(entry),
                 ["action"] = ActionOf(entry.State),
             });
         }
@@ -218,6 +218,20 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         }
 
         return string.Join(',', elementKey.Select(k => encoder.KeyText(k.Read(values), k.Rule)));
+    }
+
+    /// <summary>The key of an entity whose save failed, unless it is a temporary value the database never assigned.</summary>
+    private string? KnownResourceId(CapturedEntry entry)
+    {
+        foreach (var key in entry.Plan.Key)
+        {
+            if (entry.Entry.Property(key.Property!).IsTemporary)
+            {
+                return null;
+            }
+        }
+
+        return ResourceId(entry);
     }
 
     /// <summary>The primary key: its value, or for a composite key a JSON object of its parts.</summary>

@@ -549,6 +549,7 @@ public abstract class EntityAuditTests(ShopDatabase database)
         failure.Status.ShouldBe(AuditStatus.Failure);
         failure.Severity.ShouldBe(AuditSeverity.High);
         failure.Action.ShouldBe("SAVE_CHANGES");
+        failure.Metadata!["entities"]!.AsArray().ShouldAllBe(e => e!["id"] == null, "keys the database never assigned are not reported");
         failure.ErrorMessage.ShouldNotBeNullOrWhiteSpace();
         failure.ErrorCode.ShouldNotBeNullOrWhiteSpace();
         failure.Metadata!["entity_count"]!.GetValue<int>().ShouldBe(2);

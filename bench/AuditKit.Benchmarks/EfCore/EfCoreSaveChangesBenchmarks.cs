@@ -1,5 +1,9 @@
 using AuditKit.Masking;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,10 +19,7 @@ namespace AuditKit.Benchmarks.EfCore;
 /// PostgreSQL runs only when <c>AUDITKIT_BENCH_POSTGRES</c> holds the connection string of a server where a
 /// throwaway database may be created and dropped.
 /// </remarks>
-[MemoryDiagnoser]
-[MedianColumn]
-[MinColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
+[Config(typeof(EfCoreBenchmarkConfig))]
 public class EfCoreSaveChangesBenchmarks
 {
     private const string PostgresVariable = "AUDITKIT_BENCH_POSTGRES";
@@ -201,6 +202,17 @@ public class EfCoreSaveChangesBenchmarks
             Interlocked.Increment(ref _count);
             return true;
         }
+    }
+}
+
+/// <summary>A short job (3 warm-ups, 8 measured iterations) with allocations, median, min and CPU time per operation.</summary>
+public sealed class EfCoreBenchmarkConfig : ManualConfig
+{
+    public EfCoreBenchmarkConfig()
+    {
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8));
+        AddDiagnoser(MemoryDiagnoser.Default, ProcessCpuTimeDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, CpuTimeRatioColumn.Default);
     }
 }
 

@@ -11,6 +11,8 @@ namespace AuditKit.Delivery;
 /// </summary>
 internal sealed class AuditBatcher
 {
+    private static readonly TimeSpan s_gatherInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly ChannelReader<AuditEvent> _reader;
     private readonly int _maxCount;
     private readonly long _maxBytes;
@@ -56,19 +58,21 @@ internal sealed class AuditBatcher
         {
             using var linger = new CancellationTokenSource(_linger, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linger.Token);
+            var gather = _linger < s_gatherInterval ? _linger : s_gatherInterval;
             try
             {
-                while (await _reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                // Gather in short naps rather than waking for every write: a busy application would otherwise pay a
+                // thread-pool wake-up per event. The batch still closes within one nap of reaching its size.
+                while (!full && !_reader.Completion.IsCompleted)
                 {
-                    if (Fill())
-                    {
-                        break;
-                    }
+                    await Task.Delay(gather, _time, linked.Token).ConfigureAwait(false);
+                    full = Fill();
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // The linger time is up: send what we have.
+                Fill();
             }
         }
 
