@@ -171,9 +171,18 @@ internal static class AuditQueryParser
         }
 
         var includeTotal = true;
-        if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal) && !bool.TryParse(parameters.IncludeTotal.Trim(), out includeTotal))
+        long? totalCap = options.TotalCountCap;
+        if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal))
         {
-            Fail("include_total", "must be true or false.");
+            var text = parameters.IncludeTotal.Trim();
+            if (string.Equals(text, "exact", StringComparison.OrdinalIgnoreCase))
+            {
+                totalCap = null;
+            }
+            else if (!bool.TryParse(text, out includeTotal))
+            {
+                Fail("include_total", "must be true, false or exact.");
+            }
         }
 
         query = new AuditEventQuery
@@ -198,6 +207,7 @@ internal static class AuditQueryParser
             Descending = cursor?.Descending ?? descending ?? true,
             Cursor = cursor,
             IncludeTotal = includeTotal,
+            TotalCap = totalCap,
         };
         errors = failures;
         return failures.Count == 0;
