@@ -99,31 +99,14 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect) : IAu
     public async Task<AuditEventGroupPage> GroupAsync(
         string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query.Limit));
-        ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
-        var column = field switch
-        {
-            AuditGroupField.IpAddress => "e.ip_address",
-            AuditGroupField.UserId => "e.user_id",
-            _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown group field."),
-        };
-        var orderBy = order == AuditGroupOrder.Count
-            ? $"count(*) DESC, {column}"
-            : $"max(e.timestamp) DESC, {column}";
-        var sql = AuditEventSql.BuildFilter(Dialect, tenantId, query);
-        var from = $"FROM {AuditDbContext.EventsTable} e WHERE {sql.WhereSql} AND {column} IS NOT NULL";
-        var pageSql =
-            $"SELECT {column}, count(*), min(e.timestamp), max(e.timestamp), count(*) OVER () {from} " +
-            $"GROUP BY {column} ORDER BY {orderBy} LIMIT {sql.Add(query.Limit)} OFFSET {sql.Add(query.Offset)}";
-
+        var sql = AuditGroupSql.Build(Dialect, tenantId, query, field, order);
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<AuditEventGroup>(Math.Min(query.Limit, 256));
         long? total = null;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = pageSql;
-            sql.Bind(command);
+            command.CommandText = sql.PageSql;
+            sql.Filter.Bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -136,8 +119,8 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect) : IAu
         {
             // Past the last group the window count has no row to ride on.
             await using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT count(DISTINCT {column}) {from}";
-            sql.Bind(count);
+            count.CommandText = sql.CountSql;
+            sql.Filter.Bind(count);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
