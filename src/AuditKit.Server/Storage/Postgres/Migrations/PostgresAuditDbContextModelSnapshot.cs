@@ -267,6 +267,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_timestamp");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Timestamp", "Id"), new[] { "Action", "Severity", "Status", "ServiceName", "UserId", "IpAddress" });
+
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
@@ -282,6 +284,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_user_timestamp");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "UserId", "Timestamp", "Id"), new[] { "IpAddress" });
 
                     b.HasIndex("TenantId", "ResourceType", "ResourceId", "Timestamp", "Id")
                         .IsDescending(false, false, false, true, true)
