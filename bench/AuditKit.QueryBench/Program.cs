@@ -73,6 +73,7 @@ Console.WriteLine(I($"tenant {options.Tenant}: {tenantEvents:N0} of ~{totalEvent
 var random = new Random(11);
 (Guid Id, string User, string ResourceType, string ResourceId, string Ip) Sample() => samples[random.Next(samples.Count)];
 string[] severities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+// From common (a resource type in most descriptions) to rare (one error message) to absent from the searched text.
 string[] words = ["invoice", "acme", "timeout", "deadlock", "password", "settings", "globex", "blocked", "exported", "permission"];
 var span = latest - earliest - TimeSpan.FromHours(1);
 DateTimeOffset RandomHour() => earliest + TimeSpan.FromTicks((long)(random.NextDouble() * span.Ticks));
@@ -91,6 +92,8 @@ var scenarios = new (string Name, string Target, Func<string> Url)[]
     ("critical", "", () => "/api/v1/audit-logs/critical"),
     ("failed-auth by ip, 24 h", "", () => $"/api/v1/audit-logs/failed-auth?group_by=ip&{day}"),
     ("full-text search, 24 h", "100 ms", () => $"/api/v1/audit-logs?search={words[random.Next(words.Length)]}&{day}"),
+    ("full-text search, 24 h, no total", "100 ms", () => $"/api/v1/audit-logs?search={words[random.Next(words.Length)]}&include_total=false&{day}"),
+    ("by type (/type/{log_type}), 24 h", "", () => $"/api/v1/audit-logs/type/{Sample().ResourceType.ToLowerInvariant()}?{day.Replace("from_date", "start_date", StringComparison.Ordinal).Replace("to_date", "end_date", StringComparison.Ordinal)}"),
     ("summary, 24 h", "100 ms", () => $"/api/v1/audit-logs/summary?{day}"),
 };
 

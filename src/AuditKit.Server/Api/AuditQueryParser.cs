@@ -170,7 +170,10 @@ internal static class AuditQueryParser
             }
         }
 
-        var includeTotal = true;
+        // Full-text search evaluates the match on every candidate row, so counting all matches costs a scan of the
+        // whole range: its total is counted only when asked for. Other filters count (up to the cap) by default.
+        var search = Filter("search", parameters.Search);
+        var includeTotal = search is null;
         long? totalCap = options.TotalCountCap;
         if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal))
         {
@@ -178,6 +181,7 @@ internal static class AuditQueryParser
             if (string.Equals(text, "exact", StringComparison.OrdinalIgnoreCase))
             {
                 totalCap = null;
+                includeTotal = true;
             }
             else if (!bool.TryParse(text, out includeTotal))
             {
@@ -198,7 +202,7 @@ internal static class AuditQueryParser
             ServiceName = Filter("service_name", parameters.ServiceName),
             Source = source,
             TraceId = Filter("trace_id", parameters.TraceId),
-            Search = Filter("search", parameters.Search),
+            Search = search,
             From = from,
             To = to,
             Limit = limit,

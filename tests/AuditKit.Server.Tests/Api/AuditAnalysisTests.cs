@@ -325,6 +325,21 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
         (under.Total, under.TotalExact).ShouldBe((2L, true));
     }
 
+    [Fact]
+    public async Task A_full_text_search_counts_its_total_only_when_asked()
+    {
+        using var read = await ArrangeAsync();
+
+        var plain = await (await read.GetAsync($"{Logs}?search=password")).ReadPageAsync();
+        var counted = await (await read.GetAsync($"{Logs}?search=password&include_total=true")).ReadPageAsync();
+        var exact = await (await read.GetAsync($"{Logs}?search=password&include_total=exact")).ReadPageAsync();
+
+        plain.Items.Select(static e => e.Id).ShouldBe([Id(2), Id(1)]);
+        (plain.Total, plain.TotalExact).ShouldBe((null, null));
+        (counted.Total, counted.TotalExact).ShouldBe((2L, true));
+        (exact.Total, exact.TotalExact).ShouldBe((2L, true));
+    }
+
     private async Task<HttpClient> ArrangeAsync()
     {
         var tenant = await server.CreateTenantAsync();

@@ -13,8 +13,8 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresAuditDbContext))]
-    [Migration("20261126010355_CoveringSummaryAndIpIndexes")]
-    partial class CoveringSummaryAndIpIndexes
+    [Migration("20261126012208_CategoryAndCoveringIndexes")]
+    partial class CategoryAndCoveringIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -275,6 +275,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
+
+                    b.HasIndex("TenantId", "Category", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_audit_events_tenant_category_timestamp");
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)

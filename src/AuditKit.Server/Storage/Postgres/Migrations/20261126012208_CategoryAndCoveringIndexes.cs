@@ -5,7 +5,7 @@
 namespace AuditKit.Server.Storage.Postgres.Migrations
 {
     /// <inheritdoc />
-    public partial class CoveringSummaryAndIpIndexes : Migration
+    public partial class CategoryAndCoveringIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -17,6 +17,12 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
             migrationBuilder.DropIndex(
                 name: "ix_audit_events_tenant_user_timestamp",
                 table: "audit_events");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_events_tenant_category_timestamp",
+                table: "audit_events",
+                columns: new[] { "tenant_id", "category", "timestamp", "id" },
+                descending: new[] { false, false, true, true });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_events_tenant_timestamp",
@@ -36,6 +42,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_audit_events_tenant_category_timestamp",
+                table: "audit_events");
+
             migrationBuilder.DropIndex(
                 name: "ix_audit_events_tenant_timestamp",
                 table: "audit_events");
