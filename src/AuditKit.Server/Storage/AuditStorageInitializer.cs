@@ -1,8 +1,9 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 
 namespace AuditKit.Server.Storage;
@@ -10,8 +11,8 @@ namespace AuditKit.Server.Storage;
 /// <summary>
 /// Brings the schema up to date at start-up, before the server takes requests: applies the configured provider's
 /// pending EF Core migrations. Safe when several server processes start at once against one PostgreSQL database:
-/// EF Core (9+) holds a lock on the migrations history table while it migrates, so the others wait and then find
-/// nothing left to apply.
+/// each holds <see cref="PostgresMigrationLock"/> while it migrates, so the others wait and then find nothing left
+/// to apply (on SQLite, EF Core's own lock table does the same for the whole run).
 /// </summary>
 internal sealed partial class AuditStorageInitializer(
     IServiceProvider services,
@@ -36,21 +37,15 @@ internal sealed partial class AuditStorageInitializer(
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await using var migrationLock = provider == AuditStorageProvider.Postgres
+            ? await PostgresMigrationLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false)
+            : null;
         await using var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>()
             .CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+
         // On a new database EF Core reads the history table before creating it and logs that read as a failed
         // command; creating it first (IF NOT EXISTS, as EF Core itself does) keeps a first start free of errors.
-        var history = db.GetService<IHistoryRepository>();
-        try
-        {
-            await history.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException)
-        {
-            // Another server process may have created it at the same moment (IF NOT EXISTS is not atomic in
-            // PostgreSQL); anything else fails again, and for real, in MigrateAsync.
-        }
-
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
         LogStorageReady(logger, provider, applied ?? "none");
