@@ -428,6 +428,18 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Text_sorts_in_byte_order_whatever_the_locale()
+    {
+        var tenant = NewTenant();
+        string[] users = ["zed", "Émile", "alice", "Bob", "Zoë", "_system", "42"];
+        await Events.InsertAsync(tenant, [.. users.Select(u => With(StorageTestEvents.Minimal(), e => e.UserId = u))], s_received, default);
+
+        var page = await Events.QueryAsync(tenant, new AuditEventQuery { SortBy = AuditSortField.UserId, Descending = false }, default);
+
+        page.Items.Select(e => e.UserId).ShouldBe(["42", "Bob", "Zoë", "_system", "alice", "zed", "Émile"]);
+    }
+
+    [Fact]
     public async Task Offset_pages_concatenate_to_the_full_order()
     {
         var tenant = NewTenant();

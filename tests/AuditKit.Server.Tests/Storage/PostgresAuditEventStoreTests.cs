@@ -38,23 +38,29 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
     }
 
     [Fact]
-    public async Task Two_servers_migrating_a_new_database_at_once_both_start()
+    public async Task Several_servers_migrating_a_new_database_at_once_all_start()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("migrate");
         try
         {
             var settings = new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = connectionString };
-            await using var one = BuildServices(settings);
-            await using var two = BuildServices(settings);
+            var servers = Enumerable.Range(0, 4).Select(_ => BuildServices(settings)).ToList();
+            try
+            {
+                await Task.WhenAll(servers.Select(s => Task.Run(() => s.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default))));
 
-            await Task.WhenAll(
-                Task.Run(() => one.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default)),
-                Task.Run(() => two.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default)));
-
-            var e = StorageTestEvents.Minimal();
-            (await one.GetRequiredService<IAuditEventStore>().InsertAsync("t", [e], StorageTestEvents.BaseTime, default))
-                .ShouldBe([AuditInsertOutcome.Inserted]);
-            (await two.GetRequiredService<IAuditEventStore>().GetAsync("t", e.Id, default)).ShouldNotBeNull();
+                var e = StorageTestEvents.Minimal();
+                (await servers[0].GetRequiredService<IAuditEventStore>().InsertAsync("t", [e], StorageTestEvents.BaseTime, default))
+                    .ShouldBe([AuditInsertOutcome.Inserted]);
+                (await servers[3].GetRequiredService<IAuditEventStore>().GetAsync("t", e.Id, default)).ShouldNotBeNull();
+            }
+            finally
+            {
+                foreach (var server in servers)
+                {
+                    await server.DisposeAsync();
+                }
+            }
         }
         finally
         {

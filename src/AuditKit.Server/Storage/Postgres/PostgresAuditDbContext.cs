@@ -27,10 +27,22 @@ internal sealed class PostgresAuditDbContext(DbContextOptions<PostgresAuditDbCon
     /// </summary>
     public const string SearchConfiguration = "simple";
 
+    /// <summary>PostgreSQL's built-in byte-order collation.</summary>
+    public const string ByteOrderCollation = "C";
+
     protected override string JsonColumnType => "jsonb";
 
     protected override void ConfigureEventsForProvider(EntityTypeBuilder<AuditEventRow> events)
     {
+        // The indexed, sortable text columns compare byte by byte, as SQLite does: lists sorted by action, user or
+        // resource come out in the same order on both stores and whatever the database's locale.
+        events.Property(e => e.TenantId).UseCollation(ByteOrderCollation);
+        events.Property(e => e.Action).UseCollation(ByteOrderCollation);
+        events.Property(e => e.UserId).UseCollation(ByteOrderCollation);
+        events.Property(e => e.ResourceType).UseCollation(ByteOrderCollation);
+        events.Property(e => e.ResourceId).UseCollation(ByteOrderCollation);
+        events.Property(e => e.IpAddress).UseCollation(ByteOrderCollation);
+
         events.Property<NpgsqlTsVector>("SearchVector")
             .HasColumnName(SearchVectorColumn)
             .HasComputedColumnSql(

@@ -83,7 +83,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("text")
-                        .HasColumnName("tenant_id");
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
 
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -92,7 +93,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("action");
+                        .HasColumnName("action")
+                        .UseCollation("C");
 
                     b.Property<string>("Category")
                         .HasColumnType("text")
@@ -124,7 +126,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.Property<string>("IpAddress")
                         .HasColumnType("text")
-                        .HasColumnName("ip_address");
+                        .HasColumnName("ip_address")
+                        .UseCollation("C");
 
                     b.Property<string>("Metadata")
                         .HasColumnType("jsonb")
@@ -160,7 +163,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.Property<string>("ResourceId")
                         .HasColumnType("text")
-                        .HasColumnName("resource_id");
+                        .HasColumnName("resource_id")
+                        .UseCollation("C");
 
                     b.Property<string>("ResourceName")
                         .HasColumnType("text")
@@ -168,7 +172,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.Property<string>("ResourceType")
                         .HasColumnType("text")
-                        .HasColumnName("resource_type");
+                        .HasColumnName("resource_type")
+                        .UseCollation("C");
 
                     b.Property<string>("Route")
                         .HasColumnType("text")
@@ -231,7 +236,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.Property<string>("UserId")
                         .HasColumnType("text")
-                        .HasColumnName("user_id");
+                        .HasColumnName("user_id")
+                        .UseCollation("C");
 
                     b.Property<string>("Username")
                         .HasColumnType("text")
