@@ -1,0 +1,15 @@
+namespace AuditKit.Server.Detection;
+
+/// <summary>
+/// How an alert's <c>event_count</c> and <c>evidence</c> are computed from the stored data: SQL scalar subqueries over
+/// the alert's own <c>first_seen</c> and <c>last_seen</c> (table alias <c>alerts</c>), so the numbers are a function of
+/// the stored events — the same whichever process or pass updates the alert, and however batches were grouped.
+/// </summary>
+internal abstract class AlertTally
+{
+    /// <summary>A scalar subquery counting the alert's events; <paramref name="key"/> names the key parameter.</summary>
+    public abstract string CountSql(DetectionSql sql, string tenant, string key);
+
+    /// <summary>A scalar subquery: JSON array of the newest evidence ids (at most <paramref name="limit"/>).</summary>
+    public abstract string EvidenceSql(DetectionSql sql, string tenant, string key, string limit);
+}

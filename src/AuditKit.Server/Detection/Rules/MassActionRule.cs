@@ -1,0 +1,45 @@
+namespace AuditKit.Server.Detection.Rules;
+
+/// <summary>Rule 6: at least N events of one action (DELETE: mass destruction; EXPORT: exfiltration) by one user within the window.</summary>
+/// <param name="action">The action counted.</param>
+/// <param name="rule">The alert's rule name.</param>
+/// <param name="severity">The alert's severity.</param>
+/// <param name="settings">The thresholds of the action among a tenant's rule settings.</param>
+internal sealed class MassActionRule(string action, string rule, AuditSeverity severity, Func<DetectionRuleSettings, CountRuleSettings> settings) : IDetectionRule
+{
+    private readonly string _predicate = $"e.action = '{action}'";
+    private readonly EventTally _tally = new($"e.user_id = {{key}} AND e.action = '{action}'");
+
+    public static MassActionRule Delete { get; } = new(AuditActions.Delete, AlertRules.MassDelete, AuditSeverity.Critical, static s => s.MassDelete);
+
+    public static MassActionRule Export { get; } = new(AuditActions.Export, AlertRules.MassExport, AuditSeverity.High, static s => s.MassExport);
+
+    public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
+    {
+        var thresholds = settings(pass.Settings);
+        if (!thresholds.Enabled)
+        {
+            return;
+        }
+
+        var matching = pass.Events.Where(e => e.UserId is not null && e.Action == action).ToList();
+        if (matching.Count == 0)
+        {
+            return;
+        }
+
+        var users = matching.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal);
+        var rows = await pass.ReadRowsAsync(
+            "user_id", users, _predicate,
+            matching.Min(static e => e.Timestamp) - thresholds.Window, matching.Max(static e => e.Timestamp) + thresholds.Window, cancellationToken).ConfigureAwait(false);
+        foreach (var (user, events) in rows)
+        {
+            if (SlidingWindow.Find([.. events.Select(static r => r.ToWindow())], thresholds.Window, thresholds.Threshold, distinct: false) is { } match)
+            {
+                pass.Report(new AlertMatch(
+                    rule, AlertRules.UserKey, user, severity, match.First, match.Last,
+                    RuleDetails.Count(thresholds, action + " events by the user"), _tally));
+            }
+        }
+    }
+}
