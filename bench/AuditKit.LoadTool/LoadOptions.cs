@@ -16,6 +16,9 @@ internal sealed record LoadOptions
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public bool Gzip { get; init; }
+    public bool Detection { get; init; }
+    public int Rounds { get; init; } = 2;
+    public int Probes { get; init; } = 20;
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http" };
 
     public const string Usage = """
@@ -33,11 +36,18 @@ internal sealed record LoadOptions
           --batch <n>                     events per batch (default 1000)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
+          --detection                     instead of the phases: detection off vs on (see below); needs --postgres
+          --rounds <n>                    --detection: rounds of off+on (default 2)
+          --probes <n>                    --detection: alert latency probes under load (default 20)
 
         Phases:
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
           store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
           http   POST /api/v1/audit-logs/batch to --server
+
+        --detection hosts the server in this process on 127.0.0.1 over --postgres (its tables are TRUNCATEd: a
+        benchmark database only) and ingests the same batches over HTTP with detection off, then on, --rounds times;
+        then, under the same load with detection on, measures ingest acknowledged -> alert listed on /api/v1/alerts.
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -59,6 +69,9 @@ internal sealed record LoadOptions
                 "--batch" => options with { BatchSize = Number() },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
+                "--detection" => options with { Detection = true },
+                "--rounds" => options with { Rounds = Number() },
+                "--probes" => options with { Probes = Number() },
                 "--phases" => options with { Phases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -69,7 +82,7 @@ internal sealed record LoadOptions
             throw new ArgumentException("--server must be a loopback address (127.0.0.1, ::1 or localhost).");
         }
 
-        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
+        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.Rounds < 1 || options.Probes < 0 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
         {
             throw new ArgumentException("--events, --seconds, --senders must be positive and --batch 1..1000.");
         }
