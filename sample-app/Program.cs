@@ -1,6 +1,109 @@
+using AuditKit;
+using AuditKit.Middleware;
+using AuditKit.SampleApp;
+using AuditKit.SampleApp.Auditing;
+using AuditKit.SampleApp.Auth;
+using AuditKit.SampleApp.Customers;
+using AuditKit.SampleApp.Data;
+using AuditKit.SampleApp.Settings;
+using AuditKit.SampleApp.Users;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
 var builder = WebApplication.CreateBuilder(args);
+var auditing = builder.Configuration.GetValue("SampleApp:Auditing", SampleAuditingMode.Server);
+
+if (auditing != SampleAuditingMode.Off)
+{
+    if (auditing == SampleAuditingMode.InMemory)
+    {
+        builder.Services.AddSingleton<IAuditSink, CountingAuditSink>();
+    }
+
+    // Request auditing and the delivery pipeline, configured from section AuditKit (ServerUrl, ApiKey, ServiceName,
+    // SpoolDirectory, Mode, ...), so AuditKit__ServerUrl-style environment variables work.
+    builder.Services.AddAuditing();
+
+    // Entity changes, masked, linked to the request by its trace id.
+    builder.Services.AddEfCoreAuditing();
+}
+else
+{
+    builder.Services.AddSingleton<IAuditLogger, DiscardingAuditLogger>();
+}
+
+builder.Services.AddDbContext<SampleDbContext>((services, options) =>
+{
+    var connectionString = builder.Configuration.GetConnectionString("Sample") ?? "Data Source=data/sample.db";
+    if (string.Equals(builder.Configuration["Database:Provider"], "PostgreSQL", StringComparison.OrdinalIgnoreCase))
+    {
+        options.UseNpgsql(connectionString);
+    }
+    else
+    {
+        options.UseSqlite(connectionString);
+    }
+
+    if (auditing != SampleAuditingMode.Off)
+    {
+        options.AddAuditing(services);
+    }
+});
+
+builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddScoped<SettingsService>();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+    .Configure<IOptions<JwtOptions>, TokenIssuer>((bearer, jwt, tokens) =>
+    {
+        bearer.MapInboundClaims = false;
+        bearer.TokenValidationParameters.ValidIssuer = jwt.Value.Issuer;
+        bearer.TokenValidationParameters.ValidAudience = jwt.Value.Audience;
+        bearer.TokenValidationParameters.IssuerSigningKey = tokens.SigningKey;
+        bearer.TokenValidationParameters.NameClaimType = "preferred_username";
+        bearer.TokenValidationParameters.RoleClaimType = "role";
+    });
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(SampleAuthorization.AdminPolicy, policy => policy.RequireRole("admin"));
+builder.Services.AddProblemDetails();
+
+// X-Forwarded-For is honoured only from the proxies listed in ForwardedHeaders:KnownProxies.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+    foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+    {
+        options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+    }
+});
+
 var app = builder.Build();
-app.MapGet("/api/ping", () => Results.Ok(new { pong = true }));
+
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+if (auditing != SampleAuditingMode.Off)
+{
+    app.UseAuditing();
+}
+
+app.UseAuthorization();
+
+app.MapGet("/api/ping", () => Results.Ok(new { pong = true })).AllowAnonymous();
+app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+app.MapAuthEndpoints();
+app.MapCustomerEndpoints();
+app.MapUserRoleEndpoints();
+app.MapSettingsEndpoints();
+
+await SampleDatabase.InitializeAsync(app.Services);
 await app.RunAsync();
 
+/// <summary>The sample's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

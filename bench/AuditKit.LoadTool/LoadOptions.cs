@@ -7,6 +7,7 @@ namespace AuditKit.LoadTool;
 internal sealed record LoadOptions
 {
     public string? Postgres { get; init; }
+    public string? SqlitePath { get; init; }
     public Uri? Server { get; init; }
     public string? IngestKey { get; init; }
     public string? AdminKey { get; init; }
@@ -15,27 +16,32 @@ internal sealed record LoadOptions
     public int Senders { get; init; } = 2;
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
+    public int? ServerPid { get; init; }
+    public int? PostgresPid { get; init; }
     public bool Gzip { get; init; }
     public bool Detection { get; init; }
     public int Rounds { get; init; } = 2;
     public int Probes { get; init; } = 20;
-    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http" };
+    public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "sqlite", "pipeline" };
 
     public const string Usage = """
         AuditKit ingest load tool. Every phase sends the same kind of rows (~430-byte events, 1000 per batch) from
         concurrent senders, bounded by --events and --seconds, and reports rows/s.
 
           --postgres <connection string>  PostgreSQL for the 'copy' and 'store' phases (a benchmark database)
+          --sqlite <file>                 a SQLite file for the 'sqlite' phase (created; use a scratch path)
           --server <url>                  a running AuditKit server on 127.0.0.1 for the 'http' phase
           --key <ingest key>              ingest key for --server; or
           --admin-key <bootstrap key>     creates a tenant and an ingest key on --server
-          --phases copy,store,http        which phases to run (default: all that are configured)
+          --phases copy,store,http,pipeline which phases to run (default: all that are configured)
           --events <n>                    events per phase (default 200000)
           --seconds <n>                   time bound per phase (default 60)
           --senders <n>                   concurrent senders (default 2)
           --batch <n>                     events per batch (default 1000)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
+          --server-pid <pid>              report the server's CPU time per 1000 events
+          --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres
           --rounds <n>                    --detection: rounds of off+on (default 2)
           --probes <n>                    --detection: alert latency probes under load (default 20)
@@ -44,6 +50,12 @@ internal sealed record LoadOptions
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
           store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
           http   POST /api/v1/audit-logs/batch to --server
+          staging (on request) the store's dedup path for every batch, for comparison with 'store'
+          sqlite the embedded store's InsertAsync into --sqlite, for reference
+          fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
+          explain (on request) prints the plans of typical list queries against the largest tenant
+          pipeline the same events through one app's AuditKit delivery pipeline (IAuditSink) to --server, enqueue to
+                   acknowledged, with the app-side CPU time per event
 
         --detection hosts the server in this process on 127.0.0.1 over --postgres (its tables are TRUNCATEd: a
         benchmark database only) and ingests the same batches over HTTP with detection off, then on, --rounds times;
@@ -60,6 +72,7 @@ internal sealed record LoadOptions
             options = args[i] switch
             {
                 "--postgres" => options with { Postgres = Value() },
+                "--sqlite" => options with { SqlitePath = Value() },
                 "--server" => options with { Server = new Uri(Value()) },
                 "--key" => options with { IngestKey = Value() },
                 "--admin-key" => options with { AdminKey = Value() },
@@ -69,6 +82,8 @@ internal sealed record LoadOptions
                 "--batch" => options with { BatchSize = Number() },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
+                "--server-pid" => options with { ServerPid = Number() },
+                "--postgres-pid" => options with { PostgresPid = Number() },
                 "--detection" => options with { Detection = true },
                 "--rounds" => options with { Rounds = Number() },
                 "--probes" => options with { Probes = Number() },

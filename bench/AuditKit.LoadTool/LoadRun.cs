@@ -5,9 +5,12 @@ namespace AuditKit.LoadTool;
 /// <summary>One measured phase: concurrent senders draining a fixed list of batches until it is empty or time is up.</summary>
 internal static class LoadRun
 {
+    public static CpuMeter Cpu { get; set; } = new(null, null);
+
     public static async Task<PhaseResult> RunAsync(
         string name, int batches, int senders, TimeSpan limit, Func<int, CancellationToken, Task<int>> sendBatch)
     {
+        var cpuBefore = Cpu.Sample();
         using var deadline = new CancellationTokenSource(limit);
         var next = -1;
         long rows = 0;
@@ -23,12 +26,12 @@ internal static class LoadRun
         }));
         await Task.WhenAll(tasks);
         stopwatch.Stop();
-        return new PhaseResult(name, rows, stopwatch.Elapsed, deadline.IsCancellationRequested);
+        return new PhaseResult(name, rows, stopwatch.Elapsed, deadline.IsCancellationRequested, Cpu.Sample().PerThousandEvents(cpuBefore, rows));
     }
 }
 
 /// <summary>What a phase achieved.</summary>
-internal sealed record PhaseResult(string Name, long Rows, TimeSpan Elapsed, bool TimedOut)
+internal sealed record PhaseResult(string Name, long Rows, TimeSpan Elapsed, bool TimedOut, string CpuPerThousand)
 {
     public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
 }

@@ -24,6 +24,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or UriFormat
     return 2;
 }
 
+LoadRun.Cpu = new CpuMeter(options.ServerPid, options.PostgresPid);
 var batches = (options.Events + options.BatchSize - 1) / options.BatchSize;
 var limit = TimeSpan.FromSeconds(options.Seconds);
 var tenant = "bench-" + Guid.NewGuid().ToString("N")[..8];
@@ -119,6 +120,19 @@ if (options.Phases.Contains("store") && services is not null)
     }));
 }
 
+if (options.Phases.Contains("staging") && services is not null)
+{
+    // The store's dedup path for every batch (what a batch of retried events takes), for comparison.
+    await ResetAsync();
+    var store = new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>(), metrics: null, copyStraightIntoTable: false);
+    var events = MakeBatches();
+    results.Add(await LoadRun.RunAsync("staging (store's dedup path: temp table + INSERT ON CONFLICT)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+    }));
+}
+
 if (options.Phases.Contains("http") && options.Server is { } server)
 {
     await ResetAsync();
@@ -140,6 +154,19 @@ if (options.Phases.Contains("http") && options.Server is { } server)
 
         return buffer.ToArray();
     }).ToList();
+    // A few unmeasured batches first, so the server's JIT and connection pools are warm, as in steady state.
+    var warmUp = new LoadEvents(-1);
+    for (var i = 0; i < 3; i++)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            Enumerable.Range(0, options.BatchSize).Select(_ => warmUp.Next(DateTimeOffset.UtcNow.AddDays(-1))).ToList(), AuditJsonContext.Default.ListAuditEvent);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/audit-logs/batch") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
     long rejected = 0;
     results.Add(await LoadRun.RunAsync($"http (POST /api/v1/audit-logs/batch{(options.Gzip ? ", gzip" : string.Empty)})", batches, options.Senders, limit, async (index, ct) =>
     {
@@ -167,7 +194,48 @@ if (options.Phases.Contains("http") && options.Server is { } server)
     }
 }
 
-if (results.Count == 0)
+if (options.Phases.Contains("sqlite") && options.SqlitePath is { } sqlitePath)
+{
+    // The embedded default, for reference: the same batches into a SQLite file through the same service registration.
+    await using var sqlite = new ServiceCollection()
+        .AddLogging()
+        .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AuditKit:Storage:SqlitePath"] = sqlitePath }).Build())
+        .BuildServiceProvider();
+    await sqlite.GetRequiredService<AuditStorageInitializer>().InitializeAsync(CancellationToken.None);
+    var store = sqlite.GetRequiredService<IAuditEventStore>();
+    var events = MakeBatches();
+    results.Add(await LoadRun.RunAsync("sqlite (SqliteAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+    }));
+}
+
+if (options.Phases.Contains("fill") && services is not null)
+{
+    // Several tenants of skewed sizes (the first gets about half), so plans are checked where tenant_id matters.
+    var store = services.GetRequiredService<IAuditEventStore>();
+    var events = MakeBatches();
+    results.Add(await LoadRun.RunAsync("fill (store, 8 tenants)", batches, options.Senders, limit, async (index, ct) =>
+    {
+        var fillTenant = "fill-" + (index % 2 == 0 ? 0 : index % 8).ToString(CultureInfo.InvariantCulture);
+        var outcomes = await store.InsertAsync(fillTenant, events[index], DateTimeOffset.UtcNow, ct);
+        return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+    }));
+}
+
+if (options.Phases.Contains("pipeline") && options.Server is { } pipelineServer)
+{
+    await ResetAsync();
+    using var http = new HttpClient { BaseAddress = pipelineServer };
+    var key = options.IngestKey ?? await CreateIngestKeyAsync(http, options.AdminKey ?? throw new ArgumentException("--server needs --key or --admin-key."), tenant + "-pipeline");
+    var (result, cpuPerEvent) = await PipelinePhase.RunAsync(pipelineServer, key, [.. MakeBatches().SelectMany(b => b)], options.BatchSize, options.Senders, limit);
+    results.Add(result);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline: {cpuPerEvent.TotalMicroseconds:F1} µs of app-side CPU per event (whole process, enqueue to acknowledged)"));
+}
+
+var explain = options.Phases.Contains("explain") && services is not null;
+if (results.Count == 0 && !explain)
 {
     Console.Error.WriteLine("Nothing to run: give --postgres and/or --server.");
     Console.Error.WriteLine(LoadOptions.Usage);
@@ -176,12 +244,17 @@ if (results.Count == 0)
 
 var ceiling = results.FirstOrDefault(r => r.Name.StartsWith("copy", StringComparison.Ordinal));
 Console.WriteLine();
-Console.WriteLine($"{"phase",-62} {"rows",9} {"seconds",8} {"rows/s",9} {"vs copy",8}");
+Console.WriteLine($"{"phase",-62} {"rows",9} {"seconds",8} {"rows/s",9} {"vs copy",8}   CPU ms per 1000 events: {"tool",6} {"server",6} {"pg",6}");
 foreach (var r in results)
 {
     var ratio = ceiling is null ? "-" : (r.RowsPerSecond / ceiling.RowsPerSecond).ToString("P0", CultureInfo.InvariantCulture);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{r.Name,-62} {r.Rows,9} {r.Elapsed.TotalSeconds,8:F1} {r.RowsPerSecond,9:F0} {ratio,8}{(r.TimedOut ? "  (time bound reached)" : string.Empty)}"));
+        $"{r.Name,-62} {r.Rows,9} {r.Elapsed.TotalSeconds,8:F1} {r.RowsPerSecond,9:F0} {ratio,8}   {"",23} {r.CpuPerThousand}{(r.TimedOut ? "  (time bound reached)" : string.Empty)}"));
+}
+
+if (explain)
+{
+    await QueryPlans.PrintAsync(services!.GetRequiredService<NpgsqlDataSource>());
 }
 
 return 0;

@@ -23,6 +23,9 @@ public sealed class AuditMasker
     /// <summary>The options in force.</summary>
     public AuditMaskingOptions Options => _options;
 
+    /// <summary>Whether <see cref="MaskStyle.Hash"/> can be used: an <see cref="AuditMaskingOptions.HmacKey"/> is configured.</summary>
+    public bool CanHash => _hmacKey is not null;
+
     /// <summary>Whether a field, header or query key named <paramref name="name"/> holds sensitive data.</summary>
     public bool IsSensitiveName(string? name)
     {

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 using AuditKit.Server.Storage.Sqlite;
 
@@ -35,11 +37,14 @@ internal sealed partial class AuditStorageInitializer(
 
         await using var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>()
             .CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        // On a new database EF Core reads the history table before creating it and logs that read as a failed
+        // command; creating it first (IF NOT EXISTS, as EF Core itself does) keeps a first start free of errors.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        LogStorageReady(logger, provider, pending.Count);
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        LogStorageReady(logger, provider, applied ?? "none");
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider} ({Pending} pending migrations applied or found applied).")]
-    private static partial void LogStorageReady(ILogger logger, AuditStorageProvider provider, int pending);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider}, schema at migration {Migration}.")]
+    private static partial void LogStorageReady(ILogger logger, AuditStorageProvider provider, string migration);
 }

@@ -53,9 +53,11 @@ internal static class AuditStorageServiceCollectionExtensions
 
         services.TryAddSingleton<IAuditEventStore>(sp =>
             sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.Provider == AuditStorageProvider.Postgres
-                ? new PostgresAuditEventStore(sp.GetRequiredService<NpgsqlDataSource>())
-                : new SqliteAuditEventStore(sp.GetRequiredService<SqliteStorageConnection>()));
+                ? new PostgresAuditEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>())
+                : new SqliteAuditEventStore(sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>()));
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
+        services.AddMetrics();
+        services.TryAddSingleton<AuditStorageMetrics>();
 
         services.TryAddSingleton<AuditStorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditStorageInitializer>());

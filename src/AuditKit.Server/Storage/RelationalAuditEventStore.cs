@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 
 namespace AuditKit.Server.Storage;
 
@@ -6,12 +7,49 @@ namespace AuditKit.Server.Storage;
 /// What both providers do the same way: reads by id, list queries with filters, sorting, offset and keyset paging,
 /// and the dedup bookkeeping of an insert. Providers add how a connection is opened and how a batch is written.
 /// </summary>
-internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect) : IAuditEventStore
+internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics)
+    : IAuditEventStore
 {
     protected AuditSqlDialect Dialect { get; } = dialect;
 
-    public abstract Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+    public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(events);
+
+        // Ids repeated within the batch are duplicates before the database is asked (the first occurrence wins).
+        var outcomes = new AuditInsertOutcome[events.Count];
+        var toWrite = new List<int>(events.Count);
+        var seen = new HashSet<Guid>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (seen.Add(events[i].Id))
+            {
+                toWrite.Add(i);
+            }
+            else
+            {
+                outcomes[i] = AuditInsertOutcome.Duplicate;
+            }
+        }
+
+        if (toWrite.Count > 0)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
+            var inserted = await WriteAsync(rows, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < toWrite.Count; i++)
+            {
+                outcomes[toWrite[i]] = inserted[i] ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+            }
+
+            var stored = inserted.Count(x => x);
+            metrics?.BatchWritten(provider, stored, events.Count - stored, Stopwatch.GetElapsedTime(started));
+        }
+
+        return outcomes;
+    }
 
     public async Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
@@ -87,28 +125,10 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect) : IAu
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Outcomes pre-filled for ids repeated within <paramref name="events"/> (the first occurrence wins), and the
-    /// indexes of the first occurrences, which are the ones to write.
+    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored;
+    /// returns, per row, whether it was written.
     /// </summary>
-    protected static (AuditInsertOutcome[] Outcomes, List<int> ToWrite) DedupWithinBatch(IReadOnlyList<AuditEvent> events)
-    {
-        var outcomes = new AuditInsertOutcome[events.Count];
-        var toWrite = new List<int>(events.Count);
-        var seen = new HashSet<Guid>(events.Count);
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (seen.Add(events[i].Id))
-            {
-                toWrite.Add(i);
-            }
-            else
-            {
-                outcomes[i] = AuditInsertOutcome.Duplicate;
-            }
-        }
-
-        return (outcomes, toWrite);
-    }
+    protected abstract Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken);
 
     protected static void AddParameter(DbCommand command, string name, object? value)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -192,6 +193,37 @@ public abstract class AuditEventStoreContractTests : IAsyncLifetime
         (await Events.GetAsync(tenant, batch[0].Id, default)).ShouldBeNull();
         batch.RemoveAt(25);
         (await Events.InsertAsync(tenant, batch, s_received, default)).ShouldAllBe(o => o == AuditInsertOutcome.Inserted);
+    }
+
+    [Fact]
+    public async Task Stored_and_duplicate_events_are_counted()
+    {
+        var counts = new Dictionary<string, long>();
+        var meterFactory = Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Meter.Name == AuditStorageMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            lock (counts)
+            {
+                counts[instrument.Name] = counts.GetValueOrDefault(instrument.Name) + value;
+            }
+        });
+        listener.Start();
+        var tenant = NewTenant();
+        var a = StorageTestEvents.Minimal();
+
+        await Events.InsertAsync(tenant, [a, StorageTestEvents.Minimal()], s_received, default);
+        await Events.InsertAsync(tenant, [a, a], s_received, default);
+
+        counts["auditkit.storage.events.stored"].ShouldBe(2);
+        counts["auditkit.storage.events.duplicates"].ShouldBe(2);
     }
 
     [Fact]

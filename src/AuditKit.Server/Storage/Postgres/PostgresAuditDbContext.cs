@@ -6,7 +6,8 @@ namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
 /// The model on PostgreSQL: JSON fields as jsonb with GIN (jsonb_path_ops: containment queries, smaller and faster to
-/// maintain on ingest than the default operator class), and a stored, generated tsvector over description,
+/// maintain on ingest than the default operator class; partial, so the many events without values cost the index
+/// nothing — a containment query implies NOT NULL, so it still uses them), and a stored, generated tsvector over description,
 /// resource_name, error_message and path with a GIN index for full-text search.
 /// </summary>
 /// <remarks>
@@ -36,8 +37,8 @@ internal sealed class PostgresAuditDbContext(DbContextOptions<PostgresAuditDbCon
                 $"to_tsvector('{SearchConfiguration}'::regconfig, regexp_replace(coalesce(description, '') || ' ' || coalesce(resource_name, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(path, ''), '[^[:alnum:]]+', ' ', 'g'))",
                 stored: true);
         events.HasIndex("SearchVector").HasMethod("gin").HasDatabaseName("ix_audit_events_search");
-        events.HasIndex(e => e.OldValues).HasMethod("gin").HasOperators("jsonb_path_ops").HasDatabaseName("ix_audit_events_old_values");
-        events.HasIndex(e => e.NewValues).HasMethod("gin").HasOperators("jsonb_path_ops").HasDatabaseName("ix_audit_events_new_values");
-        events.HasIndex(e => e.Metadata).HasMethod("gin").HasOperators("jsonb_path_ops").HasDatabaseName("ix_audit_events_metadata");
+        events.HasIndex(e => e.OldValues).HasMethod("gin").HasOperators("jsonb_path_ops").HasFilter("old_values IS NOT NULL").HasDatabaseName("ix_audit_events_old_values");
+        events.HasIndex(e => e.NewValues).HasMethod("gin").HasOperators("jsonb_path_ops").HasFilter("new_values IS NOT NULL").HasDatabaseName("ix_audit_events_new_values");
+        events.HasIndex(e => e.Metadata).HasMethod("gin").HasOperators("jsonb_path_ops").HasFilter("metadata IS NOT NULL").HasDatabaseName("ix_audit_events_metadata");
     }
 }

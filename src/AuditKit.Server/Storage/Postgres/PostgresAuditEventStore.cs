@@ -5,53 +5,72 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL store. A batch is written in one transaction: binary COPY into a transaction-scoped temp table,
-/// then one <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>, whose returned ids tell
-/// which events were new. COPY moves the rows in one round trip with no per-row statement cost.
+/// The PostgreSQL store. A batch (ids already distinct) is written in one transaction by binary COPY, which moves the rows in one round trip
+/// with no per-row statement cost. The common case, a batch of new events, is copied straight into
+/// <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request is storing),
+/// the transaction is rolled back and the batch takes the dedup path: COPY into a transaction-scoped temp table,
+/// then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>, whose ids tell which events
+/// were new.
 /// </summary>
-internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource) : RelationalAuditEventStore(PostgresSqlDialect.Instance)
+internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true)
+    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics)
 {
     private const string StagingTable = "audit_events_staging";
+
+    private static readonly string s_copySql =
+        $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
 
     // LIKE without INCLUDING GENERATED makes the tsvector a plain column, left empty; the INSERT computes the real one.
     private static readonly string s_createStagingSql =
         $"CREATE TEMP TABLE {StagingTable} (LIKE {AuditDbContext.EventsTable} INCLUDING DEFAULTS) ON COMMIT DROP";
 
-    private static readonly string s_copySql = $"COPY {StagingTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+    private static readonly string s_copyStagingSql = $"COPY {StagingTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
 
     private static readonly string s_insertSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
-    public override async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(events);
-        var (outcomes, toWrite) = DedupWithinBatch(events);
-        if (toWrite.Count == 0)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, cancellationToken).ConfigureAwait(false))
         {
-            return outcomes;
+            return [.. rows.Select(_ => true)];
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertThroughStagingAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(row => inserted.Contains(row.Id))];
+    }
+
+    /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
+    private static async Task<bool> TryCopyIntoTableAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
+    private static async Task<HashSet<Guid>> InsertThroughStagingAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var index in toWrite)
-            {
-                await WriteRowAsync(importer, AuditEventRow.From(tenantId, events[index], receivedAt), cancellationToken).ConfigureAwait(false);
-            }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var inserted = new HashSet<Guid>(toWrite.Count);
+        await CopyAsync(connection, s_copyStagingSql, rows, cancellationToken).ConfigureAwait(false);
+        var inserted = new HashSet<Guid>(rows.Count);
         await using (var insert = new NpgsqlCommand(s_insertSql, connection, transaction))
         await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -62,12 +81,18 @@ internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource) : Rel
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var index in toWrite)
+        return inserted;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string copySql, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
         {
-            outcomes[index] = inserted.Contains(events[index].Id) ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+            await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
         }
 
-        return outcomes;
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

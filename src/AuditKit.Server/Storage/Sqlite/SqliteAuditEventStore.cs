@@ -8,24 +8,16 @@ namespace AuditKit.Server.Storage.Sqlite;
 /// <c>BEGIN IMMEDIATE</c> transaction of a prepared <c>INSERT … ON CONFLICT DO NOTHING</c>; a writer that finds the
 /// file locked retries for the connection's default timeout (Microsoft.Data.Sqlite's busy handling).
 /// </summary>
-internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage) : RelationalAuditEventStore(SqliteSqlDialect.Instance)
+internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, AuditStorageMetrics? metrics = null)
+    : RelationalAuditEventStore(SqliteSqlDialect.Instance, AuditStorageProvider.Sqlite, metrics)
 {
     private static readonly string s_insertSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) VALUES (" +
         string.Join(", ", AuditEventColumns.Names.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) +
         ") ON CONFLICT (tenant_id, id) DO NOTHING";
 
-    public override async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(events);
-        var (outcomes, toWrite) = DedupWithinBatch(events);
-        if (toWrite.Count == 0)
-        {
-            return outcomes;
-        }
-
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -38,15 +30,15 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage) : R
         }
 
         command.Prepare();
-        foreach (var index in toWrite)
+        var inserted = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
         {
-            Bind(parameters, AuditEventRow.From(tenantId, events[index], receivedAt));
-            var inserted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            outcomes[index] = inserted == 1 ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+            Bind(parameters, rows[i]);
+            inserted[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return outcomes;
+        return inserted;
     }
 
     protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>

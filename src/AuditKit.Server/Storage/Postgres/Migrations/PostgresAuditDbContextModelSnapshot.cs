@@ -418,19 +418,22 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasName("pk_audit_events");
 
                     b.HasIndex("Metadata")
-                        .HasDatabaseName("ix_audit_events_metadata");
+                        .HasDatabaseName("ix_audit_events_metadata")
+                        .HasFilter("metadata IS NOT NULL");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Metadata"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Metadata"), new[] { "jsonb_path_ops" });
 
                     b.HasIndex("NewValues")
-                        .HasDatabaseName("ix_audit_events_new_values");
+                        .HasDatabaseName("ix_audit_events_new_values")
+                        .HasFilter("new_values IS NOT NULL");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("NewValues"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("NewValues"), new[] { "jsonb_path_ops" });
 
                     b.HasIndex("OldValues")
-                        .HasDatabaseName("ix_audit_events_old_values");
+                        .HasDatabaseName("ix_audit_events_old_values")
+                        .HasFilter("old_values IS NOT NULL");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("OldValues"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("OldValues"), new[] { "jsonb_path_ops" });

@@ -112,21 +112,24 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_audit_events_metadata",
                 table: "audit_events",
-                column: "metadata")
+                column: "metadata",
+                filter: "metadata IS NOT NULL")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "jsonb_path_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_events_new_values",
                 table: "audit_events",
-                column: "new_values")
+                column: "new_values",
+                filter: "new_values IS NOT NULL")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "jsonb_path_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_audit_events_old_values",
                 table: "audit_events",
-                column: "old_values")
+                column: "old_values",
+                filter: "old_values IS NOT NULL")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "jsonb_path_ops" });
 

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace AuditKit.LoadTool;
+
+/// <summary>
+/// CPU time used by this process, the server process and the PostgreSQL server (postmaster and its children), read
+/// from /proc. CPU per event is what a phase costs independent of what else the machine is running.
+/// </summary>
+internal sealed class CpuMeter(int? serverPid, int? postmasterPid)
+{
+    private static readonly double s_ticksPerSecond = 100; // USER_HZ on Linux
+
+    public CpuSample Sample() => new(
+        Environment.ProcessId is var self ? ProcessSeconds(self) : 0,
+        serverPid is { } server ? ProcessSeconds(server) : null,
+        postmasterPid is { } postmaster ? TreeSeconds(postmaster) : null);
+
+    private static double ProcessSeconds(int pid)
+    {
+        var fields = StatFields(pid);
+        return fields is null ? 0 : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / s_ticksPerSecond;
+    }
+
+    private static double TreeSeconds(int parent)
+    {
+        var total = ProcessSeconds(parent);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
+                && StatFields(pid) is { } fields
+                && fields[1] == parent.ToString(CultureInfo.InvariantCulture))
+            {
+                total += ProcessSeconds(pid);
+            }
+        }
+
+        return total;
+    }
+
+    // Fields after the "(comm)" part of /proc/<pid>/stat: [0] state, [1] ppid, ... [11] utime, [12] stime.
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>CPU seconds so far of the load tool, the server and PostgreSQL.</summary>
+internal sealed record CpuSample(double Tool, double? Server, double? Postgres)
+{
+    public string PerThousandEvents(CpuSample before, long events)
+    {
+        string Ms(double? after, double? start) =>
+            after is { } a && start is { } s ? ((a - s) * 1000 / (events / 1000.0)).ToString("F0", CultureInfo.InvariantCulture) : "-";
+        return $"{Ms(Tool, before.Tool),6} {Ms(Server, before.Server),6} {Ms(Postgres, before.Postgres),6}";
+    }
+}

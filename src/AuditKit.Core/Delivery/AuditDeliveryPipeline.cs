@@ -1,0 +1,104 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Delivery;
+
+/// <summary>
+/// The <see cref="IAuditSink"/> of the delivery pipeline: a bounded in-memory channel that
+/// <see cref="AuditDeliveryService"/> drains in the background. <see cref="TryWrite"/> never waits: when the channel
+/// is full the event is refused, counted as dropped and logged.
+/// </summary>
+internal sealed class AuditDeliveryPipeline : IAuditSink
+{
+    private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<AuditEvent> _channel;
+    private readonly AuditDeliveryMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string? _serviceName;
+    private readonly string? _serviceVersion;
+    private long _droppedSinceLog;
+    private long _lastDropLogTicks = long.MinValue;
+
+    public AuditDeliveryPipeline(
+        IOptions<AuditKitOptions> options,
+        AuditDeliveryMetrics metrics,
+        TimeProvider time,
+        ILogger<AuditDeliveryPipeline> logger)
+    {
+        var value = options.Value;
+        _channel = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(value.Delivery.ChannelCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+            // The writer is a request thread: never run the batcher's continuation on it.
+            AllowSynchronousContinuations = false,
+        });
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _serviceName = value.ServiceName;
+        _serviceVersion = value.ServiceVersion;
+    }
+
+    internal ChannelReader<AuditEvent> Reader => _channel.Reader;
+
+    /// <summary>How many events wait in the channel.</summary>
+    internal int Backlog => _channel.Reader.Count;
+
+    /// <inheritdoc />
+    public bool TryWrite(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        auditEvent.ServiceName ??= _serviceName;
+        auditEvent.ServiceVersion ??= _serviceVersion;
+
+        if (_channel.Writer.TryWrite(auditEvent))
+        {
+            _metrics.Enqueued();
+            return true;
+        }
+
+        var shutDown = IsCompleted;
+        _metrics.Dropped(1, shutDown ? AuditDropReasons.ShutDown : AuditDropReasons.ChannelFull);
+        LogDropThrottled(shutDown);
+        return false;
+    }
+
+    /// <summary>Whether the channel accepts no more events.</summary>
+    internal bool IsCompleted { get; private set; }
+
+    /// <summary>Refuses further events; what is queued can still be read.</summary>
+    internal void Complete()
+    {
+        IsCompleted = true;
+        _channel.Writer.TryComplete();
+    }
+
+    private void LogDropThrottled(bool shutDown)
+    {
+        var dropped = Interlocked.Increment(ref _droppedSinceLog);
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastDropLogTicks);
+        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_dropLogInterval)
+        {
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        {
+            Interlocked.Add(ref _droppedSinceLog, -dropped);
+            if (shutDown)
+            {
+                AuditDeliveryLog.DroppedAfterShutdown(_logger, dropped);
+            }
+            else
+            {
+                AuditDeliveryLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.EntityFrameworkCore;
+
+/// <summary>Adds AuditKit auditing to a context: <c>optionsBuilder.AddAuditing(serviceProvider)</c>.</summary>
+public static class AuditingDbContextOptionsBuilderExtensions
+{
+    /// <summary>
+    /// Audits every committed insert, update and delete of this context (one event per entity, masked old and new
+    /// values), failed saves, and <c>ExecuteUpdate</c> / <c>ExecuteDelete</c>. Works with <c>AddDbContext</c>,
+    /// <c>AddDbContextPool</c> and context factories.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// services.AddDbContext&lt;ShopContext&gt;((sp, o) =&gt; o.UseSqlite(connectionString).AddAuditing(sp));
+    /// </code>
+    /// </example>
+    /// <param name="optionsBuilder">The context's options.</param>
+    /// <param name="serviceProvider">
+    /// The application's services: an <see cref="AuditKit.IAuditSink"/> is required; the options of
+    /// <see cref="EfCoreAuditingServiceCollectionExtensions.AddEfCoreAuditing"/>, the masking options and the
+    /// <see cref="AuditKit.IAuditContextAccessor"/> are used when registered.
+    /// </param>
+    public static DbContextOptionsBuilder AddAuditing(this DbContextOptionsBuilder optionsBuilder, IServiceProvider serviceProvider)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        return optionsBuilder.AddInterceptors(serviceProvider.GetAuditingInterceptors());
+    }
+
+    /// <inheritdoc cref="AddAuditing(DbContextOptionsBuilder, IServiceProvider)"/>
+    public static DbContextOptionsBuilder<TContext> AddAuditing<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, IServiceProvider serviceProvider)
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        return optionsBuilder.AddInterceptors(serviceProvider.GetAuditingInterceptors());
+    }
+}

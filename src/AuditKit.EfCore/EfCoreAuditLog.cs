@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace AuditKit.EfCore;
+
+/// <summary>The interceptor's log messages, source-generated.</summary>
+internal static partial class EfCoreAuditLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error,
+        Message = "Auditing could not capture the changes of a SaveChanges on {ContextType}; the save goes ahead unaudited.")]
+    public static partial void CaptureFailed(this ILogger logger, Exception exception, string contextType);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error,
+        Message = "Auditing could not build the events of a SaveChanges on {ContextType}; its changes are saved but not audited.")]
+    public static partial void BuildFailed(this ILogger logger, Exception exception, string contextType);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Auditing could not read the database values of {EntityType} attached with Update(); its event lists new values only.")]
+    public static partial void ReloadFailed(this ILogger logger, Exception exception, string entityType);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Debug,
+        Message = "Discarded {Count} audit events of work that did not commit ({Reason}).")]
+    public static partial void EventsDiscarded(this ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Error,
+        Message = "Auditing could not record a {Operation} command on {ContextType}.")]
+    public static partial void BulkCaptureFailed(this ILogger logger, Exception exception, string operation, string contextType);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning,
+        Message = "The audit sink refused {Count} EF Core events; they are lost (the sink has counted them).")]
+    public static partial void SinkRefused(this ILogger logger, int count);
+}

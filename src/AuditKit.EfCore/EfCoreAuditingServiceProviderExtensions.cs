@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using AuditKit;
+using AuditKit.EfCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Gives the audit interceptors, for <c>optionsBuilder.AddInterceptors(...)</c>.</summary>
+public static class EfCoreAuditingServiceProviderExtensions
+{
+    // Without AddEfCoreAuditing there is no singleton to hold the auditor: one per sink keeps it shared by every
+    // context (and scope) of the application instead of rebuilding its metadata cache per context.
+    private static readonly ConditionalWeakTable<IAuditSink, EntityAuditor> s_unregistered = new();
+
+    /// <summary>
+    /// The interceptors that audit a context: SaveChanges (entity events), transactions (events wait for the commit)
+    /// and commands (<c>ExecuteUpdate</c> / <c>ExecuteDelete</c>). They are stateless and shared by every context,
+    /// including pooled ones. Prefer <c>optionsBuilder.AddAuditing(serviceProvider)</c>, which adds them all.
+    /// </summary>
+    /// <param name="serviceProvider">The application's services; must hold an <see cref="IAuditSink"/>.</param>
+    public static IInterceptor[] GetAuditingInterceptors(this IServiceProvider serviceProvider)
+    {
+        ArgumentNullException.ThrowIfNull(serviceProvider);
+        var auditor = serviceProvider.GetService<EntityAuditor>();
+        if (auditor is null)
+        {
+            var sink = serviceProvider.GetService<IAuditSink>();
+            auditor = sink is null
+                ? EntityAuditorFactory.Create(serviceProvider)
+                : s_unregistered.GetValue(sink, _ => EntityAuditorFactory.Create(serviceProvider));
+        }
+
+        return [.. auditor.Interceptors];
+    }
+}

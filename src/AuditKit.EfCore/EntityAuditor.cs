@@ -1,0 +1,433 @@
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using AuditKit.Masking;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AuditKit.EfCore;
+
+/// <summary>
+/// The engine behind the three interceptors: captures changes when SaveChanges starts, turns them into events when
+/// it succeeds, and hands events to the sink only once their work is committed. One instance serves every context
+/// built with the same options; per-context state is kept beside each context.
+/// </summary>
+internal sealed class EntityAuditor
+{
+    private readonly ConditionalWeakTable<DbContext, ContextAuditState> _states = new();
+    private readonly EntityAuditOptions _options;
+    private readonly IAuditSink _sink;
+    private readonly IAuditContextAccessor _contextAccessor;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly EfCoreAuditMetrics _metrics;
+    private readonly EntityChangeCollector _collector;
+    private readonly EntityEventFactory _events;
+    private readonly BulkCommandEventFactory _bulk;
+
+    public EntityAuditor(
+        EntityAuditOptions options,
+        AuditMasker masker,
+        IAuditSink sink,
+        IAuditContextAccessor contextAccessor,
+        TimeProvider timeProvider,
+        ILogger<EntityAuditor>? logger = null,
+        IMeterFactory? meterFactory = null)
+    {
+        _options = options;
+        _sink = sink;
+        _contextAccessor = contextAccessor;
+        _timeProvider = timeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = new EfCoreAuditMetrics(meterFactory);
+        var plans = new EntityAuditPlanCache(options, masker);
+        var encoder = new AuditValueEncoder(masker, options.MaxValueLength, options.MaxBinaryLength);
+        _collector = new EntityChangeCollector(plans);
+        _events = new EntityEventFactory(options, encoder);
+        _bulk = new BulkCommandEventFactory(options, plans, encoder, masker);
+        // EF Core raises several events per command once any command interceptor is registered; on a provider that
+        // sends one command per row (SQLite) that is a measurable cost, so the interceptor is left out when bulk
+        // commands are not captured.
+        Interceptors = options.CaptureBulkOperations
+            ? [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this), new BulkCommandAuditInterceptor(this)]
+            : [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+    }
+
+    /// <summary>The interceptors to add to a context's options; shared by every context.</summary>
+    public IInterceptor[] Interceptors { get; }
+
+    // ---- SaveChanges ----------------------------------------------------------------------------------------
+
+    public void SavingChanges(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var state = StateOf(context);
+        var capture = Capture(context, state, out var reload);
+        if (reload is not null)
+        {
+            foreach (var entry in reload)
+            {
+                try
+                {
+                    EntityChangeCollector.UseDatabaseValues(entry, entry.Entry.GetDatabaseValues());
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    entry.OriginalValuesUnknown = true;
+                    _logger.ReloadFailed(ex, entry.Plan.ResourceType);
+                }
+            }
+        }
+
+        state.Saves.Add(capture);
+    }
+
+    public async ValueTask SavingChangesAsync(DbContext? context, CancellationToken cancellationToken)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var state = StateOf(context);
+        var capture = Capture(context, state, out var reload);
+        if (reload is not null)
+        {
+            foreach (var entry in reload)
+            {
+                try
+                {
+                    var values = await entry.Entry.GetDatabaseValuesAsync(cancellationToken).ConfigureAwait(false);
+                    EntityChangeCollector.UseDatabaseValues(entry, values);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    entry.OriginalValuesUnknown = true;
+                    _logger.ReloadFailed(ex, entry.Plan.ResourceType);
+                }
+            }
+        }
+
+        state.Saves.Add(capture);
+    }
+
+    public void SavedChanges(DbContext? context)
+    {
+        if (context is null || !_states.TryGetValue(context, out var state) || state.PopSave() is not { } capture)
+        {
+            return;
+        }
+
+        StopWaitingForConcurrencyFailure(context, state);
+        if (capture.Entries.Count == 0)
+        {
+            return;
+        }
+
+        List<AuditEvent> events = [];
+        try
+        {
+            _events.Build(capture, _timeProvider.GetUtcNow(), events);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Error();
+            _logger.BuildFailed(ex, context.GetType().Name);
+            return;
+        }
+
+        Dispatch(context, state, events);
+    }
+
+    public void SaveChangesFailed(DbContext? context, Exception exception)
+    {
+        if (context is null || !_states.TryGetValue(context, out var state) || state.PopSave() is not { } capture)
+        {
+            return;
+        }
+
+        StopWaitingForConcurrencyFailure(context, state);
+        RecordFailure(context, capture, exception);
+    }
+
+    public void SaveChangesCanceled(DbContext? context)
+    {
+        if (context is not null && _states.TryGetValue(context, out var state))
+        {
+            state.PopSave();
+            StopWaitingForConcurrencyFailure(context, state);
+        }
+    }
+
+    /// <summary>
+    /// EF Core reports an optimistic concurrency failure through this hook and the context's <c>SaveChangesFailed</c>
+    /// event, not through the interceptor's <c>SaveChangesFailed</c>. An interceptor registered after this one may
+    /// still suppress the exception, so the failure is recorded only when the context event confirms it.
+    /// </summary>
+    public void ThrowingConcurrencyException(DbContext? context, Exception exception, bool suppressed)
+    {
+        if (suppressed || context is null || !_states.TryGetValue(context, out var state) || state.CurrentSave is not { } capture)
+        {
+            return;
+        }
+
+        capture.ConcurrencyFailure = exception;
+        if (state.ConcurrencyFailureHandler is null)
+        {
+            state.ConcurrencyFailureHandler = (sender, args) =>
+            {
+                if (sender is DbContext failed && _states.TryGetValue(failed, out var failedState))
+                {
+                    StopWaitingForConcurrencyFailure(failed, failedState);
+                    if (failedState.CurrentSave is { ConcurrencyFailure: not null })
+                    {
+                        RecordFailure(failed, failedState.PopSave()!, args.Exception);
+                    }
+                }
+            };
+            context.SaveChangesFailed += state.ConcurrencyFailureHandler;
+        }
+    }
+
+    // ---- Transactions -------------------------------------------------------------------------------------------
+
+    public void TransactionStarted(DbContext? context)
+    {
+        if (context is not null && _states.TryGetValue(context, out var state) && state.Pending.Count > 0)
+        {
+            // Left over from a transaction disposed without a commit, which rolls it back.
+            Discard(state, "transaction disposed without commit");
+        }
+    }
+
+    public void TransactionCommitted(DbContext? context, Guid transactionId)
+    {
+        if (context is null || !_states.TryGetValue(context, out var state) || state.Pending.Count == 0)
+        {
+            return;
+        }
+
+        if (state.PendingTransactionId != transactionId)
+        {
+            Discard(state, "transaction disposed without commit");
+            return;
+        }
+
+        var events = state.Pending.ToList();
+        state.DiscardPending();
+        Write(events);
+    }
+
+    public void TransactionEnded(DbContext? context, string reason)
+    {
+        if (context is not null && _states.TryGetValue(context, out var state) && state.Pending.Count > 0)
+        {
+            Discard(state, reason);
+        }
+    }
+
+    public void SavepointCreated(DbContext? context)
+    {
+        if (context is not null)
+        {
+            var state = StateOf(context);
+            state.Savepoints.Add(state.Pending.Count);
+        }
+    }
+
+    public void SavepointReleased(DbContext? context)
+    {
+        if (context is not null && _states.TryGetValue(context, out var state) && state.Savepoints.Count > 0)
+        {
+            state.Savepoints.RemoveAt(state.Savepoints.Count - 1);
+        }
+    }
+
+    /// <summary>
+    /// Events of work after the innermost open savepoint are dropped; the savepoint stays open, as in SQL.
+    /// Savepoints are taken to nest: rolling back to an outer one while an inner one is open is treated as
+    /// rolling back to the inner one.
+    /// </summary>
+    public void SavepointRolledBack(DbContext? context)
+    {
+        if (context is null || !_states.TryGetValue(context, out var state) || state.Savepoints.Count == 0)
+        {
+            return;
+        }
+
+        var mark = state.Savepoints[^1];
+        var dropped = state.Pending.Count - mark;
+        if (dropped > 0)
+        {
+            state.Pending.RemoveRange(mark, dropped);
+            _metrics.Discarded(dropped);
+            _logger.EventsDiscarded(dropped, "rolled back to a savepoint");
+        }
+    }
+
+    // ---- Bulk commands ------------------------------------------------------------------------------------------
+
+    public void BulkExecuted(CommandEventData eventData, DbCommand command, int rowsAffected)
+    {
+        if (!_options.CaptureBulkOperations
+            || eventData.Context is not { } context
+            || eventData.CommandSource is not (CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete))
+        {
+            return;
+        }
+
+        var isDelete = eventData.CommandSource == CommandSource.ExecuteDelete;
+        try
+        {
+            var scope = AuditScope.Capture(_contextAccessor);
+            if (_bulk.Build(context, command, isDelete, rowsAffected, scope, _timeProvider.GetUtcNow()) is { } auditEvent)
+            {
+                Dispatch(context, StateOf(context), [auditEvent]);
+            }
+        }
+        catch (Exception ex)
+        {
+            _metrics.Error();
+            _logger.BulkCaptureFailed(ex, isDelete ? "ExecuteDelete" : "ExecuteUpdate", context.GetType().Name);
+        }
+    }
+
+    // ---- Shared -------------------------------------------------------------------------------------------------
+
+    private SaveChangesCapture Capture(DbContext context, ContextAuditState state, out List<CapturedEntry>? reload)
+    {
+        reload = null;
+        if (state.Pending.Count > 0 && context.Database.CurrentTransaction?.TransactionId != state.PendingTransactionId)
+        {
+            Discard(state, "transaction disposed without commit");
+        }
+
+        var scope = AuditScope.Capture(_contextAccessor);
+        try
+        {
+            return _collector.Collect(
+                context,
+                scope,
+                _options.ReloadDatabaseValuesForUpdatedEntities,
+                unchangedOwned: _options.ValuesOnUpdate == AuditedValues.All,
+                out reload);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Auditing never stops the application's save; the loss is logged and counted.
+            _metrics.Error();
+            _logger.CaptureFailed(ex, context.GetType().Name);
+            return new SaveChangesCapture(scope);
+        }
+    }
+
+    private void RecordFailure(DbContext context, SaveChangesCapture capture, Exception exception)
+    {
+        if (!_options.RecordFailedSaves || capture.Entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // A failure is a fact whether or not a surrounding transaction commits, so it is not held back.
+            Write([_events.BuildFailure(capture, exception, _timeProvider.GetUtcNow())]);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Error();
+            _logger.BuildFailed(ex, context.GetType().Name);
+        }
+    }
+
+    private static void StopWaitingForConcurrencyFailure(DbContext context, ContextAuditState state)
+    {
+        if (state.ConcurrencyFailureHandler is { } handler)
+        {
+            context.SaveChangesFailed -= handler;
+            state.ConcurrencyFailureHandler = null;
+        }
+    }
+
+    /// <summary>Writes events now, or holds them until the transaction they belong to commits.</summary>
+    private void Dispatch(DbContext context, ContextAuditState state, List<AuditEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        if (context.Database.CurrentTransaction is { } transaction)
+        {
+            if (state.PendingTransactionId != transaction.TransactionId)
+            {
+                if (state.Pending.Count > 0)
+                {
+                    Discard(state, "transaction disposed without commit");
+                }
+
+                state.PendingTransactionId = transaction.TransactionId;
+            }
+
+            state.Pending.AddRange(events);
+            return;
+        }
+
+        if (System.Transactions.Transaction.Current is { } ambient)
+        {
+            // Enlisted in a TransactionScope: the connection commits when the scope does.
+            ambient.TransactionCompleted += (_, args) =>
+            {
+                if (args.Transaction?.TransactionInformation.Status == System.Transactions.TransactionStatus.Committed)
+                {
+                    Write(events);
+                }
+                else
+                {
+                    _metrics.Discarded(events.Count);
+                    _logger.EventsDiscarded(events.Count, "transaction scope did not complete");
+                }
+            };
+            return;
+        }
+
+        Write(events);
+    }
+
+    private void Write(List<AuditEvent> events)
+    {
+        var rejected = 0;
+        foreach (var auditEvent in events)
+        {
+            if (!_sink.TryWrite(auditEvent))
+            {
+                rejected++;
+            }
+        }
+
+        _metrics.Emitted(events.Count - rejected);
+        if (rejected > 0)
+        {
+            _metrics.Rejected(rejected);
+            _logger.SinkRefused(rejected);
+        }
+    }
+
+    private void Discard(ContextAuditState state, string reason)
+    {
+        var count = state.DiscardPending();
+        if (count > 0)
+        {
+            _metrics.Discarded(count);
+            _logger.EventsDiscarded(count, reason);
+        }
+    }
+
+    private ContextAuditState StateOf(DbContext context) => _states.GetOrCreateValue(context);
+}

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using AuditKit.Masking;
+using Microsoft.AspNetCore.Http;
+
+namespace AuditKit.Middleware;
+
+/// <summary>
+/// The <see cref="IAuditLogger"/>: fills the current request's context (or the ambient <see cref="AuditContext"/>
+/// outside a request) into explicit events, masks their values by name and hands them to the sink.
+/// </summary>
+internal sealed class AuditLogger(
+    IHttpContextAccessor httpContextAccessor,
+    IAuditContextAccessor contextAccessor,
+    AuditingPolicyProvider policies,
+    HttpAuditEventFactory factory,
+    AuditJsonMasker jsonMasker,
+    AuditServiceIdentity service,
+    AuditEventWriter writer,
+    TimeProvider timeProvider) : IAuditLogger
+{
+    public bool Log(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+
+        if (auditEvent.Timestamp == default)
+        {
+            auditEvent.Timestamp = timeProvider.GetUtcNow();
+        }
+
+        if (auditEvent.Id == Guid.Empty)
+        {
+            auditEvent.Id = AuditEventIds.New(auditEvent.Timestamp);
+        }
+
+        auditEvent.Action = AuditedAttribute.NormalizeAction(auditEvent.Action);
+        auditEvent.ServiceName ??= service.Name;
+        auditEvent.ServiceVersion ??= service.Version;
+
+        var httpContext = httpContextAccessor.HttpContext;
+        if (httpContext is not null)
+        {
+            var feature = httpContext.Features.Get<AuditingFeature>();
+            factory.FillRequestContext(auditEvent, httpContext, feature?.Policy ?? policies.Current, feature);
+        }
+        else if (contextAccessor.Current is { } ambient)
+        {
+            auditEvent.UserId ??= ambient.UserId;
+            auditEvent.Username ??= ambient.Username;
+            auditEvent.UserEmail ??= ambient.UserEmail;
+            auditEvent.TenantId ??= ambient.TenantId;
+            auditEvent.IpAddress ??= ambient.IpAddress;
+            auditEvent.UserAgent ??= ambient.UserAgent;
+            auditEvent.RequestId ??= ambient.RequestId;
+            auditEvent.SessionId ??= ambient.SessionId;
+            auditEvent.TraceId ??= ambient.TraceId ?? HttpAuditEventFactory.CurrentTraceId();
+        }
+        else
+        {
+            auditEvent.TraceId ??= HttpAuditEventFactory.CurrentTraceId();
+        }
+
+        jsonMasker.MaskInPlace(auditEvent.OldValues);
+        jsonMasker.MaskInPlace(auditEvent.NewValues);
+        jsonMasker.MaskInPlace(auditEvent.Metadata);
+        if (auditEvent.Changes is { } changes)
+        {
+            var masker = jsonMasker.Masker;
+            foreach (var change in changes)
+            {
+                if (masker.IsSensitiveName(change.Property))
+                {
+                    change.Old = jsonMasker.MaskValue(change.Old, masker.Options.DefaultStyle);
+                    change.New = jsonMasker.MaskValue(change.New, masker.Options.DefaultStyle);
+                }
+                else
+                {
+                    jsonMasker.MaskInPlace(change.Old);
+                    jsonMasker.MaskInPlace(change.New);
+                }
+            }
+        }
+
+        return writer.Write(auditEvent, httpContext);
+    }
+
+    public bool Log(
+        string action,
+        string? resourceType = null,
+        string? resourceId = null,
+        JsonObject? details = null,
+        JsonObject? oldValues = null,
+        JsonObject? newValues = null,
+        bool success = true,
+        AuditSeverity? severity = null,
+        string? description = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        var normalized = AuditedAttribute.NormalizeAction(action);
+        return Log(new AuditEvent
+        {
+            Source = AuditSources.Manual,
+            Action = normalized,
+            ResourceType = resourceType,
+            ResourceId = resourceId,
+            Metadata = details,
+            OldValues = oldValues,
+            NewValues = newValues,
+            Status = success ? AuditStatus.Success : AuditStatus.Failure,
+            Severity = severity ?? ActionSeverities.For(normalized, success),
+            Description = description,
+        });
+    }
+
+    public bool LoginSucceeded(string userId, string? username = null, string? email = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        if (CurrentAuditedRequest() is { } feature)
+        {
+            feature.SignInSucceeded(userId, username, email);
+            return true;
+        }
+
+        return Log(new AuditEvent
+        {
+            Source = AuditSources.Manual,
+            Action = AuditActions.Login,
+            ResourceType = "User",
+            ResourceId = userId,
+            UserId = userId,
+            Username = username,
+            UserEmail = email,
+            Status = AuditStatus.Success,
+            Severity = ActionSeverities.For(AuditActions.Login, success: true),
+        });
+    }
+
+    public bool LoginFailed(string username, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (CurrentAuditedRequest() is { } feature)
+        {
+            feature.SignInFailed(username, reason);
+            return true;
+        }
+
+        return Log(new AuditEvent
+        {
+            Source = AuditSources.Manual,
+            Action = AuditActions.LoginFailed,
+            ResourceType = "User",
+            Username = username,
+            Status = AuditStatus.Failure,
+            ErrorMessage = reason,
+            Severity = ActionSeverities.For(AuditActions.LoginFailed, success: false),
+        });
+    }
+
+    private AuditingFeature? CurrentAuditedRequest() =>
+        httpContextAccessor.HttpContext?.Features.Get<AuditingFeature>() is { Completed: false } feature ? feature : null;
+}

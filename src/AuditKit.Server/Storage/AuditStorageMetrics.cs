@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// Counters of the stores (meter <c>AuditKit.Server.Storage</c>): events stored, duplicates skipped, and how long a
+/// batch takes to write, tagged with the provider.
+/// </summary>
+internal sealed class AuditStorageMetrics
+{
+    public const string MeterName = "AuditKit.Server.Storage";
+
+    private readonly Counter<long> _stored;
+    private readonly Counter<long> _duplicates;
+    private readonly Histogram<double> _batchDuration;
+
+    public AuditStorageMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _stored = meter.CreateCounter<long>("auditkit.storage.events.stored", "{event}", "Events written to the store.");
+        _duplicates = meter.CreateCounter<long>("auditkit.storage.events.duplicates", "{event}", "Events not written because their (tenant, id) was already stored or repeated in the batch.");
+        _batchDuration = meter.CreateHistogram<double>("auditkit.storage.batch.duration", "s", "Time to write one batch, transaction included.");
+    }
+
+    public void BatchWritten(AuditStorageProvider provider, int stored, int duplicates, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("auditkit.storage.provider", provider == AuditStorageProvider.Postgres ? "postgresql" : "sqlite");
+        _stored.Add(stored, tag);
+        _duplicates.Add(duplicates, tag);
+        _batchDuration.Record(elapsed.TotalSeconds, tag);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics.Metrics;
+using AuditKit.Delivery;
+using AuditKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace AuditKit.Core.Tests.Delivery.RealServer;
+
+/// <summary>Fault matrix 5: the spool reaches its cap while the server is down.</summary>
+public sealed class SpoolCapFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+{
+    private readonly AuditServerProcess _server;
+    private readonly TempDirectory _spool = new("auditkit-spool");
+
+    public SpoolCapFaultTests(AuditServerFixture fixture) => _server = fixture.Server;
+
+    public Task InitializeAsync() => _server.EnsureRunningAsync();
+
+    public Task DisposeAsync()
+    {
+        _spool.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task At_the_spool_cap_the_oldest_are_dropped_and_counted_the_app_is_unaffected_and_the_rest_stored_once()
+    {
+        var tenant = await _server.CreateTenantAsync();
+        var service = FaultMatrix.NewServiceName();
+        await _server.KillAsync();
+        await using var app = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service, o =>
+        {
+            o.Delivery.SpoolSegmentBytes = 64 * 1024;
+            o.Delivery.SpoolMaxBytes = 128 * 1024;
+            o.Delivery.BatchSize = 50;
+        });
+        using var dropped = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), AuditDeliveryMetrics.MeterName, "auditkit.delivery.dropped");
+        await app.StartAsync();
+        var spool = app.Services.GetRequiredService<AuditDeliveryService>().Spool!;
+
+        var written = new List<Guid>();
+        for (var chunk = 0; chunk < 20; chunk++)
+        {
+            written.AddRange(FaultMatrix.Write(app, 100));
+            await Eventually.TrueAsync(() => spool.PendingEvents + Dropped(dropped) == written.Count, "the chunk is spooled (or dropped at the cap)");
+        }
+
+        var lost = Dropped(dropped);
+        lost.ShouldBeGreaterThan(0, "2000 events do not fit in 128 KiB");
+        dropped.GetMeasurementSnapshot().ShouldAllBe(m => (string?)m.Tags["reason"] == "spool_cap");
+        spool.Bytes.ShouldBeLessThanOrEqualTo(128 * 1024);
+
+        await _server.StartAsync();
+
+        // The oldest were dropped: what is stored is the newest events, each once.
+        await FaultMatrix.AssertStoredExactlyOnceAsync(tenant, service, written.Skip((int)lost).ToList());
+    }
+
+    private static long Dropped(MetricCollector<long> collector) => collector.GetMeasurementSnapshot().Sum(m => m.Value);
+}

@@ -1,0 +1,45 @@
+extern alias sample;
+
+using AuditKit.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AuditKit.EndToEnd.Tests;
+
+/// <summary>
+/// The sample-app as shipped (its own SQLite file), forwarding its audit events through the real delivery pipeline
+/// to <see cref="AuditKitServerHost"/> with a tenant's ingest key, configured the documented way: section AuditKit.
+/// </summary>
+public sealed class SampleAppHost : WebApplicationFactory<sample::Program>
+{
+    private readonly TempDirectory _directory = new("auditkit-e2e-sample");
+    private readonly Uri _serverUrl;
+    private readonly string _apiKey;
+
+    public SampleAppHost(Uri serverUrl, string apiKey)
+    {
+        _serverUrl = serverUrl;
+        _apiKey = apiKey;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Sample", _directory.SqliteConnectionString("sample.db"));
+        builder.UseSetting("AuditKit:ServerUrl", _serverUrl.ToString());
+        builder.UseSetting("AuditKit:ApiKey", _apiKey);
+        builder.UseSetting("AuditKit:ServiceName", "sample-app");
+        builder.UseSetting("AuditKit:ServiceVersion", "e2e");
+        builder.UseSetting("AuditKit:SpoolDirectory", _directory.File("spool"));
+        builder.UseSetting("AuditKit:Delivery:Linger", "00:00:00.050");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _directory.Dispose();
+        }
+    }
+}
