@@ -31,7 +31,9 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
         paths.EnumerateObject().Select(static p => p.Name).ShouldBe(
-            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}"],
+            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}",
+             "/api/v1/alerts", "/api/v1/alerts/{id}", "/api/v1/audit-logs/suspicious-activity",
+             "/api/v1/admin/tenants/{tenantId}/webhooks", "/api/v1/admin/tenants/{tenantId}/webhooks/{webhookId}", "/api/v1/admin/tenants/{tenantId}/webhook-deliveries"],
             ignoreOrder: true);
         var list = paths.GetProperty("/api/v1/audit-logs").GetProperty("get");
         list.GetProperty("parameters").EnumerateArray().Select(static p => p.GetProperty("name").GetString())
