@@ -21,7 +21,8 @@ internal sealed partial class AlertDetector(
     WebhookSignal webhooks,
     ILogger<AlertDetector> logger)
 {
-    private static readonly IDetectionRule[] s_rules =
+    // Instances per detector: a rule may remember what this process knows is stored (see NewIpRule).
+    private readonly IDetectionRule[] _rules =
     [
         new FailedLoginsByIpRule(),
         new LoginsByUserRule(),
@@ -60,7 +61,7 @@ internal sealed partial class AlertDetector(
                 await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var rule in s_rules)
+            foreach (var rule in _rules)
             {
                 await rule.EvaluateAsync(pass, cancellationToken).ConfigureAwait(false);
             }
@@ -85,13 +86,18 @@ internal sealed partial class AlertDetector(
             }
         }
 
-        metrics.Evaluated(events.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        metrics.Evaluated(events.Count, elapsed);
+        LogPass(logger, tenantId, events.Count, written.Count, elapsed);
         return written;
     }
 
     /// <summary>A stable 64-bit advisory lock key for the tenant's detection.</summary>
     internal static long LockKey(string tenantId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("auditkit:detection:" + tenantId)), 0);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Detection pass for tenant {TenantId}: {Events} events, {Alerts} alerts raised or updated, {Milliseconds} ms")]
+    private static partial void LogPass(ILogger logger, string tenantId, int events, int alerts, double milliseconds);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Alert {Rule} raised for a {KeyType} in tenant {TenantId}: {AlertId}")]
     private static partial void LogRaised(ILogger logger, string rule, string keyType, string tenantId, Guid alertId);

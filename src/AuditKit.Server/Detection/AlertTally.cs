@@ -10,6 +10,15 @@ internal abstract class AlertTally
     /// <summary>A scalar subquery counting the alert's events; <paramref name="key"/> names the key parameter.</summary>
     public abstract string CountSql(DetectionSql sql, string tenant, string key);
 
+    /// <summary>
+    /// Whether <see cref="DeltaCountSql"/> is supported: the count is a plain count of events by timestamp, so the
+    /// events after a time can be counted on their own and added.
+    /// </summary>
+    public virtual bool SupportsDelta => false;
+
+    /// <summary>A scalar subquery counting the alert's events after <paramref name="after"/> (exclusive) up to its last_seen.</summary>
+    public virtual string DeltaCountSql(DetectionSql sql, string tenant, string key, string after) => throw new NotSupportedException();
+
     /// <summary>A scalar subquery: JSON array of the newest evidence ids (at most <paramref name="limit"/>).</summary>
     public abstract string EvidenceSql(DetectionSql sql, string tenant, string key, string limit);
 }

@@ -17,10 +17,24 @@ internal static class AlertWriter
     {
         var merged = pass.Matches
             .GroupBy(static m => (m.Rule, m.KeyType, m.Key))
-            .Select(static g => g.First() with { FirstSeen = g.Min(static m => m.FirstSeen), LastSeen = g.Max(static m => m.LastSeen) })
+            .Select(static g => g.First() with
+            {
+                FirstSeen = g.Min(static m => m.FirstSeen),
+                LastSeen = g.Max(static m => m.LastSeen),
+                EarliestNew = g.Any(static m => m.EarliestNew is null) ? null : g.Min(static m => m.EarliestNew),
+            })
             .ToList();
         var written = new List<WrittenAlert>(merged.Count);
         var sql = pass.Sql;
+        if (merged.Count == 0)
+        {
+            return written;
+        }
+
+        // An alert a pass only appends to (all its new events after the alert's last_seen, its first_seen unchanged)
+        // gets the events of the appended span added to its count; any other change recounts the whole span. Passes of
+        // a tenant are serialized, so appended spans never overlap and no event is counted twice.
+        var existing = await ReadUnresolvedAsync(pass, merged, cancellationToken).ConfigureAwait(false);
         foreach (var chunk in merged.Chunk(Chunk))
         {
             var proposed = chunk.Select(m => Guid.CreateVersion7(pass.Now)).ToArray();
@@ -75,8 +89,15 @@ internal static class AlertWriter
                 var alert = chunk[i];
                 var n = i.ToString(CultureInfo.InvariantCulture);
                 var key = DetectionPass.Add(recount, "k" + n, alert.Match.Key);
+                var match = alert.Match;
+                var count = !alert.Created
+                    && match.Tally.SupportsDelta
+                    && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
+                    && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
+                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionPass.Add(recount, "after" + n, sql.Values.TimeValue(before.LastSeen)))
+                        : match.Tally.CountSql(sql, tenant, key);
                 text.Append(
-                    $"UPDATE {DetectionModel.AlertsTable} SET event_count = {alert.Match.Tally.CountSql(sql, tenant, key)}, " +
+                    $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
                     $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit)} " +
                     $"WHERE tenant_id = {tenant} AND id = {DetectionPass.Add(recount, "id" + n, sql.Values.IdValue(alert.Id))};");
             }
@@ -87,5 +108,25 @@ internal static class AlertWriter
 
         return written;
     }
-}
 
+    private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
+        DetectionPass pass, List<AlertMatch> matches, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<(string, string, string), (DateTimeOffset, DateTimeOffset)>();
+        foreach (var chunk in matches.Select(static m => m.Key).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = pass.CreateCommand(string.Empty);
+            command.CommandText =
+                $"SELECT rule, key_type, key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} " +
+                $"WHERE tenant_id = {DetectionPass.Add(command, "t", pass.TenantId)} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {DetectionPass.AddList(command, "k", chunk)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (pass.Sql.Values.ReadTime(reader, 3), pass.Sql.Values.ReadTime(reader, 4));
+            }
+        }
+
+        return found;
+    }
+}

@@ -118,4 +118,58 @@ internal sealed class DetectionPass(
 
         return rows;
     }
+
+    /// <summary>The unresolved alerts of <paramref name="rule"/> for <paramref name="keys"/>: key → (first_seen, last_seen).</summary>
+    public async Task<Dictionary<string, (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
+        string rule, string keyType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, (DateTimeOffset, DateTimeOffset)>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            await using var command = CreateCommand(string.Empty);
+            command.CommandText =
+                $"SELECT key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} WHERE tenant_id = {Add(command, "t", TenantId)} " +
+                $"AND rule = {Add(command, "r", rule)} AND key_type = {Add(command, "kt", keyType)} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {AddList(command, "k", chunk)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[reader.GetString(0)] = (Sql.Values.ReadTime(reader, 1), Sql.Values.ReadTime(reader, 2));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The keys whose window ending at their given time — [time − <paramref name="window"/>, time] — holds at least
+    /// <paramref name="threshold"/> stored events of <paramref name="predicate"/>. On PostgreSQL each key's scan stops
+    /// at the threshold, so a busy key costs the threshold, not its whole window.
+    /// </summary>
+    public async Task<HashSet<string>> DenseAtAsync(
+        string keyColumn, IReadOnlyDictionary<string, DateTimeOffset> ends, string predicate, TimeSpan window, int threshold, CancellationToken cancellationToken)
+    {
+        var dense = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ends.Chunk(300))
+        {
+            await using var command = CreateCommand(string.Empty);
+            var tenant = Add(command, "t", TenantId);
+            var n = Add(command, "n", threshold);
+            var values = string.Join(", ", chunk.Select((k, i) =>
+            {
+                var index = i.ToString(CultureInfo.InvariantCulture);
+                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.Values.TimeValue(k.Value - window))}, {Add(command, "hi" + index, Sql.Values.TimeValue(k.Value))})";
+            }));
+            var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} = w.key AND {predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
+            var count = Sql.IsPostgres ? $"(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {n}) x)" : $"(SELECT count(*) {rows})";
+            command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {count} >= {n}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                dense.Add(reader.GetString(0));
+            }
+        }
+
+        return dense;
+    }
 }

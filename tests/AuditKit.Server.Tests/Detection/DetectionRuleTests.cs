@@ -342,6 +342,41 @@ public abstract class DetectionRuleTests(DetectionServerFixture server)
     }
 
     [Fact]
+    public async Task A_long_attack_keeps_one_alert_that_counts_every_event()
+    {
+        using var client = await ClientAsync();
+        const string ip = "203.0.113.65";
+
+        // Twenty minutes of one failure every 30 s, in batches of four: the alert is extended batch after batch.
+        var failures = Series(40, Start, 30 * s_second, (at, _) => FailedLogin(at, "pat", ip));
+        foreach (var batch in failures.Chunk(4))
+        {
+            await client.PostAsync(batch);
+        }
+
+        var alert = (await client.AlertsAsync(AlertRules.BruteForce, ip)).ShouldHaveSingleItem();
+        alert.Count.ShouldBe(40);
+        alert.FirstSeen.ShouldBe(Start);
+        alert.LastSeen.ShouldBe(Start + (39 * 30 * s_second));
+        alert.Evidence.Count.ShouldBe(20);
+
+        // A late failure inside the span, within a matching window, is counted too.
+        await client.PostAsync(FailedLogin(Start + (15 * s_second), "pat", ip));
+        (await client.AlertsAsync(AlertRules.BruteForce, ip)).ShouldHaveSingleItem().Count.ShouldBe(41);
+
+        // Same for a mass export going on for half an hour.
+        var exports = Series(90, Start, 20 * s_second, (at, _) => Action(at, "EXPORT", "pat"));
+        foreach (var batch in exports.Chunk(10))
+        {
+            await client.PostAsync(batch);
+        }
+
+        var export = (await client.AlertsAsync(AlertRules.MassExport, "pat")).ShouldHaveSingleItem();
+        export.Count.ShouldBe(90);
+        export.LastSeen.ShouldBe(Start + (89 * 20 * s_second));
+    }
+
+    [Fact]
     public async Task The_alert_list_filters_and_checks_its_query()
     {
         using var client = await ClientAsync();

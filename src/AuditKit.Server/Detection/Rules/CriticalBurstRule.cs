@@ -3,6 +3,7 @@ namespace AuditKit.Server.Detection.Rules;
 /// <summary>Rule 5: at least N CRITICAL events within the window for the whole tenant and, separately, for one user.</summary>
 internal sealed class CriticalBurstRule : IDetectionRule
 {
+    private const string Critical = "e.severity = 3";
     private static readonly EventTally s_tenant = new("e.tenant_id = {key} AND e.severity = 3");
     private static readonly EventTally s_user = new("e.user_id = {key} AND e.severity = 3");
 
@@ -20,30 +21,19 @@ internal sealed class CriticalBurstRule : IDetectionRule
             return;
         }
 
-        var rows = await pass.ReadRowsAsync(
-            "tenant_id", [pass.TenantId], "e.severity = 3",
-            critical.Min(static e => e.Timestamp) - settings.Window, critical.Max(static e => e.Timestamp) + settings.Window, cancellationToken).ConfigureAwait(false);
-        if (!rows.TryGetValue(pass.TenantId, out var events))
-        {
-            return;
-        }
+        var tenant = new AlertMatchTemplate(
+            AlertRules.CriticalBurst, AlertRules.TenantKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events in the tenant"), s_tenant);
+        await CountWindow.EvaluateAsync(
+            pass, settings, AlertRules.CriticalBurst, AlertRules.TenantKey, "tenant_id", Critical,
+            new Dictionary<string, List<DetectionEvent>>(StringComparer.Ordinal) { [pass.TenantId] = critical },
+            _ => tenant, cancellationToken).ConfigureAwait(false);
 
-        if (SlidingWindow.Find([.. events.Select(static r => r.ToWindow())], settings.Window, settings.Threshold, distinct: false) is { } tenantMatch)
-        {
-            pass.Report(new AlertMatch(
-                AlertRules.CriticalBurst, AlertRules.TenantKey, pass.TenantId, AuditSeverity.High, tenantMatch.First, tenantMatch.Last,
-                RuleDetails.Count(settings, "CRITICAL events in the tenant"), s_tenant));
-        }
-
-        var users = critical.Where(static e => e.UserId is not null).Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in events.Where(r => r.UserId is not null && users.Contains(r.UserId)).GroupBy(static r => r.UserId!, StringComparer.Ordinal))
-        {
-            if (SlidingWindow.Find([.. group.Select(static r => r.ToWindow())], settings.Window, settings.Threshold, distinct: false) is { } userMatch)
-            {
-                pass.Report(new AlertMatch(
-                    AlertRules.CriticalBurst, AlertRules.UserKey, group.Key, AuditSeverity.High, userMatch.First, userMatch.Last,
-                    RuleDetails.Count(settings, "CRITICAL events by the user"), s_user));
-            }
-        }
+        var user = new AlertMatchTemplate(
+            AlertRules.CriticalBurst, AlertRules.UserKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events by the user"), s_user);
+        await CountWindow.EvaluateAsync(
+            pass, settings, AlertRules.CriticalBurst, AlertRules.UserKey, "user_id", Critical,
+            critical.Where(static e => e.UserId is not null).GroupBy(static e => e.UserId!, StringComparer.Ordinal)
+                .ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal),
+            _ => user, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -13,35 +13,34 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
     {
         var bruteForce = pass.Settings.BruteForce;
         var spraying = pass.Settings.PasswordSpraying;
-        if (!bruteForce.Enabled && !spraying.Enabled)
-        {
-            return;
-        }
-
         var failures = pass.Events.Where(static e => e.IsFailedLogin && e.IpAddress is not null).ToList();
         if (failures.Count == 0)
         {
             return;
         }
 
-        var window = TimeSpan.FromTicks(Math.Max(bruteForce.Enabled ? bruteForce.Window.Ticks : 0, spraying.Enabled ? spraying.Window.Ticks : 0));
-        var ips = failures.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal);
-        var rows = await pass.ReadRowsAsync(
-            "ip_address", ips, DetectionPredicates.FailedLoginSql,
-            failures.Min(static e => e.Timestamp) - window, failures.Max(static e => e.Timestamp) + window, cancellationToken).ConfigureAwait(false);
+        if (bruteForce.Enabled)
+        {
+            var template = new AlertMatchTemplate(
+                AlertRules.BruteForce, AlertRules.IpKey, AuditSeverity.High, RuleDetails.Count(bruteForce, "failed logins"), s_bruteForce);
+            await CountWindow.EvaluateAsync(
+                pass, bruteForce, AlertRules.BruteForce, AlertRules.IpKey, "ip_address", DetectionPredicates.FailedLoginSql,
+                failures.GroupBy(static e => e.IpAddress!, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal),
+                _ => template, cancellationToken).ConfigureAwait(false);
+        }
 
+        var withUser = failures.Where(static e => e.UserId is not null).ToList();
+        if (!spraying.Enabled || withUser.Count == 0)
+        {
+            return;
+        }
+
+        var rows = await pass.ReadRowsAsync(
+            "ip_address", withUser.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal), $"e.user_id IS NOT NULL AND {DetectionPredicates.FailedLoginSql}",
+            withUser.Min(static e => e.Timestamp) - spraying.Window, withUser.Max(static e => e.Timestamp) + spraying.Window, cancellationToken).ConfigureAwait(false);
         foreach (var (ip, events) in rows)
         {
-            if (bruteForce.Enabled
-                && SlidingWindow.Find([.. events.Select(static r => r.ToWindow())], bruteForce.Window, bruteForce.Threshold, distinct: false) is { } match)
-            {
-                pass.Report(new AlertMatch(
-                    AlertRules.BruteForce, AlertRules.IpKey, ip, AuditSeverity.High, match.First, match.Last,
-                    RuleDetails.Count(bruteForce, "failed logins"), s_bruteForce));
-            }
-
-            if (spraying.Enabled
-                && SlidingWindow.Find([.. events.Where(static r => r.UserId is not null).Select(static r => r.ToWindow(r.UserId))], spraying.Window, spraying.Threshold, distinct: true) is { } spray)
+            if (SlidingWindow.Find([.. events.Select(static r => r.ToWindow(r.UserId))], spraying.Window, spraying.Threshold, distinct: true) is { } spray)
             {
                 pass.Report(new AlertMatch(
                     AlertRules.PasswordSpraying, AlertRules.IpKey, ip, AuditSeverity.High, spray.First, spray.Last,

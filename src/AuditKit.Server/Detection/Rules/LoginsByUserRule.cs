@@ -20,6 +20,8 @@ internal sealed class LoginsByUserRule : IDetectionRule
             return;
         }
 
+        // Failed logins are rare and successful ones are not: read the failures first, and the successful logins
+        // only of the users with enough failures around them to matter.
         var logins = pass.Events
             .Where(e => e.UserId is not null
                 && ((distributed.Enabled && e.IsFailedLogin && e.IpAddress is not null) || (compromise.Enabled && (e.IsFailedLogin || e.IsSuccessfulLogin))))
@@ -30,24 +32,41 @@ internal sealed class LoginsByUserRule : IDetectionRule
         }
 
         var window = TimeSpan.FromTicks(Math.Max(distributed.Enabled ? distributed.Window.Ticks : 0, compromise.Enabled ? compromise.Window.Ticks : 0));
-        var users = logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal);
-        var rows = await pass.ReadRowsAsync(
-            "user_id", users, $"({DetectionPredicates.FailedLoginSql} OR {DetectionPredicates.SuccessfulLoginSql})",
-            logins.Min(static e => e.Timestamp) - window, logins.Max(static e => e.Timestamp) + window, cancellationToken).ConfigureAwait(false);
-
-        foreach (var (user, events) in rows)
+        var from = logins.Min(static e => e.Timestamp) - window;
+        var to = logins.Max(static e => e.Timestamp) + window;
+        var failures = await pass.ReadRowsAsync(
+            "user_id", logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), DetectionPredicates.FailedLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+        if (failures.Count == 0)
         {
-            if (distributed.Enabled
-                && SlidingWindow.Find(
-                    [.. events.Where(static r => r.IpAddress is not null && DetectionPredicates.IsFailedLogin(r.Action, r.Status)).Select(static r => r.ToWindow(r.IpAddress))],
-                    distributed.Window, distributed.Threshold, distinct: true) is { } match)
-            {
-                pass.Report(new AlertMatch(
-                    AlertRules.DistributedAttack, AlertRules.UserKey, user, AuditSeverity.High, match.First, match.Last,
-                    RuleDetails.Count(distributed, "distinct IPs with failed logins"), s_distributed));
-            }
+            return;
+        }
 
-            if (compromise.Enabled && FindCompromise(events, compromise) is { } suspect)
+        if (distributed.Enabled)
+        {
+            foreach (var (user, events) in failures)
+            {
+                if (SlidingWindow.Find(
+                        [.. events.Where(static r => r.IpAddress is not null).Select(static r => r.ToWindow(r.IpAddress))],
+                        distributed.Window, distributed.Threshold, distinct: true) is { } match)
+                {
+                    pass.Report(new AlertMatch(
+                        AlertRules.DistributedAttack, AlertRules.UserKey, user, AuditSeverity.High, match.First, match.Last,
+                        RuleDetails.Count(distributed, "distinct IPs with failed logins"), s_distributed));
+                }
+            }
+        }
+
+        var suspects = failures.Where(f => f.Value.Count >= compromise.Threshold).Select(static f => f.Key).ToList();
+        if (!compromise.Enabled || suspects.Count == 0)
+        {
+            return;
+        }
+
+        var successes = await pass.ReadRowsAsync("user_id", suspects, DetectionPredicates.SuccessfulLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+        foreach (var (user, logged) in successes)
+        {
+            List<StoredRow> events = [.. failures[user].Concat(logged).OrderBy(static r => r.Timestamp).ThenBy(static r => r.Id)];
+            if (FindCompromise(events, compromise) is { } suspect)
             {
                 pass.Report(new AlertMatch(
                     AlertRules.CompromiseSuspect, AlertRules.UserKey, user, AuditSeverity.Critical, suspect.First, suspect.Last,

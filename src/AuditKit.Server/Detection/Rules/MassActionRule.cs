@@ -14,32 +14,18 @@ internal sealed class MassActionRule(string action, string rule, AuditSeverity s
 
     public static MassActionRule Export { get; } = new(AuditActions.Export, AlertRules.MassExport, AuditSeverity.High, static s => s.MassExport);
 
-    public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
+    public Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
         var thresholds = settings(pass.Settings);
         if (!thresholds.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        var matching = pass.Events.Where(e => e.UserId is not null && e.Action == action).ToList();
-        if (matching.Count == 0)
-        {
-            return;
-        }
-
-        var users = matching.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal);
-        var rows = await pass.ReadRowsAsync(
-            "user_id", users, _predicate,
-            matching.Min(static e => e.Timestamp) - thresholds.Window, matching.Max(static e => e.Timestamp) + thresholds.Window, cancellationToken).ConfigureAwait(false);
-        foreach (var (user, events) in rows)
-        {
-            if (SlidingWindow.Find([.. events.Select(static r => r.ToWindow())], thresholds.Window, thresholds.Threshold, distinct: false) is { } match)
-            {
-                pass.Report(new AlertMatch(
-                    rule, AlertRules.UserKey, user, severity, match.First, match.Last,
-                    RuleDetails.Count(thresholds, action + " events by the user"), _tally));
-            }
-        }
+        var byUser = pass.Events.Where(e => e.UserId is not null && e.Action == action)
+            .GroupBy(static e => e.UserId!, StringComparer.Ordinal)
+            .ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
+        var template = new AlertMatchTemplate(rule, AlertRules.UserKey, severity, RuleDetails.Count(thresholds, action + " events by the user"), _tally);
+        return CountWindow.EvaluateAsync(pass, thresholds, rule, AlertRules.UserKey, "user_id", _predicate, byUser, _ => template, cancellationToken);
     }
 }
