@@ -19,6 +19,9 @@ internal sealed record LoadOptions
     public int? ServerPid { get; init; }
     public int? PostgresPid { get; init; }
     public bool Gzip { get; init; }
+    public bool Detection { get; init; }
+    public int Rounds { get; init; } = 2;
+    public int Probes { get; init; } = 20;
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "sqlite", "pipeline" };
 
     public const string Usage = """
@@ -39,6 +42,9 @@ internal sealed record LoadOptions
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
           --server-pid <pid>              report the server's CPU time per 1000 events
           --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
+          --detection                     instead of the phases: detection off vs on (see below); needs --postgres
+          --rounds <n>                    --detection: rounds of off+on (default 2)
+          --probes <n>                    --detection: alert latency probes under load (default 20)
 
         Phases:
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
@@ -50,6 +56,10 @@ internal sealed record LoadOptions
           explain (on request) prints the plans of typical list queries against the largest tenant
           pipeline the same events through one app's AuditKit delivery pipeline (IAuditSink) to --server, enqueue to
                    acknowledged, with the app-side CPU time per event
+
+        --detection hosts the server in this process on 127.0.0.1 over --postgres (its tables are TRUNCATEd: a
+        benchmark database only) and ingests the same batches over HTTP with detection off, then on, --rounds times;
+        then, under the same load with detection on, measures ingest acknowledged -> alert listed on /api/v1/alerts.
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -74,6 +84,9 @@ internal sealed record LoadOptions
                 "--reset" => options with { Reset = true },
                 "--server-pid" => options with { ServerPid = Number() },
                 "--postgres-pid" => options with { PostgresPid = Number() },
+                "--detection" => options with { Detection = true },
+                "--rounds" => options with { Rounds = Number() },
+                "--probes" => options with { Probes = Number() },
                 "--phases" => options with { Phases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
@@ -84,7 +97,7 @@ internal sealed record LoadOptions
             throw new ArgumentException("--server must be a loopback address (127.0.0.1, ::1 or localhost).");
         }
 
-        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
+        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.Rounds < 1 || options.Probes < 0 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
         {
             throw new ArgumentException("--events, --seconds, --senders must be positive and --batch 1..1000.");
         }

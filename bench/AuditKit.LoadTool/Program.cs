@@ -45,6 +45,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{options.Events} events per phase in batches of {options.BatchSize}, {options.Senders} senders, at most {options.Seconds} s per phase; ~{sampleBytes / options.BatchSize} bytes of JSON per event, e.g.:"));
 Console.WriteLine(JsonSerializer.Serialize(sample[1], AuditJsonContext.Default.AuditEvent));
 
+if (options.Detection)
+{
+    return await DetectionBench.RunAsync(options, MakeBatches);
+}
+
 await using var services = options.Postgres is null ? null : new ServiceCollection()
     .AddLogging()
     .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = options.Postgres }).Build())

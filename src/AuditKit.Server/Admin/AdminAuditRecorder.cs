@@ -8,7 +8,8 @@ namespace AuditKit.Server.Admin;
 
 /// <summary>
 /// Records what the admin API does as audit events in the affected tenant, so a tenant's own log shows who created
-/// it and every key issued for it. The events never contain a key or its hash.
+/// it and every key issued for it (and, under their own category, other changes made through the API, such as alert
+/// triage). The events never contain a key or its hash.
 /// </summary>
 internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider timeProvider)
 {
@@ -22,8 +23,28 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     /// <summary>Records an admin action on <paramref name="tenantId"/>, answered with <paramref name="statusCode"/>.</summary>
+    public Task RecordAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        string action,
+        int statusCode,
+        string resourceType,
+        string resourceId,
+        string resourceName,
+        AuditSeverity severity,
+        string description,
+        JsonObject? oldValues,
+        JsonObject? newValues,
+        CancellationToken cancellationToken) =>
+        RecordAsync(
+            context, Category, caller, tenantId, action, statusCode, resourceType, resourceId, resourceName, severity, description,
+            oldValues, newValues, cancellationToken);
+
+    /// <summary>Records an action of the server's API on <paramref name="tenantId"/> under <paramref name="category"/>.</summary>
     public async Task RecordAsync(
         HttpContext context,
+        string category,
         AuditCaller caller,
         string tenantId,
         string action,
@@ -49,7 +70,7 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             TenantId = tenantId,
             Source = AuditSources.Http,
             Action = action,
-            Category = Category,
+            Category = category,
             ResourceType = resourceType,
             ResourceId = resourceId,
             ResourceName = Bounded(resourceName, AuditEventLimits.ResourceName),

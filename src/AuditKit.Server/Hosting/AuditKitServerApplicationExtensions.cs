@@ -1,6 +1,8 @@
 using AuditKit.Server.Admin;
+using AuditKit.Server.Alerts;
 using AuditKit.Server.Api;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
@@ -34,6 +36,8 @@ internal static partial class AuditKitServerApplicationExtensions
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();
+        app.MapAlertEndpoints();
+        app.MapWebhookEndpoints();
         return app;
     }
 

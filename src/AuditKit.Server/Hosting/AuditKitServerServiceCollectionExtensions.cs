@@ -1,6 +1,7 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Api;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddSingleton<AuditIngestMetrics>();
         services.AddScoped<AuditIngestor>();
         services.AddScoped<AdminAuditRecorder>();
+        services.AddAuditDetection();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
         {

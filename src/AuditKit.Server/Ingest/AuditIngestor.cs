@@ -1,14 +1,17 @@
 using AuditKit.Server.Auth;
+using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Ingest;
 
 /// <summary>
 /// Stores posted events for the calling key: binds each valid event to a tenant the key may write for, stores the
-/// valid ones (per tenant, in one transaction each) and answers per event: accepted, duplicate or rejected.
+/// valid ones (per tenant, in one transaction each) and answers per event: accepted, duplicate or rejected. The newly
+/// stored events of each committed transaction are handed to detection.
 /// </summary>
 internal sealed partial class AuditIngestor(
     IAuditEventStore store,
+    DetectionQueue detection,
     TimeProvider timeProvider,
     AuditIngestMetrics metrics,
     ILogger<AuditIngestor> logger)
@@ -72,6 +75,9 @@ internal sealed partial class AuditIngestor(
                         Status = outcomes[i] == AuditInsertOutcome.Inserted ? AuditBatchItemStatus.Accepted : AuditBatchItemStatus.Duplicate,
                     };
                 }
+
+                await detection.EnqueueAsync(
+                    tenant, group.Where((_, i) => outcomes[i] == AuditInsertOutcome.Inserted).Select(static p => p.Event), cancellationToken);
             }
         }
 

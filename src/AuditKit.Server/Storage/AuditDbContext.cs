@@ -28,6 +28,7 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         ConfigureEvents(modelBuilder.Entity<AuditEventRow>());
         ConfigureTenants(modelBuilder.Entity<TenantRow>());
         ConfigureApiKeys(modelBuilder.Entity<ApiKeyRow>());
+        Detection.DetectionModel.Configure(modelBuilder);
     }
 
     /// <summary>The provider's own column types and indexes for <c>audit_events</c>.</summary>

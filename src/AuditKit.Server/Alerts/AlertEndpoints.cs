@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Admin;
+using AuditKit.Server.Api;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Detection;
+using AuditKit.Server.Hosting;
+using AuditKit.Server.Ingest;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Alerts;
+
+/// <summary>
+/// <c>/api/v1/alerts</c> (list, get, acknowledge / resolve) and <c>/api/v1/audit-logs/suspicious-activity</c>.
+/// Reads need a read key; a status change needs a read or an admin key of the tenant and is itself recorded as an
+/// audit event. Everything is scoped to the key's tenant: another tenant's alert answers 404 like an unknown id.
+/// </summary>
+internal static partial class AlertEndpoints
+{
+    /// <summary>The route prefix of the alert endpoints.</summary>
+    public const string RoutePrefix = "/api/v1/alerts";
+
+    /// <summary>The category of the audit events recording alert triage.</summary>
+    public const string AuditCategory = "alert";
+
+    private const int MaxNoteLength = 2000;
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int SuspiciousAlertLimit = 100;
+
+    public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(RoutePrefix).WithTags("Alerts");
+
+        group.MapGet(string.Empty, ListAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("ListAlerts")
+            .WithSummary("Lists the tenant's alerts, most recently active first, with filters and paging.");
+
+        group.MapGet("/{id}", GetAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("GetAlert")
+            .WithSummary("One alert of the tenant (404 for unknown ids and other tenants' alerts).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPatch("/{id}", UpdateAsync)
+            .RequireAuthorization(DetectionPolicies.TriageAlerts)
+            .WithName("UpdateAlert")
+            .WithSummary("Acknowledges or resolves an alert, with a note; the change is recorded as an audit event.")
+            .WithDescription(
+                "Body: {\"status\": \"acknowledged\" | \"resolved\", \"note\": \"...\"}. Open alerts can be acknowledged; open or " +
+                "acknowledged alerts can be resolved; anything else answers 409. A read or admin key of the tenant may do it.")
+            .Accepts<UpdateAlertRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        endpoints.MapGet(AuditLogEndpoints.RoutePrefix + "/suspicious-activity", SuspiciousActivityAsync)
+            .WithTags("Audit logs")
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("GetSuspiciousActivity")
+            .WithSummary("Unresolved alerts and the current suspicious patterns (default: the last 24 hours).")
+            .WithDescription(
+                "Query: from_date / to_date (RFC 3339; default the 24 hours before now), limit (patterns per kind, default 50). " +
+                "Patterns are keys whose failed logins, CRITICAL events, deletes or exports in the period reach the thresholds of the matching rules.");
+        return endpoints;
+    }
+
+    private static async Task<Results<Ok<AlertListResponse>, ValidationProblem>> ListAsync(
+        HttpContext context,
+        [AsParameters] AlertQueryParameters parameters,
+        AlertStore alerts,
+        IOptions<AuditKitServerOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!AlertQueryParser.TryParse(parameters, options.Value, out var query, out var errors))
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        }
+
+        var (items, total) = await alerts.ListAsync(caller.TenantId!, query, cancellationToken);
+        return TypedResults.Ok(new AlertListResponse([.. items.Select(AlertResponse.From)], total, query.Limit, query.Offset));
+    }
+
+    private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAsync(
+        HttpContext context, string id, AlertStore alerts, CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var alert = Guid.TryParse(id, out var alertId) ? await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) : null;
+        return alert is null ? NotFound() : TypedResults.Ok(AlertResponse.From(alert));
+    }
+
+    private static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        HttpContext context,
+        string id,
+        AlertStore alerts,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) is null)
+        {
+            return NotFound();
+        }
+
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        UpdateAlertRequest? request;
+        using (body)
+        {
+            try
+            {
+                request = JsonSerializer.Deserialize(body!.Content.Span, AlertJsonContext.Default.UpdateAlertRequest);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [field] = ["is not valid JSON or has the wrong type (expected strings)."] },
+                    title: "The request body is not valid.");
+            }
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        AlertStatus? target = request?.Status?.Trim().ToLowerInvariant() switch
+        {
+            "acknowledged" => AlertStatus.Acknowledged,
+            "resolved" => AlertStatus.Resolved,
+            _ => null,
+        };
+        if (target is null)
+        {
+            errors["status"] = ["is required: acknowledged or resolved."];
+        }
+
+        var note = string.IsNullOrWhiteSpace(request?.Note) ? null : request.Note.Trim();
+        if (note is { Length: > MaxNoteLength })
+        {
+            errors["note"] = [$"must be at most {MaxNoteLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The alert change is not valid.");
+        }
+
+        var by = "api-key:" + caller.KeyId;
+        var (outcome, before, after) = await alerts.ChangeStatusAsync(
+            caller.TenantId!, alertId, target!.Value, by, note, timeProvider.GetUtcNow(), cancellationToken);
+        switch (outcome)
+        {
+            case AlertTransition.NotFound:
+                return NotFound();
+            case AlertTransition.Conflict:
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Conflict",
+                    detail: $"The alert is {Name(before!.Status)}; it cannot become {Name(target.Value)}.");
+        }
+
+        await recorder.RecordAsync(
+            context,
+            AuditCategory,
+            caller,
+            caller.TenantId!,
+            AuditActions.Update,
+            StatusCodes.Status200OK,
+            "Alert",
+            alertId.ToString(),
+            AlertRules.Title(after!.Rule, after.KeyType, after.KeyValue),
+            AuditSeverity.Medium,
+            $"Alert {alertId} ({after.Rule}) {Name(after.Status)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"),
+            new JsonObject { ["status"] = Name(before!.Status) },
+            new JsonObject { ["status"] = Name(after.Status), ["note"] = note },
+            cancellationToken);
+        LogTriaged(loggerFactory.CreateLogger(typeof(AlertEndpoints)), alertId, Name(after.Status), caller.TenantId!, caller.KeyPrefix);
+        return TypedResults.Ok(AlertResponse.From(after));
+    }
+
+    private static async Task<Results<Ok<SuspiciousActivityResponse>, ValidationProblem>> SuspiciousActivityAsync(
+        HttpContext context,
+        AlertStore alerts,
+        TimeProvider timeProvider,
+        IOptions<DetectionOptions> detection,
+        IOptions<AuditKitServerOptions> options,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "from_date")] string? fromDate,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "to_date")] string? toDate,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "limit")] string? limit,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
+        var to = AlertQueryParser.Date("to_date", toDate, Fail) ?? timeProvider.GetUtcNow();
+        var from = AlertQueryParser.Date("from_date", fromDate, Fail) ?? to.AddDays(-1);
+        if (from > to)
+        {
+            Fail("from_date", "must not be after to_date.");
+        }
+
+        var take = options.Value.DefaultPageSize;
+        if (!string.IsNullOrWhiteSpace(limit)
+            && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take) || take < 1 || take > options.Value.MaxPageSize))
+        {
+            Fail("limit", $"must be an integer between 1 and {options.Value.MaxPageSize}.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        }
+
+        var tenant = caller.TenantId!;
+        var (open, total) = await alerts.ListAsync(tenant, new AlertQuery { UnresolvedOnly = true, Limit = SuspiciousAlertLimit }, cancellationToken);
+        var patterns = await alerts.PatternsAsync(tenant, detection.Value.For(tenant), from, to, take, cancellationToken);
+        return TypedResults.Ok(new SuspiciousActivityResponse(from, to, [.. open.Select(AlertResponse.From)], total, patterns));
+    }
+
+    private static string Name(AlertStatus status) => status switch
+    {
+        AlertStatus.Open => "open",
+        AlertStatus.Acknowledged => "acknowledged",
+        _ => "resolved",
+    };
+
+    private static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No alert with this id exists for this tenant.");
+
+    [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Alert {AlertId} {Status} in tenant {TenantId} by key {KeyPrefix}")]
+    private static partial void LogTriaged(ILogger logger, Guid alertId, string status, string tenantId, string keyPrefix);
+}

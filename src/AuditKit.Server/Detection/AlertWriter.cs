@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+
+namespace AuditKit.Server.Detection;
+
+/// <summary>
+/// Turns a pass's matches into alerts: one upsert per rule and key on the unresolved-alert index (a new alert, or the
+/// existing one widened to the earliest first_seen and the latest last_seen), then a recount of each touched alert's
+/// count and evidence from the stored data, all in the pass's transaction.
+/// </summary>
+internal static class AlertWriter
+{
+    private const int Chunk = 100;
+
+    /// <summary>Writes the pass's matches; returns the alerts it touched, with whether each was newly raised.</summary>
+    public static async Task<IReadOnlyList<WrittenAlert>> WriteAsync(DetectionPass pass, int evidenceLimit, CancellationToken cancellationToken)
+    {
+        var merged = pass.Matches
+            .GroupBy(static m => (m.Rule, m.KeyType, m.Key))
+            .Select(static g => g.First() with
+            {
+                FirstSeen = g.Min(static m => m.FirstSeen),
+                LastSeen = g.Max(static m => m.LastSeen),
+                EarliestNew = g.Any(static m => m.EarliestNew is null) ? null : g.Min(static m => m.EarliestNew),
+            })
+            .ToList();
+        var written = new List<WrittenAlert>(merged.Count);
+        var sql = pass.Sql;
+        if (merged.Count == 0)
+        {
+            return written;
+        }
+
+        // An alert a pass only appends to (all its new events after the alert's last_seen, its first_seen unchanged)
+        // gets the events of the appended span added to its count; any other change recounts the whole span. Passes of
+        // a tenant are serialized, so appended spans never overlap and no event is counted twice.
+        var existing = await ReadUnresolvedAsync(pass, merged, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in merged.Chunk(Chunk))
+        {
+            var proposed = chunk.Select(m => Guid.CreateVersion7(pass.Now)).ToArray();
+            await using (var upsert = pass.CreateCommand(string.Empty))
+            {
+                var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
+                var now = DetectionPass.Add(upsert, "now", sql.Values.TimeValue(pass.Now));
+                var text = new StringBuilder();
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var m = chunk[i];
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    text.Append(
+                        $"INSERT INTO {DetectionModel.AlertsTable} (tenant_id, id, rule, key_type, key_value, severity, status, first_seen, last_seen, event_count, evidence, details, created_at, updated_at) " +
+                        $"VALUES ({tenant}, {DetectionPass.Add(upsert, "id" + n, sql.Values.IdValue(proposed[i]))}, {DetectionPass.Add(upsert, "r" + n, m.Rule)}, " +
+                        $"{DetectionPass.Add(upsert, "kt" + n, m.KeyType)}, {DetectionPass.Add(upsert, "k" + n, m.Key)}, {DetectionPass.Add(upsert, "s" + n, (short)m.Severity)}, 0, " +
+                        $"{DetectionPass.Add(upsert, "f" + n, sql.Values.TimeValue(m.FirstSeen))}, {DetectionPass.Add(upsert, "l" + n, sql.Values.TimeValue(m.LastSeen))}, 0, '[]', " +
+                        $"{DetectionPass.Add(upsert, "d" + n, m.Details)}, {now}, {now}) " +
+                        $"ON CONFLICT (tenant_id, rule, key_type, key_value) WHERE {DetectionModel.UnresolvedPredicate} DO UPDATE SET " +
+                        $"first_seen = {sql.Least("alerts.first_seen", "excluded.first_seen")}, " +
+                        $"last_seen = {sql.Greatest("alerts.last_seen", "excluded.last_seen")}, " +
+                        "details = excluded.details, updated_at = excluded.updated_at RETURNING id;");
+                }
+
+                upsert.CommandText = text.ToString();
+                await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var i2 = 0;
+                do
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var id = sql.Values.ReadId(reader, 0);
+                        written.Add(new WrittenAlert(id, chunk[i2], id == proposed[i2]));
+                    }
+
+                    i2++;
+                }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        // The numbers are recomputed from the stored data rather than incremented, so they do not depend on which
+        // pass, or which server process, saw which events first.
+        foreach (var chunk in written.Chunk(Chunk))
+        {
+            await using var recount = pass.CreateCommand(string.Empty);
+            var tenant = DetectionPass.Add(recount, "t", pass.TenantId);
+            var limit = DetectionPass.Add(recount, "n", evidenceLimit);
+            var text = new StringBuilder();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var alert = chunk[i];
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                var key = DetectionPass.Add(recount, "k" + n, alert.Match.Key);
+                var match = alert.Match;
+                var count = !alert.Created
+                    && match.Tally.SupportsDelta
+                    && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
+                    && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
+                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionPass.Add(recount, "after" + n, sql.Values.TimeValue(before.LastSeen)))
+                        : match.Tally.CountSql(sql, tenant, key);
+                text.Append(
+                    $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
+                    $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit)} " +
+                    $"WHERE tenant_id = {tenant} AND id = {DetectionPass.Add(recount, "id" + n, sql.Values.IdValue(alert.Id))};");
+            }
+
+            recount.CommandText = text.ToString();
+            await recount.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
+        DetectionPass pass, List<AlertMatch> matches, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<(string, string, string), (DateTimeOffset, DateTimeOffset)>();
+        foreach (var chunk in matches.Select(static m => m.Key).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            await using var command = pass.CreateCommand(string.Empty);
+            command.CommandText =
+                $"SELECT rule, key_type, key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} " +
+                $"WHERE tenant_id = {DetectionPass.Add(command, "t", pass.TenantId)} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {DetectionPass.AddList(command, "k", chunk)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (pass.Sql.Values.ReadTime(reader, 3), pass.Sql.Values.ReadTime(reader, 4));
+            }
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,35 @@
+namespace AuditKit.Server.Detection;
+
+/// <summary>
+/// Suspicious-activity detection, bound from <c>AuditKit:Detection</c>. Rule thresholds are set globally under
+/// <c>Rules</c> and overridden per tenant under <c>Tenants:{tenant id}</c> (only the values given there change).
+/// </summary>
+internal sealed class DetectionOptions
+{
+    /// <summary>The configuration section of these options.</summary>
+    public const string SectionName = "AuditKit:Detection";
+
+    /// <summary>Whether stored events are evaluated at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The most event ids an alert keeps as evidence (the newest ones).</summary>
+    public int EvidenceLimit { get; set; } = 20;
+
+    /// <summary>
+    /// How many stored batches may wait for evaluation. When it is full, ingest waits for room, so detection slows
+    /// ingest down instead of falling behind without bound.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 512;
+
+    /// <summary>The most events one evaluation pass takes from the queue (passes coalesce the batches waiting).</summary>
+    public int MaxEventsPerPass { get; set; } = 20_000;
+
+    /// <summary>The global rule thresholds.</summary>
+    public DetectionRuleSettings Rules { get; set; } = new();
+
+    /// <summary>Per-tenant thresholds: the global ones with the tenant's overrides applied.</summary>
+    public Dictionary<string, DetectionRuleSettings> Tenants { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The thresholds in force for <paramref name="tenantId"/>.</summary>
+    public DetectionRuleSettings For(string tenantId) => Tenants.TryGetValue(tenantId, out var settings) ? settings : Rules;
+}

@@ -1,0 +1,26 @@
+namespace AuditKit.Server.Detection;
+
+/// <summary>
+/// The tally of the event-window rules: the key's events that the rule considers (for instance the failed logins
+/// from an IP) with a timestamp between the alert's <c>first_seen</c> and <c>last_seen</c>.
+/// </summary>
+/// <param name="predicate">A predicate over alias <c>e</c> in which <c>{key}</c> stands for the key parameter.</param>
+internal sealed class EventTally(string predicate) : AlertTally
+{
+    public override string CountSql(DetectionSql sql, string tenant, string key) =>
+        $"(SELECT count(*) FROM audit_events e WHERE {Where(tenant, key)})";
+
+    public override bool SupportsDelta => true;
+
+    public override string DeltaCountSql(DetectionSql sql, string tenant, string key, string after) =>
+        $"(SELECT count(*) FROM audit_events e WHERE e.tenant_id = {tenant} AND e.timestamp > {after} AND e.timestamp <= alerts.last_seen " +
+        $"AND ({Predicate(key)}))";
+
+    public override string EvidenceSql(DetectionSql sql, string tenant, string key, string limit) =>
+        sql.IdArray($"SELECT e.id AS id, e.timestamp AS ts FROM audit_events e WHERE {Where(tenant, key)} ORDER BY e.timestamp DESC, e.id DESC LIMIT {limit}");
+
+    private string Where(string tenant, string key) =>
+        $"e.tenant_id = {tenant} AND e.timestamp >= alerts.first_seen AND e.timestamp <= alerts.last_seen AND ({Predicate(key)})";
+
+    private string Predicate(string key) => predicate.Replace("{key}", key, StringComparison.Ordinal);
+}

@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Admin;
+using AuditKit.Server.Alerts;
+using AuditKit.Server.Api;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Webhooks;
+
+/// <summary>
+/// <c>/api/v1/admin/tenants/{tenantId}/webhooks</c> and <c>…/webhook-deliveries</c>: a tenant's alert webhooks and
+/// their delivery log, for the tenant's admin key (or the bootstrap key). Creating and deleting are audited; the
+/// signing secret is in the creation answer only, and never in a log or an audit event.
+/// </summary>
+internal static partial class WebhookEndpoints
+{
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxUrlLength = 2048;
+    private const int MaxDescriptionLength = 200;
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 1000;
+
+    public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix + "/tenants/{tenantId}")
+            .WithTags("Webhooks")
+            .RequireAuthorization(AuditKitPolicies.Admin);
+
+        group.MapPost("/webhooks", CreateAsync)
+            .WithName("CreateWebhook")
+            .WithSummary("Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
+            .Accepts<CreateWebhookRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/webhooks", ListAsync)
+            .WithName("ListWebhooks")
+            .WithSummary("The tenant's webhooks (never their secrets).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/webhooks/{webhookId}", DeleteAsync)
+            .WithName("DeleteWebhook")
+            .WithSummary("Removes a webhook; its delivery log is kept.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/webhook-deliveries", ListDeliveriesAsync)
+            .WithName("ListWebhookDeliveries")
+            .WithSummary("The delivery log, newest first: status (pending / delivered / failed), attempts, last response status or error.")
+            .WithDescription("Query: webhook_id, status, limit (1-1000, default 50), offset.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context,
+        string tenantId,
+        ITenantStore tenants,
+        WebhookStore webhooks,
+        WebhookSecretProtector protector,
+        AdminAuditRecorder recorder,
+        IOptions<WebhookOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        if (!protector.IsConfigured)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Webhooks are not configured",
+                detail: $"Set {WebhookOptions.SectionName}:SecretKey (32 bytes, base64) so webhook secrets can be stored encrypted.");
+        }
+
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        CreateWebhookRequest? request;
+        using (body)
+        {
+            try
+            {
+                request = JsonSerializer.Deserialize(body!.Content.Span, AlertJsonContext.Default.CreateWebhookRequest);
+            }
+            catch (JsonException ex)
+            {
+                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [field] = ["is not valid JSON or has the wrong type (expected strings)."] },
+                    title: "The request body is not valid.");
+            }
+        }
+
+        var errors = new List<AuditFieldError>();
+        var url = request?.Url?.Trim();
+        if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            errors.Add(new AuditFieldError("url", $"is required: an absolute http(s) URL of at most {MaxUrlLength} characters, without credentials or fragment."));
+        }
+        else if (options.Value.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            errors.Add(new AuditFieldError("url", "must be an https URL."));
+        }
+
+        var minimum = AuditSeverity.Low;
+        if (!string.IsNullOrWhiteSpace(request?.MinimumSeverity) && !AuditEnumNames.TryParseSeverity(request.MinimumSeverity.Trim(), out minimum))
+        {
+            errors.Add(new AuditFieldError("minimum_severity", $"must be one of {AuditEnumNames.SeverityList}."));
+        }
+
+        var description = string.IsNullOrWhiteSpace(request?.Description) ? null : request.Description.Trim();
+        if (description is { Length: > MaxDescriptionLength })
+        {
+            errors.Add(new AuditFieldError("description", $"must be at most {MaxDescriptionLength} characters."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(ValidationErrors.ToDictionary(errors), title: "The webhook is not valid.");
+        }
+
+        var now = AuditEventRow.ToStoredTime(timeProvider.GetUtcNow());
+        var id = Guid.CreateVersion7(now);
+        var secret = WebhookSecretProtector.NewSecret();
+        var row = new WebhookRow
+        {
+            TenantId = tenantId,
+            Id = id,
+            Url = url!,
+            SecretCiphertext = protector.Protect(tenantId, id, secret),
+            MinimumSeverity = minimum,
+            Description = description,
+            CreatedAt = now,
+        };
+        await webhooks.CreateAsync(row, cancellationToken);
+        await recorder.RecordAsync(
+            context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, "Webhook", id.ToString(), url!, AuditSeverity.High,
+            $"Webhook {id} for alerts of severity {Name(minimum)} and above created in tenant '{tenantId}'.",
+            oldValues: null,
+            Describe(row),
+            cancellationToken);
+        LogCreated(loggerFactory.CreateLogger(typeof(WebhookEndpoints)), id, tenantId, caller.KeyPrefix);
+        return TypedResults.Created(
+            $"{AdminEndpoints.RoutePrefix}/tenants/{tenantId}/webhooks/{id}",
+            new WebhookCreatedResponse(id, tenantId, row.Url, minimum, description, now, secret));
+    }
+
+    private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
+        HttpContext context, string tenantId, ITenantStore tenants, WebhookStore webhooks, CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var rows = await webhooks.ListAsync(tenantId, cancellationToken);
+        return TypedResults.Ok(new WebhookListResponse([.. rows.Select(WebhookResponse.From)]));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        HttpContext context,
+        string tenantId,
+        string webhookId,
+        ITenantStore tenants,
+        WebhookStore webhooks,
+        AdminAuditRecorder recorder,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var row = Guid.TryParse(webhookId, out var id) ? await webhooks.GetAsync(tenantId, id, cancellationToken) : null;
+        if (row is null || !await webhooks.DeleteAsync(tenantId, id, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such webhook in this tenant.");
+        }
+
+        await recorder.RecordAsync(
+            context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, "Webhook", id.ToString(), row.Url, AuditSeverity.High,
+            $"Webhook {id} deleted in tenant '{tenantId}'.",
+            Describe(row),
+            newValues: null,
+            cancellationToken);
+        LogDeleted(loggerFactory.CreateLogger(typeof(WebhookEndpoints)), id, tenantId, caller.KeyPrefix);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<WebhookDeliveryListResponse>, ValidationProblem, ProblemHttpResult>> ListDeliveriesAsync(
+        HttpContext context,
+        string tenantId,
+        [FromQuery(Name = "webhook_id")] string? webhookId,
+        [FromQuery(Name = "status")] string? status,
+        [FromQuery(Name = "limit")] string? limit,
+        [FromQuery(Name = "offset")] string? offset,
+        ITenantStore tenants,
+        WebhookStore webhooks,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        {
+            return TenantNotFound();
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Guid? hook = null;
+        if (!string.IsNullOrWhiteSpace(webhookId))
+        {
+            if (Guid.TryParse(webhookId.Trim(), out var parsed))
+            {
+                hook = parsed;
+            }
+            else
+            {
+                errors["webhook_id"] = ["must be a webhook id (a UUID)."];
+            }
+        }
+
+        WebhookDeliveryStatus? state = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            state = status.Trim().ToLowerInvariant() switch
+            {
+                "pending" => WebhookDeliveryStatus.Pending,
+                "delivered" => WebhookDeliveryStatus.Delivered,
+                "failed" => WebhookDeliveryStatus.Failed,
+                _ => null,
+            };
+            if (state is null)
+            {
+                errors["status"] = ["must be one of pending, delivered, failed."];
+            }
+        }
+
+        var take = DefaultPageSize;
+        if (!string.IsNullOrWhiteSpace(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxPageSize))
+        {
+            errors["limit"] = [$"must be an integer between 1 and {MaxPageSize}."];
+        }
+
+        var skip = 0;
+        if (!string.IsNullOrWhiteSpace(offset) && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
+        {
+            errors["offset"] = ["must be an integer, zero or more."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        }
+
+        var (items, total) = await webhooks.ListDeliveriesAsync(tenantId, hook, state, take, skip, cancellationToken);
+        return TypedResults.Ok(new WebhookDeliveryListResponse([.. items.Select(WebhookDeliveryResponse.From)], total, take, skip));
+    }
+
+    private static JsonObject Describe(WebhookRow row) => new()
+    {
+        ["id"] = row.Id.ToString(),
+        ["url"] = row.Url,
+        ["minimum_severity"] = Name(row.MinimumSeverity),
+        ["description"] = row.Description,
+    };
+
+    private static string Name(AuditSeverity severity) => severity.ToString().ToUpperInvariant();
+
+    private static ProblemHttpResult TenantNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");
+
+    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Webhook {WebhookId} created in tenant {TenantId} by key {KeyPrefix}")]
+    private static partial void LogCreated(ILogger logger, Guid webhookId, string tenantId, string keyPrefix);
+
+    [LoggerMessage(EventId = 631, Level = LogLevel.Information, Message = "Webhook {WebhookId} deleted in tenant {TenantId} by key {KeyPrefix}")]
+    private static partial void LogDeleted(ILogger logger, Guid webhookId, string tenantId, string keyPrefix);
+}
