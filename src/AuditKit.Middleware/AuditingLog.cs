@@ -21,7 +21,4 @@ internal static partial class AuditingLog
 
     [LoggerMessage(LoggerEventIds.TenantResolverFailed, LogLevel.Warning, "The audit tenant resolver {Resolver} threw; the event is written without a tenant.", EventName = "TenantResolverFailed")]
     public static partial void TenantResolverFailed(ILogger logger, Exception exception, string resolver);
-
-    [LoggerMessage(LoggerEventIds.BodyNotCaptured, LogLevel.Debug, "The {Part} body of {Method} {Path} was not captured: {Reason}.", EventName = "BodyNotCaptured")]
-    public static partial void BodyNotCaptured(ILogger logger, string part, string method, string path, string reason);
 }

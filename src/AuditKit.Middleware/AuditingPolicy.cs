@@ -27,7 +27,6 @@ internal sealed class AuditingPolicy
 
     public AuditingPolicy(AuditingOptions options, AuditMasker masker, IAuditTenantResolver? customTenantResolver)
     {
-        Options = options;
         Masker = masker;
         Fields = options.Fields;
         Mode = options.Mode;
@@ -57,8 +56,6 @@ internal sealed class AuditingPolicy
         TenantResolver = customTenantResolver ?? CreateTenantResolver(options.Tenant);
         _createEndpointPolicy = endpoint => EndpointAuditPolicy.Create(endpoint, ResourceIdRouteValue, Masker);
     }
-
-    public AuditingOptions Options { get; }
 
     public AuditMasker Masker { get; }
 

@@ -20,6 +20,7 @@ public interface IAuditLogger
     /// and the current request's context) and masking its values by name.
     /// </summary>
     /// <returns>Whether the delivery pipeline took the event (it has logged and counted it when not).</returns>
+    /// <exception cref="ArgumentException">The event's action cannot be made UPPER_SNAKE_CASE (a programming error, not an audit failure).</exception>
     bool Log(AuditEvent auditEvent);
 
     /// <summary>Logs a business event (seed style: <c>log_audit(action, resource_type, resource_id, ...)</c>).</summary>
@@ -33,6 +34,7 @@ public interface IAuditLogger
     /// <param name="severity">The severity; defaults to the well-known action's (LOW for reads, MEDIUM for writes, HIGH or CRITICAL for security actions).</param>
     /// <param name="description">Human-readable text.</param>
     /// <returns>Whether the delivery pipeline took the event.</returns>
+    /// <exception cref="ArgumentException"><paramref name="action"/> is empty or cannot be made UPPER_SNAKE_CASE.</exception>
     bool Log(
         string action,
         string? resourceType = null,

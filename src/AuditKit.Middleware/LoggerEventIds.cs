@@ -8,5 +8,4 @@ internal static class LoggerEventIds
     public const int RecordingFailed = 3;
     public const int EnricherFailed = 4;
     public const int TenantResolverFailed = 5;
-    public const int BodyNotCaptured = 6;
 }

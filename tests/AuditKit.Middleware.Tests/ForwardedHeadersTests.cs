@@ -32,6 +32,15 @@ public sealed class ForwardedHeadersTests
         app.SingleEvent().IpAddress.ShouldBe("127.0.0.1");
     }
 
+    [Theory]
+    [InlineData("::ffff:203.0.113.9", "203.0.113.9")]
+    [InlineData("2001:db8::7", "2001:db8::7")]
+    [InlineData("198.51.100.4", "198.51.100.4")]
+    public void IPv4_mapped_addresses_are_recorded_as_IPv4(string connection, string recorded)
+    {
+        HttpAuditEventFactory.ClientIpOf(IPAddress.Parse(connection)).ShouldBe(recorded);
+    }
+
     [Fact]
     public async Task X_Forwarded_For_is_ignored_without_the_forwarded_headers_middleware()
     {

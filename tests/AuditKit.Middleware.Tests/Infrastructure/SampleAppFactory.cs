@@ -13,6 +13,10 @@ namespace AuditKit.Middleware.Tests.Infrastructure;
 public sealed class SampleAppFactory : WebApplicationFactory<Program>
 {
     private readonly TempDirectory _directory = new("sample-app");
+    private readonly string? _postgres;
+
+    /// <param name="postgres">A PostgreSQL connection string to run the sample on instead of its SQLite default.</param>
+    public SampleAppFactory(string? postgres = null) => _postgres = postgres;
 
     public InMemoryAuditSink Sink { get; } = new();
 
@@ -21,7 +25,16 @@ public sealed class SampleAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Sample", _directory.SqliteConnectionString("sample.db"));
+        if (_postgres is null)
+        {
+            builder.UseSetting("ConnectionStrings:Sample", _directory.SqliteConnectionString("sample.db"));
+        }
+        else
+        {
+            builder.UseSetting("Database:Provider", "PostgreSQL");
+            builder.UseSetting("ConnectionStrings:Sample", _postgres);
+        }
+
         builder.UseSetting("AuditKit:ServerUrl", "http://127.0.0.1:9");
         builder.UseSetting("AuditKit:SpoolDirectory", _directory.File("spool"));
         builder.UseSetting("AuditKit:ServiceName", "sample-app");
