@@ -21,9 +21,10 @@ public static class AuditKitServiceCollectionExtensions
     /// <summary>
     /// Adds AuditKit: <see cref="AuditKitOptions"/> bound from configuration section <c>AuditKit</c> (then
     /// <paramref name="configure"/>) and validated at start-up, <see cref="AuditMaskingOptions"/> from
-    /// <c>AuditKit:Masking</c>, <see cref="TimeProvider.System"/>, <see cref="IAuditContextAccessor"/>,
-    /// <see cref="AuditMasker"/>, and <see cref="IAuditSink"/> as the delivery pipeline: a bounded in-memory channel,
-    /// a background batcher and a resilient, gzip-compressing sender with a durable spool. Also registers
+    /// <c>AuditKit:Masking</c> (also validated at start-up), <see cref="TimeProvider.System"/>,
+    /// <see cref="IAuditContextAccessor"/>, <see cref="AuditMasker"/>, <see cref="AuditJsonMasker"/>, and
+    /// <see cref="IAuditSink"/> as the delivery pipeline: a bounded in-memory channel, a background batcher and a
+    /// resilient, gzip-compressing sender with a durable spool. Also registers
     /// <see cref="AuditDeliveryHealthCheck"/>; add it to your health checks with
     /// <c>services.AddHealthChecks().AddCheck&lt;AuditDeliveryHealthCheck&gt;("auditkit-delivery")</c>.
     /// </summary>
@@ -49,7 +50,9 @@ public static class AuditKitServiceCollectionExtensions
                 .ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditKitOptions>, AuditKitOptionsValidator>());
             services.AddOptions<AuditMaskingOptions>()
-                .Configure<IServiceProvider>(static (options, sp) => sp.GetService<IConfiguration>()?.GetSection(AuditKitOptions.SectionName + ":Masking").Bind(options));
+                .Configure<IServiceProvider>(static (options, sp) => sp.GetService<IConfiguration>()?.GetSection(AuditKitOptions.SectionName + ":Masking").Bind(options))
+                .ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditMaskingOptions>, AuditMaskingOptionsValidator>());
         }
 
         if (configure is not null)
@@ -65,6 +68,7 @@ public static class AuditKitServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IAuditContextAccessor, AuditContextAccessor>();
         services.TryAddSingleton<AuditMasker>();
+        services.TryAddSingleton<AuditJsonMasker>();
         services.TryAddSingleton(static sp => new AuditDeliveryMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<AuditDeliveryPipeline>();
         services.TryAddSingleton<IAuditSink>(static sp => sp.GetRequiredService<AuditDeliveryPipeline>());

@@ -48,6 +48,7 @@ public sealed class AddAuditKitTests : IDisposable
         app.Services.GetRequiredService<TimeProvider>().ShouldBeSameAs(TimeProvider.System);
         app.Services.GetRequiredService<IAuditContextAccessor>().ShouldBeOfType<AuditContextAccessor>();
         app.Services.GetRequiredService<AuditMasker>().ShouldNotBeNull();
+        app.Services.GetRequiredService<AuditJsonMasker>().ShouldNotBeNull();
         app.Services.GetRequiredService<IAuditSink>().ShouldBeOfType<AuditDeliveryPipeline>();
     }
 
@@ -110,6 +111,7 @@ public sealed class AddAuditKitTests : IDisposable
     [InlineData("AuditKit:Delivery:SpoolMaxBytes", "1000")]
     [InlineData("AuditKit:ServerUrl", "ftp://example.org")]
     [InlineData("AuditKit:ApiKey", "has space")]
+    [InlineData("AuditKit:Masking:PartialKeepLast", "-1")]
     public async Task Invalid_options_fail_start_naming_the_key(string key, string value)
     {
         using var app = Build(settings: new Dictionary<string, string?> { [key] = value });
