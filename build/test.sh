@@ -95,6 +95,15 @@ else
   export AUDITKIT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=auditkit;Database=postgres;Timeout=30;Command Timeout=120"
 fi
 
+# The compatibility tests run the replaced service's Python clients (httpx, requests) against the server.
+if ! /usr/bin/python3 -c 'import httpx, requests' >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing Debian's python3-httpx and python3-requests for the Python client compatibility tests"
+  export DEBIAN_FRONTEND=noninteractive
+  { apt-get install -y -qq --no-install-recommends python3 python3-httpx python3-requests >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends python3 python3-httpx python3-requests >/dev/null; }; } \
+    || log "could not install them; the Python client test will say what is missing"
+fi
+
 results="$workdir/results"
 set +e
 dotnet test "${AUDITKIT_TEST_TARGET:-AuditKit.sln}" \

@@ -43,7 +43,8 @@ internal static class QueryPlans
             ("by action", new AuditEventQuery { Action = AuditActions.Delete, IncludeTotal = false }),
             ("by ip", new AuditEventQuery { IpAddress = ip, IncludeTotal = false }),
             ("time range (1 min)", new AuditEventQuery { From = to.AddSeconds(-120), To = to.AddSeconds(-60), IncludeTotal = false }),
-            ("search 2 words", new AuditEventQuery { Search = "delete customer", IncludeTotal = false }),
+            ("search 2 common words", new AuditEventQuery { Search = "delete customer", IncludeTotal = false }),
+            ("search a rare word", new AuditEventQuery { Search = "customers " + resource, IncludeTotal = false }),
             ("deep cursor page", new AuditEventQuery { Cursor = new AuditCursor(AuditSortField.Timestamp, true, to.AddSeconds(-150).UtcDateTime.ToString("O", CultureInfo.InvariantCulture), Guid.Empty), IncludeTotal = false }),
             ("by user, with total", new AuditEventQuery { UserId = user }),
         };

@@ -7,6 +7,8 @@ namespace AuditKit.EfCore;
 /// </summary>
 internal sealed class ContextAuditState
 {
+    private const int MaxNestedSaves = 8;
+
     /// <summary>SaveChanges calls in progress; a stack because SaveChanges may be re-entered from a handler.</summary>
     public List<SaveChangesCapture> Saves { get; } = [];
 
@@ -23,6 +25,21 @@ internal sealed class ContextAuditState
     public EventHandler<Microsoft.EntityFrameworkCore.SaveChangesFailedEventArgs>? ConcurrencyFailureHandler { get; set; }
 
     public SaveChangesCapture? CurrentSave => Saves.Count > 0 ? Saves[^1] : null;
+
+    /// <summary>
+    /// Starts tracking a save. A save that ended without any of EF Core's completion hooks (an exception thrown by
+    /// another interceptor before the save began) leaves its capture behind; a deep stack can only be such leftovers,
+    /// so the oldest are let go rather than kept alive with a pooled context.
+    /// </summary>
+    public void PushSave(SaveChangesCapture capture)
+    {
+        if (Saves.Count >= MaxNestedSaves)
+        {
+            Saves.RemoveAt(0);
+        }
+
+        Saves.Add(capture);
+    }
 
     public SaveChangesCapture? PopSave()
     {

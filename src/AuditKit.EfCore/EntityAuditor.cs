@@ -85,7 +85,7 @@ internal sealed class EntityAuditor
             }
         }
 
-        state.Saves.Add(capture);
+        state.PushSave(capture);
     }
 
     public async ValueTask SavingChangesAsync(DbContext? context, CancellationToken cancellationToken)
@@ -114,7 +114,7 @@ internal sealed class EntityAuditor
             }
         }
 
-        state.Saves.Add(capture);
+        state.PushSave(capture);
     }
 
     public void SavedChanges(DbContext? context)

@@ -1,5 +1,12 @@
 using AuditKit.Server.Hosting;
+using AuditKit.Server.Seeding;
 using AuditKit.Server.Storage;
+
+// `seed`: fill the configured store with demo data instead of serving.
+if (args is ["seed", ..])
+{
+    return await AuditSeedCommand.RunAsync(args[1..]);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddAuditKitServer();
@@ -8,6 +15,7 @@ builder.Services.AddAuditStorage(builder.Configuration);
 var app = builder.Build();
 app.UseAuditKitServer();
 await app.RunAsync();
+return 0;
 
 /// <summary>The server's entry point; public so tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

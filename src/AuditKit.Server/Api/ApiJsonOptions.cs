@@ -15,5 +15,6 @@ internal static class ApiJsonOptions
         options.Converters.Add(new JsonStringEnumConverter());
         options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         options.TypeInfoResolverChain.Insert(1, AuditJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(2, AuditQueryJsonContext.Default);
     }
 }

@@ -52,6 +52,11 @@ internal static class AuditLogEndpoints
             .WithName("ListAuditLogs")
             .WithSummary("Lists the tenant's events with filters, offset or cursor paging and sorting.");
 
+        // Literal segments (/critical, /export, /summary, ...) take precedence over /{id} in routing, whatever the order.
+        group.MapAuditHistoryEndpoints();
+        group.MapAuditSummaryEndpoints();
+        group.MapAuditExportEndpoints();
+
         group.MapGet("/{id}", GetAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
             .WithName("GetAuditLog")
@@ -154,12 +159,7 @@ internal static class AuditLogEndpoints
         }
 
         var page = await store.QueryAsync(caller.TenantId!, query, cancellationToken);
-        return TypedResults.Ok(new AuditEventListResponse(
-            page.Items,
-            page.Total,
-            query.Limit,
-            query.Offset,
-            page.Next is { } next ? AuditCursorCodec.Encode(next) : null));
+        return TypedResults.Ok(AuditEventListResponse.From(page, query));
     }
 
     private static async Task<Results<Ok<AuditEvent>, ProblemHttpResult>> GetAsync(

@@ -79,6 +79,6 @@ internal sealed class AuditLogQueryParameters
     [FromQuery(Name = "cursor"), Description("The 'next_cursor' of the previous page (keyset paging, stable while events arrive).")]
     public string? Cursor { get; set; }
 
-    [FromQuery(Name = "include_total"), Description("false to skip counting 'total' (faster on large tenants). Default true.")]
+    [FromQuery(Name = "include_total"), Description("true: count 'total' up to AuditKit:TotalCountCap (10000; 'total_exact' says whether it stopped there); exact: count every match; false: no count. Default true, except with 'search' (false).")]
     public string? IncludeTotal { get; set; }
 }

@@ -170,10 +170,23 @@ internal static class AuditQueryParser
             }
         }
 
-        var includeTotal = true;
-        if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal) && !bool.TryParse(parameters.IncludeTotal.Trim(), out includeTotal))
+        // Full-text search evaluates the match on every candidate row, so counting all matches costs a scan of the
+        // whole range: its total is counted only when asked for. Other filters count (up to the cap) by default.
+        var search = Filter("search", parameters.Search);
+        var includeTotal = search is null;
+        long? totalCap = options.TotalCountCap;
+        if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal))
         {
-            Fail("include_total", "must be true or false.");
+            var text = parameters.IncludeTotal.Trim();
+            if (string.Equals(text, "exact", StringComparison.OrdinalIgnoreCase))
+            {
+                totalCap = null;
+                includeTotal = true;
+            }
+            else if (!bool.TryParse(text, out includeTotal))
+            {
+                Fail("include_total", "must be true, false or exact.");
+            }
         }
 
         query = new AuditEventQuery
@@ -189,7 +202,7 @@ internal static class AuditQueryParser
             ServiceName = Filter("service_name", parameters.ServiceName),
             Source = source,
             TraceId = Filter("trace_id", parameters.TraceId),
-            Search = Filter("search", parameters.Search),
+            Search = search,
             From = from,
             To = to,
             Limit = limit,
@@ -198,6 +211,7 @@ internal static class AuditQueryParser
             Descending = cursor?.Descending ?? descending ?? true,
             Cursor = cursor,
             IncludeTotal = includeTotal,
+            TotalCap = totalCap,
         };
         errors = failures;
         return failures.Count == 0;

@@ -29,4 +29,10 @@ internal sealed class AuditKitServerOptions
 
     /// <summary>The page size when a list request names none.</summary>
     public int DefaultPageSize { get; set; } = 50;
+
+    /// <summary>
+    /// Where counting a list's <c>total</c> stops (then <c>total_exact</c> is false), so that a broad filter over
+    /// millions of events answers in bounded time; <c>include_total=exact</c> counts every match.
+    /// </summary>
+    public int TotalCountCap { get; set; } = 10_000;
 }

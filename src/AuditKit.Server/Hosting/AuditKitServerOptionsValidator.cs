@@ -53,6 +53,11 @@ internal sealed class AuditKitServerOptionsValidator(IHostEnvironment environmen
             failures.Add($"{prefix}DefaultPageSize must be between 1 and MaxPageSize (was {options.DefaultPageSize}).");
         }
 
+        if (options.TotalCountCap < 1)
+        {
+            failures.Add($"{prefix}TotalCountCap must be at least 1 (was {options.TotalCountCap}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -89,6 +89,9 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         events.HasIndex(e => new { e.TenantId, e.ResourceType, e.ResourceId, e.Timestamp, e.Id })
             .IsDescending(false, false, false, true, true)
             .HasDatabaseName("ix_audit_events_tenant_resource_timestamp");
+        events.HasIndex(e => new { e.TenantId, e.Category, e.Timestamp, e.Id })
+            .IsDescending(false, false, true, true)
+            .HasDatabaseName("ix_audit_events_tenant_category_timestamp");
         events.HasIndex(e => new { e.TenantId, e.Action, e.Timestamp, e.Id })
             .IsDescending(false, false, true, true)
             .HasDatabaseName("ix_audit_events_tenant_action_timestamp");

@@ -22,6 +22,11 @@ internal sealed record AuditEventQuery
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>
+    /// Only failed authentication: <c>LOGIN_FAILED</c> events, and <c>LOGIN</c> events whose status is FAILURE.
+    /// </summary>
+    public bool FailedAuthentication { get; init; }
+
     /// <summary>Page size, 1..1000.</summary>
     public int Limit { get; init; } = 50;
 
@@ -40,4 +45,10 @@ internal sealed record AuditEventQuery
 
     /// <summary>Whether <see cref="AuditEventPage.Total"/> must be computed (it costs a count over the filter).</summary>
     public bool IncludeTotal { get; init; } = true;
+
+    /// <summary>
+    /// Counting stops after this many matches (then <see cref="AuditEventPage.TotalIsExact"/> is false), so a
+    /// broad filter over millions of events costs a bounded count; null counts every match.
+    /// </summary>
+    public long? TotalCap { get; init; }
 }

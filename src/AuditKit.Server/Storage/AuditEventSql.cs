@@ -23,6 +23,18 @@ internal sealed class AuditEventSql
     /// <summary>The count of all matches (no paging).</summary>
     public string CountSql { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// The count of matches up to <see cref="AuditEventQuery.TotalCap"/> + 1 (empty without a cap): the scan stops
+    /// there, so the cost is bounded whatever the filter.
+    /// </summary>
+    public string CappedCountSql { get; private set; } = string.Empty;
+
+    /// <summary>Every match in the page order, unpaged (exports read it row by row).</summary>
+    public string StreamSql { get; private set; } = string.Empty;
+
+    /// <summary>The WHERE condition over alias <c>e</c> (tenant first), for statements built on the same filter.</summary>
+    public string WhereSql => _where.ToString();
+
     /// <summary>The parameters both statements use.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Parameters => _parameters;
 
@@ -32,6 +44,47 @@ internal sealed class AuditEventSql
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, AuditEventLimits.BatchEvents, nameof(query.Limit));
         ArgumentOutOfRangeException.ThrowIfNegative(query.Offset, nameof(query.Offset));
 
+        var sql = BuildFilter(dialect, tenantId, query);
+        var countSql = $"SELECT count(*) FROM {AuditDbContext.EventsTable} e WHERE {sql._where}";
+        var cappedCountSql = query.TotalCap is { } cap
+            ? $"SELECT count(*) FROM (SELECT 1 FROM {AuditDbContext.EventsTable} e WHERE {sql._where} LIMIT {sql.Add(cap + 1)}) c"
+            : string.Empty;
+
+        // A cursor carries the order it was made in, so a client only has to hand it back.
+        var sortBy = query.Cursor?.SortBy ?? query.SortBy;
+        var descending = query.Cursor?.Descending ?? query.Descending;
+        var sort = AuditSortColumn.For(sortBy);
+        var column = "e." + sort.Column;
+        if (query.Cursor is { } cursor)
+        {
+            sql.AppendKeyset(column, sort.Nullable, descending, AuditSortColumn.ParameterValue(sortBy, cursor.Value, dialect), dialect.IdValue(cursor.Id));
+        }
+
+        var direction = descending ? "DESC" : "ASC";
+
+        // NULLs are placed as PostgreSQL does by default (last ascending, first descending) and spelled out so that
+        // SQLite, whose default is the reverse, pages identically.
+        var nulls = sort.Nullable ? (descending ? " NULLS FIRST" : " NULLS LAST") : string.Empty;
+        var limit = sql.Add(query.Limit + 1);
+        var offset = query.Cursor is null ? sql.Add(query.Offset) : sql.Add(0);
+        sql.CountSql = countSql;
+        sql.CappedCountSql = cappedCountSql;
+        sql.StreamSql =
+            $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {sql._where} " +
+            $"ORDER BY {column} {direction}{nulls}, e.id {direction}";
+        sql.PageSql = $"{sql.StreamSql} LIMIT {limit} OFFSET {offset}";
+        return sql;
+    }
+
+    /// <summary>
+    /// Only the filter of <paramref name="query"/> (its <see cref="WhereSql"/> and parameters), for statements other
+    /// than the list's: groups, summaries. Paging and order are not looked at.
+    /// </summary>
+    public static AuditEventSql BuildFilter(AuditSqlDialect dialect, string tenantId, AuditEventQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
         var sql = new AuditEventSql();
         sql.Filter("e.tenant_id = {0}", tenantId);
         sql.FilterIfSet("e.action = {0}", query.Action);
@@ -63,6 +116,13 @@ internal sealed class AuditEventSql
             sql.Filter("e.timestamp < {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(to)));
         }
 
+        if (query.FailedAuthentication)
+        {
+            sql._where.Append(" AND (e.action = ").Append(sql.Add(AuditActions.LoginFailed))
+                .Append(" OR (e.action = ").Append(sql.Add(AuditActions.Login))
+                .Append(" AND e.status = ").Append(sql.Add((short)AuditStatus.Failure)).Append("))");
+        }
+
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             if (dialect.SearchValue(query.Search) is { } search)
@@ -75,29 +135,6 @@ internal sealed class AuditEventSql
             }
         }
 
-        var countSql = $"SELECT count(*) FROM {AuditDbContext.EventsTable} e WHERE {sql._where}";
-
-        // A cursor carries the order it was made in, so a client only has to hand it back.
-        var sortBy = query.Cursor?.SortBy ?? query.SortBy;
-        var descending = query.Cursor?.Descending ?? query.Descending;
-        var sort = AuditSortColumn.For(sortBy);
-        var column = "e." + sort.Column;
-        if (query.Cursor is { } cursor)
-        {
-            sql.AppendKeyset(column, sort.Nullable, descending, AuditSortColumn.ParameterValue(sortBy, cursor.Value, dialect), dialect.IdValue(cursor.Id));
-        }
-
-        var direction = descending ? "DESC" : "ASC";
-
-        // NULLs are placed as PostgreSQL does by default (last ascending, first descending) and spelled out so that
-        // SQLite, whose default is the reverse, pages identically.
-        var nulls = sort.Nullable ? (descending ? " NULLS FIRST" : " NULLS LAST") : string.Empty;
-        var limit = sql.Add(query.Limit + 1);
-        var offset = query.Cursor is null ? sql.Add(query.Offset) : sql.Add(0);
-        sql.CountSql = countSql;
-        sql.PageSql =
-            $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {sql._where} " +
-            $"ORDER BY {column} {direction}{nulls}, e.id {direction} LIMIT {limit} OFFSET {offset}";
         return sql;
     }
 
@@ -155,7 +192,8 @@ internal sealed class AuditEventSql
         _where.Append(predicate.Replace("{0}", Add(value), StringComparison.Ordinal));
     }
 
-    private string Add(object? value)
+    /// <summary>Adds a parameter for a statement built on <see cref="WhereSql"/>; returns its name.</summary>
+    public string Add(object? value)
     {
         var name = "@p" + _parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _parameters.Add(new(name, value));

@@ -22,6 +22,29 @@ internal interface IAuditEventStore
     /// <summary>One page of the tenant's events matching <paramref name="query"/>.</summary>
     Task<AuditEventPage> QueryAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every event of the tenant matching <paramref name="query"/>'s filters, in its order, read from the database as
+    /// the caller enumerates: nothing is buffered beyond the current row, so an export of millions of events runs in
+    /// flat memory. Paging (limit, offset, cursor) and the total are ignored.
+    /// </summary>
+    IAsyncEnumerable<AuditEvent> StreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The tenant's events matching <paramref name="query"/> grouped by <paramref name="field"/> (events without a
+    /// value are left out), with count, first and last seen; one page (<see cref="AuditEventQuery.Limit"/>,
+    /// <see cref="AuditEventQuery.Offset"/>) in <paramref name="order"/>, and how many groups there are.
+    /// </summary>
+    Task<AuditEventGroupPage> GroupAsync(
+        string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts of the tenant's events matching <paramref name="query"/> (whose <see cref="AuditEventQuery.From"/> and
+    /// <see cref="AuditEventQuery.To"/> must be set: they bound the time buckets), in <paramref name="bucket"/>s, naming
+    /// the <paramref name="top"/> most active users and IP addresses: see <see cref="AuditSummary"/>.
+    /// </summary>
+    Task<AuditSummary> SummarizeAsync(
+        string tenantId, AuditEventQuery query, AuditTimeBucket bucket, int top, CancellationToken cancellationToken);
+
     /// <summary>Whether the store answers (for <c>/health/ready</c>).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
 }

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace AuditKit.Server.Storage;
 
@@ -72,12 +74,18 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
 
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         long? total = null;
+        var totalIsExact = true;
         if (query.IncludeTotal)
         {
             await using var count = connection.CreateCommand();
-            count.CommandText = sql.CountSql;
+            count.CommandText = query.TotalCap is null ? sql.CountSql : sql.CappedCountSql;
             sql.Bind(count);
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            if (query.TotalCap is { } cap && total > cap)
+            {
+                total = cap;
+                totalIsExact = false;
+            }
         }
 
         var items = new List<AuditEvent>(Math.Min(query.Limit + 1, 256));
@@ -102,7 +110,149 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
             next = new AuditCursor(sortBy, descending, AuditSortColumn.CursorValue(sortBy, last), last.Id);
         }
 
-        return new AuditEventPage(items, total, next);
+        return new AuditEventPage(items, total, next) { TotalIsExact = totalIsExact };
+    }
+
+    public async IAsyncEnumerable<AuditEvent> StreamAsync(
+        string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = AuditEventSql.Build(Dialect, tenantId, query with { Limit = 1, Offset = 0, Cursor = null, IncludeTotal = false });
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql.StreamSql;
+
+        // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
+        // is what ends it early, not a timeout.
+        command.CommandTimeout = 0;
+        sql.Bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditEventColumns.Read(reader, Dialect);
+        }
+    }
+
+    public async Task<AuditEventGroupPage> GroupAsync(
+        string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken)
+    {
+        var sql = AuditGroupSql.Build(Dialect, tenantId, query, field, order);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<AuditEventGroup>(Math.Min(query.Limit, 256));
+        long? total = null;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = sql.PageSql;
+            sql.Filter.Bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(new AuditEventGroup(reader.GetString(0), reader.GetInt64(1), Dialect.ReadTime(reader, 2), Dialect.ReadTime(reader, 3)));
+                total = reader.GetInt64(4);
+            }
+        }
+
+        if (total is null && query.Offset > 0)
+        {
+            // Past the last group the window count has no row to ride on.
+            await using var count = connection.CreateCommand();
+            count.CommandText = sql.CountSql;
+            sql.Filter.Bind(count);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        return new AuditEventGroupPage(items, total ?? 0);
+    }
+
+    public async Task<AuditSummary> SummarizeAsync(
+        string tenantId, AuditEventQuery query, AuditTimeBucket bucket, int top, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        if (query.From is not { } from || query.To is not { } to)
+        {
+            throw new ArgumentException("A summary needs a time range (From and To).", nameof(query));
+        }
+
+        var sql = AuditEventSql.BuildFilter(Dialect, tenantId, query);
+        var summarySql = AuditSummarySql.Build(Dialect, sql, bucket, top);
+        var lists = new Dictionary<AuditSummarySql.Dimension, List<AuditCount>>();
+        var buckets = new Dictionary<DateTimeOffset, long>();
+        long total = 0;
+
+        await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = summarySql;
+            sql.Bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var dimension = (AuditSummarySql.Dimension)Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture);
+                var count = Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture);
+                switch (dimension)
+                {
+                    case AuditSummarySql.Dimension.Total:
+                        total = count;
+                        break;
+                    case AuditSummarySql.Dimension.Bucket:
+                        buckets[Dialect.ReadTime(reader, 2)] = count;
+                        break;
+                    default:
+                        var key = reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture);
+                        if (!lists.TryGetValue(dimension, out var list))
+                        {
+                            lists[dimension] = list = [];
+                        }
+
+                        list.Add(new AuditCount(KeyName(dimension, key), count));
+                        break;
+                }
+            }
+        }
+
+        IReadOnlyList<AuditCount> Sorted(AuditSummarySql.Dimension dimension) =>
+            lists.TryGetValue(dimension, out var list)
+                ? [.. list.OrderByDescending(static c => c.Count).ThenBy(static c => c.Key, StringComparer.Ordinal)]
+                : [];
+
+        return new AuditSummary
+        {
+            Total = total,
+            ByAction = Sorted(AuditSummarySql.Dimension.Action),
+            BySeverity = Sorted(AuditSummarySql.Dimension.Severity),
+            ByStatus = Sorted(AuditSummarySql.Dimension.Status),
+            ByService = Sorted(AuditSummarySql.Dimension.Service),
+            TopUsers = Sorted(AuditSummarySql.Dimension.User),
+            TopIpAddresses = Sorted(AuditSummarySql.Dimension.IpAddress),
+            Buckets = EveryBucket(AuditEventRow.ToStoredTime(from), AuditEventRow.ToStoredTime(to), bucket, buckets),
+        };
+    }
+
+    // Severity and status are stored as their enum values; a summary names them as the wire contract does.
+    private static string? KeyName(AuditSummarySql.Dimension dimension, string? key) => dimension switch
+    {
+        AuditSummarySql.Dimension.Severity when short.TryParse(key, CultureInfo.InvariantCulture, out var value) =>
+            ((AuditSeverity)value).ToString().ToUpperInvariant(),
+        AuditSummarySql.Dimension.Status when short.TryParse(key, CultureInfo.InvariantCulture, out var value) =>
+            ((AuditStatus)value).ToString().ToUpperInvariant(),
+        _ => key,
+    };
+
+    // Every bucket of [from, to), empty ones as zero, so a chart of the answer has no holes.
+    private static List<AuditBucketCount> EveryBucket(
+        DateTimeOffset from, DateTimeOffset to, AuditTimeBucket bucket, Dictionary<DateTimeOffset, long> counts)
+    {
+        var width = bucket == AuditTimeBucket.Day ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
+        var start = new DateTimeOffset(from.UtcTicks - (from.UtcTicks % width.Ticks), TimeSpan.Zero);
+        var result = new List<AuditBucketCount>();
+        for (var at = start; at < to; at += width)
+        {
+            result.Add(new AuditBucketCount(at, counts.GetValueOrDefault(at)));
+        }
+
+        return result;
     }
 
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)

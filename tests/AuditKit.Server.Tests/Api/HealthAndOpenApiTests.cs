@@ -31,7 +31,11 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
         paths.EnumerateObject().Select(static p => p.Name).ShouldBe(
-            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch", "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}"],
+            ["/api/v1/audit-logs", "/api/v1/audit-logs/batch",
+             "/api/v1/audit-logs/resource/{type}/{id}", "/api/v1/audit-logs/user/{userId}", "/api/v1/audit-logs/user/{userId}/ip-history",
+             "/api/v1/audit-logs/critical", "/api/v1/audit-logs/failed-auth", "/api/v1/audit-logs/type/{logType}",
+             "/api/v1/audit-logs/summary", "/api/v1/audit-logs/export",
+             "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}"],
             ignoreOrder: true);
         var list = paths.GetProperty("/api/v1/audit-logs").GetProperty("get");
         list.GetProperty("parameters").EnumerateArray().Select(static p => p.GetProperty("name").GetString())

@@ -12,7 +12,7 @@ namespace AuditKit.Server.Tests.Storage;
 /// The storage contract: every behaviour <see cref="IAuditEventStore"/> and <see cref="ITenantStore"/> promise,
 /// run unchanged against each provider by the subclasses. Each test works in tenants of its own.
 /// </summary>
-public abstract class AuditEventStoreContractTests : IAsyncLifetime
+public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
 {
     private ServiceProvider? _services;
 

@@ -5,12 +5,12 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL store. A batch (ids already distinct) is written in one transaction by binary COPY, which moves the rows in one round trip
-/// with no per-row statement cost. The common case, a batch of new events, is copied straight into
-/// <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request is storing),
-/// the transaction is rolled back and the batch takes the dedup path: COPY into a transaction-scoped temp table,
-/// then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>, whose ids tell which events
-/// were new.
+/// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
+/// moves the rows in one round trip with no per-row statement cost. The common case, a batch of new events, is
+/// copied straight into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another
+/// request is storing), the transaction is rolled back and the batch takes the dedup path: COPY into a
+/// transaction-scoped temp table, then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>,
+/// whose ids tell which events were new. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
 internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics)

@@ -14,6 +14,11 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
     public override string? SearchValue(string search) =>
         SearchWords.Split(search) is { Count: > 0 } words ? string.Join(' ', words) : null;
 
+    public override string TimeBucket(AuditTimeBucket bucket, string column) =>
+        $"date_trunc('{(bucket == AuditTimeBucket.Day ? "day" : "hour")}', {column}, 'UTC')";
+
+    public override bool SupportsGroupingSets => true;
+
     public override object IdValue(Guid id) => id;
 
     public override object TimeValue(DateTimeOffset value) => value.ToUniversalTime();

@@ -18,6 +18,15 @@ internal sealed class SqliteSqlDialect : AuditSqlDialect
     public override string? SearchValue(string search) =>
         SearchWords.Split(search) is { Count: > 0 } words ? string.Join(' ', words.Select(w => "\"" + w + "\"")) : null;
 
+    // Times are Unix microseconds, so whole UTC hours and days are plain integer multiples.
+    public override string TimeBucket(AuditTimeBucket bucket, string column)
+    {
+        var width = (bucket == AuditTimeBucket.Day ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1)).Ticks / TimeSpan.TicksPerMicrosecond;
+        return $"(({column} / {width.ToString(CultureInfo.InvariantCulture)}) * {width.ToString(CultureInfo.InvariantCulture)})";
+    }
+
+    public override bool SupportsGroupingSets => false;
+
     public override object IdValue(Guid id) => id.ToString("D", CultureInfo.InvariantCulture).ToUpperInvariant();
 
     public override object TimeValue(DateTimeOffset value) => UnixMicrosecondsConverter.ToMicroseconds(value);

@@ -270,9 +270,15 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_timestamp");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Timestamp", "Id"), new[] { "Action", "Severity", "Status", "ServiceName", "UserId", "IpAddress" });
+
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
+
+                    b.HasIndex("TenantId", "Category", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_audit_events_tenant_category_timestamp");
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -285,6 +291,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_user_timestamp");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "UserId", "Timestamp", "Id"), new[] { "IpAddress" });
 
                     b.HasIndex("TenantId", "ResourceType", "ResourceId", "Timestamp", "Id")
                         .IsDescending(false, false, false, true, true)

@@ -236,6 +236,10 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
 
+                    b.HasIndex("TenantId", "Category", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_audit_events_tenant_category_timestamp");
+
                     b.HasIndex("TenantId", "IpAddress", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_ip_timestamp");

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+
+namespace AuditKit.Benchmarks.EfCore;
+
+/// <summary>
+/// The same workload as <see cref="EfCoreSaveChangesBenchmarks"/>, measured in pairs: each invocation saves once
+/// without auditing, once with it and once with it minus bulk capture, in rotating order, and times each save. On a
+/// busy, shared machine wall-clock time drifts from one benchmark to the next; saves timed back to back see the same
+/// conditions, so the ratio of their medians is the steadier number. The ratios are printed when the benchmark ends
+/// (lines starting with <c>// EF paired</c>); BenchmarkDotNet's own columns here measure the three saves together.
+/// </summary>
+[Config(typeof(EfCoreBenchmarkConfig))]
+public class EfCorePairedSaveChangesBenchmarks
+{
+    private static readonly SaveChangesVariant[] s_variants = Enum.GetValues<SaveChangesVariant>();
+
+    private readonly Dictionary<SaveChangesVariant, List<double>> _timings = s_variants.ToDictionary(v => v, _ => new List<double>());
+    private SaveChangesWorkload _workload = null!;
+    private int _invocation;
+
+    [ParamsSource(typeof(EfCoreBenchmarkParameters), nameof(EfCoreBenchmarkParameters.Providers))]
+    public string Provider { get; set; } = "sqlite";
+
+    [ParamsSource(typeof(EfCoreBenchmarkParameters), nameof(EfCoreBenchmarkParameters.EntityCounts))]
+    public int Entities { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _workload = new SaveChangesWorkload(Provider, Entities);
+
+    [Benchmark]
+    public int SaveChanges_paired()
+    {
+        var saved = 0;
+        var first = _invocation++ % s_variants.Length;
+        for (var i = 0; i < s_variants.Length; i++)
+        {
+            var variant = s_variants[(first + i) % s_variants.Length];
+            var started = Stopwatch.GetTimestamp();
+            saved += _workload.Save(variant);
+            _timings[variant].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        return saved;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _workload.Dispose();
+        var baseline = Median(_timings[SaveChangesVariant.Plain]);
+        foreach (var variant in s_variants)
+        {
+            var median = Median(_timings[variant]);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"// EF paired {Provider} entities={Entities} {variant}: saves={_timings[variant].Count} median={median:F1} us ratio={median / baseline:F3}"));
+        }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+    }
+}

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using AuditKit;
+using AuditKit.QueryBench;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Storage.Postgres;
+using Npgsql;
+
+QueryBenchOptions options;
+try
+{
+    options = QueryBenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(QueryBenchOptions.Usage);
+    return 2;
+}
+
+static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+static string Q(DateTimeOffset t) => Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+
+await using var dataSource = NpgsqlDataSource.Create(options.Postgres);
+using var http = new HttpClient { BaseAddress = options.Server, Timeout = TimeSpan.FromMinutes(10) };
+
+// A read key for the tenant, made through the admin API like an operator would.
+using (var admin = new HttpClient { BaseAddress = options.Server })
+{
+    admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);
+    var created = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{options.Tenant}/keys", new { role = "read", name = "query-bench" });
+    created.EnsureSuccessStatusCode();
+    using var document = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", document.RootElement.GetProperty("key").GetString());
+}
+
+// The data's own "now" (the seed spreads events over the days before it ran), the tenant's size, and sample values
+// drawn from random pages of the table: users, resources and IPs in proportion to their activity.
+DateTimeOffset latest, earliest;
+long tenantEvents;
+await using (var command = dataSource.CreateCommand("SELECT max(timestamp), min(timestamp), count(*) FROM audit_events WHERE tenant_id = $1"))
+{
+    command.Parameters.AddWithValue(options.Tenant);
+    await using var reader = await command.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    (latest, earliest, tenantEvents) = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+}
+
+var samples = new List<(Guid Id, string User, string ResourceType, string ResourceId, string Ip)>();
+await using (var command = dataSource.CreateCommand(
+    "SELECT id, user_id, resource_type, resource_id, ip_address FROM audit_events TABLESAMPLE SYSTEM (1) REPEATABLE (7) " +
+    "WHERE tenant_id = $1 AND user_id IS NOT NULL AND resource_id IS NOT NULL AND ip_address IS NOT NULL LIMIT 500"))
+{
+    command.Parameters.AddWithValue(options.Tenant);
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        samples.Add((reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+    }
+}
+
+long totalEvents;
+await using (var command = dataSource.CreateCommand("SELECT reltuples::bigint FROM pg_class WHERE relname = 'audit_events'"))
+{
+    totalEvents = (long)(await command.ExecuteScalarAsync())!;
+}
+
+Console.WriteLine(I($"tenant {options.Tenant}: {tenantEvents:N0} of ~{totalEvents:N0} events, {earliest:u} to {latest:u}; {samples.Count} sampled rows; {options.Requests} requests per scenario after {options.Warmup} warm-up, one at a time"));
+var random = new Random(11);
+(Guid Id, string User, string ResourceType, string ResourceId, string Ip) Sample() => samples[random.Next(samples.Count)];
+string[] severities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+// From common (a resource type in most descriptions) to rare (one error message) to absent from the searched text.
+string[] words = ["invoice", "acme", "timeout", "deadlock", "password", "settings", "globex", "blocked", "exported", "permission"];
+var span = latest - earliest - TimeSpan.FromHours(1);
+DateTimeOffset RandomHour() => earliest + TimeSpan.FromTicks((long)(random.NextDouble() * span.Ticks));
+var day = $"from_date={Q(latest.AddHours(-24))}&to_date={Q(latest.AddTicks(10))}";
+
+var scenarios = new (string Name, string Target, Func<string> Url)[]
+{
+    ("baseline: get one event by id", "", () => $"/api/v1/audit-logs/{Sample().Id}"),
+    ("list by user", "25 ms", () => $"/api/v1/audit-logs?user_id={Sample().User}"),
+    ("list by resource", "25 ms", () => { var s = Sample(); return $"/api/v1/audit-logs?resource={s.ResourceType}&resource_id={s.ResourceId}"; }),
+    ("list by time range (1 h)", "25 ms", () => { var from = RandomHour(); return $"/api/v1/audit-logs?from_date={Q(from)}&to_date={Q(from.AddHours(1))}"; }),
+    ("list by severity", "25 ms", () => $"/api/v1/audit-logs?severity={severities[random.Next(4)]}"),
+    ("resource history", "25 ms", () => { var s = Sample(); return $"/api/v1/audit-logs/resource/{s.ResourceType}/{s.ResourceId}"; }),
+    ("user activity (/user/{id})", "25 ms", () => $"/api/v1/audit-logs/user/{Sample().User}"),
+    ("user ip-history", "25 ms", () => $"/api/v1/audit-logs/user/{Sample().User}/ip-history"),
+    ("critical", "", () => "/api/v1/audit-logs/critical"),
+    ("failed-auth by ip, 24 h", "", () => $"/api/v1/audit-logs/failed-auth?group_by=ip&{day}"),
+    ("full-text search, 24 h", "100 ms", () => $"/api/v1/audit-logs?search={words[random.Next(words.Length)]}&{day}"),
+    ("full-text search, 24 h, no total", "100 ms", () => $"/api/v1/audit-logs?search={words[random.Next(words.Length)]}&include_total=false&{day}"),
+    ("by type (/type/{log_type}), 24 h", "", () => $"/api/v1/audit-logs/type/{Sample().ResourceType.ToLowerInvariant()}?{day.Replace("from_date", "start_date", StringComparison.Ordinal).Replace("to_date", "end_date", StringComparison.Ordinal)}"),
+    ("summary, 24 h", "100 ms", () => $"/api/v1/audit-logs/summary?{day}"),
+};
+
+Console.WriteLine();
+Console.WriteLine("| scenario | target p95 | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+double? baselineP95 = null;
+foreach (var (name, target, url) in scenarios)
+{
+    var times = new List<double>(options.Requests);
+    var deadline = Stopwatch.StartNew();
+    for (var i = 0; i < options.Warmup + options.Requests && deadline.Elapsed.TotalSeconds < options.Seconds; i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync(url());
+        await response.Content.ReadAsByteArrayAsync();
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        if (i >= options.Warmup)
+        {
+            times.Add(elapsed);
+        }
+    }
+
+    times.Sort();
+    double P(double q) => times[Math.Max(0, (int)Math.Ceiling(q * times.Count) - 1)];
+    baselineP95 ??= P(0.95);
+    Console.WriteLine(I($"| {name} ({times.Count}) | {(target.Length == 0 ? "-" : "≤ " + target)} | {P(0.50):F1} | {P(0.95):F1} | {P(0.99):F1} | {times[^1]:F1} | {P(0.95) / baselineP95.Value:F1}x |"));
+}
+
+// Export: the tenant's last N days streamed as NDJSON and CSV, next to a raw database read of the same rows.
+var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
+var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
+var rawStarted = Stopwatch.GetTimestamp();
+long rawRows = 0;
+await using (var connection = await dataSource.OpenConnectionAsync())
+await using (var command = connection.CreateCommand())
+{
+    command.CommandText = exportSql.StreamSql;
+    command.CommandTimeout = 0;
+    exportSql.Bind(command);
+    await using var reader = await command.ExecuteReaderAsync();
+    var values = new object[reader.FieldCount];
+    while (await reader.ReadAsync())
+    {
+        reader.GetValues(values);
+        rawRows++;
+    }
+}
+
+var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
+Console.WriteLine();
+Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
+Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server RSS before / peak / after (MB) |");
+Console.WriteLine("|---|---|---|---|---|---|");
+foreach (var format in new[] { "ndjson", "csv", "json" })
+{
+    static long? RssKb(int? pid, string field = "VmRSS:")
+    {
+        if (pid is null)
+        {
+            return null;
+        }
+
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    var before = RssKb(options.ServerPid);
+    long peak = before ?? 0;
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(async () =>
+    {
+        while (!sampling.IsCancellationRequested)
+        {
+            peak = Math.Max(peak, RssKb(options.ServerPid) ?? 0);
+            try
+            {
+                await Task.Delay(100, sampling.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    });
+
+    var started = Stopwatch.GetTimestamp();
+    using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
+    response.EnsureSuccessStatusCode();
+    await using var body = await response.Content.ReadAsStreamAsync();
+    var buffer = new byte[64 * 1024];
+    long lines = 0, bytes = 0;
+    int read;
+    while ((read = await body.ReadAsync(buffer)) > 0)
+    {
+        bytes += read;
+        lines += buffer.AsSpan(0, read).Count((byte)'\n');
+    }
+
+    var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    await sampling.CancelAsync();
+    await sampler;
+    var after = RssKb(options.ServerPid);
+
+    // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
+    var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
+    var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
+    Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {rss} |"));
+}
+
+if (options.ServerPid is { } pid)
+{
+    Console.WriteLine(I($"server peak RSS over its whole life (VmHWM): {File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]} kB"));
+}
+
+// EXPLAIN ANALYZE of the SQL the store runs for each scenario, with one sampled value each.
+var plans = new StringBuilder();
+var s0 = samples[0];
+var hourFrom = earliest.AddDays(10);
+var dayQuery = new AuditEventQuery { From = latest.AddHours(-24), To = latest.AddTicks(10) };
+var explained = new (string Name, AuditEventQuery Query)[]
+{
+    ("list by user", new() { UserId = s0.User, TotalCap = 10_000 }),
+    ("list by resource / resource history", new() { ResourceType = s0.ResourceType, ResourceId = s0.ResourceId, TotalCap = 10_000 }),
+    ("list by time range (1 h)", new() { From = hourFrom, To = hourFrom.AddHours(1), TotalCap = 10_000 }),
+    ("list by severity", new() { Severity = AuditSeverity.Low, TotalCap = 10_000 }),
+    ("critical", new() { Severity = AuditSeverity.Critical, TotalCap = 10_000 }),
+    ("full-text search, 24 h (a rare word)", dayQuery with { Search = "deadlock", TotalCap = 10_000 }),
+    ("full-text search, 24 h (a common word)", dayQuery with { Search = "invoice", TotalCap = 10_000 }),
+};
+async Task ExplainAsync(string title, string sql, AuditEventSql parameters)
+{
+    await using var command = dataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql);
+    foreach (var (name, value) in parameters.Parameters)
+    {
+        command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+    }
+
+    plans.AppendLine(I($"### {title}")).AppendLine().AppendLine("```").AppendLine(sql).AppendLine();
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        plans.AppendLine(reader.GetString(0));
+    }
+
+    plans.AppendLine("```").AppendLine();
+}
+
+foreach (var (name, query) in explained)
+{
+    var sql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, query);
+    await ExplainAsync(name + ": page", sql.PageSql, sql);
+    await ExplainAsync(name + ": total (capped)", sql.CappedCountSql, sql);
+}
+
+var ipSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, new AuditEventQuery { UserId = s0.User }, AuditGroupField.IpAddress, AuditGroupOrder.LastSeen);
+await ExplainAsync("user ip-history", ipSql.PageSql, ipSql.Filter);
+var failedSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, dayQuery with { FailedAuthentication = true }, AuditGroupField.IpAddress, AuditGroupOrder.Count);
+await ExplainAsync("failed-auth by ip, 24 h", failedSql.PageSql, failedSql.Filter);
+var summaryFilter = AuditEventSql.BuildFilter(PostgresSqlDialect.Instance, options.Tenant, dayQuery);
+await ExplainAsync("summary, 24 h", AuditSummarySql.Build(PostgresSqlDialect.Instance, summaryFilter, AuditTimeBucket.Hour, 10), summaryFilter);
+
+if (options.ExplainFile is { } file)
+{
+    await File.WriteAllTextAsync(file, plans.ToString());
+    Console.WriteLine($"EXPLAIN ANALYZE plans written to {file}");
+}
+else
+{
+    Console.WriteLine(plans);
+}
+
+return 0;

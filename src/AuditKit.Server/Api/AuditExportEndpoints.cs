@@ -1,0 +1,107 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Hosting;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AuditKit.Server.Api;
+
+/// <summary>
+/// <c>GET /api/v1/audit-logs/export?format=json|ndjson|csv</c>: every event of the tenant matching the list's filters,
+/// in the list's order, streamed from the database to the client as it is read (flat memory, whatever the size), as
+/// an attachment. Paging parameters do not apply: an export is everything the filter matches.
+/// </summary>
+internal static partial class AuditExportEndpoints
+{
+    public static RouteGroupBuilder MapAuditExportEndpoints(this RouteGroupBuilder group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.MapGet("/export", ExportAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .WithName("ExportAuditLogs")
+            .WithSummary("Every event matching the list's filters, streamed as JSON, NDJSON or CSV (attachment).")
+            .WithDescription(
+                "Filters and sort_by / sort_order as for the list; limit, offset and cursor do not apply. CSV follows RFC 4180 " +
+                "with a header row; text cells starting with =, +, -, @, tab or carriage return are prefixed with ' so that " +
+                "spreadsheets do not run them as formulas. If the export fails midway the connection is aborted, so a cut " +
+                "file is never mistaken for a complete one.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        return group;
+    }
+
+    private static async Task<Results<EmptyHttpResult, ValidationProblem>> ExportAsync(
+        HttpContext context,
+        [AsParameters] AuditLogQueryParameters parameters,
+        [FromQuery(Name = "format"), Description("json (default), ndjson or csv.")] string? format,
+        IAuditEventStore store,
+        IOptions<AuditKitServerOptions> options,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var exportFormat = AuditExportFormat.Json;
+        if (!AuditHistoryEndpoints.TryParse(parameters, options.Value, (query, errors) =>
+            {
+                if (!AuditExportFormats.TryParse(format, out exportFormat))
+                {
+                    errors["format"] = [$"must be one of {AuditExportFormats.Names}."];
+                }
+
+                return query with { Cursor = null, Offset = 0, IncludeTotal = false };
+            }, out var query, out var problem))
+        {
+            return problem;
+        }
+
+        var caller = AuditCaller.From(context.User);
+        var tenantId = caller.TenantId!;
+        var logger = loggers.CreateLogger(typeof(AuditExportEndpoints));
+        var response = context.Response;
+        response.ContentType = exportFormat.ContentType();
+        var fileName = string.Create(
+            CultureInfo.InvariantCulture,
+            $"audit-logs-{tenantId}-{time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}.{exportFormat.Extension()}");
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName }.ToString();
+        response.Headers.CacheControl = "no-store";
+
+        var json = jsonOptions.Value.SerializerOptions;
+        var events = store.StreamAsync(tenantId, query, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await response.StartAsync(cancellationToken);
+            var rows = exportFormat switch
+            {
+                AuditExportFormat.Csv => await AuditCsvExportWriter.WriteAsync(events, response.Body, json, cancellationToken),
+                _ => await AuditJsonExportWriter.WriteAsync(events, response.BodyWriter, exportFormat == AuditExportFormat.Ndjson, json, cancellationToken),
+            };
+            LogExported(logger, rows, tenantId, exportFormat, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away; nothing to tell it.
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The status line is gone already: abort so the client sees a broken transfer, not a short file.
+            LogExportFailed(logger, exception, tenantId, exportFormat);
+            context.Abort();
+        }
+
+        return TypedResults.Empty;
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Exported {Rows} events of tenant {TenantId} as {Format} in {ElapsedMs:F0} ms.")]
+    private static partial void LogExported(ILogger logger, long rows, string tenantId, AuditExportFormat format, double elapsedMs);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "Export of tenant {TenantId} as {Format} failed midway; the connection was aborted.")]
+    private static partial void LogExportFailed(ILogger logger, Exception exception, string tenantId, AuditExportFormat format);
+}
