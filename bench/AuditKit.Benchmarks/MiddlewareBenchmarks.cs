@@ -1,7 +1,12 @@
 using System.Net;
 using System.Security.Claims;
 using AuditKit.Middleware;
+using AuditKit.Benchmarks.EfCore;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,11 +21,10 @@ namespace AuditKit.Benchmarks;
 /// middleware (baseline) and with it, writing to an in-memory sink. The request looks like a routed API call
 /// (<c>GET /api/customers/42?page=2</c> with a user agent and a client IP), anonymous or signed in.
 /// Run: <c>dotnet run -c Release --project bench/AuditKit.Benchmarks -- --filter '*MiddlewareBenchmarks*' --job short</c>.
-/// Min is reported next to the mean: on a shared machine it is the figure least disturbed by other processes.
+/// Median, min and the process's CPU time per operation are reported next to the mean: on a shared machine they are
+/// the figures least disturbed by other processes.
 /// </summary>
-[MemoryDiagnoser]
-[MinColumn]
-[MedianColumn]
+[Config(typeof(MiddlewareBenchmarkConfig))]
 public class MiddlewareBenchmarks
 {
     private static readonly IPAddress s_client = IPAddress.Parse("203.0.113.7");
@@ -111,5 +115,16 @@ public class MiddlewareBenchmarks
             Interlocked.Increment(ref _count);
             return true;
         }
+    }
+}
+
+/// <summary>A short job (3 warm-ups, 15 measured iterations) with allocations, median, min and CPU time per operation.</summary>
+public sealed class MiddlewareBenchmarkConfig : ManualConfig
+{
+    public MiddlewareBenchmarkConfig()
+    {
+        AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(15));
+        AddDiagnoser(MemoryDiagnoser.Default, ProcessCpuTimeDiagnoser.Default);
+        AddColumn(StatisticColumn.Median, StatisticColumn.Min, CpuTimeRatioColumn.Default);
     }
 }
