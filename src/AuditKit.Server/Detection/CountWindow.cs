@@ -46,13 +46,26 @@ internal static class CountWindow
 
         var dense = fast.Count == 0
             ? []
-            : await pass.DenseAtAsync(keyColumn, fast, predicate, settings.Window, settings.Threshold, cancellationToken).ConfigureAwait(false);
+            : await pass.DenseAsync(
+                keyColumn, fast.ToDictionary(static f => f.Key, f => (f.Value - settings.Window, f.Value), StringComparer.Ordinal),
+                predicate, settings.Threshold, cancellationToken).ConfigureAwait(false);
         foreach (var key in dense)
         {
             Report(pass, template(key), key, open[key].FirstSeen, fast[key], newByKey[key]);
         }
 
-        var slow = newByKey.Keys.Where(k => !dense.Contains(k)).ToList();
+        // Only keys with at least the threshold of events anywhere around their new ones can match: find those with a
+        // bounded count before reading any key's events.
+        var ranges = newByKey.Where(k => !dense.Contains(k.Key)).ToDictionary(
+            static k => k.Key,
+            k => (k.Value.Min(static e => e.Timestamp) - settings.Window, k.Value.Max(static e => e.Timestamp) + settings.Window),
+            StringComparer.Ordinal);
+        if (ranges.Count == 0)
+        {
+            return;
+        }
+
+        var slow = await pass.DenseAsync(keyColumn, ranges, predicate, settings.Threshold, cancellationToken).ConfigureAwait(false);
         if (slow.Count == 0)
         {
             return;

@@ -142,15 +142,15 @@ internal sealed class DetectionPass(
     }
 
     /// <summary>
-    /// The keys whose window ending at their given time — [time − <paramref name="window"/>, time] — holds at least
-    /// <paramref name="threshold"/> stored events of <paramref name="predicate"/>. On PostgreSQL each key's scan stops
-    /// at the threshold, so a busy key costs the threshold, not its whole window.
+    /// The keys whose range [lo, hi] holds at least <paramref name="threshold"/> stored events of
+    /// <paramref name="predicate"/>. On PostgreSQL each key's scan stops at the threshold, so a busy key costs the
+    /// threshold, not its whole range.
     /// </summary>
-    public async Task<HashSet<string>> DenseAtAsync(
-        string keyColumn, IReadOnlyDictionary<string, DateTimeOffset> ends, string predicate, TimeSpan window, int threshold, CancellationToken cancellationToken)
+    public async Task<HashSet<string>> DenseAsync(
+        string keyColumn, IReadOnlyDictionary<string, (DateTimeOffset Lo, DateTimeOffset Hi)> ranges, string predicate, int threshold, CancellationToken cancellationToken)
     {
         var dense = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in ends.Chunk(300))
+        foreach (var chunk in ranges.Chunk(300))
         {
             await using var command = CreateCommand(string.Empty);
             var tenant = Add(command, "t", TenantId);
@@ -158,7 +158,7 @@ internal sealed class DetectionPass(
             var values = string.Join(", ", chunk.Select((k, i) =>
             {
                 var index = i.ToString(CultureInfo.InvariantCulture);
-                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.Values.TimeValue(k.Value - window))}, {Add(command, "hi" + index, Sql.Values.TimeValue(k.Value))})";
+                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.Values.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Sql.Values.TimeValue(k.Value.Hi))})";
             }));
             var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} = w.key AND {predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
             var count = Sql.IsPostgres ? $"(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {n}) x)" : $"(SELECT count(*) {rows})";

@@ -26,6 +26,7 @@ internal sealed partial class WebhookDispatcher(
     WebhookSignal signal,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     /// <summary>The named HTTP client deliveries are sent with.</summary>
@@ -38,6 +39,21 @@ internal sealed partial class WebhookDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The outbox is read only once the host has started: the schema migration runs at start-up.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             int sent;

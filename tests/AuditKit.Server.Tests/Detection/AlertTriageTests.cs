@@ -35,6 +35,7 @@ public sealed class AlertTriageTests(PostgresDetectionFixture server) : IClassFi
 
         await (await client.Read.PatchAsJsonAsync($"/api/v1/alerts/{alert.Id}", new { status = "acknowledged" })).ShouldBeProblemAsync(HttpStatusCode.Conflict);
 
+        server.Time.Advance(TimeSpan.FromMinutes(5));
         var resolved = await PatchAsync(admin, alert.Id, new { status = "RESOLVED", note = "Blocked the IP at the firewall" });
         resolved.Status.ShouldBe(AlertStatus.Resolved);
         resolved.ResolvedNote.ShouldBe("Blocked the IP at the firewall");
