@@ -28,4 +28,8 @@ internal static partial class EfCoreAuditLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning,
         Message = "The audit sink refused {Count} EF Core events; they are lost (the sink has counted them).")]
     public static partial void SinkRefused(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
+        Message = "The audit sink threw while taking an EF Core event; the event is lost and the save is unaffected.")]
+    public static partial void SinkFailed(this ILogger logger, Exception exception);
 }

@@ -405,7 +405,20 @@ internal sealed class EntityAuditor
         var rejected = 0;
         foreach (var auditEvent in events)
         {
-            if (!_sink.TryWrite(auditEvent))
+            bool written;
+            try
+            {
+                written = _sink.TryWrite(auditEvent);
+            }
+#pragma warning disable CA1031 // A sink must never throw; if one does, the application's save must not fail for it.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                _logger.SinkFailed(exception);
+                written = false;
+            }
+
+            if (!written)
             {
                 rejected++;
             }

@@ -14,6 +14,27 @@ namespace AuditKit.EfCore.Tests;
 public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixture<SqliteShopDatabase>
 {
     [Fact]
+    public async Task A_sink_that_throws_never_fails_the_save()
+    {
+        await using var services = new ServiceCollection()
+            .AddSingleton<IAuditSink>(new ThrowingAuditSink())
+            .AddEfCoreAuditing()
+            .AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp))
+            .BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
+        context.Customers.Add(NewCustomer("saved-despite-the-sink"));
+
+        (await context.SaveChangesAsync()).ShouldBe(1);
+
+    }
+
+    private sealed class ThrowingAuditSink : IAuditSink
+    {
+        public bool TryWrite(AuditEvent auditEvent) => throw new InvalidOperationException("sink is broken");
+    }
+
+    [Fact]
     public async Task Pooled_contexts_keep_each_lease_s_user_and_never_leak_state_between_leases()
     {
         var sink = new CollectingAuditSink();

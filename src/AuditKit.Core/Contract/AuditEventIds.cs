@@ -10,9 +10,13 @@ namespace AuditKit;
 /// </summary>
 public static class AuditEventIds
 {
+    // The counters of the few milliseconds ids were last made for. Usually one; several when events are stamped
+    // with their own (late, replayed or test-clock) times, so each of those milliseconds keeps counting up too.
+    private const int TrackedMilliseconds = 16;
     private static readonly Lock s_sequenceLock = new();
-    private static long s_lastMilliseconds = -1;
-    private static int s_sequence;
+    private static readonly long[] s_milliseconds = CreateEmptySlots();
+    private static readonly int[] s_sequences = new int[TrackedMilliseconds];
+    private static int s_nextSlot;
 
     // Guid.CreateVersion7 asks the OS for fresh random bytes on every call (a system call). Ids are made per event
     // on hot paths (one per entity of a SaveChanges), so each thread draws cryptographically secure random bytes
@@ -49,27 +53,33 @@ public static class AuditEventIds
         return new Guid(bytes, bigEndian: true);
     }
 
-    // Ids of one millisecond count up from a random start (below 2048, leaving room to count); an id stamped with an
-    // earlier time than the last one (a late or replayed event) or a millisecond that ran out of counter values keeps
-    // its random bits.
+    // Ids of one millisecond count up from a random start (below 2048, leaving room to count); a millisecond that
+    // runs out of counter values (4096 ids) goes on with random bits.
     private static int NextSequence(long milliseconds, ushort random)
     {
         lock (s_sequenceLock)
         {
-            if (milliseconds > s_lastMilliseconds)
+            for (var slot = 0; slot < TrackedMilliseconds; slot++)
             {
-                s_lastMilliseconds = milliseconds;
-                s_sequence = random & 0x07FF;
-                return s_sequence;
+                if (s_milliseconds[slot] == milliseconds)
+                {
+                    return s_sequences[slot] < 0x0FFF ? ++s_sequences[slot] : random & 0x0FFF;
+                }
             }
 
-            if (milliseconds == s_lastMilliseconds && s_sequence < 0x0FFF)
-            {
-                return ++s_sequence;
-            }
+            var free = s_nextSlot;
+            s_nextSlot = (s_nextSlot + 1) % TrackedMilliseconds;
+            s_milliseconds[free] = milliseconds;
+            s_sequences[free] = random & 0x07FF;
+            return s_sequences[free];
         }
+    }
 
-        return random & 0x0FFF;
+    private static long[] CreateEmptySlots()
+    {
+        var slots = new long[TrackedMilliseconds];
+        Array.Fill(slots, -1L);
+        return slots;
     }
 
     private static ReadOnlySpan<byte> NextRandom()
