@@ -26,7 +26,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         context.Customers.Add(NewCustomer("saved-despite-the-sink"));
 
         (await context.SaveChangesAsync()).ShouldBe(1);
-
+        (await context.Customers.AsNoTracking().CountAsync(c => c.Name == "saved-despite-the-sink")).ShouldBe(1);
     }
 
     private sealed class ThrowingAuditSink : IAuditSink
