@@ -22,6 +22,7 @@ internal sealed record LoadOptions
     public bool Detection { get; init; }
     public int Rounds { get; init; } = 2;
     public int Probes { get; init; } = 20;
+    public string Mix { get; init; } = "default";
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string> { "copy", "store", "http", "sqlite", "pipeline" };
 
     public const string Usage = """
@@ -45,6 +46,7 @@ internal sealed record LoadOptions
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres
           --rounds <n>                    --detection: rounds of off+on (default 2)
           --probes <n>                    --detection: alert latency probes under load (default 20)
+          --mix default|benign            --detection: the default events, or everyday traffic no rule should flag
 
         Phases:
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
@@ -87,6 +89,7 @@ internal sealed record LoadOptions
                 "--detection" => options with { Detection = true },
                 "--rounds" => options with { Rounds = Number() },
                 "--probes" => options with { Probes = Number() },
+                "--mix" => options with { Mix = Value() is "benign" ? "benign" : "default" },
                 "--phases" => options with { Phases = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };

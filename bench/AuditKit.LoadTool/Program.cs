@@ -33,10 +33,12 @@ var seed = 1;
 
 List<List<AuditEvent>> MakeBatches()
 {
-    var generator = new LoadEvents(seed++);
+    var generator = new LoadEvents(seed);
+    var benign = new BenignLoadEvents(seed++);
+    Func<DateTimeOffset, AuditEvent> next = options.Mix == "benign" ? benign.Next : generator.Next;
     var start = DateTimeOffset.UtcNow.AddHours(-1);
     return [.. Enumerable.Range(0, batches).Select(b => Enumerable.Range(0, options.BatchSize)
-        .Select(i => generator.Next(start.AddMilliseconds(((b * options.BatchSize) + i) * 2))).ToList())];
+        .Select(i => next(start.AddMilliseconds(((b * options.BatchSize) + i) * 2))).ToList())];
 }
 
 var sample = MakeBatches()[0];

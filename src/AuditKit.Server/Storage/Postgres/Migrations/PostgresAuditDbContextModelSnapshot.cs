@@ -449,11 +449,19 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
 
+                    b.HasIndex("TenantId", "IpAddress", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_failed_logins_ip")
+                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+
                     b.HasIndex("TenantId", "Timestamp", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_timestamp");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Timestamp", "Id"), new[] { "Action", "Severity", "Status", "ServiceName", "UserId", "IpAddress" });
+
+                    b.HasIndex("TenantId", "UserId", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_failed_logins_user")
+                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -470,6 +478,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.HasIndex("TenantId", "Severity", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_severity_timestamp");
+
+                    b.HasIndex("TenantId", "UserId", "Action", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_deletes_exports_user")
+                        .HasFilter("action IN ('DELETE', 'EXPORT')");
 
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)

@@ -405,9 +405,17 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.HasKey("TenantId", "Id")
                         .HasName("pk_audit_events");
 
+                    b.HasIndex("TenantId", "IpAddress", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_failed_logins_ip")
+                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+
                     b.HasIndex("TenantId", "Timestamp", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_timestamp");
+
+                    b.HasIndex("TenantId", "UserId", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_failed_logins_user")
+                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -424,6 +432,10 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.HasIndex("TenantId", "Severity", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_severity_timestamp");
+
+                    b.HasIndex("TenantId", "UserId", "Action", "Timestamp")
+                        .HasDatabaseName("ix_audit_events_deletes_exports_user")
+                        .HasFilter("action IN ('DELETE', 'EXPORT')");
 
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
