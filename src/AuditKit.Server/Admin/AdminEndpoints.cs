@@ -67,7 +67,7 @@ internal static partial class AdminEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
@@ -87,7 +87,7 @@ internal static partial class AdminEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
@@ -210,7 +210,7 @@ internal static partial class AdminEndpoints
         var caller = AuditCaller.From(context.User);
 
         // Another tenant's keys are answered like a tenant that does not exist: nothing about it is revealed.
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }

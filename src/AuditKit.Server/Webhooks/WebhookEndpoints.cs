@@ -71,7 +71,7 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
@@ -165,7 +165,7 @@ internal static partial class WebhookEndpoints
         HttpContext context, string tenantId, ITenantStore tenants, WebhookStore webhooks, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
@@ -185,7 +185,7 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
@@ -218,7 +218,7 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!caller.MayManage(tenantId) || await tenants.GetTenantAsync(tenantId, cancellationToken) is null)
+        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
         {
             return TenantNotFound();
         }
