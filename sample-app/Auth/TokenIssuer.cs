@@ -30,6 +30,9 @@ public sealed class TokenIssuer
             new(JwtRegisteredClaimNames.Sub, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new(JwtRegisteredClaimNames.PreferredUsername, user.Username),
             new(JwtRegisteredClaimNames.Email, user.Email),
+
+            // One sign-in session per token: what audit events record as session_id.
+            new(JwtRegisteredClaimNames.Sid, Guid.CreateVersion7().ToString("N")),
         };
         claims.AddRange(user.RoleList.Select(role => new Claim("role", role)));
 

@@ -71,6 +71,12 @@ public sealed class AuditingOptions
     /// <summary>Claims holding the user's e-mail address, tried in order.</summary>
     public IList<string> UserEmailClaimTypes { get; } = ["email", ClaimTypes.Email];
 
+    /// <summary>
+    /// Claims holding the user's sign-in session id, tried in order; recorded as <c>session_id</c>. Defaults to
+    /// OpenID Connect's <c>sid</c>. Cookies are never read for it: a session cookie is a credential.
+    /// </summary>
+    public IList<string> SessionIdClaimTypes { get; } = ["sid"];
+
     /// <summary>The route value whose value is recorded as the resource id when an endpoint names none. Defaults to <c>id</c>.</summary>
     public string? ResourceIdRouteValue { get; set; } = "id";
 

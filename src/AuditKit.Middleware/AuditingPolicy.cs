@@ -38,6 +38,7 @@ internal sealed class AuditingPolicy
         UserIdClaimTypes = [.. options.UserIdClaimTypes];
         UsernameClaimTypes = [.. options.UsernameClaimTypes];
         UserEmailClaimTypes = [.. options.UserEmailClaimTypes];
+        SessionIdClaimTypes = [.. options.SessionIdClaimTypes];
         DefaultSeverity = options.DefaultSeverity;
 
         _excludedPaths = [.. options.ExcludedPaths.Select(path => path.TrimEnd('/')).Where(path => path.Length > 0)];
@@ -78,6 +79,8 @@ internal sealed class AuditingPolicy
     public string[] UsernameClaimTypes { get; }
 
     public string[] UserEmailClaimTypes { get; }
+
+    public string[] SessionIdClaimTypes { get; }
 
     public AuditSeverity DefaultSeverity { get; }
 

@@ -70,6 +70,7 @@ internal sealed class HttpAuditEventFactory(
         auditEvent.UserId = party.UserId;
         auditEvent.Username = party.Username;
         auditEvent.UserEmail = party.UserEmail;
+        auditEvent.SessionId = party.SessionId;
         auditEvent.TenantId = party.TenantId;
         auditEvent.IpAddress = party.IpAddress;
         auditEvent.UserAgent = party.UserAgent;
@@ -138,6 +139,7 @@ internal sealed class HttpAuditEventFactory(
         auditEvent.UserId ??= party.UserId;
         auditEvent.Username ??= party.Username;
         auditEvent.UserEmail ??= party.UserEmail;
+        auditEvent.SessionId ??= party.SessionId;
         auditEvent.TenantId ??= party.TenantId;
         auditEvent.IpAddress ??= party.IpAddress;
         auditEvent.UserAgent ??= party.UserAgent;
@@ -157,6 +159,7 @@ internal sealed class HttpAuditEventFactory(
             UserId = party.UserId,
             Username = party.Username,
             UserEmail = party.UserEmail,
+            SessionId = party.SessionId,
             TenantId = party.TenantId,
             IpAddress = party.IpAddress,
             UserAgent = party.UserAgent,
@@ -174,10 +177,10 @@ internal sealed class HttpAuditEventFactory(
 
     private RequestParty ReadParty(HttpContext context, AuditingPolicy policy)
     {
-        string? userId = null, username = null, email = null, tenant = null, ip = null, agent = null;
+        string? userId = null, username = null, email = null, session = null, tenant = null, ip = null, agent = null;
         if (policy.Captures(AuditingFields.User))
         {
-            ReadUser(context.User, policy, out userId, out username, out email);
+            ReadUser(context.User, policy, out userId, out username, out email, out session);
         }
 
         if (policy.TenantResolver is { } resolver)
@@ -202,7 +205,7 @@ internal sealed class HttpAuditEventFactory(
             agent = Bound(userAgent, policy.UserAgentMaxLength);
         }
 
-        return new RequestParty(userId, username, email, tenant, ip, agent);
+        return new RequestParty(userId, username, email, session, tenant, ip, agent);
     }
 
     /// <summary>
@@ -219,13 +222,19 @@ internal sealed class HttpAuditEventFactory(
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
 
-    private static void ReadUser(ClaimsPrincipal user, AuditingPolicy policy, out string? userId, out string? username, out string? email)
+    private static void ReadUser(
+        ClaimsPrincipal user,
+        AuditingPolicy policy,
+        out string? userId,
+        out string? username,
+        out string? email,
+        out string? sessionId)
     {
-        userId = username = email = null;
+        userId = username = email = sessionId = null;
         // One pass over the claims, keeping the best-ranked match of each list: FindFirst per claim type would walk
         // the claims (and allocate an enumerator) once per configured type.
-        string? id = null, name = null, mail = null;
-        int idRank = int.MaxValue, nameRank = int.MaxValue, emailRank = int.MaxValue;
+        string? id = null, name = null, mail = null, session = null;
+        int idRank = int.MaxValue, nameRank = int.MaxValue, emailRank = int.MaxValue, sessionRank = int.MaxValue;
         var authenticated = false;
         foreach (var identity in user.Identities)
         {
@@ -240,6 +249,7 @@ internal sealed class HttpAuditEventFactory(
                 Rank(claim, policy.UserIdClaimTypes, ref id, ref idRank);
                 Rank(claim, policy.UsernameClaimTypes, ref name, ref nameRank);
                 Rank(claim, policy.UserEmailClaimTypes, ref mail, ref emailRank);
+                Rank(claim, policy.SessionIdClaimTypes, ref session, ref sessionRank);
             }
         }
 
@@ -251,6 +261,7 @@ internal sealed class HttpAuditEventFactory(
         userId = Bound(id, AuditEventLimits.UserId);
         username = Bound(name ?? user.Identity?.Name, AuditEventLimits.Username);
         email = Bound(mail, AuditEventLimits.UserEmail);
+        sessionId = Bound(session, AuditEventLimits.SessionId);
     }
 
     private static void Rank(Claim claim, string[] types, ref string? value, ref int rank)
@@ -346,5 +357,11 @@ internal sealed class HttpAuditEventFactory(
     private static JsonObject Metadata(AuditEvent auditEvent) => auditEvent.Metadata ??= [];
 
     private readonly record struct RequestParty(
-        string? UserId, string? Username, string? UserEmail, string? TenantId, string? IpAddress, string? UserAgent);
+        string? UserId,
+        string? Username,
+        string? UserEmail,
+        string? SessionId,
+        string? TenantId,
+        string? IpAddress,
+        string? UserAgent);
 }

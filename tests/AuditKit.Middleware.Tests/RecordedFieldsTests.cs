@@ -37,6 +37,7 @@ public sealed class RecordedFieldsTests
             request.Headers.Add("X-Test-User", "u-17");
             request.Headers.Add("X-Test-Name", "alice");
             request.Headers.Add("X-Test-Email", "alice@example.com");
+            request.Headers.Add("X-Test-Session", "s-5f2c");
             request.Headers.Add("X-Test-Tenant", "acme");
             request.Headers.Add("traceparent", TraceParent);
             request.Headers.UserAgent.ParseAdd("AuditTests/1.0");
@@ -63,6 +64,7 @@ public sealed class RecordedFieldsTests
         e.UserId.ShouldBe("u-17");
         e.Username.ShouldBe("alice");
         e.UserEmail.ShouldBe("alice@example.com");
+        e.SessionId.ShouldBe("s-5f2c");
         e.TenantId.ShouldBe("acme");
         e.UserAgent.ShouldBe("AuditTests/1.0");
         e.RequestId.ShouldBe(seen!.RequestId);

@@ -137,6 +137,10 @@ public sealed class SampleAppTests : IAsyncLifetime
         change.NewValues!["support_email"]!.GetValue<string>().ShouldBe("help@example.com");
         change.Username.ShouldBe("alice");
         change.TraceId.ShouldBe(request.TraceId);
+
+        // The token's sid claim is the sign-in session: the request and the explicit event both carry it.
+        request.SessionId.ShouldNotBeNullOrEmpty();
+        change.SessionId.ShouldBe(request.SessionId);
     }
 
     [Fact]

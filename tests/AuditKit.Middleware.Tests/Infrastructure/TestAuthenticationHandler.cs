@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuditKit.Middleware.Tests.Infrastructure;
 
-/// <summary>Signs a request in from test headers: <c>X-Test-User</c> (id), <c>X-Test-Name</c>, <c>X-Test-Email</c>, <c>X-Test-Tenant</c>.</summary>
+/// <summary>Signs a request in from test headers: <c>X-Test-User</c> (id), <c>X-Test-Name</c>, <c>X-Test-Email</c>, <c>X-Test-Session</c> (<c>sid</c>), <c>X-Test-Tenant</c>.</summary>
 public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -28,6 +28,11 @@ public sealed class TestAuthenticationHandler(IOptionsMonitor<AuthenticationSche
         if (Request.Headers["X-Test-Email"].ToString() is { Length: > 0 } email)
         {
             claims.Add(new Claim("email", email));
+        }
+
+        if (Request.Headers["X-Test-Session"].ToString() is { Length: > 0 } session)
+        {
+            claims.Add(new Claim("sid", session));
         }
 
         if (Request.Headers["X-Test-Tenant"].ToString() is { Length: > 0 } tenant)
