@@ -257,8 +257,11 @@ var ipSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, new
 await ExplainAsync("user ip-history", ipSql.PageSql, ipSql.Filter);
 var failedSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, dayQuery with { FailedAuthentication = true }, AuditGroupField.IpAddress, AuditGroupOrder.Count);
 await ExplainAsync("failed-auth by ip, 24 h", failedSql.PageSql, failedSql.Filter);
-var summaryFilter = AuditEventSql.BuildFilter(PostgresSqlDialect.Instance, options.Tenant, dayQuery);
-await ExplainAsync("summary, 24 h", AuditSummarySql.Build(PostgresSqlDialect.Instance, summaryFilter, AuditTimeBucket.Hour, 10), summaryFilter);
+foreach (var rollup in new[] { true, false })
+{
+    var summary = AuditSummarySql.Build(PostgresSqlDialect.Instance, options.Tenant, dayQuery, AuditTimeBucket.Hour, 10, rollup);
+    await ExplainAsync(summary.FromRollup ? "summary, 24 h (hourly rollup)" : "summary, 24 h (events only)", summary.Sql, summary.Parameters);
+}
 
 if (options.ExplainFile is { } file)
 {

@@ -9,7 +9,8 @@ namespace AuditKit.Server.Storage;
 /// What both providers do the same way: reads by id, list queries with filters, sorting, offset and keyset paging,
 /// and the dedup bookkeeping of an insert. Providers add how a connection is opened and how a batch is written.
 /// </summary>
-internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics)
+internal abstract class RelationalAuditEventStore(
+    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true)
     : IAuditEventStore
 {
     protected AuditSqlDialect Dialect { get; } = dialect;
@@ -175,8 +176,7 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
             throw new ArgumentException("A summary needs a time range (From and To).", nameof(query));
         }
 
-        var sql = AuditEventSql.BuildFilter(Dialect, tenantId, query);
-        var summarySql = AuditSummarySql.Build(Dialect, sql, bucket, top);
+        var statement = AuditSummarySql.Build(Dialect, tenantId, query, bucket, top, summaryRollup);
         var lists = new Dictionary<AuditSummarySql.Dimension, List<AuditCount>>();
         var buckets = new Dictionary<DateTimeOffset, long>();
         long total = 0;
@@ -184,8 +184,8 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
         await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = summarySql;
-            sql.Bind(command);
+            command.CommandText = statement.Sql;
+            statement.Parameters.Bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
