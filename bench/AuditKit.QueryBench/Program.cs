@@ -101,7 +101,8 @@ Console.WriteLine();
 Console.WriteLine("| scenario | target p95 | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
 double? baselineP95 = null;
-foreach (var (name, target, url) in scenarios)
+foreach (var (name, target, url) in scenarios.Where((s, i) => i == 0 || options.Scenarios.Count == 0
+    || options.Scenarios.Any(only => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))))
 {
     var times = new List<double>(options.Requests);
     var deadline = Stopwatch.StartNew();
@@ -129,88 +130,91 @@ foreach (var (name, target, url) in scenarios)
 }
 
 // Export: the tenant's last N days streamed as NDJSON and CSV, next to a raw database read of the same rows.
-var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
-var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
-var rawStarted = Stopwatch.GetTimestamp();
-long rawRows = 0;
-await using (var connection = await dataSource.OpenConnectionAsync())
-await using (var command = connection.CreateCommand())
+if (options.ExportDays > 0)
 {
-    command.CommandText = exportSql.StreamSql;
-    command.CommandTimeout = 0;
-    exportSql.Bind(command);
-    await using var reader = await command.ExecuteReaderAsync();
-    var values = new object[reader.FieldCount];
-    while (await reader.ReadAsync())
+    var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
+    var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
+    var rawStarted = Stopwatch.GetTimestamp();
+    long rawRows = 0;
+    await using (var connection = await dataSource.OpenConnectionAsync())
+    await using (var command = connection.CreateCommand())
     {
-        reader.GetValues(values);
-        rawRows++;
-    }
-}
-
-var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
-Console.WriteLine();
-Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
-Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server RSS before / peak / after (MB) |");
-Console.WriteLine("|---|---|---|---|---|---|");
-foreach (var format in new[] { "ndjson", "csv", "json" })
-{
-    static long? RssKb(int? pid, string field = "VmRSS:")
-    {
-        if (pid is null)
+        command.CommandText = exportSql.StreamSql;
+        command.CommandTimeout = 0;
+        exportSql.Bind(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new object[reader.FieldCount];
+        while (await reader.ReadAsync())
         {
-            return null;
+            reader.GetValues(values);
+            rawRows++;
+        }
+    }
+
+    var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
+    Console.WriteLine();
+    Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
+    Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server RSS before / peak / after (MB) |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (var format in new[] { "ndjson", "csv", "json" })
+    {
+        static long? RssKb(int? pid, string field = "VmRSS:")
+        {
+            if (pid is null)
+            {
+                return null;
+            }
+
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
 
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
-
-    var before = RssKb(options.ServerPid);
-    long peak = before ?? 0;
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
-    {
-        while (!sampling.IsCancellationRequested)
+        var before = RssKb(options.ServerPid);
+        long peak = before ?? 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
         {
-            peak = Math.Max(peak, RssKb(options.ServerPid) ?? 0);
-            try
+            while (!sampling.IsCancellationRequested)
             {
-                await Task.Delay(100, sampling.Token);
+                peak = Math.Max(peak, RssKb(options.ServerPid) ?? 0);
+                try
+                {
+                    await Task.Delay(100, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-    });
+        });
 
-    var started = Stopwatch.GetTimestamp();
-    using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
-    response.EnsureSuccessStatusCode();
-    await using var body = await response.Content.ReadAsStreamAsync();
-    var buffer = new byte[64 * 1024];
-    long lines = 0, bytes = 0;
-    int read;
-    while ((read = await body.ReadAsync(buffer)) > 0)
-    {
-        bytes += read;
-        lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long lines = 0, bytes = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            bytes += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await sampling.CancelAsync();
+        await sampler;
+        var after = RssKb(options.ServerPid);
+
+        // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
+        var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
+        var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
+        Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {rss} |"));
     }
 
-    var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    await sampling.CancelAsync();
-    await sampler;
-    var after = RssKb(options.ServerPid);
-
-    // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
-    var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
-    var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
-    Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {rss} |"));
-}
-
-if (options.ServerPid is { } pid)
-{
-    Console.WriteLine(I($"server peak RSS over its whole life (VmHWM): {File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]} kB"));
+    if (options.ServerPid is { } pid)
+    {
+        Console.WriteLine(I($"server peak RSS over its whole life (VmHWM): {File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]} kB"));
+    }
 }
 
 // EXPLAIN ANALYZE of the SQL the store runs for each scenario, with one sampled value each.
