@@ -6,6 +6,8 @@ using System.Text;
 using System.Text.Json;
 using AuditKit;
 using AuditKit.QueryBench;
+using AuditKit.Server.Api;
+using System.IO.Pipelines;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
@@ -154,8 +156,8 @@ if (options.ExportDays > 0)
     var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
     Console.WriteLine();
     Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
-    Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server RSS before / peak / after (MB) |");
-    Console.WriteLine("|---|---|---|---|---|---|");
+    Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server CPU µs per row | server RSS before / peak / after (MB) |");
+    Console.WriteLine("|---|---|---|---|---|---|---|");
     foreach (var format in new[] { "ndjson", "csv", "json" })
     {
         static long? RssKb(int? pid, string field = "VmRSS:")
@@ -187,6 +189,7 @@ if (options.ExportDays > 0)
             }
         });
 
+        var serverCpu = ServerCpuSeconds(options.ServerPid);
         var started = Stopwatch.GetTimestamp();
         using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
@@ -201,6 +204,7 @@ if (options.ExportDays > 0)
         }
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        serverCpu = ServerCpuSeconds(options.ServerPid) - serverCpu;
         await sampling.CancelAsync();
         await sampler;
         var after = RssKb(options.ServerPid);
@@ -208,7 +212,97 @@ if (options.ExportDays > 0)
         // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
         var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
         var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
-        Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {rss} |"));
+        Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {(serverCpu is { } cpu ? I($"{cpu * 1e6 / rows:F2}") : "-")} | {rss} |"));
+    }
+
+    // Where an export row's time goes: the server's own reading and writing code, run here over the same rows into
+    // a sink that discards them (no HTTP, no socket), each stage adding one step to the one before.
+    var store = new PostgresAuditEventStore(dataSource);
+    var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    ApiJsonOptions.Apply(json);
+    var stages = new (string Name, Func<Task<long>> Run)[]
+    {
+        ("rows read as values (the raw read again)", async () =>
+        {
+            long n = 0;
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = exportSql.StreamSql;
+            exportSql.Bind(command);
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync())
+            {
+                reader.GetValues(values);
+                n++;
+            }
+
+            return n;
+        }),
+        ("rows read into events (StreamAsync: JSON fields parsed)", async () =>
+        {
+            long n = 0;
+            await foreach (var _ in store.StreamAsync(options.Tenant, exportQuery, default))
+            {
+                n++;
+            }
+
+            return n;
+        }),
+        ("events serialized as NDJSON (JsonSerializer; how exports wrote before)", async () =>
+        {
+            long n = 0;
+            var typeInfo = json.GetTypeInfo(typeof(AuditEvent));
+            await using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder });
+            await foreach (var e in store.StreamAsync(options.Tenant, exportQuery, default))
+            {
+                JsonSerializer.Serialize(writer, e, typeInfo);
+                await writer.FlushAsync();
+                writer.Reset();
+                n++;
+            }
+
+            return n;
+        }),
+        ("rows read as stored (StreamRowsAsync: what exports read now)", async () =>
+        {
+            long n = 0;
+            await foreach (var _ in store.StreamRowsAsync(options.Tenant, exportQuery, default))
+            {
+                n++;
+            }
+
+            return n;
+        }),
+        ("rows written as NDJSON (the export's writer)", () => AuditJsonExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), PipeWriter.Create(Stream.Null), true, json, default)),
+        ("rows written as CSV (the export's writer)", () => AuditCsvExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), Stream.Null, json, default)),
+    };
+    const int rounds = 4;
+    Console.WriteLine();
+    Console.WriteLine(I($"where an export row's CPU goes: the server's reading and writing code run in this process over the same rows, output discarded, every stage {rounds} times interleaved (lowest CPU per row):"));
+    Console.WriteLine("| stage | CPU µs per row (this process) | bytes allocated per row | rows/s (best) |");
+    Console.WriteLine("|---|---|---|---|");
+    using var self = Process.GetCurrentProcess();
+    var results = stages.Select(_ => (Cpu: double.MaxValue, Seconds: double.MaxValue, Rows: 0L, Bytes: double.MaxValue)).ToArray();
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var k = 0; k < stages.Length; k++)
+        {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var started = Stopwatch.GetTimestamp();
+            var rows = await stages[k].Run();
+            var bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows;
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            self.Refresh();
+            results[k] = (Math.Min(results[k].Cpu, (self.TotalProcessorTime - cpu).TotalMicroseconds / rows), Math.Min(results[k].Seconds, seconds), rows, Math.Min(results[k].Bytes, bytes));
+        }
+    }
+
+    for (var k = 0; k < stages.Length; k++)
+    {
+        Console.WriteLine(I($"| {stages[k].Name} | {results[k].Cpu:F2} | {results[k].Bytes:N0} | {results[k].Rows / results[k].Seconds:N0} |"));
     }
 
     if (options.ServerPid is { } pid)
@@ -278,3 +372,16 @@ else
 }
 
 return 0;
+
+// User + system CPU seconds the process has used so far (Linux /proc), or null without a pid.
+static double? ServerCpuSeconds(int? pid)
+{
+    if (pid is null)
+    {
+        return null;
+    }
+
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}

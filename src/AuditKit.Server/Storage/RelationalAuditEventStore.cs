@@ -117,21 +117,64 @@ internal abstract class RelationalAuditEventStore(
     public async IAsyncEnumerable<AuditEvent> StreamAsync(
         string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditEventColumns.Read(stream.Reader, Dialect);
+        }
+    }
+
+    public async IAsyncEnumerable<AuditEventRow> StreamRowsAsync(
+        string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditEventColumns.ReadRow(stream.Reader, Dialect);
+        }
+    }
+
+    private async Task<OpenStream> OpenStreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         var sql = AuditEventSql.Build(Dialect, tenantId, query with { Limit = 1, Offset = 0, Cursor = null, IncludeTotal = false });
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql.StreamSql;
-
-        // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
-        // is what ends it early, not a timeout.
-        command.CommandTimeout = 0;
-        sql.Bind(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        DbCommand? command = null;
+        try
         {
-            yield return AuditEventColumns.Read(reader, Dialect);
+            command = connection.CreateCommand();
+            command.CommandText = sql.StreamSql;
+
+            // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
+            // is what ends it early, not a timeout.
+            command.CommandTimeout = 0;
+            sql.Bind(command);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new OpenStream(connection, command, reader);
+        }
+        catch
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A reader over a stream's rows with the command and connection it needs, disposed together.</summary>
+    private sealed class OpenStream(DbConnection connection, DbCommand command, DbDataReader reader) : IAsyncDisposable
+    {
+        public DbDataReader Reader => reader;
+
+        public async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
