@@ -37,7 +37,8 @@ if [ "$have" -lt "$events" ]; then
 fi
 
 ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$key" ASPNETCORE_ENVIRONMENT=Production \
-  Urls="http://127.0.0.1:$port" dotnet src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll >/tmp/auditkit-bench-server.log 2>&1 &
+  Urls="http://127.0.0.1:$port" dotnet src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll \
+  >"${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 
