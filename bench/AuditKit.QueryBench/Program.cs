@@ -6,6 +6,8 @@ using System.Text;
 using System.Text.Json;
 using AuditKit;
 using AuditKit.QueryBench;
+using AuditKit.Server.Api;
+using System.IO.Pipelines;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
@@ -101,7 +103,8 @@ Console.WriteLine();
 Console.WriteLine("| scenario | target p95 | p50 ms | p95 ms | p99 ms | max ms | p95 / baseline p95 |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
 double? baselineP95 = null;
-foreach (var (name, target, url) in scenarios)
+foreach (var (name, target, url) in scenarios.Where((s, i) => i == 0 || options.Scenarios.Count == 0
+    || options.Scenarios.Any(only => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))))
 {
     var times = new List<double>(options.Requests);
     var deadline = Stopwatch.StartNew();
@@ -129,88 +132,183 @@ foreach (var (name, target, url) in scenarios)
 }
 
 // Export: the tenant's last N days streamed as NDJSON and CSV, next to a raw database read of the same rows.
-var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
-var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
-var rawStarted = Stopwatch.GetTimestamp();
-long rawRows = 0;
-await using (var connection = await dataSource.OpenConnectionAsync())
-await using (var command = connection.CreateCommand())
+if (options.ExportDays > 0)
 {
-    command.CommandText = exportSql.StreamSql;
-    command.CommandTimeout = 0;
-    exportSql.Bind(command);
-    await using var reader = await command.ExecuteReaderAsync();
-    var values = new object[reader.FieldCount];
-    while (await reader.ReadAsync())
+    var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
+    var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
+    var rawStarted = Stopwatch.GetTimestamp();
+    long rawRows = 0;
+    await using (var connection = await dataSource.OpenConnectionAsync())
+    await using (var command = connection.CreateCommand())
     {
-        reader.GetValues(values);
-        rawRows++;
-    }
-}
-
-var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
-Console.WriteLine();
-Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
-Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server RSS before / peak / after (MB) |");
-Console.WriteLine("|---|---|---|---|---|---|");
-foreach (var format in new[] { "ndjson", "csv", "json" })
-{
-    static long? RssKb(int? pid, string field = "VmRSS:")
-    {
-        if (pid is null)
+        command.CommandText = exportSql.StreamSql;
+        command.CommandTimeout = 0;
+        exportSql.Bind(command);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new object[reader.FieldCount];
+        while (await reader.ReadAsync())
         {
-            return null;
+            reader.GetValues(values);
+            rawRows++;
+        }
+    }
+
+    var rawRate = rawRows / Stopwatch.GetElapsedTime(rawStarted).TotalSeconds;
+    Console.WriteLine();
+    Console.WriteLine(I($"raw database read of the export's rows (Npgsql, every column, no serialization): {rawRows:N0} rows at {rawRate:N0} rows/s"));
+    Console.WriteLine("| export | rows | seconds | rows/s | ratio to raw read | server CPU µs per row | server RSS before / peak / after (MB) |");
+    Console.WriteLine("|---|---|---|---|---|---|---|");
+    foreach (var format in new[] { "ndjson", "csv", "json" })
+    {
+        static long? RssKb(int? pid, string field = "VmRSS:")
+        {
+            if (pid is null)
+            {
+                return null;
+            }
+
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         }
 
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    }
-
-    var before = RssKb(options.ServerPid);
-    long peak = before ?? 0;
-    using var sampling = new CancellationTokenSource();
-    var sampler = Task.Run(async () =>
-    {
-        while (!sampling.IsCancellationRequested)
+        var before = RssKb(options.ServerPid);
+        long peak = before ?? 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
         {
-            peak = Math.Max(peak, RssKb(options.ServerPid) ?? 0);
-            try
+            while (!sampling.IsCancellationRequested)
             {
-                await Task.Delay(100, sampling.Token);
+                peak = Math.Max(peak, RssKb(options.ServerPid) ?? 0);
+                try
+                {
+                    await Task.Delay(100, sampling.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
             }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-    });
+        });
 
-    var started = Stopwatch.GetTimestamp();
-    using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
-    response.EnsureSuccessStatusCode();
-    await using var body = await response.Content.ReadAsStreamAsync();
-    var buffer = new byte[64 * 1024];
-    long lines = 0, bytes = 0;
-    int read;
-    while ((read = await body.ReadAsync(buffer)) > 0)
-    {
-        bytes += read;
-        lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        var serverCpu = ServerCpuSeconds(options.ServerPid);
+        var started = Stopwatch.GetTimestamp();
+        using var response = await http.GetAsync($"/api/v1/audit-logs/export?format={format}&from_date={Q(exportQuery.From!.Value)}&to_date={Q(exportQuery.To!.Value)}", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long lines = 0, bytes = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            bytes += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        serverCpu = ServerCpuSeconds(options.ServerPid) - serverCpu;
+        await sampling.CancelAsync();
+        await sampler;
+        var after = RssKb(options.ServerPid);
+
+        // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
+        var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
+        var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
+        Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {(serverCpu is { } cpu ? I($"{cpu * 1e6 / rows:F2}") : "-")} | {rss} |"));
     }
 
-    var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-    await sampling.CancelAsync();
-    await sampler;
-    var after = RssKb(options.ServerPid);
+    // Where an export row's time goes: the server's own reading and writing code, run here over the same rows into
+    // a sink that discards them (no HTTP, no socket), each stage adding one step to the one before.
+    var store = new PostgresAuditEventStore(dataSource);
+    var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+    ApiJsonOptions.Apply(json);
+    var stages = new (string Name, Func<Task<long>> Run)[]
+    {
+        ("rows read as values (the raw read again)", async () =>
+        {
+            long n = 0;
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = exportSql.StreamSql;
+            exportSql.Bind(command);
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync())
+            {
+                reader.GetValues(values);
+                n++;
+            }
 
-    // NDJSON: a line per event; CSV: a header line plus a line per event (no seeded text holds a line break); JSON: count from raw.
-    var rows = format switch { "ndjson" => lines, "csv" => lines - 1, _ => rawRows };
-    var rss = options.ServerPid is null ? "-" : I($"{before / 1024.0:F0} / {peak / 1024.0:F0} / {after / 1024.0:F0}");
-    Console.WriteLine(I($"| {format} ({bytes / 1048576.0:F0} MB) | {rows:N0} | {seconds:F1} | {rows / seconds:N0} | {rows / seconds / rawRate:F2} | {rss} |"));
-}
+            return n;
+        }),
+        ("rows read into events (StreamAsync: JSON fields parsed)", async () =>
+        {
+            long n = 0;
+            await foreach (var _ in store.StreamAsync(options.Tenant, exportQuery, default))
+            {
+                n++;
+            }
 
-if (options.ServerPid is { } pid)
-{
-    Console.WriteLine(I($"server peak RSS over its whole life (VmHWM): {File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]} kB"));
+            return n;
+        }),
+        ("events serialized as NDJSON (JsonSerializer; how exports wrote before)", async () =>
+        {
+            long n = 0;
+            var typeInfo = json.GetTypeInfo(typeof(AuditEvent));
+            await using var writer = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder });
+            await foreach (var e in store.StreamAsync(options.Tenant, exportQuery, default))
+            {
+                JsonSerializer.Serialize(writer, e, typeInfo);
+                await writer.FlushAsync();
+                writer.Reset();
+                n++;
+            }
+
+            return n;
+        }),
+        ("rows read as stored (StreamRowsAsync: what exports read now)", async () =>
+        {
+            long n = 0;
+            await foreach (var _ in store.StreamRowsAsync(options.Tenant, exportQuery, default))
+            {
+                n++;
+            }
+
+            return n;
+        }),
+        ("rows written as NDJSON (the export's writer)", () => AuditJsonExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), PipeWriter.Create(Stream.Null), true, json, default)),
+        ("rows written as CSV (the export's writer)", () => AuditCsvExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), Stream.Null, json, default)),
+    };
+    const int rounds = 4;
+    Console.WriteLine();
+    Console.WriteLine(I($"where an export row's CPU goes: the server's reading and writing code run in this process over the same rows, output discarded, every stage {rounds} times interleaved (lowest CPU per row):"));
+    Console.WriteLine("| stage | CPU µs per row (this process) | bytes allocated per row | rows/s (best) |");
+    Console.WriteLine("|---|---|---|---|");
+    using var self = Process.GetCurrentProcess();
+    var results = stages.Select(_ => (Cpu: double.MaxValue, Seconds: double.MaxValue, Rows: 0L, Bytes: double.MaxValue)).ToArray();
+    for (var round = 0; round < rounds; round++)
+    {
+        for (var k = 0; k < stages.Length; k++)
+        {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var started = Stopwatch.GetTimestamp();
+            var rows = await stages[k].Run();
+            var bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)rows;
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            self.Refresh();
+            results[k] = (Math.Min(results[k].Cpu, (self.TotalProcessorTime - cpu).TotalMicroseconds / rows), Math.Min(results[k].Seconds, seconds), rows, Math.Min(results[k].Bytes, bytes));
+        }
+    }
+
+    for (var k = 0; k < stages.Length; k++)
+    {
+        Console.WriteLine(I($"| {stages[k].Name} | {results[k].Cpu:F2} | {results[k].Bytes:N0} | {results[k].Rows / results[k].Seconds:N0} |"));
+    }
+
+    if (options.ServerPid is { } pid)
+    {
+        Console.WriteLine(I($"server peak RSS over its whole life (VmHWM): {File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]} kB"));
+    }
 }
 
 // EXPLAIN ANALYZE of the SQL the store runs for each scenario, with one sampled value each.
@@ -257,8 +355,11 @@ var ipSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, new
 await ExplainAsync("user ip-history", ipSql.PageSql, ipSql.Filter);
 var failedSql = AuditGroupSql.Build(PostgresSqlDialect.Instance, options.Tenant, dayQuery with { FailedAuthentication = true }, AuditGroupField.IpAddress, AuditGroupOrder.Count);
 await ExplainAsync("failed-auth by ip, 24 h", failedSql.PageSql, failedSql.Filter);
-var summaryFilter = AuditEventSql.BuildFilter(PostgresSqlDialect.Instance, options.Tenant, dayQuery);
-await ExplainAsync("summary, 24 h", AuditSummarySql.Build(PostgresSqlDialect.Instance, summaryFilter, AuditTimeBucket.Hour, 10), summaryFilter);
+foreach (var rollup in new[] { true, false })
+{
+    var summary = AuditSummarySql.Build(PostgresSqlDialect.Instance, options.Tenant, dayQuery, AuditTimeBucket.Hour, 10, rollup);
+    await ExplainAsync(summary.FromRollup ? "summary, 24 h (hourly rollup)" : "summary, 24 h (events only)", summary.Sql, summary.Parameters);
+}
 
 if (options.ExplainFile is { } file)
 {
@@ -271,3 +372,16 @@ else
 }
 
 return 0;
+
+// User + system CPU seconds the process has used so far (Linux /proc), or null without a pid.
+static double? ServerCpuSeconds(int? pid)
+{
+    if (pid is null)
+    {
+        return null;
+    }
+
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}

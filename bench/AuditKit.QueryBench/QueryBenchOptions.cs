@@ -17,7 +17,8 @@ internal sealed record QueryBenchOptions
           --tenant <id>           the tenant to query (default demo-01, the largest the seed command makes)
           --requests <n>          measured requests per scenario (default 200)
           --warmup <n>            unmeasured requests per scenario first (default 20)
-          --export-days <n>       days of the tenant to export (default 7)
+          --export-days <n>       days of the tenant to export (default 7; 0 skips the export)
+          --scenarios <a,b,...>   only the scenarios whose name contains one of these (the baseline always runs)
           --server-pid <pid>      the server's process id, to sample its RSS during the export
           --seconds <n>           time bound per scenario (default 60)
           --explain <file>        where to write the EXPLAIN ANALYZE plans (default: stdout)
@@ -33,6 +34,7 @@ internal sealed record QueryBenchOptions
     public int? ServerPid { get; init; }
     public int Seconds { get; init; } = 60;
     public string? ExplainFile { get; init; }
+    public IReadOnlyList<string> Scenarios { get; init; } = [];
 
     public static QueryBenchOptions Parse(string[] args)
     {
@@ -53,6 +55,7 @@ internal sealed record QueryBenchOptions
                 "--server-pid" => options with { ServerPid = Number() },
                 "--seconds" => options with { Seconds = Number() },
                 "--explain" => options with { ExplainFile = Value() },
+                "--scenarios" => options with { Scenarios = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

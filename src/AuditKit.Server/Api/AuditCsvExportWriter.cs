@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Storage;
 using CsvHelper;
 
@@ -39,14 +40,15 @@ internal static class AuditCsvExportWriter
         InjectionEscape = '\'',
     };
 
-    public static async Task<long> WriteAsync(IAsyncEnumerable<AuditEvent> events, Stream body, JsonSerializerOptions json, CancellationToken cancellationToken)
+    public static async Task<long> WriteAsync(IAsyncEnumerable<AuditEventRow> events, Stream body, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         await using var csv = CsvWriter.Create(body, s_options, leaveOpen: true);
         csv.WriteHeader(Columns);
+        using var cells = new JsonCells(json);
         long rows = 0;
-        await foreach (var auditEvent in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var row in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            WriteRow(csv, auditEvent, json);
+            WriteRow(csv, row, cells);
             await csv.EndRecordAsync(cancellationToken).ConfigureAwait(false);
             rows++;
         }
@@ -55,11 +57,11 @@ internal static class AuditCsvExportWriter
         return rows;
     }
 
-    private static void WriteRow(CsvWriter csv, AuditEvent e, JsonSerializerOptions json)
+    private static void WriteRow(CsvWriter csv, AuditEventRow e, JsonCells cells)
     {
         csv.WriteField(e.Id.ToString("D", CultureInfo.InvariantCulture));
         csv.WriteField(Time(e.Timestamp));
-        csv.WriteField(e.ReceivedAt is { } received ? Time(received) : null);
+        csv.WriteField(Time(e.ReceivedAt));
         csv.WriteField(e.TenantId);
         csv.WriteField(e.Source);
         csv.WriteField(e.Action);
@@ -70,8 +72,8 @@ internal static class AuditCsvExportWriter
         csv.WriteField(e.UserId);
         csv.WriteField(e.Username);
         csv.WriteField(e.UserEmail);
-        csv.WriteField(e.Status.ToString().ToUpperInvariant());
-        csv.WriteField(e.Severity.ToString().ToUpperInvariant());
+        csv.WriteField(AuditExportJson.StatusNames[(int)e.Status]);
+        csv.WriteField(AuditExportJson.SeverityNames[(int)e.Severity]);
         csv.WriteField(e.ServiceName);
         csv.WriteField(e.ServiceVersion);
         csv.WriteField(e.Method);
@@ -88,16 +90,48 @@ internal static class AuditCsvExportWriter
         csv.WriteField(e.Description);
         csv.WriteField(e.ErrorCode);
         csv.WriteField(e.ErrorMessage);
-        csv.WriteField(e.Changes is { } changes ? JsonSerializer.Serialize(changes, json.GetTypeInfo(typeof(IList<AuditChange>))) : null);
-        csv.WriteField(Json(e.OldValues));
-        csv.WriteField(Json(e.NewValues));
-        csv.WriteField(Json(e.Metadata));
-        csv.WriteField(e.Tags is { } tags ? JsonSerializer.Serialize(tags, json.GetTypeInfo(typeof(IList<string>))) : null);
+        csv.WriteField(e.Changes is { } changes ? cells.Changes(changes) : null);
+        csv.WriteField(cells.Object(e.OldValues));
+        csv.WriteField(cells.Object(e.NewValues));
+        csv.WriteField(cells.Object(e.Metadata));
+        csv.WriteField(e.Tags is { } tags ? cells.Tags(tags) : null);
         csv.WriteField(e.DataClassification);
     }
 
     private static string Time(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static string? Json(JsonObject? value) => value?.ToJsonString(AuditStorageJsonContext.StoredOptions);
+    /// <summary>
+    /// The JSON cells of a row as compact text, written from the stored JSON through one reused buffer: changes and
+    /// tags as the API writes them (its encoder), old/new values and metadata with the stored text's encoder (non-ASCII
+    /// kept), as an event's <c>ToJsonString</c> would.
+    /// </summary>
+    private sealed class JsonCells(JsonSerializerOptions json) : IDisposable
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+        private readonly Utf8JsonWriter _api = new(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder });
+        private readonly Utf8JsonWriter _stored = new(Stream.Null, new JsonWriterOptions { Encoder = AuditStorageJsonContext.StoredOptions.Encoder });
+
+        public void Dispose()
+        {
+            _api.Dispose();
+            _stored.Dispose();
+        }
+
+        public string Changes(string stored) => Write(_api, stored, AuditExportJson.WriteChanges);
+
+        public string Tags(string stored) => Write(_api, stored, AuditExportJson.WriteStored);
+
+        public string? Object(string? stored) =>
+            stored is not null && AuditExportJson.IsObject(stored) ? Write(_stored, stored, AuditExportJson.WriteStored) : null;
+
+        private string Write(Utf8JsonWriter writer, string stored, Action<Utf8JsonWriter, string> write)
+        {
+            _buffer.ResetWrittenCount();
+            writer.Reset(_buffer);
+            write(writer, stored);
+            writer.Flush();
+            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        }
+    }
 }

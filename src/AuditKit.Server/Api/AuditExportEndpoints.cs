@@ -73,7 +73,7 @@ internal static partial class AuditExportEndpoints
         response.Headers.CacheControl = "no-store";
 
         var json = jsonOptions.Value.SerializerOptions;
-        var events = store.StreamAsync(tenantId, query, cancellationToken);
+        var events = store.StreamRowsAsync(tenantId, query, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -1,23 +1,23 @@
 using System.IO.Pipelines;
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Api;
 
 /// <summary>
 /// Writes events as one JSON array or as NDJSON (one event per line), each event exactly as the list endpoint
-/// answers it. The writer goes straight into the response's pipe and flushes every ~32 KB, so memory stays flat and
-/// a slow client slows the database read down (back-pressure) instead of filling the server's memory.
+/// answers it (see <see cref="AuditExportJson"/>). The writer goes straight into the response's pipe and flushes
+/// every ~32 KB, so memory stays flat and a slow client slows the database read down (back-pressure) instead of
+/// filling the server's memory.
 /// </summary>
 internal static class AuditJsonExportWriter
 {
     private const int FlushBytes = 32 * 1024;
 
     public static async Task<long> WriteAsync(
-        IAsyncEnumerable<AuditEvent> events, PipeWriter body, bool lines, JsonSerializerOptions json, CancellationToken cancellationToken)
+        IAsyncEnumerable<AuditEventRow> events, PipeWriter body, bool lines, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
-        var typeInfo = (JsonTypeInfo<AuditEvent>)json.GetTypeInfo(typeof(AuditEvent));
         await using var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = json.Encoder });
         if (!lines)
         {
@@ -28,12 +28,12 @@ internal static class AuditJsonExportWriter
 
         // Bytes handed to the pipe (or held by the writer) since the pipe was last flushed.
         long pending = 0;
-        await foreach (var auditEvent in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var row in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (lines)
             {
                 // One root value per line: the writer starts afresh for each.
-                JsonSerializer.Serialize(writer, auditEvent, typeInfo);
+                AuditExportJson.WriteEvent(writer, row);
                 writer.Flush();
                 pending += writer.BytesCommitted + 1;
                 body.Write("\n"u8);
@@ -42,7 +42,7 @@ internal static class AuditJsonExportWriter
             else
             {
                 var before = writer.BytesCommitted + writer.BytesPending;
-                JsonSerializer.Serialize(writer, auditEvent, typeInfo);
+                AuditExportJson.WriteEvent(writer, row);
                 pending += writer.BytesCommitted + writer.BytesPending - before;
             }
 

@@ -17,6 +17,15 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
 {
     public const string EventsTable = "audit_events";
 
+    /// <summary>
+    /// Counts of events per tenant, UTC hour, action, severity, status and service, which summaries read instead of
+    /// every event of their range's whole hours. Kept by triggers on <see cref="EventsTable"/> (created by the
+    /// migrations of each provider) that add what an INSERT stored, subtract what a DELETE removed and move what an
+    /// UPDATE changed, in the same transaction: an insert skipped as a duplicate adds nothing, and any writer or
+    /// delete (retention, a tenant's removal, by hand) keeps it right.
+    /// </summary>
+    public const string HourlyTable = "audit_event_hourly";
+
     public DbSet<AuditEventRow> Events => Set<AuditEventRow>();
 
     public DbSet<TenantRow> Tenants => Set<TenantRow>();
@@ -28,11 +37,15 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         ConfigureEvents(modelBuilder.Entity<AuditEventRow>());
         ConfigureTenants(modelBuilder.Entity<TenantRow>());
         ConfigureApiKeys(modelBuilder.Entity<ApiKeyRow>());
+        ConfigureHourly(modelBuilder.Entity<AuditEventHourlyRow>());
         Detection.DetectionModel.Configure(modelBuilder);
     }
 
     /// <summary>The provider's own column types and indexes for <c>audit_events</c>.</summary>
     protected abstract void ConfigureEventsForProvider(EntityTypeBuilder<AuditEventRow> events);
+
+    /// <summary>The provider's additions to <c>audit_event_hourly</c>.</summary>
+    protected abstract void ConfigureHourlyForProvider(EntityTypeBuilder<AuditEventHourlyRow> hourly, IndexBuilder<AuditEventHourlyRow> key);
 
     /// <summary>The provider's type for JSON columns.</summary>
     protected abstract string JsonColumnType { get; }
@@ -104,6 +117,25 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
             .HasDatabaseName("ix_audit_events_tenant_ip_timestamp");
 
         ConfigureEventsForProvider(events);
+    }
+
+    private void ConfigureHourly(EntityTypeBuilder<AuditEventHourlyRow> hourly)
+    {
+        // No primary key: events without a service count under a NULL service_name, which a key cannot hold. The
+        // unique index is the key (PostgreSQL treats its NULLs as equal; SQLite's triggers look rows up with IS).
+        hourly.ToTable(HourlyTable);
+        hourly.HasNoKey();
+        hourly.Property(h => h.TenantId).HasColumnName("tenant_id");
+        hourly.Property(h => h.Hour).HasColumnName("hour");
+        hourly.Property(h => h.Action).HasColumnName("action");
+        hourly.Property(h => h.Severity).HasColumnName("severity").HasConversion<short>();
+        hourly.Property(h => h.Status).HasColumnName("status").HasConversion<short>();
+        hourly.Property(h => h.ServiceName).HasColumnName("service_name");
+        hourly.Property(h => h.EventCount).HasColumnName("event_count");
+        var key = hourly.HasIndex(h => new { h.TenantId, h.Hour, h.Action, h.Severity, h.Status, h.ServiceName })
+            .IsUnique()
+            .HasDatabaseName("ux_audit_event_hourly");
+        ConfigureHourlyForProvider(hourly, key);
     }
 
     private static void ConfigureTenants(EntityTypeBuilder<TenantRow> tenants)

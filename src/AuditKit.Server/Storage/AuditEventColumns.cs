@@ -69,6 +69,51 @@ internal static class AuditEventColumns
         DataClassification = String(reader, 36),
     };
 
+    /// <summary>
+    /// Reads the current row of a reader over <see cref="SelectList"/> as stored: the JSON fields stay the text the
+    /// database holds, unparsed (for exports, which write them out again).
+    /// </summary>
+    public static AuditEventRow ReadRow(DbDataReader reader, AuditSqlDialect dialect) => new()
+    {
+        TenantId = reader.GetString(0),
+        Id = dialect.ReadId(reader, 1),
+        Timestamp = dialect.ReadTime(reader, 2),
+        ReceivedAt = dialect.ReadTime(reader, 3),
+        Source = reader.GetString(4),
+        Action = reader.GetString(5),
+        Category = String(reader, 6),
+        ResourceType = String(reader, 7),
+        ResourceId = String(reader, 8),
+        ResourceName = String(reader, 9),
+        UserId = String(reader, 10),
+        Username = String(reader, 11),
+        UserEmail = String(reader, 12),
+        Status = (AuditStatus)reader.GetInt16(13),
+        Severity = (AuditSeverity)reader.GetInt16(14),
+        ServiceName = String(reader, 15),
+        ServiceVersion = String(reader, 16),
+        Method = String(reader, 17),
+        Path = String(reader, 18),
+        Route = String(reader, 19),
+        Query = String(reader, 20),
+        StatusCode = reader.IsDBNull(21) ? null : reader.GetInt32(21),
+        DurationMs = reader.IsDBNull(22) ? null : reader.GetDouble(22),
+        IpAddress = String(reader, 23),
+        UserAgent = String(reader, 24),
+        RequestId = String(reader, 25),
+        TraceId = String(reader, 26),
+        SessionId = String(reader, 27),
+        Description = String(reader, 28),
+        ErrorCode = String(reader, 29),
+        ErrorMessage = String(reader, 30),
+        Changes = String(reader, 31),
+        OldValues = String(reader, 32),
+        NewValues = String(reader, 33),
+        Metadata = String(reader, 34),
+        Tags = String(reader, 35),
+        DataClassification = String(reader, 36),
+    };
+
     private static string? String(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static JsonObject? JsonObjectOrNull(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;

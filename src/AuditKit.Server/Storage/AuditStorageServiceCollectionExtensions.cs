@@ -52,9 +52,14 @@ internal static class AuditStorageServiceCollectionExtensions
         services.TryAddSingleton<IDbContextFactory<AuditDbContext>, AuditDbContextFactory>();
 
         services.TryAddSingleton<IAuditEventStore>(sp =>
-            sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.Provider == AuditStorageProvider.Postgres
-                ? new PostgresAuditEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>())
-                : new SqliteAuditEventStore(sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>()));
+        {
+            var options = sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
+            return options.Provider == AuditStorageProvider.Postgres
+                ? new PostgresAuditEventStore(
+                    sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup)
+                : new SqliteAuditEventStore(
+                    sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup);
+        });
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();

@@ -30,6 +30,12 @@ internal interface IAuditEventStore
     IAsyncEnumerable<AuditEvent> StreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The same events as <see cref="StreamAsync"/>, as stored: JSON fields are the stored JSON text, not parsed. For
+    /// exports, which write every event out again and would otherwise parse and re-serialize its JSON for nothing.
+    /// </summary>
+    IAsyncEnumerable<AuditEventRow> StreamRowsAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The tenant's events matching <paramref name="query"/> grouped by <paramref name="field"/> (events without a
     /// value are left out), with count, first and last seen; one page (<see cref="AuditEventQuery.Limit"/>,
     /// <see cref="AuditEventQuery.Offset"/>) in <paramref name="order"/>, and how many groups there are.

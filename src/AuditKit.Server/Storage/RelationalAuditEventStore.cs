@@ -9,7 +9,8 @@ namespace AuditKit.Server.Storage;
 /// What both providers do the same way: reads by id, list queries with filters, sorting, offset and keyset paging,
 /// and the dedup bookkeeping of an insert. Providers add how a connection is opened and how a batch is written.
 /// </summary>
-internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics)
+internal abstract class RelationalAuditEventStore(
+    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true)
     : IAuditEventStore
 {
     protected AuditSqlDialect Dialect { get; } = dialect;
@@ -116,21 +117,64 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
     public async IAsyncEnumerable<AuditEvent> StreamAsync(
         string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditEventColumns.Read(stream.Reader, Dialect);
+        }
+    }
+
+    public async IAsyncEnumerable<AuditEventRow> StreamRowsAsync(
+        string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
+        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return AuditEventColumns.ReadRow(stream.Reader, Dialect);
+        }
+    }
+
+    private async Task<OpenStream> OpenStreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         var sql = AuditEventSql.Build(Dialect, tenantId, query with { Limit = 1, Offset = 0, Cursor = null, IncludeTotal = false });
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql.StreamSql;
-
-        // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
-        // is what ends it early, not a timeout.
-        command.CommandTimeout = 0;
-        sql.Bind(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        DbCommand? command = null;
+        try
         {
-            yield return AuditEventColumns.Read(reader, Dialect);
+            command = connection.CreateCommand();
+            command.CommandText = sql.StreamSql;
+
+            // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
+            // is what ends it early, not a timeout.
+            command.CommandTimeout = 0;
+            sql.Bind(command);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return new OpenStream(connection, command, reader);
+        }
+        catch
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A reader over a stream's rows with the command and connection it needs, disposed together.</summary>
+    private sealed class OpenStream(DbConnection connection, DbCommand command, DbDataReader reader) : IAsyncDisposable
+    {
+        public DbDataReader Reader => reader;
+
+        public async ValueTask DisposeAsync()
+        {
+            await reader.DisposeAsync().ConfigureAwait(false);
+            await command.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -175,8 +219,7 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
             throw new ArgumentException("A summary needs a time range (From and To).", nameof(query));
         }
 
-        var sql = AuditEventSql.BuildFilter(Dialect, tenantId, query);
-        var summarySql = AuditSummarySql.Build(Dialect, sql, bucket, top);
+        var statement = AuditSummarySql.Build(Dialect, tenantId, query, bucket, top, summaryRollup);
         var lists = new Dictionary<AuditSummarySql.Dimension, List<AuditCount>>();
         var buckets = new Dictionary<DateTimeOffset, long>();
         long total = 0;
@@ -184,8 +227,8 @@ internal abstract class RelationalAuditEventStore(AuditSqlDialect dialect, Audit
         await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = summarySql;
-            sql.Bind(command);
+            command.CommandText = statement.Sql;
+            statement.Parameters.Bind(command);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

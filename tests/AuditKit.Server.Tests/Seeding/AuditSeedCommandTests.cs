@@ -45,6 +45,14 @@ public sealed class AuditSeedCommandTests : IDisposable
 
             counts.Add(events.Count);
             all.AddRange(events);
+
+            // The summary's rollup was filled as the events went in: its whole days and the events agree.
+            var now = DateTimeOffset.UtcNow;
+            var range = new AuditEventQuery { From = new DateTimeOffset(now.Date, TimeSpan.Zero).AddDays(-3), To = new DateTimeOffset(now.Date, TimeSpan.Zero).AddDays(1) };
+            var summary = await store.SummarizeAsync(tenant, range, AuditTimeBucket.Day, 3, default);
+            summary.Total.ShouldBe(events.Count);
+            summary.ByAction.Sum(c => c.Count).ShouldBe(events.Count);
+            summary.ByAction[0].ShouldBe(new AuditCount(AuditActions.Read, events.Count(e => e.Action == AuditActions.Read)));
         }
 
         counts.Sum().ShouldBe(3000);

@@ -31,6 +31,12 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         await command.ExecuteNonQueryAsync();
     }
 
+    private protected override async Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewDatabaseAsync()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync("upgrade");
+        return (new() { ["ConnectionStrings:AuditKit"] = connectionString }, () => TestPostgres.DropDatabaseAsync(connectionString));
+    }
+
     [Fact]
     public void Postgres_is_used_when_a_connection_string_is_configured()
     {

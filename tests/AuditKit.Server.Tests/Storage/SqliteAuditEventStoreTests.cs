@@ -29,6 +29,14 @@ public sealed class SqliteAuditEventStoreTests : AuditEventStoreContractTests
         await command.ExecuteNonQueryAsync();
     }
 
+    private protected override Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewDatabaseAsync()
+    {
+        var path = _directory.File(Path.Combine("upgrade", Guid.NewGuid().ToString("N") + ".db"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return Task.FromResult<(Dictionary<string, string?>, Func<Task>)>(
+            (new() { ["AuditKit:Storage:SqlitePath"] = path }, () => Task.CompletedTask));
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -32,6 +32,15 @@ internal sealed class PostgresAuditDbContext(DbContextOptions<PostgresAuditDbCon
 
     protected override string JsonColumnType => "jsonb";
 
+    protected override void ConfigureHourlyForProvider(EntityTypeBuilder<AuditEventHourlyRow> hourly, IndexBuilder<AuditEventHourlyRow> key)
+    {
+        // Keys sort byte by byte, as the events' do, so a summary cuts its lists at the same place from either source.
+        hourly.Property(h => h.TenantId).UseCollation(ByteOrderCollation);
+        hourly.Property(h => h.Action).UseCollation(ByteOrderCollation);
+        hourly.Property(h => h.ServiceName).UseCollation(ByteOrderCollation);
+        key.AreNullsDistinct(false);
+    }
+
     protected override void ConfigureEventsForProvider(EntityTypeBuilder<AuditEventRow> events)
     {
         // The indexed, sortable text columns compare byte by byte, as SQLite does: lists sorted by action, user or

@@ -12,8 +12,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// transaction-scoped temp table, then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>,
 /// whose ids tell which events were new. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
-internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true)
-    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics)
+internal sealed class PostgresAuditEventStore(
+    NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true)
+    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup)
 {
     private const string StagingTable = "audit_events_staging";
 

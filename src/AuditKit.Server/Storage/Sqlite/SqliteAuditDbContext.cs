@@ -20,6 +20,10 @@ internal sealed class SqliteAuditDbContext(DbContextOptions<SqliteAuditDbContext
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
     }
 
+    protected override void ConfigureHourlyForProvider(EntityTypeBuilder<AuditEventHourlyRow> hourly, IndexBuilder<AuditEventHourlyRow> key)
+    {
+    }
+
     protected override void ConfigureEventsForProvider(EntityTypeBuilder<AuditEventRow> events)
     {
     }

@@ -8,8 +8,8 @@ namespace AuditKit.Server.Storage.Sqlite;
 /// <c>BEGIN IMMEDIATE</c> transaction of a prepared <c>INSERT … ON CONFLICT DO NOTHING</c>; a writer that finds the
 /// file locked retries for the connection's default timeout (Microsoft.Data.Sqlite's busy handling).
 /// </summary>
-internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, AuditStorageMetrics? metrics = null)
-    : RelationalAuditEventStore(SqliteSqlDialect.Instance, AuditStorageProvider.Sqlite, metrics)
+internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, AuditStorageMetrics? metrics = null, bool summaryRollup = true)
+    : RelationalAuditEventStore(SqliteSqlDialect.Instance, AuditStorageProvider.Sqlite, metrics, summaryRollup)
 {
     private static readonly string s_insertSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) VALUES (" +

@@ -256,6 +256,50 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.AuditEventHourlyRow", b =>
+                {
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action")
+                        .UseCollation("C");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("text")
+                        .HasColumnName("service_name")
+                        .UseCollation("C");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("smallint")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id")
+                        .UseCollation("C");
+
+                    b.HasIndex("TenantId", "Hour", "Action", "Severity", "Status", "ServiceName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_audit_event_hourly");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "Hour", "Action", "Severity", "Status", "ServiceName"), false);
+
+                    b.ToTable("audit_event_hourly", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.AuditEventRow", b =>
                 {
                     b.Property<string>("TenantId")

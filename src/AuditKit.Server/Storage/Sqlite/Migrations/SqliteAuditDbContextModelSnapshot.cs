@@ -250,6 +250,45 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.AuditEventHourlyRow", b =>
+                {
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("ServiceName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service_name");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasIndex("TenantId", "Hour", "Action", "Severity", "Status", "ServiceName")
+                        .IsUnique()
+                        .HasDatabaseName("ux_audit_event_hourly");
+
+                    b.ToTable("audit_event_hourly", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.AuditEventRow", b =>
                 {
                     b.Property<string>("TenantId")

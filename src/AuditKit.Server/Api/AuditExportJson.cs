@@ -1,0 +1,194 @@
+using System.Text.Json;
+using AuditKit.Server.Storage;
+
+namespace AuditKit.Server.Api;
+
+/// <summary>
+/// Writes a stored event (<see cref="AuditEventRow"/>) as JSON exactly as the serializer writes the
+/// <see cref="AuditEvent"/> it holds — same property names and order, nulls left out, enums by name — without
+/// making that event: the JSON fields are copied from their stored text token by token (strings escaped by the
+/// writer's encoder, as the serializer does), instead of being parsed into objects only to be written out again.
+/// </summary>
+internal static class AuditExportJson
+{
+    private static readonly JsonEncodedText s_id = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText s_receivedAt = JsonEncodedText.Encode("received_at");
+    private static readonly JsonEncodedText s_tenantId = JsonEncodedText.Encode("tenant_id");
+    private static readonly JsonEncodedText s_source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText s_action = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText s_category = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText s_resourceType = JsonEncodedText.Encode("resource_type");
+    private static readonly JsonEncodedText s_resourceId = JsonEncodedText.Encode("resource_id");
+    private static readonly JsonEncodedText s_resourceName = JsonEncodedText.Encode("resource_name");
+    private static readonly JsonEncodedText s_userId = JsonEncodedText.Encode("user_id");
+    private static readonly JsonEncodedText s_username = JsonEncodedText.Encode("username");
+    private static readonly JsonEncodedText s_userEmail = JsonEncodedText.Encode("user_email");
+    private static readonly JsonEncodedText s_status = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText s_severity = JsonEncodedText.Encode("severity");
+    private static readonly JsonEncodedText s_serviceName = JsonEncodedText.Encode("service_name");
+    private static readonly JsonEncodedText s_serviceVersion = JsonEncodedText.Encode("service_version");
+    private static readonly JsonEncodedText s_method = JsonEncodedText.Encode("method");
+    private static readonly JsonEncodedText s_path = JsonEncodedText.Encode("path");
+    private static readonly JsonEncodedText s_route = JsonEncodedText.Encode("route");
+    private static readonly JsonEncodedText s_query = JsonEncodedText.Encode("query");
+    private static readonly JsonEncodedText s_statusCode = JsonEncodedText.Encode("status_code");
+    private static readonly JsonEncodedText s_durationMs = JsonEncodedText.Encode("duration_ms");
+    private static readonly JsonEncodedText s_ipAddress = JsonEncodedText.Encode("ip_address");
+    private static readonly JsonEncodedText s_userAgent = JsonEncodedText.Encode("user_agent");
+    private static readonly JsonEncodedText s_requestId = JsonEncodedText.Encode("request_id");
+    private static readonly JsonEncodedText s_traceId = JsonEncodedText.Encode("trace_id");
+    private static readonly JsonEncodedText s_sessionId = JsonEncodedText.Encode("session_id");
+    private static readonly JsonEncodedText s_description = JsonEncodedText.Encode("description");
+    private static readonly JsonEncodedText s_errorCode = JsonEncodedText.Encode("error_code");
+    private static readonly JsonEncodedText s_errorMessage = JsonEncodedText.Encode("error_message");
+    private static readonly JsonEncodedText s_changes = JsonEncodedText.Encode("changes");
+    private static readonly JsonEncodedText s_oldValues = JsonEncodedText.Encode("old_values");
+    private static readonly JsonEncodedText s_newValues = JsonEncodedText.Encode("new_values");
+    private static readonly JsonEncodedText s_metadata = JsonEncodedText.Encode("metadata");
+    private static readonly JsonEncodedText s_tags = JsonEncodedText.Encode("tags");
+    private static readonly JsonEncodedText s_dataClassification = JsonEncodedText.Encode("data_classification");
+    private static readonly JsonEncodedText s_property = JsonEncodedText.Encode("property");
+    private static readonly JsonEncodedText s_old = JsonEncodedText.Encode("old");
+    private static readonly JsonEncodedText s_new = JsonEncodedText.Encode("new");
+
+    /// <summary>Status and severity by value, as the contract names them.</summary>
+    public static readonly string[] StatusNames = Names<AuditStatus>();
+
+    /// <inheritdoc cref="StatusNames"/>
+    public static readonly string[] SeverityNames = Names<AuditSeverity>();
+
+    private static readonly JsonEncodedText[] s_statusNames = [.. StatusNames.Select(static n => JsonEncodedText.Encode(n))];
+    private static readonly JsonEncodedText[] s_severityNames = [.. SeverityNames.Select(static n => JsonEncodedText.Encode(n))];
+
+    /// <summary>Writes <paramref name="row"/> as one JSON object.</summary>
+    public static void WriteEvent(Utf8JsonWriter writer, AuditEventRow row)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(s_id, row.Id);
+        writer.WriteString(s_timestamp, row.Timestamp);
+        writer.WriteString(s_receivedAt, row.ReceivedAt);
+        writer.WriteString(s_tenantId, row.TenantId);
+        writer.WriteString(s_source, row.Source);
+        writer.WriteString(s_action, row.Action);
+        Text(writer, s_category, row.Category);
+        Text(writer, s_resourceType, row.ResourceType);
+        Text(writer, s_resourceId, row.ResourceId);
+        Text(writer, s_resourceName, row.ResourceName);
+        Text(writer, s_userId, row.UserId);
+        Text(writer, s_username, row.Username);
+        Text(writer, s_userEmail, row.UserEmail);
+        writer.WriteString(s_status, s_statusNames[(int)row.Status]);
+        writer.WriteString(s_severity, s_severityNames[(int)row.Severity]);
+        Text(writer, s_serviceName, row.ServiceName);
+        Text(writer, s_serviceVersion, row.ServiceVersion);
+        Text(writer, s_method, row.Method);
+        Text(writer, s_path, row.Path);
+        Text(writer, s_route, row.Route);
+        Text(writer, s_query, row.Query);
+        if (row.StatusCode is { } statusCode)
+        {
+            writer.WriteNumber(s_statusCode, statusCode);
+        }
+
+        if (row.DurationMs is { } durationMs)
+        {
+            writer.WriteNumber(s_durationMs, durationMs);
+        }
+
+        Text(writer, s_ipAddress, row.IpAddress);
+        Text(writer, s_userAgent, row.UserAgent);
+        Text(writer, s_requestId, row.RequestId);
+        Text(writer, s_traceId, row.TraceId);
+        Text(writer, s_sessionId, row.SessionId);
+        Text(writer, s_description, row.Description);
+        Text(writer, s_errorCode, row.ErrorCode);
+        Text(writer, s_errorMessage, row.ErrorMessage);
+        if (row.Changes is not null)
+        {
+            writer.WritePropertyName(s_changes);
+            WriteChanges(writer, row.Changes);
+        }
+
+        StoredObject(writer, s_oldValues, row.OldValues);
+        StoredObject(writer, s_newValues, row.NewValues);
+        StoredObject(writer, s_metadata, row.Metadata);
+        if (row.Tags is not null)
+        {
+            writer.WritePropertyName(s_tags);
+            WriteStored(writer, row.Tags);
+        }
+
+        Text(writer, s_dataClassification, row.DataClassification);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes stored changes in the contract's shape: each as <c>property</c>, <c>old</c>, <c>new</c> in that order
+    /// (PostgreSQL's jsonb keeps object keys in an order of its own), old and new left out when null.
+    /// </summary>
+    public static void WriteChanges(Utf8JsonWriter writer, string stored)
+    {
+        using var document = JsonDocument.Parse(stored);
+        writer.WriteStartArray();
+        foreach (var change in document.RootElement.EnumerateArray())
+        {
+            writer.WriteStartObject();
+            if (!change.TryGetProperty("property"u8, out var property))
+            {
+                writer.WriteString(s_property, string.Empty);
+            }
+            else if (property.ValueKind != JsonValueKind.Null)
+            {
+                writer.WriteString(s_property, property.GetString());
+            }
+
+            if (change.TryGetProperty("old"u8, out var old) && old.ValueKind != JsonValueKind.Null)
+            {
+                writer.WritePropertyName(s_old);
+                old.WriteTo(writer);
+            }
+
+            if (change.TryGetProperty("new"u8, out var @new) && @new.ValueKind != JsonValueKind.Null)
+            {
+                writer.WritePropertyName(s_new);
+                @new.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes stored JSON as it is, its strings escaped by the writer's encoder.</summary>
+    public static void WriteStored(Utf8JsonWriter writer, string stored)
+    {
+        using var document = JsonDocument.Parse(stored);
+        document.RootElement.WriteTo(writer);
+    }
+
+    /// <summary>Whether stored JSON is an object (what an event's old/new values and metadata hold; anything else reads as none).</summary>
+    public static bool IsObject(string stored) => stored.AsSpan().TrimStart().StartsWith("{", StringComparison.Ordinal);
+
+    private static void StoredObject(Utf8JsonWriter writer, JsonEncodedText name, string? stored)
+    {
+        if (stored is not null && IsObject(stored))
+        {
+            writer.WritePropertyName(name);
+            WriteStored(writer, stored);
+        }
+    }
+
+    private static void Text(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static string[] Names<T>()
+        where T : struct, Enum =>
+        [.. Enum.GetValues<T>().OrderBy(static v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Select(static v => v.ToString().ToUpperInvariant())];
+}

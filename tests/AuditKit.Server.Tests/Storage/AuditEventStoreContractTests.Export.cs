@@ -1,0 +1,90 @@
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Api;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Tests.Api;
+
+namespace AuditKit.Server.Tests.Storage;
+
+/// <summary>
+/// Exports write stored rows without making events of them: each event must still come out exactly as the
+/// serializer writes the event the store reads back (JSON), and every CSV cell as it would be made from that event.
+/// </summary>
+public abstract partial class AuditEventStoreContractTests
+{
+    [Fact]
+    public async Task Exported_rows_are_written_exactly_as_their_events_serialize()
+    {
+        var tenant = NewTenant();
+        var events = ExportEvents();
+        await Events.InsertAsync(tenant, events, s_received, default);
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiJsonOptions.Apply(json);
+        var query = new AuditEventQuery { SortBy = AuditSortField.Timestamp, Descending = false };
+
+        var expected = new List<AuditEvent>();
+        await foreach (var e in Events.StreamAsync(tenant, query, default))
+        {
+            expected.Add(e);
+        }
+
+        var expectedLines = expected.Select(e => JsonSerializer.Serialize(e, json.GetTypeInfo(typeof(AuditEvent)))).ToList();
+        using var ndjson = new MemoryStream();
+        var pipe = PipeWriter.Create(ndjson);
+        (await AuditJsonExportWriter.WriteAsync(Events.StreamRowsAsync(tenant, query, default), pipe, true, json, default)).ShouldBe(events.Count);
+        await pipe.CompleteAsync();
+        var lines = Encoding.UTF8.GetString(ndjson.ToArray()).Split('\n')[..^1];
+        lines.Length.ShouldBe(expectedLines.Count);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            lines[i].ShouldBe(expectedLines[i]);
+        }
+
+        using var csv = new MemoryStream();
+        await AuditCsvExportWriter.WriteAsync(Events.StreamRowsAsync(tenant, query, default), csv, json, default);
+        var records = AuditCsv.Parse(Encoding.UTF8.GetString(csv.ToArray()));
+        records.Count.ShouldBe(expected.Count + 1);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var (e, row) = (expected[i], records[i + 1]);
+            string Cell(string column) => row[Array.IndexOf(AuditCsvExportWriter.Columns, column)];
+            Cell("id").ShouldBe(e.Id.ToString("D"));
+            Cell("status").ShouldBe(e.Status.ToString().ToUpperInvariant());
+            Cell("severity").ShouldBe(e.Severity.ToString().ToUpperInvariant());
+            Cell("changes").ShouldBe(e.Changes is null ? string.Empty : JsonSerializer.Serialize(e.Changes, json.GetTypeInfo(typeof(IList<AuditChange>))));
+            Cell("old_values").ShouldBe(e.OldValues?.ToJsonString(AuditStorageJsonContext.StoredOptions) ?? string.Empty);
+            Cell("new_values").ShouldBe(e.NewValues?.ToJsonString(AuditStorageJsonContext.StoredOptions) ?? string.Empty);
+            Cell("metadata").ShouldBe(e.Metadata?.ToJsonString(AuditStorageJsonContext.StoredOptions) ?? string.Empty);
+            Cell("tags").ShouldBe(e.Tags is null ? string.Empty : JsonSerializer.Serialize(e.Tags, json.GetTypeInfo(typeof(IList<string>))));
+        }
+    }
+
+    /// <summary>Events whose JSON fields hold what escaping, key order and number text can trip on.</summary>
+    private static List<AuditEvent> ExportEvents()
+    {
+        var full = StorageTestEvents.Full(StorageTestEvents.BaseTime.AddTicks(4567));
+        var tricky = StorageTestEvents.Full(StorageTestEvents.BaseTime.AddMinutes(1));
+        tricky.Id = Guid.CreateVersion7(tricky.Timestamp);
+        tricky.Description = "<script>alert('x')</script> & \"quotes\" \\ back\\slash \u0001 \u2028 😀 Zoë";
+        tricky.Changes =
+        [
+            new AuditChange { Property = "Zoë <b>", Old = null, New = JsonValue.Create("naïve & <ok>") },
+            new AuditChange { Property = "Amount", Old = JsonValue.Create(1.50m), New = JsonNode.Parse("1e3") },
+            new AuditChange { Property = "Nested", Old = new JsonObject { ["z"] = 1, ["a"] = new JsonArray(true, null, "x") }, New = null },
+        ];
+        tricky.OldValues = new JsonObject { ["zeta"] = "Ω", ["a"] = 0.1, ["long key name"] = new JsonObject { ["n"] = -12.5e-3 }, ["html"] = "<&>'\"" };
+        tricky.NewValues = new JsonObject { ["empty"] = new JsonObject(), ["list"] = new JsonArray(), ["nul"] = "\uFFFD" };
+        tricky.Metadata = new JsonObject { ["line\nbreak"] = "tab\there", ["big"] = 12345678901234567890m };
+        tricky.Tags = ["GDPR", "Ünïcode", "<tag>"];
+        tricky.StatusCode = 599;
+        tricky.DurationMs = 0.1 + 0.2;
+        var minimal = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddMinutes(2));
+        minimal.Status = AuditStatus.Pending;
+        minimal.Severity = AuditSeverity.Critical;
+        minimal.Changes = [];
+        minimal.Tags = [];
+        return [full, tricky, minimal];
+    }
+}
