@@ -36,8 +36,10 @@ if [ "$have" -lt "$events" ]; then
     --tenants "$tenants" --events "$events" --days "$days"
 fi
 
-ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$key" ASPNETCORE_ENVIRONMENT=Production \
-  Urls="http://127.0.0.1:$port" dotnet src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll \
+# The server runs from its build output so that its appsettings.json (log levels: Warning for requests and SQL) is
+# loaded as in a deployment; started from the repository root it would log every request and command.
+(cd src/AuditKit.Server/bin/Release/net10.0 && ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$key" \
+  ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" exec dotnet AuditKit.Server.dll) \
   >"${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
