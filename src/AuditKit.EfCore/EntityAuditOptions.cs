@@ -44,9 +44,11 @@ public sealed class EntityAuditOptions
 
     /// <summary>
     /// Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default
-    /// <see langword="true"/>). They are seen through a command interceptor, and with one registered EF Core raises
-    /// several diagnostic events per command; on SQLite, which sends one command per changed row, that is about a tenth
-    /// of SaveChanges' time (see docs/bench-efcore.md). Turn it off when the application never uses set-based commands.
+    /// <see langword="true"/>). With <c>AddAuditing</c> they are seen through EF Core's diagnostic events, enabled for
+    /// the audited contexts only, which costs two small objects per command; with <c>AddInterceptors</c> and
+    /// <c>GetAuditingInterceptors</c> through a command interceptor, which costs EF Core several events per command
+    /// (see docs/bench-efcore.md). Turning it off also keeps the audited contexts on the EF Core service provider
+    /// they would have without auditing.
     /// </summary>
     public bool CaptureBulkOperations { get; set; } = true;
 

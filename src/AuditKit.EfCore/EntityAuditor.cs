@@ -47,16 +47,25 @@ internal sealed class EntityAuditor
         _collector = new EntityChangeCollector(plans);
         _events = new EntityEventFactory(options, encoder);
         _bulk = new BulkCommandEventFactory(options, plans, encoder, masker);
-        // EF Core raises several events per command once any command interceptor is registered; on a provider that
-        // sends one command per row (SQLite) that is a measurable cost, so the interceptor is left out when bulk
-        // commands are not captured.
-        Interceptors = options.CaptureBulkOperations
-            ? [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this), new BulkCommandAuditInterceptor(this)]
-            : [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+        ContextInterceptors = [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+        Interceptors = options.CaptureBulkOperations ? [.. ContextInterceptors, new BulkCommandAuditInterceptor(this)] : ContextInterceptors;
+        OptionsExtension = options.CaptureBulkOperations ? new AuditingOptionsExtension(this) : null;
     }
 
-    /// <summary>The interceptors to add to a context's options; shared by every context.</summary>
+    /// <summary>
+    /// The interceptors for <c>AddInterceptors</c> (<c>GetAuditingInterceptors</c>): with bulk capture on, they include
+    /// a command interceptor, which makes EF Core raise several events for every command. Shared by every context.
+    /// </summary>
     public IInterceptor[] Interceptors { get; }
+
+    /// <summary>
+    /// The interceptors <c>AddAuditing</c> adds: SaveChanges and transactions only; bulk commands are seen through
+    /// <see cref="OptionsExtension"/> instead (see <see cref="BulkCommandListener"/>). Shared by every context.
+    /// </summary>
+    public IInterceptor[] ContextInterceptors { get; }
+
+    /// <summary>What <c>AddAuditing</c> adds to the options to capture bulk commands; <see langword="null"/> when they are not captured.</summary>
+    public AuditingOptionsExtension? OptionsExtension { get; }
 
     // ---- SaveChanges ----------------------------------------------------------------------------------------
 

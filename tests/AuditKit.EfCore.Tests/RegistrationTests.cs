@@ -154,6 +154,40 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task With_an_application_built_EF_service_provider_bulk_commands_of_audited_contexts_only_are_captured()
+    {
+        var sink = new CollectingAuditSink();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        await using var efServices = new ServiceCollection().AddEntityFrameworkSqlite().BuildServiceProvider();
+        ShopContext NewContext(bool audited)
+        {
+            var builder = new DbContextOptionsBuilder<ShopContext>().UseInternalServiceProvider(efServices).Configure(database);
+            return new ShopContext(audited ? builder.AddAuditing(services).Options : builder.Options);
+        }
+
+        await using (var context = NewContext(audited: false))
+        {
+            context.Customers.AddRange(NewCustomer("internal-1"), NewCustomer("internal-2"), NewCustomer("internal-3"));
+            await context.SaveChangesAsync();
+            (await context.Customers.Where(c => c.Name == "internal-1").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        await using (var context = NewContext(audited: true))
+        {
+            (await context.Customers.Where(c => c.Name == "internal-2").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        await using (var context = NewContext(audited: false))
+        {
+            (await context.Customers.Where(c => c.Name == "internal-3").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        var auditEvent = sink.Events.ShouldHaveSingleItem();
+        auditEvent.Source.ShouldBe(AuditSources.Bulk);
+        auditEvent.Metadata!["rows_affected"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Shared_interceptors_keep_the_state_of_each_context_apart()
     {
         // SQLite allows one writer per file: the second context writes to a database of its own.
