@@ -69,6 +69,13 @@ internal sealed class EntityAuditor
 
     // ---- SaveChanges ----------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Starts capturing a save. EF Core calls the SaveChanges interceptors before it runs DetectChanges, so reading
+    /// the change tracker here would run DetectChanges once more, a full pass over every tracked entity that EF Core
+    /// then repeats. When EF Core is certain to detect changes itself (auto-detection on, the model not opted out of
+    /// it) and nothing must be read from the database first, the capture waits for EF Core's own pass instead: it is
+    /// taken in <c>ChangeTracker.DetectedAllChanges</c>, right after that pass and before anything is written.
+    /// </summary>
     public void SavingChanges(DbContext? context)
     {
         if (context is null)
@@ -77,7 +84,15 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = Capture(context, state, out var reload);
+        var capture = StartCapture(context, state);
+        if (WaitsForDetectChanges(context))
+        {
+            state.PushSave(capture);
+            AwaitDetection(context, state, capture);
+            return;
+        }
+
+        var reload = Capture(context, capture);
         if (reload is not null)
         {
             foreach (var entry in reload)
@@ -105,7 +120,15 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = Capture(context, state, out var reload);
+        var capture = StartCapture(context, state);
+        if (WaitsForDetectChanges(context))
+        {
+            state.PushSave(capture);
+            AwaitDetection(context, state, capture);
+            return;
+        }
+
+        var reload = Capture(context, capture);
         if (reload is not null)
         {
             foreach (var entry in reload)
@@ -133,6 +156,7 @@ internal sealed class EntityAuditor
             return;
         }
 
+        StopAwaitingDetection(context, state);
         StopWaitingForConcurrencyFailure(context, state);
         if (capture.Entries.Count == 0)
         {
@@ -161,6 +185,7 @@ internal sealed class EntityAuditor
             return;
         }
 
+        StopAwaitingDetection(context, state);
         StopWaitingForConcurrencyFailure(context, state);
         RecordFailure(context, capture, exception);
     }
@@ -170,6 +195,7 @@ internal sealed class EntityAuditor
         if (context is not null && _states.TryGetValue(context, out var state))
         {
             state.PopSave();
+            StopAwaitingDetection(context, state);
             StopWaitingForConcurrencyFailure(context, state);
         }
     }
@@ -309,30 +335,86 @@ internal sealed class EntityAuditor
 
     // ---- Shared -------------------------------------------------------------------------------------------------
 
-    private SaveChangesCapture Capture(DbContext context, ContextAuditState state, out List<CapturedEntry>? reload)
+    /// <summary>The capture of a save starting now, with the ambient who / tenant / trace of its caller.</summary>
+    private SaveChangesCapture StartCapture(DbContext context, ContextAuditState state)
     {
-        reload = null;
         if (state.Pending.Count > 0 && context.Database.CurrentTransaction?.TransactionId != state.PendingTransactionId)
         {
             Discard(state, "transaction disposed without commit");
         }
 
-        var scope = AuditScope.Capture(_contextAccessor);
+        return new SaveChangesCapture(AuditScope.Capture(_contextAccessor));
+    }
+
+    /// <summary>Fills <paramref name="capture"/> from the change tracker; returns the entries whose database values must be read.</summary>
+    private List<CapturedEntry>? Capture(DbContext context, SaveChangesCapture capture)
+    {
         try
         {
-            return _collector.Collect(
+            _collector.Collect(
                 context,
-                scope,
+                capture,
                 _options.ReloadDatabaseValuesForUpdatedEntities,
                 unchangedOwned: _options.ValuesOnUpdate == AuditedValues.All,
-                out reload);
+                out var reload);
+            return reload;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Auditing never stops the application's save; the loss is logged and counted.
+            capture.Entries.Clear();
             _metrics.Error();
             _logger.CaptureFailed(ex, context.GetType().Name);
-            return new SaveChangesCapture(scope);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether EF Core will run DetectChanges (and raise <c>DetectedAllChanges</c>) between the SaveChanges
+    /// interceptors and the first write. Entities attached with <c>Update()</c> whose database values are reloaded
+    /// need the capture at once, to query the database before the save.
+    /// </summary>
+    private bool WaitsForDetectChanges(DbContext context)
+    {
+        if (_options.ReloadDatabaseValuesForUpdatedEntities || !context.ChangeTracker.AutoDetectChangesEnabled)
+        {
+            return false;
+        }
+
+#pragma warning disable EF1001 // The one flag that makes EF Core skip DetectChanges; when it cannot be read, the capture is taken at once.
+        return context.Model is Microsoft.EntityFrameworkCore.Metadata.Internal.IRuntimeModel { SkipDetectChanges: false };
+#pragma warning restore EF1001
+    }
+
+    private void AwaitDetection(DbContext context, ContextAuditState state, SaveChangesCapture capture)
+    {
+        state.DetectedAllChangesHandler ??= (_, _) => CaptureDetected(context, state);
+        if (state.AwaitingDetection is null)
+        {
+            context.ChangeTracker.DetectedAllChanges += state.DetectedAllChangesHandler;
+        }
+
+        state.AwaitingDetection = capture;
+    }
+
+    /// <summary>EF Core has just detected the changes it is about to save (auto-detection is off meanwhile).</summary>
+    private void CaptureDetected(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is not { } capture)
+        {
+            return;
+        }
+
+        StopAwaitingDetection(context, state);
+        Capture(context, capture);
+    }
+
+    private static void StopAwaitingDetection(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is not null)
+        {
+            state.AwaitingDetection = null;
+            context.ChangeTracker.DetectedAllChanges -= state.DetectedAllChangesHandler;
         }
     }
 

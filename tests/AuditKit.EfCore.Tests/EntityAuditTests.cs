@@ -189,6 +189,68 @@ public abstract class EntityAuditTests(ShopDatabase database)
         restored.Metadata!["restored"]!.GetValue<bool>().ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_change_made_by_a_later_SaveChanges_interceptor_is_audited(bool async)
+    {
+        // The capture is taken when EF Core runs DetectChanges for the save, after the SaveChanges interceptors
+        // (unless one of them runs DetectChanges itself), so what a later interceptor changes is in the event.
+        using var harness = new AuditHarness(Database);
+        var seeded = await Seed(harness);
+        var promote = new PromoteToGold();
+        await using var context = harness.NewContext(interceptors: promote);
+        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        promote.Customer = customer;
+
+        await Save(context, async);
+
+        var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
+        auditEvent.Action.ShouldBe(AuditActions.Update);
+        var change = auditEvent.Changes.ShouldHaveSingleItem();
+        change.Property.ShouldBe(nameof(Customer.Tier));
+        change.Old!.GetValue<string>().ShouldBe(nameof(CustomerTier.Silver));
+        change.New!.GetValue<string>().ShouldBe(nameof(CustomerTier.Gold));
+        customer.Tier.ShouldBe(CustomerTier.Gold);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_automatic_change_detection_the_changes_the_application_detected_are_audited(bool async)
+    {
+        using var harness = new AuditHarness(Database);
+        var seeded = await Seed(harness);
+        await using var context = harness.NewContext();
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+
+        customer.Name = "Detected " + seeded.Name;
+        context.ChangeTracker.DetectChanges();
+        await Save(context, async);
+
+        harness.Sink.Events.ShouldHaveSingleItem().Changes.ShouldHaveSingleItem().Property.ShouldBe(nameof(Customer.Name));
+    }
+
+    /// <summary>Sets <see cref="Customer"/>'s tier while SaveChanges starts, without running DetectChanges.</summary>
+    private sealed class PromoteToGold : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public Customer? Customer { get; set; }
+
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Customer!.Tier = CustomerTier.Gold;
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Customer!.Tier = CustomerTier.Gold;
+            return ValueTask.FromResult(result);
+        }
+    }
+
     // ---- Masking ------------------------------------------------------------------------------------------------
 
     [Fact]
