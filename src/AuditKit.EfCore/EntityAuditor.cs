@@ -389,11 +389,10 @@ internal sealed class EntityAuditor
     private void AwaitDetection(DbContext context, ContextAuditState state, SaveChangesCapture capture)
     {
         state.DetectedAllChangesHandler ??= (_, _) => CaptureDetected(context, state);
-        if (state.AwaitingDetection is null)
-        {
-            context.ChangeTracker.DetectedAllChanges += state.DetectedAllChangesHandler;
-        }
 
+        // Removed first: a save that ended without a completion hook may have left it subscribed.
+        context.ChangeTracker.DetectedAllChanges -= state.DetectedAllChangesHandler;
+        context.ChangeTracker.DetectedAllChanges += state.DetectedAllChangesHandler;
         state.AwaitingDetection = capture;
     }
 
