@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
@@ -52,14 +51,6 @@ internal sealed class BulkCommandListener : IObserver<KeyValuePair<string, objec
     {
     }
 
-    /// <summary>A new EF Core diagnostic listener, observed; one per EF Core service provider of audited contexts.</summary>
-    public static DiagnosticListener Create()
-    {
-        var listener = new DiagnosticListener(DbLoggerCategory.Name);
-        Observe(listener);
-        return listener;
-    }
-
     /// <summary>Observes <paramref name="source"/> unless it is observed already (thread-safe, once per listener).</summary>
     public static void Observe(DiagnosticSource? source)
     {
@@ -106,7 +97,7 @@ internal sealed class BulkCommandListener : IObserver<KeyValuePair<string, objec
             return;
         }
 
-        auditor?.BulkExecuted(eventData, eventData.Command, rowsAffected);
+        auditor?.BulkExecuted(context, eventData.CommandSource, eventData.Command, rowsAffected);
     }
 
     public void OnCompleted()

@@ -308,16 +308,16 @@ internal sealed class EntityAuditor
 
     // ---- Bulk commands ------------------------------------------------------------------------------------------
 
-    public void BulkExecuted(CommandEventData eventData, DbCommand command, int rowsAffected)
+    public void BulkExecuted(DbContext? context, CommandSource source, DbCommand command, int rowsAffected)
     {
         if (!_options.CaptureBulkOperations
-            || eventData.Context is not { } context
-            || eventData.CommandSource is not (CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete))
+            || context is null
+            || source is not (CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete))
         {
             return;
         }
 
-        var isDelete = eventData.CommandSource == CommandSource.ExecuteDelete;
+        var isDelete = source == CommandSource.ExecuteDelete;
         try
         {
             var scope = AuditScope.Capture(_contextAccessor);

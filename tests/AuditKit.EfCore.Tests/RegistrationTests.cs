@@ -3,6 +3,7 @@ using AuditKit.EfCore.Tests.Model;
 using AuditKit.Masking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -186,6 +187,37 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         auditEvent.Source.ShouldBe(AuditSources.Bulk);
         auditEvent.Metadata!["rows_affected"]!.GetValue<int>().ShouldBe(1);
     }
+
+    [Fact]
+    public async Task With_a_command_logger_of_the_application_s_own_bulk_commands_are_still_captured()
+    {
+        var sink = new CollectingAuditSink();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        var builder = new DbContextOptionsBuilder<ShopContext>().Configure(database);
+        builder.ReplaceService<IRelationalCommandDiagnosticsLogger, CustomCommandLogger>();
+        builder.AddAuditing(services);
+        await using var context = new ShopContext(builder.Options);
+        context.Customers.Add(NewCustomer("own-logger"));
+        await context.SaveChangesAsync();
+
+        (await context.Customers.Where(c => c.Name == "own-logger").ExecuteDeleteAsync()).ShouldBe(1);
+
+        context.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<CustomCommandLogger>();
+        sink.Events.Select(e => e.Source).ShouldBe([AuditSources.EfCore, AuditSources.Bulk]);
+    }
+
+#pragma warning disable EF1001 // An application's own command logger, as some profilers install.
+    private sealed class CustomCommandLogger(
+        Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
+        ILoggingOptions loggingOptions,
+        System.Diagnostics.DiagnosticSource diagnosticSource,
+        LoggingDefinitions loggingDefinitions,
+        IDbContextLogger contextLogger,
+        Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions contextOptions,
+        IInterceptors? interceptors = null)
+        : Microsoft.EntityFrameworkCore.Diagnostics.Internal.RelationalCommandDiagnosticsLogger(
+            loggerFactory, loggingOptions, diagnosticSource, loggingDefinitions, contextLogger, contextOptions, interceptors);
+#pragma warning restore EF1001
 
     [Fact]
     public async Task Shared_interceptors_keep_the_state_of_each_context_apart()
