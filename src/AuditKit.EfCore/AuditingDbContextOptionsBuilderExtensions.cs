@@ -29,8 +29,9 @@ public static class AuditingDbContextOptionsBuilderExtensions
         optionsBuilder.AddInterceptors(auditor.ContextInterceptors);
         if (auditor.OptionsExtension is { } extension)
         {
-            // Bulk commands are seen through EF Core's diagnostic events rather than a command interceptor, so that
-            // the commands of SaveChanges (one per row on SQLite) cost nothing extra; see BulkCommandListener.
+            // Bulk commands are seen by a command logger of the audited contexts' own rather than a command
+            // interceptor, so that the commands of SaveChanges (one per row on SQLite) cost nothing extra; see
+            // AuditingCommandDiagnosticsLogger.
             ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(extension);
         }
 

@@ -6,33 +6,28 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 namespace AuditKit.EfCore;
 
 /// <summary>
-/// Sees the commands of <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> through EF Core's <see cref="DiagnosticSource"/>
-/// rather than through a command interceptor, and hands each to the auditor of the context that ran it.
+/// The fallback way of seeing the commands of <c>ExecuteUpdate</c> / <c>ExecuteDelete</c>: through EF Core's
+/// <see cref="DiagnosticSource"/>, where <see cref="AuditingCommandDiagnosticsLogger"/> cannot be installed (an
+/// application-built EF Core service provider, or a command logger of the provider's or the application's own).
+/// Each executed bulk command is handed to the auditor of the context that ran it.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why not a command interceptor: once any <c>IDbCommandInterceptor</c> is registered, EF Core builds an event data
-/// object and calls the interceptor at about six points of every command (creating, created, initialized, executing,
-/// executed, reader closing / disposing). SQLite sends one command per saved row, so SaveChanges paid that per row
-/// for the sake of the rare set-based command.
+/// EF Core asks its <see cref="DiagnosticSource"/> (<c>IsEnabled(name)</c>) before building each event's data. This
+/// observer enables exactly two names, <see cref="RelationalEventId.CommandExecuting"/> and
+/// <see cref="RelationalEventId.CommandExecuted"/>, so per command EF Core draws a command id, builds two small objects
+/// and writes them here, where anything but an executed <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> is dropped after
+/// one type and one field check: less than a command interceptor costs (about six event objects per command), more
+/// than the command logger (nothing for SaveChanges' commands). <c>CommandExecuting</c> carries nothing used here; it
+/// is enabled because EF Core's command logger caches "nothing listens" per context: when no one wants the executing
+/// event it stops asking for about a second (<c>CoreOptionsExtension.LoggingCacheTime</c>), and only a successful
+/// executed event ends that pause early, so after a failed command (a retried one, say) the next bulk command would go
+/// unseen.
 /// </para>
 /// <para>
-/// How: EF Core asks its <see cref="DiagnosticSource"/> (<c>IsEnabled(name)</c>) before building each event's data.
-/// This observer enables exactly two names, <see cref="RelationalEventId.CommandExecuting"/> and
-/// <see cref="RelationalEventId.CommandExecuted"/>, so per command EF Core builds two small objects and writes them
-/// here, where anything but an executed <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> is dropped after one type and
-/// one field check. <c>CommandExecuting</c> carries nothing we use; it is enabled because EF Core's command logger
-/// caches "nothing listens" per context: when no one wants the executing event it stops asking for about a second
-/// (<c>CoreOptionsExtension.LoggingCacheTime</c>), and only a successful executed event ends that pause early, so after
-/// a failed command (a retried one, say) the next bulk command would go unseen.
-/// </para>
-/// <para>
-/// Scope: the listener is not EF Core's process-wide one. <see cref="AuditingOptionsExtension"/> gives the contexts it
-/// is added to (by <c>AddAuditing</c>) an EF Core service provider of their own whose <see cref="DiagnosticSource"/>
-/// is created here, already observed, under EF Core's usual name so that other diagnostic tools still find it.
-/// Contexts without auditing keep EF Core's listener and pay nothing. Which auditor an event goes to is read from the
-/// options of the context that ran the command, so a context without <c>AddAuditing</c> is never audited and
-/// contexts with different options each reach their own auditor.
+/// Which auditor an event goes to is read from the options of the context that ran the command, so a context without
+/// <c>AddAuditing</c> is never audited, even when it shares an observed listener, and contexts with different options
+/// each reach their own auditor. A listener is observed at most once, whatever the number of contexts.
 /// </para>
 /// </remarks>
 internal sealed class BulkCommandListener : IObserver<KeyValuePair<string, object?>>

@@ -17,7 +17,7 @@ public static class EfCoreAuditingServiceProviderExtensions
     /// events), transactions (events wait for the commit) and, unless <see cref="EntityAuditOptions.CaptureBulkOperations"/>
     /// is off, commands (<c>ExecuteUpdate</c> / <c>ExecuteDelete</c>). They are stateless and shared by every context,
     /// including pooled ones. Prefer <c>optionsBuilder.AddAuditing(serviceProvider)</c>: it sees bulk commands without a
-    /// command interceptor, which spares every other command the several diagnostic events EF Core raises for each
+    /// command interceptor, which spares SaveChanges' commands the command id and event objects EF Core makes for every
     /// command once a command interceptor is registered (see docs/bench-efcore.md).
     /// </summary>
     /// <param name="serviceProvider">The application's services; must hold an <see cref="IAuditSink"/>.</param>

@@ -44,11 +44,11 @@ public sealed class EntityAuditOptions
 
     /// <summary>
     /// Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default
-    /// <see langword="true"/>). With <c>AddAuditing</c> they are seen through EF Core's diagnostic events, enabled for
-    /// the audited contexts only, which costs two small objects per command; with <c>AddInterceptors</c> and
-    /// <c>GetAuditingInterceptors</c> through a command interceptor, which costs EF Core several events per command
-    /// (see docs/bench-efcore.md). Turning it off also keeps the audited contexts on the EF Core service provider
-    /// they would have without auditing.
+    /// <see langword="true"/>). With <c>AddAuditing</c> they are seen by a command logger of the audited contexts, which
+    /// leaves SaveChanges' commands as cheap as without auditing and costs other commands (queries, raw SQL) one command
+    /// id each; with <c>AddInterceptors</c> and <c>GetAuditingInterceptors</c> through a command interceptor, which costs
+    /// every command, SaveChanges' included, a command id and several event objects (see docs/bench-efcore.md). Turning
+    /// it off also keeps the audited contexts on the EF Core service provider they would have without auditing.
     /// </summary>
     public bool CaptureBulkOperations { get; set; } = true;
 

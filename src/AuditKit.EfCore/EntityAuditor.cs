@@ -60,7 +60,7 @@ internal sealed class EntityAuditor
 
     /// <summary>
     /// The interceptors <c>AddAuditing</c> adds: SaveChanges and transactions only; bulk commands are seen through
-    /// <see cref="OptionsExtension"/> instead (see <see cref="BulkCommandListener"/>). Shared by every context.
+    /// <see cref="OptionsExtension"/> instead (see <see cref="AuditingCommandDiagnosticsLogger"/>). Shared by every context.
     /// </summary>
     public IInterceptor[] ContextInterceptors { get; }
 

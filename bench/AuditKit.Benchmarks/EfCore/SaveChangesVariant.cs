@@ -14,7 +14,7 @@ public enum SaveChangesVariant
 
     /// <summary>
     /// <c>AddInterceptors(GetAuditingInterceptors())</c> with the default options: bulk commands seen through a command
-    /// interceptor, the way <c>AddAuditing</c> saw them before it observed EF Core's diagnostic events instead.
+    /// interceptor, the way <c>AddAuditing</c> saw them before it had a command logger of its own.
     /// </summary>
     AuditedWithCommandInterceptor,
 }
