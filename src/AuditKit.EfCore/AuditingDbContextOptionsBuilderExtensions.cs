@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.EntityFrameworkCore;
@@ -24,7 +25,17 @@ public static class AuditingDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder AddAuditing(this DbContextOptionsBuilder optionsBuilder, IServiceProvider serviceProvider)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        return optionsBuilder.AddInterceptors(serviceProvider.GetAuditingInterceptors());
+        var auditor = serviceProvider.GetEntityAuditor();
+        optionsBuilder.AddInterceptors(auditor.ContextInterceptors);
+        if (auditor.OptionsExtension is { } extension)
+        {
+            // Bulk commands are seen by a command logger of the audited contexts' own rather than a command
+            // interceptor, so that the commands of SaveChanges (one per row on SQLite) cost nothing extra; see
+            // AuditingCommandDiagnosticsLogger.
+            ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(extension);
+        }
+
+        return optionsBuilder;
     }
 
     /// <inheritdoc cref="AddAuditing(DbContextOptionsBuilder, IServiceProvider)"/>
@@ -32,6 +43,7 @@ public static class AuditingDbContextOptionsBuilderExtensions
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        return optionsBuilder.AddInterceptors(serviceProvider.GetAuditingInterceptors());
+        AddAuditing((DbContextOptionsBuilder)optionsBuilder, serviceProvider);
+        return optionsBuilder;
     }
 }

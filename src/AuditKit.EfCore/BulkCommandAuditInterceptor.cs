@@ -11,7 +11,7 @@ internal sealed class BulkCommandAuditInterceptor(EntityAuditor auditor) : DbCom
 {
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        auditor.BulkExecuted(eventData, command, result);
+        auditor.BulkExecuted(eventData.Context, eventData.CommandSource, command, result);
         return result;
     }
 
@@ -21,7 +21,7 @@ internal sealed class BulkCommandAuditInterceptor(EntityAuditor auditor) : DbCom
         int result,
         CancellationToken cancellationToken = default)
     {
-        auditor.BulkExecuted(eventData, command, result);
+        auditor.BulkExecuted(eventData.Context, eventData.CommandSource, command, result);
         return ValueTask.FromResult(result);
     }
 }

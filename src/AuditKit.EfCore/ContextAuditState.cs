@@ -26,6 +26,12 @@ internal sealed class ContextAuditState
 
     public SaveChangesCapture? CurrentSave => Saves.Count > 0 ? Saves[^1] : null;
 
+    /// <summary>The save whose changes are captured when EF Core has detected them (see <c>EntityAuditor.SavingChanges</c>).</summary>
+    public SaveChangesCapture? AwaitingDetection { get; set; }
+
+    /// <summary>Subscribed to <c>ChangeTracker.DetectedAllChanges</c> while <see cref="AwaitingDetection"/> is set; made once per context.</summary>
+    public EventHandler<Microsoft.EntityFrameworkCore.ChangeTracking.DetectedChangesEventArgs>? DetectedAllChangesHandler { get; set; }
+
     /// <summary>
     /// Starts tracking a save. A save that ended without any of EF Core's completion hooks (an exception thrown by
     /// another interceptor before the save began) leaves its capture behind; a deep stack can only be such leftovers,

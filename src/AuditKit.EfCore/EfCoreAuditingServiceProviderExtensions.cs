@@ -13,12 +13,19 @@ public static class EfCoreAuditingServiceProviderExtensions
     private static readonly ConditionalWeakTable<IAuditSink, EntityAuditor> s_unregistered = new();
 
     /// <summary>
-    /// The interceptors that audit a context: SaveChanges (entity events), transactions (events wait for the commit)
-    /// and commands (<c>ExecuteUpdate</c> / <c>ExecuteDelete</c>). They are stateless and shared by every context,
-    /// including pooled ones. Prefer <c>optionsBuilder.AddAuditing(serviceProvider)</c>, which adds them all.
+    /// The interceptors that audit a context, for <c>optionsBuilder.AddInterceptors(...)</c>: SaveChanges (entity
+    /// events), transactions (events wait for the commit) and, unless <see cref="EntityAuditOptions.CaptureBulkOperations"/>
+    /// is off, commands (<c>ExecuteUpdate</c> / <c>ExecuteDelete</c>). They are stateless and shared by every context,
+    /// including pooled ones. Prefer <c>optionsBuilder.AddAuditing(serviceProvider)</c>: it sees bulk commands without a
+    /// command interceptor, which spares SaveChanges' commands the command id and event objects EF Core makes for every
+    /// command once a command interceptor is registered (see docs/bench-efcore.md).
     /// </summary>
     /// <param name="serviceProvider">The application's services; must hold an <see cref="IAuditSink"/>.</param>
     public static IInterceptor[] GetAuditingInterceptors(this IServiceProvider serviceProvider)
+        => [.. serviceProvider.GetEntityAuditor().Interceptors];
+
+    /// <summary>The auditor of the application: the registered one, else one per sink, else a throwaway (which throws without a sink).</summary>
+    internal static EntityAuditor GetEntityAuditor(this IServiceProvider serviceProvider)
     {
         ArgumentNullException.ThrowIfNull(serviceProvider);
         var auditor = serviceProvider.GetService<EntityAuditor>();
@@ -30,6 +37,6 @@ public static class EfCoreAuditingServiceProviderExtensions
                 : s_unregistered.GetValue(sink, _ => EntityAuditorFactory.Create(serviceProvider));
         }
 
-        return [.. auditor.Interceptors];
+        return auditor;
     }
 }

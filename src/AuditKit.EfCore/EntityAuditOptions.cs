@@ -44,9 +44,11 @@ public sealed class EntityAuditOptions
 
     /// <summary>
     /// Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default
-    /// <see langword="true"/>). They are seen through a command interceptor, and with one registered EF Core raises
-    /// several diagnostic events per command; on SQLite, which sends one command per changed row, that is about a tenth
-    /// of SaveChanges' time (see docs/bench-efcore.md). Turn it off when the application never uses set-based commands.
+    /// <see langword="true"/>). With <c>AddAuditing</c> they are seen by a command logger of the audited contexts, which
+    /// leaves SaveChanges' commands as cheap as without auditing and costs other commands (queries, raw SQL) one command
+    /// id each; with <c>AddInterceptors</c> and <c>GetAuditingInterceptors</c> through a command interceptor, which costs
+    /// every command, SaveChanges' included, a command id and several event objects (see docs/bench-efcore.md). Turning
+    /// it off also keeps the audited contexts on the EF Core service provider they would have without auditing.
     /// </summary>
     public bool CaptureBulkOperations { get; set; } = true;
 

@@ -47,19 +47,35 @@ internal sealed class EntityAuditor
         _collector = new EntityChangeCollector(plans);
         _events = new EntityEventFactory(options, encoder);
         _bulk = new BulkCommandEventFactory(options, plans, encoder, masker);
-        // EF Core raises several events per command once any command interceptor is registered; on a provider that
-        // sends one command per row (SQLite) that is a measurable cost, so the interceptor is left out when bulk
-        // commands are not captured.
-        Interceptors = options.CaptureBulkOperations
-            ? [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this), new BulkCommandAuditInterceptor(this)]
-            : [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+        ContextInterceptors = [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+        Interceptors = options.CaptureBulkOperations ? [.. ContextInterceptors, new BulkCommandAuditInterceptor(this)] : ContextInterceptors;
+        OptionsExtension = options.CaptureBulkOperations ? new AuditingOptionsExtension(this) : null;
     }
 
-    /// <summary>The interceptors to add to a context's options; shared by every context.</summary>
+    /// <summary>
+    /// The interceptors for <c>AddInterceptors</c> (<c>GetAuditingInterceptors</c>): with bulk capture on, they include
+    /// a command interceptor, which makes EF Core raise several events for every command. Shared by every context.
+    /// </summary>
     public IInterceptor[] Interceptors { get; }
+
+    /// <summary>
+    /// The interceptors <c>AddAuditing</c> adds: SaveChanges and transactions only; bulk commands are seen through
+    /// <see cref="OptionsExtension"/> instead (see <see cref="AuditingCommandDiagnosticsLogger"/>). Shared by every context.
+    /// </summary>
+    public IInterceptor[] ContextInterceptors { get; }
+
+    /// <summary>What <c>AddAuditing</c> adds to the options to capture bulk commands; <see langword="null"/> when they are not captured.</summary>
+    public AuditingOptionsExtension? OptionsExtension { get; }
 
     // ---- SaveChanges ----------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Starts capturing a save. EF Core calls the SaveChanges interceptors before it runs DetectChanges, so reading
+    /// the change tracker here would run DetectChanges once more, a full pass over every tracked entity that EF Core
+    /// then repeats. When EF Core is certain to detect changes itself (auto-detection on, the model not opted out of
+    /// it) and nothing must be read from the database first, the capture waits for EF Core's own pass instead: it is
+    /// taken in <c>ChangeTracker.DetectedAllChanges</c>, right after that pass and before anything is written.
+    /// </summary>
     public void SavingChanges(DbContext? context)
     {
         if (context is null)
@@ -68,7 +84,15 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = Capture(context, state, out var reload);
+        var capture = StartCapture(context, state);
+        if (WaitsForDetectChanges(context))
+        {
+            state.PushSave(capture);
+            AwaitDetection(context, state, capture);
+            return;
+        }
+
+        var reload = Capture(context, capture);
         if (reload is not null)
         {
             foreach (var entry in reload)
@@ -96,7 +120,15 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = Capture(context, state, out var reload);
+        var capture = StartCapture(context, state);
+        if (WaitsForDetectChanges(context))
+        {
+            state.PushSave(capture);
+            AwaitDetection(context, state, capture);
+            return;
+        }
+
+        var reload = Capture(context, capture);
         if (reload is not null)
         {
             foreach (var entry in reload)
@@ -124,6 +156,7 @@ internal sealed class EntityAuditor
             return;
         }
 
+        StopAwaitingDetection(context, state);
         StopWaitingForConcurrencyFailure(context, state);
         if (capture.Entries.Count == 0)
         {
@@ -152,6 +185,7 @@ internal sealed class EntityAuditor
             return;
         }
 
+        StopAwaitingDetection(context, state);
         StopWaitingForConcurrencyFailure(context, state);
         RecordFailure(context, capture, exception);
     }
@@ -161,6 +195,7 @@ internal sealed class EntityAuditor
         if (context is not null && _states.TryGetValue(context, out var state))
         {
             state.PopSave();
+            StopAwaitingDetection(context, state);
             StopWaitingForConcurrencyFailure(context, state);
         }
     }
@@ -273,16 +308,16 @@ internal sealed class EntityAuditor
 
     // ---- Bulk commands ------------------------------------------------------------------------------------------
 
-    public void BulkExecuted(CommandEventData eventData, DbCommand command, int rowsAffected)
+    public void BulkExecuted(DbContext? context, CommandSource source, DbCommand command, int rowsAffected)
     {
         if (!_options.CaptureBulkOperations
-            || eventData.Context is not { } context
-            || eventData.CommandSource is not (CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete))
+            || context is null
+            || source is not (CommandSource.ExecuteUpdate or CommandSource.ExecuteDelete))
         {
             return;
         }
 
-        var isDelete = eventData.CommandSource == CommandSource.ExecuteDelete;
+        var isDelete = source == CommandSource.ExecuteDelete;
         try
         {
             var scope = AuditScope.Capture(_contextAccessor);
@@ -300,30 +335,85 @@ internal sealed class EntityAuditor
 
     // ---- Shared -------------------------------------------------------------------------------------------------
 
-    private SaveChangesCapture Capture(DbContext context, ContextAuditState state, out List<CapturedEntry>? reload)
+    /// <summary>The capture of a save starting now, with the ambient who / tenant / trace of its caller.</summary>
+    private SaveChangesCapture StartCapture(DbContext context, ContextAuditState state)
     {
-        reload = null;
         if (state.Pending.Count > 0 && context.Database.CurrentTransaction?.TransactionId != state.PendingTransactionId)
         {
             Discard(state, "transaction disposed without commit");
         }
 
-        var scope = AuditScope.Capture(_contextAccessor);
+        return new SaveChangesCapture(AuditScope.Capture(_contextAccessor));
+    }
+
+    /// <summary>Fills <paramref name="capture"/> from the change tracker; returns the entries whose database values must be read.</summary>
+    private List<CapturedEntry>? Capture(DbContext context, SaveChangesCapture capture)
+    {
         try
         {
-            return _collector.Collect(
+            _collector.Collect(
                 context,
-                scope,
+                capture,
                 _options.ReloadDatabaseValuesForUpdatedEntities,
                 unchangedOwned: _options.ValuesOnUpdate == AuditedValues.All,
-                out reload);
+                out var reload);
+            return reload;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Auditing never stops the application's save; the loss is logged and counted.
+            capture.Entries.Clear();
             _metrics.Error();
             _logger.CaptureFailed(ex, context.GetType().Name);
-            return new SaveChangesCapture(scope);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether EF Core will run DetectChanges (and raise <c>DetectedAllChanges</c>) between the SaveChanges
+    /// interceptors and the first write. Entities attached with <c>Update()</c> whose database values are reloaded
+    /// need the capture at once, to query the database before the save.
+    /// </summary>
+    private bool WaitsForDetectChanges(DbContext context)
+    {
+        if (_options.ReloadDatabaseValuesForUpdatedEntities || !context.ChangeTracker.AutoDetectChangesEnabled)
+        {
+            return false;
+        }
+
+#pragma warning disable EF1001 // The one flag that makes EF Core skip DetectChanges; when it cannot be read, the capture is taken at once.
+        return context.Model is Microsoft.EntityFrameworkCore.Metadata.Internal.IRuntimeModel { SkipDetectChanges: false };
+#pragma warning restore EF1001
+    }
+
+    private void AwaitDetection(DbContext context, ContextAuditState state, SaveChangesCapture capture)
+    {
+        state.DetectedAllChangesHandler ??= (_, _) => CaptureDetected(context, state);
+
+        // Removed first: a save that ended without a completion hook may have left it subscribed.
+        context.ChangeTracker.DetectedAllChanges -= state.DetectedAllChangesHandler;
+        context.ChangeTracker.DetectedAllChanges += state.DetectedAllChangesHandler;
+        state.AwaitingDetection = capture;
+    }
+
+    /// <summary>EF Core has just detected the changes it is about to save (auto-detection is off meanwhile).</summary>
+    private void CaptureDetected(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is not { } capture)
+        {
+            return;
+        }
+
+        StopAwaitingDetection(context, state);
+        Capture(context, capture);
+    }
+
+    private static void StopAwaitingDetection(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is not null)
+        {
+            state.AwaitingDetection = null;
+            context.ChangeTracker.DetectedAllChanges -= state.DetectedAllChangesHandler;
         }
     }
 

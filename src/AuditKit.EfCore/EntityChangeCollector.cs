@@ -12,9 +12,9 @@ namespace AuditKit.EfCore;
 /// </summary>
 internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
 {
-    /// <summary>Captures the pending changes of <paramref name="context"/>.</summary>
+    /// <summary>Captures the pending changes of <paramref name="context"/> into <paramref name="capture"/>.</summary>
     /// <param name="context">The context about to save.</param>
-    /// <param name="scope">The ambient who / tenant / trace.</param>
+    /// <param name="capture">The save's capture, whose <see cref="SaveChangesCapture.Entries"/> this fills.</param>
     /// <param name="reload">
     /// <see langword="true"/> to return in <paramref name="attachedWithUpdate"/> the entries attached with
     /// <c>Update()</c>, whose original values must be read from the database; otherwise they are marked as having
@@ -22,15 +22,15 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
     /// </param>
     /// <param name="attachedWithUpdate">The entries to reload, when <paramref name="reload"/> is set.</param>
     /// <param name="unchangedOwned">Whether owned entries that did not change are folded into their owner's event too (all values on update).</param>
-    public SaveChangesCapture Collect(DbContext context, AuditScope scope, bool reload, bool unchangedOwned, out List<CapturedEntry>? attachedWithUpdate)
+    public void Collect(DbContext context, SaveChangesCapture capture, bool reload, bool unchangedOwned, out List<CapturedEntry>? attachedWithUpdate)
     {
         attachedWithUpdate = null;
-        var capture = new SaveChangesCapture(scope);
         List<CapturedEntry>? owned = null;
         List<CapturedEntry>? unchanged = null;
         List<EntityEntry>? owners = null;
 
-        // Entries() runs DetectChanges first when the context auto-detects, so the states below are final.
+        // Entries() runs DetectChanges first when the context auto-detects (unless called while EF Core itself is
+        // detecting changes, when auto-detection is off), so the states below are final.
         foreach (var entry in context.ChangeTracker.Entries())
         {
             var plan = plans.For(entry.Metadata);
@@ -91,8 +91,6 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
         {
             FoldOwned(capture, owned ?? [], unchanged ?? [], owners ?? []);
         }
-
-        return capture;
     }
 
     /// <summary>Replaces the original values of an entry attached with <c>Update()</c> by the database's.</summary>
@@ -121,13 +119,19 @@ internal sealed class EntityChangeCollector(EntityAuditPlanCache plans)
 
     private static bool HasRealChange(EntityEntry entry, CapturedEntry captured)
     {
-        var currents = entry.CurrentValues;
+        // Plain properties first: they are read from the object, and one of them has usually changed, which spares
+        // building the entry's CurrentValues for the others.
+        PropertyValues? currents = null;
         var properties = captured.Plan.Properties;
-        for (var i = 0; i < properties.Length; i++)
+        for (var pass = 0; pass < 2; pass++)
         {
-            if (!properties[i].ValuesEqual(captured.Originals![i], properties[i].Read(currents)))
+            for (var i = 0; i < properties.Length; i++)
             {
-                return true;
+                if (properties[i].ReadsFromObject == (pass == 0)
+                    && !properties[i].ValuesEqual(captured.Originals![i], properties[i].ReadCurrent(entry, ref currents)))
+                {
+                    return true;
+                }
             }
         }
 

@@ -105,7 +105,8 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         if (isUpdate && plan.SoftDeleteIndex >= 0 && root.Originals is { } originals)
         {
             var before = originals[plan.SoftDeleteIndex] is true;
-            var after = plan.Properties[plan.SoftDeleteIndex].Read(root.Entry.CurrentValues) is true;
+            PropertyValues? currents = null;
+            var after = plan.Properties[plan.SoftDeleteIndex].ReadCurrent(root.Entry, ref currents) is true;
             if (!before && after)
             {
                 action = AuditActions.Delete;
@@ -147,12 +148,12 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         // Only an update with known original values has a diff; it then carries the changed properties alone,
         // unless every value was asked for.
         var changedOnly = changes is not null && options.ValuesOnUpdate == AuditedValues.Changed;
-        PropertyValues? currents = hasNew ? item.Entry.CurrentValues : null;
+        PropertyValues? currents = null;
         for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
             var before = hasOld ? item.Originals![i] : null;
-            var after = currents is null ? null : property.Read(currents);
+            var after = hasNew ? property.ReadCurrent(item.Entry, ref currents) : null;
             var changed = changes is not null && !property.ValuesEqual(before, after);
             if (changedOnly && !changed)
             {
@@ -244,8 +245,8 @@ internal sealed class EntityEventFactory(EntityAuditOptions options, AuditValueE
         }
 
         var captured = entry.Key;
-        var currents = captured is null ? entry.Entry.CurrentValues : null;
-        object? ValueAt(int i) => captured is not null ? captured[i] : key[i].Read(currents!);
+        PropertyValues? currents = null;
+        object? ValueAt(int i) => captured is not null ? captured[i] : key[i].ReadCurrent(entry.Entry, ref currents);
 
         if (key.Length == 1)
         {

@@ -5,6 +5,8 @@ using AuditKit.EfCore.Tests.Infrastructure;
 using AuditKit.EfCore.Tests.Model;
 using AuditKit.Masking;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -185,6 +187,68 @@ public abstract class EntityAuditTests(ShopDatabase database)
         var restored = harness.Sink.Events[^1];
         restored.Action.ShouldBe(AuditActions.Update);
         restored.Metadata!["restored"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_change_made_by_a_later_SaveChanges_interceptor_is_audited(bool async)
+    {
+        // The capture is taken when EF Core runs DetectChanges for the save, after the SaveChanges interceptors
+        // (unless one of them runs DetectChanges itself), so what a later interceptor changes is in the event.
+        using var harness = new AuditHarness(Database);
+        var seeded = await Seed(harness);
+        var promote = new PromoteToGold();
+        await using var context = harness.NewContext(interceptors: promote);
+        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        promote.Customer = customer;
+
+        await Save(context, async);
+
+        var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
+        auditEvent.Action.ShouldBe(AuditActions.Update);
+        var change = auditEvent.Changes.ShouldHaveSingleItem();
+        change.Property.ShouldBe(nameof(Customer.Tier));
+        change.Old!.GetValue<string>().ShouldBe(nameof(CustomerTier.Silver));
+        change.New!.GetValue<string>().ShouldBe(nameof(CustomerTier.Gold));
+        customer.Tier.ShouldBe(CustomerTier.Gold);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_automatic_change_detection_the_changes_the_application_detected_are_audited(bool async)
+    {
+        using var harness = new AuditHarness(Database);
+        var seeded = await Seed(harness);
+        await using var context = harness.NewContext();
+        context.ChangeTracker.AutoDetectChangesEnabled = false;
+        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+
+        customer.Name = "Detected " + seeded.Name;
+        context.ChangeTracker.DetectChanges();
+        await Save(context, async);
+
+        harness.Sink.Events.ShouldHaveSingleItem().Changes.ShouldHaveSingleItem().Property.ShouldBe(nameof(Customer.Name));
+    }
+
+    /// <summary>Sets <see cref="Customer"/>'s tier while SaveChanges starts, without running DetectChanges.</summary>
+    private sealed class PromoteToGold : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public Customer? Customer { get; set; }
+
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Customer!.Tier = CustomerTier.Gold;
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Customer!.Tier = CustomerTier.Gold;
+            return ValueTask.FromResult(result);
+        }
     }
 
     // ---- Masking ------------------------------------------------------------------------------------------------
@@ -725,7 +789,7 @@ public abstract class EntityAuditTests(ShopDatabase database)
     public async Task Execution_strategy_retries_do_not_duplicate_events()
     {
         using var harness = new AuditHarness(Database);
-        var flaky = new FlakySaveChangesCommands(failures: 1);
+        var flaky = new FlakyCommands(failures: 1);
         await using var context = harness.NewContext(retrying: true, flaky);
         context.Customers.Add(NewCustomer());
 
@@ -844,6 +908,190 @@ public abstract class EntityAuditTests(ShopDatabase database)
         harness.Sink.Events.ShouldHaveSingleItem().Source.ShouldBe(AuditSources.Bulk);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Bulk_commands_are_seen_without_a_command_interceptor_sync_and_async(bool async)
+    {
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("seen");
+        await Seed(harness, marker + "-a");
+        await Seed(harness, marker + "-b");
+        await using var context = harness.NewContext();
+        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.Interceptors!
+            .ShouldNotContain(i => i is IDbCommandInterceptor);
+
+        var updated = async
+            ? await context.Customers.Where(c => c.Name.StartsWith(marker)).ExecuteUpdateAsync(s => s.SetProperty(c => c.Tier, CustomerTier.Gold))
+            : context.Customers.Where(c => c.Name.StartsWith(marker)).ExecuteUpdate(s => s.SetProperty(c => c.Tier, CustomerTier.Gold));
+        var deleted = async
+            ? await context.Customers.Where(c => c.Name == marker + "-a").ExecuteDeleteAsync()
+            : context.Customers.Where(c => c.Name == marker + "-a").ExecuteDelete();
+
+        (updated, deleted).ShouldBe((2, 1));
+        harness.Sink.Events.Select(e => (e.Source, e.Action, e.Metadata!["rows_affected"]!.GetValue<int>()))
+            .ShouldBe([(AuditSources.Bulk, AuditActions.Update, 2), (AuditSources.Bulk, AuditActions.Delete, 1)]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_bulk_command_waits_for_the_commit_and_is_dropped_on_rollback_sync_and_async(bool async)
+    {
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("held");
+        await Seed(harness, marker);
+        await using var context = harness.NewContext();
+
+        using (var transaction = context.Database.BeginTransaction())
+        {
+            var rows = async
+                ? await context.Customers.Where(c => c.Name == marker).ExecuteUpdateAsync(s => s.SetProperty(c => c.Rank, 1))
+                : context.Customers.Where(c => c.Name == marker).ExecuteUpdate(s => s.SetProperty(c => c.Rank, 1));
+            rows.ShouldBe(1);
+            if (async)
+            {
+                await transaction.RollbackAsync();
+            }
+            else
+            {
+                transaction.Rollback();
+            }
+        }
+
+        harness.Sink.Events.ShouldBeEmpty();
+
+        using (var transaction = context.Database.BeginTransaction())
+        {
+            var rows = async
+                ? await context.Customers.Where(c => c.Name == marker).ExecuteUpdateAsync(s => s.SetProperty(c => c.Rank, 2))
+                : context.Customers.Where(c => c.Name == marker).ExecuteUpdate(s => s.SetProperty(c => c.Rank, 2));
+            rows.ShouldBe(1);
+            harness.Sink.Events.ShouldBeEmpty();
+            if (async)
+            {
+                await transaction.CommitAsync();
+            }
+            else
+            {
+                transaction.Commit();
+            }
+        }
+
+        harness.Sink.Events.ShouldHaveSingleItem().Source.ShouldBe(AuditSources.Bulk);
+    }
+
+    [Fact]
+    public async Task A_bulk_command_right_after_a_failed_command_is_still_seen()
+    {
+        // EF Core stops asking its diagnostic listeners for a while after a command that no one listened to; a
+        // failed command must not open such a gap.
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("after-failure");
+        await Seed(harness, marker);
+        await using var context = harness.NewContext();
+
+        await Should.ThrowAsync<Exception>(() => context.Database.ExecuteSqlRawAsync("UPDATE no_such_table SET x = 1"));
+        Should.Throw<Exception>(() => context.Database.ExecuteSqlRaw("UPDATE no_such_table SET x = 1"));
+        (await context.Customers.Where(c => c.Name == marker).ExecuteDeleteAsync()).ShouldBe(1);
+
+        harness.Sink.Events.ShouldHaveSingleItem().Source.ShouldBe(AuditSources.Bulk);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_bulk_command_right_after_SaveChanges_and_a_query_is_seen(bool async)
+    {
+        // SaveChanges' commands are left to EF Core's "nobody listens" pause; the bulk command that follows at once
+        // must not fall in it.
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("right-after");
+        await using var context = harness.NewContext();
+        context.Customers.Add(NewCustomer(marker));
+        context.Customers.Add(NewCustomer(marker + "-kept"));
+
+        await Save(context, async);
+        (await context.Customers.CountAsync(c => c.Name.StartsWith(marker))).ShouldBe(2);
+        var rows = async
+            ? await context.Customers.Where(c => c.Name == marker).ExecuteDeleteAsync()
+            : context.Customers.Where(c => c.Name == marker).ExecuteDelete();
+
+        rows.ShouldBe(1);
+        harness.Sink.Events.Select(e => e.Source).ShouldBe([AuditSources.EfCore, AuditSources.EfCore, AuditSources.Bulk]);
+    }
+
+    [Fact]
+    public async Task A_retried_bulk_command_emits_one_event()
+    {
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("retried-bulk");
+        await Seed(harness, marker);
+        var flaky = new FlakyCommands(failures: 1, CommandSource.ExecuteDelete);
+        await using var context = harness.NewContext(retrying: true, flaky);
+
+        (await context.Customers.Where(c => c.Name == marker).ExecuteDeleteAsync()).ShouldBe(1);
+
+        flaky.Failed.ShouldBe(1);
+        harness.Sink.Events.ShouldHaveSingleItem().Metadata!["rows_affected"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Contexts_without_auditing_are_never_audited_whatever_their_type()
+    {
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("plain");
+        await Seed(harness, marker + "-a");
+        await Seed(harness, marker + "-b");
+        await using (var audited = harness.NewContext())
+        {
+            (await audited.Customers.Where(c => c.Name == marker + "-a").ExecuteDeleteAsync()).ShouldBe(1);
+            audited.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<AuditingCommandDiagnosticsLogger>();
+        }
+
+        await using (var plain = harness.PlainContext())
+        {
+            (await plain.Customers.Where(c => c.Name == marker + "-b").ExecuteDeleteAsync()).ShouldBe(1);
+            plain.GetService<IRelationalCommandDiagnosticsLogger>().ShouldNotBeOfType<AuditingCommandDiagnosticsLogger>();
+            BulkCommandListener.IsObserved(plain.GetService<DiagnosticSource>()).ShouldBeFalse();
+        }
+
+        var orderId = Random.Shared.Next(1, int.MaxValue);
+        var builder = new DbContextOptionsBuilder<OrderBookContext>();
+        Database.Configure(builder);
+        await using (var other = new OrderBookContext(builder.Options))
+        {
+            other.OrderLines.Add(new OrderLine { OrderId = orderId, LineNo = 1, Product = "p" });
+            await other.SaveChangesAsync();
+            (await other.OrderLines.Where(l => l.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(l => l.Quantity, 2))).ShouldBe(1);
+            (await other.OrderLines.Where(l => l.OrderId == orderId).ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        harness.Sink.Events.ShouldHaveSingleItem().Metadata!["rows_affected"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Audited_contexts_with_different_options_each_reach_their_own_auditor()
+    {
+        using var first = new AuditHarness(Database);
+        using var second = new AuditHarness(Database, o => o.Exclude<Tag>());
+        var marker = Unique("own");
+        await Seed(first, marker + "-1");
+        await Seed(first, marker + "-2");
+        await using var firstContext = first.NewContext();
+        await using var secondContext = second.NewContext();
+
+        (await firstContext.Customers.Where(c => c.Name == marker + "-1").ExecuteDeleteAsync()).ShouldBe(1);
+        (await secondContext.Customers.Where(c => c.Name == marker + "-2").ExecuteDeleteAsync()).ShouldBe(1);
+        await secondContext.Tags.Where(t => t.Label == marker).ExecuteDeleteAsync();
+        await firstContext.Tags.Where(t => t.Label == marker).ExecuteDeleteAsync();
+
+        // One EF Core service provider serves both; the auditor comes from each context's options.
+        secondContext.GetService<DiagnosticSource>().ShouldBeSameAs(firstContext.GetService<DiagnosticSource>());
+        first.Sink.Events.Select(e => e.ResourceType).ShouldBe([nameof(Customer), nameof(Tag)]);
+        second.Sink.Events.ShouldHaveSingleItem().ResourceType.ShouldBe(nameof(Customer));
+    }
+
     [Fact]
     public async Task Bulk_commands_on_excluded_entities_emit_nothing()
     {
@@ -860,10 +1108,13 @@ public abstract class EntityAuditTests(ShopDatabase database)
     public async Task Without_bulk_capture_no_command_interceptor_is_registered()
     {
         using var harness = new AuditHarness(Database, o => o.CaptureBulkOperations = false);
-        harness.Services.GetAuditingInterceptors().ShouldNotContain(i => i is Microsoft.EntityFrameworkCore.Diagnostics.IDbCommandInterceptor);
+        harness.Services.GetAuditingInterceptors().ShouldNotContain(i => i is IDbCommandInterceptor);
         var marker = Unique("unseen");
         await Seed(harness, marker);
         await using var context = harness.NewContext();
+        context.GetService<IDbContextOptions>().FindExtension<AuditingOptionsExtension>().ShouldBeNull();
+        context.GetService<IRelationalCommandDiagnosticsLogger>().ShouldNotBeOfType<AuditingCommandDiagnosticsLogger>();
+        BulkCommandListener.IsObserved(context.GetService<DiagnosticSource>()).ShouldBeFalse();
 
         (await context.Customers.Where(c => c.Name.StartsWith(marker)).ExecuteDeleteAsync()).ShouldBe(1);
 

@@ -3,6 +3,7 @@ using AuditKit.EfCore.Tests.Model;
 using AuditKit.Masking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -152,6 +153,71 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
 
         sink.Events.ShouldHaveSingleItem();
     }
+
+    [Fact]
+    public async Task With_an_application_built_EF_service_provider_bulk_commands_of_audited_contexts_only_are_captured()
+    {
+        var sink = new CollectingAuditSink();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        await using var efServices = new ServiceCollection().AddEntityFrameworkSqlite().BuildServiceProvider();
+        ShopContext NewContext(bool audited)
+        {
+            var builder = new DbContextOptionsBuilder<ShopContext>().UseInternalServiceProvider(efServices).Configure(database);
+            return new ShopContext(audited ? builder.AddAuditing(services).Options : builder.Options);
+        }
+
+        await using (var context = NewContext(audited: false))
+        {
+            context.Customers.AddRange(NewCustomer("internal-1"), NewCustomer("internal-2"), NewCustomer("internal-3"));
+            await context.SaveChangesAsync();
+            (await context.Customers.Where(c => c.Name == "internal-1").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        await using (var context = NewContext(audited: true))
+        {
+            (await context.Customers.Where(c => c.Name == "internal-2").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        await using (var context = NewContext(audited: false))
+        {
+            (await context.Customers.Where(c => c.Name == "internal-3").ExecuteDeleteAsync()).ShouldBe(1);
+        }
+
+        var auditEvent = sink.Events.ShouldHaveSingleItem();
+        auditEvent.Source.ShouldBe(AuditSources.Bulk);
+        auditEvent.Metadata!["rows_affected"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task With_a_command_logger_of_the_application_s_own_bulk_commands_are_still_captured()
+    {
+        var sink = new CollectingAuditSink();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        var builder = new DbContextOptionsBuilder<ShopContext>().Configure(database);
+        builder.ReplaceService<IRelationalCommandDiagnosticsLogger, CustomCommandLogger>();
+        builder.AddAuditing(services);
+        await using var context = new ShopContext(builder.Options);
+        context.Customers.Add(NewCustomer("own-logger"));
+        await context.SaveChangesAsync();
+
+        (await context.Customers.Where(c => c.Name == "own-logger").ExecuteDeleteAsync()).ShouldBe(1);
+
+        context.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<CustomCommandLogger>();
+        sink.Events.Select(e => e.Source).ShouldBe([AuditSources.EfCore, AuditSources.Bulk]);
+    }
+
+#pragma warning disable EF1001 // An application's own command logger, as some profilers install.
+    private sealed class CustomCommandLogger(
+        Microsoft.Extensions.Logging.ILoggerFactory loggerFactory,
+        ILoggingOptions loggingOptions,
+        System.Diagnostics.DiagnosticSource diagnosticSource,
+        LoggingDefinitions loggingDefinitions,
+        IDbContextLogger contextLogger,
+        Microsoft.EntityFrameworkCore.Infrastructure.IDbContextOptions contextOptions,
+        IInterceptors? interceptors = null)
+        : Microsoft.EntityFrameworkCore.Diagnostics.Internal.RelationalCommandDiagnosticsLogger(
+            loggerFactory, loggingOptions, diagnosticSource, loggingDefinitions, contextLogger, contextOptions, interceptors);
+#pragma warning restore EF1001
 
     [Fact]
     public async Task Shared_interceptors_keep_the_state_of_each_context_apart()

@@ -9,6 +9,12 @@ public enum SaveChangesVariant
     /// <summary><c>AddAuditing</c> with the default options.</summary>
     Audited,
 
-    /// <summary><c>AddAuditing</c> without the command interceptor that sees ExecuteUpdate / ExecuteDelete.</summary>
+    /// <summary><c>AddAuditing</c> with <c>CaptureBulkOperations = false</c>: nothing watches ExecuteUpdate / ExecuteDelete.</summary>
     AuditedNoBulkCapture,
+
+    /// <summary>
+    /// <c>AddInterceptors(GetAuditingInterceptors())</c> with the default options: bulk commands seen through a command
+    /// interceptor, the way <c>AddAuditing</c> saw them before it had a command logger of its own.
+    /// </summary>
+    AuditedWithCommandInterceptor,
 }

@@ -125,10 +125,17 @@ public sealed class SaveChangesWorkload : IDisposable
         {
             var services = new ServiceCollection()
                 .AddSingleton<IAuditSink, CountingAuditSink>()
-                .AddEfCoreAuditing(o => o.CaptureBulkOperations = variant == SaveChangesVariant.Audited)
+                .AddEfCoreAuditing(o => o.CaptureBulkOperations = variant != SaveChangesVariant.AuditedNoBulkCapture)
                 .BuildServiceProvider();
             _services.Add(services);
-            builder.AddAuditing(services);
+            if (variant == SaveChangesVariant.AuditedWithCommandInterceptor)
+            {
+                builder.AddInterceptors(services.GetAuditingInterceptors());
+            }
+            else
+            {
+                builder.AddAuditing(services);
+            }
         }
 
         return builder.Options;

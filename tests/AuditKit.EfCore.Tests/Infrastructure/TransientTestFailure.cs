@@ -17,8 +17,11 @@ public sealed class RetryOnTransientTestFailureStrategy(ExecutionStrategyDepende
         => base.GetNextDelay(lastException) is null ? null : TimeSpan.Zero;
 }
 
-/// <summary>Makes the first <c>failures</c> SaveChanges commands throw a <see cref="TransientTestException"/>.</summary>
-public sealed class FlakySaveChangesCommands(int failures) : DbCommandInterceptor
+/// <summary>
+/// Makes the first <c>failures</c> commands from <c>source</c> (SaveChanges by default) throw a
+/// <see cref="TransientTestException"/>.
+/// </summary>
+public sealed class FlakyCommands(int failures, CommandSource source = CommandSource.SaveChanges) : DbCommandInterceptor
 {
     private int _remaining = failures;
 
@@ -52,7 +55,7 @@ public sealed class FlakySaveChangesCommands(int failures) : DbCommandIntercepto
 
     private void Fail(CommandEventData eventData)
     {
-        if (eventData.CommandSource == CommandSource.SaveChanges && _remaining > 0)
+        if (eventData.CommandSource == source && _remaining > 0)
         {
             _remaining--;
             Failed++;
