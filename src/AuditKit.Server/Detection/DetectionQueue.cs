@@ -6,7 +6,9 @@ namespace AuditKit.Server.Detection;
 
 /// <summary>
 /// Hands committed batches from ingest to <see cref="DetectionWorker"/>. Bounded: when evaluation falls behind by
-/// <see cref="DetectionOptions.QueueCapacity"/> batches, ingest waits for room rather than letting memory grow.
+/// <see cref="DetectionOptions.QueueCapacity"/> batches, ingest waits for room rather than letting memory grow. The
+/// queue is the fast path only: every batch is also in <c>detection_outbox</c>, so what it holds when the process
+/// stops is evaluated by <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
 internal sealed class DetectionQueue
 {
@@ -33,8 +35,11 @@ internal sealed class DetectionQueue
     /// <summary>The batches waiting, for the worker.</summary>
     public ChannelReader<DetectionBatch> Reader => _channel.Reader;
 
-    /// <summary>Queues the newly stored <paramref name="events"/> of <paramref name="tenantId"/> for evaluation.</summary>
-    public ValueTask EnqueueAsync(string tenantId, IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the newly stored <paramref name="events"/> of <paramref name="tenantId"/>, recorded in the outbox as batch
+    /// <paramref name="batchId"/>, for evaluation.
+    /// </summary>
+    public ValueTask EnqueueAsync(string tenantId, Guid batchId, IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (!_enabled)
@@ -56,7 +61,7 @@ internal sealed class DetectionQueue
             }
         }
 
-        var batch = new DetectionBatch(tenantId, compact, Stopwatch.GetTimestamp());
+        var batch = new DetectionBatch(tenantId, batchId, compact, Stopwatch.GetTimestamp());
         return _channel.Writer.TryWrite(batch) ? ValueTask.CompletedTask : WriteSlowAsync(batch, cancellationToken);
     }
 

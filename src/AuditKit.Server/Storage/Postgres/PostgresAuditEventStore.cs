@@ -30,20 +30,21 @@ internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, Audit
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
-    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, cancellationToken).ConfigureAwait(false))
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertThroughStagingAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertThroughStagingAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
-    private static async Task<bool> TryCopyIntoTableAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private async Task<bool> TryCopyIntoTableAsync(
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -56,12 +57,18 @@ internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, Audit
             return false;
         }
 
+        if (outbox is not null)
+        {
+            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
-    private static async Task<HashSet<Guid>> InsertThroughStagingAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private async Task<HashSet<Guid>> InsertThroughStagingAsync(
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
@@ -78,6 +85,11 @@ internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, Audit
             {
                 inserted.Add(reader.GetGuid(0));
             }
+        }
+
+        if (outbox is not null)
+        {
+            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, inserted, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
