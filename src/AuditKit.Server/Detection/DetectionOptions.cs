@@ -25,9 +25,9 @@ internal sealed class DetectionOptions
     public int MaxEventsPerPass { get; set; } = 20_000;
 
     /// <summary>
-    /// Batches of at most this many events are evaluated ahead of the larger ones waiting with them, in a pass of their
-    /// own, so a few events (a burst of failed logins from a small application) do not wait behind thousands. 0 turns
-    /// this off.
+    /// Batches of at most this many events wait in a lane of the queue that is evaluated before every pass over larger
+    /// batches, so a few events (a burst of failed logins from a small application) do not wait behind a backlog of
+    /// thousands. 0 turns this off.
     /// </summary>
     public int SmallBatchEvents { get; set; } = 100;
 

@@ -5,8 +5,9 @@ namespace AuditKit.Server.Detection;
 
 /// <summary>
 /// Evaluates committed batches in the background, so ingest never waits for detection (unless the queue is full).
-/// Each round takes every batch waiting (up to <see cref="DetectionOptions.MaxEventsPerPass"/> events) and evaluates
-/// them per tenant at once, small batches first (see <see cref="Plan"/>): under load, passes grow rather than multiply.
+/// Each round takes every large batch waiting (up to <see cref="DetectionOptions.MaxEventsPerPass"/> events) and
+/// evaluates them per tenant at once: under load, passes grow rather than multiply. Small batches (see
+/// <see cref="DetectionQueue"/>) are evaluated ahead of every such pass, so they never wait behind the backlog.
 /// At shutdown the queue is drained until the host's deadline; what is left, like the batches of a pass that failed,
 /// stays in the outbox for <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
@@ -41,66 +42,77 @@ internal sealed partial class DetectionWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = queue.Reader;
-        var batches = new List<DetectionBatch>();
-        var max = options.Value.MaxEventsPerPass;
-        var small = options.Value.SmallBatchEvents;
         var token = _abandon.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (true)
             {
-                batches.Clear();
-                var events = 0;
-                while (events < max && reader.TryRead(out var batch))
+                await DrainAsync(token).ConfigureAwait(false);
+                if (!await queue.WaitToReadAsync(token).ConfigureAwait(false))
                 {
-                    batches.Add(batch);
-                    events += batch.Events.Count;
-                }
-
-                foreach (var (tenantId, tenantBatches) in Plan(batches, small))
-                {
-                    await EvaluateAsync(tenantId, tenantBatches, token).ConfigureAwait(false);
+                    await DrainAsync(token).ConfigureAwait(false);
+                    return;
                 }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            LogAbandoned(logger, reader.Count);
+            LogAbandoned(logger, queue.Count);
         }
     }
 
     /// <summary>
-    /// The passes for the batches taken from the queue: one per tenant, except that batches of at most
-    /// <paramref name="smallBatchEvents"/> events, when larger ones wait with them, go first in passes of their own. A
-    /// pass's alerts become visible when it commits, so a small batch no longer waits for the evaluation of thousands of
-    /// events taken at the same time. Rules read windows by event time, so the order of passes does not change what
-    /// they find.
+    /// Evaluates batches until both lanes of the queue are empty: each round takes the large batches waiting (up to
+    /// <see cref="DetectionOptions.MaxEventsPerPass"/> events) and evaluates them in one pass per tenant, and before
+    /// every such pass evaluates the small batches waiting, so a small batch waits for at most the one pass in progress.
     /// </summary>
-    internal static List<(string TenantId, List<DetectionBatch> Batches)> Plan(IReadOnlyList<DetectionBatch> batches, int smallBatchEvents)
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
-        var first = new List<(string, List<DetectionBatch>)>();
-        var rest = new List<(string, List<DetectionBatch>)>();
-        foreach (var tenant in batches.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
+        var max = options.Value.MaxEventsPerPass;
+        var large = new List<DetectionBatch>();
+        while (true)
         {
-            var smallOnes = tenant.Where(b => b.Events.Count <= smallBatchEvents).ToList();
-            if (smallOnes.Count == 0)
+            var small = await EvaluateSmallAsync(max, cancellationToken).ConfigureAwait(false);
+            large.Clear();
+            if (queue.TakeLarge(large, max) == 0)
             {
-                rest.Add((tenant.Key, [.. tenant]));
+                if (small == 0)
+                {
+                    return;
+                }
+
+                continue;
             }
-            else if (smallOnes.Count == tenant.Count())
+
+            var first = true;
+            foreach (var tenant in large.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
             {
-                first.Add((tenant.Key, smallOnes));
-            }
-            else
-            {
-                first.Add((tenant.Key, smallOnes));
-                rest.Add((tenant.Key, [.. tenant.Where(b => b.Events.Count > smallBatchEvents)]));
+                if (!first)
+                {
+                    await EvaluateSmallAsync(max, cancellationToken).ConfigureAwait(false);
+                }
+
+                first = false;
+                await EvaluateAsync(tenant.Key, [.. tenant], cancellationToken).ConfigureAwait(false);
             }
         }
+    }
 
-        first.AddRange(rest);
-        return first;
+    /// <summary>Evaluates the small batches waiting, one pass per tenant; returns how many there were.</summary>
+    private async Task<int> EvaluateSmallAsync(int maxEvents, CancellationToken cancellationToken)
+    {
+        var small = new List<DetectionBatch>();
+        if (queue.TakeSmall(small, maxEvents) == 0)
+        {
+            return 0;
+        }
+
+        foreach (var tenant in small.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
+        {
+            await EvaluateAsync(tenant.Key, [.. tenant], cancellationToken).ConfigureAwait(false);
+        }
+
+        return small.Count;
     }
 
     private async Task EvaluateAsync(string tenantId, List<DetectionBatch> batches, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
@@ -148,11 +149,9 @@ public sealed class DetectionOutboxTests
 
         // The storing process still has its batches queued, as if its pass were late; two other processes sweep.
         var queued = new List<DetectionBatch>();
-        while (slow.Services.GetRequiredService<DetectionQueue>().Reader.TryRead(out var batch))
-        {
-            queued.Add(batch);
-        }
-
+        slow.Services.GetRequiredService<DetectionQueue>().TakeLarge(queued, int.MaxValue);
+        queued.Count.ShouldBe(0);
+        slow.Services.GetRequiredService<DetectionQueue>().TakeSmall(queued, int.MaxValue);
         queued.Count.ShouldBe(batches);
         await using var first = new DetectionHost(storage.Settings);
         await using var second = new DetectionHost(storage.Settings);
@@ -210,21 +209,28 @@ public sealed class DetectionOutboxTests
     }
 
     [Fact]
-    public void Small_batches_are_evaluated_in_a_pass_of_their_own_ahead_of_the_large_ones_taken_with_them()
+    public async Task Small_batches_are_taken_ahead_of_a_backlog_of_large_ones()
     {
-        var a1 = Batch("a", 1000);
-        var a2 = Batch("a", 5);
-        var a3 = Batch("a", 800);
-        var b1 = Batch("b", 3);
-        var c1 = Batch("c", 2000);
+        var queue = new DetectionQueue(Options.Create(new DetectionOptions { SmallBatchEvents = 100 }));
+        var sizes = new[] { 1000, 800, 5, 1000, 100, 101 };
+        var ids = sizes.Select(static _ => Guid.NewGuid()).ToArray();
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            await queue.EnqueueAsync("a", ids[i], Events(sizes[i]), CancellationToken.None);
+        }
 
-        var plan = DetectionWorker.Plan([a1, a2, a3, b1, c1], smallBatchEvents: 100);
+        var small = new List<DetectionBatch>();
+        queue.TakeSmall(small, maxEvents: 20_000).ShouldBe(2);
+        small.Select(static b => b.Id).ShouldBe(new[] { ids[2], ids[4] });
 
-        plan.Select(static p => (p.TenantId, string.Join(',', p.Batches.Select(static b => b.Events.Count))))
-            .ShouldBe(new[] { ("a", "5"), ("b", "3"), ("a", "1000,800"), ("c", "2000") });
-        DetectionWorker.Plan([a1, a2, a3, b1, c1], smallBatchEvents: 0)
-            .Select(static p => (p.TenantId, p.Batches.Count))
-            .ShouldBe(new[] { ("a", 3), ("b", 1), ("c", 1) });
+        // Large batches oldest first, until the pass has its events.
+        var large = new List<DetectionBatch>();
+        queue.TakeLarge(large, maxEvents: 1500).ShouldBe(2);
+        large.Select(static b => b.Id).ShouldBe(new[] { ids[0], ids[1] });
+        queue.Count.ShouldBe(2);
+
+        static IEnumerable<AuditEvent> Events(int count) =>
+            Enumerable.Range(0, count).Select(static _ => new AuditEvent { Id = Guid.NewGuid(), Timestamp = Start, Action = "READ" });
     }
 
     /// <summary>
@@ -260,9 +266,6 @@ public sealed class DetectionOutboxTests
         alert.FirstSeen.ShouldBe(Start);
         alert.LastSeen.ShouldBe(Start + TimeSpan.FromSeconds(10 * (batches - 1)));
     }
-
-    private static DetectionBatch Batch(string tenantId, int events) =>
-        new(tenantId, Guid.NewGuid(), [.. Enumerable.Range(0, events).Select(_ => new DetectionEvent(Guid.NewGuid(), Start, "READ", AuditStatus.Success, AuditSeverity.Low, "u", null, null, null))], 0);
 
     private static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix)
     {

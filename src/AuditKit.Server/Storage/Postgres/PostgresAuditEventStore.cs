@@ -10,7 +10,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// copied straight into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another
 /// request is storing), the transaction is rolled back and the batch takes the dedup path: COPY into a
 /// transaction-scoped temp table, then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>,
-/// whose ids tell which events were new. docs/bench-ingest.md has the numbers behind this.
+/// whose ids tell which events were new. With detection on, either path also writes the batch's detection outbox row
+/// (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
 internal sealed class PostgresAuditEventStore(NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics)
