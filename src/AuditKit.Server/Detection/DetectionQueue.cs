@@ -160,6 +160,11 @@ internal sealed class DetectionQueue
             await lane.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             _signal.Writer.TryWrite(true);
         }
+        catch (ChannelClosedException)
+        {
+            // Shutting down: the batch is stored and in the outbox, where a sweep will find it. Not the caller's failure.
+            Completed(1);
+        }
         catch
         {
             Completed(1);

@@ -209,7 +209,7 @@ public sealed class DetectionOutboxTests
     }
 
     [Fact]
-    public async Task Small_batches_are_taken_ahead_of_a_backlog_of_large_ones()
+    public async Task Small_batches_are_taken_ahead_of_a_backlog_of_large_ones_and_a_closed_queue_leaves_batches_to_the_sweep()
     {
         var queue = new DetectionQueue(Options.Create(new DetectionOptions { SmallBatchEvents = 100 }));
         var sizes = new[] { 1000, 800, 5, 1000, 100, 101 };
@@ -227,6 +227,12 @@ public sealed class DetectionOutboxTests
         var large = new List<DetectionBatch>();
         queue.TakeLarge(large, maxEvents: 1500).ShouldBe(2);
         large.Select(static b => b.Id).ShouldBe(new[] { ids[0], ids[1] });
+        queue.Count.ShouldBe(2);
+
+        // Once the queue is closed (shutting down), a stored batch is left to the outbox sweep; ingest does not fail.
+        queue.Complete();
+        await queue.EnqueueAsync("a", Guid.NewGuid(), Events(5), CancellationToken.None);
+        await queue.EnqueueAsync("a", Guid.NewGuid(), Events(500), CancellationToken.None);
         queue.Count.ShouldBe(2);
 
         static IEnumerable<AuditEvent> Events(int count) =>
