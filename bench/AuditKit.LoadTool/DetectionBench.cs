@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -25,12 +26,12 @@ namespace AuditKit.LoadTool;
 internal static class DetectionBench
 {
     private static readonly string[] s_resetTables =
-        ["audit_events", "alerts", "detection_user_ips", "detection_user_days", "detection_user_minutes", "webhook_deliveries"];
+        ["audit_events", "alerts", "detection_outbox", "detection_user_ips", "detection_user_days", "detection_user_minutes", "webhook_deliveries"];
 
-    public static async Task<int> RunAsync(LoadOptions options, Func<List<List<AuditEvent>>> makeBatches)
+    public static async Task<int> RunAsync(LoadOptions options, Func<int, List<List<AuditEvent>>> makeBatches)
     {
         var postgres = options.Postgres ?? throw new ArgumentException("--detection needs --postgres (a benchmark database).");
-        var batches = makeBatches().Select(b => JsonSerializer.SerializeToUtf8Bytes(b, AuditJsonContext.Default.ListAuditEvent)).ToList();
+        var batches = Serialize(makeBatches(0));
         var results = new List<(bool Detection, PhaseResult Result)>();
 
         // One unmeasured round of each mode first, so neither mode's measured rounds pay for JIT compilation.
@@ -69,7 +70,8 @@ internal static class DetectionBench
             }
         }
 
-        var latencies = await ProbeLatencyAsync(postgres, options, batches);
+        var passes = new PassStats();
+        var latencies = await ProbeLatencyAsync(postgres, options, makeBatches, passes);
 
         Console.WriteLine();
         Console.WriteLine($"{"phase",-40} {"rows",9} {"seconds",8} {"rows/s",9}");
@@ -85,26 +87,43 @@ internal static class DetectionBench
             $"throughput with detection / without (mean of {options.Rounds} rounds each): {on.Average():F0} / {off.Average():F0} = {on.Average() / off.Average():F3}x"));
         if (latencies.Count > 0)
         {
+            Console.WriteLine("probes in order (ms): " + string.Join(' ', latencies.Select(static l => l.ToString("F0", CultureInfo.InvariantCulture))));
             latencies.Sort();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ingest acknowledged -> alert listed, under load ({latencies.Count} probes): p50 {Percentile(latencies, 0.5):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, max {latencies[^1]:F0} ms"));
+            Console.WriteLine(passes.Describe());
         }
 
         return 0;
     }
 
     /// <summary>
-    /// With detection on and the batches being ingested by the senders, one probe every 250 ms posts a brute force
-    /// (five failed logins from an IP of its own) and polls the alert list until it shows it.
+    /// With detection on and batches being ingested by the senders, one probe every 250 ms posts a brute force (five
+    /// failed logins from an IP of its own) and polls the alert list until it shows it. The load continues with fresh
+    /// sets of --events events (event time following on) until every probe has run or --seconds have passed.
     /// </summary>
-    private static async Task<List<double>> ProbeLatencyAsync(string postgres, LoadOptions options, List<byte[]> batches)
+    private static async Task<List<double>> ProbeLatencyAsync(string postgres, LoadOptions options, Func<int, List<List<AuditEvent>>> makeBatches, PassStats passes)
     {
         await ResetAsync(postgres);
         await using var server = await InProcessServer.StartAsync(postgres, detection: true);
+        using var listener = passes.Listen();
         var key = await server.CreateIngestKeyAsync("probe-" + Guid.NewGuid().ToString("N")[..8]);
         using var load = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
-        var loadTask = LoadRun.RunAsync("probe load", batches.Count, options.Senders, TimeSpan.FromSeconds(options.Seconds),
-            (index, ct) => load.IsCancellationRequested ? Task.FromResult(0) : server.PostBatchAsync(key.Ingest, batches[index], ct));
+        var loadTask = Task.Run(async () =>
+        {
+            var set = 0;
+            var next = Task.Run(() => Serialize(makeBatches(set)));
+            while (!load.IsCancellationRequested)
+            {
+                var bodies = await next;
+                set++;
+                next = Task.Run(() => Serialize(makeBatches(set)));
+                await LoadRun.RunAsync("probe load", bodies.Count, options.Senders, TimeSpan.FromSeconds(options.Seconds),
+                    (index, ct) => load.IsCancellationRequested ? Task.FromResult(0) : server.PostBatchAsync(key.Ingest, bodies[index], ct));
+            }
+
+            await next;
+        });
         var latencies = new List<double>();
         var probe = 0;
         while (!loadTask.IsCompleted && probe < options.Probes)
@@ -143,6 +162,60 @@ internal static class DetectionBench
         await loadTask;
         return latencies;
     }
+
+    /// <summary>The evaluation passes of the probe phase, from the server's detection metrics.</summary>
+    private sealed class PassStats
+    {
+        private readonly List<double> _durations = [];
+        private readonly List<double> _lags = [];
+        private long _events;
+
+        public MeterListener Listen()
+        {
+            var listener = new MeterListener
+            {
+                InstrumentPublished = static (instrument, l) =>
+                {
+                    if (instrument.Meter.Name == "AuditKit.Server"
+                        && instrument.Name is "auditkit.server.detection.pass.duration" or "auditkit.server.detection.events" or "auditkit.server.detection.lag")
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                lock (_durations)
+                {
+                    (instrument.Name == "auditkit.server.detection.lag" ? _lags : _durations).Add(value);
+                }
+            });
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _events, value));
+            listener.Start();
+            return listener;
+        }
+
+        public string Describe()
+        {
+            lock (_durations)
+            {
+                if (_durations.Count == 0)
+                {
+                    return "no evaluation passes recorded";
+                }
+
+                var sorted = _durations.Order().ToList();
+                var lags = _lags.Order().ToList();
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"evaluation passes during the probes: {sorted.Count}, {_events / (double)sorted.Count:F0} events each on average; duration p50 {Percentile(sorted, 0.5):F0} ms, p95 {Percentile(sorted, 0.95):F0} ms, max {sorted[^1]:F0} ms") +
+                    (lags.Count == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+                        $"{Environment.NewLine}batch commit -> evaluated (detection lag, {lags.Count} batches): p50 {Percentile(lags, 0.5):F0} ms, p95 {Percentile(lags, 0.95):F0} ms, max {lags[^1]:F0} ms"));
+            }
+        }
+    }
+
+    private static List<byte[]> Serialize(List<List<AuditEvent>> batches) =>
+        [.. batches.Select(static b => JsonSerializer.SerializeToUtf8Bytes(b, AuditJsonContext.Default.ListAuditEvent))];
 
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 

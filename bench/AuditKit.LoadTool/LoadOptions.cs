@@ -44,7 +44,7 @@ internal sealed record LoadOptions
           --server-pid <pid>              report the server's CPU time per 1000 events
           --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres
-          --rounds <n>                    --detection: rounds of off+on (default 2)
+          --rounds <n>                    --detection: rounds of off+on; phase outbox: rounds of without+with (default 2)
           --probes <n>                    --detection: alert latency probes under load (default 20)
           --mix default|benign            --detection: the default events, or everyday traffic no rule should flag
 
@@ -53,6 +53,8 @@ internal sealed record LoadOptions
           store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
           http   POST /api/v1/audit-logs/batch to --server
           staging (on request) the store's dedup path for every batch, for comparison with 'store'
+          outbox (on request) 'store' without and with the detection_outbox row ingest writes per batch with detection
+                 on, alternating for --rounds rounds (TRUNCATEs audit_events and detection_outbox: benchmark databases only)
           sqlite the embedded store's InsertAsync into --sqlite, for reference
           fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
           explain (on request) prints the plans of typical list queries against the largest tenant

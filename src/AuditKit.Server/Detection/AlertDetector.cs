@@ -10,8 +10,9 @@ namespace AuditKit.Server.Detection;
 /// <summary>
 /// Runs one evaluation pass for a tenant's newly stored events: in one transaction that first takes the tenant's
 /// detection lock (so passes of one tenant, in any server process, run one after the other and each sees everything
-/// committed before it), every rule reads the stored events it needs, the matches become alerts, and newly raised
-/// alerts get their webhook deliveries queued.
+/// committed before it), the pass claims its batches by deleting their outbox rows (a batch another pass evaluated
+/// first is no longer there and is left out, so no event is evaluated twice), every rule reads the stored events it
+/// needs, the matches become alerts, and newly raised alerts get their webhook deliveries queued.
 /// </summary>
 internal sealed partial class AlertDetector(
     DetectionDatabase database,
@@ -34,14 +35,56 @@ internal sealed partial class AlertDetector(
         new RateAnomalyRule(),
     ];
 
-    /// <summary>Evaluates <paramref name="events"/> (newly stored for <paramref name="tenantId"/>); returns the alerts raised or updated.</summary>
-    public async Task<IReadOnlyList<WrittenAlert>> EvaluateAsync(string tenantId, IReadOnlyList<DetectionEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Evaluates the queued <paramref name="batches"/> of <paramref name="tenantId"/> (their events in memory). Batches
+    /// whose outbox row is gone were evaluated by another pass (a sweep) and are left out.
+    /// </summary>
+    public Task<DetectionPassResult> EvaluateAsync(string tenantId, IReadOnlyList<DetectionBatch> batches, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        ArgumentNullException.ThrowIfNull(batches);
+        return PassAsync(
+            tenantId,
+            [.. batches.Select(static b => b.Id)],
+            withEventIds: false,
+            (claimed, _, _) => Task.FromResult<IReadOnlyList<DetectionEvent>>(batches.Count == 1 && claimed.Count == 1
+                ? batches[0].Events
+                : [.. batches.Where(b => claimed.ContainsKey(b.Id)).SelectMany(static b => b.Events)]),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Evaluates the outbox batches <paramref name="batchIds"/> of <paramref name="tenantId"/>, reading their events from
+    /// the store (what a stopped process left behind). Batches already evaluated are left out.
+    /// </summary>
+    public Task<DetectionPassResult> EvaluateStoredAsync(string tenantId, IReadOnlyCollection<Guid> batchIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(batchIds);
+        return PassAsync(
+            tenantId,
+            batchIds,
+            withEventIds: true,
+            async (claimed, transaction, ct) =>
+            {
+                var events = await DetectionOutbox.ReadEventsAsync(
+                    transaction.Connection!, transaction, database.Sql, tenantId, claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
+                events.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
+                return events;
+            },
+            cancellationToken);
+    }
+
+    private async Task<DetectionPassResult> PassAsync(
+        string tenantId,
+        IReadOnlyCollection<Guid> batchIds,
+        bool withEventIds,
+        Func<Dictionary<Guid, Guid[]?>, System.Data.Common.DbTransaction, CancellationToken, Task<IReadOnlyList<DetectionEvent>>> eventsOf,
+        CancellationToken cancellationToken)
+    {
+        if (batchIds.Count == 0)
         {
-            return [];
+            return DetectionPassResult.None;
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -49,27 +92,52 @@ internal sealed partial class AlertDetector(
         var now = timeProvider.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
         IReadOnlyList<WrittenAlert> written;
+        IReadOnlyList<DetectionEvent> events;
+        int claimedBatches;
+        DetectionPass pass;
         var deliveries = 0;
         await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            var pass = new DetectionPass(connection, transaction, sql, tenantId, options.Value.For(tenantId), events, now);
             if (sql.TenantLock("@lock") is { } lockSql)
             {
-                await using var take = pass.CreateCommand(lockSql);
+                await using var take = connection.CreateCommand();
+                take.Transaction = transaction;
+                take.CommandText = lockSql;
                 DetectionPass.Add(take, "lock", LockKey(tenantId));
                 await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var rule in _rules)
+            // Under the tenant's lock: a batch another pass evaluated first has no outbox row any more.
+            var claimed = await DetectionOutbox.ClaimAsync(connection, transaction, sql, tenantId, batchIds, withEventIds, cancellationToken).ConfigureAwait(false);
+            claimedBatches = claimed.Count;
+            events = claimed.Count == 0 ? [] : await eventsOf(claimed, transaction, cancellationToken).ConfigureAwait(false);
+            pass = new DetectionPass(connection, transaction, sql, tenantId, options.Value.For(tenantId), events, now);
+            if (events.Count > 0)
             {
-                await rule.EvaluateAsync(pass, cancellationToken).ConfigureAwait(false);
+                foreach (var rule in _rules)
+                {
+                    await rule.EvaluateAsync(pass, cancellationToken).ConfigureAwait(false);
+                }
+
+                written = await AlertWriter.WriteAsync(pass, options.Value.EvidenceLimit, cancellationToken).ConfigureAwait(false);
+                var raised = written.Where(static a => a.Created).ToList();
+                deliveries = await WebhookOutbox.EnqueueAsync(pass, raised, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                written = [];
             }
 
-            written = await AlertWriter.WriteAsync(pass, options.Value.EvidenceLimit, cancellationToken).ConfigureAwait(false);
-            var raised = written.Where(static a => a.Created).ToList();
-            deliveries = await WebhookOutbox.EnqueueAsync(pass, raised, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (claimedBatches > 0)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (claimedBatches > 0)
+        {
+            pass.Committed();
         }
 
         if (deliveries > 0)
@@ -87,17 +155,21 @@ internal sealed partial class AlertDetector(
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        metrics.Evaluated(events.Count, elapsed);
-        LogPass(logger, tenantId, events.Count, written.Count, elapsed);
-        return written;
+        if (events.Count > 0)
+        {
+            metrics.Evaluated(events.Count, elapsed);
+        }
+
+        LogPass(logger, tenantId, claimedBatches, batchIds.Count, events.Count, written.Count, elapsed);
+        return new DetectionPassResult(claimedBatches, events.Count, written);
     }
 
     /// <summary>A stable 64-bit advisory lock key for the tenant's detection.</summary>
     internal static long LockKey(string tenantId) =>
         BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("auditkit:detection:" + tenantId)), 0);
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Detection pass for tenant {TenantId}: {Events} events, {Alerts} alerts raised or updated, {Milliseconds} ms")]
-    private static partial void LogPass(ILogger logger, string tenantId, int events, int alerts, double milliseconds);
+    [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Detection pass for tenant {TenantId}: {Batches} of {Offered} batches still waiting, {Events} events, {Alerts} alerts raised or updated, {Milliseconds} ms")]
+    private static partial void LogPass(ILogger logger, string tenantId, int batches, int offered, int events, int alerts, double milliseconds);
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Alert {Rule} raised for a {KeyType} in tenant {TenantId}: {AlertId}")]
     private static partial void LogRaised(ILogger logger, string rule, string keyType, string tenantId, Guid alertId);

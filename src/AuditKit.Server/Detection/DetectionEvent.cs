@@ -40,5 +40,6 @@ internal sealed record DetectionEvent(
     /// <summary>The user a role or permission was granted to, when this is such a grant; see <see cref="DetectionPredicates.Grantee"/>.</summary>
     public string? Grantee => DetectionPredicates.Grantee(Action, ResourceType, ResourceId);
 
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>A blank value as no value, as the rules treat it.</summary>
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -11,6 +11,7 @@ internal sealed class DetectionMetrics
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _passDuration;
     private readonly Histogram<double> _lag;
+    private readonly Counter<long> _swept;
 
     public DetectionMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +21,7 @@ internal sealed class DetectionMetrics
         _failures = meter.CreateCounter<long>("auditkit.server.detection.failures", unit: "{pass}", description: "Evaluation passes that failed (retried, then given up).");
         _passDuration = meter.CreateHistogram<double>("auditkit.server.detection.pass.duration", unit: "ms", description: "Duration of one evaluation pass.");
         _lag = meter.CreateHistogram<double>("auditkit.server.detection.lag", unit: "ms", description: "Time from a batch's commit to the end of its evaluation.");
+        _swept = meter.CreateCounter<long>("auditkit.server.detection.swept", unit: "{batch}", description: "Stored batches evaluated by the outbox sweep (left behind by a stopped process, or whose pass failed).");
     }
 
     public void Evaluated(int events, double durationMs)
@@ -34,4 +36,6 @@ internal sealed class DetectionMetrics
         _alerts.Add(1, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("outcome", opened ? "opened" : "updated"));
 
     public void Failed() => _failures.Add(1);
+
+    public void Swept(int batches) => _swept.Add(batches);
 }

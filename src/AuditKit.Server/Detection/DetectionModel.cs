@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore;
 namespace AuditKit.Server.Detection;
 
 /// <summary>
-/// The tables of detection and alerting in the EF Core model: alerts, the window state of the rules that keep some
-/// (user IPs, user days, user minutes), webhooks and their delivery log. Every key and index leads with
+/// The tables of detection and alerting in the EF Core model: the outbox of batches waiting for evaluation, alerts, the
+/// window state of the rules that keep some (user IPs, user days, user minutes), webhooks and their delivery log. Every key and index leads with
 /// <c>tenant_id</c>, like the rest of the tenant data.
 /// </summary>
 internal static class DetectionModel
 {
     public const string AlertsTable = "alerts";
+    public const string OutboxTable = "detection_outbox";
     public const string UserIpsTable = "detection_user_ips";
     public const string UserDaysTable = "detection_user_days";
     public const string UserMinutesTable = "detection_user_minutes";
@@ -45,6 +46,18 @@ internal static class DetectionModel
         events.HasIndex(e => new { e.TenantId, e.UserId, e.Action, e.Timestamp })
             .HasFilter("action IN ('DELETE', 'EXPORT')")
             .HasDatabaseName("ix_audit_events_deletes_exports_user");
+
+        // No foreign key to tenants and no index beyond the key: ingest writes a row per batch and should pay for that
+        // row alone, and the table only ever holds the batches of the last moments (the sweep reads it whole).
+        var outbox = modelBuilder.Entity<DetectionOutboxRow>();
+        outbox.ToTable(OutboxTable);
+        outbox.HasKey(o => new { o.TenantId, o.Id }).HasName("pk_detection_outbox");
+        outbox.Property(o => o.TenantId).HasColumnName("tenant_id");
+        outbox.Property(o => o.Id).HasColumnName("id").ValueGeneratedNever();
+        outbox.Property(o => o.CreatedAt).HasColumnName("created_at");
+        outbox.Property(o => o.EventCount).HasColumnName("event_count");
+        outbox.Property(o => o.EventIds).HasColumnName("event_ids");
+        outbox.Property(o => o.ClaimedUntil).HasColumnName("claimed_until");
 
         var alerts = modelBuilder.Entity<AlertRow>();
         alerts.ToTable(AlertsTable);

@@ -24,6 +24,28 @@ internal sealed class DetectionOptions
     /// <summary>The most events one evaluation pass takes from the queue (passes coalesce the batches waiting).</summary>
     public int MaxEventsPerPass { get; set; } = 20_000;
 
+    /// <summary>
+    /// Batches of at most this many events wait in a lane of the queue that is evaluated before every pass over larger
+    /// batches, so a few events (a burst of failed logins from a small application) do not wait behind a backlog of
+    /// thousands. 0 turns this off.
+    /// </summary>
+    public int SmallBatchEvents { get; set; } = 100;
+
+    /// <summary>
+    /// How old a batch left in the outbox must be before a sweep evaluates it: longer than a running process normally
+    /// takes to evaluate its own batches, so a sweep only picks up what a stopped process left behind.
+    /// </summary>
+    public TimeSpan SweepGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each process sweeps the outbox (it also sweeps once at start-up).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a sweep holds the batches it claimed; a batch whose evaluation failed is tried again once this has
+    /// passed.
+    /// </summary>
+    public TimeSpan SweepClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The global rule thresholds.</summary>
     public DetectionRuleSettings Rules { get; set; } = new();
 

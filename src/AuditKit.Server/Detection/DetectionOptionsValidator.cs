@@ -27,6 +27,26 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
             failures.Add($"{prefix}MaxEventsPerPass must be between 1 and 1000000 (was {options.MaxEventsPerPass}).");
         }
 
+        if (options.SmallBatchEvents is < 0 or > 10_000)
+        {
+            failures.Add($"{prefix}SmallBatchEvents must be between 0 and 10000 (was {options.SmallBatchEvents}).");
+        }
+
+        if (options.SweepGracePeriod < TimeSpan.FromSeconds(1) || options.SweepGracePeriod > s_maxWindow)
+        {
+            failures.Add($"{prefix}SweepGracePeriod must be between 00:00:01 and 1.00:00:00 (was {options.SweepGracePeriod}).");
+        }
+
+        if (options.SweepInterval < TimeSpan.FromSeconds(1) || options.SweepInterval > s_maxWindow)
+        {
+            failures.Add($"{prefix}SweepInterval must be between 00:00:01 and 1.00:00:00 (was {options.SweepInterval}).");
+        }
+
+        if (options.SweepClaimLease < TimeSpan.FromSeconds(10) || options.SweepClaimLease > s_maxWindow)
+        {
+            failures.Add($"{prefix}SweepClaimLease must be between 00:00:10 and 1.00:00:00 (was {options.SweepClaimLease}).");
+        }
+
         Validate(prefix + "Rules:", options.Rules, failures);
         foreach (var (tenant, settings) in options.Tenants)
         {

@@ -19,6 +19,7 @@ internal sealed class DetectionPass(
 {
     private readonly HashSet<Guid> _newIds = [.. events.Select(static e => e.Id)];
     private readonly List<AlertMatch> _matches = [];
+    private List<Action>? _afterCommit;
 
     public DetectionSql Sql { get; } = sql;
     public string TenantId { get; } = tenantId;
@@ -33,6 +34,21 @@ internal sealed class DetectionPass(
     public bool IsNew(Guid id) => _newIds.Contains(id);
 
     public void Report(AlertMatch match) => _matches.Add(match);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the pass has committed, and never if it rolls back: what a rule remembers
+    /// about the stored state must not get ahead of it (a failed pass is evaluated again).
+    /// </summary>
+    public void AfterCommit(Action action) => (_afterCommit ??= []).Add(action);
+
+    /// <summary>Called once the pass's transaction has committed.</summary>
+    public void Committed()
+    {
+        foreach (var action in _afterCommit ?? [])
+        {
+            action();
+        }
+    }
 
     /// <summary>A command in the pass's transaction.</summary>
     public DbCommand CreateCommand(string text)

@@ -5,13 +5,27 @@ using Microsoft.Extensions.Options;
 namespace AuditKit.Server.Detection;
 
 /// <summary>
-/// Hands committed batches from ingest to <see cref="DetectionWorker"/>. Bounded: when evaluation falls behind by
-/// <see cref="DetectionOptions.QueueCapacity"/> batches, ingest waits for room rather than letting memory grow.
+/// Hands committed batches from ingest to <see cref="DetectionWorker"/>, in two lanes: batches of at most
+/// <see cref="DetectionOptions.SmallBatchEvents"/> events go to a lane the worker serves first, so a few events never
+/// wait behind a backlog of large batches. Each lane is bounded: when evaluation falls behind by
+/// <see cref="DetectionOptions.QueueCapacity"/> batches, ingest waits for room rather than letting memory grow. The
+/// queue is the fast path only: every batch is also in <c>detection_outbox</c>, so what it holds when the process
+/// stops is evaluated by <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
 internal sealed class DetectionQueue
 {
-    private readonly Channel<DetectionBatch> _channel;
+    private readonly Channel<DetectionBatch> _small;
+    private readonly Channel<DetectionBatch> _large;
+
+    // Set (at most once) after a batch is written to either lane, so the worker has a single thing to wait on.
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
     private readonly bool _enabled;
+    private readonly int _smallBatchEvents;
     private readonly Lock _idleLock = new();
     private long _pending;
     private TaskCompletionSource _idle = NewIdle(completed: true);
@@ -20,21 +34,24 @@ internal sealed class DetectionQueue
     {
         ArgumentNullException.ThrowIfNull(options);
         _enabled = options.Value.Enabled;
-        _channel = Channel.CreateBounded<DetectionBatch>(new BoundedChannelOptions(options.Value.QueueCapacity)
+        _smallBatchEvents = options.Value.SmallBatchEvents;
+        var lane = new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
-        });
+        };
+        _small = Channel.CreateBounded<DetectionBatch>(lane);
+        _large = Channel.CreateBounded<DetectionBatch>(lane);
     }
 
     /// <summary>Whether detection is on.</summary>
     public bool Enabled => _enabled;
 
-    /// <summary>The batches waiting, for the worker.</summary>
-    public ChannelReader<DetectionBatch> Reader => _channel.Reader;
-
-    /// <summary>Queues the newly stored <paramref name="events"/> of <paramref name="tenantId"/> for evaluation.</summary>
-    public ValueTask EnqueueAsync(string tenantId, IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues the newly stored <paramref name="events"/> of <paramref name="tenantId"/>, recorded in the outbox as batch
+    /// <paramref name="batchId"/>, for evaluation.
+    /// </summary>
+    public ValueTask EnqueueAsync(string tenantId, Guid batchId, IEnumerable<AuditEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         if (!_enabled)
@@ -56,9 +73,40 @@ internal sealed class DetectionQueue
             }
         }
 
-        var batch = new DetectionBatch(tenantId, compact, Stopwatch.GetTimestamp());
-        return _channel.Writer.TryWrite(batch) ? ValueTask.CompletedTask : WriteSlowAsync(batch, cancellationToken);
+        var batch = new DetectionBatch(tenantId, batchId, compact, Stopwatch.GetTimestamp());
+        var lane = compact.Length <= _smallBatchEvents ? _small : _large;
+        if (lane.Writer.TryWrite(batch))
+        {
+            _signal.Writer.TryWrite(true);
+            return ValueTask.CompletedTask;
+        }
+
+        return WriteSlowAsync(lane, batch, cancellationToken);
     }
+
+    /// <summary>
+    /// Waits until batches were queued since the last call (they may have been taken already); false once the queue
+    /// is completed.
+    /// </summary>
+    public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
+    {
+        if (!await _signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        _signal.Reader.TryRead(out _);
+        return true;
+    }
+
+    /// <summary>Moves the small batches waiting (until <paramref name="maxEvents"/> are reached) into <paramref name="batches"/>.</summary>
+    public int TakeSmall(List<DetectionBatch> batches, int maxEvents) => Take(_small.Reader, batches, maxEvents);
+
+    /// <summary>Moves the large batches waiting, oldest first, until <paramref name="maxEvents"/> are reached, into <paramref name="batches"/>.</summary>
+    public int TakeLarge(List<DetectionBatch> batches, int maxEvents) => Take(_large.Reader, batches, maxEvents);
+
+    /// <summary>The batches waiting in both lanes.</summary>
+    public int Count => _small.Reader.Count + _large.Reader.Count;
 
     /// <summary>Called by the worker once <paramref name="batches"/> batches were evaluated (or given up on).</summary>
     public void Completed(int batches)
@@ -84,13 +132,38 @@ internal sealed class DetectionQueue
     }
 
     /// <summary>Stops accepting batches (at shutdown); the worker drains what is queued.</summary>
-    public void Complete() => _channel.Writer.TryComplete();
+    public void Complete()
+    {
+        _small.Writer.TryComplete();
+        _large.Writer.TryComplete();
+        _signal.Writer.TryComplete();
+    }
 
-    private async ValueTask WriteSlowAsync(DetectionBatch batch, CancellationToken cancellationToken)
+    private static int Take(ChannelReader<DetectionBatch> reader, List<DetectionBatch> batches, int maxEvents)
+    {
+        var events = 0;
+        var taken = 0;
+        while (events < maxEvents && reader.TryRead(out var batch))
+        {
+            batches.Add(batch);
+            events += batch.Events.Count;
+            taken++;
+        }
+
+        return taken;
+    }
+
+    private async ValueTask WriteSlowAsync(Channel<DetectionBatch> lane, DetectionBatch batch, CancellationToken cancellationToken)
     {
         try
         {
-            await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            await lane.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            _signal.Writer.TryWrite(true);
+        }
+        catch (ChannelClosedException)
+        {
+            // Shutting down: the batch is stored and in the outbox, where a sweep will find it. Not the caller's failure.
+            Completed(1);
         }
         catch
         {

@@ -39,6 +39,8 @@ internal static class DetectionServiceCollectionExtensions
         services.AddSingleton<AlertDetector>();
         services.AddSingleton<AlertStore>();
         services.AddHostedService<DetectionWorker>();
+        services.AddSingleton<DetectionOutboxSweeper>();
+        services.AddHostedService(static sp => sp.GetRequiredService<DetectionOutboxSweeper>());
         services.AddAuthorizationBuilder().AddDetectionPolicies();
 
         services.AddSingleton<WebhookSignal>();

@@ -5,8 +5,11 @@ namespace AuditKit.Server.Detection;
 
 /// <summary>
 /// Evaluates committed batches in the background, so ingest never waits for detection (unless the queue is full).
-/// Each pass takes every batch waiting (up to <see cref="DetectionOptions.MaxEventsPerPass"/> events) and evaluates
-/// them per tenant at once: under load, passes grow rather than multiply. At shutdown the queue is drained.
+/// Each round takes every large batch waiting (up to <see cref="DetectionOptions.MaxEventsPerPass"/> events) and
+/// evaluates them per tenant at once: under load, passes grow rather than multiply. Small batches (see
+/// <see cref="DetectionQueue"/>) are evaluated ahead of every such pass, so they never wait behind the backlog.
+/// At shutdown the queue is drained until the host's deadline; what is left, like the batches of a pass that failed,
+/// stays in the outbox for <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
 internal sealed partial class DetectionWorker(
     DetectionQueue queue,
@@ -39,47 +42,95 @@ internal sealed partial class DetectionWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = queue.Reader;
-        var batches = new List<DetectionBatch>();
-        var max = options.Value.MaxEventsPerPass;
         var token = _abandon.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (true)
             {
-                batches.Clear();
-                var events = 0;
-                while (events < max && reader.TryRead(out var batch))
+                await DrainAsync(token).ConfigureAwait(false);
+                if (!await queue.WaitToReadAsync(token).ConfigureAwait(false))
                 {
-                    batches.Add(batch);
-                    events += batch.Events.Count;
-                }
-
-                foreach (var tenant in batches.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
-                {
-                    await EvaluateAsync(tenant.Key, [.. tenant], token).ConfigureAwait(false);
+                    await DrainAsync(token).ConfigureAwait(false);
+                    return;
                 }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            LogAbandoned(logger, reader.Count);
+            LogAbandoned(logger, queue.Count);
         }
+    }
+
+    /// <summary>
+    /// Evaluates batches until both lanes of the queue are empty: each round takes the large batches waiting (up to
+    /// <see cref="DetectionOptions.MaxEventsPerPass"/> events) and evaluates them in one pass per tenant, and before
+    /// every such pass evaluates the small batches waiting, so a small batch waits for at most the one pass in progress.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxEventsPerPass;
+        var large = new List<DetectionBatch>();
+        while (true)
+        {
+            var small = await EvaluateSmallAsync(max, cancellationToken).ConfigureAwait(false);
+            large.Clear();
+            if (queue.TakeLarge(large, max) == 0)
+            {
+                if (small == 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            var first = true;
+            foreach (var tenant in large.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
+            {
+                if (!first)
+                {
+                    await EvaluateSmallAsync(max, cancellationToken).ConfigureAwait(false);
+                }
+
+                first = false;
+                await EvaluateAsync(tenant.Key, [.. tenant], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Evaluates the small batches waiting, one pass per tenant; returns how many there were.</summary>
+    private async Task<int> EvaluateSmallAsync(int maxEvents, CancellationToken cancellationToken)
+    {
+        var small = new List<DetectionBatch>();
+        if (queue.TakeSmall(small, maxEvents) == 0)
+        {
+            return 0;
+        }
+
+        foreach (var tenant in small.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
+        {
+            await EvaluateAsync(tenant.Key, [.. tenant], cancellationToken).ConfigureAwait(false);
+        }
+
+        return small.Count;
     }
 
     private async Task EvaluateAsync(string tenantId, List<DetectionBatch> batches, CancellationToken cancellationToken)
     {
-        var events = batches.Count == 1 ? batches[0].Events : [.. batches.SelectMany(static b => b.Events)];
+        var events = batches.Sum(static b => b.Events.Count);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    await detector.EvaluateAsync(tenantId, events, cancellationToken).ConfigureAwait(false);
-                    foreach (var batch in batches)
+                    var result = await detector.EvaluateAsync(tenantId, batches, cancellationToken).ConfigureAwait(false);
+                    if (result.Batches == batches.Count)
                     {
-                        metrics.Lag(Stopwatch.GetElapsedTime(batch.EnqueuedAt).TotalMilliseconds);
+                        foreach (var batch in batches)
+                        {
+                            metrics.Lag(Stopwatch.GetElapsedTime(batch.EnqueuedAt).TotalMilliseconds);
+                        }
                     }
 
                     return;
@@ -89,11 +140,11 @@ internal sealed partial class DetectionWorker(
                     metrics.Failed();
                     if (attempt >= Attempts)
                     {
-                        LogGaveUp(logger, ex, tenantId, events.Count, attempt);
+                        LogGaveUp(logger, ex, tenantId, events, attempt);
                         return;
                     }
 
-                    LogRetrying(logger, ex, tenantId, events.Count, attempt);
+                    LogRetrying(logger, ex, tenantId, events, attempt);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -107,9 +158,9 @@ internal sealed partial class DetectionWorker(
     [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Detection pass for tenant {TenantId} ({Events} events) failed on attempt {Attempt}; retrying")]
     private static partial void LogRetrying(ILogger logger, Exception exception, string tenantId, int events, int attempt);
 
-    [LoggerMessage(EventId = 611, Level = LogLevel.Error, Message = "Detection pass for tenant {TenantId} ({Events} events) failed {Attempt} times; these events were not evaluated")]
+    [LoggerMessage(EventId = 611, Level = LogLevel.Error, Message = "Detection pass for tenant {TenantId} ({Events} events) failed {Attempt} times; left in the outbox for a sweep")]
     private static partial void LogGaveUp(ILogger logger, Exception exception, string tenantId, int events, int attempt);
 
-    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Shutdown deadline reached with {Batches} batches not evaluated")]
+    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Shutdown deadline reached with {Batches} batches not evaluated; left in the outbox for a sweep")]
     private static partial void LogAbandoned(ILogger logger, int batches);
 }

@@ -7,7 +7,8 @@ namespace AuditKit.Server.Ingest;
 /// <summary>
 /// Stores posted events for the calling key: binds each valid event to a tenant the key may write for, stores the
 /// valid ones (per tenant, in one transaction each) and answers per event: accepted, duplicate or rejected. The newly
-/// stored events of each committed transaction are handed to detection.
+/// stored events of each committed transaction are recorded in the detection outbox by that transaction and handed to
+/// detection.
 /// </summary>
 internal sealed partial class AuditIngestor(
     IAuditEventStore store,
@@ -65,7 +66,10 @@ internal sealed partial class AuditIngestor(
         {
             foreach (var (tenant, group) in byTenant)
             {
-                var outcomes = await store.InsertAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, cancellationToken);
+                // With detection on, the new events are recorded in the detection outbox in the same transaction, so
+                // they are evaluated even if this process stops before its own pass over them.
+                var batchId = detection.Enabled ? Guid.CreateVersion7(receivedAt) : (Guid?)null;
+                var outcomes = await store.InsertAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, batchId, cancellationToken);
                 for (var i = 0; i < group.Count; i++)
                 {
                     items[group[i].Index] = new AuditBatchItemResult
@@ -76,8 +80,11 @@ internal sealed partial class AuditIngestor(
                     };
                 }
 
-                await detection.EnqueueAsync(
-                    tenant, group.Where((_, i) => outcomes[i] == AuditInsertOutcome.Inserted).Select(static p => p.Event), cancellationToken);
+                if (batchId is { } id)
+                {
+                    await detection.EnqueueAsync(
+                        tenant, id, group.Where((_, i) => outcomes[i] == AuditInsertOutcome.Inserted).Select(static p => p.Event), cancellationToken);
+                }
             }
         }
 

@@ -16,6 +16,16 @@ internal interface IAuditEventStore
     Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
         string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="events"/> like <see cref="InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, CancellationToken)"/>
+    /// and, when <paramref name="detectionBatchId"/> is given and at least one event is new, records the ids of the new
+    /// events in the detection outbox under that id, in the same transaction: stored events are never left without
+    /// their evaluation, whatever happens to this process after the commit.
+    /// </summary>
+    /// <returns>One outcome per event, in the order given.</returns>
+    Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken);
+
     /// <summary>The event with <paramref name="id"/> in <paramref name="tenantId"/>, or <see langword="null"/>.</summary>
     Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken);
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using AuditKit.Server.Detection;
 
 namespace AuditKit.Server.Storage;
 
@@ -15,8 +16,12 @@ internal abstract class RelationalAuditEventStore(
 {
     protected AuditSqlDialect Dialect { get; } = dialect;
 
+    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        InsertAsync(tenantId, events, receivedAt, detectionBatchId: null, cancellationToken);
+
     public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(events);
@@ -41,7 +46,8 @@ internal abstract class RelationalAuditEventStore(
         {
             var started = Stopwatch.GetTimestamp();
             var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
-            var inserted = await WriteAsync(rows, cancellationToken).ConfigureAwait(false);
+            var outbox = detectionBatchId is { } batchId ? new DetectionOutboxEntry(batchId, AuditEventRow.ToStoredTime(receivedAt)) : null;
+            var inserted = await WriteAsync(rows, outbox, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < toWrite.Count; i++)
             {
                 outcomes[toWrite[i]] = inserted[i] ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
@@ -318,10 +324,23 @@ internal abstract class RelationalAuditEventStore(
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored;
-    /// returns, per row, whether it was written.
+    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, and
+    /// records the written ones under <paramref name="outbox"/> (when given and any was written) in the same
+    /// transaction with <see cref="RecordForDetectionAsync"/>; returns, per row, whether it was written.
     /// </summary>
-    protected abstract Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken);
+    protected abstract Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken);
+
+    /// <summary>Records the ids of the newly written events <paramref name="written"/> in the detection outbox, when there are any.</summary>
+    protected async Task RecordForDetectionAsync(
+        DbConnection connection, DbTransaction transaction, string tenantId, DetectionOutboxEntry outbox, IReadOnlyCollection<Guid> written, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(written);
+        if (written.Count > 0)
+        {
+            await DetectionOutbox.RecordAsync(connection, transaction, Dialect, tenantId, outbox.BatchId, outbox.CreatedAt, written, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     protected static void AddParameter(DbCommand command, string name, object? value)
     {

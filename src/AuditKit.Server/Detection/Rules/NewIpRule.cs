@@ -11,8 +11,9 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 /// <remarks>
 /// What this process knows to be stored already (a user's IP with its first sighting, a user's day) is remembered,
-/// so a busy tenant's pass does not look up the same users again and again. Rows are never deleted, so the memory
-/// can only be behind the database, never wrong; it is bounded and simply forgotten when full.
+/// so a busy tenant's pass does not look up the same users again and again. It learns only from passes that committed
+/// and rows are never deleted, so the memory can only be behind the database, never wrong; it is bounded and simply
+/// forgotten when full.
 /// </remarks>
 internal sealed class NewIpRule : IDetectionRule
 {
@@ -69,7 +70,7 @@ internal sealed class NewIpRule : IDetectionRule
                         $"first_event_id = {DetectionPass.Add(earlier, "e" + i, pass.Sql.Values.IdValue(sighting.Id))} " +
                         $"WHERE tenant_id = {DetectionPass.Add(earlier, "t" + i, pass.TenantId)} AND user_id = {DetectionPass.Add(earlier, "u" + i, sighting.UserId)} " +
                         $"AND ip_address = {DetectionPass.Add(earlier, "i" + i, sighting.IpAddress)};");
-                    Remember(pass.TenantId, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
+                    Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
                 }
             }
 
@@ -112,7 +113,7 @@ internal sealed class NewIpRule : IDetectionRule
             {
                 var sighting = chunk[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)];
                 var days = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
-                Remember(pass.TenantId, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
+                Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
                 if (days >= settings.MinimumHistoryDays)
                 {
                     pass.Report(new AlertMatch(
@@ -124,14 +125,18 @@ internal sealed class NewIpRule : IDetectionRule
         }
     }
 
-    private void Remember(string tenant, string user, string ip, DateTimeOffset firstSeen)
+    private void Remember(DetectionPass pass, string user, string ip, DateTimeOffset firstSeen)
     {
-        if (_knownIps.Count > MaxRemembered)
+        var tenant = pass.TenantId;
+        pass.AfterCommit(() =>
         {
-            _knownIps.Clear();
-        }
+            if (_knownIps.Count > MaxRemembered)
+            {
+                _knownIps.Clear();
+            }
 
-        _knownIps[(tenant, user, ip)] = firstSeen;
+            _knownIps[(tenant, user, ip)] = firstSeen;
+        });
     }
 
     private async Task RecordDaysAsync(DetectionPass pass, List<DetectionEvent> events, CancellationToken cancellationToken)
@@ -150,15 +155,19 @@ internal sealed class NewIpRule : IDetectionRule
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (_knownDays.Count > MaxRemembered)
+        var tenantId = pass.TenantId;
+        pass.AfterCommit(() =>
         {
-            _knownDays.Clear();
-        }
+            if (_knownDays.Count > MaxRemembered)
+            {
+                _knownDays.Clear();
+            }
 
-        foreach (var (user, day) in days)
-        {
-            _knownDays[(pass.TenantId, user, day)] = true;
-        }
+            foreach (var (user, day) in days)
+            {
+                _knownDays[(tenantId, user, day)] = true;
+            }
+        });
     }
 
     private static async Task<Dictionary<(string User, string Ip), DateTimeOffset>> ReadKnownAsync(

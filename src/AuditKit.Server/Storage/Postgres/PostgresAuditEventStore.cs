@@ -10,7 +10,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// copied straight into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another
 /// request is storing), the transaction is rolled back and the batch takes the dedup path: COPY into a
 /// transaction-scoped temp table, then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>,
-/// whose ids tell which events were new. docs/bench-ingest.md has the numbers behind this.
+/// whose ids tell which events were new. With detection on, either path also writes the batch's detection outbox row
+/// (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true)
@@ -31,20 +32,21 @@ internal sealed class PostgresAuditEventStore(
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
-    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, cancellationToken).ConfigureAwait(false))
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertThroughStagingAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertThroughStagingAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
-    private static async Task<bool> TryCopyIntoTableAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private async Task<bool> TryCopyIntoTableAsync(
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -57,12 +59,18 @@ internal sealed class PostgresAuditEventStore(
             return false;
         }
 
+        if (outbox is not null)
+        {
+            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
-    private static async Task<HashSet<Guid>> InsertThroughStagingAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private async Task<HashSet<Guid>> InsertThroughStagingAsync(
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
@@ -79,6 +87,11 @@ internal sealed class PostgresAuditEventStore(
             {
                 inserted.Add(reader.GetGuid(0));
             }
+        }
+
+        if (outbox is not null)
+        {
+            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, inserted, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
         string.Join(", ", AuditEventColumns.Names.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) +
         ") ON CONFLICT (tenant_id, id) DO NOTHING";
 
-    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -35,6 +35,12 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
         {
             Bind(parameters, rows[i]);
             inserted[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+
+        if (outbox is not null)
+        {
+            await RecordForDetectionAsync(
+                connection, transaction, rows[0].TenantId, outbox, [.. rows.Where((_, i) => inserted[i]).Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

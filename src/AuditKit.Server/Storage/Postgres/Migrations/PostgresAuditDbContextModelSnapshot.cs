@@ -128,6 +128,39 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
+                    b.Property<byte[]>("EventIds")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("event_ids");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_detection_outbox");
+
+                    b.ToTable("detection_outbox", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Detection.UserDayRow", b =>
                 {
                     b.Property<string>("TenantId")

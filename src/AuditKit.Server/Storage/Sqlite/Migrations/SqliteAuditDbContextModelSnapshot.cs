@@ -122,6 +122,39 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("alerts", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<byte[]>("EventIds")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("event_ids");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_detection_outbox");
+
+                    b.ToTable("detection_outbox", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Detection.UserDayRow", b =>
                 {
                     b.Property<string>("TenantId")

@@ -1,0 +1,139 @@
+using System.Data.Common;
+using AuditKit.Server.Storage;
+
+namespace AuditKit.Server.Detection;
+
+/// <summary>
+/// The SQL of <c>detection_outbox</c> (see <see cref="DetectionOutboxRow"/>): the row ingest writes with a batch, and
+/// the claim a pass makes on its batches.
+/// </summary>
+internal static class DetectionOutbox
+{
+    private const int IdBytes = 16;
+
+    /// <summary>
+    /// Records, in the store's open <paramref name="transaction"/>, that the events <paramref name="eventIds"/> of
+    /// <paramref name="tenantId"/> were stored by batch <paramref name="batchId"/> and wait for evaluation.
+    /// </summary>
+    public static async Task RecordAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        AuditSqlDialect dialect,
+        string tenantId,
+        Guid batchId,
+        DateTimeOffset createdAt,
+        IReadOnlyCollection<Guid> eventIds,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"INSERT INTO {DetectionModel.OutboxTable} (tenant_id, id, created_at, event_count, event_ids) " +
+            $"VALUES ({DetectionPass.Add(command, "t", tenantId)}, {DetectionPass.Add(command, "id", dialect.IdValue(batchId))}, " +
+            $"{DetectionPass.Add(command, "c", dialect.TimeValue(createdAt))}, {DetectionPass.Add(command, "n", eventIds.Count)}, " +
+            $"{DetectionPass.Add(command, "e", EncodeIds(eventIds))})";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes the outbox rows of <paramref name="batchIds"/> in the pass's <paramref name="transaction"/> (which holds
+    /// the tenant's detection lock) and returns the ids of those that were still there, with their event ids when
+    /// <paramref name="withEventIds"/>. A batch not returned was evaluated by an earlier pass, of this process or
+    /// another: the deletion is the claim, and it commits, or rolls back, with the pass.
+    /// </summary>
+    public static async Task<Dictionary<Guid, Guid[]?>> ClaimAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        DetectionSql sql,
+        string tenantId,
+        IReadOnlyCollection<Guid> batchIds,
+        bool withEventIds,
+        CancellationToken cancellationToken)
+    {
+        var claimed = new Dictionary<Guid, Guid[]?>(batchIds.Count);
+        foreach (var chunk in batchIds.Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
+                $"AND id IN {DetectionPass.AddList(command, "b", chunk.Select(sql.Values.IdValue))} " +
+                $"RETURNING id{(withEventIds ? ", event_ids" : string.Empty)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed[sql.Values.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
+            }
+        }
+
+        return claimed;
+    }
+
+    /// <summary>
+    /// The stored events of <paramref name="tenantId"/> with <paramref name="eventIds"/>, as the rules see them. Events
+    /// no longer stored (removed since) are simply not found.
+    /// </summary>
+    public static async Task<List<DetectionEvent>> ReadEventsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        DetectionSql sql,
+        string tenantId,
+        IEnumerable<Guid> eventIds,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<DetectionEvent>();
+        foreach (var chunk in eventIds.Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                "SELECT e.id, e.timestamp, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
+                $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
+                $"AND e.id IN {DetectionPass.AddList(command, "e", chunk.Select(sql.Values.IdValue))}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                events.Add(new DetectionEvent(
+                    sql.Values.ReadId(reader, 0),
+                    sql.Values.ReadTime(reader, 1),
+                    reader.GetString(2),
+                    (AuditStatus)reader.GetInt16(3),
+                    (AuditSeverity)reader.GetInt16(4),
+                    DetectionEvent.Blank(reader.IsDBNull(5) ? null : reader.GetString(5)),
+                    DetectionEvent.Blank(reader.IsDBNull(6) ? null : reader.GetString(6)),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    DetectionEvent.Blank(reader.IsDBNull(8) ? null : reader.GetString(8))));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The ids, 16 bytes each in RFC 4122 (big-endian) order.</summary>
+    public static byte[] EncodeIds(IReadOnlyCollection<Guid> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var bytes = new byte[ids.Count * IdBytes];
+        var offset = 0;
+        foreach (var id in ids)
+        {
+            id.TryWriteBytes(bytes.AsSpan(offset, IdBytes), bigEndian: true, out _);
+            offset += IdBytes;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The ids of <see cref="EncodeIds"/>.</summary>
+    public static Guid[] DecodeIds(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var ids = new Guid[bytes.Length / IdBytes];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = new Guid(bytes.AsSpan(i * IdBytes, IdBytes), bigEndian: true);
+        }
+
+        return ids;
+    }
+}
