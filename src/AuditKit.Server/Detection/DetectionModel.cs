@@ -29,6 +29,9 @@ internal static class DetectionModel
     /// <summary>Failed logins (see <see cref="DetectionPredicates.FailedLoginSql"/>), unqualified, for partial indexes.</summary>
     public const string FailedLoginFilter = "action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)";
 
+    /// <summary>Grants (see <see cref="DetectionPredicates.GrantSql"/>: the action part), unqualified, for a partial index.</summary>
+    public const string GrantFilter = "action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')";
+
     public static void Configure(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -46,6 +49,18 @@ internal static class DetectionModel
         events.HasIndex(e => new { e.TenantId, e.UserId, e.Action, e.Timestamp })
             .HasFilter("action IN ('DELETE', 'EXPORT')")
             .HasDatabaseName("ix_audit_events_deletes_exports_user");
+
+        // The same for grants (rule 7, read by grantee), HIGH and CRITICAL events by user (rules 5 and 7) and a tenant's
+        // CRITICAL events (rule 5). Besides being small, they keep PostgreSQL's plans right when its statistics do not
+        // know a tenant yet (a new tenant, or one that grew since the last ANALYZE): every index of audit_events leads
+        // with tenant_id, so a one-row estimate for the tenant made them all look alike, and the planner could pick one
+        // that walks all of the tenant's events for a rule's few (measured: 106 ms instead of 0.6 ms for a recount).
+        events.HasIndex(e => new { e.TenantId, e.ResourceId, e.Timestamp }, "ix_audit_events_grants_resource")
+            .HasFilter(GrantFilter);
+        events.HasIndex(e => new { e.TenantId, e.UserId, e.Timestamp }, "ix_audit_events_high_user")
+            .HasFilter("severity >= 2");
+        events.HasIndex(e => new { e.TenantId, e.Timestamp }, "ix_audit_events_critical")
+            .HasFilter("severity = 3");
 
         // No foreign key to tenants and no index beyond the key: ingest writes a row per batch and should pay for that
         // row alone, and the table only ever holds the batches of the last moments (the sweep reads it whole).

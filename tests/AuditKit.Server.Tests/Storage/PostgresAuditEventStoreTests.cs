@@ -1,3 +1,4 @@
+using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Testing;
@@ -99,5 +100,74 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         indexes["ix_audit_events_search"].ShouldContain("USING gin (search_vector)");
         indexes.Where(i => i.Key.StartsWith("ix_audit_events_tenant", StringComparison.Ordinal) || i.Key.StartsWith("pk_", StringComparison.Ordinal))
             .ShouldAllBe(i => i.Value.Contains("(tenant_id,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Detection_reads_use_their_partial_indexes_while_the_statistics_do_not_know_the_tenant()
+    {
+        // The statistics know an established tenant only; then a new tenant's events arrive (as in the first hours of a
+        // tenant, or after it grew faster than autovacuum re-analyzed). Every audit_events index leads with tenant_id,
+        // so a one-row estimate for the new tenant made them look alike: the CRITICAL recount once walked the tenant's
+        // whole user index (106 ms instead of 0.6 ms on 200,000 events). The rules' partial indexes keep the plans right.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var established = "plans-old-" + Guid.NewGuid().ToString("N")[..8];
+        var tenant = "plans-new-" + Guid.NewGuid().ToString("N")[..8];
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, default);
+        await using (var analyze = dataSource.CreateCommand("ANALYZE audit_events"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, default);
+        var from = StorageTestEvents.BaseTime;
+        var to = from.AddHours(2);
+
+        async Task<string> PlanAsync(string predicate)
+        {
+            await using var command = dataSource.CreateCommand(
+                $"EXPLAIN SELECT e.id FROM audit_events e WHERE e.tenant_id = @t AND e.timestamp >= @lo AND e.timestamp <= @hi AND ({predicate})");
+            command.Parameters.AddWithValue("t", tenant);
+            command.Parameters.AddWithValue("k", tenant);
+            command.Parameters.AddWithValue("u", "user-3");
+            command.Parameters.AddWithValue("lo", from);
+            command.Parameters.AddWithValue("hi", to);
+            var plan = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+
+            return string.Join('\n', plan);
+        }
+
+        (await PlanAsync("e.tenant_id = @k AND e.severity = 3")).ShouldContain("ix_audit_events_critical");
+        (await PlanAsync("e.user_id = @u AND e.severity = 3")).ShouldMatch("ix_audit_events_(critical|high_user)");
+        (await PlanAsync($"e.user_id = @u AND {DetectionPredicates.HighSeveritySql}")).ShouldContain("ix_audit_events_high_user");
+        (await PlanAsync($"e.resource_id IN (@u) AND {DetectionPredicates.GrantSql}")).ShouldContain("ix_audit_events_grants_resource");
+    }
+
+    /// <summary>Everyday traffic of 20 users: mostly reads and updates, a delete now and then, a CRITICAL event rarely.</summary>
+    private static AuditEvent PlanEvent(int i)
+    {
+        var at = StorageTestEvents.BaseTime.AddSeconds(i * 3);
+        var (action, severity) = (i % 100) switch
+        {
+            0 => (AuditActions.LoginFailed, AuditSeverity.Critical),
+            < 10 => (AuditActions.Delete, AuditSeverity.High),
+            < 50 => (AuditActions.Update, AuditSeverity.Medium),
+            _ => (AuditActions.Read, AuditSeverity.Low),
+        };
+        return new AuditEvent
+        {
+            Id = Guid.CreateVersion7(at),
+            Timestamp = at,
+            Action = action,
+            Severity = severity,
+            UserId = "user-" + (i % 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ResourceType = "Customer",
+            ResourceId = (i % 500).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            IpAddress = "10.0.0." + (i % 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 }

@@ -517,6 +517,15 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .IsDescending(false, false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_resource_timestamp");
 
+                    b.HasIndex(new[] { "TenantId", "Timestamp" }, "ix_audit_events_critical")
+                        .HasFilter("severity = 3");
+
+                    b.HasIndex(new[] { "TenantId", "ResourceId", "Timestamp" }, "ix_audit_events_grants_resource")
+                        .HasFilter("action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
+
+                    b.HasIndex(new[] { "TenantId", "UserId", "Timestamp" }, "ix_audit_events_high_user")
+                        .HasFilter("severity >= 2");
+
                     b.ToTable("audit_events", (string)null);
                 });
 
