@@ -28,27 +28,9 @@ internal sealed class RateAnomalyRule : IDetectionRule
             return;
         }
 
-        var busy = new List<(string User, long Minute, long Count)>();
-        foreach (var chunk in buckets.Chunk(Chunk))
-        {
-            await using var upsert = pass.CreateCommand(string.Empty);
-            var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
-            var values = string.Join(", ", chunk.Select((b, i) =>
-                $"({tenant}, {DetectionPass.Add(upsert, "u" + i, b.User)}, {DetectionPass.Add(upsert, "m" + i, b.Minute)}, {DetectionPass.Add(upsert, "c" + i, b.Count)})"));
-            upsert.CommandText =
-                $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
-                $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
-                "RETURNING user_id, minute, event_count";
-            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-                if (count >= settings.MinimumEventsPerMinute)
-                {
-                    busy.Add((reader.GetString(0), reader.GetInt64(1), count));
-                }
-            }
-        }
+        var busy = pass.Sql.IsPostgres
+            ? await CountPostgresAsync(pass, buckets, settings.MinimumEventsPerMinute, cancellationToken).ConfigureAwait(false)
+            : await CountAsync(pass, buckets, settings.MinimumEventsPerMinute, cancellationToken).ConfigureAwait(false);
 
         if (busy.Count == 0)
         {
@@ -88,5 +70,64 @@ internal sealed class RateAnomalyRule : IDetectionRule
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Adds the pass's events to their users' minutes and returns the minutes that reached <paramref name="minimum"/>:
+    /// one statement for the whole pass, the buckets as three arrays, and only the busy minutes sent back. Under
+    /// everyday traffic nearly every event of a pass is a bucket of its own (a user's events spread over the minute),
+    /// so this statement is most of what detection costs the database.
+    /// </summary>
+    private static async Task<List<(string User, long Minute, long Count)>> CountPostgresAsync(
+        DetectionPass pass, List<(string User, long Minute, int Count)> buckets, int minimum, CancellationToken cancellationToken)
+    {
+        var busy = new List<(string User, long Minute, long Count)>();
+        await using var upsert = pass.CreateCommand(string.Empty);
+        var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
+        var users = DetectionPass.Add(upsert, "u", buckets.Select(static b => b.User).ToArray());
+        var minutes = DetectionPass.Add(upsert, "m", buckets.Select(static b => b.Minute).ToArray());
+        var counts = DetectionPass.Add(upsert, "c", buckets.Select(static b => b.Count).ToArray());
+        var least = DetectionPass.Add(upsert, "min", minimum);
+        upsert.CommandText =
+            $"WITH counted AS (INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) " +
+            $"SELECT {tenant}, b.user_id, b.minute, b.event_count FROM unnest({users}::text[], {minutes}::bigint[], {counts}::integer[]) AS b(user_id, minute, event_count) " +
+            $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
+            $"RETURNING user_id, minute, event_count) SELECT user_id, minute, event_count FROM counted WHERE event_count >= {least}";
+        await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            busy.Add((reader.GetString(0), reader.GetInt64(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+        }
+
+        return busy;
+    }
+
+    /// <summary>The same in portable SQL (SQLite): chunks of <see cref="Chunk"/> buckets, every count sent back.</summary>
+    private static async Task<List<(string User, long Minute, long Count)>> CountAsync(
+        DetectionPass pass, List<(string User, long Minute, int Count)> buckets, int minimum, CancellationToken cancellationToken)
+    {
+        var busy = new List<(string User, long Minute, long Count)>();
+            foreach (var chunk in buckets.Chunk(Chunk))
+            {
+                await using var upsert = pass.CreateCommand(string.Empty);
+                var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
+                var values = string.Join(", ", chunk.Select((b, i) =>
+                    $"({tenant}, {DetectionPass.Add(upsert, "u" + i, b.User)}, {DetectionPass.Add(upsert, "m" + i, b.Minute)}, {DetectionPass.Add(upsert, "c" + i, b.Count)})"));
+                upsert.CommandText =
+                    $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
+                    $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
+                    "RETURNING user_id, minute, event_count";
+                await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                    if (count >= minimum)
+                    {
+                        busy.Add((reader.GetString(0), reader.GetInt64(1), count));
+                    }
+                }
+            }
+
+        return busy;
     }
 }
