@@ -37,6 +37,13 @@ internal sealed partial class AuditStorageInitializer(
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (provider == AuditStorageProvider.Postgres)
+        {
+            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            EnsureSupportedPostgres(connection.PostgreSqlVersion, connection.Host);
+        }
+
         await using var migrationLock = provider == AuditStorageProvider.Postgres
             ? await PostgresMigrationLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false)
             : null;
@@ -52,6 +59,24 @@ internal sealed partial class AuditStorageInitializer(
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
         LogStorageReady(logger, provider, applied ?? "none");
+    }
+
+    /// <summary>The oldest PostgreSQL the schema runs on: the summary rollup's unique index uses <c>NULLS NOT DISTINCT</c>.</summary>
+    internal static readonly Version MinimumPostgres = new(15, 0);
+
+    /// <summary>
+    /// Refuses to migrate an older PostgreSQL with a message that says so, rather than with the syntax error its first
+    /// unsupported statement would raise halfway through the migrations.
+    /// </summary>
+    internal static void EnsureSupportedPostgres(Version serverVersion, string? host)
+    {
+        ArgumentNullException.ThrowIfNull(serverVersion);
+        if (serverVersion < MinimumPostgres)
+        {
+            throw new InvalidOperationException(
+                $"AuditKit needs PostgreSQL {MinimumPostgres.Major} or later; the server at {host ?? "the configured address"} is PostgreSQL {serverVersion}. " +
+                "Upgrade it, or leave ConnectionStrings:AuditKit empty to use the embedded SQLite store.");
+        }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider}, schema at migration {Migration}.")]

@@ -41,4 +41,24 @@ public sealed class AuditStorageRegistrationTests
 
         error.Message.ShouldContain("ConnectionStrings:AuditKit");
     }
+
+    [Theory]
+    [InlineData("15.0")]
+    [InlineData("15.18")]
+    [InlineData("17.2")]
+    public void PostgreSQL_15_and_later_is_accepted(string version)
+    {
+        Should.NotThrow(() => AuditStorageInitializer.EnsureSupportedPostgres(Version.Parse(version), "db.example"));
+    }
+
+    [Theory]
+    [InlineData("14.11")]
+    [InlineData("12.0")]
+    public void An_older_PostgreSQL_is_refused_with_a_message_naming_both_versions(string version)
+    {
+        var error = Should.Throw<InvalidOperationException>(() => AuditStorageInitializer.EnsureSupportedPostgres(Version.Parse(version), "db.example"));
+
+        error.Message.ShouldContain("PostgreSQL 15 or later");
+        error.Message.ShouldContain($"db.example is PostgreSQL {version}");
+    }
 }
