@@ -37,16 +37,14 @@ internal sealed partial class AuditStorageInitializer(
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (provider == AuditStorageProvider.Postgres)
-        {
-            var dataSource = services.GetRequiredService<NpgsqlDataSource>();
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            EnsureSupportedPostgres(connection.PostgreSqlVersion, connection.Host);
-        }
-
         await using var migrationLock = provider == AuditStorageProvider.Postgres
             ? await PostgresMigrationLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false)
             : null;
+        if (migrationLock is not null)
+        {
+            EnsureSupportedPostgres(migrationLock.ServerVersion, migrationLock.Host);
+        }
+
         await using var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>()
             .CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
 

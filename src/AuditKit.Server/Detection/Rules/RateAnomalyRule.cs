@@ -107,26 +107,26 @@ internal sealed class RateAnomalyRule : IDetectionRule
         DetectionPass pass, List<(string User, long Minute, int Count)> buckets, int minimum, CancellationToken cancellationToken)
     {
         var busy = new List<(string User, long Minute, long Count)>();
-            foreach (var chunk in buckets.Chunk(Chunk))
+        foreach (var chunk in buckets.Chunk(Chunk))
+        {
+            await using var upsert = pass.CreateCommand(string.Empty);
+            var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
+            var values = string.Join(", ", chunk.Select((b, i) =>
+                $"({tenant}, {DetectionPass.Add(upsert, "u" + i, b.User)}, {DetectionPass.Add(upsert, "m" + i, b.Minute)}, {DetectionPass.Add(upsert, "c" + i, b.Count)})"));
+            upsert.CommandText =
+                $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
+                $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
+                "RETURNING user_id, minute, event_count";
+            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await using var upsert = pass.CreateCommand(string.Empty);
-                var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
-                var values = string.Join(", ", chunk.Select((b, i) =>
-                    $"({tenant}, {DetectionPass.Add(upsert, "u" + i, b.User)}, {DetectionPass.Add(upsert, "m" + i, b.Minute)}, {DetectionPass.Add(upsert, "c" + i, b.Count)})"));
-                upsert.CommandText =
-                    $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
-                    $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
-                    "RETURNING user_id, minute, event_count";
-                await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
+                if (count >= minimum)
                 {
-                    var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-                    if (count >= minimum)
-                    {
-                        busy.Add((reader.GetString(0), reader.GetInt64(1), count));
-                    }
+                    busy.Add((reader.GetString(0), reader.GetInt64(1), count));
                 }
             }
+        }
 
         return busy;
     }

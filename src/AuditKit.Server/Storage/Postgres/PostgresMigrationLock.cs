@@ -20,6 +20,12 @@ internal sealed class PostgresMigrationLock : IAsyncDisposable
 
     private PostgresMigrationLock(NpgsqlConnection connection) => _connection = connection;
 
+    /// <summary>The version of the PostgreSQL server the lock is held on.</summary>
+    public Version ServerVersion => _connection.PostgreSqlVersion;
+
+    /// <summary>The host of that server, as connected to.</summary>
+    public string? Host => _connection.Host;
+
     public static async Task<PostgresMigrationLock> AcquireAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
