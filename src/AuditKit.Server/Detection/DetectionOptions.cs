@@ -25,6 +25,16 @@ internal sealed class DetectionOptions
     public int MaxEventsPerPass { get; set; } = 20_000;
 
     /// <summary>
+    /// The least time between the starts of two passes over large batches. Under load, batches arrive faster than
+    /// they are evaluated, and each pass reads and writes the state of every user and IP among its events, whatever
+    /// their number: passes paced this far apart take the batches that arrived meanwhile together, so that state is
+    /// touched once per interval instead of once per batch. A large batch arriving after a quiet interval is evaluated
+    /// at once, small batches (<see cref="SmallBatchEvents"/>) are never held, and neither is a pass that is already
+    /// full (<see cref="MaxEventsPerPass"/>). Zero evaluates each batch as soon as the previous pass ends.
+    /// </summary>
+    public TimeSpan PassInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// Batches of at most this many events wait in a lane of the queue that is evaluated before every pass over larger
     /// batches, so a few events (a burst of failed logins from a small application) do not wait behind a backlog of
     /// thousands. 0 turns this off.

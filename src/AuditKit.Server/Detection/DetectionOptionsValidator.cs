@@ -27,6 +27,11 @@ internal sealed class DetectionOptionsValidator : IValidateOptions<DetectionOpti
             failures.Add($"{prefix}MaxEventsPerPass must be between 1 and 1000000 (was {options.MaxEventsPerPass}).");
         }
 
+        if (options.PassInterval < TimeSpan.Zero || options.PassInterval > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{prefix}PassInterval must be between 00:00:00 and 00:00:10 (was {options.PassInterval}).");
+        }
+
         if (options.SmallBatchEvents is < 0 or > 10_000)
         {
             failures.Add($"{prefix}SmallBatchEvents must be between 0 and 10000 (was {options.SmallBatchEvents}).");

@@ -26,8 +26,11 @@ internal sealed class DetectionQueue
 
     private readonly bool _enabled;
     private readonly int _smallBatchEvents;
+    private readonly int _capacity;
     private readonly Lock _idleLock = new();
     private long _pending;
+    private long _largeEvents;
+    private bool _completed;
     private TaskCompletionSource _idle = NewIdle(completed: true);
 
     public DetectionQueue(IOptions<DetectionOptions> options)
@@ -35,6 +38,7 @@ internal sealed class DetectionQueue
         ArgumentNullException.ThrowIfNull(options);
         _enabled = options.Value.Enabled;
         _smallBatchEvents = options.Value.SmallBatchEvents;
+        _capacity = options.Value.QueueCapacity;
         var lane = new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -75,6 +79,11 @@ internal sealed class DetectionQueue
 
         var batch = new DetectionBatch(tenantId, batchId, compact, Stopwatch.GetTimestamp());
         var lane = compact.Length <= _smallBatchEvents ? _small : _large;
+        if (lane == _large)
+        {
+            Interlocked.Add(ref _largeEvents, compact.Length);
+        }
+
         if (lane.Writer.TryWrite(batch))
         {
             _signal.Writer.TryWrite(true);
@@ -103,7 +112,26 @@ internal sealed class DetectionQueue
     public int TakeSmall(List<DetectionBatch> batches, int maxEvents) => Take(_small.Reader, batches, maxEvents);
 
     /// <summary>Moves the large batches waiting, oldest first, until <paramref name="maxEvents"/> are reached, into <paramref name="batches"/>.</summary>
-    public int TakeLarge(List<DetectionBatch> batches, int maxEvents) => Take(_large.Reader, batches, maxEvents);
+    public int TakeLarge(List<DetectionBatch> batches, int maxEvents)
+    {
+        var first = batches.Count;
+        var taken = Take(_large.Reader, batches, maxEvents);
+        Interlocked.Add(ref _largeEvents, -batches.Skip(first).Sum(static b => (long)b.Events.Count));
+        return taken;
+    }
+
+    /// <summary>
+    /// Whether large batches are waiting, and not yet a full pass of them: fewer than <paramref name="maxEvents"/>
+    /// events, and room left in their lane, so holding them back does not hold ingest back.
+    /// </summary>
+    public bool HasPartialLargePass(int maxEvents)
+    {
+        var events = Interlocked.Read(ref _largeEvents);
+        return events > 0 && events < maxEvents && _large.Reader.Count < _capacity && !Volatile.Read(ref _completed);
+    }
+
+    /// <summary>Wakes the worker's <see cref="WaitToReadAsync"/> as if a batch had been queued.</summary>
+    public void Wake() => _signal.Writer.TryWrite(true);
 
     /// <summary>The batches waiting in both lanes.</summary>
     public int Count => _small.Reader.Count + _large.Reader.Count;
@@ -134,6 +162,7 @@ internal sealed class DetectionQueue
     /// <summary>Stops accepting batches (at shutdown); the worker drains what is queued.</summary>
     public void Complete()
     {
+        Volatile.Write(ref _completed, true);
         _small.Writer.TryComplete();
         _large.Writer.TryComplete();
         _signal.Writer.TryComplete();
@@ -162,11 +191,21 @@ internal sealed class DetectionQueue
         }
         catch (ChannelClosedException)
         {
+            if (lane == _large)
+            {
+                Interlocked.Add(ref _largeEvents, -batch.Events.Count);
+            }
+
             // Shutting down: the batch is stored and in the outbox, where a sweep will find it. Not the caller's failure.
             Completed(1);
         }
         catch
         {
+            if (lane == _large)
+            {
+                Interlocked.Add(ref _largeEvents, -batch.Events.Count);
+            }
+
             Completed(1);
             throw;
         }

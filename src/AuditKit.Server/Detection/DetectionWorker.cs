@@ -8,7 +8,8 @@ namespace AuditKit.Server.Detection;
 /// Each round takes every large batch waiting (up to <see cref="DetectionOptions.MaxEventsPerPass"/> events) and
 /// evaluates them per tenant at once: under load, passes grow rather than multiply. Small batches (see
 /// <see cref="DetectionQueue"/>) are evaluated ahead of every such pass, so they never wait behind the backlog.
-/// At shutdown the queue is drained until the host's deadline; what is left, like the batches of a pass that failed,
+/// Passes over large batches start at most every <see cref="DetectionOptions.PassInterval"/>, so that under load each
+/// takes what arrived meanwhile. At shutdown the queue is drained, unpaced, until the host's deadline; what is left, like the batches of a pass that failed,
 /// stays in the outbox for <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
 internal sealed partial class DetectionWorker(
@@ -16,10 +17,12 @@ internal sealed partial class DetectionWorker(
     AlertDetector detector,
     DetectionMetrics metrics,
     IOptions<DetectionOptions> options,
+    TimeProvider time,
     ILogger<DetectionWorker> logger) : BackgroundService
 {
     private const int Attempts = 3;
     private readonly CancellationTokenSource _abandon = new();
+    private long _lastLargePass;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -73,6 +76,15 @@ internal sealed partial class DetectionWorker(
         while (true)
         {
             var small = await EvaluateSmallAsync(max, cancellationToken).ConfigureAwait(false);
+            if (HoldLarge(max) is { } hold)
+            {
+                // Let the large batches gather until the interval ends; a small batch arriving meanwhile wakes the
+                // loop and is evaluated at once.
+                using var timer = time.CreateTimer(static q => ((DetectionQueue)q!).Wake(), queue, hold, Timeout.InfiniteTimeSpan);
+                await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             large.Clear();
             if (queue.TakeLarge(large, max) == 0)
             {
@@ -83,6 +95,8 @@ internal sealed partial class DetectionWorker(
 
                 continue;
             }
+
+            _lastLargePass = time.GetTimestamp();
 
             var first = true;
             foreach (var tenant in large.GroupBy(static b => b.TenantId, StringComparer.Ordinal))
@@ -96,6 +110,23 @@ internal sealed partial class DetectionWorker(
                 await EvaluateAsync(tenant.Key, [.. tenant], cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// How much longer the large batches waiting should gather before a pass takes them: the rest of
+    /// <see cref="DetectionOptions.PassInterval"/> since the previous pass started, unless there is nothing to gather
+    /// for (no large batch, a full pass already, a full lane, or the process stopping).
+    /// </summary>
+    private TimeSpan? HoldLarge(int maxEvents)
+    {
+        var interval = options.Value.PassInterval;
+        if (interval <= TimeSpan.Zero || _lastLargePass == 0 || !queue.HasPartialLargePass(maxEvents))
+        {
+            return null;
+        }
+
+        var rest = interval - time.GetElapsedTime(_lastLargePass);
+        return rest > TimeSpan.Zero ? rest : null;
     }
 
     /// <summary>Evaluates the small batches waiting, one pass per tenant; returns how many there were.</summary>

@@ -32,6 +32,10 @@ public sealed class DetectionHost : IAsyncDisposable
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
+
+            // Passes are paced by the server's clock, which is fake here: unpaced unless a test asks for it
+            // (DetectionPacingTests).
+            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -18,12 +18,14 @@ public sealed class DetectionOptionsTests : IDisposable
         using var factory = Server(
             ("AuditKit:Detection:Rules:BruteForce:Threshold", "0"),
             ("AuditKit:Detection:Rules:MassExport:Window", "2.00:00:00"),
+            ("AuditKit:Detection:PassInterval", "00:01:00"),
             ("AuditKit:Detection:Tenants:Not A Tenant:RateAnomaly:Factor", "0.5"));
 
         var failure = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
 
         failure.Message.ShouldContain("AuditKit:Detection:Rules:BruteForce:Threshold");
         failure.Message.ShouldContain("AuditKit:Detection:Rules:MassExport:Window");
+        failure.Message.ShouldContain("AuditKit:Detection:PassInterval must be between 00:00:00 and 00:00:10 (was 00:01:00)");
         failure.Message.ShouldContain("AuditKit:Detection:Tenants:Not A Tenant:RateAnomaly:Factor");
     }
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -271,30 +269,5 @@ public sealed class DetectionOutboxTests
         alert.Count.ShouldBe(batches);
         alert.FirstSeen.ShouldBe(Start);
         alert.LastSeen.ShouldBe(Start + TimeSpan.FromSeconds(10 * (batches - 1)));
-    }
-
-    private static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix)
-    {
-        using var admin = host.CreateClient(AuditKitServerFixture.BootstrapKey);
-        var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "admin"));
-    }
-
-    private static async Task<AuditBatchResult> PostAsync(HttpClient ingest, object[] batch)
-    {
-        var result = await (await ingest.PostAsJsonAsync("/api/v1/audit-logs/batch", batch)).ReadBatchResultAsync();
-        result.Rejected.ShouldBe(0);
-        return result;
-    }
-
-    private static async Task<IReadOnlyList<AlertResponse>> AlertsAsync(DetectionHost host, TestTenant tenant, string rule)
-    {
-        using var read = host.CreateClient(tenant.ReadKey);
-        return (await read.GetFromJsonAsync<AlertListResponse>($"/api/v1/alerts?rule={rule}&limit=1000", DetectionServerFixture.AlertJson))!.Items;
     }
 }

@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +46,31 @@ public sealed class OutboxStorage : IAsyncDisposable
             ["ConnectionStrings:AuditKit"] = string.Empty,
             ["AuditKit:Storage:SqlitePath"] = directory.File("auditkit.db"),
         });
+    }
+
+    internal static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix)
+    {
+        using var admin = host.CreateClient(AuditKitServerFixture.BootstrapKey);
+        var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
+        return new TestTenant(
+            id,
+            await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"),
+            await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"),
+            await AuditKitServerFixture.CreateKeyAsync(admin, id, "admin"));
+    }
+
+    internal static async Task<AuditBatchResult> PostAsync(HttpClient ingest, object[] batch)
+    {
+        var result = await (await ingest.PostAsJsonAsync("/api/v1/audit-logs/batch", batch)).ReadBatchResultAsync();
+        result.Rejected.ShouldBe(0);
+        return result;
+    }
+
+    internal static async Task<IReadOnlyList<AlertResponse>> AlertsAsync(DetectionHost host, TestTenant tenant, string rule)
+    {
+        using var read = host.CreateClient(tenant.ReadKey);
+        return (await read.GetFromJsonAsync<AlertListResponse>($"/api/v1/alerts?rule={rule}&limit=1000", DetectionServerFixture.AlertJson))!.Items;
     }
 
     /// <summary>The outbox rows of <paramref name="tenantId"/>, oldest first: their event counts and event ids.</summary>

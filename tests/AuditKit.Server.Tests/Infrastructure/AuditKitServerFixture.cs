@@ -38,6 +38,10 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("AuditKit:BootstrapAdminKey", BootstrapKey);
+
+            // Passes are paced by the server's clock, which is fake here: unpaced unless a test asks for it
+            // (DetectionPacingTests).
+            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
