@@ -41,7 +41,11 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             context, Category, caller, tenantId, action, statusCode, resourceType, resourceId, resourceName, severity, description,
             oldValues, newValues, cancellationToken);
 
-    /// <summary>Records an action of the server's API on <paramref name="tenantId"/> under <paramref name="category"/>.</summary>
+    /// <summary>
+    /// Records an action of the server's API on <paramref name="tenantId"/> under <paramref name="category"/>. When
+    /// given, <paramref name="alongside"/> is the action's own change, made in the transaction that stores the record:
+    /// both commit or neither does.
+    /// </summary>
     public async Task RecordAsync(
         HttpContext context,
         string category,
@@ -56,7 +60,8 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
         string description,
         JsonObject? oldValues,
         JsonObject? newValues,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        AuditTransactionWork? alongside = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(caller);
@@ -92,7 +97,14 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             OldValues = oldValues,
             NewValues = newValues,
         };
-        await store.InsertAsync(tenantId, [auditEvent], now, cancellationToken);
+        if (alongside is null)
+        {
+            await store.InsertAsync(tenantId, [auditEvent], now, cancellationToken);
+        }
+        else
+        {
+            await store.InsertAsync(tenantId, [auditEvent], now, alongside, cancellationToken);
+        }
     }
 
     private static string? Bounded(string? value, int max) =>

@@ -101,7 +101,7 @@ internal static partial class AlertEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) is null)
+        if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) is not { } before)
         {
             return NotFound();
         }
@@ -151,37 +151,54 @@ internal static partial class AlertEndpoints
             return TypedResults.ValidationProblem(errors, title: "The alert change is not valid.");
         }
 
+        // The change and the audit event recording it commit together: the status is changed in the transaction that
+        // stores the event, on condition that it is still the one read above.
         var by = "api-key:" + caller.KeyId;
-        var (outcome, before, after) = await alerts.ChangeStatusAsync(
-            caller.TenantId!, alertId, target!.Value, by, note, timeProvider.GetUtcNow(), cancellationToken);
-        switch (outcome)
+        if (AlertStore.CanChange(before.Status, target!.Value))
         {
-            case AlertTransition.NotFound:
-                return NotFound();
-            case AlertTransition.Conflict:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status409Conflict,
-                    title: "Conflict",
-                    detail: $"The alert is {Name(before!.Status)}; it cannot become {Name(target.Value)}.");
+            try
+            {
+                await recorder.RecordAsync(
+                    context,
+                    AuditCategory,
+                    caller,
+                    caller.TenantId!,
+                    AuditActions.Update,
+                    StatusCodes.Status200OK,
+                    "Alert",
+                    alertId.ToString(),
+                    AlertRules.Title(before.Rule, before.KeyType, before.KeyValue),
+                    AuditSeverity.Medium,
+                    $"Alert {alertId} ({before.Rule}) {Name(target.Value)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"),
+                    new JsonObject { ["status"] = Name(before.Status) },
+                    new JsonObject { ["status"] = Name(target.Value), ["note"] = note },
+                    cancellationToken,
+                    alongside: async (connection, transaction, ct) =>
+                    {
+                        if (!await alerts.ChangeStatusAsync(
+                            connection, transaction, caller.TenantId!, alertId, before.Status, target.Value, by, note, timeProvider.GetUtcNow(), ct))
+                        {
+                            throw new AlertChangedException();
+                        }
+                    });
+                LogTriaged(loggerFactory.CreateLogger(typeof(AlertEndpoints)), alertId, Name(target.Value), caller.TenantId!, caller.KeyPrefix);
+                return await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) is { } after
+                    ? TypedResults.Ok(AlertResponse.From(after))
+                    : NotFound();
+            }
+            catch (AlertChangedException)
+            {
+                // Another change won since the alert was read: nothing was changed, nothing recorded.
+            }
         }
 
-        await recorder.RecordAsync(
-            context,
-            AuditCategory,
-            caller,
-            caller.TenantId!,
-            AuditActions.Update,
-            StatusCodes.Status200OK,
-            "Alert",
-            alertId.ToString(),
-            AlertRules.Title(after!.Rule, after.KeyType, after.KeyValue),
-            AuditSeverity.Medium,
-            $"Alert {alertId} ({after.Rule}) {Name(after.Status)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"),
-            new JsonObject { ["status"] = Name(before!.Status) },
-            new JsonObject { ["status"] = Name(after.Status), ["note"] = note },
-            cancellationToken);
-        LogTriaged(loggerFactory.CreateLogger(typeof(AlertEndpoints)), alertId, Name(after.Status), caller.TenantId!, caller.KeyPrefix);
-        return TypedResults.Ok(AlertResponse.From(after));
+        var current = await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken);
+        return current is null
+            ? NotFound()
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Conflict",
+                detail: $"The alert is {Name(current.Status)}; it cannot become {Name(target.Value)}.");
     }
 
     private static async Task<Results<Ok<SuspiciousActivityResponse>, ValidationProblem>> SuspiciousActivityAsync(

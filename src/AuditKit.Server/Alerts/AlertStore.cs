@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
@@ -72,33 +73,28 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
         return await db.Set<AlertRow>().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Moves an alert to <paramref name="target"/> (acknowledged from open; resolved from open or acknowledged),
-    /// recording who, when and the note. Concurrent changes of one alert: exactly one wins, the others see a conflict.
-    /// </summary>
-    public async Task<(AlertTransition Outcome, AlertRow? Before, AlertRow? After)> ChangeStatusAsync(
-        string tenantId, Guid id, AlertStatus target, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Whether an alert in <paramref name="status"/> can move to <paramref name="target"/>: acknowledged from open, resolved from open or acknowledged.</summary>
+    public static bool CanChange(AlertStatus status, AlertStatus target) => target switch
     {
-        var before = await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
-        if (before is null)
-        {
-            return (AlertTransition.NotFound, null, null);
-        }
+        AlertStatus.Acknowledged => status == AlertStatus.Open,
+        AlertStatus.Resolved => status != AlertStatus.Resolved,
+        _ => false,
+    };
 
-        var allowed = target switch
-        {
-            AlertStatus.Acknowledged => before.Status == AlertStatus.Open,
-            AlertStatus.Resolved => before.Status != AlertStatus.Resolved,
-            _ => false,
-        };
-        if (!allowed)
-        {
-            return (AlertTransition.Conflict, before, null);
-        }
-
+    /// <summary>
+    /// Moves an alert from <paramref name="current"/> to <paramref name="target"/>, recording who, when and the note, on
+    /// <paramref name="connection"/> in <paramref name="transaction"/> (the one that stores the audit event recording
+    /// the change). False, with nothing changed, when the alert is no longer in <paramref name="current"/>: of concurrent
+    /// changes of one alert, exactly one wins.
+    /// </summary>
+    public async Task<bool> ChangeStatusAsync(
+        DbConnection connection, DbTransaction transaction, string tenantId, Guid id, AlertStatus current, AlertStatus target, string by, string? note,
+        DateTimeOffset at, CancellationToken cancellationToken)
+    {
         at = AuditEventRow.ToStoredTime(at);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var current = before.Status;
+        db.Database.SetDbConnection(connection);
+        await db.Database.UseTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
         var rows = db.Set<AlertRow>().Where(a => a.TenantId == tenantId && a.Id == id && a.Status == current);
         var changed = target == AlertStatus.Acknowledged
             ? await rows.ExecuteUpdateAsync(
@@ -107,12 +103,7 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
             : await rows.ExecuteUpdateAsync(
                 s => s.SetProperty(a => a.Status, target).SetProperty(a => a.ResolvedAt, at).SetProperty(a => a.ResolvedBy, by).SetProperty(a => a.ResolvedNote, note),
                 cancellationToken).ConfigureAwait(false);
-        if (changed == 0)
-        {
-            return (AlertTransition.Conflict, await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false), null);
-        }
-
-        return (AlertTransition.Changed, before, await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false));
+        return changed == 1;
     }
 
     /// <summary>

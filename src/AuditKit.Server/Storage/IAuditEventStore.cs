@@ -26,6 +26,16 @@ internal interface IAuditEventStore
     Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
         string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores <paramref name="events"/> like <see cref="InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, CancellationToken)"/>
+    /// and runs <paramref name="alongside"/> in the same transaction, before the events are written: the change the
+    /// events record and the events commit together, or neither does (when <paramref name="alongside"/> throws, or the
+    /// events cannot be stored). At least one event must be given.
+    /// </summary>
+    /// <returns>One outcome per event, in the order given.</returns>
+    Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditTransactionWork alongside, CancellationToken cancellationToken);
+
     /// <summary>The event with <paramref name="id"/> in <paramref name="tenantId"/>, or <see langword="null"/>.</summary>
     Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken);
 

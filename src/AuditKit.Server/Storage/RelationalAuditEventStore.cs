@@ -20,8 +20,26 @@ internal abstract class RelationalAuditEventStore(
         string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
         InsertAsync(tenantId, events, receivedAt, detectionBatchId: null, cancellationToken);
 
-    public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken) =>
+        InsertAsync(tenantId, events, receivedAt, detectionBatchId, alongside: null, cancellationToken);
+
+    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditTransactionWork alongside, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alongside);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            throw new ArgumentException("At least one event must record the work done alongside.", nameof(events));
+        }
+
+        return InsertAsync(tenantId, events, receivedAt, detectionBatchId: null, alongside, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, AuditTransactionWork? alongside,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(events);
@@ -47,7 +65,7 @@ internal abstract class RelationalAuditEventStore(
             var started = Stopwatch.GetTimestamp();
             var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
             var outbox = detectionBatchId is { } batchId ? new DetectionOutboxEntry(batchId, AuditEventRow.ToStoredTime(receivedAt)) : null;
-            var inserted = await WriteAsync(rows, outbox, cancellationToken).ConfigureAwait(false);
+            var inserted = await WriteAsync(rows, outbox, alongside, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < toWrite.Count; i++)
             {
                 outcomes[toWrite[i]] = inserted[i] ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
@@ -326,9 +344,11 @@ internal abstract class RelationalAuditEventStore(
     /// <summary>
     /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, and
     /// records the written ones under <paramref name="outbox"/> (when given and any was written) in the same
-    /// transaction with <see cref="RecordForDetectionAsync"/>; returns, per row, whether it was written.
+    /// transaction with <see cref="RecordForDetectionAsync"/>; returns, per row, whether it was written. When given,
+    /// <paramref name="alongside"/> runs first in that transaction (again, if the transaction is retried).
     /// </summary>
-    protected abstract Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken);
+    protected abstract Task<bool[]> WriteAsync(
+        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken);
 
     /// <summary>Records the ids of the newly written events <paramref name="written"/> in the detection outbox, when there are any.</summary>
     protected async Task RecordForDetectionAsync(

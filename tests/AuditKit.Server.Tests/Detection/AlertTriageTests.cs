@@ -84,6 +84,67 @@ public sealed class AlertTriageTests(PostgresDetectionFixture server) : IClassFi
     }
 
     [Fact]
+    public async Task Concurrent_changes_of_one_alert_make_one_change_and_one_record()
+    {
+        using var client = new DetectionClient(server, await server.CreateTenantAsync("triage"));
+        await client.PostAsync(Series(5, Start, TimeSpan.FromSeconds(1), (at, _) => FailedLogin(at, "tess", Ip)));
+        var alert = (await client.AlertsAsync(AlertRules.BruteForce, Ip)).ShouldHaveSingleItem();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            client.Read.PatchAsJsonAsync($"/api/v1/alerts/{alert.Id}", new { status = "resolved", note = $"analyst {i}" })));
+
+        responses.Count(static r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        responses.Count(static r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(7);
+        var winner = (await responses.Single(static r => r.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<AlertResponse>(DetectionServerFixture.AlertJson))!;
+        var record = (await (await client.Read.GetAsync($"/api/v1/audit-logs?category={AlertEndpoints.AuditCategory}&resource_id={alert.Id}")).ReadPageAsync())
+            .Items.ShouldHaveSingleItem();
+        record.NewValues!["note"]!.GetValue<string>().ShouldBe(winner.ResolvedNote);
+    }
+
+    [Fact]
+    public async Task A_change_whose_audit_record_cannot_be_stored_is_not_made()
+    {
+        using var client = new DetectionClient(server, await server.CreateTenantAsync("triage"));
+        await client.PostAsync(Series(5, Start, TimeSpan.FromSeconds(1), (at, _) => FailedLogin(at, "uma", Ip)));
+        var alert = (await client.AlertsAsync(AlertRules.BruteForce, Ip)).ShouldHaveSingleItem();
+        var route = $"/api/v1/alerts/{alert.Id}";
+        var records = $"/api/v1/audit-logs?category={AlertEndpoints.AuditCategory}&resource_id={alert.Id}";
+
+        // The database refuses this tenant's alert records, as a full disk or a failing constraint would.
+        var trigger = "reject_" + Guid.NewGuid().ToString("N")[..12];
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(server.ConnectionString);
+        await using (var create = dataSource.CreateCommand(
+            $"""
+            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.tenant_id = '{client.Tenant.Id}' AND NEW.category = '{AlertEndpoints.AuditCategory}' THEN RAISE EXCEPTION 'rejected by test trigger'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION {trigger}();
+            """))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            (await client.Read.PatchAsJsonAsync(route, new { status = "resolved", note = "unrecorded" })).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            var unchanged = (await client.AlertsAsync(AlertRules.BruteForce, Ip)).ShouldHaveSingleItem();
+            unchanged.Status.ShouldBe(AlertStatus.Open);
+            unchanged.ResolvedNote.ShouldBeNull();
+            (await (await client.Read.GetAsync(records)).ReadPageAsync()).Items.ShouldBeEmpty();
+        }
+        finally
+        {
+            await using var drop = dataSource.CreateCommand($"DROP TRIGGER {trigger} ON audit_events; DROP FUNCTION {trigger}();");
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        (await PatchAsync(client.Read, alert.Id, new { status = "resolved", note = "recorded" })).ResolvedNote.ShouldBe("recorded");
+        (await (await client.Read.GetAsync(records)).ReadPageAsync()).Items.ShouldHaveSingleItem();
+    }
+
+    [Fact]
     public async Task Suspicious_activity_lists_unresolved_alerts_and_current_patterns()
     {
         using var client = new DetectionClient(server, await server.CreateTenantAsync("triage"));

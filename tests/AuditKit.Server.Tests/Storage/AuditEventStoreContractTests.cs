@@ -196,6 +196,58 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_done_alongside_commits_with_the_events_or_not_at_all()
+    {
+        var tenant = NewTenant();
+        var table = "side_" + Guid.NewGuid().ToString("N")[..12];
+        await Events.InsertAsync(tenant, [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, Run($"CREATE TABLE {table} (v integer)"), default);
+
+        // Committed together.
+        var stored = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(1));
+        (await Events.InsertAsync(tenant, [stored], s_received, Run($"INSERT INTO {table} (v) VALUES (1)"), default))
+            .ShouldBe([AuditInsertOutcome.Inserted]);
+        (await Events.GetAsync(tenant, stored.Id, default)).ShouldNotBeNull();
+        (await CountAsync(table)).ShouldBe(1);
+
+        // The events cannot be stored: the work is undone.
+        await RejectInsertsOfActionAsync("REJECTED_BY_DATABASE");
+        var rejected = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(2));
+        rejected.Action = "REJECTED_BY_DATABASE";
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(tenant, [rejected], s_received, Run($"INSERT INTO {table} (v) VALUES (2)"), default));
+        (await CountAsync(table)).ShouldBe(1);
+        (await Events.GetAsync(tenant, rejected.Id, default)).ShouldBeNull();
+
+        // The work fails: no event is stored, and the caller gets the work's exception.
+        var unrecorded = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(3));
+        await Should.ThrowAsync<InvalidOperationException>(() => Events.InsertAsync(
+            tenant, [unrecorded], s_received, (_, _, _) => throw new InvalidOperationException("the change failed"), default));
+        (await Events.GetAsync(tenant, unrecorded.Id, default)).ShouldBeNull();
+        (await Events.QueryAsync(tenant, new AuditEventQuery(), default)).Total.ShouldBe(2);
+
+        static AuditTransactionWork Run(string sql) => async (connection, transaction, cancellationToken) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        };
+
+        // Read through the contract too: work alongside an event of a tenant of its own.
+        async Task<long> CountAsync(string name)
+        {
+            long count = -1;
+            await Events.InsertAsync(NewTenant(), [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, async (connection, transaction, cancellationToken) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"SELECT count(*) FROM {name}";
+                count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            }, default);
+            return count;
+        }
+    }
+
+    [Fact]
     public async Task Stored_and_duplicate_events_are_counted()
     {
         var counts = new Dictionary<string, long>();

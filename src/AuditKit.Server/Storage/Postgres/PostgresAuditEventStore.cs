@@ -32,23 +32,29 @@ internal sealed class PostgresAuditEventStore(
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
-    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(
+        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false))
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, outbox, alongside, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertThroughStagingAsync(connection, rows, outbox, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertThroughStagingAsync(connection, rows, outbox, alongside, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
     private async Task<bool> TryCopyIntoTableAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (alongside is not null)
+        {
+            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
@@ -70,9 +76,14 @@ internal sealed class PostgresAuditEventStore(
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
     private async Task<HashSet<Guid>> InsertThroughStagingAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (alongside is not null)
+        {
+            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -16,10 +16,16 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
         string.Join(", ", AuditEventColumns.Names.Select((_, i) => "@c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) +
         ") ON CONFLICT (tenant_id, id) DO NOTHING";
 
-    protected override async Task<bool[]> WriteAsync(List<AuditEventRow> rows, DetectionOutboxEntry? outbox, CancellationToken cancellationToken)
+    protected override async Task<bool[]> WriteAsync(
+        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (alongside is not null)
+        {
+            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = s_insertSql;
