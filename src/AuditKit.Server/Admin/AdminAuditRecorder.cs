@@ -22,7 +22,10 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
     private static readonly string? s_version = typeof(AdminAuditRecorder).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
-    /// <summary>Records an admin action on <paramref name="tenantId"/>, answered with <paramref name="statusCode"/>.</summary>
+    /// <summary>
+    /// Records an admin action on <paramref name="tenantId"/>, answered with <paramref name="statusCode"/>; when given,
+    /// <paramref name="alongside"/> makes the action's change in the transaction that stores the record.
+    /// </summary>
     public Task RecordAsync(
         HttpContext context,
         AuditCaller caller,
@@ -36,10 +39,11 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
         string description,
         JsonObject? oldValues,
         JsonObject? newValues,
-        CancellationToken cancellationToken) =>
+        CancellationToken cancellationToken,
+        AuditTransactionWork? alongside = null) =>
         RecordAsync(
             context, Category, caller, tenantId, action, statusCode, resourceType, resourceId, resourceName, severity, description,
-            oldValues, newValues, cancellationToken);
+            oldValues, newValues, cancellationToken, alongside);
 
     /// <summary>
     /// Records an action of the server's API on <paramref name="tenantId"/> under <paramref name="category"/>. When

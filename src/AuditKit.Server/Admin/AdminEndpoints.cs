@@ -6,6 +6,7 @@ using AuditKit.Server.Auth;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Admin;
 
@@ -95,18 +96,35 @@ internal static partial class AdminEndpoints
         var record = Guid.TryParse(keyId, out var id)
             ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
             : null;
-        if (record is null || !await tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), cancellationToken))
+        if (record is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
+            return KeyNotFound();
         }
 
-        await recorder.RecordAsync(
-            context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix,
-            AuditSeverity.Critical,
-            $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.",
-            Describe(record),
-            newValues: null,
-            cancellationToken);
+        // The revocation and the audit event recording it are stored in one transaction.
+        try
+        {
+            await recorder.RecordAsync(
+                context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix,
+                AuditSeverity.Critical,
+                $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.",
+                Describe(record),
+                newValues: null,
+                cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), transaction, ct))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                });
+        }
+        catch (AuditedChangeRefusedException)
+        {
+            // Revoked by another request since it was listed: nothing changed, nothing recorded.
+            return KeyNotFound();
+        }
+
         LogKeyRevoked(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, tenantId, caller.KeyPrefix);
         return TypedResults.NoContent();
     }
@@ -166,20 +184,37 @@ internal static partial class AdminEndpoints
         }
 
         var tenant = new TenantRecord(request.Id!, name!, timeProvider.GetUtcNow());
-        if (!await tenants.CreateTenantAsync(tenant, cancellationToken))
+        // The tenant and the audit event recording its creation (in its own log) are stored in one transaction.
+        try
         {
+            await recorder.RecordAsync(
+                context, caller, tenant.Id, AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
+                $"Tenant '{tenant.Id}' created.",
+                oldValues: null,
+                new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
+                cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await tenants.CreateTenantAsync(tenant, transaction, ct))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                });
+        }
+        catch (Exception e) when (e is AuditedChangeRefusedException or DbUpdateException)
+        {
+            // Taken before (refused), or by a request creating the same id at the same moment (its insert failed).
+            if (e is DbUpdateException && await tenants.GetTenantAsync(tenant.Id, cancellationToken) is null)
+            {
+                throw;
+            }
+
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Conflict",
                 detail: $"A tenant with id '{tenant.Id}' already exists.");
         }
 
-        await recorder.RecordAsync(
-            context, caller, tenant.Id, AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
-            $"Tenant '{tenant.Id}' created.",
-            oldValues: null,
-            new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
-            cancellationToken);
         LogTenantCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), tenant.Id, caller.KeyPrefix);
 
         return TypedResults.Created($"{RoutePrefix}/tenants/{tenant.Id}", new TenantResponse(tenant.Id, tenant.Name, tenant.CreatedAt));
@@ -283,21 +318,24 @@ internal static partial class AdminEndpoints
             timeProvider.GetUtcNow(),
             RevokedAt: null,
             allowed);
-        await tenants.CreateKeyAsync(record, cancellationToken);
-
+        // The key and the audit event recording it are stored in one transaction.
         var severity = role == ApiKeyRoles.Admin || allowed.Count > 0 ? AuditSeverity.Critical : AuditSeverity.High;
         await recorder.RecordAsync(
             context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, ApiKeyResourceType, record.Id.ToString(), record.Prefix, severity,
             $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}'.",
             oldValues: null,
             Describe(record),
-            cancellationToken);
+            cancellationToken,
+            alongside: (_, transaction, ct) => tenants.CreateKeyAsync(record, transaction, ct));
         LogKeyCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.Role, tenantId, caller.KeyPrefix);
 
         return TypedResults.Created(
             (string?)null,
             new ApiKeyCreatedResponse(record.Id, key, record.Prefix, record.Role, tenantId, name, allowed, record.CreatedAt));
     }
+
+    private static ProblemHttpResult KeyNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
 
     private static ProblemHttpResult TenantNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");

@@ -178,7 +178,7 @@ internal static partial class AlertEndpoints
                         if (!await alerts.ChangeStatusAsync(
                             connection, transaction, caller.TenantId!, alertId, before.Status, target.Value, by, note, timeProvider.GetUtcNow(), ct))
                         {
-                            throw new AlertChangedException();
+                            throw new AuditedChangeRefusedException();
                         }
                     });
                 LogTriaged(loggerFactory.CreateLogger(typeof(AlertEndpoints)), alertId, Name(target.Value), caller.TenantId!, caller.KeyPrefix);
@@ -186,7 +186,7 @@ internal static partial class AlertEndpoints
                     ? TypedResults.Ok(AlertResponse.From(after))
                     : NotFound();
             }
-            catch (AlertChangedException)
+            catch (AuditedChangeRefusedException)
             {
                 // Another change won since the alert was read: nothing was changed, nothing recorded.
             }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,10 +7,36 @@ namespace AuditKit.Server.Storage;
 /// <summary>Tenants and API keys through the EF Core model, on whichever provider is configured.</summary>
 internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> contexts) : ITenantStore
 {
-    public async Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken)
+    public Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken) =>
+        CreateTenantCoreAsync(tenant, transaction: null, cancellationToken);
+
+    public Task<bool> CreateTenantAsync(TenantRecord tenant, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return CreateTenantCoreAsync(tenant, transaction, cancellationToken);
+    }
+
+    public Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken) => CreateKeyCoreAsync(key, transaction: null, cancellationToken);
+
+    public Task CreateKeyAsync(ApiKeyRecord key, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return CreateKeyCoreAsync(key, transaction, cancellationToken);
+    }
+
+    public Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken) =>
+        RevokeKeyCoreAsync(tenantId, keyId, revokedAt, transaction: null, cancellationToken);
+
+    public Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return RevokeKeyCoreAsync(tenantId, keyId, revokedAt, transaction, cancellationToken);
+    }
+
+    private async Task<bool> CreateTenantCoreAsync(TenantRecord tenant, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         if (await db.Tenants.AnyAsync(t => t.Id == tenant.Id, cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -21,7 +48,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (transaction is null)
         {
             // Another request created the same id between the check and the insert.
             await using var check = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
@@ -41,10 +68,10 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         return row is null ? null : new TenantRecord(row.Id, row.Name, row.CreatedAt);
     }
 
-    public async Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    private async Task CreateKeyCoreAsync(ApiKeyRecord key, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         db.ApiKeys.Add(new ApiKeyRow
         {
             Id = key.Id,
@@ -75,9 +102,9 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         return [.. rows.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(ToRecord)];
     }
 
-    public async Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    private async Task<bool> RevokeKeyCoreAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == keyId, cancellationToken).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null)
         {
@@ -87,6 +114,19 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         row.RevokedAt = AuditEventRow.ToStoredTime(revokedAt);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A context on its own connection, or on <paramref name="transaction"/>'s connection and in it.</summary>
+    private async Task<AuditDbContext> ContextAsync(DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            db.Database.SetDbConnection(transaction.Connection);
+            await db.Database.UseTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        return db;
     }
 
     private static ApiKeyRecord ToRecord(ApiKeyRow row) => new(

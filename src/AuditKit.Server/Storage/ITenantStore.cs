@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace AuditKit.Server.Storage;
 
 /// <summary>Tenants and their API keys. Keys are stored only as hashes; the clear key is shown once, at creation.</summary>
@@ -6,10 +8,20 @@ internal interface ITenantStore
     /// <summary>Creates a tenant; returns false when the id is taken.</summary>
     Task<bool> CreateTenantAsync(TenantRecord tenant, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates a tenant in <paramref name="transaction"/> (that of the audit event recording it, see
+    /// <see cref="IAuditEventStore.InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, AuditTransactionWork, CancellationToken)"/>);
+    /// false when the id is taken. A request creating the same id at the same moment makes this throw instead.
+    /// </summary>
+    Task<bool> CreateTenantAsync(TenantRecord tenant, DbTransaction transaction, CancellationToken cancellationToken);
+
     Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken);
 
     /// <summary>Stores a new key (its hash and a display prefix, never the clear key). The tenant must exist.</summary>
     Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new key in <paramref name="transaction"/> (that of the audit event recording it).</summary>
+    Task CreateKeyAsync(ApiKeyRecord key, DbTransaction transaction, CancellationToken cancellationToken);
 
     /// <summary>The live (not revoked) key whose hash is <paramref name="keyHash"/>, or null.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
@@ -19,6 +31,9 @@ internal interface ITenantStore
 
     /// <summary>Revokes the tenant's key <paramref name="keyId"/>; false when there is no such live key in that tenant.</summary>
     Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a key in <paramref name="transaction"/> (that of the audit event recording it); false when there is no such live key.</summary>
+    Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction transaction, CancellationToken cancellationToken);
 }
 
 /// <summary>A tenant.</summary>

@@ -193,6 +193,40 @@ public abstract class ApiKeyAuthTests(AuditKitServerFixture server)
         revoked.OldValues!["role"]!.GetValue<string>().ShouldBe("read");
     }
 
+    [Fact]
+    public async Task An_admin_change_whose_audit_record_cannot_be_stored_is_not_made()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var admin = server.CreateClient(tenant.AdminKey);
+        using var bootstrap = server.CreateClient(AuditKitServerFixture.BootstrapKey);
+        using var read = server.CreateClient(tenant.ReadKey);
+        var keys = $"{Tenants}/{tenant.Id}/keys";
+        var readKeyId = JsonDocument.Parse(await admin.GetStringAsync(keys)).RootElement.GetProperty("items").EnumerateArray()
+            .Single(k => k.GetProperty("role").GetString() == "read").GetProperty("id").GetString();
+        var unborn = "t-" + Guid.NewGuid().ToString("N");
+
+        await using (await server.RefuseEventsAsync(tenant.Id, "admin"))
+        await using (await server.RefuseEventsAsync(unborn, "admin"))
+        {
+            (await admin.PostAsJsonAsync(keys, new { role = "read" })).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            (await admin.DeleteAsync($"{keys}/{readKeyId}")).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            (await bootstrap.PostAsJsonAsync(Tenants, new { id = unborn, name = "Unborn" })).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        }
+
+        // No key was added, the read key still works, the tenant does not exist, and nothing was recorded.
+        JsonDocument.Parse(await admin.GetStringAsync(keys)).RootElement.GetProperty("items").GetArrayLength().ShouldBe(3);
+        (await read.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await bootstrap.GetAsync($"{Tenants}/{unborn}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        (await (await read.GetAsync($"{Logs}?category=admin&resource_type=ApiKey")).ReadPageAsync()).Items.Count.ShouldBe(3);
+
+        // Once records can be stored again, the same changes are made and recorded.
+        using var newRead = server.CreateClient(await AuditKitServerFixture.CreateKeyAsync(admin, tenant.Id, "read"));
+        (await admin.DeleteAsync($"{keys}/{readKeyId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await bootstrap.PostAsJsonAsync(Tenants, new { id = unborn, name = "Unborn" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await read.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await (await newRead.GetAsync($"{Logs}?category=admin&resource_type=ApiKey")).ReadPageAsync()).Items.Count.ShouldBe(5);
+    }
+
     [Theory]
     [InlineData("""{ "id": "Acme Corp", "name": "Acme" }""", "id")]
     [InlineData("""{ "id": "-acme", "name": "Acme" }""", "id")]

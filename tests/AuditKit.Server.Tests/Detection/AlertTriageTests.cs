@@ -110,35 +110,15 @@ public sealed class AlertTriageTests(PostgresDetectionFixture server) : IClassFi
         var route = $"/api/v1/alerts/{alert.Id}";
         var records = $"/api/v1/audit-logs?category={AlertEndpoints.AuditCategory}&resource_id={alert.Id}";
 
-        // The database refuses this tenant's alert records, as a full disk or a failing constraint would.
-        var trigger = "reject_" + Guid.NewGuid().ToString("N")[..12];
-        await using var dataSource = Npgsql.NpgsqlDataSource.Create(server.ConnectionString);
-        await using (var create = dataSource.CreateCommand(
-            $"""
-            CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.tenant_id = '{client.Tenant.Id}' AND NEW.category = '{AlertEndpoints.AuditCategory}' THEN RAISE EXCEPTION 'rejected by test trigger'; END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER {trigger} BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION {trigger}();
-            """))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        try
+        await using (await server.RefuseEventsAsync(client.Tenant.Id, AlertEndpoints.AuditCategory))
         {
             (await client.Read.PatchAsJsonAsync(route, new { status = "resolved", note = "unrecorded" })).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
-            var unchanged = (await client.AlertsAsync(AlertRules.BruteForce, Ip)).ShouldHaveSingleItem();
-            unchanged.Status.ShouldBe(AlertStatus.Open);
-            unchanged.ResolvedNote.ShouldBeNull();
-            (await (await client.Read.GetAsync(records)).ReadPageAsync()).Items.ShouldBeEmpty();
         }
-        finally
-        {
-            await using var drop = dataSource.CreateCommand($"DROP TRIGGER {trigger} ON audit_events; DROP FUNCTION {trigger}();");
-            await drop.ExecuteNonQueryAsync();
-        }
+
+        var unchanged = (await client.AlertsAsync(AlertRules.BruteForce, Ip)).ShouldHaveSingleItem();
+        unchanged.Status.ShouldBe(AlertStatus.Open);
+        unchanged.ResolvedNote.ShouldBeNull();
+        (await (await client.Read.GetAsync(records)).ReadPageAsync()).Items.ShouldBeEmpty();
 
         (await PatchAsync(client.Read, alert.Id, new { status = "resolved", note = "recorded" })).ResolvedNote.ShouldBe("recorded");
         (await (await client.Read.GetAsync(records)).ReadPageAsync()).Items.ShouldHaveSingleItem();

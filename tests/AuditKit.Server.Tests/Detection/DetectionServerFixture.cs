@@ -81,6 +81,9 @@ public sealed class PostgresDetectionFixture : DetectionServerFixture
 
     public override Task<bool> StoredDataContainsAsync(string text) => throw new NotSupportedException();
 
+    public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
+        RefusingTrigger.PostgresAsync(ConnectionString, tenantId, category);
+
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("det");
@@ -98,6 +101,9 @@ public sealed class SqliteDetectionFixture : DetectionServerFixture
     public override string Provider => "SQLite";
 
     public override Task<bool> StoredDataContainsAsync(string text) => throw new NotSupportedException();
+
+    public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
+        RefusingTrigger.SqliteAsync(_directory.File("auditkit.db"), tenantId, category);
 
     protected override Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>(DetectionSettings())

@@ -102,6 +102,12 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// <summary>Whether <paramref name="text"/> appears anywhere in the stored data (every table, every column).</summary>
     public abstract Task<bool> StoredDataContainsAsync(string text);
 
+    /// <summary>
+    /// Makes the database refuse (raise an error on) every audit event of <paramref name="tenantId"/> with
+    /// <paramref name="category"/>, as a full disk or a failing constraint would, until the result is disposed.
+    /// </summary>
+    public abstract Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category);
+
     /// <summary>The configuration that points the server at this fixture's database.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync();
 

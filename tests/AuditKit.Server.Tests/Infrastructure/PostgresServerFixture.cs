@@ -40,6 +40,9 @@ public sealed class PostgresServerFixture : AuditKitServerFixture
         return false;
     }
 
+    public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
+        RefusingTrigger.PostgresAsync(_connectionString!, tenantId, category);
+
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
     {
         _connectionString = await TestPostgres.CreateDatabaseAsync("srv");

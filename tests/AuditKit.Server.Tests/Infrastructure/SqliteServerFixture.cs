@@ -54,6 +54,9 @@ public sealed class SqliteServerFixture : AuditKitServerFixture
         return false;
     }
 
+    public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
+        RefusingTrigger.SqliteAsync(DatabasePath, tenantId, category);
+
     protected override Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>
         {

@@ -657,6 +657,43 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tenant_and_key_changes_commit_with_the_audit_events_recording_them_or_not_at_all()
+    {
+        var tenant = NewTenant();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray()));
+        var key = new ApiKeyRecord(Guid.CreateVersion7(), tenant, "read", hash, "ak_tx", null, StorageTestEvents.BaseTime, null, []);
+        var created = false;
+        var revoked = false;
+        await RejectInsertsOfActionAsync("REJECTED_BY_DATABASE");
+        static AuditEvent Record(string action = "CREATE") => StorageTestEvents.Minimal(StorageTestEvents.BaseTime, action);
+
+        // The record cannot be stored: the tenant is not created.
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct), default));
+        created.ShouldBeTrue();
+        (await Tenants.GetTenantAsync(tenant, default)).ShouldBeNull();
+
+        await Events.InsertAsync(tenant, [Record()], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct), default);
+        (await Tenants.GetTenantAsync(tenant, default)).ShouldNotBeNull();
+        await Events.InsertAsync(tenant, [Record()], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "Again", StorageTestEvents.BaseTime), t, ct), default);
+        created.ShouldBeFalse();
+
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct), default));
+        (await Tenants.FindKeyByHashAsync(hash, default)).ShouldBeNull();
+        await Events.InsertAsync(tenant, [Record()], s_received, (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct), default);
+        (await Tenants.FindKeyByHashAsync(hash, default)).ShouldNotBeNull();
+
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct), default));
+        revoked.ShouldBeTrue();
+        (await Tenants.FindKeyByHashAsync(hash, default)).ShouldNotBeNull();
+        await Events.InsertAsync(tenant, [Record("DELETE")], s_received, async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct), default);
+        revoked.ShouldBeTrue();
+        (await Tenants.FindKeyByHashAsync(hash, default)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_key_hash_is_unique()
     {
         var tenant = NewTenant();
