@@ -73,6 +73,7 @@ internal static class DetectionModel
         outbox.Property(o => o.EventCount).HasColumnName("event_count");
         outbox.Property(o => o.EventIds).HasColumnName("event_ids");
         outbox.Property(o => o.ClaimedUntil).HasColumnName("claimed_until");
+        outbox.Property(o => o.Attempts).HasColumnName("attempts");
 
         var alerts = modelBuilder.Entity<AlertRow>();
         alerts.ToTable(AlertsTable);

@@ -28,10 +28,10 @@ internal static class DetectionOutbox
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText =
-            $"INSERT INTO {DetectionModel.OutboxTable} (tenant_id, id, created_at, event_count, event_ids) " +
+            $"INSERT INTO {DetectionModel.OutboxTable} (tenant_id, id, created_at, event_count, event_ids, attempts) " +
             $"VALUES ({DetectionPass.Add(command, "t", tenantId)}, {DetectionPass.Add(command, "id", dialect.IdValue(batchId))}, " +
             $"{DetectionPass.Add(command, "c", dialect.TimeValue(createdAt))}, {DetectionPass.Add(command, "n", eventIds.Count)}, " +
-            $"{DetectionPass.Add(command, "e", EncodeIds(eventIds))})";
+            $"{DetectionPass.Add(command, "e", EncodeIds(eventIds))}, 0)";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -22,6 +22,12 @@ internal sealed class DetectionOutboxRow
     /// <summary>The ids of the events the batch stored: 16 bytes each, see <see cref="DetectionOutbox.EncodeIds"/>.</summary>
     public required byte[] EventIds { get; set; }
 
-    /// <summary>Set while a sweep of one server instance evaluates the batch, so another sweep leaves it alone.</summary>
+    /// <summary>
+    /// Set while a sweep of one server instance evaluates the batch, so another sweep leaves it alone; after a failed
+    /// evaluation, when the batch may be tried again.
+    /// </summary>
     public DateTimeOffset? ClaimedUntil { get; set; }
+
+    /// <summary>How many sweeps failed to evaluate the batch: each failure doubles the wait before the next try.</summary>
+    public int Attempts { get; set; }
 }

@@ -27,6 +27,9 @@ internal sealed partial class DetectionOutboxSweeper(
     /// <summary>Outbox rows claimed at a time.</summary>
     private const int ClaimSize = 50;
 
+    /// <summary>The longest a batch that keeps failing waits between two tries.</summary>
+    internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromHours(6);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public override void Dispose()
@@ -118,9 +121,9 @@ internal sealed partial class DetectionOutboxSweeper(
     }
 
     /// <summary>The claimed batches of a tenant in passes of at most <paramref name="maxEvents"/> events (at least one batch each).</summary>
-    private static IEnumerable<List<Guid>> Passes(IEnumerable<ClaimedBatch> batches, int maxEvents)
+    private static IEnumerable<List<ClaimedBatch>> Passes(IEnumerable<ClaimedBatch> batches, int maxEvents)
     {
-        var pass = new List<Guid>();
+        var pass = new List<ClaimedBatch>();
         var events = 0;
         foreach (var batch in batches)
         {
@@ -131,7 +134,7 @@ internal sealed partial class DetectionOutboxSweeper(
                 events = 0;
             }
 
-            pass.Add(batch.Id);
+            pass.Add(batch);
             events += batch.EventCount;
         }
 
@@ -141,11 +144,11 @@ internal sealed partial class DetectionOutboxSweeper(
         }
     }
 
-    private async Task<int> EvaluateAsync(string tenantId, List<Guid> batchIds, CancellationToken cancellationToken)
+    private async Task<int> EvaluateAsync(string tenantId, List<ClaimedBatch> batches, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await detector.EvaluateStoredAsync(tenantId, batchIds, cancellationToken).ConfigureAwait(false);
+            var result = await detector.EvaluateStoredAsync(tenantId, [.. batches.Select(static b => b.Id)], cancellationToken).ConfigureAwait(false);
             if (result.Batches > 0)
             {
                 metrics.Swept(result.Batches);
@@ -157,17 +160,18 @@ internal sealed partial class DetectionOutboxSweeper(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             metrics.Failed();
-            if (batchIds.Count == 1)
+            if (batches.Count == 1)
             {
-                LogBatchFailed(logger, ex, batchIds[0], tenantId, options.Value.SweepClaimLease);
+                var delay = await PostponeAsync(batches[0], cancellationToken).ConfigureAwait(false);
+                LogBatchFailed(logger, ex, batches[0].Id, tenantId, batches[0].Attempts + 1, delay);
                 return 0;
             }
 
             // One bad batch must not hold back the others: evaluate them one by one.
             var evaluated = 0;
-            foreach (var id in batchIds)
+            foreach (var batch in batches)
             {
-                evaluated += await EvaluateAsync(tenantId, [id], cancellationToken).ConfigureAwait(false);
+                evaluated += await EvaluateAsync(tenantId, [batch], cancellationToken).ConfigureAwait(false);
             }
 
             return evaluated;
@@ -184,19 +188,20 @@ internal sealed partial class DetectionOutboxSweeper(
         var cutoff = DetectionPass.Add(command, "cutoff", sql.Values.TimeValue(now - options.Value.SweepGracePeriod));
         var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.SweepClaimLease));
         var limit = DetectionPass.Add(command, "n", ClaimSize);
-        var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until < {nowParameter})";
+        var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until <= {nowParameter})";
         command.CommandText = sql.IsPostgres
             ? $"UPDATE {DetectionModel.OutboxTable} o SET claimed_until = {until} FROM (" +
               $"SELECT tenant_id, id FROM {DetectionModel.OutboxTable} WHERE {due} ORDER BY created_at LIMIT {limit} FOR UPDATE SKIP LOCKED) c " +
-              "WHERE o.tenant_id = c.tenant_id AND o.id = c.id RETURNING o.tenant_id, o.id, o.event_count, o.created_at"
+              "WHERE o.tenant_id = c.tenant_id AND o.id = c.id RETURNING o.tenant_id, o.id, o.event_count, o.created_at, o.attempts"
             : $"UPDATE {DetectionModel.OutboxTable} SET claimed_until = {until} WHERE rowid IN (" +
               $"SELECT rowid FROM {DetectionModel.OutboxTable} WHERE {due} ORDER BY created_at LIMIT {limit}) " +
-              "RETURNING tenant_id, id, event_count, created_at";
+              "RETURNING tenant_id, id, event_count, created_at, attempts";
         var claimed = new List<ClaimedBatch>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new ClaimedBatch(reader.GetString(0), sql.Values.ReadId(reader, 1), reader.GetInt32(2), sql.Values.ReadTime(reader, 3)));
+            claimed.Add(new ClaimedBatch(
+                reader.GetString(0), sql.Values.ReadId(reader, 1), reader.GetInt32(2), sql.Values.ReadTime(reader, 3), reader.GetInt32(4)));
         }
 
         // Oldest first, so a tenant's passes follow the order its batches were stored in.
@@ -204,13 +209,45 @@ internal sealed partial class DetectionOutboxSweeper(
         return claimed;
     }
 
-    private sealed record ClaimedBatch(string TenantId, Guid Id, int EventCount, DateTimeOffset CreatedAt);
+    /// <summary>
+    /// Records that a sweep failed to evaluate the batch and holds it back for longer each time: the claim lease after
+    /// the first failure, then twice as long after each further one, up to <see cref="MaxRetryDelay"/>. A batch that
+    /// cannot be evaluated (a bug, data the rules choke on) is never dropped, but it does not fill the log every lease.
+    /// </summary>
+    private async Task<TimeSpan> PostponeAsync(ClaimedBatch batch, CancellationToken cancellationToken)
+    {
+        var attempts = batch.Attempts + 1;
+        var delay = RetryDelay(options.Value.SweepClaimLease, attempts);
+        var sql = database.Sql;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"UPDATE {DetectionModel.OutboxTable} SET attempts = {DetectionPass.Add(command, "a", attempts)}, " +
+            $"claimed_until = {DetectionPass.Add(command, "until", sql.Values.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow() + delay)))} " +
+            $"WHERE tenant_id = {DetectionPass.Add(command, "t", batch.TenantId)} AND id = {DetectionPass.Add(command, "id", sql.Values.IdValue(batch.Id))}";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return delay;
+    }
+
+    /// <summary>How long a batch that failed <paramref name="attempts"/> times waits before the next try.</summary>
+    internal static TimeSpan RetryDelay(TimeSpan lease, int attempts)
+    {
+        var delay = lease;
+        for (var i = 1; i < attempts && delay < MaxRetryDelay; i++)
+        {
+            delay *= 2;
+        }
+
+        return delay < MaxRetryDelay ? delay : MaxRetryDelay;
+    }
+
+    private sealed record ClaimedBatch(string TenantId, Guid Id, int EventCount, DateTimeOffset CreatedAt, int Attempts);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Outbox sweep evaluated {Batches} batches ({Events} events) of tenant {TenantId} left by a stopped process or a failed pass; {Alerts} alerts raised or updated")]
     private static partial void LogSwept(ILogger logger, int batches, int events, string tenantId, int alerts);
 
-    [LoggerMessage(EventId = 621, Level = LogLevel.Error, Message = "Outbox sweep could not evaluate batch {BatchId} of tenant {TenantId}; it is tried again after {Lease}")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, Guid batchId, string tenantId, TimeSpan lease);
+    [LoggerMessage(EventId = 621, Level = LogLevel.Error, Message = "Outbox sweep could not evaluate batch {BatchId} of tenant {TenantId} ({Attempts} failed attempts); it is tried again after {Delay}")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, Guid batchId, string tenantId, int attempts, TimeSpan delay);
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Error, Message = "Outbox sweep failed")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -108,6 +108,63 @@ public sealed class DetectionOutboxTests
         (await MinuteCountsAsync(next, tenant.Id)).ShouldBe(5);
     }
 
+    [Theory]
+    [InlineData("PostgreSQL")]
+    [InlineData("SQLite")]
+    public async Task A_batch_that_keeps_failing_is_tried_again_less_and_less_often_and_evaluated_once_it_can_be(string provider)
+    {
+        await using var storage = await CreateAsync(provider);
+        const string ip = "203.0.113.45";
+        TestTenant tenant;
+        await using (var stopped = new DetectionHost(storage.Settings, evaluateQueue: false))
+        {
+            tenant = await CreateTenantAsync(stopped, "poison");
+            using var ingest = stopped.CreateClient(tenant.IngestKey);
+            await PostAsync(ingest, Series(5, Start, TimeSpan.FromSeconds(30), (at, _) => FailedLogin(at, "frank", ip)));
+        }
+
+        await using var next = new DetectionHost(storage.Settings);
+        var lease = next.Services.GetRequiredService<IOptions<DetectionOptions>>().Value.SweepClaimLease;
+        async Task<long> AttemptsAsync() =>
+            Convert.ToInt64(await ScalarAsync(next, "SELECT attempts FROM detection_outbox WHERE tenant_id = @t", tenant.Id), System.Globalization.CultureInfo.InvariantCulture);
+
+        // Every pass over the batch fails (rule 8 cannot record the user's day).
+        await using (await storage.RefuseAsync("detection_user_days", $"NEW.tenant_id = '{tenant.Id}'"))
+        {
+            next.Time.Advance(s_grace);
+            (await next.Sweeper.SweepAsync(CancellationToken.None)).ShouldBe(0);
+            (await AttemptsAsync()).ShouldBe(1);
+
+            next.Time.Advance(lease);
+            (await next.Sweeper.SweepAsync(CancellationToken.None)).ShouldBe(0);
+            (await AttemptsAsync()).ShouldBe(2);
+
+            // After the second failure it waits twice the lease: not tried one lease later.
+            next.Time.Advance(lease);
+            (await next.Sweeper.SweepAsync(CancellationToken.None)).ShouldBe(0);
+            (await AttemptsAsync()).ShouldBe(2);
+
+            next.Time.Advance(lease);
+            (await next.Sweeper.SweepAsync(CancellationToken.None)).ShouldBe(0);
+            (await AttemptsAsync()).ShouldBe(3);
+        }
+
+        (await AlertsAsync(next, tenant, AlertRules.BruteForce)).ShouldBeEmpty();
+        next.Time.Advance(lease * 4);
+        (await next.Sweeper.SweepAsync(CancellationToken.None)).ShouldBe(1);
+        (await AlertsAsync(next, tenant, AlertRules.BruteForce)).ShouldHaveSingleItem().Count.ShouldBe(5);
+        (await OutboxAsync(next, tenant.Id)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void The_wait_after_failed_attempts_doubles_up_to_six_hours()
+    {
+        var lease = TimeSpan.FromMinutes(5);
+        Enumerable.Range(1, 9).Select(a => DetectionOutboxSweeper.RetryDelay(lease, a).TotalMinutes)
+            .ShouldBe([5, 10, 20, 40, 80, 160, 320, 360, 360]);
+        DetectionOutboxSweeper.RetryDelay(lease, int.MaxValue).ShouldBe(DetectionOutboxSweeper.MaxRetryDelay);
+    }
+
     [Fact]
     public async Task Two_processes_sweeping_at_once_evaluate_every_left_batch_exactly_once()
     {

@@ -82,7 +82,7 @@ public sealed class PostgresDetectionFixture : DetectionServerFixture
     public override Task<bool> StoredDataContainsAsync(string text) => throw new NotSupportedException();
 
     public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
-        RefusingTrigger.PostgresAsync(ConnectionString, tenantId, category);
+        RefusingTrigger.PostgresEventsAsync(ConnectionString, tenantId, category);
 
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
     {
@@ -103,7 +103,7 @@ public sealed class SqliteDetectionFixture : DetectionServerFixture
     public override Task<bool> StoredDataContainsAsync(string text) => throw new NotSupportedException();
 
     public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
-        RefusingTrigger.SqliteAsync(_directory.File("auditkit.db"), tenantId, category);
+        RefusingTrigger.SqliteEventsAsync(_directory.File("auditkit.db"), tenantId, category);
 
     protected override Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>(DetectionSettings())

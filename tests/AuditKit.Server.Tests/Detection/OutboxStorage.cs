@@ -73,6 +73,12 @@ public sealed class OutboxStorage : IAsyncDisposable
         return (await read.GetFromJsonAsync<AlertListResponse>($"/api/v1/alerts?rule={rule}&limit=1000", DetectionServerFixture.AlertJson))!.Items;
     }
 
+    /// <summary>Makes the database refuse the rows inserted into <paramref name="table"/> for which <paramref name="condition"/> (on <c>NEW</c>) holds.</summary>
+    internal Task<IAsyncDisposable> RefuseAsync(string table, string condition) =>
+        _postgres is not null
+            ? RefusingTrigger.PostgresAsync(_postgres, table, condition)
+            : RefusingTrigger.SqliteAsync(_directory!.File("auditkit.db"), table, condition);
+
     /// <summary>The outbox rows of <paramref name="tenantId"/>, oldest first: their event counts and event ids.</summary>
     internal static async Task<List<(int Count, Guid[] EventIds)>> OutboxAsync(DetectionHost host, string tenantId)
     {

@@ -41,7 +41,7 @@ public sealed class PostgresServerFixture : AuditKitServerFixture
     }
 
     public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
-        RefusingTrigger.PostgresAsync(_connectionString!, tenantId, category);
+        RefusingTrigger.PostgresEventsAsync(_connectionString!, tenantId, category);
 
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
     {

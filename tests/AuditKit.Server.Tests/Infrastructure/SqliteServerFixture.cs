@@ -55,7 +55,7 @@ public sealed class SqliteServerFixture : AuditKitServerFixture
     }
 
     public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
-        RefusingTrigger.SqliteAsync(DatabasePath, tenantId, category);
+        RefusingTrigger.SqliteEventsAsync(DatabasePath, tenantId, category);
 
     protected override Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync() =>
         Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>

@@ -132,6 +132,10 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
                     b.Property<long?>("ClaimedUntil")
                         .HasColumnType("INTEGER")
                         .HasColumnName("claimed_until");
