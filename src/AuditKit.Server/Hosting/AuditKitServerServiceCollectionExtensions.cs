@@ -3,6 +3,7 @@ using AuditKit.Server.Api;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Retention;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddScoped<AuditIngestor>();
         services.AddScoped<AdminAuditRecorder>();
         services.AddAuditDetection();
+        services.AddAuditRetention();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
         {

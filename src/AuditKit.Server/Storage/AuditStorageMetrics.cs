@@ -13,6 +13,7 @@ internal sealed class AuditStorageMetrics
     private readonly Counter<long> _stored;
     private readonly Counter<long> _duplicates;
     private readonly Histogram<double> _batchDuration;
+    private readonly Counter<long> _purged;
 
     public AuditStorageMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,7 @@ internal sealed class AuditStorageMetrics
         _stored = meter.CreateCounter<long>("auditkit.storage.events.stored", "{event}", "Events written to the store.");
         _duplicates = meter.CreateCounter<long>("auditkit.storage.events.duplicates", "{event}", "Events not written because their (tenant, id) was already stored or repeated in the batch.");
         _batchDuration = meter.CreateHistogram<double>("auditkit.storage.batch.duration", "s", "Time to write one batch, transaction included.");
+        _purged = meter.CreateCounter<long>("auditkit.storage.events.purged", "{event}", "Events deleted by the retention job because they were older than their tenant's retention.");
     }
 
     public void BatchWritten(AuditStorageProvider provider, int stored, int duplicates, TimeSpan elapsed)
@@ -30,4 +32,6 @@ internal sealed class AuditStorageMetrics
         _duplicates.Add(duplicates, tag);
         _batchDuration.Record(elapsed.TotalSeconds, tag);
     }
+
+    public void Purged(long events) => _purged.Add(events);
 }

@@ -36,6 +36,9 @@ public sealed class DetectionHost : IAsyncDisposable
             // Passes are paced by the server's clock, which is fake here: unpaced unless a test asks for it
             // (DetectionPacingTests).
             builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
+
+            // Nor does the retention job delete anything a test did not ask it to (RetentionTests).
+            builder.UseSetting("AuditKit:Retention:Days", "0");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

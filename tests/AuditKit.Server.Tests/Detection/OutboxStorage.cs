@@ -48,10 +48,10 @@ public sealed class OutboxStorage : IAsyncDisposable
         });
     }
 
-    internal static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix)
+    internal static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix, string? id = null)
     {
         using var admin = host.CreateClient(AuditKitServerFixture.BootstrapKey);
-        var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
+        id ??= $"{prefix}-{Guid.NewGuid():N}"[..20];
         (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
         return new TestTenant(
             id,
