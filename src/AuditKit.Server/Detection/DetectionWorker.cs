@@ -9,8 +9,8 @@ namespace AuditKit.Server.Detection;
 /// evaluates them per tenant at once: under load, passes grow rather than multiply. Small batches (see
 /// <see cref="DetectionQueue"/>) are evaluated ahead of every such pass, so they never wait behind the backlog.
 /// Passes over large batches start at most every <see cref="DetectionOptions.PassInterval"/>, so that under load each
-/// takes what arrived meanwhile. At shutdown the queue is drained, unpaced, until the host's deadline; what is left, like the batches of a pass that failed,
-/// stays in the outbox for <see cref="DetectionOutboxSweeper"/>.
+/// takes what arrived meanwhile. At shutdown the queue is drained, unpaced, until the host's deadline; what is left,
+/// like the batches of a pass that failed, stays in the outbox for <see cref="DetectionOutboxSweeper"/>.
 /// </summary>
 internal sealed partial class DetectionWorker(
     DetectionQueue queue,
