@@ -88,6 +88,36 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task Webhook_deliveries_made_before_the_cut_are_deleted()
+    {
+        await using var storage = await CreateAsync("SQLite");
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var host = Host(
+            storage,
+            ("AuditKit:Retention:Days", "30"),
+            ("AuditKit:Webhooks:SecretKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
+            ("AuditKit:Webhooks:RequireHttps", "false"));
+        var tenant = await CreateTenantAsync(host, "hooks");
+        using var admin = host.CreateClient(tenant.AdminKey);
+        (await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant.Id}/webhooks", new { url = receiver.Url })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var ingest = host.CreateClient(tenant.IngestKey);
+        await PostAsync(ingest, Series(5, host.Time.GetUtcNow(), TimeSpan.FromSeconds(1), static (at, _) => FailedLogin(at, "mallory", "203.0.113.10")));
+        await host.WaitForDetectionAsync();
+        for (var tries = 0; tries < 200 && receiver.Received.IsEmpty; tries++)
+        {
+            await Task.Delay(50);
+        }
+
+        (await DeliveryCount(admin, tenant)).ShouldBe(1);
+
+        host.Time.Advance(TimeSpan.FromDays(31));
+        await host.Services.GetRequiredService<AuditRetentionService>().PurgeAsync(CancellationToken.None);
+
+        (await DeliveryCount(admin, tenant)).ShouldBe(0);
+        receiver.Received.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_job_runs_at_start_up_and_every_interval()
     {
         await using var storage = await CreateAsync("SQLite");
@@ -154,6 +184,9 @@ public sealed class RetentionTests
 
     private static async Task<long> Sum(DetectionHost host, TestTenant tenant, string sql) =>
         Convert.ToInt64(await ScalarAsync(host, sql, tenant.Id), CultureInfo.InvariantCulture);
+
+    private static async Task<int> DeliveryCount(HttpClient admin, TestTenant tenant) =>
+        (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/admin/tenants/{tenant.Id}/webhook-deliveries")).GetProperty("items").GetArrayLength();
 
     private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
 }
