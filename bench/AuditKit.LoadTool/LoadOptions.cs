@@ -44,7 +44,7 @@ internal sealed record LoadOptions
           --server-pid <pid>              report the server's CPU time per 1000 events
           --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres
-          --rounds <n>                    --detection: rounds of off+on; phase outbox: rounds of without+with (default 2)
+          --rounds <n>                    --detection: rounds of off+on; phases outbox, partial-indexes: rounds of without+with (default 2)
           --probes <n>                    --detection: alert latency probes under load (default 20)
           --mix default|benign            --detection: the default events, or everyday traffic no rule should flag
 
@@ -55,6 +55,8 @@ internal sealed record LoadOptions
           staging (on request) the store's dedup path for every batch, for comparison with 'store'
           outbox (on request) 'store' without and with the detection_outbox row ingest writes per batch with detection
                  on, alternating for --rounds rounds (TRUNCATEs audit_events and detection_outbox: benchmark databases only)
+          partial-indexes (on request) 'store' with and without detection's partial indexes on audit_events,
+                 alternating for --rounds rounds (drops and re-creates them; TRUNCATEs audit_events: benchmark databases only)
           sqlite the embedded store's InsertAsync into --sqlite, for reference
           fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
           explain (on request) prints the plans of typical list queries against the largest tenant

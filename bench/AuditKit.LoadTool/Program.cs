@@ -161,6 +161,67 @@ if (options.Phases.Contains("outbox") && services is not null)
         $"store with / without the detection_outbox row (mean of {options.Rounds} rounds): {withOutbox.Average():F0} / {without.Average():F0} = {withOutbox.Average() / without.Average():F3}x"));
 }
 
+if (options.Phases.Contains("partial-indexes") && services is not null)
+{
+    // What detection's six partial indexes on audit_events cost ingest: the store with them (as migrated) and without them
+    // (dropped for the round, then created again from their own definitions), alternating for --rounds rounds and
+    // swapping which goes first. They hold only the rows the rules read (failed logins, deletes and exports, grants,
+    // HIGH and CRITICAL events), so their cost depends on the mix: run with --mix benign for everyday traffic.
+    var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+    var definitions = new List<(string Name, string Definition)>();
+    await using (var read = dataSource.CreateCommand(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events' AND indexname IN (" +
+        "'ix_audit_events_failed_logins_ip', 'ix_audit_events_failed_logins_user', 'ix_audit_events_deletes_exports_user', " +
+        "'ix_audit_events_grants_resource', 'ix_audit_events_high_user', 'ix_audit_events_critical') ORDER BY indexname"))
+    await using (var reader = await read.ExecuteReaderAsync())
+    {
+        while (await reader.ReadAsync())
+        {
+            definitions.Add((reader.GetString(0), reader.GetString(1)));
+        }
+    }
+
+    Console.WriteLine($"partial indexes of audit_events: {string.Join(", ", definitions.Select(static d => d.Name))}");
+    async Task SetIndexesAsync(bool present)
+    {
+        foreach (var (name, definition) in definitions)
+        {
+            await using var command = dataSource.CreateCommand(present ? definition.Replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", StringComparison.Ordinal) : $"DROP INDEX IF EXISTS {name}");
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    var store = services.GetRequiredService<IAuditEventStore>();
+    var events = MakeBatches();
+    var with = new List<double>();
+    var without = new List<double>();
+    try
+    {
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var present in round % 2 == 1 ? new[] { false, true } : [true, false])
+            {
+                await TruncateAsync();
+                await SetIndexesAsync(present);
+                var result = await LoadRun.RunAsync($"round {round}: store, {(present ? "with" : "without")} the partial indexes", batches, options.Senders, limit, async (index, ct) =>
+                {
+                    var outcomes = await store.InsertAsync($"{tenant}-{round}-{present}", events[index], DateTimeOffset.UtcNow, ct);
+                    return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
+                });
+                results.Add(result);
+                (present ? with : without).Add(result.RowsPerSecond);
+            }
+        }
+    }
+    finally
+    {
+        await SetIndexesAsync(present: true);
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"store with / without the partial indexes (mean of {options.Rounds} rounds): {with.Average():F0} / {without.Average():F0} = {with.Average() / without.Average():F3}x"));
+}
+
 if (options.Phases.Contains("staging") && services is not null)
 {
     // The store's dedup path for every batch (what a batch of retried events takes), for comparison.
