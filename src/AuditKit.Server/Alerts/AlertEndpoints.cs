@@ -173,10 +173,10 @@ internal static partial class AlertEndpoints
                     new JsonObject { ["status"] = Name(before.Status) },
                     new JsonObject { ["status"] = Name(target.Value), ["note"] = note },
                     cancellationToken,
-                    alongside: async (connection, transaction, ct) =>
+                    alongside: async (_, transaction, ct) =>
                     {
                         if (!await alerts.ChangeStatusAsync(
-                            connection, transaction, caller.TenantId!, alertId, before.Status, target.Value, by, note, timeProvider.GetUtcNow(), ct))
+                            transaction, caller.TenantId!, alertId, before.Status, target.Value, by, note, timeProvider.GetUtcNow(), ct))
                         {
                             throw new AuditedChangeRefusedException();
                         }

@@ -82,19 +82,17 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
     };
 
     /// <summary>
-    /// Moves an alert from <paramref name="current"/> to <paramref name="target"/>, recording who, when and the note, on
-    /// <paramref name="connection"/> in <paramref name="transaction"/> (the one that stores the audit event recording
-    /// the change). False, with nothing changed, when the alert is no longer in <paramref name="current"/>: of concurrent
+    /// Moves an alert from <paramref name="current"/> to <paramref name="target"/>, recording who, when and the note, in
+    /// <paramref name="transaction"/> (the one that stores the audit event recording the change). False, with nothing changed, when the alert is no longer in <paramref name="current"/>: of concurrent
     /// changes of one alert, exactly one wins.
     /// </summary>
     public async Task<bool> ChangeStatusAsync(
-        DbConnection connection, DbTransaction transaction, string tenantId, Guid id, AlertStatus current, AlertStatus target, string by, string? note,
+        DbTransaction transaction, string tenantId, Guid id, AlertStatus current, AlertStatus target, string by, string? note,
         DateTimeOffset at, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(transaction);
         at = AuditEventRow.ToStoredTime(at);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        db.Database.SetDbConnection(connection);
-        await db.Database.UseTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         var rows = db.Set<AlertRow>().Where(a => a.TenantId == tenantId && a.Id == id && a.Status == current);
         var changed = target == AlertStatus.Acknowledged
             ? await rows.ExecuteUpdateAsync(

@@ -36,7 +36,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     private async Task<bool> CreateTenantCoreAsync(TenantRecord tenant, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         if (await db.Tenants.AnyAsync(t => t.Id == tenant.Id, cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -71,7 +71,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     private async Task CreateKeyCoreAsync(ApiKeyRecord key, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         db.ApiKeys.Add(new ApiKeyRow
         {
             Id = key.Id,
@@ -104,7 +104,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
     private async Task<bool> RevokeKeyCoreAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var db = await ContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == keyId, cancellationToken).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null)
         {
@@ -114,19 +114,6 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         row.RevokedAt = AuditEventRow.ToStoredTime(revokedAt);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>A context on its own connection, or on <paramref name="transaction"/>'s connection and in it.</summary>
-    private async Task<AuditDbContext> ContextAsync(DbTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        if (transaction is not null)
-        {
-            db.Database.SetDbConnection(transaction.Connection);
-            await db.Database.UseTransactionAsync(transaction, cancellationToken).ConfigureAwait(false);
-        }
-
-        return db;
     }
 
     private static ApiKeyRecord ToRecord(ApiKeyRow row) => new(

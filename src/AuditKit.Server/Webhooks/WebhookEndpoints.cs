@@ -148,13 +148,13 @@ internal static partial class WebhookEndpoints
             Description = description,
             CreatedAt = now,
         };
-        await webhooks.CreateAsync(row, cancellationToken);
         await recorder.RecordAsync(
             context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, "Webhook", id.ToString(), url!, AuditSeverity.High,
             $"Webhook {id} for alerts of severity {Name(minimum)} and above created in tenant '{tenantId}'.",
             oldValues: null,
             Describe(row),
-            cancellationToken);
+            cancellationToken,
+            alongside: (_, transaction, ct) => webhooks.CreateAsync(row, transaction, ct));
         LogCreated(loggerFactory.CreateLogger(typeof(WebhookEndpoints)), id, tenantId, caller.KeyPrefix);
         return TypedResults.Created(
             $"{AdminEndpoints.RoutePrefix}/tenants/{tenantId}/webhooks/{id}",
@@ -191,17 +191,34 @@ internal static partial class WebhookEndpoints
         }
 
         var row = Guid.TryParse(webhookId, out var id) ? await webhooks.GetAsync(tenantId, id, cancellationToken) : null;
-        if (row is null || !await webhooks.DeleteAsync(tenantId, id, cancellationToken))
+        if (row is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such webhook in this tenant.");
+            return WebhookNotFound();
         }
 
-        await recorder.RecordAsync(
-            context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, "Webhook", id.ToString(), row.Url, AuditSeverity.High,
-            $"Webhook {id} deleted in tenant '{tenantId}'.",
-            Describe(row),
-            newValues: null,
-            cancellationToken);
+        // The deletion and the audit event recording it are stored in one transaction.
+        try
+        {
+            await recorder.RecordAsync(
+                context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, "Webhook", id.ToString(), row.Url, AuditSeverity.High,
+                $"Webhook {id} deleted in tenant '{tenantId}'.",
+                Describe(row),
+                newValues: null,
+                cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await webhooks.DeleteAsync(tenantId, id, transaction, ct))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                });
+        }
+        catch (AuditedChangeRefusedException)
+        {
+            // Deleted by another request since it was read: nothing changed, nothing recorded.
+            return WebhookNotFound();
+        }
+
         LogDeleted(loggerFactory.CreateLogger(typeof(WebhookEndpoints)), id, tenantId, caller.KeyPrefix);
         return TypedResults.NoContent();
     }
@@ -283,6 +300,9 @@ internal static partial class WebhookEndpoints
     };
 
     private static string Name(AuditSeverity severity) => severity.ToString().ToUpperInvariant();
+
+    private static ProblemHttpResult WebhookNotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such webhook in this tenant.");
 
     private static ProblemHttpResult TenantNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using AuditKit.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,10 +7,12 @@ namespace AuditKit.Server.Webhooks;
 /// <summary>A tenant's webhooks and their delivery log (EF Core, either provider).</summary>
 internal sealed class WebhookStore(IDbContextFactory<AuditDbContext> contexts)
 {
-    public async Task CreateAsync(WebhookRow webhook, CancellationToken cancellationToken)
+    /// <summary>Stores a webhook in <paramref name="transaction"/> (that of the audit event recording its creation).</summary>
+    public async Task CreateAsync(WebhookRow webhook, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhook);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         db.Add(webhook);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -27,10 +30,14 @@ internal sealed class WebhookStore(IDbContextFactory<AuditDbContext> contexts)
         return await db.Set<WebhookRow>().AsNoTracking().FirstOrDefaultAsync(w => w.TenantId == tenantId && w.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the webhook; its deliveries stay in the log, and pending ones fail when their turn comes.</summary>
-    public async Task<bool> DeleteAsync(string tenantId, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the webhook in <paramref name="transaction"/> (that of the audit event recording it); false when there is
+    /// no such webhook. Its deliveries stay in the log, and pending ones fail when their turn comes.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenantId, Guid id, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         return await db.Set<WebhookRow>().Where(w => w.TenantId == tenantId && w.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 

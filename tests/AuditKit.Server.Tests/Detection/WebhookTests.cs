@@ -128,6 +128,34 @@ public sealed class WebhookTests(PostgresDetectionFixture server) : IClassFixtur
         JsonSerializer.Serialize(audit.Items, DetectionServerFixture.AlertJson).ShouldNotContain(created.Secret);
     }
 
+    [Fact]
+    public async Task A_webhook_change_whose_audit_record_cannot_be_stored_is_not_made()
+    {
+        var tenant = await server.CreateTenantAsync("hook");
+        using var admin = server.CreateClient(tenant.AdminKey);
+        var route = $"/api/v1/admin/tenants/{tenant.Id}/webhooks";
+        async Task<int> CountAsync() =>
+            (await (await admin.GetAsync(route)).Content.ReadFromJsonAsync<WebhookListResponse>(DetectionServerFixture.AlertJson))!.Items.Count;
+
+        await using (await server.RefuseEventsAsync(tenant.Id, "admin"))
+        {
+            (await admin.PostAsJsonAsync(route, new { url = "https://hooks.example.test/a" })).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        }
+
+        (await CountAsync()).ShouldBe(0);
+        var created = await CreateAsync(admin, tenant.Id, new Uri("https://hooks.example.test/b"), minimumSeverity: null);
+        await using (await server.RefuseEventsAsync(tenant.Id, "admin"))
+        {
+            (await admin.DeleteAsync($"{route}/{created.Id}")).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        }
+
+        (await CountAsync()).ShouldBe(1);
+        (await admin.DeleteAsync($"{route}/{created.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await CountAsync()).ShouldBe(0);
+        using var reader = server.CreateClient(tenant.ReadKey);
+        (await (await reader.GetAsync("/api/v1/audit-logs?resource=Webhook")).ReadPageAsync()).Items.Count.ShouldBe(2);
+    }
+
     private static async Task<WebhookCreatedResponse> CreateAsync(HttpClient admin, string tenantId, Uri url, string? minimumSeverity)
     {
         var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenantId}/webhooks", new { url, minimum_severity = minimumSeverity });
