@@ -1,3 +1,4 @@
+using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -46,18 +47,9 @@ internal sealed partial class DetectionOutboxSweeper(
         }
 
         // The outbox is read only once the host has started: the schema migration runs at start-up.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
-            {
-                await started.Task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         while (!stoppingToken.IsCancellationRequested)

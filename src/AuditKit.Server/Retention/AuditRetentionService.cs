@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -47,18 +48,9 @@ internal sealed partial class AuditRetentionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The tables exist only once the host has started: the schema migration runs at start-up.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
-            {
-                await started.Task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         while (!stoppingToken.IsCancellationRequested)

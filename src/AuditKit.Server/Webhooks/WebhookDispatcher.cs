@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -40,18 +41,9 @@ internal sealed partial class WebhookDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The outbox is read only once the host has started: the schema migration runs at start-up.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
         {
-            try
-            {
-                await started.Task.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         while (!stoppingToken.IsCancellationRequested)

@@ -23,15 +23,7 @@ public sealed class DetectionOutboxTests
     {
         await using var storage = await CreateAsync(provider);
         const string ip = "203.0.113.40";
-        TestTenant tenant;
-        await using (var stopped = new DetectionHost(storage.Settings, evaluateQueue: false))
-        {
-            tenant = await CreateTenantAsync(stopped, "crash");
-            using var ingest = stopped.CreateClient(tenant.IngestKey);
-            await PostAsync(ingest, Series(5, Start, TimeSpan.FromSeconds(30), (at, _) => FailedLogin(at, "alice", ip)));
-
-            (await OutboxAsync(stopped, tenant.Id)).Select(static r => r.Count).ShouldBe(new[] { 5 });
-        }
+        var tenant = await LeaveBruteForceAsync(storage, "crash", "alice", ip);
 
         await using var next = new DetectionHost(storage.Settings);
 
@@ -114,14 +106,7 @@ public sealed class DetectionOutboxTests
     public async Task A_batch_that_keeps_failing_is_tried_again_less_and_less_often_and_evaluated_once_it_can_be(string provider)
     {
         await using var storage = await CreateAsync(provider);
-        const string ip = "203.0.113.45";
-        TestTenant tenant;
-        await using (var stopped = new DetectionHost(storage.Settings, evaluateQueue: false))
-        {
-            tenant = await CreateTenantAsync(stopped, "poison");
-            using var ingest = stopped.CreateClient(tenant.IngestKey);
-            await PostAsync(ingest, Series(5, Start, TimeSpan.FromSeconds(30), (at, _) => FailedLogin(at, "frank", ip)));
-        }
+        var tenant = await LeaveBruteForceAsync(storage, "poison", "frank", "203.0.113.45");
 
         await using var next = new DetectionHost(storage.Settings);
         var lease = next.Services.GetRequiredService<IOptions<DetectionOptions>>().Value.SweepClaimLease;
@@ -292,6 +277,20 @@ public sealed class DetectionOutboxTests
 
         static IEnumerable<AuditEvent> Events(int count) =>
             Enumerable.Range(0, count).Select(static _ => new AuditEvent { Id = Guid.NewGuid(), Timestamp = Start, Action = "READ" });
+    }
+
+    /// <summary>
+    /// A process that stored five failed logins of <paramref name="user"/> from <paramref name="ip"/> (a brute force) in
+    /// a new tenant and stopped before evaluating them: the batch is left in the outbox.
+    /// </summary>
+    private static async Task<TestTenant> LeaveBruteForceAsync(OutboxStorage storage, string prefix, string user, string ip)
+    {
+        await using var stopped = new DetectionHost(storage.Settings, evaluateQueue: false);
+        var tenant = await CreateTenantAsync(stopped, prefix);
+        using var ingest = stopped.CreateClient(tenant.IngestKey);
+        await PostAsync(ingest, Series(5, Start, TimeSpan.FromSeconds(30), (at, _) => FailedLogin(at, user, ip)));
+        (await OutboxAsync(stopped, tenant.Id)).Select(static r => r.Count).ShouldBe(new[] { 5 });
+        return tenant;
     }
 
     /// <summary>
