@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using AuditKit.Server.Api;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -155,7 +155,7 @@ internal static partial class AdminEndpoints
                 detail: "Only the bootstrap admin key may create tenants.");
         }
 
-        var (request, problem, invalid) = await ReadAsync(context, ApiJsonContext.Default.CreateTenantRequest, cancellationToken);
+        var (request, problem, invalid) = await ReadAsync(context, AdminJsonContext.Default.CreateTenantRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -250,7 +250,7 @@ internal static partial class AdminEndpoints
             return TenantNotFound();
         }
 
-        var (request, problem, invalid) = await ReadAsync(context, ApiJsonContext.Default.CreateApiKeyRequest, cancellationToken);
+        var (request, problem, invalid) = await ReadAsync(context, AdminJsonContext.Default.CreateApiKeyRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
-using AuditKit.Server.Api;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Hosting;
 using AuditKit.Server.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Globalization;
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Hosting;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Alerts;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using AuditKit.Server.Api;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -107,7 +107,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem }))
         {
-            await Response.WriteAsJsonAsync(problem, ApiJsonContext.Default.ProblemDetails, "application/problem+json", Context.RequestAborted);
+            await Response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemDetails, "application/problem+json", Context.RequestAborted);
         }
     }
 

@@ -1,4 +1,4 @@
-using AuditKit.Server.Hosting;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 

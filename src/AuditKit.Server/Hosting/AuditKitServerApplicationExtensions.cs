@@ -1,6 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Api;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

@@ -1,6 +1,6 @@
 using AuditKit.Server.Admin;
-using AuditKit.Server.Api;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Retention;

@@ -2,8 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using AuditKit.Server.Admin;
+using AuditKit.Server.Common;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Retention;

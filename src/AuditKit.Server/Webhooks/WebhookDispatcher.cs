@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AuditKit.Server.Alerts;
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 

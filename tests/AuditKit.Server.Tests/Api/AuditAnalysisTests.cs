@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AuditKit.Server.Api;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Api.AuditAnalysisFixtureEvents;
 

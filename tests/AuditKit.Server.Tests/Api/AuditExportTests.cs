@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using AuditKit.Server.Api;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Api.AuditAnalysisFixtureEvents;
 

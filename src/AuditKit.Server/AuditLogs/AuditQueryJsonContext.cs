@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Source-generated JSON metadata for the answers of the history, analysis and export endpoints, with the same
-/// conventions as <see cref="ApiJsonContext"/>.
+/// conventions as <see cref="AuditLogJsonContext"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,

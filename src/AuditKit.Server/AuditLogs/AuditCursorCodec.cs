@@ -3,7 +3,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Turns an <see cref="AuditCursor"/> into the opaque <c>next_cursor</c> token clients pass back (base64url of a

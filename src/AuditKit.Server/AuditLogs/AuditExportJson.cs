@@ -1,7 +1,7 @@
 using System.Text.Json;
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Writes a stored event (<see cref="AuditEventRow"/>) as JSON exactly as the serializer writes the

@@ -1,13 +1,13 @@
 using System.ComponentModel;
 using System.Globalization;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Hosting;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// <c>GET /api/v1/audit-logs/summary</c>: counts of the tenant's events over a time range (the last 24 hours unless

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Hosting;
+namespace AuditKit.Server.Common;
 
 /// <summary>For background services that read the store: its schema is migrated during start-up.</summary>
 internal static class HostStartup

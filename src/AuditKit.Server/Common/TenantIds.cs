@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AuditKit.Server.Admin;
+namespace AuditKit.Server.Common;
 
 /// <summary>The shape of a tenant id: a lower-case slug usable in URLs, logs and partition names as it is.</summary>
 internal static partial class TenantIds

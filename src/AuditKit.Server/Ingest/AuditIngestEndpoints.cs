@@ -1,27 +1,19 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Hosting;
-using AuditKit.Server.Ingest;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.Ingest;
 
-/// <summary>
-/// <c>/api/v1/audit-logs</c>: ingest (single and batch, ingest role) and reads (list and get by id, read role).
-/// Every read is scoped to the calling key's tenant.
-/// </summary>
-internal static class AuditLogEndpoints
+/// <summary><c>POST /api/v1/audit-logs</c> and <c>/batch</c>: ingest of single events and batches (ingest role).</summary>
+internal static class AuditIngestEndpoints
 {
-    /// <summary>The route prefix of the audit log endpoints.</summary>
-    public const string RoutePrefix = "/api/v1/audit-logs";
-
     private const string JsonContentType = "application/json";
 
-    public static RouteGroupBuilder MapAuditLogEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapAuditIngestEndpoints(this RouteGroupBuilder group)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(RoutePrefix).WithTags("Audit logs");
+        ArgumentNullException.ThrowIfNull(group);
 
         group.MapPost(string.Empty, CreateAsync)
             .RequireAuthorization(AuditKitPolicies.Ingest)
@@ -46,22 +38,6 @@ internal static class AuditLogEndpoints
             .Accepts<AuditEvent[]>(JsonContentType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-
-        group.MapGet(string.Empty, ListAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("ListAuditLogs")
-            .WithSummary("Lists the tenant's events with filters, offset or cursor paging and sorting.");
-
-        // Literal segments (/critical, /export, /summary, ...) take precedence over /{id} in routing, whatever the order.
-        group.MapAuditHistoryEndpoints();
-        group.MapAuditSummaryEndpoints();
-        group.MapAuditExportEndpoints();
-
-        group.MapGet("/{id}", GetAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("GetAuditLog")
-            .WithSummary("One event of the tenant by id (404 for unknown ids and other tenants' events).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return group;
     }
@@ -96,7 +72,7 @@ internal static class AuditLogEndpoints
         switch (item.Status)
         {
             case AuditBatchItemStatus.Accepted:
-                return TypedResults.Created($"{RoutePrefix}/{parsed.Event.Id}", parsed.Event);
+                return TypedResults.Created($"{AuditLogRoutes.Prefix}/{parsed.Event.Id}", parsed.Event);
             case AuditBatchItemStatus.Duplicate:
                 // Idempotent retry: answer with what is stored, not with what was posted this time.
                 var stored = await store.GetAsync(parsed.Event.TenantId!, parsed.Event.Id, cancellationToken);
@@ -143,38 +119,6 @@ internal static class AuditLogEndpoints
         }
 
         return TypedResults.Ok(await ingestor.IngestAsync(caller, batch.Events, cancellationToken));
-    }
-
-    private static async Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> ListAsync(
-        HttpContext context,
-        [AsParameters] AuditLogQueryParameters parameters,
-        IAuditEventStore store,
-        IOptions<AuditKitServerOptions> options,
-        CancellationToken cancellationToken)
-    {
-        var caller = AuditCaller.From(context.User);
-        if (!AuditQueryParser.TryParse(parameters, options.Value, out var query, out var errors))
-        {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
-        }
-
-        var page = await store.QueryAsync(caller.TenantId!, query, cancellationToken);
-        return TypedResults.Ok(AuditEventListResponse.From(page, query));
-    }
-
-    private static async Task<Results<Ok<AuditEvent>, ProblemHttpResult>> GetAsync(
-        HttpContext context,
-        string id,
-        IAuditEventStore store,
-        CancellationToken cancellationToken)
-    {
-        var caller = AuditCaller.From(context.User);
-        var auditEvent = Guid.TryParse(id, out var eventId)
-            ? await store.GetAsync(caller.TenantId!, eventId, cancellationToken)
-            : null;
-        return auditEvent is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.")
-            : TypedResults.Ok(auditEvent);
     }
 
     private static ValidationProblem InvalidEvent(IEnumerable<AuditFieldError> errors) =>

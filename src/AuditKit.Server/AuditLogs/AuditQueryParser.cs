@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Net;
-using AuditKit.Server.Hosting;
+using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Checks the list query string and turns it into an <see cref="AuditEventQuery"/>; every bad value becomes an error

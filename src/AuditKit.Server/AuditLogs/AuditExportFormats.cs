@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>The wire names, media types and file extensions of the <see cref="AuditExportFormat"/>s.</summary>
 internal static class AuditExportFormats

@@ -1,11 +1,11 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Hosting;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// The questions security staff ask of one thing or one person, each one call: a resource's history, a user's

@@ -1,9 +1,9 @@
-using System.IO.Pipelines;
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Writes events as one JSON array or as NDJSON (one event per line), each event exactly as the list endpoint

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// The query string of <c>GET /api/v1/audit-logs</c> as sent. Every value is bound as text and checked by

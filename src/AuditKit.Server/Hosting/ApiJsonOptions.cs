@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AuditKit.Server.Admin;
+using AuditKit.Server.AuditLogs;
+using AuditKit.Server.Common;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.Hosting;
 
 /// <summary>Applies the wire conventions of the contract to the options minimal APIs serialize with.</summary>
 internal static class ApiJsonOptions
@@ -13,8 +16,10 @@ internal static class ApiJsonOptions
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter());
-        options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(1, AuditJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(2, AuditQueryJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(0, ProblemJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(1, AdminJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(2, AuditLogJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(3, AuditJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(4, AuditQueryJsonContext.Default);
     }
 }

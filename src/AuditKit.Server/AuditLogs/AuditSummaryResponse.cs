@@ -1,6 +1,6 @@
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// The answer of <c>GET /api/v1/audit-logs/summary</c>: the range and bucket width used, the total, counts by

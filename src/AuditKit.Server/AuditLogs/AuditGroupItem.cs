@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// One group of events: the IP address or the user they share (only the grouped field is present), how many there

@@ -1,6 +1,6 @@
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>One page of events: <c>{ "items", "total", "limit", "offset", "next_cursor" }</c>.</summary>
 /// <param name="Items">The events of the page.</param>

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>The formats of <c>GET /api/v1/audit-logs/export</c>.</summary>
 internal enum AuditExportFormat

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Hosting;
+namespace AuditKit.Server.Common;
 
 /// <summary>The server's own settings, bound from the <c>AuditKit</c> configuration section.</summary>
 internal sealed class AuditKitServerOptions

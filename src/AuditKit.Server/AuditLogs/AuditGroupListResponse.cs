@@ -1,6 +1,6 @@
 using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>One page of groups: <c>{ "group_by", "user_id", "items", "total", "limit", "offset" }</c>.</summary>
 /// <param name="GroupBy">What the events are grouped by: <c>ip_address</c> or <c>user_id</c>.</param>

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.Common;
 
 /// <summary>Groups field errors into the <c>errors</c> map of a validation problem (field → messages).</summary>
 internal static class ValidationErrors

@@ -2,14 +2,14 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Hosting;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// <c>GET /api/v1/audit-logs/export?format=json|ndjson|csv</c>: every event of the tenant matching the list's filters,

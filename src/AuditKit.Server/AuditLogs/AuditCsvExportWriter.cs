@@ -5,7 +5,7 @@ using System.Text.Json;
 using AuditKit.Server.Storage;
 using CsvHelper;
 
-namespace AuditKit.Server.Api;
+namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Writes events as RFC 4180 CSV (CRLF line ends, fields quoted when they hold a comma, quote or line break, quotes
