@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit;
 using AuditKit.LoadTool;
+using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
@@ -126,7 +127,7 @@ if (options.Phases.Contains("store") && services is not null)
     var events = MakeBatches();
     results.Add(await LoadRun.RunAsync("store (PostgresAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
     {
-        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
         return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
     }));
 }
@@ -149,7 +150,7 @@ if (options.Phases.Contains("outbox") && services is not null)
             var result = await LoadRun.RunAsync($"round {round}: store{(outbox ? " + detection_outbox row" : string.Empty)}", batches, options.Senders, limit, async (index, ct) =>
             {
                 var receivedAt = DateTimeOffset.UtcNow;
-                var outcomes = await store.InsertAsync($"{tenant}-{round}-{outbox}", events[index], receivedAt, outbox ? Guid.CreateVersion7(receivedAt) : null, ct);
+                var outcomes = await store.InsertAsync($"{tenant}-{round}-{outbox}", events[index], receivedAt, outbox ? DetectionOutbox.Record(Guid.CreateVersion7(receivedAt), receivedAt) : AuditInsertHooks.None, ct);
                 return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
             });
             results.Add(result);
@@ -205,7 +206,7 @@ if (options.Phases.Contains("partial-indexes") && services is not null)
                 await SetIndexesAsync(present);
                 var result = await LoadRun.RunAsync($"round {round}: store, {(present ? "with" : "without")} the partial indexes", batches, options.Senders, limit, async (index, ct) =>
                 {
-                    var outcomes = await store.InsertAsync($"{tenant}-{round}-{present}", events[index], DateTimeOffset.UtcNow, ct);
+                    var outcomes = await store.InsertAsync($"{tenant}-{round}-{present}", events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
                     return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
                 });
                 results.Add(result);
@@ -230,7 +231,7 @@ if (options.Phases.Contains("staging") && services is not null)
     var events = MakeBatches();
     results.Add(await LoadRun.RunAsync("staging (store's dedup path: temp table + INSERT ON CONFLICT)", batches, options.Senders, limit, async (index, ct) =>
     {
-        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
         return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
     }));
 }
@@ -308,7 +309,7 @@ if (options.Phases.Contains("sqlite") && options.SqlitePath is { } sqlitePath)
     var events = MakeBatches();
     results.Add(await LoadRun.RunAsync("sqlite (SqliteAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
     {
-        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, ct);
+        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
         return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
     }));
 }
@@ -321,7 +322,7 @@ if (options.Phases.Contains("fill") && services is not null)
     results.Add(await LoadRun.RunAsync("fill (store, 8 tenants)", batches, options.Senders, limit, async (index, ct) =>
     {
         var fillTenant = "fill-" + (index % 2 == 0 ? 0 : index % 8).ToString(CultureInfo.InvariantCulture);
-        var outcomes = await store.InsertAsync(fillTenant, events[index], DateTimeOffset.UtcNow, ct);
+        var outcomes = await store.InsertAsync(fillTenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
         return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
     }));
 }

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AuditKit;
 using AuditKit.QueryBench;
-using AuditKit.Server.Api;
-using System.IO.Pipelines;
+using AuditKit.Server.AuditLogs;
+using AuditKit.Server.Hosting;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;

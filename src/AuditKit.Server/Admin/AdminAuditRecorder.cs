@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
 
@@ -23,52 +22,21 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     /// <summary>
-    /// Records an admin action on <paramref name="tenantId"/>, answered with <paramref name="statusCode"/>; when given,
-    /// <paramref name="alongside"/> makes the action's change in the transaction that stores the record.
-    /// </summary>
-    public Task RecordAsync(
-        HttpContext context,
-        AuditCaller caller,
-        string tenantId,
-        string action,
-        int statusCode,
-        string resourceType,
-        string resourceId,
-        string resourceName,
-        AuditSeverity severity,
-        string description,
-        JsonObject? oldValues,
-        JsonObject? newValues,
-        CancellationToken cancellationToken,
-        AuditTransactionWork? alongside = null) =>
-        RecordAsync(
-            context, Category, caller, tenantId, action, statusCode, resourceType, resourceId, resourceName, severity, description,
-            oldValues, newValues, cancellationToken, alongside);
-
-    /// <summary>
-    /// Records an action of the server's API on <paramref name="tenantId"/> under <paramref name="category"/>. When
-    /// given, <paramref name="alongside"/> is the action's own change, made in the transaction that stores the record:
-    /// both commit or neither does.
+    /// Records <paramref name="action"/> of the server's API on <paramref name="tenantId"/>. When given,
+    /// <paramref name="alongside"/> is the action's own change, made in the transaction that stores the record: both
+    /// commit or neither does.
     /// </summary>
     public async Task RecordAsync(
         HttpContext context,
-        string category,
         AuditCaller caller,
         string tenantId,
-        string action,
-        int statusCode,
-        string resourceType,
-        string resourceId,
-        string resourceName,
-        AuditSeverity severity,
-        string description,
-        JsonObject? oldValues,
-        JsonObject? newValues,
+        AdminAction action,
         CancellationToken cancellationToken,
         AuditTransactionWork? alongside = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(action);
         var now = timeProvider.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
         var request = context.Request;
@@ -78,37 +46,30 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             Timestamp = now,
             TenantId = tenantId,
             Source = AuditSources.Http,
-            Action = action,
-            Category = category,
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            ResourceName = Bounded(resourceName, AuditEventLimits.ResourceName),
+            Action = action.Action,
+            Category = action.Category,
+            ResourceType = action.ResourceType,
+            ResourceId = action.ResourceId,
+            ResourceName = Bounded(action.ResourceName, AuditEventLimits.ResourceName),
             UserId = caller.IsBootstrap ? "bootstrap-admin" : "api-key:" + caller.KeyId,
             Username = caller.KeyPrefix,
             Status = AuditStatus.Success,
-            Severity = severity,
+            Severity = action.Severity,
             ServiceName = ServiceName,
             ServiceVersion = Bounded(s_version, AuditEventLimits.ServiceVersion),
             Method = request.Method,
             Path = Bounded(request.Path.Value, AuditEventLimits.Path),
             Route = Bounded((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText, AuditEventLimits.Route),
-            StatusCode = statusCode,
+            StatusCode = action.StatusCode,
             IpAddress = context.Connection.RemoteIpAddress?.ToString(),
             UserAgent = Bounded(request.Headers.UserAgent.ToString(), AuditEventLimits.UserAgent),
             RequestId = Bounded(context.TraceIdentifier, AuditEventLimits.RequestId),
             TraceId = Activity.Current?.TraceId.ToString(),
-            Description = Bounded(description, AuditEventLimits.Description),
-            OldValues = oldValues,
-            NewValues = newValues,
+            Description = Bounded(action.Description, AuditEventLimits.Description),
+            OldValues = action.OldValues,
+            NewValues = action.NewValues,
         };
-        if (alongside is null)
-        {
-            await store.InsertAsync(tenantId, [auditEvent], now, cancellationToken);
-        }
-        else
-        {
-            await store.InsertAsync(tenantId, [auditEvent], now, alongside, cancellationToken);
-        }
+        await store.InsertAsync(tenantId, [auditEvent], now, new AuditInsertHooks(Before: alongside), cancellationToken);
     }
 
     private static string? Bounded(string? value, int max) =>

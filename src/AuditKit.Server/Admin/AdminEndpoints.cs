@@ -43,17 +43,20 @@ internal static partial class AdminEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/tenants/{tenantId}/keys", CreateKeyAsync)
+            .RequireTenantManagement()
             .WithName("CreateApiKey")
             .WithSummary("Creates an API key for a tenant; the key is in the answer this once.")
             .Accepts<CreateApiKeyRequest>("application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/tenants/{tenantId}/keys", ListKeysAsync)
+            .RequireTenantManagement()
             .WithName("ListApiKeys")
             .WithSummary("The tenant's API keys, live and revoked: prefixes and roles, never the keys or their hashes.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/tenants/{tenantId}/keys/{keyId}", RevokeKeyAsync)
+            .RequireTenantManagement()
             .WithName("RevokeApiKey")
             .WithSummary("Revokes an API key at once; requests made with it are unauthorized from then on.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -62,17 +65,10 @@ internal static partial class AdminEndpoints
     }
 
     private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListKeysAsync(
-        HttpContext context,
         string tenantId,
         ITenantStore tenants,
         CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
         return TypedResults.Ok(new ApiKeyListResponse([.. keys.Select(ApiKeyResponse.From)]));
     }
@@ -88,11 +84,6 @@ internal static partial class AdminEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         var record = Guid.TryParse(keyId, out var id)
             ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
             : null;
@@ -104,12 +95,17 @@ internal static partial class AdminEndpoints
         // The revocation and the audit event recording it are stored in one transaction.
         try
         {
+            var revoked = new AdminAction(
+                AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix, AuditSeverity.Critical,
+                $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.")
+            {
+                OldValues = Describe(record),
+            };
             await recorder.RecordAsync(
-                context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix,
-                AuditSeverity.Critical,
-                $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.",
-                Describe(record),
-                newValues: null,
+                context,
+                caller,
+                tenantId,
+                revoked,
                 cancellationToken,
                 alongside: async (_, transaction, ct) =>
                 {
@@ -187,11 +183,16 @@ internal static partial class AdminEndpoints
         // The tenant and the audit event recording its creation (in its own log) are stored in one transaction.
         try
         {
+            var created = new AdminAction(
+                AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High, $"Tenant '{tenant.Id}' created.")
+            {
+                NewValues = new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
+            };
             await recorder.RecordAsync(
-                context, caller, tenant.Id, AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High,
-                $"Tenant '{tenant.Id}' created.",
-                oldValues: null,
-                new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
+                context,
+                caller,
+                tenant.Id,
+                created,
                 cancellationToken,
                 alongside: async (_, transaction, ct) =>
                 {
@@ -229,7 +230,7 @@ internal static partial class AdminEndpoints
         var caller = AuditCaller.From(context.User);
         var tenant = caller.MayManage(tenantId) ? await tenants.GetTenantAsync(tenantId, cancellationToken) : null;
         return tenant is null
-            ? TenantNotFound()
+            ? TenantManagement.TenantNotFound()
             : TypedResults.Ok(new TenantResponse(tenant.Id, tenant.Name, tenant.CreatedAt));
     }
 
@@ -244,11 +245,6 @@ internal static partial class AdminEndpoints
     {
         var caller = AuditCaller.From(context.User);
 
-        // Another tenant's keys are answered like a tenant that does not exist: nothing about it is revealed.
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
 
         var (request, problem, invalid) = await ReadAsync(context, AdminJsonContext.Default.CreateApiKeyRequest, cancellationToken);
         if (problem is not null)
@@ -320,11 +316,17 @@ internal static partial class AdminEndpoints
             allowed);
         // The key and the audit event recording it are stored in one transaction.
         var severity = role == ApiKeyRoles.Admin || allowed.Count > 0 ? AuditSeverity.Critical : AuditSeverity.High;
+        var created = new AdminAction(
+            AuditActions.Create, StatusCodes.Status201Created, ApiKeyResourceType, record.Id.ToString(), record.Prefix, severity,
+            $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}'.")
+        {
+            NewValues = Describe(record),
+        };
         await recorder.RecordAsync(
-            context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, ApiKeyResourceType, record.Id.ToString(), record.Prefix, severity,
-            $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}'.",
-            oldValues: null,
-            Describe(record),
+            context,
+            caller,
+            tenantId,
+            created,
             cancellationToken,
             alongside: (_, transaction, ct) => tenants.CreateKeyAsync(record, transaction, ct));
         LogKeyCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.Role, tenantId, caller.KeyPrefix);
@@ -336,9 +338,6 @@ internal static partial class AdminEndpoints
 
     private static ProblemHttpResult KeyNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
-
-    private static ProblemHttpResult TenantNotFound() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");
 
     /// <summary>Reads a small JSON body; a malformed body or a wrong-typed field is answered naming the field.</summary>
     private static async Task<(T? Value, ProblemHttpResult? Problem, ValidationProblem? Invalid)> ReadAsync<T>(

@@ -158,20 +158,24 @@ internal static partial class AlertEndpoints
         {
             try
             {
-                await recorder.RecordAsync(
-                    context,
-                    AuditCategory,
-                    caller,
-                    caller.TenantId!,
+                var change = new AdminAction(
                     AuditActions.Update,
                     StatusCodes.Status200OK,
                     "Alert",
                     alertId.ToString(),
                     AlertRules.Title(before.Rule, before.KeyType, before.KeyValue),
                     AuditSeverity.Medium,
-                    $"Alert {alertId} ({before.Rule}) {Name(target.Value)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"),
-                    new JsonObject { ["status"] = Name(before.Status) },
-                    new JsonObject { ["status"] = Name(target.Value), ["note"] = note },
+                    $"Alert {alertId} ({before.Rule}) {Name(target.Value)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"))
+                {
+                    Category = AuditCategory,
+                    OldValues = new JsonObject { ["status"] = Name(before.Status) },
+                    NewValues = new JsonObject { ["status"] = Name(target.Value), ["note"] = note },
+                };
+                await recorder.RecordAsync(
+                    context,
+                    caller,
+                    caller.TenantId!,
+                    change,
                     cancellationToken,
                     alongside: async (_, transaction, ct) =>
                     {

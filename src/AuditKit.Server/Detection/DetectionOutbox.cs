@@ -12,6 +12,18 @@ internal static class DetectionOutbox
     private const int IdBytes = 16;
 
     /// <summary>
+    /// The insert hook that records the newly stored events of an ingest batch under <paramref name="batchId"/>, in the
+    /// transaction that stores them: stored events are never left without their evaluation, whatever happens to this
+    /// process after the commit.
+    /// </summary>
+    public static AuditInsertHooks Record(Guid batchId, DateTimeOffset receivedAt)
+    {
+        var createdAt = AuditEventRow.ToStoredTime(receivedAt);
+        return new AuditInsertHooks(Written: (connection, transaction, dialect, tenantId, written, cancellationToken) =>
+            RecordAsync(connection, transaction, dialect, tenantId, batchId, createdAt, written, cancellationToken));
+    }
+
+    /// <summary>
     /// Records, in the store's open <paramref name="transaction"/>, that the events <paramref name="eventIds"/> of
     /// <paramref name="tenantId"/> were stored by batch <paramref name="batchId"/> and wait for evaluation.
     /// </summary>

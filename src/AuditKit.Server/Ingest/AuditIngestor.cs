@@ -69,7 +69,8 @@ internal sealed partial class AuditIngestor(
                 // With detection on, the new events are recorded in the detection outbox in the same transaction, so
                 // they are evaluated even if this process stops before its own pass over them.
                 var batchId = detection.Enabled ? Guid.CreateVersion7(receivedAt) : (Guid?)null;
-                var outcomes = await store.InsertAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, batchId, cancellationToken);
+                var hooks = batchId is { } outboxId ? DetectionOutbox.Record(outboxId, receivedAt) : AuditInsertHooks.None;
+                var outcomes = await store.InsertAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, hooks, cancellationToken);
                 for (var i = 0; i < group.Count; i++)
                 {
                     items[group[i].Index] = new AuditBatchItemResult

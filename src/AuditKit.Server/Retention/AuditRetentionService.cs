@@ -218,7 +218,7 @@ internal sealed partial class AuditRetentionService(
                 ["retention_days"] = days,
             },
         };
-        return store.InsertAsync(tenant, [record], now, cancellationToken);
+        return store.InsertAsync(tenant, [record], now, AuditInsertHooks.None, cancellationToken);
     }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Retention deleted {Events} events of tenant {TenantId} older than {Cut} ({Days} days)")]

@@ -157,7 +157,7 @@ internal static partial class AuditSeedCommand
         {
             foreach (var tenant in chunk.GroupBy(static e => e.TenantId))
             {
-                await store.InsertAsync(tenant.Key, [.. tenant.Select(static e => e.Event)], receivedAt, cancellationToken);
+                await store.InsertAsync(tenant.Key, [.. tenant.Select(static e => e.Event)], receivedAt, AuditInsertHooks.None, cancellationToken);
             }
 
             written += chunk.Length;

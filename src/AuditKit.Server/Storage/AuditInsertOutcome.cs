@@ -1,6 +1,6 @@
 namespace AuditKit.Server.Storage;
 
-/// <summary>What happened to one event handed to <see cref="IAuditEventStore.InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, Guid?, CancellationToken)"/>.</summary>
+/// <summary>What happened to one event handed to <see cref="IAuditEventStore.InsertAsync"/>.</summary>
 internal enum AuditInsertOutcome
 {
     /// <summary>Stored now.</summary>

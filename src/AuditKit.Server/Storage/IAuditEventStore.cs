@@ -11,30 +11,13 @@ internal interface IAuditEventStore
     /// Stores <paramref name="events"/> (already validated, <see cref="AuditEvent.TenantId"/> ignored) for
     /// <paramref name="tenantId"/> in one transaction: either every new event is stored or none is. Events whose
     /// (tenant, id) is already stored — or that repeat an id earlier in the same list — are not stored again.
+    /// <paramref name="hooks"/> run in the same transaction: <see cref="AuditInsertHooks.Before"/> before the events
+    /// are written (again, if the transaction is retried; at least one event must then be given, to record it), and
+    /// <see cref="AuditInsertHooks.Written"/> after, when at least one event is new.
     /// </summary>
     /// <returns>One outcome per event, in the order given.</returns>
     Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores <paramref name="events"/> like <see cref="InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, CancellationToken)"/>
-    /// and, when <paramref name="detectionBatchId"/> is given and at least one event is new, records the ids of the new
-    /// events in the detection outbox under that id, in the same transaction: stored events are never left without
-    /// their evaluation, whatever happens to this process after the commit.
-    /// </summary>
-    /// <returns>One outcome per event, in the order given.</returns>
-    Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores <paramref name="events"/> like <see cref="InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, CancellationToken)"/>
-    /// and runs <paramref name="alongside"/> in the same transaction, before the events are written: the change the
-    /// events record and the events commit together, or neither does (when <paramref name="alongside"/> throws, or the
-    /// events cannot be stored). At least one event must be given.
-    /// </summary>
-    /// <returns>One outcome per event, in the order given.</returns>
-    Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditTransactionWork alongside, CancellationToken cancellationToken);
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken);
 
     /// <summary>The event with <paramref name="id"/> in <paramref name="tenantId"/>, or <see langword="null"/>.</summary>
     Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken);

@@ -10,7 +10,7 @@ internal interface ITenantStore
 
     /// <summary>
     /// Creates a tenant in <paramref name="transaction"/> (that of the audit event recording it, see
-    /// <see cref="IAuditEventStore.InsertAsync(string, IReadOnlyList{AuditEvent}, DateTimeOffset, AuditTransactionWork, CancellationToken)"/>);
+    /// <see cref="AuditInsertHooks.Before"/>);
     /// false when the id is taken. A request creating the same id at the same moment makes this throw instead.
     /// </summary>
     Task<bool> CreateTenantAsync(TenantRecord tenant, DbTransaction transaction, CancellationToken cancellationToken);

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using AuditKit.Server.Detection;
 
 namespace AuditKit.Server.Storage;
 
@@ -16,33 +15,15 @@ internal abstract class RelationalAuditEventStore(
 {
     protected AuditSqlDialect Dialect { get; } = dialect;
 
-    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
-        InsertAsync(tenantId, events, receivedAt, detectionBatchId: null, cancellationToken);
-
-    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, CancellationToken cancellationToken) =>
-        InsertAsync(tenantId, events, receivedAt, detectionBatchId, alongside: null, cancellationToken);
-
-    public Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditTransactionWork alongside, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(alongside);
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
-        {
-            throw new ArgumentException("At least one event must record the work done alongside.", nameof(events));
-        }
-
-        return InsertAsync(tenantId, events, receivedAt, detectionBatchId: null, alongside, cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
-        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, Guid? detectionBatchId, AuditTransactionWork? alongside,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(events);
+        if (hooks.Before is not null && events.Count == 0)
+        {
+            throw new ArgumentException("At least one event must record the work done alongside.", nameof(events));
+        }
 
         // Ids repeated within the batch are duplicates before the database is asked (the first occurrence wins).
         var outcomes = new AuditInsertOutcome[events.Count];
@@ -64,8 +45,7 @@ internal abstract class RelationalAuditEventStore(
         {
             var started = Stopwatch.GetTimestamp();
             var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
-            var outbox = detectionBatchId is { } batchId ? new DetectionOutboxEntry(batchId, AuditEventRow.ToStoredTime(receivedAt)) : null;
-            var inserted = await WriteAsync(rows, outbox, alongside, cancellationToken).ConfigureAwait(false);
+            var inserted = await WriteAsync(rows, hooks, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < toWrite.Count; i++)
             {
                 outcomes[toWrite[i]] = inserted[i] ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
@@ -342,23 +322,22 @@ internal abstract class RelationalAuditEventStore(
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, and
-    /// records the written ones under <paramref name="outbox"/> (when given and any was written) in the same
-    /// transaction with <see cref="RecordForDetectionAsync"/>; returns, per row, whether it was written. When given,
-    /// <paramref name="alongside"/> runs first in that transaction (again, if the transaction is retried).
+    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, with
+    /// <paramref name="hooks"/> in the same transaction (<see cref="AuditInsertHooks.Before"/> first, again if the
+    /// transaction is retried; then <see cref="RunWrittenAsync"/> with the rows written); returns, per row, whether it
+    /// was written.
     /// </summary>
-    protected abstract Task<bool[]> WriteAsync(
-        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken);
+    protected abstract Task<bool[]> WriteAsync(List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken);
 
-    /// <summary>Records the ids of the newly written events <paramref name="written"/> in the detection outbox, when there are any.</summary>
-    protected async Task RecordForDetectionAsync(
-        DbConnection connection, DbTransaction transaction, string tenantId, DetectionOutboxEntry outbox, IReadOnlyCollection<Guid> written, CancellationToken cancellationToken)
+    /// <summary>Runs <see cref="AuditInsertHooks.Written"/> with the ids of the newly written events, when there are any.</summary>
+    protected async Task RunWrittenAsync(
+        DbConnection connection, DbTransaction transaction, string tenantId, AuditWrittenWork written, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(written);
-        if (written.Count > 0)
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count > 0)
         {
-            await DetectionOutbox.RecordAsync(connection, transaction, Dialect, tenantId, outbox.BatchId, outbox.CreatedAt, written, cancellationToken).ConfigureAwait(false);
+            await written(connection, transaction, Dialect, tenantId, ids, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -25,13 +25,15 @@ internal static partial class WebhookEndpoints
     private const int MaxDescriptionLength = 200;
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 1000;
+    private const string WebhookResourceType = "Webhook";
 
     public static RouteGroupBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix + "/tenants/{tenantId}")
             .WithTags("Webhooks")
-            .RequireAuthorization(AuditKitPolicies.Admin);
+            .RequireAuthorization(AuditKitPolicies.Admin)
+            .RequireTenantManagement();
 
         group.MapPost("/webhooks", CreateAsync)
             .WithName("CreateWebhook")
@@ -61,7 +63,6 @@ internal static partial class WebhookEndpoints
     private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         string tenantId,
-        ITenantStore tenants,
         WebhookStore webhooks,
         WebhookSecretProtector protector,
         AdminAuditRecorder recorder,
@@ -71,11 +72,6 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         if (!protector.IsConfigured)
         {
             return TypedResults.Problem(
@@ -148,11 +144,17 @@ internal static partial class WebhookEndpoints
             Description = description,
             CreatedAt = now,
         };
+        var created = new AdminAction(
+            AuditActions.Create, StatusCodes.Status201Created, WebhookResourceType, id.ToString(), url!, AuditSeverity.High,
+            $"Webhook {id} for alerts of severity {Name(minimum)} and above created in tenant '{tenantId}'.")
+        {
+            NewValues = Describe(row),
+        };
         await recorder.RecordAsync(
-            context, caller, tenantId, AuditActions.Create, StatusCodes.Status201Created, "Webhook", id.ToString(), url!, AuditSeverity.High,
-            $"Webhook {id} for alerts of severity {Name(minimum)} and above created in tenant '{tenantId}'.",
-            oldValues: null,
-            Describe(row),
+            context,
+            caller,
+            tenantId,
+            created,
             cancellationToken,
             alongside: (_, transaction, ct) => webhooks.CreateAsync(row, transaction, ct));
         LogCreated(loggerFactory.CreateLogger(typeof(WebhookEndpoints)), id, tenantId, caller.KeyPrefix);
@@ -162,14 +164,8 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
-        HttpContext context, string tenantId, ITenantStore tenants, WebhookStore webhooks, CancellationToken cancellationToken)
+        string tenantId, WebhookStore webhooks, CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
         return TypedResults.Ok(new WebhookListResponse([.. rows.Select(WebhookResponse.From)]));
     }
@@ -178,18 +174,12 @@ internal static partial class WebhookEndpoints
         HttpContext context,
         string tenantId,
         string webhookId,
-        ITenantStore tenants,
         WebhookStore webhooks,
         AdminAuditRecorder recorder,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         var row = Guid.TryParse(webhookId, out var id) ? await webhooks.GetAsync(tenantId, id, cancellationToken) : null;
         if (row is null)
         {
@@ -199,11 +189,17 @@ internal static partial class WebhookEndpoints
         // The deletion and the audit event recording it are stored in one transaction.
         try
         {
+            var deleted = new AdminAction(
+                AuditActions.Delete, StatusCodes.Status204NoContent, WebhookResourceType, id.ToString(), row.Url, AuditSeverity.High,
+                $"Webhook {id} deleted in tenant '{tenantId}'.")
+            {
+                OldValues = Describe(row),
+            };
             await recorder.RecordAsync(
-                context, caller, tenantId, AuditActions.Delete, StatusCodes.Status204NoContent, "Webhook", id.ToString(), row.Url, AuditSeverity.High,
-                $"Webhook {id} deleted in tenant '{tenantId}'.",
-                Describe(row),
-                newValues: null,
+                context,
+                caller,
+                tenantId,
+                deleted,
                 cancellationToken,
                 alongside: async (_, transaction, ct) =>
                 {
@@ -224,22 +220,14 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Ok<WebhookDeliveryListResponse>, ValidationProblem, ProblemHttpResult>> ListDeliveriesAsync(
-        HttpContext context,
         string tenantId,
         [FromQuery(Name = "webhook_id")] string? webhookId,
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "offset")] string? offset,
-        ITenantStore tenants,
         WebhookStore webhooks,
         CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
-        if (!await tenants.CanManageAsync(caller, tenantId, cancellationToken))
-        {
-            return TenantNotFound();
-        }
-
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         Guid? hook = null;
         if (!string.IsNullOrWhiteSpace(webhookId))
@@ -303,9 +291,6 @@ internal static partial class WebhookEndpoints
 
     private static ProblemHttpResult WebhookNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such webhook in this tenant.");
-
-    private static ProblemHttpResult TenantNotFound() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Webhook {WebhookId} created in tenant {TenantId} by key {KeyPrefix}")]
     private static partial void LogCreated(ILogger logger, Guid webhookId, string tenantId, string keyPrefix);

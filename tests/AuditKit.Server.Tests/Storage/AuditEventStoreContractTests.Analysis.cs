@@ -13,8 +13,8 @@ public abstract partial class AuditEventStoreContractTests
     {
         var (tenant, other) = (NewTenant(), NewTenant());
         var events = Varied(60);
-        await Events.InsertAsync(tenant, events, s_received, default);
-        await Events.InsertAsync(other, Varied(10), s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
+        await Events.InsertAsync(other, Varied(10), s_received, AuditInsertHooks.None, default);
         var expected = events.Where(e => e.ServiceName == "svc-a")
             .OrderByDescending(e => e.Timestamp).ThenByDescending(e => e.Id.ToString(), StringComparer.Ordinal).Select(e => e.Id).ToList();
 
@@ -49,8 +49,8 @@ public abstract partial class AuditEventStoreContractTests
         var (tenant, other) = (NewTenant(), NewTenant());
         var events = Varied(60);
         events[4].Timestamp = events[4].Timestamp.AddDays(1);
-        await Events.InsertAsync(tenant, events, s_received, default);
-        await Events.InsertAsync(other, Varied(30), s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
+        await Events.InsertAsync(other, Varied(30), s_received, AuditInsertHooks.None, default);
         string? KeyOf(AuditEvent e) => field == AuditGroupField.IpAddress ? e.IpAddress : e.UserId;
         var groups = events
             .Where(e => e.Category == "c2" && KeyOf(e) is not null)
@@ -87,8 +87,8 @@ public abstract partial class AuditEventStoreContractTests
             events[i].Timestamp = StorageTestEvents.BaseTime.AddMinutes(i * 7);
         }
 
-        await Events.InsertAsync(tenant, events, s_received, default);
-        await Events.InsertAsync(other, Varied(20), s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
+        await Events.InsertAsync(other, Varied(20), s_received, AuditInsertHooks.None, default);
         var from = StorageTestEvents.BaseTime.AddMinutes(30);
         var to = StorageTestEvents.BaseTime.AddHours(6);
         var inRange = events.Where(e => e.Timestamp >= from && e.Timestamp < to && e.ServiceName == "svc-b").ToList();
@@ -131,7 +131,7 @@ public abstract partial class AuditEventStoreContractTests
         var login = StorageTestEvents.Minimal(action: AuditActions.Login);
         var updateFailure = StorageTestEvents.Minimal(action: AuditActions.Update);
         updateFailure.Status = AuditStatus.Failure;
-        await Events.InsertAsync(tenant, [failedLogin, loginFailure, login, updateFailure], s_received, default);
+        await Events.InsertAsync(tenant, [failedLogin, loginFailure, login, updateFailure], s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(tenant, new AuditEventQuery { FailedAuthentication = true }, default);
 
@@ -147,7 +147,7 @@ public abstract partial class AuditEventStoreContractTests
     public async Task A_capped_total_stops_counting_at_the_cap(long? cap, long total, bool exact)
     {
         var tenant = NewTenant();
-        await Events.InsertAsync(tenant, Varied(23), s_received, default);
+        await Events.InsertAsync(tenant, Varied(23), s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(tenant, new AuditEventQuery { Limit = 3, TotalCap = cap }, default);
 

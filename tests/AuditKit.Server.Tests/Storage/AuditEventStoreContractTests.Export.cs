@@ -20,7 +20,7 @@ public abstract partial class AuditEventStoreContractTests
     {
         var tenant = NewTenant();
         var events = ExportEvents();
-        await Events.InsertAsync(tenant, events, s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         ApiJsonOptions.Apply(json);
         var query = new AuditEventQuery { SortBy = AuditSortField.Timestamp, Descending = false };

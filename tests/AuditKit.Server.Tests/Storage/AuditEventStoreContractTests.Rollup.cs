@@ -60,7 +60,7 @@ public abstract partial class AuditEventStoreContractTests
 
         // Events arriving again for the emptied hours count from zero.
         var late = RandomEvent(random, StorageTestEvents.BaseTime.AddHours(2));
-        await Events.InsertAsync(kept, [late], s_received, default);
+        await Events.InsertAsync(kept, [late], s_received, AuditInsertHooks.None, default);
         stored[(kept, late.Id)] = late;
         await AssertRollupIsARecountAsync([kept]);
     }
@@ -85,7 +85,7 @@ public abstract partial class AuditEventStoreContractTests
         {
             for (var b = worker; b < batches.Count; b += 4)
             {
-                await Events.InsertAsync(tenant, batches[b], s_received, default);
+                await Events.InsertAsync(tenant, batches[b], s_received, AuditInsertHooks.None, default);
             }
         })));
 
@@ -114,9 +114,9 @@ public abstract partial class AuditEventStoreContractTests
             var random = new Random(3);
             var events = Enumerable.Range(0, 120).Select(i => RandomEvent(random, StorageTestEvents.BaseTime.AddMinutes(random.Next(0, 600)))).ToList();
             var store = services.GetRequiredService<IAuditEventStore>();
-            await store.InsertAsync(tenant, events, s_received, default);
-            await store.InsertAsync(tenant, [events[3], RandomEvent(random, StorageTestEvents.BaseTime.AddMinutes(-90))], s_received, default);
-            await store.InsertAsync(other, events.Take(30).ToList(), s_received, default);
+            await store.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
+            await store.InsertAsync(tenant, [events[3], RandomEvent(random, StorageTestEvents.BaseTime.AddMinutes(-90))], s_received, AuditInsertHooks.None, default);
+            await store.InsertAsync(other, events.Take(30).ToList(), s_received, AuditInsertHooks.None, default);
 
             await services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);
 
@@ -212,10 +212,10 @@ public abstract partial class AuditEventStoreContractTests
                 continue;
             }
 
-            await Events.InsertAsync(tenant, batch, s_received, default);
+            await Events.InsertAsync(tenant, batch, s_received, AuditInsertHooks.None, default);
             if (random.Next(5) == 0)
             {
-                (await Events.InsertAsync(tenant, batch, s_received, default)).ShouldAllBe(o => o == AuditInsertOutcome.Duplicate);
+                (await Events.InsertAsync(tenant, batch, s_received, AuditInsertHooks.None, default)).ShouldAllBe(o => o == AuditInsertOutcome.Duplicate);
             }
 
             foreach (var e in batch)

@@ -64,7 +64,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var tenant = NewTenant();
         var sent = StorageTestEvents.Full(new DateTimeOffset(2026, 3, 1, 14, 0, 0, 123, TimeSpan.FromHours(2)).AddTicks(4567));
 
-        var outcomes = await Events.InsertAsync(tenant, [sent], s_received, default);
+        var outcomes = await Events.InsertAsync(tenant, [sent], s_received, AuditInsertHooks.None, default);
         var stored = await Events.GetAsync(tenant, sent.Id, default);
 
         outcomes.ShouldBe([AuditInsertOutcome.Inserted]);
@@ -99,7 +99,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var tenant = NewTenant();
         var sent = StorageTestEvents.Minimal();
 
-        await Events.InsertAsync(tenant, [sent], s_received, default);
+        await Events.InsertAsync(tenant, [sent], s_received, AuditInsertHooks.None, default);
         var stored = await Events.GetAsync(tenant, sent.Id, default);
 
         stored.ShouldNotBeNull();
@@ -124,7 +124,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         sent.Description = "a\0b";
         sent.Metadata = new JsonObject { ["k"] = "x\0y", ["literal"] = "\\u0000" };
 
-        await Events.InsertAsync(tenant, [sent], s_received, default);
+        await Events.InsertAsync(tenant, [sent], s_received, AuditInsertHooks.None, default);
         var stored = await Events.GetAsync(tenant, sent.Id, default);
 
         stored!.Description.ShouldBe("a\uFFFDb");
@@ -142,8 +142,8 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         again.Action = AuditActions.Delete;
         var other = StorageTestEvents.Minimal();
 
-        (await Events.InsertAsync(tenant, [first], s_received, default)).ShouldBe([AuditInsertOutcome.Inserted]);
-        var outcomes = await Events.InsertAsync(tenant, [other, again], s_received, default);
+        (await Events.InsertAsync(tenant, [first], s_received, AuditInsertHooks.None, default)).ShouldBe([AuditInsertOutcome.Inserted]);
+        var outcomes = await Events.InsertAsync(tenant, [other, again], s_received, AuditInsertHooks.None, default);
 
         outcomes.ShouldBe([AuditInsertOutcome.Inserted, AuditInsertOutcome.Duplicate]);
         (await Events.GetAsync(tenant, first.Id, default))!.Action.ShouldBe(AuditActions.Read);
@@ -159,7 +159,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var aAgain = StorageTestEvents.Minimal(action: AuditActions.Delete);
         aAgain.Id = a.Id;
 
-        var outcomes = await Events.InsertAsync(tenant, [a, b, aAgain, b], s_received, default);
+        var outcomes = await Events.InsertAsync(tenant, [a, b, aAgain, b], s_received, AuditInsertHooks.None, default);
 
         outcomes.ShouldBe([AuditInsertOutcome.Inserted, AuditInsertOutcome.Inserted, AuditInsertOutcome.Duplicate, AuditInsertOutcome.Duplicate]);
         (await Events.GetAsync(tenant, a.Id, default))!.Action.ShouldBe(AuditActions.Read);
@@ -172,8 +172,8 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var (one, two) = (NewTenant(), NewTenant());
         var e = StorageTestEvents.Minimal();
 
-        (await Events.InsertAsync(one, [e], s_received, default)).ShouldBe([AuditInsertOutcome.Inserted]);
-        (await Events.InsertAsync(two, [e], s_received, default)).ShouldBe([AuditInsertOutcome.Inserted]);
+        (await Events.InsertAsync(one, [e], s_received, AuditInsertHooks.None, default)).ShouldBe([AuditInsertOutcome.Inserted]);
+        (await Events.InsertAsync(two, [e], s_received, AuditInsertHooks.None, default)).ShouldBe([AuditInsertOutcome.Inserted]);
 
         (await Events.GetAsync(one, e.Id, default))!.TenantId.ShouldBe(one);
         (await Events.GetAsync(two, e.Id, default))!.TenantId.ShouldBe(two);
@@ -187,12 +187,12 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var batch = Enumerable.Range(0, 50).Select(i => StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(i))).ToList();
         batch[25].Action = "REJECTED_BY_DATABASE";
 
-        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(tenant, batch, s_received, default));
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(tenant, batch, s_received, AuditInsertHooks.None, default));
 
         (await Events.QueryAsync(tenant, new AuditEventQuery(), default)).Total.ShouldBe(0);
         (await Events.GetAsync(tenant, batch[0].Id, default)).ShouldBeNull();
         batch.RemoveAt(25);
-        (await Events.InsertAsync(tenant, batch, s_received, default)).ShouldAllBe(o => o == AuditInsertOutcome.Inserted);
+        (await Events.InsertAsync(tenant, batch, s_received, AuditInsertHooks.None, default)).ShouldAllBe(o => o == AuditInsertOutcome.Inserted);
     }
 
     [Fact]
@@ -200,11 +200,11 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var tenant = NewTenant();
         var table = "side_" + Guid.NewGuid().ToString("N")[..12];
-        await Events.InsertAsync(tenant, [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, Run($"CREATE TABLE {table} (v integer)"), default);
+        await Events.InsertAsync(tenant, [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, new AuditInsertHooks(Before: Run($"CREATE TABLE {table} (v integer)")), default);
 
         // Committed together.
         var stored = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(1));
-        (await Events.InsertAsync(tenant, [stored], s_received, Run($"INSERT INTO {table} (v) VALUES (1)"), default))
+        (await Events.InsertAsync(tenant, [stored], s_received, new AuditInsertHooks(Before: Run($"INSERT INTO {table} (v) VALUES (1)")), default))
             .ShouldBe([AuditInsertOutcome.Inserted]);
         (await Events.GetAsync(tenant, stored.Id, default)).ShouldNotBeNull();
         (await CountAsync(table)).ShouldBe(1);
@@ -213,14 +213,14 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         await RejectInsertsOfActionAsync("REJECTED_BY_DATABASE");
         var rejected = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(2));
         rejected.Action = "REJECTED_BY_DATABASE";
-        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(tenant, [rejected], s_received, Run($"INSERT INTO {table} (v) VALUES (2)"), default));
+        await Should.ThrowAsync<Exception>(() => Events.InsertAsync(tenant, [rejected], s_received, new AuditInsertHooks(Before: Run($"INSERT INTO {table} (v) VALUES (2)")), default));
         (await CountAsync(table)).ShouldBe(1);
         (await Events.GetAsync(tenant, rejected.Id, default)).ShouldBeNull();
 
         // The work fails: no event is stored, and the caller gets the work's exception.
         var unrecorded = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(3));
         await Should.ThrowAsync<InvalidOperationException>(() => Events.InsertAsync(
-            tenant, [unrecorded], s_received, (_, _, _) => throw new InvalidOperationException("the change failed"), default));
+            tenant, [unrecorded], s_received, new AuditInsertHooks(Before: (_, _, _) => throw new InvalidOperationException("the change failed")), default));
         (await Events.GetAsync(tenant, unrecorded.Id, default)).ShouldBeNull();
         (await Events.QueryAsync(tenant, new AuditEventQuery(), default)).Total.ShouldBe(2);
 
@@ -236,13 +236,13 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         async Task<long> CountAsync(string name)
         {
             long count = -1;
-            await Events.InsertAsync(NewTenant(), [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, async (connection, transaction, cancellationToken) =>
+            await Events.InsertAsync(NewTenant(), [StorageTestEvents.Minimal(StorageTestEvents.BaseTime)], s_received, new AuditInsertHooks(Before: async (connection, transaction, cancellationToken) =>
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = $"SELECT count(*) FROM {name}";
                 count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }, default);
+            }), default);
             return count;
         }
     }
@@ -271,8 +271,8 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var tenant = NewTenant();
         var a = StorageTestEvents.Minimal();
 
-        await Events.InsertAsync(tenant, [a, StorageTestEvents.Minimal()], s_received, default);
-        await Events.InsertAsync(tenant, [a, a], s_received, default);
+        await Events.InsertAsync(tenant, [a, StorageTestEvents.Minimal()], s_received, AuditInsertHooks.None, default);
+        await Events.InsertAsync(tenant, [a, a], s_received, AuditInsertHooks.None, default);
 
         counts["auditkit.storage.events.stored"].ShouldBe(2);
         counts["auditkit.storage.events.duplicates"].ShouldBe(2);
@@ -281,7 +281,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_batch_stores_nothing()
     {
-        (await Events.InsertAsync(NewTenant(), [], s_received, default)).ShouldBeEmpty();
+        (await Events.InsertAsync(NewTenant(), [], s_received, AuditInsertHooks.None, default)).ShouldBeEmpty();
     }
 
     // ---- tenant isolation
@@ -291,7 +291,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var (mine, theirs) = (NewTenant(), NewTenant());
         var e = StorageTestEvents.Full();
-        await Events.InsertAsync(theirs, [e], s_received, default);
+        await Events.InsertAsync(theirs, [e], s_received, AuditInsertHooks.None, default);
 
         (await Events.GetAsync(mine, e.Id, default)).ShouldBeNull();
         (await Events.GetAsync(theirs, e.Id, default)).ShouldNotBeNull();
@@ -303,8 +303,8 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var (mine, theirs) = (NewTenant(), NewTenant());
         var my = StorageTestEvents.Full();
         var their = StorageTestEvents.Full();
-        await Events.InsertAsync(mine, [my], s_received, default);
-        await Events.InsertAsync(theirs, [their], s_received, default);
+        await Events.InsertAsync(mine, [my], s_received, AuditInsertHooks.None, default);
+        await Events.InsertAsync(theirs, [their], s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(mine, new AuditEventQuery { Search = "customer", UserId = "u-7" }, default);
 
@@ -343,7 +343,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var tenant = NewTenant();
         var events = Varied(60);
-        await Events.InsertAsync(tenant, events, s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
         var (apply, matches) = s_filters[filter];
         var expected = events.Where(matches).Select(e => e.Id).ToHashSet();
 
@@ -362,7 +362,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var before = StorageTestEvents.Minimal(t.AddTicks(-10));
         var at = StorageTestEvents.Minimal(t);
         var after = StorageTestEvents.Minimal(t.AddTicks(10));
-        await Events.InsertAsync(tenant, [before, at, after], s_received, default);
+        await Events.InsertAsync(tenant, [before, at, after], s_received, AuditInsertHooks.None, default);
 
         var fromAt = await Events.QueryAsync(tenant, new AuditEventQuery { From = t }, default);
         var toAt = await Events.QueryAsync(tenant, new AuditEventQuery { To = t }, default);
@@ -395,7 +395,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
             ["path"] = With(StorageTestEvents.Minimal(), e => e.Path = "/api/reports/monthly"),
             ["none"] = With(StorageTestEvents.Minimal(), e => (e.Description, e.Query, e.UserAgent) = ("nothing to see", "invoice=1", "reports")),
         };
-        await Events.InsertAsync(tenant, [.. byField.Values], s_received, default);
+        await Events.InsertAsync(tenant, [.. byField.Values], s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(tenant, new AuditEventQuery { Search = search }, default);
 
@@ -410,7 +410,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var a = With(StorageTestEvents.Minimal(), e => (e.Description, e.UserId) = ("password reset requested", "u1"));
         var b = With(StorageTestEvents.Minimal(), e => (e.Description, e.UserId) = ("password reset requested", "u2"));
         var c = With(StorageTestEvents.Minimal(), e => (e.Description, e.UserId) = ("password changed", "u1"));
-        await Events.InsertAsync(tenant, [a, b, c], s_received, default);
+        await Events.InsertAsync(tenant, [a, b, c], s_received, AuditInsertHooks.None, default);
 
         var both = await Events.QueryAsync(tenant, new AuditEventQuery { Search = "password reset" }, default);
         var filtered = await Events.QueryAsync(tenant, new AuditEventQuery { Search = "password", UserId = "u1" }, default);
@@ -428,7 +428,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     public async Task Search_syntax_in_user_input_never_fails(string search)
     {
         var tenant = NewTenant();
-        await Events.InsertAsync(tenant, [With(StorageTestEvents.Minimal(), e => e.Description = "plain text")], s_received, default);
+        await Events.InsertAsync(tenant, [With(StorageTestEvents.Minimal(), e => e.Description = "plain text")], s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(tenant, new AuditEventQuery { Search = search }, default);
 
@@ -456,7 +456,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var sortBy = Enum.Parse<AuditSortField>(sortField);
         var tenant = NewTenant();
         var events = Varied(40);
-        await Events.InsertAsync(tenant, events, s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
         var expected = ExpectedOrder(events, sortBy, descending);
 
         var all = await Events.QueryAsync(tenant, new AuditEventQuery { SortBy = sortBy, Descending = descending, Limit = 1000 }, default);
@@ -484,7 +484,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var tenant = NewTenant();
         string[] users = ["zed", "Émile", "alice", "Bob", "Zoë", "_system", "42"];
-        await Events.InsertAsync(tenant, [.. users.Select(u => With(StorageTestEvents.Minimal(), e => e.UserId = u))], s_received, default);
+        await Events.InsertAsync(tenant, [.. users.Select(u => With(StorageTestEvents.Minimal(), e => e.UserId = u))], s_received, AuditInsertHooks.None, default);
 
         var page = await Events.QueryAsync(tenant, new AuditEventQuery { SortBy = AuditSortField.UserId, Descending = false }, default);
 
@@ -496,7 +496,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var tenant = NewTenant();
         var events = Varied(23);
-        await Events.InsertAsync(tenant, events, s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
         var expected = ExpectedOrder(events, AuditSortField.Timestamp, descending: true);
 
         var walked = new List<Guid>();
@@ -517,7 +517,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
         var tenant = NewTenant();
         var original = Enumerable.Range(0, 30).Select(i => StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddMinutes(i))).ToList();
         original.Add(With(StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddMinutes(10)), e => e.Id = Guid.CreateVersion7(StorageTestEvents.BaseTime)));
-        await Events.InsertAsync(tenant, original, s_received, default);
+        await Events.InsertAsync(tenant, original, s_received, AuditInsertHooks.None, default);
 
         var walked = new List<AuditEvent>();
         var query = new AuditEventQuery { Limit = 4, IncludeTotal = false };
@@ -537,7 +537,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
                 [StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddHours(1).AddSeconds(pages)),
                  StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddHours(-1).AddSeconds(pages)),
                  StorageTestEvents.Minimal(cursorTime)],
-                s_received,
+                s_received, AuditInsertHooks.None,
                 default);
             query = query with { Cursor = page.Next };
         }
@@ -555,7 +555,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     {
         var tenant = NewTenant();
         var events = Varied(12);
-        await Events.InsertAsync(tenant, events, s_received, default);
+        await Events.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
         var expected = ExpectedOrder(events, AuditSortField.Action, descending: false);
 
         var first = await Events.QueryAsync(tenant, new AuditEventQuery { SortBy = AuditSortField.Action, Descending = false, Limit = 5 }, default);
@@ -568,7 +568,7 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
     public async Task Total_counts_every_match_and_is_skipped_when_not_asked_for()
     {
         var tenant = NewTenant();
-        await Events.InsertAsync(tenant, Varied(17), s_received, default);
+        await Events.InsertAsync(tenant, Varied(17), s_received, AuditInsertHooks.None, default);
 
         var counted = await Events.QueryAsync(tenant, new AuditEventQuery { Limit = 2 }, default);
         var uncounted = await Events.QueryAsync(tenant, new AuditEventQuery { Limit = 2, IncludeTotal = false }, default);
@@ -669,26 +669,26 @@ public abstract partial class AuditEventStoreContractTests : IAsyncLifetime
 
         // The record cannot be stored: the tenant is not created.
         await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
-            tenant, [Record("REJECTED_BY_DATABASE")], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct), default));
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, new AuditInsertHooks(Before: async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct)), default));
         created.ShouldBeTrue();
         (await Tenants.GetTenantAsync(tenant, default)).ShouldBeNull();
 
-        await Events.InsertAsync(tenant, [Record()], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct), default);
+        await Events.InsertAsync(tenant, [Record()], s_received, new AuditInsertHooks(Before: async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "T", StorageTestEvents.BaseTime), t, ct)), default);
         (await Tenants.GetTenantAsync(tenant, default)).ShouldNotBeNull();
-        await Events.InsertAsync(tenant, [Record()], s_received, async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "Again", StorageTestEvents.BaseTime), t, ct), default);
+        await Events.InsertAsync(tenant, [Record()], s_received, new AuditInsertHooks(Before: async (_, t, ct) => created = await Tenants.CreateTenantAsync(new TenantRecord(tenant, "Again", StorageTestEvents.BaseTime), t, ct)), default);
         created.ShouldBeFalse();
 
         await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
-            tenant, [Record("REJECTED_BY_DATABASE")], s_received, (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct), default));
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, new AuditInsertHooks(Before: (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct)), default));
         (await Tenants.FindKeyByHashAsync(hash, default)).ShouldBeNull();
-        await Events.InsertAsync(tenant, [Record()], s_received, (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct), default);
+        await Events.InsertAsync(tenant, [Record()], s_received, new AuditInsertHooks(Before: (_, t, ct) => Tenants.CreateKeyAsync(key, t, ct)), default);
         (await Tenants.FindKeyByHashAsync(hash, default)).ShouldNotBeNull();
 
         await Should.ThrowAsync<Exception>(() => Events.InsertAsync(
-            tenant, [Record("REJECTED_BY_DATABASE")], s_received, async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct), default));
+            tenant, [Record("REJECTED_BY_DATABASE")], s_received, new AuditInsertHooks(Before: async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct)), default));
         revoked.ShouldBeTrue();
         (await Tenants.FindKeyByHashAsync(hash, default)).ShouldNotBeNull();
-        await Events.InsertAsync(tenant, [Record("DELETE")], s_received, async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct), default);
+        await Events.InsertAsync(tenant, [Record("DELETE")], s_received, new AuditInsertHooks(Before: async (_, t, ct) => revoked = await Tenants.RevokeKeyAsync(tenant, key.Id, StorageTestEvents.BaseTime, t, ct)), default);
         revoked.ShouldBeTrue();
         (await Tenants.FindKeyByHashAsync(hash, default)).ShouldBeNull();
     }

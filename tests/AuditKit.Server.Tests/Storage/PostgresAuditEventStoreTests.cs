@@ -57,7 +57,7 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
                 await Task.WhenAll(servers.Select(s => Task.Run(() => s.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default))));
 
                 var e = StorageTestEvents.Minimal();
-                (await servers[0].GetRequiredService<IAuditEventStore>().InsertAsync("t", [e], StorageTestEvents.BaseTime, default))
+                (await servers[0].GetRequiredService<IAuditEventStore>().InsertAsync("t", [e], StorageTestEvents.BaseTime, AuditInsertHooks.None, default))
                     .ShouldBe([AuditInsertOutcome.Inserted]);
                 (await servers[3].GetRequiredService<IAuditEventStore>().GetAsync("t", e.Id, default)).ShouldNotBeNull();
             }
@@ -112,13 +112,13 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
         var established = "plans-old-" + Guid.NewGuid().ToString("N")[..8];
         var tenant = "plans-new-" + Guid.NewGuid().ToString("N")[..8];
-        await Events.InsertAsync(established, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, default);
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, AuditInsertHooks.None, default);
         await using (var analyze = dataSource.CreateCommand("ANALYZE audit_events"))
         {
             await analyze.ExecuteNonQueryAsync();
         }
 
-        await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, default);
+        await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 2000).Select(i => PlanEvent(i))], StorageTestEvents.BaseTime, AuditInsertHooks.None, default);
         var from = StorageTestEvents.BaseTime;
         var to = from.AddHours(2);
 

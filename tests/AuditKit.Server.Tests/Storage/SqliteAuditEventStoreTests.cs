@@ -68,7 +68,7 @@ public sealed class SqliteAuditEventStoreTests : AuditEventStoreContractTests
     public async Task Starting_again_on_an_existing_file_keeps_its_events()
     {
         var e = StorageTestEvents.Minimal();
-        await Events.InsertAsync("t", [e], StorageTestEvents.BaseTime, default);
+        await Events.InsertAsync("t", [e], StorageTestEvents.BaseTime, AuditInsertHooks.None, default);
 
         await using var again = BuildServices(StorageSettings());
         await again.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);

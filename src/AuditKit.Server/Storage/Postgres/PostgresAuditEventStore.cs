@@ -33,26 +33,26 @@ internal sealed class PostgresAuditEventStore(
         "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
     protected override async Task<bool[]> WriteAsync(
-        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
+        List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, outbox, alongside, cancellationToken).ConfigureAwait(false))
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertThroughStagingAsync(connection, rows, outbox, alongside, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertThroughStagingAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
     private async Task<bool> TryCopyIntoTableAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (alongside is not null)
+        if (hooks.Before is { } before)
         {
-            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -65,9 +65,9 @@ internal sealed class PostgresAuditEventStore(
             return false;
         }
 
-        if (outbox is not null)
+        if (hooks.Written is { } written)
         {
-            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+            await RunWrittenAsync(connection, transaction, rows[0].TenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -76,12 +76,12 @@ internal sealed class PostgresAuditEventStore(
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
     private async Task<HashSet<Guid>> InsertThroughStagingAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (alongside is not null)
+        if (hooks.Before is { } before)
         {
-            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
         await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
@@ -100,9 +100,9 @@ internal sealed class PostgresAuditEventStore(
             }
         }
 
-        if (outbox is not null)
+        if (hooks.Written is { } written)
         {
-            await RecordForDetectionAsync(connection, transaction, rows[0].TenantId, outbox, inserted, cancellationToken).ConfigureAwait(false);
+            await RunWrittenAsync(connection, transaction, rows[0].TenantId, written, inserted, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

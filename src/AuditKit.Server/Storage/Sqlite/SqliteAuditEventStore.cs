@@ -17,13 +17,13 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
         ") ON CONFLICT (tenant_id, id) DO NOTHING";
 
     protected override async Task<bool[]> WriteAsync(
-        List<AuditEventRow> rows, DetectionOutboxEntry? outbox, AuditTransactionWork? alongside, CancellationToken cancellationToken)
+        List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (alongside is not null)
+        if (hooks.Before is { } before)
         {
-            await alongside(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
         await using var command = connection.CreateCommand();
@@ -43,10 +43,10 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
             inserted[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
 
-        if (outbox is not null)
+        if (hooks.Written is { } written)
         {
-            await RecordForDetectionAsync(
-                connection, transaction, rows[0].TenantId, outbox, [.. rows.Where((_, i) => inserted[i]).Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+            await RunWrittenAsync(
+                connection, transaction, rows[0].TenantId, written, [.. rows.Where((_, i) => inserted[i]).Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
