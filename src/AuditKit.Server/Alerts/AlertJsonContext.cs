@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AuditKit.Server.Webhooks;
 
 namespace AuditKit.Server.Alerts;
 
 /// <summary>
-/// Source-generated JSON for the alert and webhook shapes, with the API's conventions (snake_case, enums as their
+/// Source-generated JSON for the alert shapes, with the API's conventions (snake_case, enums as their
 /// names, nulls omitted). Used by the HTTP endpoints and for the webhook bodies, so both show an alert alike.
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -18,10 +17,4 @@ namespace AuditKit.Server.Alerts;
 [JsonSerializable(typeof(UpdateAlertRequest))]
 [JsonSerializable(typeof(SuspiciousActivityResponse))]
 [JsonSerializable(typeof(List<Guid>))]
-[JsonSerializable(typeof(CreateWebhookRequest))]
-[JsonSerializable(typeof(WebhookResponse))]
-[JsonSerializable(typeof(WebhookCreatedResponse))]
-[JsonSerializable(typeof(WebhookListResponse))]
-[JsonSerializable(typeof(WebhookDeliveryResponse))]
-[JsonSerializable(typeof(WebhookDeliveryListResponse))]
 internal sealed partial class AlertJsonContext : JsonSerializerContext;

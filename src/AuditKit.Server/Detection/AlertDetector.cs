@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using AuditKit.Server.Detection.Rules;
-using AuditKit.Server.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Detection;
@@ -12,16 +11,19 @@ namespace AuditKit.Server.Detection;
 /// detection lock (so passes of one tenant, in any server process, run one after the other and each sees everything
 /// committed before it), the pass claims its batches by deleting their outbox rows (a batch another pass evaluated
 /// first is no longer there and is left out, so no event is evaluated twice), every rule reads the stored events it
-/// needs, the matches become alerts, and newly raised alerts get their webhook deliveries queued.
+/// needs, the matches become alerts, and newly raised alerts get the work of other slices done (see <see cref="IAlertRaisedHandler"/>: webhooks queue
+/// their deliveries).
 /// </summary>
 internal sealed partial class AlertDetector(
     DetectionDatabase database,
     IOptions<DetectionOptions> options,
     TimeProvider timeProvider,
     DetectionMetrics metrics,
-    WebhookSignal webhooks,
+    IEnumerable<IAlertRaisedHandler> raisedHandlers,
     ILogger<AlertDetector> logger)
 {
+    private readonly IAlertRaisedHandler[] _raisedHandlers = [.. raisedHandlers];
+
     // Instances per detector: a rule may remember what this process knows is stored (see NewIpRule).
     private readonly IDetectionRule[] _rules =
     [
@@ -95,7 +97,7 @@ internal sealed partial class AlertDetector(
         IReadOnlyList<DetectionEvent> events;
         int claimedBatches;
         DetectionPass pass;
-        var deliveries = 0;
+        int[]? queued = null;
         await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -122,7 +124,14 @@ internal sealed partial class AlertDetector(
 
                 written = await AlertWriter.WriteAsync(pass, options.Value.EvidenceLimit, cancellationToken).ConfigureAwait(false);
                 var raised = written.Where(static a => a.Created).ToList();
-                deliveries = await WebhookOutbox.EnqueueAsync(pass, raised, cancellationToken).ConfigureAwait(false);
+                if (_raisedHandlers.Length > 0)
+                {
+                    queued = new int[_raisedHandlers.Length];
+                    for (var i = 0; i < _raisedHandlers.Length; i++)
+                    {
+                        queued[i] = await _raisedHandlers[i].OnRaisedAsync(pass, raised, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
             else
             {
@@ -140,9 +149,9 @@ internal sealed partial class AlertDetector(
             pass.Committed();
         }
 
-        if (deliveries > 0)
+        for (var i = 0; queued is not null && i < queued.Length; i++)
         {
-            webhooks.Notify();
+            _raisedHandlers[i].OnCommitted(queued[i]);
         }
 
         foreach (var alert in written)

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using AuditKit.Server.Ingest;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Detection;
 
@@ -15,7 +15,7 @@ internal sealed class DetectionMetrics
 
     public DetectionMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(AuditIngestMetrics.MeterName);
+        var meter = meterFactory.Create(AuditKitMeters.Server);
         _events = meter.CreateCounter<long>("auditkit.server.detection.events", unit: "{event}", description: "Stored events evaluated by the detection rules.");
         _alerts = meter.CreateCounter<long>("auditkit.server.detection.alerts", unit: "{alert}", description: "Alerts raised or updated, by rule and outcome (opened / updated).");
         _failures = meter.CreateCounter<long>("auditkit.server.detection.failures", unit: "{pass}", description: "Evaluation passes that failed (retried, then given up).");

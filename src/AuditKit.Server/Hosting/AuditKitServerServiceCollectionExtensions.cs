@@ -1,9 +1,11 @@
 using AuditKit.Server.Admin;
+using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Retention;
+using AuditKit.Server.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +29,8 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddScoped<AuditIngestor>();
         services.AddScoped<AdminAuditRecorder>();
         services.AddAuditDetection();
+        services.AddAuditAlerts();
+        services.AddAuditWebhooks();
         services.AddAuditRetention();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Ingest;
 
@@ -6,7 +7,7 @@ namespace AuditKit.Server.Ingest;
 internal sealed class AuditIngestMetrics
 {
     /// <summary>The meter's name, for <c>dotnet-counters</c> and OpenTelemetry.</summary>
-    public const string MeterName = "AuditKit.Server";
+    public const string MeterName = AuditKitMeters.Server;
 
     private readonly Counter<long> _events;
     private readonly Histogram<int> _batchSize;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
-using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
@@ -91,7 +90,7 @@ internal static partial class WebhookEndpoints
         {
             try
             {
-                request = JsonSerializer.Deserialize(body!.Content.Span, AlertJsonContext.Default.CreateWebhookRequest);
+                request = JsonSerializer.Deserialize(body!.Content.Span, WebhookJsonContext.Default.CreateWebhookRequest);
             }
             catch (JsonException ex)
             {

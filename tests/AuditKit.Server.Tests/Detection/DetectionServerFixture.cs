@@ -5,6 +5,7 @@ using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Hosting;
 using AuditKit.Server.Tests.Infrastructure;
+using AuditKit.Server.Webhooks;
 using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,7 @@ public abstract class DetectionServerFixture : AuditKitServerFixture
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         ApiJsonOptions.Apply(options);
         options.TypeInfoResolverChain.Add(AlertJsonContext.Default);
+        options.TypeInfoResolverChain.Add(WebhookJsonContext.Default);
         return options;
     }
 }

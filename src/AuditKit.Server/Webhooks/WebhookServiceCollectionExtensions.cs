@@ -1,0 +1,52 @@
+using AuditKit.Server.Detection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace AuditKit.Server.Webhooks;
+
+/// <summary>Registers webhooks: their store, the deliveries queued for raised alerts, and the dispatcher that sends them.</summary>
+internal static class WebhookServiceCollectionExtensions
+{
+    public static IServiceCollection AddAuditWebhooks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddSingleton<IAlertRaisedHandler, WebhookAlertHandler>();
+        services.AddSingleton<WebhookSignal>();
+        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<WebhookSecretProtector>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(static sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddTransient<WebhookSigningHandler>();
+        var webhookClient = services.AddHttpClient(WebhookDispatcher.ClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        webhookClient.AddResilienceHandler("webhook-delivery", static (builder, context) =>
+            {
+                var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
+
+                // Backoff waits for a real remote server, so it runs on the real clock whatever clock the server reads.
+                builder.TimeProvider = TimeProvider.System;
+                if (options.MaxAttempts > 1)
+                {
+                    builder.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = options.MaxAttempts - 1,
+                        Delay = options.RetryDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        ShouldRetryAfterHeader = true,
+                    });
+                }
+
+                builder.AddTimeout(options.AttemptTimeout);
+            });
+
+        // Added after the resilience handler, so it sits inside it and runs once per attempt.
+        webhookClient.AddHttpMessageHandler<WebhookSigningHandler>();
+
+        services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, WebhookJsonContext.Default));
+        return services;
+    }
+}
