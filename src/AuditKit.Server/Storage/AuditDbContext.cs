@@ -38,7 +38,10 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         ConfigureTenants(modelBuilder.Entity<TenantRow>());
         ConfigureApiKeys(modelBuilder.Entity<ApiKeyRow>());
         ConfigureHourly(modelBuilder.Entity<AuditEventHourlyRow>());
-        Detection.DetectionModel.Configure(modelBuilder);
+
+        // Each slice configures its own tables (and detection its partial indexes of audit_events), so the model does
+        // not depend on the slices that use it.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(AuditDbContext).Assembly);
     }
 
     /// <summary>The provider's own column types and indexes for <c>audit_events</c>.</summary>
