@@ -181,13 +181,8 @@ internal sealed partial class DetectionOutboxSweeper(
         var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.SweepClaimLease));
         var limit = DetectionPass.Add(command, "n", ClaimSize);
         var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until <= {nowParameter})";
-        command.CommandText = sql.IsPostgres
-            ? $"UPDATE {DetectionModel.OutboxTable} o SET claimed_until = {until} FROM (" +
-              $"SELECT tenant_id, id FROM {DetectionModel.OutboxTable} WHERE {due} ORDER BY created_at LIMIT {limit} FOR UPDATE SKIP LOCKED) c " +
-              "WHERE o.tenant_id = c.tenant_id AND o.id = c.id RETURNING o.tenant_id, o.id, o.event_count, o.created_at, o.attempts"
-            : $"UPDATE {DetectionModel.OutboxTable} SET claimed_until = {until} WHERE rowid IN (" +
-              $"SELECT rowid FROM {DetectionModel.OutboxTable} WHERE {due} ORDER BY created_at LIMIT {limit}) " +
-              "RETURNING tenant_id, id, event_count, created_at, attempts";
+        command.CommandText = sql.ClaimDue(
+            DetectionModel.OutboxTable, due, "created_at", limit, until, "tenant_id", "id", "event_count", "created_at", "attempts");
         var claimed = new List<ClaimedBatch>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -26,6 +26,20 @@ internal sealed class DetectionSql
     public bool IsPostgres { get; }
 
     /// <summary>The smaller of two values.</summary>
+    /// <summary>
+    /// Claims due rows with a lease: sets <c>claimed_until</c> to <paramref name="until"/> on at most
+    /// <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="due"/>, first by
+    /// <paramref name="orderBy"/>, and returns their <paramref name="columns"/>. On PostgreSQL rows another process is
+    /// claiming are skipped, not waited for; SQLite has one writer at a time. The table's key is (tenant_id, id).
+    /// </summary>
+    public string ClaimDue(string table, string due, string orderBy, string limit, string until, params string[] columns) => IsPostgres
+        ? $"UPDATE {table} t SET claimed_until = {until} FROM (" +
+          $"SELECT tenant_id, id FROM {table} WHERE {due} ORDER BY {orderBy} LIMIT {limit} FOR UPDATE SKIP LOCKED) c " +
+          $"WHERE t.tenant_id = c.tenant_id AND t.id = c.id RETURNING {string.Join(", ", columns.Select(static c => "t." + c))}"
+        : $"UPDATE {table} SET claimed_until = {until} WHERE rowid IN (" +
+          $"SELECT rowid FROM {table} WHERE {due} ORDER BY {orderBy} LIMIT {limit}) " +
+          $"RETURNING {string.Join(", ", columns)}";
+
     public string Least(string a, string b) => IsPostgres ? $"LEAST({a}, {b})" : $"min({a}, {b})";
 
     /// <summary>The larger of two values.</summary>

@@ -87,13 +87,8 @@ internal sealed partial class WebhookDispatcher(
         var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.ClaimLease));
         var limit = DetectionPass.Add(command, "n", options.Value.BatchSize);
         var due = $"status = 0 AND next_attempt_at <= {nowParameter} AND (claimed_until IS NULL OR claimed_until < {nowParameter})";
-        command.CommandText = sql.IsPostgres
-            ? $"UPDATE {DetectionModel.DeliveriesTable} d SET claimed_until = {until} FROM (" +
-              $"SELECT tenant_id, id FROM {DetectionModel.DeliveriesTable} WHERE {due} ORDER BY next_attempt_at LIMIT {limit} FOR UPDATE SKIP LOCKED) c " +
-              "WHERE d.tenant_id = c.tenant_id AND d.id = c.id RETURNING d.tenant_id, d.id, d.webhook_id, d.alert_id, d.url, d.attempts"
-            : $"UPDATE {DetectionModel.DeliveriesTable} SET claimed_until = {until} WHERE rowid IN (" +
-              $"SELECT rowid FROM {DetectionModel.DeliveriesTable} WHERE {due} ORDER BY next_attempt_at LIMIT {limit}) " +
-              "RETURNING tenant_id, id, webhook_id, alert_id, url, attempts";
+        command.CommandText = sql.ClaimDue(
+            DetectionModel.DeliveriesTable, due, "next_attempt_at", limit, until, "tenant_id", "id", "webhook_id", "alert_id", "url", "attempts");
         var claimed = new List<ClaimedDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
