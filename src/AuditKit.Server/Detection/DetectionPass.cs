@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection;
 
@@ -60,14 +61,7 @@ internal sealed class DetectionPass(
     }
 
     /// <summary>Adds a parameter named <c>@{name}</c>; returns the name to put in SQL.</summary>
-    public static string Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return parameter.ParameterName;
-    }
+    public static string Add(DbCommand command, string name, object? value) => DbParameters.Add(command, "@" + name, value);
 
     /// <summary>Adds one parameter per value and returns <c>(@p0, @p1, …)</c> for an IN list.</summary>
     public static string AddList(DbCommand command, string prefix, IEnumerable<object> values)

@@ -143,10 +143,7 @@ internal sealed class AuditEventSql
     {
         foreach (var (name, value) in _parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
+            DbParameters.Add(command, name, value);
         }
     }
 

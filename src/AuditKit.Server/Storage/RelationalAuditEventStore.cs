@@ -65,8 +65,8 @@ internal abstract class RelationalAuditEventStore(
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = @tenant_id AND e.id = @id";
-        AddParameter(command, "@tenant_id", tenantId);
-        AddParameter(command, "@id", Dialect.IdValue(id));
+        DbParameters.Add(command, "@tenant_id", tenantId);
+        DbParameters.Add(command, "@id", Dialect.IdValue(id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? AuditEventColumns.Read(reader, Dialect) : null;
     }
@@ -339,13 +339,5 @@ internal abstract class RelationalAuditEventStore(
         {
             await written(connection, transaction, Dialect, tenantId, ids, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    protected static void AddParameter(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 }
