@@ -28,85 +28,85 @@ public static class AuditEventValidator
 
         if (auditEvent.Id == Guid.Empty)
         {
-            Fail("id", "must be a non-empty UUID.");
+            Fail(AuditEventFields.Id, "must be a non-empty UUID.");
         }
 
         if (auditEvent.Timestamp < s_earliest)
         {
-            Fail("timestamp", "is required and must be an RFC 3339 date-time after 2000-01-01.");
+            Fail(AuditEventFields.Timestamp, "is required and must be an RFC 3339 date-time after 2000-01-01.");
         }
 
         if (string.IsNullOrWhiteSpace(auditEvent.Action))
         {
-            Fail("action", "is required.");
+            Fail(AuditEventFields.Action, "is required.");
         }
         else if (auditEvent.Action.Length > AuditEventLimits.Action)
         {
-            Fail("action", $"must be at most {AuditEventLimits.Action} characters (was {auditEvent.Action.Length}).");
+            Fail(AuditEventFields.Action, $"must be at most {AuditEventLimits.Action} characters (was {auditEvent.Action.Length}).");
         }
         else if (!IsUpperSnake(auditEvent.Action))
         {
-            Fail("action", "must be UPPER_SNAKE_CASE: a letter, then letters, digits or underscores.");
+            Fail(AuditEventFields.Action, "must be UPPER_SNAKE_CASE: a letter, then letters, digits or underscores.");
         }
 
         if (!AuditSources.IsKnown(auditEvent.Source))
         {
-            Fail("source", $"must be one of: {string.Join(", ", AuditSources.All)}.");
+            Fail(AuditEventFields.Source, $"must be one of: {string.Join(", ", AuditSources.All)}.");
         }
 
         if (!Enum.IsDefined(auditEvent.Status))
         {
-            Fail("status", "must be one of: SUCCESS, FAILURE, PENDING.");
+            Fail(AuditEventFields.Status, "must be one of: SUCCESS, FAILURE, PENDING.");
         }
 
         if (!Enum.IsDefined(auditEvent.Severity))
         {
-            Fail("severity", "must be one of: LOW, MEDIUM, HIGH, CRITICAL.");
+            Fail(AuditEventFields.Severity, "must be one of: LOW, MEDIUM, HIGH, CRITICAL.");
         }
 
-        Bounded("tenant_id", auditEvent.TenantId, AuditEventLimits.TenantId);
-        Bounded("category", auditEvent.Category, AuditEventLimits.Category);
-        Bounded("resource_type", auditEvent.ResourceType, AuditEventLimits.ResourceType);
-        Bounded("resource_id", auditEvent.ResourceId, AuditEventLimits.ResourceId);
-        Bounded("resource_name", auditEvent.ResourceName, AuditEventLimits.ResourceName);
-        Bounded("user_id", auditEvent.UserId, AuditEventLimits.UserId);
-        Bounded("username", auditEvent.Username, AuditEventLimits.Username);
-        Bounded("user_email", auditEvent.UserEmail, AuditEventLimits.UserEmail);
-        Bounded("service_name", auditEvent.ServiceName, AuditEventLimits.ServiceName);
-        Bounded("service_version", auditEvent.ServiceVersion, AuditEventLimits.ServiceVersion);
-        Bounded("method", auditEvent.Method, AuditEventLimits.Method);
-        Bounded("path", auditEvent.Path, AuditEventLimits.Path);
-        Bounded("route", auditEvent.Route, AuditEventLimits.Route);
-        Bounded("query", auditEvent.Query, AuditEventLimits.Query);
-        Bounded("user_agent", auditEvent.UserAgent, AuditEventLimits.UserAgent);
-        Bounded("request_id", auditEvent.RequestId, AuditEventLimits.RequestId);
-        Bounded("trace_id", auditEvent.TraceId, AuditEventLimits.TraceId);
-        Bounded("session_id", auditEvent.SessionId, AuditEventLimits.SessionId);
-        Bounded("description", auditEvent.Description, AuditEventLimits.Description);
-        Bounded("error_code", auditEvent.ErrorCode, AuditEventLimits.ErrorCode);
-        Bounded("error_message", auditEvent.ErrorMessage, AuditEventLimits.ErrorMessage);
-        Bounded("data_classification", auditEvent.DataClassification, AuditEventLimits.DataClassification);
+        Bounded(AuditEventFields.TenantId, auditEvent.TenantId, AuditEventLimits.TenantId);
+        Bounded(AuditEventFields.Category, auditEvent.Category, AuditEventLimits.Category);
+        Bounded(AuditEventFields.ResourceType, auditEvent.ResourceType, AuditEventLimits.ResourceType);
+        Bounded(AuditEventFields.ResourceId, auditEvent.ResourceId, AuditEventLimits.ResourceId);
+        Bounded(AuditEventFields.ResourceName, auditEvent.ResourceName, AuditEventLimits.ResourceName);
+        Bounded(AuditEventFields.UserId, auditEvent.UserId, AuditEventLimits.UserId);
+        Bounded(AuditEventFields.Username, auditEvent.Username, AuditEventLimits.Username);
+        Bounded(AuditEventFields.UserEmail, auditEvent.UserEmail, AuditEventLimits.UserEmail);
+        Bounded(AuditEventFields.ServiceName, auditEvent.ServiceName, AuditEventLimits.ServiceName);
+        Bounded(AuditEventFields.ServiceVersion, auditEvent.ServiceVersion, AuditEventLimits.ServiceVersion);
+        Bounded(AuditEventFields.Method, auditEvent.Method, AuditEventLimits.Method);
+        Bounded(AuditEventFields.Path, auditEvent.Path, AuditEventLimits.Path);
+        Bounded(AuditEventFields.Route, auditEvent.Route, AuditEventLimits.Route);
+        Bounded(AuditEventFields.Query, auditEvent.Query, AuditEventLimits.Query);
+        Bounded(AuditEventFields.UserAgent, auditEvent.UserAgent, AuditEventLimits.UserAgent);
+        Bounded(AuditEventFields.RequestId, auditEvent.RequestId, AuditEventLimits.RequestId);
+        Bounded(AuditEventFields.TraceId, auditEvent.TraceId, AuditEventLimits.TraceId);
+        Bounded(AuditEventFields.SessionId, auditEvent.SessionId, AuditEventLimits.SessionId);
+        Bounded(AuditEventFields.Description, auditEvent.Description, AuditEventLimits.Description);
+        Bounded(AuditEventFields.ErrorCode, auditEvent.ErrorCode, AuditEventLimits.ErrorCode);
+        Bounded(AuditEventFields.ErrorMessage, auditEvent.ErrorMessage, AuditEventLimits.ErrorMessage);
+        Bounded(AuditEventFields.DataClassification, auditEvent.DataClassification, AuditEventLimits.DataClassification);
 
         if (auditEvent.IpAddress is { } ip && (ip.Length > AuditEventLimits.IpAddress || !IPAddress.TryParse(ip, out _)))
         {
-            Fail("ip_address", "must be an IPv4 or IPv6 address.");
+            Fail(AuditEventFields.IpAddress, "must be an IPv4 or IPv6 address.");
         }
 
         if (auditEvent.StatusCode is { } code && code is < 100 or > 599)
         {
-            Fail("status_code", "must be an HTTP status code between 100 and 599.");
+            Fail(AuditEventFields.StatusCode, "must be an HTTP status code between 100 and 599.");
         }
 
         if (auditEvent.DurationMs is { } duration && (duration < 0 || double.IsNaN(duration) || double.IsInfinity(duration)))
         {
-            Fail("duration_ms", "must be a finite number of milliseconds, zero or more.");
+            Fail(AuditEventFields.DurationMs, "must be a finite number of milliseconds, zero or more.");
         }
 
         if (auditEvent.Changes is { } changes)
         {
             if (changes.Count > AuditEventLimits.Changes)
             {
-                Fail("changes", $"must list at most {AuditEventLimits.Changes} properties (was {changes.Count}).");
+                Fail(AuditEventFields.Changes, $"must list at most {AuditEventLimits.Changes} properties (was {changes.Count}).");
             }
             else
             {
@@ -115,11 +115,11 @@ public static class AuditEventValidator
                     var property = changes[i]?.Property;
                     if (string.IsNullOrWhiteSpace(property))
                     {
-                        Fail($"changes[{i}].property", "is required.");
+                        Fail($"{AuditEventFields.Changes}[{i}].{AuditEventFields.ChangeProperty}", "is required.");
                     }
                     else if (property.Length > AuditEventLimits.ChangeProperty)
                     {
-                        Fail($"changes[{i}].property", $"must be at most {AuditEventLimits.ChangeProperty} characters.");
+                        Fail($"{AuditEventFields.Changes}[{i}].{AuditEventFields.ChangeProperty}", $"must be at most {AuditEventLimits.ChangeProperty} characters.");
                     }
                 }
             }
@@ -129,7 +129,7 @@ public static class AuditEventValidator
         {
             if (tags.Count > AuditEventLimits.Tags)
             {
-                Fail("tags", $"must hold at most {AuditEventLimits.Tags} tags (was {tags.Count}).");
+                Fail(AuditEventFields.Tags, $"must hold at most {AuditEventLimits.Tags} tags (was {tags.Count}).");
             }
             else
             {
@@ -137,7 +137,7 @@ public static class AuditEventValidator
                 {
                     if (string.IsNullOrWhiteSpace(tags[i]) || tags[i].Length > AuditEventLimits.Tag)
                     {
-                        Fail($"tags[{i}]", $"must be a non-empty string of at most {AuditEventLimits.Tag} characters.");
+                        Fail($"{AuditEventFields.Tags}[{i}]", $"must be a non-empty string of at most {AuditEventLimits.Tag} characters.");
                     }
                 }
             }

@@ -36,126 +36,126 @@ internal static class AuditEventReader
             var name = property.Name;
             switch (name)
             {
-                case "id":
+                case AuditEventFields.Id:
                     auditEvent.Id = ReadId(value, errors);
                     break;
-                case "timestamp":
+                case AuditEventFields.Timestamp:
                     auditEvent.Timestamp = ReadTimestamp(name, value, errors) ?? default;
                     break;
-                case "received_at":
+                case AuditEventFields.ReceivedAt:
                     // Set by the server; a posted value is ignored.
                     break;
-                case "tenant_id":
+                case AuditEventFields.TenantId:
                     auditEvent.TenantId = ReadString(name, value, errors);
                     break;
-                case "source":
+                case AuditEventFields.Source:
                     auditEvent.Source = ReadString(name, value, errors)?.Trim().ToLowerInvariant() ?? AuditSources.Manual;
                     break;
-                case "action":
+                case AuditEventFields.Action:
                     auditEvent.Action = ReadString(name, value, errors) is { } action && !string.IsNullOrWhiteSpace(action)
                         ? AuditActions.Normalize(action)
                         : string.Empty;
                     break;
-                case "category":
+                case AuditEventFields.Category:
                     category = ReadString(name, value, errors);
                     break;
-                case "log_type":
+                case AuditEventFields.LegacyLogType:
                     logType = ReadString(name, value, errors);
                     break;
-                case "resource_type":
+                case AuditEventFields.ResourceType:
                     resourceType = ReadString(name, value, errors);
                     break;
-                case "entity_type":
+                case AuditEventFields.LegacyEntityType:
                     entityType = ReadString(name, value, errors);
                     break;
-                case "resource_id":
+                case AuditEventFields.ResourceId:
                     resourceId = ReadIdentifier(name, value, errors);
                     break;
-                case "entity_id":
+                case AuditEventFields.LegacyEntityId:
                     entityId = ReadIdentifier(name, value, errors);
                     break;
-                case "resource_name":
+                case AuditEventFields.ResourceName:
                     auditEvent.ResourceName = ReadString(name, value, errors);
                     break;
-                case "user_id":
+                case AuditEventFields.UserId:
                     auditEvent.UserId = ReadIdentifier(name, value, errors);
                     break;
-                case "username":
+                case AuditEventFields.Username:
                     auditEvent.Username = ReadString(name, value, errors);
                     break;
-                case "user_email":
+                case AuditEventFields.UserEmail:
                     auditEvent.UserEmail = ReadString(name, value, errors);
                     break;
-                case "status":
+                case AuditEventFields.Status:
                     auditEvent.Status = ReadStatus(value, errors) ?? AuditStatus.Success;
                     break;
-                case "severity":
+                case AuditEventFields.Severity:
                     auditEvent.Severity = ReadSeverity(value, errors) ?? AuditSeverity.Low;
                     break;
-                case "service_name":
+                case AuditEventFields.ServiceName:
                     auditEvent.ServiceName = ReadString(name, value, errors);
                     break;
-                case "service_version":
+                case AuditEventFields.ServiceVersion:
                     auditEvent.ServiceVersion = ReadString(name, value, errors);
                     break;
-                case "method":
+                case AuditEventFields.Method:
                     auditEvent.Method = ReadString(name, value, errors)?.ToUpperInvariant();
                     break;
-                case "path":
+                case AuditEventFields.Path:
                     auditEvent.Path = ReadString(name, value, errors);
                     break;
-                case "route":
+                case AuditEventFields.Route:
                     auditEvent.Route = ReadString(name, value, errors);
                     break;
-                case "query":
+                case AuditEventFields.Query:
                     auditEvent.Query = ReadString(name, value, errors);
                     break;
-                case "status_code":
+                case AuditEventFields.StatusCode:
                     auditEvent.StatusCode = ReadInt32(name, value, errors);
                     break;
-                case "duration_ms":
+                case AuditEventFields.DurationMs:
                     auditEvent.DurationMs = ReadDouble(name, value, errors);
                     break;
-                case "ip_address":
+                case AuditEventFields.IpAddress:
                     auditEvent.IpAddress = ReadString(name, value, errors)?.Trim() is { Length: > 0 } ip ? ip : null;
                     break;
-                case "user_agent":
+                case AuditEventFields.UserAgent:
                     auditEvent.UserAgent = ReadString(name, value, errors);
                     break;
-                case "request_id":
+                case AuditEventFields.RequestId:
                     auditEvent.RequestId = ReadIdentifier(name, value, errors);
                     break;
-                case "trace_id":
+                case AuditEventFields.TraceId:
                     auditEvent.TraceId = ReadString(name, value, errors);
                     break;
-                case "session_id":
+                case AuditEventFields.SessionId:
                     auditEvent.SessionId = ReadIdentifier(name, value, errors);
                     break;
-                case "description":
+                case AuditEventFields.Description:
                     auditEvent.Description = ReadString(name, value, errors);
                     break;
-                case "error_code":
+                case AuditEventFields.ErrorCode:
                     auditEvent.ErrorCode = ReadIdentifier(name, value, errors);
                     break;
-                case "error_message":
+                case AuditEventFields.ErrorMessage:
                     auditEvent.ErrorMessage = ReadString(name, value, errors);
                     break;
-                case "changes":
+                case AuditEventFields.Changes:
                     auditEvent.Changes = ReadChanges(value, errors);
                     break;
-                case "old_values":
+                case AuditEventFields.OldValues:
                     auditEvent.OldValues = ReadObject(name, value, errors);
                     break;
-                case "new_values":
+                case AuditEventFields.NewValues:
                     auditEvent.NewValues = ReadObject(name, value, errors);
                     break;
-                case "metadata":
+                case AuditEventFields.Metadata:
                     auditEvent.Metadata = ReadObject(name, value, errors);
                     break;
-                case "tags":
+                case AuditEventFields.Tags:
                     auditEvent.Tags = ReadTags(value, errors);
                     break;
-                case "data_classification":
+                case AuditEventFields.DataClassification:
                     auditEvent.DataClassification = ReadString(name, value, errors);
                     break;
                 default:
@@ -168,12 +168,12 @@ internal static class AuditEventReader
         auditEvent.ResourceType = resourceType ?? entityType;
         auditEvent.ResourceId = resourceId ?? entityId;
 
-        if (auditEvent.Id == Guid.Empty && !HasError(errors, "id"))
+        if (auditEvent.Id == Guid.Empty && !HasError(errors, AuditEventFields.Id))
         {
             auditEvent.Id = AuditEventIds.New(now);
         }
 
-        if (auditEvent.Timestamp == default && !HasError(errors, "timestamp"))
+        if (auditEvent.Timestamp == default && !HasError(errors, AuditEventFields.Timestamp))
         {
             auditEvent.Timestamp = now;
         }
@@ -214,7 +214,7 @@ internal static class AuditEventReader
             case JsonValueKind.String when value.ValueEquals(string.Empty):
                 return Guid.Empty;
             default:
-                errors.Add(new AuditFieldError("id", "must be a UUID string (UUIDv7 recommended), or omitted for the server to assign one."));
+                errors.Add(new AuditFieldError(AuditEventFields.Id, "must be a UUID string (UUIDv7 recommended), or omitted for the server to assign one."));
                 return Guid.Empty;
         }
     }
@@ -302,7 +302,7 @@ internal static class AuditEventReader
             }
         }
 
-        errors.Add(new AuditFieldError("status", $"must be one of {AuditEnumNames.StatusList} (any case)."));
+        errors.Add(new AuditFieldError(AuditEventFields.Status, $"must be one of {AuditEnumNames.StatusList} (any case)."));
         return null;
     }
 
@@ -327,7 +327,7 @@ internal static class AuditEventReader
             }
         }
 
-        errors.Add(new AuditFieldError("severity", $"must be one of {AuditEnumNames.SeverityList} (any case)."));
+        errors.Add(new AuditFieldError(AuditEventFields.Severity, $"must be one of {AuditEnumNames.SeverityList} (any case)."));
         return null;
     }
 
@@ -380,7 +380,7 @@ internal static class AuditEventReader
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new AuditFieldError("changes", $"must be an array of {{\"property\", \"old\", \"new\"}} objects (was {Describe(value.ValueKind)})."));
+            errors.Add(new AuditFieldError(AuditEventFields.Changes, $"must be an array of {{\"property\", \"old\", \"new\"}} objects (was {Describe(value.ValueKind)})."));
             return null;
         }
 
@@ -391,7 +391,7 @@ internal static class AuditEventReader
             var change = new AuditChange();
             if (item.ValueKind != JsonValueKind.Object)
             {
-                errors.Add(new AuditFieldError(Invariant($"changes[{index}]"), "must be an object with \"property\", \"old\" and \"new\"."));
+                errors.Add(new AuditFieldError(Invariant($"{AuditEventFields.Changes}[{index}]"), "must be an object with \"property\", \"old\" and \"new\"."));
             }
             else
             {
@@ -399,13 +399,13 @@ internal static class AuditEventReader
                 {
                     switch (property.Name)
                     {
-                        case "property":
-                            change.Property = ReadString(Invariant($"changes[{index}].property"), property.Value, errors) ?? string.Empty;
+                        case AuditEventFields.ChangeProperty:
+                            change.Property = ReadString(Invariant($"{AuditEventFields.Changes}[{index}].{AuditEventFields.ChangeProperty}"), property.Value, errors) ?? string.Empty;
                             break;
-                        case "old":
+                        case AuditEventFields.ChangeOld:
                             change.Old = ToNode(property.Value);
                             break;
-                        case "new":
+                        case AuditEventFields.ChangeNew:
                             change.New = ToNode(property.Value);
                             break;
                         default:
@@ -430,7 +430,7 @@ internal static class AuditEventReader
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(new AuditFieldError("tags", $"must be an array of strings (was {Describe(value.ValueKind)})."));
+            errors.Add(new AuditFieldError(AuditEventFields.Tags, $"must be an array of strings (was {Describe(value.ValueKind)})."));
             return null;
         }
 
@@ -444,7 +444,7 @@ internal static class AuditEventReader
             }
             else
             {
-                errors.Add(new AuditFieldError(Invariant($"tags[{index}]"), $"must be a string (was {Describe(item.ValueKind)})."));
+                errors.Add(new AuditFieldError(Invariant($"{AuditEventFields.Tags}[{index}]"), $"must be a string (was {Describe(item.ValueKind)})."));
             }
 
             index++;

@@ -52,11 +52,34 @@ internal sealed partial class AuditStorageInitializer(
         // command; creating it first (IF NOT EXISTS, as EF Core itself does) keeps a first start free of errors.
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
 
+        await EnsureKnownHistoryAsync(db, cancellationToken).ConfigureAwait(false);
+
         // A migration may (re)build an index over millions of events: far longer than a query's timeout.
         db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
         LogStorageReady(logger, provider, applied ?? "none");
+    }
+
+    /// <summary>
+    /// Refuses a database whose history names migrations this build does not have: left alone, EF Core would apply
+    /// <c>InitialSchema</c> over the existing tables and stop on "table already exists". Such a database was made by a
+    /// development build from before 0.1.0 (whose migrations were squashed into one) or by a newer AuditKit.
+    /// </summary>
+    private static async Task EnsureKnownHistoryAsync(AuditDbContext db, CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => !known.Contains(m))
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The audit database has schema migrations this AuditKit server does not know: {string.Join(", ", unknown)}. " +
+                "If it was created by a development build from before 0.1.0, whose migrations were squashed into one InitialSchema, " +
+                "it cannot be upgraded: export the events you need, drop the database (or delete the SQLite file) and start the server again " +
+                "to create the schema from scratch. If it was created by a newer AuditKit, run that version.");
+        }
     }
 
     /// <summary>The oldest PostgreSQL the schema runs on: the summary rollup's unique index uses <c>NULLS NOT DISTINCT</c>.</summary>

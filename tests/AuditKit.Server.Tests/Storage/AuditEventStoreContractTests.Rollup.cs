@@ -4,8 +4,6 @@ using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -92,44 +90,6 @@ public abstract partial class AuditEventStoreContractTests
         await AssertRollupIsARecountAsync([tenant]);
         var expected = batches.SelectMany(b => b).DistinctBy(e => e.Id).Count();
         (await RollupRowsAsync(tenant)).Sum(r => r.Count).ShouldBe(expected);
-    }
-
-    [Fact]
-    public async Task Upgrading_a_database_that_holds_events_fills_the_rollup()
-    {
-        var (settings, drop) = await NewDatabaseAsync();
-        try
-        {
-            await using var services = BuildServices(settings);
-            await using (var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
-            {
-                var migrations = db.Database.GetMigrations().ToList();
-                var rollup = migrations.FindIndex(m => m.EndsWith("_HourlyRollup", StringComparison.Ordinal));
-                rollup.ShouldBeGreaterThan(0);
-                await db.GetService<IMigrator>().MigrateAsync(migrations[rollup - 1]);
-            }
-
-            // Events stored by the schema before the rollup existed, including a late one and a duplicate.
-            var (tenant, other) = (NewTenant(), NewTenant());
-            var random = new Random(3);
-            var events = Enumerable.Range(0, 120).Select(i => RandomEvent(random, StorageTestEvents.BaseTime.AddMinutes(random.Next(0, 600)))).ToList();
-            var store = services.GetRequiredService<IAuditEventStore>();
-            await store.InsertAsync(tenant, events, s_received, AuditInsertHooks.None, default);
-            await store.InsertAsync(tenant, [events[3], RandomEvent(random, StorageTestEvents.BaseTime.AddMinutes(-90))], s_received, AuditInsertHooks.None, default);
-            await store.InsertAsync(other, events.Take(30).ToList(), s_received, AuditInsertHooks.None, default);
-
-            await services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);
-
-            await AssertRollupIsARecountAsync(services, [tenant, other]);
-            (await RollupRowsAsync(services, tenant)).Sum(r => r.Count).ShouldBe(121);
-            var summary = await store.SummarizeAsync(
-                tenant, new AuditEventQuery { From = StorageTestEvents.BaseTime.AddHours(-2), To = StorageTestEvents.BaseTime.AddHours(11) }, AuditTimeBucket.Hour, 3, default);
-            summary.Total.ShouldBe(121);
-        }
-        finally
-        {
-            await drop();
-        }
     }
 
     [Theory]

@@ -38,6 +38,39 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         return (new() { ["ConnectionStrings:AuditKit"] = connectionString }, () => TestPostgres.DropDatabaseAsync(connectionString));
     }
 
+    private protected override async Task<string> SchemaAsync(Dictionary<string, string?> settings)
+    {
+        await using var connection = new NpgsqlConnection(settings["ConnectionStrings:AuditKit"]);
+        await connection.OpenAsync();
+
+        // What pg_dump --schema-only shows, minus the order of columns (an added column comes last).
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT 'column ' || table_name || '.' || column_name || ' ' || udt_name || ' nullable=' || is_nullable
+                || ' default=' || coalesce(column_default, '-') || ' collation=' || coalesce(collation_name, '-')
+                || ' generated=' || coalesce(generation_expression, '-')
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '__EFMigrationsHistory'
+            UNION ALL
+            SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ' ' || pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '"__EFMigrationsHistory"'
+            UNION ALL
+            SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory'
+            UNION ALL
+            SELECT 'trigger ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+            UNION ALL
+            SELECT 'function ' || pg_get_functiondef(oid) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+            ORDER BY 1
+            """, connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
     [Fact]
     public void Postgres_is_used_when_a_connection_string_is_configured()
     {

@@ -37,6 +37,33 @@ public sealed class SqliteAuditEventStoreTests : AuditEventStoreContractTests
             (new() { ["AuditKit:Storage:SqlitePath"] = path }, () => Task.CompletedTask));
     }
 
+    private protected override async Task<string> SchemaAsync(Dictionary<string, string?> settings)
+    {
+        await using var connection = new SqliteConnection($"Data Source={settings["AuditKit:Storage:SqlitePath"]};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+
+        // A table's CREATE text keeps the shape it was first created with (ALTER TABLE ADD COLUMN appends to it), so
+        // tables are compared by their columns and foreign keys; indexes, triggers and the FTS table by their SQL.
+        command.CommandText = """
+            SELECT m.type || ' ' || m.name || ': ' || CASE WHEN m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%' THEN
+                ifnull((SELECT group_concat(c.name || ' ' || c.type || ' notnull=' || c."notnull" || ' default=' || ifnull(c.dflt_value, '-')
+                    || ' pk=' || c.pk || ' hidden=' || c.hidden, '; ') FROM (SELECT * FROM pragma_table_xinfo(m.name) ORDER BY name) c), '')
+                || ' | ' || ifnull((SELECT group_concat(f."table" || '(' || f."from" || '->' || ifnull(f."to", '') || ') ' || f.on_delete, '; ')
+                    FROM pragma_foreign_key_list(m.name) f), '')
+            ELSE ifnull(m.sql, '') END
+            FROM sqlite_master m WHERE m.name NOT LIKE '%EFMigrations%' ORDER BY m.type, m.name
+            """;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();

@@ -13,8 +13,8 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresAuditDbContext))]
-    [Migration("20261126055529_DetectionPartialIndexes")]
-    partial class DetectionPartialIndexes
+    [Migration("20261205215039_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -140,6 +140,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
 
                     b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone")

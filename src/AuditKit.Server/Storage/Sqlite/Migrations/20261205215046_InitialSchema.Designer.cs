@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AuditKit.Server.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteAuditDbContext))]
-    [Migration("20261126024736_HourlyRollup")]
-    partial class HourlyRollup
+    [Migration("20261205215046_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -123,6 +123,43 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_alerts_tenant_status_last_seen");
 
                     b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed_until");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<byte[]>("EventIds")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("event_ids");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_detection_outbox");
+
+                    b.ToTable("detection_outbox", (string)null);
                 });
 
             modelBuilder.Entity("AuditKit.Server.Detection.UserDayRow", b =>
@@ -486,6 +523,15 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.HasIndex("TenantId", "ResourceType", "ResourceId", "Timestamp", "Id")
                         .IsDescending(false, false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_resource_timestamp");
+
+                    b.HasIndex(new[] { "TenantId", "Timestamp" }, "ix_audit_events_critical")
+                        .HasFilter("severity = 3");
+
+                    b.HasIndex(new[] { "TenantId", "ResourceId", "Timestamp" }, "ix_audit_events_grants_resource")
+                        .HasFilter("action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
+
+                    b.HasIndex(new[] { "TenantId", "UserId", "Timestamp" }, "ix_audit_events_high_user")
+                        .HasFilter("severity >= 2");
 
                     b.ToTable("audit_events", (string)null);
                 });
