@@ -15,6 +15,7 @@ internal static class ApiJsonOptions
         options.Converters.Add(new JsonStringEnumConverter());
         options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         options.TypeInfoResolverChain.Insert(1, AuditJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(2, AuditQueryJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(2, AuditBatchJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(3, AuditQueryJsonContext.Default);
     }
 }
