@@ -21,13 +21,7 @@ namespace AuditKit;
 public sealed partial class AuditJsonContext : JsonSerializerContext;
 
 /// <summary>The ingest endpoint's answer, read by the delivery pipeline and written by the server: not public surface.</summary>
-[JsonSourceGenerationOptions(
-    JsonSerializerDefaults.Web,
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UseStringEnumConverter = true,
-    AllowTrailingCommas = false,
-    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditBatchResult))]
 internal sealed partial class AuditBatchJsonContext : JsonSerializerContext;
 
