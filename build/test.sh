@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every AuditKit test: starts a throwaway PostgreSQL on 127.0.0.1 (installing Debian's package when it is
 # missing and we are root), runs `dotnet test AuditKit.sln`, stops PostgreSQL, and prints `N passed, N failed`
-# as the last line. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage");
+# as the last line. The four client packages are packed first into artifacts/packages (AUDITKIT_PACKAGES_DIR). Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Storage");
 # AUDITKIT_TEST_TARGET narrows the run to one project (e.g. tests/AuditKit.Server.Tests).
 set -euo pipefail
 
@@ -103,6 +103,14 @@ if ! /usr/bin/python3 -c 'import httpx, requests' >/dev/null 2>&1 && [ "$(id -u)
     || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends python3 python3-httpx python3-requests >/dev/null; }; } \
     || log "could not install them; the Python client test will say what is missing"
 fi
+
+# CI packs what it tests: the four client packages (with symbols) into artifacts/packages.
+packages="${AUDITKIT_PACKAGES_DIR:-$root/artifacts/packages}"
+log "packing the client packages into $packages"
+for project in AuditKit.Core AuditKit.Delivery AuditKit.Middleware AuditKit.EfCore; do
+  dotnet pack "src/$project/$project.csproj" -c Release -o "$packages" -v q --nologo >/dev/null \
+    || { echo "dotnet pack of $project failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+done
 
 results="$workdir/results"
 set +e

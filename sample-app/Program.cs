@@ -27,7 +27,7 @@ if (auditing != SampleAuditingMode.Off)
     builder.Services.AddAuditing();
 
     // Entity changes, masked, linked to the request by its trace id.
-    builder.Services.AddEfCoreAuditing();
+    builder.Services.AddEntityAuditing();
 }
 else
 {
@@ -48,7 +48,7 @@ builder.Services.AddDbContext<SampleDbContext>((services, options) =>
 
     if (auditing != SampleAuditingMode.Off)
     {
-        options.AddAuditing(services);
+        options.AddEntityAuditing(services);
     }
 });
 

@@ -289,7 +289,7 @@ internal static class DetectionBench
                 throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
             }
 
-            var result = await response.Content.ReadFromJsonAsync(AuditJsonContext.Default.AuditBatchResult, cancellationToken);
+            var result = await response.Content.ReadFromJsonAsync(AuditBatchJsonContext.Default.AuditBatchResult, cancellationToken);
             return result!.Accepted;
         }
 

@@ -287,7 +287,7 @@ if (options.Phases.Contains("http") && options.Server is { } server)
             throw new HttpRequestException($"Batch {index}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
         }
 
-        var result = await response.Content.ReadFromJsonAsync(AuditJsonContext.Default.AuditBatchResult, ct);
+        var result = await response.Content.ReadFromJsonAsync(AuditBatchJsonContext.Default.AuditBatchResult, ct);
         Interlocked.Add(ref rejected, result!.Rejected);
         return result.Accepted;
     }));

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace AuditKit.EfCore;
 
 /// <summary>
-/// Added by <c>AddAuditing</c> when bulk commands are captured: names the context's <see cref="EntityAuditor"/> and
+/// Added by <c>AddEntityAuditing</c> when bulk commands are captured: names the context's <see cref="EntityAuditor"/> and
 /// gives the audited contexts an EF Core service provider of their own, whose command logger is
 /// <see cref="AuditingCommandDiagnosticsLogger"/>. Contexts without auditing keep EF Core's service provider and are
 /// untouched. Every audited context with the same provider settings shares that one service provider, whichever

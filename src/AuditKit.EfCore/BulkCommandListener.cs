@@ -26,7 +26,7 @@ namespace AuditKit.EfCore;
 /// </para>
 /// <para>
 /// Which auditor an event goes to is read from the options of the context that ran the command, so a context without
-/// <c>AddAuditing</c> is never audited, even when it shares an observed listener, and contexts with different options
+/// <c>AddEntityAuditing</c> is never audited, even when it shares an observed listener, and contexts with different options
 /// each reach their own auditor. A listener is observed at most once, whatever the number of contexts.
 /// </para>
 /// </remarks>

@@ -5,10 +5,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Gives the audit interceptors, for <c>optionsBuilder.AddInterceptors(...)</c>.</summary>
-public static class EfCoreAuditingServiceProviderExtensions
+/// <summary>Finds the application's entity auditor and its interceptors.</summary>
+internal static class EfCoreAuditingServiceProviderExtensions
 {
-    // Without AddEfCoreAuditing there is no singleton to hold the auditor: one per sink keeps it shared by every
+    // Without AddEntityAuditing there is no singleton to hold the auditor: one per sink keeps it shared by every
     // context (and scope) of the application instead of rebuilding its metadata cache per context.
     private static readonly ConditionalWeakTable<IAuditSink, EntityAuditor> s_unregistered = new();
 
@@ -16,12 +16,12 @@ public static class EfCoreAuditingServiceProviderExtensions
     /// The interceptors that audit a context, for <c>optionsBuilder.AddInterceptors(...)</c>: SaveChanges (entity
     /// events), transactions (events wait for the commit) and, unless <see cref="EntityAuditOptions.CaptureBulkOperations"/>
     /// is off, commands (<c>ExecuteUpdate</c> / <c>ExecuteDelete</c>). They are stateless and shared by every context,
-    /// including pooled ones. Prefer <c>optionsBuilder.AddAuditing(serviceProvider)</c>: it sees bulk commands without a
+    /// including pooled ones. Applications use <c>optionsBuilder.AddEntityAuditing(serviceProvider)</c>: it sees bulk commands without a
     /// command interceptor, which spares SaveChanges' commands the command id and event objects EF Core makes for every
     /// command once a command interceptor is registered (see docs/bench-efcore.md).
     /// </summary>
     /// <param name="serviceProvider">The application's services; must hold an <see cref="IAuditSink"/>.</param>
-    public static IInterceptor[] GetAuditingInterceptors(this IServiceProvider serviceProvider)
+    internal static IInterceptor[] GetAuditingInterceptors(this IServiceProvider serviceProvider)
         => [.. serviceProvider.GetEntityAuditor().Interceptors];
 
     /// <summary>The auditor of the application: the registered one, else one per sink, else a throwaway (which throws without a sink).</summary>

@@ -4,12 +4,12 @@ namespace AuditKit.EfCore;
 
 /// <summary>
 /// How the EF Core interceptor audits entities: which types, which properties are masked or ignored, soft delete,
-/// failures and set-based commands. Configure it with <see cref="Microsoft.Extensions.DependencyInjection.EfCoreAuditingServiceCollectionExtensions.AddEfCoreAuditing"/>;
+/// failures and set-based commands. Configure it with <see cref="Microsoft.Extensions.DependencyInjection.EntityAuditingServiceCollectionExtensions.AddEntityAuditing"/>;
 /// it is validated when the application starts.
 /// </summary>
 /// <example>
 /// <code>
-/// services.AddEfCoreAuditing(o =&gt;
+/// services.AddEntityAuditing(o =&gt;
 /// {
 ///     o.SoftDeleteProperty = "IsDeleted";
 ///     o.Entity&lt;Customer&gt;(e =&gt; e.Mask(c =&gt; c.Ssn, partial: 4).Ignore(c =&gt; c.Photo));
@@ -44,11 +44,10 @@ public sealed class EntityAuditOptions
 
     /// <summary>
     /// Whether <c>ExecuteUpdate</c> / <c>ExecuteDelete</c> are recorded as <c>bulk</c> events (default
-    /// <see langword="true"/>). With <c>AddAuditing</c> they are seen by a command logger of the audited contexts, which
+    /// <see langword="true"/>). With <c>AddEntityAuditing</c> they are seen by a command logger of the audited contexts, which
     /// leaves SaveChanges' commands as cheap as without auditing and costs other commands (queries, raw SQL) one command
-    /// id each; with <c>AddInterceptors</c> and <c>GetAuditingInterceptors</c> through a command interceptor, which costs
-    /// every command, SaveChanges' included, a command id and several event objects (see docs/bench-efcore.md). Turning
-    /// it off also keeps the audited contexts on the EF Core service provider they would have without auditing.
+    /// id each (see docs/bench-efcore.md). Turning it off also keeps the audited contexts on the EF Core service provider
+    /// they would have without auditing.
     /// </summary>
     public bool CaptureBulkOperations { get; set; } = true;
 

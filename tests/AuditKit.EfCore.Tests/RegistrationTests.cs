@@ -4,6 +4,7 @@ using AuditKit.Masking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -19,8 +20,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     {
         await using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(new ThrowingAuditSink())
-            .AddEfCoreAuditing()
-            .AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp))
+            .AddEntityAuditing()
+            .AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
             .BuildServiceProvider();
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
@@ -41,8 +42,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         var sink = new CollectingAuditSink();
         var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(sink)
-            .AddEfCoreAuditing()
-            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp), poolSize: 2)
+            .AddEntityAuditing()
+            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 2)
             .BuildServiceProvider();
         var accessor = services.GetRequiredService<IAuditContextAccessor>();
 
@@ -70,8 +71,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         var sink = new CollectingAuditSink();
         await using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(sink)
-            .AddEfCoreAuditing()
-            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp), poolSize: 1)
+            .AddEntityAuditing()
+            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 1)
             .BuildServiceProvider();
 
         ShopContext firstLease;
@@ -100,8 +101,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         var sink = new CollectingAuditSink();
         await using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(sink)
-            .AddEfCoreAuditing()
-            .AddDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp))
+            .AddEntityAuditing()
+            .AddDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
             .BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
@@ -120,8 +121,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         var sink = new CollectingAuditSink();
         await using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(sink)
-            .AddEfCoreAuditing()
-            .AddPooledDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp))
+            .AddEntityAuditing()
+            .AddPooledDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
             .BuildServiceProvider();
         var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
@@ -139,7 +140,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task AddInterceptors_with_the_auditing_interceptors_works_and_they_are_shared()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
         var interceptors = services.GetAuditingInterceptors();
         services.GetAuditingInterceptors().ShouldBe(interceptors);
         interceptors.Length.ShouldBe(3);
@@ -158,12 +159,12 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task With_an_application_built_EF_service_provider_bulk_commands_of_audited_contexts_only_are_captured()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
         await using var efServices = new ServiceCollection().AddEntityFrameworkSqlite().BuildServiceProvider();
         ShopContext NewContext(bool audited)
         {
             var builder = new DbContextOptionsBuilder<ShopContext>().UseInternalServiceProvider(efServices).Configure(database);
-            return new ShopContext(audited ? builder.AddAuditing(services).Options : builder.Options);
+            return new ShopContext(audited ? builder.AddEntityAuditing(services).Options : builder.Options);
         }
 
         await using (var context = NewContext(audited: false))
@@ -192,10 +193,10 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task With_a_command_logger_of_the_application_s_own_bulk_commands_are_still_captured()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEfCoreAuditing().BuildServiceProvider();
+        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
         var builder = new DbContextOptionsBuilder<ShopContext>().Configure(database);
         builder.ReplaceService<IRelationalCommandDiagnosticsLogger, CustomCommandLogger>();
-        builder.AddAuditing(services);
+        builder.AddEntityAuditing(services);
         await using var context = new ShopContext(builder.Options);
         context.Customers.Add(NewCustomer("own-logger"));
         await context.SaveChangesAsync();
@@ -227,7 +228,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         using var harness = new AuditHarness(database);
         await using var inTransaction = harness.NewContext();
         await using var outside = new ShopContext(
-            new DbContextOptionsBuilder<ShopContext>().Configure(otherDatabase).AddAuditing(harness.Services).Options);
+            new DbContextOptionsBuilder<ShopContext>().Configure(otherDatabase).AddEntityAuditing(harness.Services).Options);
         await using var transaction = await inTransaction.Database.BeginTransactionAsync();
 
         inTransaction.Customers.Add(NewCustomer("held"));
@@ -249,7 +250,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         {
             var builder = new DbContextOptionsBuilder<ShopContext>();
             database.Configure(builder);
-            builder.AddAuditing(harness.Services)
+            builder.AddEntityAuditing(harness.Services)
                 .ConfigureWarnings(w => w.Throw(CoreEventId.ManyServiceProvidersCreatedWarning));
             await using var context = new ShopContext(builder.Options);
             (await context.Customers.CountAsync(c => c.Id < 0)).ShouldBe(0);
@@ -257,13 +258,13 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task Without_AddEfCoreAuditing_a_registered_sink_is_enough_and_defaults_mask()
+    public async Task Without_AddEntityAuditing_a_registered_sink_is_enough_and_defaults_mask()
     {
         var sink = new CollectingAuditSink();
         await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).BuildServiceProvider();
         var builder = new DbContextOptionsBuilder<ShopContext>();
         database.Configure(builder);
-        builder.AddAuditing(services);
+        builder.AddEntityAuditing(services);
 
         await using (var context = new ShopContext(builder.Options))
         {
@@ -284,7 +285,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         using var services = new ServiceCollection().BuildServiceProvider();
         var builder = new DbContextOptionsBuilder<ShopContext>();
 
-        Should.Throw<InvalidOperationException>(() => builder.AddAuditing(services)).Message.ShouldContain(nameof(IAuditSink));
+        Should.Throw<InvalidOperationException>(() => builder.AddEntityAuditing(services)).Message.ShouldContain(nameof(IAuditSink));
     }
 
     [Fact]
@@ -292,7 +293,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<IAuditSink>(new CollectingAuditSink());
-        builder.Services.AddEfCoreAuditing(o => o.Entity<Customer>(e => e.Mask(c => c.TaxId, MaskStyle.Hash)));
+        builder.Services.AddEntityAuditing(o => o.Entity<Customer>(e => e.Mask(c => c.TaxId, MaskStyle.Hash)));
         using var host = builder.Build();
 
         var failure = await Should.ThrowAsync<OptionsValidationException>(() => host.StartAsync());
@@ -304,11 +305,11 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     {
         using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(new CollectingAuditSink())
-            .AddEfCoreAuditing(o => o.MaxValueLength = 1)
+            .AddEntityAuditing(o => o.MaxValueLength = 1)
             .BuildServiceProvider();
         var builder = new DbContextOptionsBuilder<ShopContext>();
 
-        Should.Throw<OptionsValidationException>(() => builder.AddAuditing(services)).Message.ShouldContain("MaxValueLength");
+        Should.Throw<OptionsValidationException>(() => builder.AddEntityAuditing(services)).Message.ShouldContain("MaxValueLength");
     }
 
     [Fact]
@@ -320,13 +321,42 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_app_without_request_auditing_binds_masking_and_entity_rules_from_the_AuditKit_section()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuditKit:Masking:RedactedText"] = "[hidden-by-config]",
+            ["AuditKit:Entities:WriteSeverity"] = "High",
+        });
+        var sink = new CollectingAuditSink();
+        builder.Services.AddSingleton<IAuditSink>(sink);
+        builder.Services.AddEntityAuditing();
+        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
+            context.Customers.Add(NewCustomer("configured-masking"));
+            await context.SaveChangesAsync();
+        }
+
+        await host.StopAsync();
+        var auditEvent = sink.Events.ShouldHaveSingleItem();
+        auditEvent.NewValues!["PasswordHash"]!.GetValue<string>().ShouldBe("[hidden-by-config]");
+        auditEvent.Severity.ShouldBe(AuditSeverity.High);
+    }
+
+    [Fact]
     public async Task A_worker_outside_ASP_NET_Core_stamps_events_from_its_audit_context_scope()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var sink = new CollectingAuditSink();
         builder.Services.AddSingleton<IAuditSink>(sink);
-        builder.Services.AddEfCoreAuditing();
-        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddAuditing(sp));
+        builder.Services.AddEntityAuditing();
+        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp));
         using var host = builder.Build();
         await host.StartAsync();
 
@@ -354,9 +384,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         await using var services = new ServiceCollection()
             .AddSingleton<IAuditSink>(sink)
             .AddSingleton<TimeProvider>(time)
-            .AddEfCoreAuditing()
+            .AddEntityAuditing()
             .BuildServiceProvider();
-        await using var context = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Configure(database).AddAuditing(services).Options);
+        await using var context = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Configure(database).AddEntityAuditing(services).Options);
 
         context.Customers.Add(NewCustomer("timed"));
         await context.SaveChangesAsync();

@@ -6,15 +6,15 @@ public enum SaveChangesVariant
     /// <summary>No auditing: the baseline.</summary>
     Plain,
 
-    /// <summary><c>AddAuditing</c> with the default options.</summary>
+    /// <summary><c>AddEntityAuditing</c> with the default options.</summary>
     Audited,
 
-    /// <summary><c>AddAuditing</c> with <c>CaptureBulkOperations = false</c>: nothing watches ExecuteUpdate / ExecuteDelete.</summary>
+    /// <summary><c>AddEntityAuditing</c> with <c>CaptureBulkOperations = false</c>: nothing watches ExecuteUpdate / ExecuteDelete.</summary>
     AuditedNoBulkCapture,
 
     /// <summary>
     /// <c>AddInterceptors(GetAuditingInterceptors())</c> with the default options: bulk commands seen through a command
-    /// interceptor, the way <c>AddAuditing</c> saw them before it had a command logger of its own.
+    /// interceptor, the way <c>AddEntityAuditing</c> saw them before it had a command logger of its own.
     /// </summary>
     AuditedWithCommandInterceptor,
 }

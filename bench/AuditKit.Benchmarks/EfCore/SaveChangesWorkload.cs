@@ -125,7 +125,7 @@ public sealed class SaveChangesWorkload : IDisposable
         {
             var services = new ServiceCollection()
                 .AddSingleton<IAuditSink, CountingAuditSink>()
-                .AddEfCoreAuditing(o => o.CaptureBulkOperations = variant != SaveChangesVariant.AuditedNoBulkCapture)
+                .AddEntityAuditing(o => o.CaptureBulkOperations = variant != SaveChangesVariant.AuditedNoBulkCapture)
                 .BuildServiceProvider();
             _services.Add(services);
             if (variant == SaveChangesVariant.AuditedWithCommandInterceptor)
@@ -134,7 +134,7 @@ public sealed class SaveChangesWorkload : IDisposable
             }
             else
             {
-                builder.AddAuditing(services);
+                builder.AddEntityAuditing(services);
             }
         }
 

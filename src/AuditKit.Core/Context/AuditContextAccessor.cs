@@ -1,7 +1,7 @@
 namespace AuditKit;
 
 /// <summary>The default <see cref="IAuditContextAccessor"/>: an <see cref="AsyncLocal{T}"/> that flows with async calls.</summary>
-public sealed class AuditContextAccessor : IAuditContextAccessor
+internal sealed class AuditContextAccessor : IAuditContextAccessor
 {
     private static readonly AsyncLocal<AuditContext?> s_current = new();
 

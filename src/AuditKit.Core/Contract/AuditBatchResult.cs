@@ -1,7 +1,7 @@
 namespace AuditKit;
 
 /// <summary>The server's answer to a batch: one <see cref="AuditBatchItemResult"/> per posted event, by index.</summary>
-public sealed class AuditBatchResult
+internal sealed class AuditBatchResult
 {
     /// <summary>How many events were stored by this request.</summary>
     public int Accepted { get; set; }
@@ -17,7 +17,7 @@ public sealed class AuditBatchResult
 }
 
 /// <summary>The outcome of one event of a batch.</summary>
-public sealed class AuditBatchItemResult
+internal sealed class AuditBatchItemResult
 {
     /// <summary>The event's position in the posted array.</summary>
     public int Index { get; set; }
@@ -33,7 +33,7 @@ public sealed class AuditBatchItemResult
 }
 
 /// <summary>The values of <see cref="AuditBatchItemResult.Status"/>.</summary>
-public static class AuditBatchItemStatus
+internal static class AuditBatchItemStatus
 {
     /// <summary>Stored by this request.</summary>
     public const string Accepted = "accepted";

@@ -17,12 +17,16 @@ namespace AuditKit;
 [JsonSerializable(typeof(AuditEvent))]
 [JsonSerializable(typeof(List<AuditEvent>))]
 [JsonSerializable(typeof(AuditEvent[]))]
-[JsonSerializable(typeof(AuditBatchResult))]
 [JsonSerializable(typeof(AuditFieldError))]
 public sealed partial class AuditJsonContext : JsonSerializerContext;
 
+/// <summary>The ingest endpoint's answer, read by the delivery pipeline and written by the server: not public surface.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AuditBatchResult))]
+internal sealed partial class AuditBatchJsonContext : JsonSerializerContext;
+
 /// <summary>Shortcuts over <see cref="AuditJsonContext"/>.</summary>
-public static class AuditJson
+internal static class AuditJson
 {
     /// <summary>The options every AuditKit component serializes the contract with.</summary>
     public static JsonSerializerOptions Options => AuditJsonContext.Default.Options;

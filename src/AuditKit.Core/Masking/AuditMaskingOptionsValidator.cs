@@ -7,7 +7,7 @@ namespace AuditKit.Masking;
 /// Validates <see cref="AuditMaskingOptions"/> at start-up (register it with <c>ValidateOnStart</c>), so a missing
 /// HMAC key or an empty redaction text fails the application's start rather than the first audited write.
 /// </summary>
-public sealed class AuditMaskingOptionsValidator : IValidateOptions<AuditMaskingOptions>
+internal sealed class AuditMaskingOptionsValidator : IValidateOptions<AuditMaskingOptions>
 {
     /// <summary>The smallest HMAC key accepted, in bytes.</summary>
     public const int MinimumHmacKeyBytes = 16;

@@ -20,6 +20,7 @@ internal static class ApiJsonOptions
         options.TypeInfoResolverChain.Insert(1, AdminJsonContext.Default);
         options.TypeInfoResolverChain.Insert(2, AuditLogJsonContext.Default);
         options.TypeInfoResolverChain.Insert(3, AuditJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(4, AuditQueryJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(4, AuditBatchJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(5, AuditQueryJsonContext.Default);
     }
 }

@@ -129,7 +129,7 @@ internal sealed class AuditReceiver : IAsyncDisposable
 
         var result = await StoreAsync(context);
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, result, AuditJsonContext.Default.AuditBatchResult);
+        await JsonSerializer.SerializeAsync(context.Response.Body, result, AuditBatchJsonContext.Default.AuditBatchResult);
     }
 
     private async Task<AuditBatchResult> StoreAsync(HttpContext context)

@@ -8,7 +8,7 @@ namespace AuditKit.EfCore.Tests.Infrastructure;
 
 /// <summary>
 /// One test's application: its own service provider (sink, options, masking key) and contexts on a shared database,
-/// built the way an application does it (<c>AddEfCoreAuditing</c> + <c>AddAuditing(serviceProvider)</c>).
+/// built the way an application does it (<c>AddEntityAuditing</c> + <c>AddEntityAuditing(serviceProvider)</c>).
 /// </summary>
 public sealed class AuditHarness : IDisposable
 {
@@ -23,7 +23,7 @@ public sealed class AuditHarness : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IAuditSink>(Sink);
         services.Configure<AuditMaskingOptions>(o => o.HmacKey = HmacKey);
-        services.AddEfCoreAuditing(configure ?? DefaultOptions);
+        services.AddEntityAuditing(configure ?? DefaultOptions);
         _services = services.BuildServiceProvider(validateScopes: true);
     }
 
@@ -47,7 +47,7 @@ public sealed class AuditHarness : IDisposable
     {
         var builder = new DbContextOptionsBuilder<ShopContext>();
         _database.Configure(builder, retrying);
-        builder.AddAuditing(_services);
+        builder.AddEntityAuditing(_services);
         if (interceptors.Length > 0)
         {
             builder.AddInterceptors(interceptors);

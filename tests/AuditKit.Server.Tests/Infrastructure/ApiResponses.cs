@@ -6,7 +6,7 @@ using AuditKit.Server.AuditLogs;
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>Reading the server's answers in tests.</summary>
-public static class ApiResponses
+internal static class ApiResponses
 {
     public static async Task<AuditEvent> ReadEventAsync(this HttpResponseMessage response)
     {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.EntityFrameworkCore;
 
-/// <summary>Adds AuditKit auditing to a context: <c>optionsBuilder.AddAuditing(serviceProvider)</c>.</summary>
-public static class AuditingDbContextOptionsBuilderExtensions
+/// <summary>Adds entity auditing to a context: <c>optionsBuilder.AddEntityAuditing(serviceProvider)</c>.</summary>
+public static class EntityAuditingDbContextOptionsBuilderExtensions
 {
     /// <summary>
     /// Audits every committed insert, update and delete of this context (one event per entity, masked old and new
@@ -13,16 +13,18 @@ public static class AuditingDbContextOptionsBuilderExtensions
     /// </summary>
     /// <example>
     /// <code>
-    /// services.AddDbContext&lt;ShopContext&gt;((sp, o) =&gt; o.UseSqlite(connectionString).AddAuditing(sp));
+    /// services.AddEntityAuditing();
+    /// services.AddDbContext&lt;ShopContext&gt;((sp, o) =&gt; o.UseSqlite(connectionString).AddEntityAuditing(sp));
     /// </code>
     /// </example>
     /// <param name="optionsBuilder">The context's options.</param>
     /// <param name="serviceProvider">
     /// The application's services: an <see cref="AuditKit.IAuditSink"/> is required; the options of
-    /// <see cref="EfCoreAuditingServiceCollectionExtensions.AddEfCoreAuditing"/>, the masking options and the
+    /// <see cref="EntityAuditingServiceCollectionExtensions.AddEntityAuditing"/>, the masking options and the
     /// <see cref="AuditKit.IAuditContextAccessor"/> are used when registered.
     /// </param>
-    public static DbContextOptionsBuilder AddAuditing(this DbContextOptionsBuilder optionsBuilder, IServiceProvider serviceProvider)
+    /// <returns>The same options builder.</returns>
+    public static DbContextOptionsBuilder AddEntityAuditing(this DbContextOptionsBuilder optionsBuilder, IServiceProvider serviceProvider)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         var auditor = serviceProvider.GetEntityAuditor();
@@ -38,12 +40,12 @@ public static class AuditingDbContextOptionsBuilderExtensions
         return optionsBuilder;
     }
 
-    /// <inheritdoc cref="AddAuditing(DbContextOptionsBuilder, IServiceProvider)"/>
-    public static DbContextOptionsBuilder<TContext> AddAuditing<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, IServiceProvider serviceProvider)
+    /// <inheritdoc cref="AddEntityAuditing(DbContextOptionsBuilder, IServiceProvider)"/>
+    public static DbContextOptionsBuilder<TContext> AddEntityAuditing<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, IServiceProvider serviceProvider)
         where TContext : DbContext
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        AddAuditing((DbContextOptionsBuilder)optionsBuilder, serviceProvider);
+        AddEntityAuditing((DbContextOptionsBuilder)optionsBuilder, serviceProvider);
         return optionsBuilder;
     }
 }

@@ -71,7 +71,7 @@ internal sealed class AuditBatchSender(HttpClient httpClient, ILogger<AuditBatch
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                return await JsonSerializer.DeserializeAsync(stream, AuditJsonContext.Default.AuditBatchResult, cancellationToken).ConfigureAwait(false);
+                return await JsonSerializer.DeserializeAsync(stream, AuditBatchJsonContext.Default.AuditBatchResult, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (JsonException ex)
