@@ -42,20 +42,9 @@ internal sealed class AuditLogger(
             var feature = httpContext.Features.Get<AuditingFeature>();
             factory.FillRequestContext(auditEvent, httpContext, feature?.Policy ?? policies.Current, feature);
         }
-        else if (contextAccessor.Current is { } ambient)
-        {
-            auditEvent.UserId ??= ambient.UserId;
-            auditEvent.Username ??= ambient.Username;
-            auditEvent.UserEmail ??= ambient.UserEmail;
-            auditEvent.TenantId ??= ambient.TenantId;
-            auditEvent.IpAddress ??= ambient.IpAddress;
-            auditEvent.UserAgent ??= ambient.UserAgent;
-            auditEvent.RequestId ??= ambient.RequestId;
-            auditEvent.SessionId ??= ambient.SessionId;
-            auditEvent.TraceId ??= ambient.TraceId ?? HttpAuditEventFactory.CurrentTraceId();
-        }
         else
         {
+            contextAccessor.Current?.ApplyTo(auditEvent);
             auditEvent.TraceId ??= HttpAuditEventFactory.CurrentTraceId();
         }
 
