@@ -27,16 +27,6 @@ internal sealed class AuditScope(AuditContext? context, string? traceId)
     public void Stamp(AuditEvent auditEvent)
     {
         auditEvent.TraceId = TraceId;
-        if (Context is { } context)
-        {
-            auditEvent.TenantId = context.TenantId;
-            auditEvent.UserId = context.UserId;
-            auditEvent.Username = context.Username;
-            auditEvent.UserEmail = context.UserEmail;
-            auditEvent.RequestId = context.RequestId;
-            auditEvent.SessionId = context.SessionId;
-            auditEvent.IpAddress = context.IpAddress;
-            auditEvent.UserAgent = context.UserAgent;
-        }
+        Context?.ApplyTo(auditEvent);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class AuditLogger(
     IHttpContextAccessor httpContextAccessor,
     IAuditContextAccessor contextAccessor,
     AuditingPolicyProvider policies,
-    HttpAuditEventFactory factory,
+    RequestPartyReader partyReader,
     AuditJsonMasker jsonMasker,
     AuditServiceIdentity service,
     AuditEventWriter writer,
@@ -40,23 +40,12 @@ internal sealed class AuditLogger(
         if (httpContext is not null)
         {
             var feature = httpContext.Features.Get<AuditingFeature>();
-            factory.FillRequestContext(auditEvent, httpContext, feature?.Policy ?? policies.Current, feature);
-        }
-        else if (contextAccessor.Current is { } ambient)
-        {
-            auditEvent.UserId ??= ambient.UserId;
-            auditEvent.Username ??= ambient.Username;
-            auditEvent.UserEmail ??= ambient.UserEmail;
-            auditEvent.TenantId ??= ambient.TenantId;
-            auditEvent.IpAddress ??= ambient.IpAddress;
-            auditEvent.UserAgent ??= ambient.UserAgent;
-            auditEvent.RequestId ??= ambient.RequestId;
-            auditEvent.SessionId ??= ambient.SessionId;
-            auditEvent.TraceId ??= ambient.TraceId ?? HttpAuditEventFactory.CurrentTraceId();
+            FillRequestContext(auditEvent, httpContext, feature?.Policy ?? policies.Current, feature);
         }
         else
         {
-            auditEvent.TraceId ??= HttpAuditEventFactory.CurrentTraceId();
+            contextAccessor.Current?.ApplyTo(auditEvent);
+            auditEvent.TraceId ??= AuditTraceIds.Current();
         }
 
         jsonMasker.MaskInPlace(auditEvent.OldValues);
@@ -154,6 +143,17 @@ internal sealed class AuditLogger(
             ErrorMessage = reason,
             Severity = ActionSeverities.For(AuditActions.LoginFailed, success: false),
         });
+    }
+
+    /// <summary>Fills the request's context into an explicit event, leaving what the caller set.</summary>
+    private void FillRequestContext(AuditEvent auditEvent, HttpContext context, AuditingPolicy policy, AuditingFeature? feature)
+    {
+        partyReader.Read(context, policy).ApplyTo(auditEvent);
+        auditEvent.RequestId ??= AuditEventText.Bound(context.TraceIdentifier, AuditEventLimits.RequestId);
+        auditEvent.TraceId ??= feature?.TraceId ?? AuditTraceIds.Current();
+        auditEvent.Method ??= context.Request.Method;
+        auditEvent.Path ??= AuditEventText.Bound(context.Request.Path.Value, AuditEventLimits.Path);
+        auditEvent.Route ??= feature is null ? null : policy.ForEndpoint(context.GetEndpoint()).Route;
     }
 
     private AuditingFeature? CurrentAuditedRequest() =>

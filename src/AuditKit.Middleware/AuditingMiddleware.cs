@@ -15,6 +15,7 @@ internal sealed class AuditingMiddleware
     private readonly RequestDelegate _next;
     private readonly AuditingPolicyProvider _policies;
     private readonly HttpAuditEventFactory _factory;
+    private readonly CaptureMetadata _captures;
     private readonly AuditEventWriter _writer;
     private readonly AuditSampler _sampler;
     private readonly AuditingMetrics _metrics;
@@ -25,6 +26,7 @@ internal sealed class AuditingMiddleware
         RequestDelegate next,
         AuditingPolicyProvider policies,
         HttpAuditEventFactory factory,
+        CaptureMetadata captures,
         AuditEventWriter writer,
         AuditSampler sampler,
         AuditingMetrics metrics,
@@ -35,6 +37,7 @@ internal sealed class AuditingMiddleware
         _next = next;
         _policies = policies;
         _factory = factory;
+        _captures = captures;
         _writer = writer;
         _sampler = sampler;
         _metrics = metrics;
@@ -72,7 +75,7 @@ internal sealed class AuditingMiddleware
             Timestamp = _timeProvider.GetUtcNow(),
 
             // Without an activity the request still gets a trace id of its own, shared by the events it causes.
-            TraceId = HttpAuditEventFactory.CurrentTraceId() ?? ActivityTraceId.CreateRandom().ToHexString(),
+            TraceId = AuditTraceIds.Current() ?? ActivityTraceId.CreateRandom().ToHexString(),
         };
         context.Features.Set(feature);
 
@@ -179,7 +182,7 @@ internal sealed class AuditingMiddleware
         var auditEvent = _factory.CreateRequestEvent(context, feature, endpoint, statusCode, duration, exception);
         if (requestBody is not null || responseBody is not null || policy.Captures(AuditingFields.RequestHeaders | AuditingFields.ResponseHeaders))
         {
-            _factory.AddCaptures(auditEvent, context, policy, requestBody, requestBodyType, responseBody);
+            _captures.Add(auditEvent, context, policy, requestBody, requestBodyType, responseBody);
         }
 
         _writer.Write(auditEvent, context);

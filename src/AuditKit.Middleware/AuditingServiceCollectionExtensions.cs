@@ -52,7 +52,9 @@ public static class AuditingServiceCollectionExtensions
         services.TryAddSingleton<SensitiveNames>();
         services.TryAddSingleton<QueryStringMasker>();
         services.TryAddSingleton<AuditJsonMasker>();
+        services.TryAddSingleton<RequestPartyReader>();
         services.TryAddSingleton<HttpAuditEventFactory>();
+        services.TryAddSingleton<CaptureMetadata>();
         services.TryAddSingleton<AuditEventWriter>();
         services.TryAddSingleton<AuditingMetrics>();
         services.TryAddSingleton<AuditSampler>();

@@ -11,7 +11,7 @@ namespace AuditKit.Middleware;
 internal sealed class HttpAuditContextAccessor(
     IHttpContextAccessor httpContextAccessor,
     AuditingPolicyProvider policies,
-    HttpAuditEventFactory factory) : IAuditContextAccessor
+    RequestPartyReader partyReader) : IAuditContextAccessor
 {
     private readonly AuditContextAccessor _scopes = new();
 
@@ -35,7 +35,9 @@ internal sealed class HttpAuditContextAccessor(
                 return cached;
             }
 
-            var context = factory.CreateContext(httpContext, feature?.Policy ?? policies.Current, feature);
+            var context = partyReader.Read(httpContext, feature?.Policy ?? policies.Current).ToContext(
+                AuditEventText.Bound(httpContext.TraceIdentifier, AuditEventLimits.RequestId),
+                feature?.TraceId ?? AuditTraceIds.Current());
             if (feature is not null)
             {
                 feature.Context = context;

@@ -38,7 +38,7 @@ public sealed class ForwardedHeadersTests
     [InlineData("198.51.100.4", "198.51.100.4")]
     public void IPv4_mapped_addresses_are_recorded_as_IPv4(string connection, string recorded)
     {
-        HttpAuditEventFactory.ClientIpOf(IPAddress.Parse(connection)).ShouldBe(recorded);
+        RequestPartyReader.ClientIpOf(IPAddress.Parse(connection)).ShouldBe(recorded);
     }
 
     [Fact]

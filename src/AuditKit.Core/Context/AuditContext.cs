@@ -33,4 +33,23 @@ public sealed class AuditContext
 
     /// <summary>The client's user agent.</summary>
     public string? UserAgent { get; init; }
+
+    /// <summary>
+    /// Fills this context's facts into <paramref name="auditEvent"/> wherever the event has none yet: a value the
+    /// caller set on the event always wins.
+    /// </summary>
+    /// <param name="auditEvent">The event to complete.</param>
+    public void ApplyTo(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        auditEvent.UserId ??= UserId;
+        auditEvent.Username ??= Username;
+        auditEvent.UserEmail ??= UserEmail;
+        auditEvent.TenantId ??= TenantId;
+        auditEvent.TraceId ??= TraceId;
+        auditEvent.RequestId ??= RequestId;
+        auditEvent.SessionId ??= SessionId;
+        auditEvent.IpAddress ??= IpAddress;
+        auditEvent.UserAgent ??= UserAgent;
+    }
 }
