@@ -45,12 +45,7 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
     {
         var tenant = await _server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, _spool.Path, service, o =>
-        {
-            o.Delivery.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(1);
-            o.Delivery.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
-            o.Delivery.RetryMaxDelay = TimeSpan.FromSeconds(1);
-        });
+        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, _spool.Path, service);
         using var retried = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), AuditDeliveryMetrics.MeterName, "auditkit.delivery.retried");
         await app.StartAsync();
 
