@@ -113,12 +113,18 @@ internal sealed class AuditSpool : IDisposable
             }
 
             MakeRoom(record.Length);
-            if (_active is null || (_active.WriteOffset > 0 && _active.WriteOffset + record.Length > _options.SpoolSegmentBytes))
+            if (_active is null || !_active.IsWritable || (_active.WriteOffset > 0 && _active.WriteOffset + record.Length > _options.SpoolSegmentBytes))
             {
-                _active?.CloseForWriting(_options.SpoolFsync == AuditSpoolFsync.OnSegmentClose);
-                if (_active is { IsFullyAcknowledged: true })
+                if (_active is not null)
                 {
-                    Remove(_active);
+                    _active.CloseForWriting(_options.SpoolFsync == AuditSpoolFsync.OnSegmentClose);
+                    if (_active.IsFullyAcknowledged)
+                    {
+                        Remove(_active);
+                    }
+
+                    // Should creating the next file fail (a full disk), the next append tries again.
+                    _active = null;
                 }
 
                 _active = SpoolSegment.Create(Directory, _nextSequence++);
