@@ -1,19 +1,25 @@
 using AuditKit;
+using AuditKit.Delivery;
 using AuditKit.Middleware;
 using AuditKit.SampleApp;
 using AuditKit.SampleApp.Auditing;
 using AuditKit.SampleApp.Auth;
 using AuditKit.SampleApp.Customers;
 using AuditKit.SampleApp.Data;
+using AuditKit.SampleApp.Health;
 using AuditKit.SampleApp.Settings;
 using AuditKit.SampleApp.Users;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 var builder = WebApplication.CreateBuilder(args);
 var auditing = builder.Configuration.GetValue("SampleApp:Auditing", SampleAuditingMode.Server);
+var health = builder.Services.AddHealthChecks();
 
 if (auditing != SampleAuditingMode.Off)
 {
@@ -28,6 +34,9 @@ if (auditing != SampleAuditingMode.Off)
 
     // Entity changes, masked, linked to the request by its trace id.
     builder.Services.AddEntityAuditing();
+
+    // Degraded while events are spooled (server unreachable), Unhealthy after events were lost (e.g. a full disk).
+    health.AddCheck<AuditDeliveryHealthCheck>("auditkit-delivery");
 }
 else
 {
@@ -82,6 +91,11 @@ builder.Services.Configure<ForwardedHeadersOptions>(options =>
     }
 });
 
+// The auditkit.* counters (enqueued, sent, retried, spooled, dropped by reason, rejected), scraped at /metrics.
+builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService(builder.Configuration["AuditKit:ServiceName"] ?? "sample-app"))
+    .WithMetrics(metrics => metrics.AddMeter("AuditKit.*").AddPrometheusExporter());
+
 var app = builder.Build();
 
 app.UseForwardedHeaders();
@@ -96,7 +110,8 @@ if (auditing != SampleAuditingMode.Off)
 app.UseAuthorization();
 
 app.MapGet("/api/ping", () => Results.Ok(new { pong = true })).AllowAnonymous();
-app.MapGet("/health", () => Results.Ok(new { status = "Healthy" })).AllowAnonymous();
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
+app.MapPrometheusScrapingEndpoint().AllowAnonymous();
 app.MapAuthEndpoints();
 app.MapCustomerEndpoints();
 app.MapUserRoleEndpoints();

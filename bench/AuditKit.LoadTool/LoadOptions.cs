@@ -61,7 +61,9 @@ internal sealed record LoadOptions
           fill   (on request) stores --events events over 8 tenants of skewed sizes, for 'explain'
           explain (on request) prints the plans of typical list queries against the largest tenant
           pipeline the same events through one app's AuditKit delivery pipeline (IAuditSink) to --server, enqueue to
-                   acknowledged, with the app-side CPU time per event
+                   acknowledged, with the app-side CPU time per event; batches written ahead to the spool (the
+                   default Durability=WriteAhead)
+          pipeline-memory  the same with Durability=Memory (no write-ahead), for the write-ahead cost ratio
 
         --detection hosts the server in this process on 127.0.0.1 over --postgres (its tables are TRUNCATEd: a
         benchmark database only) and ingests the same batches over HTTP with detection off, then on, --rounds times;

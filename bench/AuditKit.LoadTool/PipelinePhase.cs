@@ -14,7 +14,7 @@ namespace AuditKit.LoadTool;
 internal static class PipelinePhase
 {
     public static async Task<(PhaseResult Result, TimeSpan CpuPerEvent)> RunAsync(
-        Uri server, string ingestKey, IReadOnlyList<AuditEvent> events, int batchSize, int senders, TimeSpan limit)
+        Uri server, string ingestKey, IReadOnlyList<AuditEvent> events, int batchSize, int senders, TimeSpan limit, AuditDeliveryDurability durability)
     {
         var spool = Directory.CreateTempSubdirectory("auditkit-load-spool-");
         var services = new ServiceCollection()
@@ -27,6 +27,7 @@ internal static class PipelinePhase
                 o.SpoolDirectory = spool.FullName;
                 o.Delivery.BatchSize = batchSize;
                 o.Delivery.MaxConcurrentBatches = senders;
+                o.Delivery.Durability = durability;
             })
             .BuildServiceProvider();
         var capacity = new AuditDeliveryOptions().ChannelCapacity;
@@ -100,7 +101,7 @@ internal static class PipelinePhase
         await services.DisposeAsync();
         spool.Delete(recursive: true);
 
-        var result = new PhaseResult($"pipeline (AddAuditKit → IAuditSink, batches of {batchSize}, {senders} senders)", delivered, stopwatch.Elapsed, deadline.IsCancellationRequested, CpuPerThousand: string.Empty);
+        var result = new PhaseResult($"pipeline (AddAuditKit → IAuditSink, batches of {batchSize}, {senders} senders, {durability})", delivered, stopwatch.Elapsed, deadline.IsCancellationRequested, CpuPerThousand: string.Empty);
         return (result, delivered == 0 ? TimeSpan.Zero : cpu / delivered);
     }
 }

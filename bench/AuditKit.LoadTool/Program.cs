@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit;
+using AuditKit.Delivery;
 using AuditKit.LoadTool;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
@@ -327,14 +328,17 @@ if (options.Phases.Contains("fill") && services is not null)
     }));
 }
 
-if (options.Phases.Contains("pipeline") && options.Server is { } pipelineServer)
+foreach (var (phase, durability) in new[] { ("pipeline", AuditDeliveryDurability.WriteAhead), ("pipeline-memory", AuditDeliveryDurability.Memory) })
 {
-    await ResetAsync();
-    using var http = new HttpClient { BaseAddress = pipelineServer };
-    var key = options.IngestKey ?? await CreateIngestKeyAsync(http, options.AdminKey ?? throw new ArgumentException("--server needs --key or --admin-key."), tenant + "-pipeline");
-    var (result, cpuPerEvent) = await PipelinePhase.RunAsync(pipelineServer, key, [.. MakeBatches().SelectMany(b => b)], options.BatchSize, options.Senders, limit);
-    results.Add(result);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pipeline: {cpuPerEvent.TotalMicroseconds:F1} µs of app-side CPU per event (whole process, enqueue to acknowledged)"));
+    if (options.Phases.Contains(phase) && options.Server is { } pipelineServer)
+    {
+        await ResetAsync();
+        using var http = new HttpClient { BaseAddress = pipelineServer };
+        var key = options.IngestKey ?? await CreateIngestKeyAsync(http, options.AdminKey ?? throw new ArgumentException("--server needs --key or --admin-key."), tenant + "-" + phase);
+        var (result, cpuPerEvent) = await PipelinePhase.RunAsync(pipelineServer, key, [.. MakeBatches().SelectMany(b => b)], options.BatchSize, options.Senders, limit, durability);
+        results.Add(result);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase}: {cpuPerEvent.TotalMicroseconds:F1} µs of app-side CPU per event (whole process, enqueue to acknowledged)"));
+    }
 }
 
 var explain = options.Phases.Contains("explain") && services is not null;

@@ -100,6 +100,25 @@ internal sealed class AuditBatcher
         return batch;
     }
 
+    /// <summary>
+    /// Runs validation, serialization and spool encoding once on a sample event, so that the first batch of a freshly
+    /// started process does not pay for JIT compilation and serializer start-up: written ahead, it must reach the spool
+    /// within its linger window even when the process is killed a moment after it started.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var probe = new AuditEvent
+        {
+            Id = AuditEventIds.New(TimeProvider.System),
+            Timestamp = DateTimeOffset.UtcNow,
+            Action = AuditActions.Read,
+            ResourceType = "warm-up",
+        };
+        AuditEventValidator.Validate(probe);
+        var json = JsonSerializer.SerializeToUtf8Bytes(probe, AuditJsonContext.Default.AuditEvent);
+        Spool.SpoolRecordFormat.Encode(new AuditBatch([json]));
+    }
+
     /// <summary>Moves events from the channel into the pending batch; <see langword="true"/> when the batch is full.</summary>
     private bool Fill()
     {

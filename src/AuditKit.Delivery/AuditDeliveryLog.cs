@@ -31,7 +31,7 @@ internal static partial class AuditDeliveryLog
     public static partial void UnreadableBatchResult(ILogger logger, string detail);
 
     [LoggerMessage(5108, LogLevel.Warning, "Audit delivery shutdown deadline of {Deadline} reached; {Events} undelivered event(s) were spooled.")]
-    public static partial void ShutdownSpooled(ILogger logger, TimeSpan deadline, int events);
+    public static partial void ShutdownSpooled(ILogger logger, TimeSpan deadline, long events);
 
     [LoggerMessage(5109, LogLevel.Error, "{Events} audit event(s) could not be delivered nor spooled and were lost ({Reason}).")]
     public static partial void Lost(ILogger logger, int events, string reason, Exception? exception);
@@ -56,6 +56,9 @@ internal static partial class AuditDeliveryLog
 
     [LoggerMessage(5116, LogLevel.Information, "The audit server is reachable again; replaying the spool.")]
     public static partial void Recovered(ILogger logger);
+
+    [LoggerMessage(5117, LogLevel.Error, "A batch of {Events} audit event(s) could not be written ahead to the spool; it is sent from memory and lost if the application stops before the server takes it.")]
+    public static partial void WriteAheadFailed(ILogger logger, int events, Exception exception);
 
     public static string Cause(HttpStatusCode? status) => status switch
     {

@@ -16,6 +16,7 @@ internal sealed class AuditDeliveryMetrics
     private readonly Counter<long> _spooled;
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _rejected;
+    private long _lost;
 
     public AuditDeliveryMetrics(IMeterFactory? meterFactory = null)
     {
@@ -24,7 +25,7 @@ internal sealed class AuditDeliveryMetrics
         _sent = meter.CreateCounter<long>("auditkit.delivery.sent", "{event}", "Events the server acknowledged (stored now or before).");
         _retried = meter.CreateCounter<long>("auditkit.delivery.retried", "{attempt}", "HTTP attempts retried after a transient failure.");
         _spooled = meter.CreateCounter<long>("auditkit.delivery.spooled", "{event}", "Events written to the durable spool.");
-        _dropped = meter.CreateCounter<long>("auditkit.delivery.dropped", "{event}", "Events lost: channel full, spool cap reached or shut down.");
+        _dropped = meter.CreateCounter<long>("auditkit.delivery.dropped", "{event}", "Events lost (tag reason): channel full, spool cap reached, spool unwritable (disk full), or written after shutdown.");
         _rejected = meter.CreateCounter<long>("auditkit.delivery.rejected", "{event}", "Events refused as invalid and written to the dead-letter file.");
     }
 
@@ -36,7 +37,18 @@ internal sealed class AuditDeliveryMetrics
 
     public void Spooled(int events) => _spooled.Add(events);
 
-    public void Dropped(int events, string reason) => _dropped.Add(events, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>Events lost while the pipeline ran (everything dropped except what was written after shutdown).</summary>
+    public long LostEvents => Interlocked.Read(ref _lost);
+
+    public void Dropped(int events, string reason)
+    {
+        if (reason != AuditDropReasons.ShutDown)
+        {
+            Interlocked.Add(ref _lost, events);
+        }
+
+        _dropped.Add(events, new KeyValuePair<string, object?>("reason", reason));
+    }
 
     public void Rejected(int events) => _rejected.Add(events);
 }

@@ -58,6 +58,13 @@ public sealed class AuditDeliveryOptions
     /// <summary>The size at which a spool segment file is closed and a new one started.</summary>
     public long SpoolSegmentBytes { get; set; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether each batch is written to the spool before it is sent (<see cref="AuditDeliveryDurability.WriteAhead"/>,
+    /// the default: a crash loses at most the last <see cref="Linger"/>) or only when it cannot be sent
+    /// (<see cref="AuditDeliveryDurability.Memory"/>).
+    /// </summary>
+    public AuditDeliveryDurability Durability { get; set; } = AuditDeliveryDurability.WriteAhead;
+
     /// <summary>When spooled data is forced to disk.</summary>
     public AuditSpoolFsync SpoolFsync { get; set; } = AuditSpoolFsync.EveryWrite;
 

@@ -10,8 +10,11 @@ namespace AuditKit.Delivery;
 /// <summary>
 /// The background half of the pipeline. One batcher cuts the sink's channel into batches and hands them to
 /// <see cref="AuditDeliveryOptions.MaxConcurrentBatches"/> senders; a replayer drains the durable spool, oldest
-/// first. A batch is spooled instead of sent while the server is unreachable, the circuit is open, sending is paused
-/// after a 401/403, or the senders fall so far behind that the channel would fill. On shutdown the channel is closed
+/// first. With <see cref="AuditDeliveryDurability.WriteAhead"/> each batch is appended to the spool when it is cut
+/// and acknowledged there once the server took it; a batch whose send fails (or that finds no free sender) stays in
+/// the spool for the replayer. A batch goes straight to the spool, without retry delays, while the server is known to
+/// be unreachable (last attempt failed, or the circuit is open), sending is paused after a 401/403, or the senders
+/// fall so far behind that the channel would fill. On shutdown the channel is closed
 /// and what is queued or in flight gets <see cref="AuditDeliveryOptions.ShutdownDrainTimeout"/> to be delivered;
 /// the rest is spooled and replayed at the next start.
 /// </summary>
@@ -33,7 +36,7 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
     private AuditSpool? _spool;
     private AuditBatcher? _batcher;
     private AuditBatchSender? _sender;
-    private Channel<AuditBatch>? _batches;
+    private Channel<(AuditBatch Batch, SpoolEntry? Ahead)>? _batches;
     private Task? _execution;
     private long _pausedUntil;
     private int _unavailable;
@@ -70,6 +73,11 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
     /// <summary>The spool, when one could be opened.</summary>
     internal AuditSpool? Spool => _spool;
 
+    /// <summary>Events lost since start (channel full, spool cap, spool unwritable).</summary>
+    internal long LostEvents => _metrics.LostEvents;
+
+    internal TimeProvider Time => _time;
+
     /// <summary>Whether sending is paused because the server refused the API key.</summary>
     internal bool IsPaused => _time.GetTimestamp() < Interlocked.Read(ref _pausedUntil);
 
@@ -95,7 +103,7 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
         _spool = OpenSpool(directory);
         _sender = _services.GetRequiredService<AuditBatchSender>();
         _batcher = new AuditBatcher(_pipeline.Reader, _delivery, _time, OnInvalid);
-        _batches = Channel.CreateBounded<AuditBatch>(new BoundedChannelOptions(_delivery.MaxConcurrentBatches) { SingleWriter = true });
+        _batches = Channel.CreateBounded<(AuditBatch, SpoolEntry?)>(new BoundedChannelOptions(_delivery.MaxConcurrentBatches) { SingleWriter = true });
         _execution = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -160,6 +168,11 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
 
     private async Task RunAsync()
     {
+        if (_spool is not null && _delivery.Durability == AuditDeliveryDurability.WriteAhead)
+        {
+            AuditBatcher.WarmUp();
+        }
+
         var replay = _spool is null ? Task.CompletedTask : ReplayLoopAsync(_spool);
         var senders = new Task[_delivery.MaxConcurrentBatches];
         for (var i = 0; i < senders.Length; i++)
@@ -178,9 +191,11 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
             ParkRemaining();
             await _stopReplay.CancelAsync().ConfigureAwait(false);
             await replay.ConfigureAwait(false);
-            if (_parkedAtShutdown > 0)
+            // Written ahead, batches the deadline interrupted are already in the spool: report everything it holds.
+            var undelivered = _spool?.PendingEvents ?? 0;
+            if (_parkedAtShutdown > 0 || (_abort.IsCancellationRequested && undelivered > 0))
             {
-                AuditDeliveryLog.ShutdownSpooled(_logger, _delivery.ShutdownDrainTimeout, _parkedAtShutdown);
+                AuditDeliveryLog.ShutdownSpooled(_logger, _delivery.ShutdownDrainTimeout, Math.Max(undelivered, _parkedAtShutdown));
             }
 
             _spool?.Dispose();
@@ -206,13 +221,13 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
                 return;
             }
 
-            if (_spool is not null && (IsPaused || _circuit.IsOpen))
+            if (_spool is not null && (IsPaused || IsUnavailable))
             {
                 Park(batch);
                 continue;
             }
 
-            if (!await HandOffAsync(batch).ConfigureAwait(false))
+            if (!await HandOffAsync(batch, WriteAhead(batch)).ConfigureAwait(false))
             {
                 return;
             }
@@ -220,13 +235,44 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// Gives <paramref name="batch"/> to a free sender. While every sender is busy, waits — unless the channel is
-    /// half full, in which case the batch is spooled so that the application's writes keep being accepted.
+    /// With <see cref="AuditDeliveryDurability.WriteAhead"/>, appends <paramref name="batch"/> to the spool as being
+    /// sent. <see langword="null"/> in memory mode, without a spool, or when the spool cannot take it (the batch is
+    /// then sent from memory, and counted as lost only if that fails too).
     /// </summary>
-    private async Task<bool> HandOffAsync(AuditBatch batch)
+    private SpoolEntry? WriteAhead(AuditBatch batch)
     {
-        while (!_batches!.Writer.TryWrite(batch))
+        if (_spool is null || _delivery.Durability != AuditDeliveryDurability.WriteAhead)
         {
+            return null;
+        }
+
+        try
+        {
+            return _spool.Append(batch, inFlight: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            AuditDeliveryLog.WriteAheadFailed(_logger, batch.Count, ex);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="batch"/> to a free sender. A batch written ahead that finds every sender busy is left
+    /// to the replayer, so the batcher keeps cutting (and making durable) what the application writes. Otherwise,
+    /// while every sender is busy, waits — unless the channel is half full, in which case the batch is spooled so that
+    /// the application's writes keep being accepted.
+    /// </summary>
+    private async Task<bool> HandOffAsync(AuditBatch batch, SpoolEntry? ahead)
+    {
+        while (!_batches!.Writer.TryWrite((batch, ahead)))
+        {
+            if (ahead is not null)
+            {
+                Keep(batch, ahead);
+                return true;
+            }
+
             if (_spool is not null && _pipeline.Backlog >= _delivery.ChannelCapacity / 2)
             {
                 Park(batch);
@@ -241,7 +287,7 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                Park(batch, atShutdown: true);
+                Keep(batch, ahead, atShutdown: true);
                 return false;
             }
             catch (OperationCanceledException)
@@ -257,11 +303,15 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
     {
         // Yield so that the loops start on the thread pool, not on the caller of RunAsync.
         await Task.Yield();
-        await foreach (var batch in _batches!.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var (batch, ahead) in _batches!.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             if (!await ProcessAsync(batch, _abort.Token).ConfigureAwait(false))
             {
-                Park(batch, atShutdown: _abort.IsCancellationRequested);
+                Keep(batch, ahead, atShutdown: _abort.IsCancellationRequested);
+            }
+            else if (ahead is not null)
+            {
+                AcknowledgeSpooled(ahead);
             }
         }
     }
@@ -296,7 +346,7 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
 
                 if (await ProcessAsync(entry.Batch, token).ConfigureAwait(false))
                 {
-                    spool.Acknowledge(entry);
+                    AcknowledgeSpooled(entry);
                 }
                 else if (!token.IsCancellationRequested)
                 {
@@ -410,6 +460,36 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
         while (_batcher!.TakeAvailable() is { } batch)
         {
             Park(batch, atShutdown: true);
+        }
+    }
+
+    /// <summary>Keeps a batch whose send did not happen or failed: a batch written ahead is handed back to the replayer.</summary>
+    private void Keep(AuditBatch batch, SpoolEntry? ahead, bool atShutdown = false)
+    {
+        if (ahead is null)
+        {
+            Park(batch, atShutdown);
+            return;
+        }
+
+        if (atShutdown)
+        {
+            Interlocked.Add(ref _parkedAtShutdown, batch.Count);
+        }
+
+        _spool!.Release(ahead);
+    }
+
+    private void AcknowledgeSpooled(SpoolEntry entry)
+    {
+        try
+        {
+            _spool!.Acknowledge(entry);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The server has the batch; a segment file that cannot be deleted now only costs disk space until restart.
+            AuditDeliveryLog.SpoolFailed(_logger, _spool!.Directory, ex);
         }
     }
 

@@ -106,6 +106,11 @@ internal sealed class AuditKitOptionsValidator : IValidateOptions<AuditKitOption
             failures.Add("AuditKit:Delivery:SpoolFsync must be one of: EveryWrite, OnSegmentClose, Never.");
         }
 
+        if (!Enum.IsDefined(d.Durability))
+        {
+            failures.Add("AuditKit:Delivery:Durability must be one of: WriteAhead, Memory.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -3,6 +3,7 @@
 //   enqueued <id>   an event the sink accepted
 //   spooled         (--until spooled) every accepted event is on disk in the spool; then it waits to be killed
 //   drained         (--until drained) the spool is empty and the server has everything; then it exits
+// With --until killed it keeps recording (a few events every 10 ms, like an app answering requests) until killed.
 using AuditKit;
 using AuditKit.Delivery;
 using Microsoft.Extensions.Configuration;
@@ -24,22 +25,29 @@ var until = builder.Configuration["until"] ?? "drained";
 var sink = host.Services.GetRequiredService<IAuditSink>();
 var health = host.Services.GetRequiredService<AuditDeliveryHealthCheck>();
 var accepted = 0;
+var lastId = Guid.Empty;
+if (until == "killed")
+{
+    for (var i = 0; until == "killed"; i++)
+    {
+        if (Write(i))
+        {
+            Console.Out.WriteLine($"enqueued {lastId}");
+        }
+
+        if (i % 5 == 4)
+        {
+            await Task.Delay(10);
+        }
+    }
+}
+
 for (var i = 0; i < events; i++)
 {
-    var auditEvent = new AuditEvent
-    {
-        Id = AuditEventIds.New(TimeProvider.System),
-        Timestamp = DateTimeOffset.UtcNow,
-        Source = AuditSources.Manual,
-        Action = AuditActions.Update,
-        ResourceType = "Order",
-        ResourceId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        Description = "emitted by the delivery fault tests",
-    };
-    if (sink.TryWrite(auditEvent))
+    if (Write(i))
     {
         accepted++;
-        Console.Out.WriteLine($"enqueued {auditEvent.Id}");
+        Console.Out.WriteLine($"enqueued {lastId}");
     }
 }
 
@@ -73,3 +81,19 @@ while (DateTime.UtcNow < deadline)
 
 Console.Error.WriteLine($"gave up waiting until {until}");
 return 1;
+
+bool Write(int i)
+{
+    var auditEvent = new AuditEvent
+    {
+        Id = AuditEventIds.New(TimeProvider.System),
+        Timestamp = DateTimeOffset.UtcNow,
+        Source = AuditSources.Manual,
+        Action = AuditActions.Update,
+        ResourceType = "Order",
+        ResourceId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Description = "emitted by the delivery fault tests",
+    };
+    lastId = auditEvent.Id;
+    return sink.TryWrite(auditEvent);
+}

@@ -15,11 +15,13 @@ public sealed class SampleAppHost : WebApplicationFactory<sample::Program>
     private readonly TempDirectory _directory = new("auditkit-e2e-sample");
     private readonly Uri _serverUrl;
     private readonly string _apiKey;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public SampleAppHost(Uri serverUrl, string apiKey)
+    public SampleAppHost(Uri serverUrl, string apiKey, IReadOnlyDictionary<string, string>? settings = null)
     {
         _serverUrl = serverUrl;
         _apiKey = apiKey;
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -32,6 +34,10 @@ public sealed class SampleAppHost : WebApplicationFactory<sample::Program>
         builder.UseSetting("AuditKit:ServiceVersion", "e2e");
         builder.UseSetting("AuditKit:SpoolDirectory", _directory.File("spool"));
         builder.UseSetting("AuditKit:Delivery:Linger", "00:00:00.050");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

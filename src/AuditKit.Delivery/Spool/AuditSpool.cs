@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace AuditKit.Delivery.Spool;
 
 /// <summary>
-/// The durable spool: batches that could not be delivered, kept in append-only, checksummed segment files until the
-/// server takes them, then replayed oldest first. Bounded by <see cref="AuditDeliveryOptions.SpoolMaxBytes"/>:
+/// The durable spool: batches written ahead of their first send (<see cref="AuditDeliveryDurability.WriteAhead"/>)
+/// or that could not be delivered, kept in append-only, checksummed segment files until the server takes them;
+/// what is not being sent is replayed oldest first. Bounded by <see cref="AuditDeliveryOptions.SpoolMaxBytes"/>:
 /// when a new batch would exceed it, the oldest segments are dropped and their events counted. One process owns a
 /// spool directory at a time (a lock file guards it).
 /// </summary>
@@ -95,10 +96,15 @@ internal sealed class AuditSpool : IDisposable
         }
     }
 
-    /// <summary>Writes <paramref name="batch"/> durably (per <see cref="AuditDeliveryOptions.SpoolFsync"/>).</summary>
-    public void Append(AuditBatch batch)
+    /// <summary>
+    /// Writes <paramref name="batch"/> durably (per <see cref="AuditDeliveryOptions.SpoolFsync"/>). With
+    /// <paramref name="inFlight"/> the caller is about to send it: it is not replayed unless handed back with
+    /// <see cref="Release"/> (or the process dies first), and it is not counted as spooled.
+    /// </summary>
+    public SpoolEntry Append(AuditBatch batch, bool inFlight = false)
     {
         var record = SpoolRecordFormat.Encode(batch);
+        SpoolEntry entry;
         lock (_lock)
         {
             if (_lockFile is null)
@@ -107,31 +113,80 @@ internal sealed class AuditSpool : IDisposable
             }
 
             MakeRoom(record.Length);
-            if (_active is null || (_active.WriteOffset > 0 && _active.WriteOffset + record.Length > _options.SpoolSegmentBytes))
+            if (_active is null || !_active.IsWritable || (_active.WriteOffset > 0 && _active.WriteOffset + record.Length > _options.SpoolSegmentBytes))
             {
-                _active?.CloseForWriting(_options.SpoolFsync == AuditSpoolFsync.OnSegmentClose);
+                if (_active is not null)
+                {
+                    _active.CloseForWriting(_options.SpoolFsync == AuditSpoolFsync.OnSegmentClose);
+                    if (_active.IsFullyAcknowledged)
+                    {
+                        Remove(_active);
+                    }
+
+                    // Should creating the next file fail (a full disk), the next append tries again.
+                    _active = null;
+                }
+
                 _active = SpoolSegment.Create(Directory, _nextSequence++);
                 _segments.Add(_active);
             }
 
-            _active.Append(record, _options.SpoolFsync == AuditSpoolFsync.EveryWrite);
+            _active.Append(record, _options.SpoolFsync == AuditSpoolFsync.EveryWrite, inFlight ? SpoolRecordState.InFlight : SpoolRecordState.Pending);
+            entry = new SpoolEntry(_active, _active.Records.Count - 1, batch);
             _bytes += record.Length;
-            _pendingEvents += batch.Count;
+            if (!inFlight)
+            {
+                _pendingEvents += batch.Count;
+                _pendingBatches++;
+            }
+        }
+
+        if (!inFlight)
+        {
+            _metrics.Spooled(batch.Count);
+            Signal();
+        }
+
+        return entry;
+    }
+
+    /// <summary>
+    /// Hands back a batch written ahead whose send did not succeed: it is replayed with the rest of the spool. When
+    /// the size cap already dropped its segment, its events are counted as dropped.
+    /// </summary>
+    public void Release(SpoolEntry entry)
+    {
+        lock (_lock)
+        {
+            if (!_segments.Contains(entry.Segment))
+            {
+                _metrics.Dropped(entry.Batch.Count, AuditDropReasons.SpoolCap);
+                AuditDeliveryLog.SpoolCapDropped(_logger, _options.SpoolMaxBytes, entry.Batch.Count);
+                return;
+            }
+
+            if (entry.Segment.State(entry.Index) != SpoolRecordState.InFlight)
+            {
+                return;
+            }
+
+            entry.Segment.SetState(entry.Index, SpoolRecordState.Pending);
+            _pendingEvents += entry.Batch.Count;
             _pendingBatches++;
         }
 
-        _metrics.Spooled(batch.Count);
+        _metrics.Spooled(entry.Batch.Count);
         Signal();
     }
 
-    /// <summary>The oldest batch not yet acknowledged, or <see langword="null"/> when the spool is empty.</summary>
+    /// <summary>The oldest batch waiting to be replayed, or <see langword="null"/> when there is none.</summary>
     public SpoolEntry? Peek()
     {
         lock (_lock)
         {
-            while (_segments.FirstOrDefault(s => !s.IsFullyAcknowledged) is { } segment)
+            while (_segments.FirstOrDefault(s => s.FirstPending() >= 0) is { } segment)
             {
-                var index = segment.Acknowledged;
+                var index = segment.FirstPending();
                 try
                 {
                     return new SpoolEntry(segment, index, segment.Read(index));
@@ -149,7 +204,10 @@ internal sealed class AuditSpool : IDisposable
         }
     }
 
-    /// <summary>Marks <paramref name="entry"/> as delivered: it will not be replayed again, even after a restart.</summary>
+    /// <summary>
+    /// Marks <paramref name="entry"/> as delivered: it will not be replayed again. Progress reaches the disk lazily
+    /// and never throws; after a crash, at most a few delivered batches are sent again and deduplicated by the server.
+    /// </summary>
     public void Acknowledge(SpoolEntry entry)
     {
         lock (_lock)
@@ -174,6 +232,7 @@ internal sealed class AuditSpool : IDisposable
             _active?.CloseForWriting(_options.SpoolFsync != AuditSpoolFsync.Never);
             foreach (var segment in _segments)
             {
+                segment.TryPersistAcknowledged();
                 segment.Dispose();
             }
 
@@ -186,29 +245,45 @@ internal sealed class AuditSpool : IDisposable
 
     private void AcknowledgeLocked(SpoolSegment segment, int index)
     {
-        // A segment dropped for the size cap while its record was being replayed is already accounted for.
-        if (!_segments.Contains(segment) || index != segment.Acknowledged)
+        // A segment dropped for the size cap while its record was being sent is already accounted for.
+        if (!_segments.Contains(segment) || segment.State(index) == SpoolRecordState.Acknowledged)
         {
             return;
         }
 
-        var events = segment.Records[index].Events;
-        _pendingEvents -= events;
-        _pendingBatches--;
-        if (index + 1 == segment.Records.Count && segment != _active)
+        if (segment.State(index) == SpoolRecordState.Pending)
         {
-            Remove(segment);
+            _pendingEvents -= segment.Records[index].Events;
+            _pendingBatches--;
         }
-        else if (index + 1 == segment.Records.Count)
+
+        var drained = segment.Acknowledged == index && segment.FirstUnacknowledgedAfter(index) < 0;
+        segment.Acknowledge(index, persist: !drained);
+        if (!drained)
+        {
+            RetryLaggingProgress();
+            return;
+        }
+
+        if (segment == _active)
         {
             // The active segment is drained: start the next write in a fresh file so this one can go.
             segment.CloseForWriting(flushToDisk: false);
             _active = null;
-            Remove(segment);
         }
-        else
+
+        Remove(segment);
+    }
+
+    /// <summary>Progress markers that could not be written (a full disk) are retried as acknowledgements go on.</summary>
+    private void RetryLaggingProgress()
+    {
+        foreach (var segment in _segments)
         {
-            segment.Acknowledge(index + 1);
+            if (segment.AckPending && !segment.TryPersistAcknowledged())
+            {
+                return;
+            }
         }
     }
 
@@ -217,6 +292,7 @@ internal sealed class AuditSpool : IDisposable
         while (_bytes + incoming > _options.SpoolMaxBytes && _segments.Count > 0)
         {
             var oldest = _segments[0];
+            // Batches being sent from this segment are counted when (and if) their send fails: see Release.
             var events = oldest.PendingEvents;
             _pendingEvents -= events;
             _pendingBatches -= oldest.PendingRecords;

@@ -6,8 +6,10 @@ namespace AuditKit.Delivery.Spool;
 
 /// <summary>
 /// One append-only spool file (<c>{sequence}.segment</c>) and its progress marker (<c>{sequence}.ack</c>: how many
-/// of its records the server has acknowledged). Only the newest segment is written to; only the oldest is read.
-/// Not thread-safe: <see cref="AuditSpool"/> serializes access.
+/// of its records, from the start, the server has acknowledged). Only the newest segment is written to. Records may
+/// be acknowledged out of order (several senders); the marker only ever records the acknowledged prefix, so a
+/// restart re-sends at most the few acknowledged records behind an unacknowledged one, which the server ignores as
+/// duplicates. Not thread-safe: <see cref="AuditSpool"/> serializes access.
 /// </summary>
 internal sealed class SpoolSegment : IDisposable
 {
@@ -15,8 +17,10 @@ internal sealed class SpoolSegment : IDisposable
     private const string AckExtension = ".ack";
 
     private readonly List<SpoolRecordInfo> _records = [];
+    private readonly List<SpoolRecordState> _states = [];
     private SafeFileHandle? _handle;
     private bool _writable;
+    private int _persistedAcknowledged;
 
     private SpoolSegment(string directory, long sequence)
     {
@@ -37,6 +41,9 @@ internal sealed class SpoolSegment : IDisposable
     /// <summary>How many records, from the start, the server has acknowledged.</summary>
     public int Acknowledged { get; private set; }
 
+    /// <summary>Whether the progress marker on disk lags behind <see cref="Acknowledged"/> (a write failed, e.g. disk full).</summary>
+    public bool AckPending => _persistedAcknowledged != Acknowledged;
+
     /// <summary>Where the next record is appended.</summary>
     public long WriteOffset { get; private set; }
 
@@ -47,22 +54,41 @@ internal sealed class SpoolSegment : IDisposable
 
     public bool IsFullyAcknowledged => Acknowledged >= _records.Count;
 
-    /// <summary>The events not yet acknowledged.</summary>
-    public long PendingEvents
-    {
-        get
-        {
-            long events = 0;
-            for (var i = Acknowledged; i < _records.Count; i++)
-            {
-                events += _records[i].Events;
-            }
+    /// <summary>The events waiting to be replayed (neither acknowledged nor being sent).</summary>
+    public long PendingEvents => Sum(SpoolRecordState.Pending, r => r.Events);
 
-            return events;
+    /// <summary>The records waiting to be replayed.</summary>
+    public int PendingRecords => (int)Sum(SpoolRecordState.Pending, _ => 1);
+
+    /// <summary>The first record waiting to be replayed, or -1.</summary>
+    public int FirstPending() => _states.IndexOf(SpoolRecordState.Pending, Acknowledged);
+
+    public SpoolRecordState State(int index) => _states[index];
+
+    /// <summary>The first record after <paramref name="index"/> the server has not acknowledged, or -1.</summary>
+    public int FirstUnacknowledgedAfter(int index)
+    {
+        for (var i = index + 1; i < _states.Count; i++)
+        {
+            if (_states[i] != SpoolRecordState.Acknowledged)
+            {
+                return i;
+            }
         }
+
+        return -1;
     }
 
-    public int PendingRecords => _records.Count - Acknowledged;
+    /// <summary>Marks record <paramref name="index"/> as being sent (<see cref="SpoolRecordState.InFlight"/>) or waiting again.</summary>
+    public void SetState(int index, SpoolRecordState state)
+    {
+        if (state == SpoolRecordState.Acknowledged)
+        {
+            throw new ArgumentException("Use Acknowledge.", nameof(state));
+        }
+
+        _states[index] = state;
+    }
 
     /// <summary>Starts a new, empty segment for writing.</summary>
     public static SpoolSegment Create(string directory, long sequence)
@@ -99,10 +125,17 @@ internal sealed class SpoolSegment : IDisposable
 
         segment.WriteOffset = data.Length;
         segment.Acknowledged = Math.Min(ReadAck(segment.AckPath), segment._records.Count);
+        segment._persistedAcknowledged = segment.Acknowledged;
+        for (var i = 0; i < segment._records.Count; i++)
+        {
+            segment._states.Add(i < segment.Acknowledged ? SpoolRecordState.Acknowledged : SpoolRecordState.Pending);
+        }
+
         return segment;
     }
 
-    public void Append(byte[] record, bool flushToDisk)
+    /// <summary>Appends <paramref name="record"/>; it starts in <paramref name="state"/> (pending, or already being sent).</summary>
+    public void Append(byte[] record, bool flushToDisk, SpoolRecordState state = SpoolRecordState.Pending)
     {
         if (!_writable || _handle is null)
         {
@@ -116,6 +149,7 @@ internal sealed class SpoolSegment : IDisposable
         }
 
         _records.Add(new SpoolRecordInfo(WriteOffset, record.Length, ReadEventCount(record)));
+        _states.Add(state);
         WriteOffset += record.Length;
         FileBytes = WriteOffset;
     }
@@ -140,16 +174,51 @@ internal sealed class SpoolSegment : IDisposable
         return batch!;
     }
 
-    /// <summary>Records that the first <paramref name="count"/> records were acknowledged by the server.</summary>
-    public void Acknowledge(int count)
+    /// <summary>
+    /// Records that the server took record <paramref name="index"/>. The progress marker is written when the
+    /// acknowledged prefix grows and <paramref name="persist"/> is set (not when the segment is about to be deleted).
+    /// </summary>
+    public void Acknowledge(int index, bool persist = true)
     {
-        Acknowledged = count;
-        Span<byte> buffer = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, count);
+        _states[index] = SpoolRecordState.Acknowledged;
+        var prefix = Acknowledged;
+        while (prefix < _states.Count && _states[prefix] == SpoolRecordState.Acknowledged)
+        {
+            prefix++;
+        }
 
-        // Losing this marker only means the acknowledged records are sent again, and the server ignores duplicates.
-        using var handle = File.OpenHandle(AckPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        RandomAccess.Write(handle, buffer, 0);
+        Acknowledged = prefix;
+        if (persist)
+        {
+            TryPersistAcknowledged();
+        }
+    }
+
+    /// <summary>
+    /// Writes the progress marker when it lags. A failure (a full disk) is not an error: progress is kept in memory
+    /// and written at the next chance; losing it only means acknowledged records are sent again, and the server
+    /// ignores duplicates.
+    /// </summary>
+    public bool TryPersistAcknowledged()
+    {
+        if (_persistedAcknowledged == Acknowledged)
+        {
+            return true;
+        }
+
+        Span<byte> buffer = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, Acknowledged);
+        try
+        {
+            using var handle = File.OpenHandle(AckPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+            RandomAccess.Write(handle, buffer, 0);
+            _persistedAcknowledged = Acknowledged;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops writing to this segment (it stays readable).</summary>
@@ -181,6 +250,20 @@ internal sealed class SpoolSegment : IDisposable
         _handle?.Dispose();
         _handle = null;
         _writable = false;
+    }
+
+    private long Sum(SpoolRecordState state, Func<SpoolRecordInfo, long> value)
+    {
+        long sum = 0;
+        for (var i = Acknowledged; i < _records.Count; i++)
+        {
+            if (_states[i] == state)
+            {
+                sum += value(_records[i]);
+            }
+        }
+
+        return sum;
     }
 
     public static bool TryParseSequence(string path, out long sequence)

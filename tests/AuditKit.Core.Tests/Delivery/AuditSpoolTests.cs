@@ -155,6 +155,75 @@ public sealed class AuditSpoolTests : IDisposable
     }
 
     [Fact]
+    public void A_batch_written_ahead_is_not_replayed_while_it_is_being_sent_but_is_after_a_release_or_a_restart()
+    {
+        using (var first = Open())
+        {
+            var sending = first.Append(Batch(1), inFlight: true);
+            first.Append(Batch(2));
+            var failing = first.Append(Batch(3), inFlight: true);
+
+            first.PendingBatches.ShouldBe(1, "batches being sent are not waiting to be replayed");
+            Label(first.Peek()!.Batch).ShouldBe("batch-2");
+
+            first.Release(failing);
+            first.PendingBatches.ShouldBe(2);
+            first.Acknowledge(sending);
+            ReadAll(first).ShouldBe(["batch-2", "batch-3"]);
+
+            // Written ahead, then the process dies before the server answered.
+            first.Append(Batch(4), inFlight: true);
+        }
+
+        using var second = Open();
+        ReadAll(second).ShouldBe(["batch-4"]);
+        Directory.GetFiles(_directory.Path, "*.segment").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Acknowledged_out_of_order_a_restart_replays_only_from_the_first_unacknowledged_batch()
+    {
+        using (var first = Open())
+        {
+            var entries = Enumerable.Range(0, 4).Select(i => first.Append(Batch(i), inFlight: true)).ToList();
+            first.Acknowledge(entries[0]);
+            first.Acknowledge(entries[2]);
+            first.Acknowledge(entries[3]);
+        }
+
+        // The progress marker records the acknowledged prefix: batch 1 is replayed, and 2 and 3 with it (the server
+        // ignores them as duplicates); batch 0 is not.
+        using var second = Open();
+        ReadAll(second).ShouldBe(["batch-1", "batch-2", "batch-3"]);
+    }
+
+    [Fact]
+    public void A_progress_marker_that_cannot_be_written_does_not_stop_the_replay_and_is_written_later()
+    {
+        var batches = Enumerable.Range(0, 6).Select(i => Batch(i)).ToList();
+        using (var first = Open())
+        {
+            foreach (var batch in batches)
+            {
+                first.Append(batch);
+            }
+
+            // A directory where the marker file should be makes every write of it fail, as a full disk does.
+            var ack = Directory.GetFiles(_directory.Path, "*.segment").Single().Replace(".segment", ".ack", StringComparison.Ordinal);
+            Directory.CreateDirectory(ack);
+            first.Acknowledge(first.Peek()!);
+            first.Acknowledge(first.Peek()!);
+            Label(first.Peek()!.Batch).ShouldBe("batch-2", "progress is kept in memory");
+
+            Directory.Delete(ack);
+            first.Acknowledge(first.Peek()!);
+        }
+
+        using var second = Open();
+        ReadAll(second).ShouldBe(["batch-3", "batch-4", "batch-5"]);
+    }
+
+    [Fact]
     public void One_process_owns_a_spool_directory()
     {
         using var first = Open();

@@ -36,9 +36,6 @@ public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsy
             ["AuditKit__ApiKey"] = tenant.IngestKey,
             ["AuditKit__ServiceName"] = service,
             ["AuditKit__SpoolDirectory"] = _spool.Path,
-            ["AuditKit__Delivery__RetryBaseDelay"] = "00:00:00.010",
-            ["AuditKit__Delivery__RetryMaxDelay"] = "00:00:00.100",
-            ["AuditKit__Delivery__CircuitBreakerBreakDuration"] = "00:00:00.500",
             ["Logging__LogLevel__Default"] = "Warning",
         };
 

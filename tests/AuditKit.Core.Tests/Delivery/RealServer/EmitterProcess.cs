@@ -8,17 +8,22 @@ namespace AuditKit.Core.Tests.Delivery.RealServer;
 internal sealed class EmitterProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<(string Line, long At)> _lines = new();
     private readonly StringBuilder _errors = new();
 
     private EmitterProcess(Process process) => _process = process;
 
-    public IEnumerable<Guid> Enqueued => _lines.Where(l => l.StartsWith("enqueued ", StringComparison.Ordinal)).Select(l => Guid.Parse(l["enqueued ".Length..]));
+    public IEnumerable<Guid> Enqueued => EnqueuedAt.Select(e => e.Id);
+
+    /// <summary>Each accepted event with the <see cref="Stopwatch"/> timestamp at which its line reached this process (no earlier than the app answered).</summary>
+    public IEnumerable<(Guid Id, long At)> EnqueuedAt => _lines
+        .Where(l => l.Line.StartsWith("enqueued ", StringComparison.Ordinal))
+        .Select(l => (Guid.Parse(l.Line["enqueued ".Length..]), l.At));
 
     /// <summary>Whether the app printed <paramref name="word"/>; throws when it exited without doing so.</summary>
     public bool Reported(string word)
     {
-        if (_lines.Contains(word))
+        if (_lines.Any(l => l.Line == word))
         {
             return true;
         }
@@ -59,7 +64,7 @@ internal sealed class EmitterProcess : IAsyncDisposable
         {
             if (e.Data is not null)
             {
-                emitter._lines.Enqueue(e.Data);
+                emitter._lines.Enqueue((e.Data, Stopwatch.GetTimestamp()));
             }
         };
         process.ErrorDataReceived += (_, e) =>

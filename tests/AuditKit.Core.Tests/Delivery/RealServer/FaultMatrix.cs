@@ -1,11 +1,18 @@
+using AuditKit.Delivery;
+
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>What every fault-matrix scenario shares: an app wired to a tenant, and the exactly-once check.</summary>
 internal static class FaultMatrix
 {
+    /// <summary>
+    /// An app with the delivery settings a user gets by default (no shortened retry delays, linger or circuit
+    /// breaker), so the matrix proves what users get; <paramref name="configure"/> may only change sizes.
+    /// </summary>
     public static TestApp CreateApp(Uri serverUrl, ServerTenant tenant, string spoolDirectory, string serviceName, Action<AuditKitOptions>? configure = null)
         => TestApp.Create(serverUrl, spoolDirectory, o =>
         {
+            o.Delivery = new AuditDeliveryOptions();
             o.ApiKey = tenant.IngestKey;
             o.ServiceName = serviceName;
             configure?.Invoke(o);

@@ -29,11 +29,7 @@ public sealed class ServerDownFaultTests : IClassFixture<AuditServerFixture>, IA
     {
         var tenant = await _server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await using var app = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service, o =>
-        {
-            o.Delivery.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(2);
-            o.Delivery.CircuitBreakerMinimumThroughput = 4;
-        });
+        await using var app = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service);
         await app.StartAsync();
         var health = app.Services.GetRequiredService<AuditDeliveryHealthCheck>();
 
