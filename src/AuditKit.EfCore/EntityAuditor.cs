@@ -59,12 +59,12 @@ internal sealed class EntityAuditor
     public IInterceptor[] Interceptors { get; }
 
     /// <summary>
-    /// The interceptors <c>AddAuditing</c> adds: SaveChanges and transactions only; bulk commands are seen through
+    /// The interceptors <c>AddEntityAuditing</c> adds: SaveChanges and transactions only; bulk commands are seen through
     /// <see cref="OptionsExtension"/> instead (see <see cref="AuditingCommandDiagnosticsLogger"/>). Shared by every context.
     /// </summary>
     public IInterceptor[] ContextInterceptors { get; }
 
-    /// <summary>What <c>AddAuditing</c> adds to the options to capture bulk commands; <see langword="null"/> when they are not captured.</summary>
+    /// <summary>What <c>AddEntityAuditing</c> adds to the options to capture bulk commands; <see langword="null"/> when they are not captured.</summary>
     public AuditingOptionsExtension? OptionsExtension { get; }
 
     // ---- SaveChanges ----------------------------------------------------------------------------------------
