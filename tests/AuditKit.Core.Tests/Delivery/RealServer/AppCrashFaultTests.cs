@@ -30,14 +30,7 @@ public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsy
     {
         var tenant = await _server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        var settings = new Dictionary<string, string>
-        {
-            ["AuditKit__ServerUrl"] = _server.Address.ToString(),
-            ["AuditKit__ApiKey"] = tenant.IngestKey,
-            ["AuditKit__ServiceName"] = service,
-            ["AuditKit__SpoolDirectory"] = _spool.Path,
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var settings = FaultMatrix.EmitterSettings(_server.Address, tenant, service, _spool.Path, "Warning");
 
         await _server.KillAsync();
         List<Guid> enqueued;

@@ -18,6 +18,16 @@ internal static class FaultMatrix
             configure?.Invoke(o);
         });
 
+    /// <summary>The environment an emitter process is started with: the server, its key, a service name and a spool, defaults otherwise.</summary>
+    public static Dictionary<string, string> EmitterSettings(Uri serverUrl, ServerTenant tenant, string serviceName, string spoolDirectory, string logLevel) => new()
+    {
+        ["AuditKit__ServerUrl"] = serverUrl.ToString(),
+        ["AuditKit__ApiKey"] = tenant.IngestKey,
+        ["AuditKit__ServiceName"] = serviceName,
+        ["AuditKit__SpoolDirectory"] = spoolDirectory,
+        ["Logging__LogLevel__Default"] = logLevel,
+    };
+
     public static string NewServiceName() => "fault-" + Guid.NewGuid().ToString("N")[..12];
 
     public static List<Guid> Write(TestApp app, int count)

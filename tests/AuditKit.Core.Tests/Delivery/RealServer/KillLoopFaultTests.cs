@@ -48,14 +48,7 @@ public sealed class KillLoopFaultTests : IClassFixture<AuditServerFixture>, IAsy
     {
         var tenant = await _server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        var settings = new Dictionary<string, string>
-        {
-            ["AuditKit__ServerUrl"] = _server.Address.ToString(),
-            ["AuditKit__ApiKey"] = tenant.IngestKey,
-            ["AuditKit__ServiceName"] = service,
-            ["AuditKit__SpoolDirectory"] = _spool.Path,
-            ["Logging__LogLevel__Default"] = "Error",
-        };
+        var settings = FaultMatrix.EmitterSettings(_server.Address, tenant, service, _spool.Path, "Error");
         var window = new AuditDeliveryOptions().Linger + s_scheduling;
         var random = new Random(Seed);
         var answered = new HashSet<Guid>();
