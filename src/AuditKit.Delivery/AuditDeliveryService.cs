@@ -111,12 +111,24 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _pipeline.Complete();
-        if (_execution is null)
+
+        // A host that is disposed while it starts or stops can dispose this service before it calls StopAsync;
+        // DisposeAsync has drained the pipeline by then and the cancellation source is gone.
+        if (_execution is null || Volatile.Read(ref _disposed) == 1)
         {
             return;
         }
 
-        _abort.CancelAfter(_delivery.ShutdownDrainTimeout);
+        try
+        {
+            _abort.CancelAfter(_delivery.ShutdownDrainTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently: DisposeAsync waits for the pipeline itself.
+            return;
+        }
+
         try
         {
             await _execution.WaitAsync(cancellationToken).ConfigureAwait(false);
