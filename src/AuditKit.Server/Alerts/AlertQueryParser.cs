@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
@@ -71,6 +72,10 @@ internal static class AlertQueryParser
             if (key.Length > MaxKeyLength)
             {
                 Fail("key", $"must be at most {MaxKeyLength} characters.");
+            }
+            else if (key.Contains('\0', StringComparison.Ordinal))
+            {
+                Fail("key", AuditQueryParser.NulMessage);
             }
         }
 

@@ -57,7 +57,8 @@ internal static class AuditCursorCodec
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("s", out var sort) || !sort.TryGetInt32(out var sortValue) || !Enum.IsDefined((AuditSortField)sortValue)
+                || !root.TryGetProperty("s", out var sort) || sort.ValueKind != JsonValueKind.Number
+                || !sort.TryGetInt32(out var sortValue) || !Enum.IsDefined((AuditSortField)sortValue)
                 || !root.TryGetProperty("d", out var descending) || descending.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
                 || !root.TryGetProperty("i", out var id) || id.ValueKind != JsonValueKind.String || !id.TryGetGuid(out var idValue))
             {
@@ -75,11 +76,22 @@ internal static class AuditCursorCodec
                 value = v.GetString();
             }
 
+            // A token is client input: a value this server could not have written must not reach the store.
+            if (!AuditSortColumn.IsCursorValue((AuditSortField)sortValue, value))
+            {
+                return false;
+            }
+
             cursor = new AuditCursor((AuditSortField)sortValue, descending.GetBoolean(), value, idValue);
             return true;
         }
         catch (JsonException)
         {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // A string whose bytes are not UTF-8, or an escaped lone surrogate: not a token this server wrote.
             return false;
         }
     }

@@ -14,6 +14,12 @@ internal static class AuditQueryParser
 {
     private const int MaxFilterLength = 512;
 
+    /// <summary>
+    /// PostgreSQL text cannot hold NUL (and stored text never does: it is replaced on the way in), so a filter with
+    /// one is refused on every provider alike.
+    /// </summary>
+    internal const string NulMessage = "must not contain the NUL character (%00, U+0000).";
+
     /// <summary>The accepted <c>sort_by</c> values.</summary>
     public static IReadOnlyDictionary<string, AuditSortField> SortFields { get; } = new Dictionary<string, AuditSortField>(StringComparer.OrdinalIgnoreCase)
     {
@@ -50,6 +56,12 @@ internal static class AuditQueryParser
             if (trimmed.Length > MaxFilterLength)
             {
                 Fail(field, $"must be at most {MaxFilterLength} characters.");
+                return null;
+            }
+
+            if (trimmed.Contains('\0', StringComparison.Ordinal))
+            {
+                Fail(field, NulMessage);
                 return null;
             }
 

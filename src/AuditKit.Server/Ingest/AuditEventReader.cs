@@ -33,7 +33,13 @@ internal static class AuditEventReader
         foreach (var property in element.EnumerateObject())
         {
             var value = property.Value;
-            var name = property.Name;
+            if (!StorableJson.TryGetName(property, out var name))
+            {
+                // It might have been any field, so the event is not read as if that field were absent.
+                AddOnce(errors, JsonSyntaxErrorLocator.BodyField, "holds a property name that is not valid UTF-8 text.");
+                continue;
+            }
+
             switch (name)
             {
                 case AuditEventFields.Id:
@@ -190,6 +196,14 @@ internal static class AuditEventReader
         return (auditEvent, errors);
     }
 
+    private static void AddOnce(List<AuditFieldError> errors, string field, string message)
+    {
+        if (!HasError(errors, field))
+        {
+            errors.Add(new AuditFieldError(field, message));
+        }
+    }
+
     private static bool HasError(List<AuditFieldError> errors, string field)
     {
         foreach (var error in errors)
@@ -209,6 +223,9 @@ internal static class AuditEventReader
         {
             case JsonValueKind.Null:
                 return Guid.Empty;
+            case JsonValueKind.String when !StorableJson.TryGetString(value, out _):
+                errors.Add(new AuditFieldError(AuditEventFields.Id, StorableJson.InvalidText));
+                return Guid.Empty;
             case JsonValueKind.String when value.TryGetGuid(out var id) && id != Guid.Empty:
                 return id;
             case JsonValueKind.String when value.ValueEquals(string.Empty):
@@ -226,9 +243,18 @@ internal static class AuditEventReader
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && RfcDateTime.TryParse(value.GetString(), out var timestamp))
+        if (value.ValueKind == JsonValueKind.String)
         {
-            return timestamp;
+            if (!StorableJson.TryGetString(value, out var text))
+            {
+                errors.Add(new AuditFieldError(field, StorableJson.InvalidText));
+                return null;
+            }
+
+            if (RfcDateTime.TryParse(text, out var timestamp))
+            {
+                return timestamp;
+            }
         }
 
         errors.Add(new AuditFieldError(field, "must be an RFC 3339 date-time string, e.g. 2024-05-01T12:30:00Z."));
@@ -239,8 +265,11 @@ internal static class AuditEventReader
     {
         switch (value.ValueKind)
         {
+            case JsonValueKind.String when StorableJson.TryGetString(value, out var text):
+                return text;
             case JsonValueKind.String:
-                return value.GetString();
+                errors.Add(new AuditFieldError(field, StorableJson.InvalidText));
+                return null;
             case JsonValueKind.Null:
                 return null;
             default:
@@ -288,6 +317,12 @@ internal static class AuditEventReader
             return null;
         }
 
+        if (value.ValueKind == JsonValueKind.String && !StorableJson.TryGetString(value, out _))
+        {
+            errors.Add(new AuditFieldError(AuditEventFields.Status, StorableJson.InvalidText));
+            return null;
+        }
+
         if (value.ValueKind == JsonValueKind.String)
         {
             var text = value.GetString()!.Trim();
@@ -310,6 +345,12 @@ internal static class AuditEventReader
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && !StorableJson.TryGetString(value, out _))
+        {
+            errors.Add(new AuditFieldError(AuditEventFields.Severity, StorableJson.InvalidText));
             return null;
         }
 
@@ -338,8 +379,17 @@ internal static class AuditEventReader
             case JsonValueKind.Null:
                 return null;
             case JsonValueKind.Object:
+                if (StorableJson.FindProblem(value) is { } problem)
+                {
+                    errors.Add(new AuditFieldError(field, problem));
+                    return null;
+                }
+
                 // Cloned: the parsed document lives in a pooled buffer that is returned when the request ends.
                 return JsonObject.Create(value.Clone());
+            case JsonValueKind.String when !StorableJson.TryGetString(value, out _):
+                errors.Add(new AuditFieldError(field, StorableJson.InvalidText));
+                return null;
             case JsonValueKind.String:
                 var text = value.GetString()!;
                 if (string.IsNullOrWhiteSpace(text))
@@ -349,12 +399,16 @@ internal static class AuditEventReader
 
                 try
                 {
-                    switch (JsonNode.Parse(text))
+                    using var inner = JsonDocument.Parse(text);
+                    switch (inner.RootElement.ValueKind)
                     {
-                        case null:
+                        case JsonValueKind.Null:
                             return null;
-                        case JsonObject parsed:
-                            return parsed;
+                        case JsonValueKind.Object when StorableJson.FindProblem(inner.RootElement) is { } innerProblem:
+                            errors.Add(new AuditFieldError(field, innerProblem));
+                            return null;
+                        case JsonValueKind.Object:
+                            return JsonObject.Create(inner.RootElement.Clone());
                         default:
                             break;
                     }
@@ -397,16 +451,22 @@ internal static class AuditEventReader
             {
                 foreach (var property in item.EnumerateObject())
                 {
-                    switch (property.Name)
+                    if (!StorableJson.TryGetName(property, out var propertyName))
+                    {
+                        AddOnce(errors, Invariant($"{AuditEventFields.Changes}[{index}]"), "holds a property name that is not valid UTF-8 text.");
+                        continue;
+                    }
+
+                    switch (propertyName)
                     {
                         case AuditEventFields.ChangeProperty:
                             change.Property = ReadString(Invariant($"{AuditEventFields.Changes}[{index}].{AuditEventFields.ChangeProperty}"), property.Value, errors) ?? string.Empty;
                             break;
                         case AuditEventFields.ChangeOld:
-                            change.Old = ToNode(property.Value);
+                            change.Old = ToNode(Invariant($"{AuditEventFields.Changes}[{index}].{AuditEventFields.ChangeOld}"), property.Value, errors);
                             break;
                         case AuditEventFields.ChangeNew:
-                            change.New = ToNode(property.Value);
+                            change.New = ToNode(Invariant($"{AuditEventFields.Changes}[{index}].{AuditEventFields.ChangeNew}"), property.Value, errors);
                             break;
                         default:
                             break;
@@ -438,9 +498,13 @@ internal static class AuditEventReader
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.String)
+            if (item.ValueKind == JsonValueKind.String && StorableJson.TryGetString(item, out var tag))
             {
-                tags.Add(item.GetString()!);
+                tags.Add(tag!);
+            }
+            else if (item.ValueKind == JsonValueKind.String)
+            {
+                errors.Add(new AuditFieldError(Invariant($"{AuditEventFields.Tags}[{index}]"), StorableJson.InvalidText));
             }
             else
             {
@@ -451,6 +515,17 @@ internal static class AuditEventReader
         }
 
         return tags;
+    }
+
+    private static JsonNode? ToNode(string field, JsonElement value, List<AuditFieldError> errors)
+    {
+        if (StorableJson.FindProblem(value) is { } problem)
+        {
+            errors.Add(new AuditFieldError(field, problem));
+            return null;
+        }
+
+        return ToNode(value);
     }
 
     private static JsonNode? ToNode(JsonElement value) => value.ValueKind switch

@@ -39,25 +39,73 @@ internal sealed record AuditSortColumn(string Column, bool Nullable)
     /// <exception cref="ArgumentException">The value is not one this store wrote for that field.</exception>
     public static object? ParameterValue(AuditSortField field, string? value, AuditSqlDialect dialect)
     {
+        ArgumentNullException.ThrowIfNull(dialect);
+        if (!TryParseCursorValue(field, value, out var parsed))
+        {
+            throw InvalidCursor();
+        }
+
+        return parsed is DateTimeOffset time ? dialect.TimeValue(time) : parsed;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is one this store could have written for <paramref name="field"/>, so that it
+    /// can be bound as a parameter: checked before a client's cursor reaches SQL.
+    /// </summary>
+    public static bool IsCursorValue(AuditSortField field, string? value) => TryParseCursorValue(field, value, out _);
+
+    private static bool TryParseCursorValue(AuditSortField field, string? value, out object? parsed)
+    {
+        parsed = null;
         if (value is null)
         {
-            return For(field).Nullable ? null : throw InvalidCursor();
+            return For(field).Nullable;
         }
 
         switch (field)
         {
             case AuditSortField.Timestamp or AuditSortField.ReceivedAt:
-                return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
-                    ? dialect.TimeValue(time)
-                    : throw InvalidCursor();
+                if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+                {
+                    parsed = time;
+                    return true;
+                }
+
+                return false;
             case AuditSortField.Severity:
-                return short.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var severity) ? severity : throw InvalidCursor();
+                if (short.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var severity))
+                {
+                    parsed = severity;
+                    return true;
+                }
+
+                return false;
             case AuditSortField.StatusCode:
-                return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : throw InvalidCursor();
+                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
+                {
+                    parsed = code;
+                    return true;
+                }
+
+                return false;
             case AuditSortField.DurationMs:
-                return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var duration) ? duration : throw InvalidCursor();
+                // Ingest stores finite durations only; NaN or an infinity cannot be bound on every provider.
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var duration) && double.IsFinite(duration))
+                {
+                    parsed = duration;
+                    return true;
+                }
+
+                return false;
             default:
-                return value;
+                // PostgreSQL text cannot hold NUL (stored text never does: it is replaced on the way in).
+                if (value.Contains('\0', StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                parsed = value;
+                return true;
         }
     }
 
