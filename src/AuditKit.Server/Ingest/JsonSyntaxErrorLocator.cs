@@ -25,7 +25,13 @@ internal static class JsonSyntaxErrorLocator
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        path[^1] = path[^1] with { Name = reader.GetString() };
+                        if (!TryGetName(ref reader, out var name))
+                        {
+                            // The reader does not check a name's UTF-8 until it is decoded: that is the first error.
+                            return (Render(path), "is not valid JSON: it holds a property name that is not valid UTF-8 text.");
+                        }
+
+                        path[^1] = path[^1] with { Name = name };
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
@@ -49,6 +55,20 @@ internal static class JsonSyntaxErrorLocator
         catch (JsonException ex)
         {
             return (Render(path), $"is not valid JSON: {ex.Message}");
+        }
+    }
+
+    private static bool TryGetName(ref Utf8JsonReader reader, out string? name)
+    {
+        try
+        {
+            name = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = null;
+            return false;
         }
     }
 

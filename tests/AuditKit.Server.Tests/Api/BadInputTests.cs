@@ -77,6 +77,23 @@ public abstract class BadInputTests(AuditKitServerFixture server)
         (await CountAsync(tenant)).ShouldBe(before + 2);
     }
 
+    // Found by BadInputFuzzTests: the reader checks a property name's UTF-8 only when it is decoded, so a body that is
+    // malformed further on failed again while the syntax error was being located.
+    [Theory]
+    [InlineData(Single, "body", "{\"\u00ED\u00BF\u00BFaction\":\"DELETE\",\"resource_type")]
+    [InlineData(Batch, "[0]", "[{\"ac\u00F4ion\":\"LOG")]
+    [InlineData(Single, "action[0]", "{\"action\":[{\"\u00C3\":" + "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}")]
+    public async Task A_malformed_body_with_a_property_name_that_is_not_UTF_8_is_a_400_naming_where(string url, string field, string body)
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        var before = await CountAsync(tenant);
+
+        await (await ingest.PostAsync(url, Raw(body))).ShouldBeValidationProblemAsync(field);
+
+        (await CountAsync(tenant)).ShouldBe(before);
+    }
+
     [Fact]
     public async Task A_NUL_in_an_event_is_stored_as_U_FFFD_on_every_provider()
     {
