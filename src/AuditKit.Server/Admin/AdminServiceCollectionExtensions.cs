@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Admin;
 
 /// <summary>Registers the admin API's services: its options and the recorder of what the API does.</summary>
@@ -9,7 +7,6 @@ internal static class AdminServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
-        services.AddSingleton<AuditTransactionEvents>();
         services.AddScoped<AdminAuditRecorder>();
         return services;
     }
