@@ -22,4 +22,7 @@ internal sealed record AdminAction(
     public JsonObject? OldValues { get; init; }
 
     public JsonObject? NewValues { get; init; }
+
+    /// <summary>What else the record says: for a read, which key read what with which filter and how many rows.</summary>
+    public JsonObject? Metadata { get; init; }
 }

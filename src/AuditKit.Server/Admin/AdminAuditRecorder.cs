@@ -10,7 +10,7 @@ namespace AuditKit.Server.Admin;
 /// it and every key issued for it (and, under their own category, other changes made through the API, such as alert
 /// triage). The events never contain a key or its hash.
 /// </summary>
-internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider timeProvider)
+internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactionEvents otherTenants, TimeProvider timeProvider)
 {
     /// <summary>The <c>service_name</c> of events the server records about itself.</summary>
     public const string ServiceName = "auditkit-server";
@@ -24,7 +24,8 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
     /// <summary>
     /// Records <paramref name="action"/> of the server's API on <paramref name="tenantId"/>. When given,
     /// <paramref name="alongside"/> is the action's own change, made in the transaction that stores the record: both
-    /// commit or neither does.
+    /// commit or neither does. <paramref name="alsoRecord"/> are records of the same change in further tenants' logs
+    /// (each tenant's own view of it), stored in that same transaction.
     /// </summary>
     public async Task RecordAsync(
         HttpContext context,
@@ -32,15 +33,40 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
         string tenantId,
         AdminAction action,
         CancellationToken cancellationToken,
-        AuditTransactionWork? alongside = null)
+        AuditTransactionWork? alongside = null,
+        IReadOnlyList<(string TenantId, AdminAction Action)>? alsoRecord = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(action);
         var now = timeProvider.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
+        var auditEvent = Describe(context, caller, tenantId, action, now);
+        var before = alongside;
+        if (alsoRecord is { Count: > 0 })
+        {
+            var others = alsoRecord.Select(o => (o.TenantId, Event: Describe(context, caller, o.TenantId, o.Action, now))).ToList();
+            before = async (connection, transaction, ct) =>
+            {
+                if (alongside is not null)
+                {
+                    await alongside(connection, transaction, ct).ConfigureAwait(false);
+                }
+
+                foreach (var (other, record) in others)
+                {
+                    await otherTenants.AddAsync(other, [record], now, transaction, ct).ConfigureAwait(false);
+                }
+            };
+        }
+
+        await store.InsertAsync(tenantId, [auditEvent], now, new AuditInsertHooks(Before: before), cancellationToken);
+    }
+
+    private static AuditEvent Describe(HttpContext context, AuditCaller caller, string tenantId, AdminAction action, DateTimeOffset now)
+    {
         var request = context.Request;
-        var auditEvent = new AuditEvent
+        return new AuditEvent
         {
             Id = AuditEventIds.New(now),
             Timestamp = now,
@@ -68,8 +94,8 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, TimeProvider ti
             Description = Bounded(action.Description, AuditEventLimits.Description),
             OldValues = action.OldValues,
             NewValues = action.NewValues,
+            Metadata = action.Metadata,
         };
-        await store.InsertAsync(tenantId, [auditEvent], now, new AuditInsertHooks(Before: alongside), cancellationToken);
     }
 
     private static string? Bounded(string? value, int max) =>

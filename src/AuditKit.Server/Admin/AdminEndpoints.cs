@@ -7,6 +7,7 @@ using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Admin;
 
@@ -65,12 +66,28 @@ internal static partial class AdminEndpoints
     }
 
     private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListKeysAsync(
+        HttpContext context,
         string tenantId,
         ITenantStore tenants,
+        AdminAuditRecorder recorder,
         CancellationToken cancellationToken)
     {
+        var caller = AuditCaller.From(context.User);
         var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
-        return TypedResults.Ok(new ApiKeyListResponse([.. keys.Select(ApiKeyResponse.From)]));
+        var listed = new ApiKeyListResponse([.. keys.Select(k => ApiKeyResponse.From(k, tenantId))]);
+
+        // The list is answered only once its read is recorded.
+        await recorder.RecordAsync(
+            context,
+            caller,
+            tenantId,
+            AuditedRead.Describe(
+                caller, AuditedRead.ReadAction, ApiKeyResourceType, tenantId, "API keys", AuditSeverity.Low,
+                $"API keys of tenant '{tenantId}' listed ({keys.Count}).",
+                new JsonObject { ["tenant_id"] = tenantId },
+                keys.Count),
+            cancellationToken);
+        return TypedResults.Ok(listed);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
@@ -79,6 +96,7 @@ internal static partial class AdminEndpoints
         string keyId,
         ITenantStore tenants,
         AdminAuditRecorder recorder,
+        ApiKeyLookup keyLookup,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -90,6 +108,11 @@ internal static partial class AdminEndpoints
         if (record is null)
         {
             return KeyNotFound();
+        }
+
+        if (record.TenantId != tenantId)
+        {
+            return await RevokeTenantAccessAsync(context, caller, tenantId, record, tenants, recorder, keyLookup, loggerFactory, cancellationToken);
         }
 
         // The revocation and the audit event recording it are stored in one transaction.
@@ -113,7 +136,8 @@ internal static partial class AdminEndpoints
                     {
                         throw new AuditedChangeRefusedException();
                     }
-                });
+                },
+                alsoRecord: [.. record.AllowedTenants.Select(other => (other, revoked with { OldValues = DescribeForeign(record, other) }))]);
         }
         catch (AuditedChangeRefusedException)
         {
@@ -121,7 +145,58 @@ internal static partial class AdminEndpoints
             return KeyNotFound();
         }
 
+        keyLookup.Invalidate();
         LogKeyRevoked(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, tenantId, caller.KeyPrefix);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Another tenant's multi-tenant key loses the right to write into <paramref name="tenantId"/> (and only that): the
+    /// change is recorded in this tenant's log and in the owner's, in one transaction.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTenantAccessAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        ApiKeyRecord record,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        ApiKeyLookup keyLookup,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        AdminAction Revoked(string inTenant) => new(
+            AuditActions.PermissionRevoke, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix, AuditSeverity.Critical,
+            $"API key {record.Prefix}… of tenant '{record.TenantId}' may no longer write into tenant '{tenantId}'.")
+        {
+            OldValues = inTenant == record.TenantId ? Describe(record) : DescribeForeign(record, tenantId),
+            NewValues = new JsonObject { ["revoked_tenant"] = tenantId },
+        };
+
+        try
+        {
+            await recorder.RecordAsync(
+                context,
+                caller,
+                tenantId,
+                Revoked(tenantId),
+                cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await tenants.RevokeTenantAccessAsync(tenantId, record.Id, transaction, ct))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                },
+                alsoRecord: [(record.TenantId, Revoked(record.TenantId))]);
+        }
+        catch (AuditedChangeRefusedException)
+        {
+            return KeyNotFound();
+        }
+
+        keyLookup.Invalidate();
+        LogKeyAccessRevoked(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.TenantId, tenantId, caller.KeyPrefix);
         return TypedResults.NoContent();
     }
 
@@ -132,6 +207,17 @@ internal static partial class AdminEndpoints
         ["role"] = record.Role,
         ["name"] = record.Name,
         ["allowed_tenants"] = new JsonArray([.. record.AllowedTenants.Select(static t => (JsonNode?)t)]),
+    };
+
+    /// <summary>A key as recorded in another tenant it writes into: its owner, and of its other tenants only this one.</summary>
+    private static JsonObject DescribeForeign(ApiKeyRecord record, string tenantId) => new()
+    {
+        ["id"] = record.Id.ToString(),
+        ["prefix"] = record.Prefix,
+        ["role"] = record.Role,
+        ["name"] = record.Name,
+        ["owner_tenant_id"] = record.TenantId,
+        ["allowed_tenants"] = new JsonArray(tenantId),
     };
 
     private static async Task<Results<Created<TenantResponse>, ValidationProblem, ProblemHttpResult>> CreateTenantAsync(
@@ -239,12 +325,13 @@ internal static partial class AdminEndpoints
         string tenantId,
         ITenantStore tenants,
         AdminAuditRecorder recorder,
+        ApiKeyLookup keyLookup,
+        IOptions<AdminOptions> adminOptions,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-
 
         var (request, problem, invalid) = await ReadAsync(context, AdminJsonContext.Default.CreateApiKeyRequest, cancellationToken);
         if (problem is not null)
@@ -303,6 +390,15 @@ internal static partial class AdminEndpoints
             return TypedResults.ValidationProblem(ValidationErrors.ToDictionary(errors), title: "The API key request is not valid.");
         }
 
+        if (role == ApiKeyRoles.Admin && !caller.IsBootstrap && !adminOptions.Value.TenantAdminsMayCreateAdminKeys)
+        {
+            // Otherwise a leaked admin key could mint admin keys that outlive its own revocation.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Forbidden",
+                detail: "A tenant admin key may not create admin keys (AuditKit:Admin:TenantAdminsMayCreateAdminKeys is false); use the bootstrap admin key.");
+        }
+
         var key = ApiKeyCredentials.Generate();
         var record = new ApiKeyRecord(
             Guid.CreateVersion7(timeProvider.GetUtcNow()),
@@ -322,13 +418,20 @@ internal static partial class AdminEndpoints
         {
             NewValues = Describe(record),
         };
+        // Every tenant the key can write into has the record in its own log, in the same transaction.
         await recorder.RecordAsync(
             context,
             caller,
             tenantId,
             created,
             cancellationToken,
-            alongside: (_, transaction, ct) => tenants.CreateKeyAsync(record, transaction, ct));
+            alongside: (_, transaction, ct) => tenants.CreateKeyAsync(record, transaction, ct),
+            alsoRecord: [.. allowed.Select(other => (other, created with
+            {
+                Description = $"API key {record.Prefix}… with role '{record.Role}' created for tenant '{tenantId}', allowed to write into tenant '{other}'.",
+                NewValues = DescribeForeign(record, other),
+            }))]);
+        keyLookup.Invalidate();
         LogKeyCreated(loggerFactory.CreateLogger(typeof(AdminEndpoints)), record.Prefix, record.Role, tenantId, caller.KeyPrefix);
 
         return TypedResults.Created(
@@ -377,6 +480,10 @@ internal static partial class AdminEndpoints
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "API key {KeyPrefix} of tenant {TenantId} revoked by key {CallerKeyPrefix}")]
     private static partial void LogKeyRevoked(ILogger logger, string keyPrefix, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning,
+        Message = "API key {KeyPrefix} of tenant {OwnerTenantId} may no longer write into tenant {TenantId}: revoked by key {CallerKeyPrefix}")]
+    private static partial void LogKeyAccessRevoked(ILogger logger, string keyPrefix, string ownerTenantId, string tenantId, string callerKeyPrefix);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information,
         Message = "API key {KeyPrefix} with role {Role} created for tenant {TenantId} by key {CallerKeyPrefix}")]

@@ -2,7 +2,11 @@ using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
 
-/// <summary>An API key as the admin API lists it: never the key itself nor its hash.</summary>
+/// <summary>
+/// An API key as the admin API lists it: never the key itself nor its hash. <see cref="Foreign"/> marks another
+/// tenant's multi-tenant ingest key that writes into the listed tenant: <see cref="TenantId"/> is then its owner, and
+/// of its other tenants only the listed one is shown.
+/// </summary>
 internal sealed record ApiKeyResponse(
     Guid Id,
     string Prefix,
@@ -11,11 +15,17 @@ internal sealed record ApiKeyResponse(
     string? Name,
     IReadOnlyList<string> AllowedTenants,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt,
+    bool Foreign)
 {
-    public static ApiKeyResponse From(ApiKeyRecord record)
+    /// <summary><paramref name="record"/> as listed for <paramref name="listedTenantId"/>.</summary>
+    public static ApiKeyResponse From(ApiKeyRecord record, string listedTenantId)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new(record.Id, record.Prefix, record.Role, record.TenantId, record.Name, record.AllowedTenants, record.CreatedAt, record.RevokedAt);
+        var foreign = record.TenantId != listedTenantId;
+        return new(
+            record.Id, record.Prefix, record.Role, record.TenantId, record.Name,
+            foreign ? [listedTenantId] : record.AllowedTenants,
+            record.CreatedAt, record.RevokedAt, foreign);
     }
 }

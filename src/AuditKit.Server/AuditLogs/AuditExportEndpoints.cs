@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
@@ -41,6 +43,7 @@ internal static partial class AuditExportEndpoints
         [AsParameters] AuditLogQueryParameters parameters,
         [FromQuery(Name = "format"), Description("json (default), ndjson or csv.")] string? format,
         IAuditEventStore store,
+        AdminAuditRecorder recorder,
         IOptions<AuditKitServerOptions> options,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
         TimeProvider time,
@@ -73,8 +76,10 @@ internal static partial class AuditExportEndpoints
         response.Headers.CacheControl = "no-store";
 
         var json = jsonOptions.Value.SerializerOptions;
-        var events = store.StreamRowsAsync(tenantId, query, cancellationToken);
+        var read = new StrongBox<long>();
+        var events = Counted(store.StreamRowsAsync(tenantId, query, cancellationToken), read, cancellationToken);
         var started = Stopwatch.GetTimestamp();
+        var completed = false;
         try
         {
             await response.StartAsync(cancellationToken);
@@ -83,6 +88,7 @@ internal static partial class AuditExportEndpoints
                 AuditExportFormat.Csv => await AuditCsvExportWriter.WriteAsync(events, response.Body, json, cancellationToken),
                 _ => await AuditJsonExportWriter.WriteAsync(events, response.BodyWriter, exportFormat == AuditExportFormat.Ndjson, json, cancellationToken),
             };
+            completed = true;
             LogExported(logger, rows, tenantId, exportFormat, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -96,8 +102,44 @@ internal static partial class AuditExportEndpoints
             context.Abort();
         }
 
+        // Rows left the server even when the export was cut short, so it is recorded either way (with the rows read
+        // so far). The record is written before the response completes: an export whose record cannot be stored is
+        // aborted, so the client never holds a complete file that the log does not show.
+        try
+        {
+            var filter = AuditedRead.Filter(context.Request);
+            filter["format"] = exportFormat.ToString().ToLowerInvariant();
+            await recorder.RecordAsync(
+                context,
+                caller,
+                tenantId,
+                AuditedRead.Describe(
+                    caller, AuditedRead.ExportAction, AuditedRead.EventResourceType, tenantId, "Audit events", AuditSeverity.High,
+                    $"{read.Value} audit events exported as {filter["format"]}{(completed ? string.Empty : " (cut short)")}.",
+                    filter, read.Value, completed),
+                CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogExportNotRecorded(logger, exception, tenantId);
+            context.Abort();
+        }
+
         return TypedResults.Empty;
     }
+
+    private static async IAsyncEnumerable<AuditEventRow> Counted(
+        IAsyncEnumerable<AuditEventRow> rows, StrongBox<long> count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            count.Value++;
+            yield return row;
+        }
+    }
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "The export of tenant {TenantId} could not be recorded in its log; the connection was aborted.")]
+    private static partial void LogExportNotRecorded(ILogger logger, Exception exception, string tenantId);
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Exported {Rows} events of tenant {TenantId} as {Format} in {ElapsedMs:F0} ms.")]
     private static partial void LogExported(ILogger logger, long rows, string tenantId, AuditExportFormat format, double elapsedMs);

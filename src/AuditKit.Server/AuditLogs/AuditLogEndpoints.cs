@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
@@ -65,14 +67,27 @@ internal static class AuditLogEndpoints
         HttpContext context,
         string id,
         IAuditEventStore store,
+        AdminAuditRecorder recorder,
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
         var auditEvent = Guid.TryParse(id, out var eventId)
             ? await store.GetAsync(caller.TenantId!, eventId, cancellationToken)
             : null;
-        return auditEvent is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.")
-            : TypedResults.Ok(auditEvent);
+        if (auditEvent is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.");
+        }
+
+        // The event is answered only once its read is recorded.
+        await recorder.RecordAsync(
+            context,
+            caller,
+            caller.TenantId!,
+            AuditedRead.Describe(
+                caller, AuditedRead.ReadAction, AuditedRead.EventResourceType, eventId.ToString(), auditEvent.Action, AuditSeverity.Low,
+                $"Audit event {eventId} read.", new JsonObject { ["id"] = eventId.ToString() }, rows: 1),
+            cancellationToken);
+        return TypedResults.Ok(auditEvent);
     }
 }

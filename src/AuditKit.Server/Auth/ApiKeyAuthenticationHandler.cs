@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -11,14 +10,15 @@ namespace AuditKit.Server.Auth;
 
 /// <summary>
 /// Authenticates a request by its API key (<c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>): the key's
-/// SHA-256 is looked up in the tenant store, or compared in constant time with the bootstrap admin key. Challenges
-/// and forbids with RFC 7807 problem details.
+/// SHA-256 is looked up among the live keys (<see cref="ApiKeyLookup"/>, cached), or compared in constant time with
+/// the bootstrap admin key. Challenges and forbids with RFC 7807 problem details. A presented key that fails is never
+/// logged, not even in part: a prefix of a mistyped or leaked key helps whoever reads the logs.
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<ApiKeyAuthenticationOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    ITenantStore tenantStore,
+    ApiKeyLookup keys,
     BootstrapAdminKey bootstrapAdminKey,
     IProblemDetailsService problemDetails)
     : AuthenticationHandler<ApiKeyAuthenticationOptions>(options, loggerFactory, encoder)
@@ -35,7 +35,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
         if (key.Length > ApiKeyCredentials.MaxPresentedKeyLength)
         {
-            return AuthenticateResult.Fail("The API key is not valid.");
+            return Rejected();
         }
 
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
@@ -51,11 +51,10 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             ]);
         }
 
-        var record = await tenantStore.FindKeyByHashAsync(Convert.ToHexStringLower(digest), Context.RequestAborted);
+        var record = await keys.FindAsync(Convert.ToHexStringLower(digest), Context.RequestAborted);
         if (record is null || record.RevokedAt is not null)
         {
-            LogUnknownKey(Logger, ApiKeyCredentials.DisplayPrefix(key));
-            return AuthenticateResult.Fail("The API key is not valid.");
+            return Rejected();
         }
 
         var claims = new List<Claim>
@@ -65,6 +64,11 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             new(AuditKitClaimTypes.Tenant, record.TenantId),
             new(AuditKitClaimTypes.Role, record.Role),
         };
+        if (record.Name is { } name)
+        {
+            claims.Add(new Claim(AuditKitClaimTypes.KeyName, name));
+        }
+
         claims.AddRange(record.AllowedTenants.Select(static t => new Claim(AuditKitClaimTypes.AllowedTenant, t)));
         return Success(claims);
     }
@@ -94,6 +98,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             : "The bootstrap admin key may only manage tenants and keys.";
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", detail);
+    }
+
+    /// <summary>
+    /// The one place a presented key is refused (too long, unknown or revoked): whatever is done about failed
+    /// authentications is done here. Logs the client address, never the key.
+    /// </summary>
+    private AuthenticateResult Rejected()
+    {
+        LogRejectedKey(Logger, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return AuthenticateResult.Fail("The API key is not valid.");
     }
 
     private AuthenticateResult Success(IEnumerable<Claim> claims)
@@ -130,6 +144,6 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         return header.Length > 0 ? header : null;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Rejected an unknown API key starting with {KeyPrefix}")]
-    private static partial void LogUnknownKey(ILogger logger, string keyPrefix);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Rejected an unknown or revoked API key from {RemoteAddress}")]
+    private static partial void LogRejectedKey(ILogger logger, string remoteAddress);
 }

@@ -13,6 +13,9 @@ internal sealed record AuditCaller(string KeyId, string KeyPrefix, string? Tenan
     /// <summary>The key id the bootstrap admin key authenticates as.</summary>
     public const string BootstrapKeyId = "bootstrap";
 
+    /// <summary>The key's name (label), when it has one.</summary>
+    public string? KeyName { get; init; }
+
     /// <summary>Whether this is the bootstrap admin key (not bound to a tenant).</summary>
     public bool IsBootstrap => TenantId is null;
 
@@ -36,6 +39,9 @@ internal sealed record AuditCaller(string KeyId, string KeyPrefix, string? Tenan
             principal.FindFirstValue(AuditKitClaimTypes.KeyPrefix) ?? string.Empty,
             principal.FindFirstValue(AuditKitClaimTypes.Tenant),
             principal.FindFirstValue(AuditKitClaimTypes.Role) ?? string.Empty,
-            [.. principal.FindAll(AuditKitClaimTypes.AllowedTenant).Select(static c => c.Value)]);
+            [.. principal.FindAll(AuditKitClaimTypes.AllowedTenant).Select(static c => c.Value)])
+        {
+            KeyName = principal.FindFirstValue(AuditKitClaimTypes.KeyName),
+        };
     }
 }

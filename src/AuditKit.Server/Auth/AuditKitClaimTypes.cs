@@ -12,6 +12,9 @@ internal static class AuditKitClaimTypes
     /// <summary>The key's id (<c>bootstrap</c> for the bootstrap admin key).</summary>
     public const string KeyId = "auditkit:key_id";
 
+    /// <summary>The key's name (its label, when it was given one).</summary>
+    public const string KeyName = "auditkit:key_name";
+
     /// <summary>The key's display prefix, safe to log.</summary>
     public const string KeyPrefix = "auditkit:key_prefix";
 

@@ -27,7 +27,8 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddSingleton<BootstrapAdminKey>();
         services.AddSingleton<AuditIngestMetrics>();
         services.AddScoped<AuditIngestor>();
-        services.AddScoped<AdminAuditRecorder>();
+        services.AddAuditKeys();
+        services.AddAuditAdmin();
         services.AddAuditDetection();
         services.AddAuditAlerts();
         services.AddAuditWebhooks();

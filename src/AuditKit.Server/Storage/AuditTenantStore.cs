@@ -72,6 +72,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var own = transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         db.ApiKeys.Add(new ApiKeyRow
         {
             Id = key.Id,
@@ -82,9 +83,14 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
             Name = key.Name,
             CreatedAt = AuditEventRow.ToStoredTime(key.CreatedAt),
             RevokedAt = key.RevokedAt is { } revoked ? AuditEventRow.ToStoredTime(revoked) : null,
-            AllowedTenants = JsonSerializer.Serialize([.. key.AllowedTenants], AuditStorageJsonContext.Stored.ListString),
+            AllowedTenants = SerializeTenants(key.AllowedTenants),
         });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await BumpKeySetVersionAsync(db, cancellationToken).ConfigureAwait(false);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken)
@@ -95,16 +101,33 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         return row is null ? null : ToRecord(row);
     }
 
-    public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken)
+    public async Task<long> GetKeySetVersionAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenantId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. rows.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(ToRecord)];
+        return await db.Set<ApiKeySetVersionRow>().AsNoTracking()
+            .Where(v => v.Id == ApiKeySetVersionRow.SingletonId)
+            .Select(v => v.Version)
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        // Multi-tenant keys are few (only the bootstrap key makes them): they are read whole and matched here, which
+        // also spares a JSON containment query that neither provider spells the same way.
+        var none = SerializeTenants([]);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.TenantId == tenantId || k.AllowedTenants != none)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(ToRecord)
+            .Where(k => k.TenantId == tenantId || k.AllowedTenants.Contains(tenantId, StringComparer.Ordinal))
+            .OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)];
     }
 
     private async Task<bool> RevokeKeyCoreAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var own = transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == keyId, cancellationToken).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null)
         {
@@ -113,8 +136,47 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
         row.RevokedAt = AuditEventRow.ToStoredTime(revokedAt);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await BumpKeySetVersionAsync(db, cancellationToken).ConfigureAwait(false);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return true;
     }
+
+    public async Task<bool> RevokeTenantAccessAsync(string tenantId, Guid keyId, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId != tenantId, cancellationToken).ConfigureAwait(false);
+        if (row is null || row.RevokedAt is not null)
+        {
+            return false;
+        }
+
+        var allowed = DeserializeTenants(row.AllowedTenants);
+        if (!allowed.Remove(tenantId))
+        {
+            return false;
+        }
+
+        row.AllowedTenants = SerializeTenants(allowed);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await BumpKeySetVersionAsync(db, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static Task BumpKeySetVersionAsync(AuditDbContext db, CancellationToken cancellationToken) =>
+        db.Set<ApiKeySetVersionRow>()
+            .Where(v => v.Id == ApiKeySetVersionRow.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Version, v => v.Version + 1), cancellationToken);
+
+    private static string SerializeTenants(IEnumerable<string> tenants) =>
+        JsonSerializer.Serialize([.. tenants], AuditStorageJsonContext.Stored.ListString);
+
+    private static List<string> DeserializeTenants(string json) =>
+        JsonSerializer.Deserialize(json, AuditStorageJsonContext.Stored.ListString) ?? [];
 
     private static ApiKeyRecord ToRecord(ApiKeyRow row) => new(
         row.Id,
@@ -125,5 +187,5 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         row.Name,
         row.CreatedAt,
         row.RevokedAt,
-        JsonSerializer.Deserialize(row.AllowedTenants, AuditStorageJsonContext.Stored.ListString) ?? []);
+        DeserializeTenants(row.AllowedTenants));
 }

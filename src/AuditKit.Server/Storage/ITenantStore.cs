@@ -26,8 +26,24 @@ internal interface ITenantStore
     /// <summary>The live (not revoked) key whose hash is <paramref name="keyHash"/>, or null.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken);
 
-    /// <summary>The tenant's keys (live and revoked), oldest first; hashes and prefixes only.</summary>
+    /// <summary>
+    /// The version of the whole key set: it changes in the transaction of every key creation, revocation and access
+    /// revocation, on any server process, so a cache of key lookups is stale exactly when it moved.
+    /// </summary>
+    Task<long> GetKeySetVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The keys that can act on the tenant (live and revoked), oldest first: its own, and the multi-tenant ingest keys
+    /// of other tenants whose <see cref="ApiKeyRecord.AllowedTenants"/> name it. Hashes and prefixes only.
+    /// </summary>
     Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes <paramref name="tenantId"/> out of the allowed tenants of another tenant's live key
+    /// <paramref name="keyId"/>, in <paramref name="transaction"/> (that of the audit event recording it); the key
+    /// keeps writing for its own tenant and any other. False when the key is not live or does not write for the tenant.
+    /// </summary>
+    Task<bool> RevokeTenantAccessAsync(string tenantId, Guid keyId, DbTransaction transaction, CancellationToken cancellationToken);
 
     /// <summary>Revokes the tenant's key <paramref name="keyId"/>; false when there is no such live key in that tenant.</summary>
     Task<bool> RevokeKeyAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, CancellationToken cancellationToken);

@@ -163,9 +163,19 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
+        HttpContext context, AdminAuditRecorder recorder,
         string tenantId, WebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
+        var caller = AuditCaller.From(context.User);
+        await recorder.RecordAsync(
+            context,
+            caller,
+            tenantId,
+            AuditedRead.Describe(
+                caller, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
+                $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count),
+            cancellationToken);
         return TypedResults.Ok(new WebhookListResponse([.. rows.Select(WebhookResponse.From)]));
     }
 

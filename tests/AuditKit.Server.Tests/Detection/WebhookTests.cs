@@ -123,7 +123,7 @@ public sealed class WebhookTests(PostgresDetectionFixture server) : IClassFixtur
         (await admin.DeleteAsync($"{route}/{created.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await (await admin.DeleteAsync($"{route}/{created.Id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound);
 
-        var audit = await (await reader.GetAsync("/api/v1/audit-logs?resource=Webhook&sort_order=asc")).ReadPageAsync();
+        var audit = await (await reader.GetAsync("/api/v1/audit-logs?category=admin&resource=Webhook&sort_order=asc")).ReadPageAsync();
         audit.Items.Select(static e => e.Action).ShouldBe(["CREATE", "DELETE"]);
         JsonSerializer.Serialize(audit.Items, DetectionServerFixture.AlertJson).ShouldNotContain(created.Secret);
     }
@@ -153,7 +153,7 @@ public sealed class WebhookTests(PostgresDetectionFixture server) : IClassFixtur
         (await admin.DeleteAsync($"{route}/{created.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await CountAsync()).ShouldBe(0);
         using var reader = server.CreateClient(tenant.ReadKey);
-        (await (await reader.GetAsync("/api/v1/audit-logs?resource=Webhook")).ReadPageAsync()).Items.Count.ShouldBe(2);
+        (await (await reader.GetAsync("/api/v1/audit-logs?category=admin&resource=Webhook")).ReadPageAsync()).Items.Count.ShouldBe(2);
     }
 
     private static async Task<WebhookCreatedResponse> CreateAsync(HttpClient admin, string tenantId, Uri url, string? minimumSeverity)

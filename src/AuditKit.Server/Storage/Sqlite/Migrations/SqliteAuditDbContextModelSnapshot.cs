@@ -287,6 +287,29 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.ApiKeySetVersionRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_key_set_version");
+
+                    b.ToTable("api_key_set_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.AuditEventHourlyRow", b =>
                 {
                     b.Property<string>("Action")
