@@ -41,7 +41,7 @@ internal static class AuditStorageServiceCollectionExtensions
                 throw new InvalidOperationException($"No PostgreSQL connection string is configured (ConnectionStrings:{AuditStorageOptions.ConnectionStringName}).");
             }
 
-            var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
+            var builder = new NpgsqlDataSourceBuilder(options.PooledConnectionString());
             builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
             return builder.Build();
         });
