@@ -21,10 +21,12 @@ internal static partial class AuditKitServerApplicationExtensions
             LogNoBootstrapKey(app.Logger);
         }
 
-        // Problem details for unhandled exceptions and for bodiless error statuses (404 of an unknown route, 405).
+        // Problem details for unhandled exceptions (503 when the database is away, see AuditStoreUnavailableHandler)
+        // and for bodiless error statuses (404 of an unknown route, 405).
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();
+
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -44,6 +44,8 @@ internal static class AuditKitServerServiceCollectionExtensions
                 _ => null,
             };
         });
+        services.AddSingleton<AuditStoreUnavailableLog>();
+        services.AddExceptionHandler<AuditStoreUnavailableHandler>();
         services.AddRequestDecompression();
         services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
 
