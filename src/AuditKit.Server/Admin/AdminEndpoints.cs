@@ -31,6 +31,7 @@ internal static partial class AdminEndpoints
         var group = endpoints.MapGroup(RoutePrefix)
             .WithTags("Administration")
             .RequireAuthorization(AuditKitPolicies.Admin);
+        group.RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         group.MapPost("/tenants", CreateTenantAsync)
             .WithName("CreateTenant")

@@ -32,6 +32,7 @@ internal static partial class AlertEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(RoutePrefix).WithTags("Alerts");
+        group.RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         group.MapGet(string.Empty, ListAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
@@ -58,6 +59,7 @@ internal static partial class AlertEndpoints
         endpoints.MapGet(AuditLogEndpoints.RoutePrefix + "/suspicious-activity", SuspiciousActivityAsync)
             .WithTags("Audit logs")
             .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.LongRead)
             .WithName("GetSuspiciousActivity")
             .WithSummary("Unresolved alerts and the current suspicious patterns (default: the last 24 hours).")
             .WithDescription(

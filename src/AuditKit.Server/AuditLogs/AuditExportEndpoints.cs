@@ -25,6 +25,7 @@ internal static partial class AuditExportEndpoints
         ArgumentNullException.ThrowIfNull(group);
         group.MapGet("/export", ExportAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.LongRead)
             .WithName("ExportAuditLogs")
             .WithSummary("Every event matching the list's filters, streamed as JSON, NDJSON or CSV (attachment).")
             .WithDescription(

@@ -23,6 +23,7 @@ internal static class AuditLogEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(RoutePrefix).WithTags("Audit logs");
+        group.RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         // Ingest writes to the same resource; mapped first, so the OpenAPI document keeps its order.
         group.MapAuditIngestEndpoints();

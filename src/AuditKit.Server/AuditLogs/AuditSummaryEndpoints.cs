@@ -31,6 +31,7 @@ internal static class AuditSummaryEndpoints
         ArgumentNullException.ThrowIfNull(group);
         group.MapGet("/summary", SummarizeAsync)
             .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.LongRead)
             .WithName("SummarizeAuditLogs")
             .WithSummary("Counts by action, severity, status and service; top users and IPs; hourly or daily buckets over a range.")
             .WithDescription(

@@ -2,6 +2,7 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -21,12 +22,18 @@ internal static partial class AuditKitServerApplicationExtensions
             LogNoBootstrapKey(app.Logger);
         }
 
-        // Problem details for unhandled exceptions and for bodiless error statuses (404 of an unknown route, 405).
+        // Problem details for unhandled exceptions (503 when the database is away, see AuditStoreUnavailableHandler)
+        // and for bodiless error statuses (404 of an unknown route, 405).
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();
+
+        // Before authentication, so that an address over its failed-authentication limit costs no key lookup; the
+        // request limits after authorization, since they are partitioned by the caller's key and tenant.
+        app.UseFailedAuthenticationLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });

@@ -3,6 +3,7 @@ using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Retention;
 using AuditKit.Server.Webhooks;
@@ -45,6 +46,9 @@ internal static class AuditKitServerServiceCollectionExtensions
                 _ => null,
             };
         });
+        services.AddSingleton<AuditStoreUnavailableLog>();
+        services.AddExceptionHandler<AuditStoreUnavailableHandler>();
+        services.AddAuditRateLimiting();
         services.AddRequestDecompression();
         services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
 

@@ -17,6 +17,7 @@ internal static class AuditIngestEndpoints
 
         group.MapPost(string.Empty, CreateAsync)
             .RequireAuthorization(AuditKitPolicies.Ingest)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
             .WithName("CreateAuditLog")
             .WithSummary("Stores one event.")
             .WithDescription(
@@ -29,6 +30,7 @@ internal static class AuditIngestEndpoints
 
         group.MapPost("/batch", CreateBatchAsync)
             .RequireAuthorization(AuditKitPolicies.Ingest)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
             .WithName("CreateAuditLogBatch")
             .WithSummary("Stores a batch of events; answers per event.")
             .WithDescription(

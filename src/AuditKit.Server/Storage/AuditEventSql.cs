@@ -29,9 +29,6 @@ internal sealed class AuditEventSql
     /// </summary>
     public string CappedCountSql { get; private set; } = string.Empty;
 
-    /// <summary>Every match in the page order, unpaged (exports read it row by row).</summary>
-    public string StreamSql { get; private set; } = string.Empty;
-
     /// <summary>The WHERE condition over alias <c>e</c> (tenant first), for statements built on the same filter.</summary>
     public string WhereSql => _where.ToString();
 
@@ -69,10 +66,9 @@ internal sealed class AuditEventSql
         var offset = query.Cursor is null ? sql.Add(query.Offset) : sql.Add(0);
         sql.CountSql = countSql;
         sql.CappedCountSql = cappedCountSql;
-        sql.StreamSql =
+        sql.PageSql =
             $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {sql._where} " +
-            $"ORDER BY {column} {direction}{nulls}, e.id {direction}";
-        sql.PageSql = $"{sql.StreamSql} LIMIT {limit} OFFSET {offset}";
+            $"ORDER BY {column} {direction}{nulls}, e.id {direction} LIMIT {limit} OFFSET {offset}";
         return sql;
     }
 

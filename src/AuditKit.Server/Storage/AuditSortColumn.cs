@@ -35,6 +35,20 @@ internal sealed record AuditSortColumn(string Column, bool Nullable)
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown sort field."),
     };
 
+    /// <summary>The cursor form of <paramref name="row"/>'s value of <paramref name="field"/>, as for an event.</summary>
+    public static string? CursorValue(AuditSortField field, AuditEventRow row) => field switch
+    {
+        AuditSortField.Timestamp => row.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        AuditSortField.ReceivedAt => row.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        AuditSortField.Severity => ((int)row.Severity).ToString(CultureInfo.InvariantCulture),
+        AuditSortField.Action => row.Action,
+        AuditSortField.UserId => row.UserId,
+        AuditSortField.ResourceType => row.ResourceType,
+        AuditSortField.StatusCode => row.StatusCode?.ToString(CultureInfo.InvariantCulture),
+        AuditSortField.DurationMs => row.DurationMs?.ToString("R", CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown sort field."),
+    };
+
     /// <summary>The parameter value for a cursor's value of <paramref name="field"/>.</summary>
     /// <exception cref="ArgumentException">The value is not one this store wrote for that field.</exception>
     public static object? ParameterValue(AuditSortField field, string? value, AuditSqlDialect dialect)

@@ -29,9 +29,37 @@ internal sealed class AuditStorageOptions
     /// </summary>
     public bool SummaryRollup { get; set; } = true;
 
+    /// <summary>The default of <see cref="MaxPoolSize"/>.</summary>
+    public const int DefaultMaxPoolSize = 50;
+
+    /// <summary>
+    /// The most PostgreSQL connections this server instance opens (Npgsql's <c>Maximum Pool Size</c>), 50 by default:
+    /// half of PostgreSQL's default <c>max_connections</c> of 100, leaving room for a second instance, migrations and
+    /// an operator's session. A <c>Maximum Pool Size</c> in the connection string wins over this setting.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = DefaultMaxPoolSize;
+
     /// <summary>Which provider these options select.</summary>
     public AuditStorageProvider Provider =>
         string.IsNullOrWhiteSpace(PostgresConnectionString) ? AuditStorageProvider.Sqlite : AuditStorageProvider.Postgres;
+
+    /// <summary>
+    /// The connection string the server connects with: <see cref="PostgresConnectionString"/> with
+    /// <c>Maximum Pool Size</c> set to <see cref="MaxPoolSize"/> unless the connection string names one itself.
+    /// </summary>
+    public string PooledConnectionString()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PostgresConnectionString }.Keys
+            .Cast<string>()
+            .Any(static k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "MAXPOOLSIZE" or "MAXIMUMPOOLSIZE");
+        if (!named)
+        {
+            builder.MaxPoolSize = MaxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>The reasons these options cannot work, if any.</summary>
     public IEnumerable<string> Validate()
@@ -51,6 +79,11 @@ internal sealed class AuditStorageOptions
             if (error is not null)
             {
                 yield return error;
+            }
+
+            if (MaxPoolSize is < 1 or > 1024)
+            {
+                yield return $"{SectionName}:MaxPoolSize must be between 1 and 1024 (was {MaxPoolSize}).";
             }
         }
         else if (string.IsNullOrWhiteSpace(SqlitePath))

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -41,14 +42,14 @@ internal static class AuditStorageServiceCollectionExtensions
                 throw new InvalidOperationException($"No PostgreSQL connection string is configured (ConnectionStrings:{AuditStorageOptions.ConnectionStringName}).");
             }
 
-            var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
+            var builder = new NpgsqlDataSourceBuilder(options.PooledConnectionString());
             builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
             return builder.Build();
         });
         services.TryAddSingleton(sp => SqliteStorageConnection.ForFile(sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.SqlitePath));
 
-        services.AddDbContextFactory<PostgresAuditDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddDbContextFactory<SqliteAuditDbContext>((sp, o) => o.UseSqlite(sp.GetRequiredService<SqliteStorageConnection>().ConnectionString));
+        services.AddDbContextFactory<PostgresAuditDbContext>((sp, o) => QuietFailures(o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())));
+        services.AddDbContextFactory<SqliteAuditDbContext>((sp, o) => QuietFailures(o.UseSqlite(sp.GetRequiredService<SqliteStorageConnection>().ConnectionString)));
         services.TryAddSingleton<IDbContextFactory<AuditDbContext>, AuditDbContextFactory>();
 
         services.TryAddSingleton<IAuditEventStore>(sp =>
@@ -69,4 +70,15 @@ internal static class AuditStorageServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AuditStorageInitializer>());
         return services;
     }
+
+    // A failed command, connection or query is thrown to the caller, which logs it once: a request's exception
+    // handler (500 as an error; 503 as one rate-limited warning while the database is away), a background service
+    // its own way. EF Core's own error line would repeat it with a stack trace per request, so it is debug output.
+    private static DbContextOptionsBuilder QuietFailures(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(static w => w.Log(
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (RelationalEventId.TransactionError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 }

@@ -27,8 +27,10 @@ internal interface IAuditEventStore
 
     /// <summary>
     /// Every event of the tenant matching <paramref name="query"/>'s filters, in its order, read from the database as
-    /// the caller enumerates: nothing is buffered beyond the current row, so an export of millions of events runs in
-    /// flat memory. Paging (limit, offset, cursor) and the total are ignored.
+    /// the caller enumerates, one keyset page at a time: at most one page is buffered, so an export of millions of
+    /// events runs in flat memory, and no connection is held while the caller is busy with the rows (a slow export
+    /// client cannot pin the pool). Events inserted while a stream runs may appear in it if they sort after the
+    /// rows already handed out. Paging (limit, offset, cursor) and the total are ignored.
     /// </summary>
     IAsyncEnumerable<AuditEvent> StreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken);
 

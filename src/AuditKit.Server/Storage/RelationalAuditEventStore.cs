@@ -118,67 +118,59 @@ internal abstract class RelationalAuditEventStore(
         return new AuditEventPage(items, total, next) { TotalIsExact = totalIsExact };
     }
 
-    public async IAsyncEnumerable<AuditEvent> StreamAsync(
-        string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
-        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return AuditEventColumns.Read(stream.Reader, Dialect);
-        }
-    }
+    /// <summary>
+    /// Rows per page of a stream. A stream reads a page, returns the connection to the pool, hands the rows out, and
+    /// only then reads the next page after the last row handed out (keyset): a client that reads an export slowly
+    /// holds memory for one page, never a pooled connection.
+    /// </summary>
+    internal const int StreamPageSize = 500;
 
-    public async IAsyncEnumerable<AuditEventRow> StreamRowsAsync(
-        string tenantId, AuditEventQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var stream = await OpenStreamAsync(tenantId, query, cancellationToken).ConfigureAwait(false);
-        while (await stream.Reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return AuditEventColumns.ReadRow(stream.Reader, Dialect);
-        }
-    }
+    public IAsyncEnumerable<AuditEvent> StreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken) =>
+        StreamPagesAsync(tenantId, query, AuditEventColumns.Read, static (sortBy, e) => (AuditSortColumn.CursorValue(sortBy, e), e.Id), cancellationToken);
 
-    private async Task<OpenStream> OpenStreamAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken)
+    public IAsyncEnumerable<AuditEventRow> StreamRowsAsync(string tenantId, AuditEventQuery query, CancellationToken cancellationToken) =>
+        StreamPagesAsync(tenantId, query, AuditEventColumns.ReadRow, static (sortBy, row) => (AuditSortColumn.CursorValue(sortBy, row), row.Id), cancellationToken);
+
+    private async IAsyncEnumerable<T> StreamPagesAsync<T>(
+        string tenantId,
+        AuditEventQuery query,
+        Func<DbDataReader, AuditSqlDialect, T> read,
+        Func<AuditSortField, T, (string? Value, Guid Id)> position,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(query);
-        var sql = AuditEventSql.Build(Dialect, tenantId, query with { Limit = 1, Offset = 0, Cursor = null, IncludeTotal = false });
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        DbCommand? command = null;
-        try
+        var page = query with { Limit = StreamPageSize, Offset = 0, Cursor = null, IncludeTotal = false };
+        var rows = new List<T>(StreamPageSize + 1);
+        while (true)
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql.StreamSql;
-
-            // An export reads as fast as its client takes it, however long that is; cancellation (the client leaving)
-            // is what ends it early, not a timeout.
-            command.CommandTimeout = 0;
-            sql.Bind(command);
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return new OpenStream(connection, command, reader);
-        }
-        catch
-        {
-            if (command is not null)
+            rows.Clear();
+            var sql = AuditEventSql.Build(Dialect, tenantId, page);
+            await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
             {
-                await command.DisposeAsync().ConfigureAwait(false);
+                command.CommandText = sql.PageSql;
+                sql.Bind(command);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader, Dialect));
+                }
             }
 
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+            var more = rows.Count > StreamPageSize;
+            for (var i = 0; i < Math.Min(rows.Count, StreamPageSize); i++)
+            {
+                yield return rows[i];
+            }
 
-    /// <summary>A reader over a stream's rows with the command and connection it needs, disposed together.</summary>
-    private sealed class OpenStream(DbConnection connection, DbCommand command, DbDataReader reader) : IAsyncDisposable
-    {
-        public DbDataReader Reader => reader;
+            if (!more)
+            {
+                yield break;
+            }
 
-        public async ValueTask DisposeAsync()
-        {
-            await reader.DisposeAsync().ConfigureAwait(false);
-            await command.DisposeAsync().ConfigureAwait(false);
-            await connection.DisposeAsync().ConfigureAwait(false);
+            var (value, id) = position(query.SortBy, rows[StreamPageSize - 1]);
+            page = page with { Cursor = new AuditCursor(query.SortBy, query.Descending, value, id) };
         }
     }
 

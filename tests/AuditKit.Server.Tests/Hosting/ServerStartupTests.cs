@@ -58,6 +58,36 @@ public sealed class ServerStartupTests : IDisposable
         failure.Message.ShouldContain("DefaultPageSize");
     }
 
+    [Fact]
+    public void Nonsensical_rate_limits_refuse_to_start_naming_the_key()
+    {
+        using var factory = Server(
+            "Development",
+            bootstrapKey: null,
+            ("AuditKit:RateLimits:LongReadsPerKey", "0"),
+            ("AuditKit:RateLimits:Ingest:TokensPerPeriod", "5000"),
+            ("AuditKit:RateLimits:Tenants:acme:Read:TokenLimit", "0"),
+            ("AuditKit:RateLimits:FailedAuthentication:ReplenishmentPeriod", "00:00:00"));
+
+        var failure = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
+
+        failure.Message.ShouldContain("AuditKit:RateLimits:LongReadsPerKey must be between 1 and");
+        failure.Message.ShouldContain("AuditKit:RateLimits:Ingest:TokensPerPeriod must be between 1 and TokenLimit (1000) (was 5000)");
+        failure.Message.ShouldContain("AuditKit:RateLimits:Tenants:acme:Read:TokenLimit must be at least 1 (was 0)");
+        failure.Message.ShouldContain("AuditKit:RateLimits:FailedAuthentication:ReplenishmentPeriod must be more than zero");
+    }
+
+    [Fact]
+    public void A_nonsensical_pool_size_refuses_to_start_naming_the_key()
+    {
+        using var factory = Server(
+            "Development", bootstrapKey: null, ("ConnectionStrings:AuditKit", "Host=127.0.0.1;Port=1;Username=x"), ("AuditKit:Storage:MaxPoolSize", "0"));
+
+        var failure = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
+
+        failure.Message.ShouldContain("AuditKit:Storage:MaxPoolSize must be between 1 and 1024 (was 0)");
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private WebApplicationFactory<Program> Server(string environment, string? bootstrapKey, params (string Key, string Value)[] settings) =>

@@ -62,6 +62,54 @@ public abstract partial class AuditEventStoreContractTests
         }
     }
 
+    [Theory]
+    [InlineData(nameof(AuditSortField.Timestamp), false)]
+    [InlineData(nameof(AuditSortField.UserId), true)]
+    [InlineData(nameof(AuditSortField.DurationMs), false)]
+    public async Task A_stream_pages_through_every_match_in_order(string sort, bool descending)
+    {
+        var sortBy = Enum.Parse<AuditSortField>(sort);
+        // More than two pages, with runs of equal sort values and nulls across the page boundaries.
+        var tenant = NewTenant();
+        var count = (RelationalAuditEventStore.StreamPageSize * 2) + 7;
+        var events = Enumerable.Range(0, count).Select(i =>
+        {
+            var e = StorageTestEvents.Minimal(StorageTestEvents.BaseTime.AddSeconds(i / 3));
+            e.Id = Guid.NewGuid();
+            e.UserId = i % 7 == 0 ? null : $"user-{i % 5}";
+            e.DurationMs = i % 4 == 0 ? null : i % 9;
+            return e;
+        }).ToList();
+        foreach (var chunk in events.Chunk(AuditEventLimits.BatchEvents))
+        {
+            await Events.InsertAsync(tenant, chunk, s_received, AuditInsertHooks.None, default);
+        }
+
+        var query = new AuditEventQuery { SortBy = sortBy, Descending = descending, Limit = 1000, IncludeTotal = false };
+        var expected = new List<Guid>();
+        for (AuditEventPage? page = null; page is null || page.Next is not null;)
+        {
+            page = await Events.QueryAsync(tenant, page is null ? query : query with { Cursor = page.Next }, default);
+            expected.AddRange(page.Items.Select(static e => e.Id));
+        }
+
+        var streamed = new List<Guid>();
+        await foreach (var e in Events.StreamAsync(tenant, query with { Limit = 3, Offset = 9 }, default))
+        {
+            streamed.Add(e.Id);
+        }
+
+        var rows = new List<Guid>();
+        await foreach (var row in Events.StreamRowsAsync(tenant, query, default))
+        {
+            rows.Add(row.Id);
+        }
+
+        expected.Count.ShouldBe(count);
+        streamed.ShouldBe(expected);
+        rows.ShouldBe(expected);
+    }
+
     /// <summary>Events whose JSON fields hold what escaping, key order and number text can trip on.</summary>
     private static List<AuditEvent> ExportEvents()
     {

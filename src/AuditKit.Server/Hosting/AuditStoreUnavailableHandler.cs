@@ -1,0 +1,46 @@
+using System.Globalization;
+using AuditKit.Server.Common;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AuditKit.Server.Hosting;
+
+/// <summary>
+/// Answers a request that failed because the database is away or saturated (see
+/// <see cref="AuditStoreUnavailable.IsUnavailable"/>) with 503, <c>Retry-After</c> and a problem body without
+/// exception details, and reports it through <see cref="AuditStoreUnavailableLog"/> (one line per interval, not one
+/// stack trace per request). Every other exception is left to the default handler (500).
+/// </summary>
+internal sealed class AuditStoreUnavailableHandler(IProblemDetailsService problemDetails, AuditStoreUnavailableLog log) : IExceptionHandler
+{
+    /// <summary>How long clients are told to wait before retrying.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!AuditStoreUnavailable.IsUnavailable(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        log.Report(httpContext.Request.Method, httpContext.Request.Path, exception);
+        var response = httpContext.Response;
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Service unavailable",
+            Detail = $"The audit store is unavailable. Retry after {RetryAfterSeconds} s.",
+        };
+
+        // The problem context carries no exception, so nothing of it reaches the client, in any environment.
+        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }))
+        {
+            await response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemDetails, "application/problem+json", cancellationToken);
+        }
+
+        return true;
+    }
+}
