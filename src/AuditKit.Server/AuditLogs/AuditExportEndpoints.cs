@@ -68,6 +68,12 @@ internal static partial class AuditExportEndpoints
         var caller = AuditCaller.From(context.User);
         var tenantId = caller.TenantId!;
         var logger = loggers.CreateLogger(typeof(AuditExportEndpoints));
+
+        // The first page is read before the status line is sent, so a database that is away is still answered
+        // with a status (503) instead of a connection aborted after a 200.
+        await using var stream = store.StreamRowsAsync(tenantId, query, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var hasFirst = await stream.MoveNextAsync();
+
         var response = context.Response;
         response.ContentType = exportFormat.ContentType();
         var fileName = string.Create(
@@ -78,7 +84,7 @@ internal static partial class AuditExportEndpoints
 
         var json = jsonOptions.Value.SerializerOptions;
         var read = new StrongBox<long>();
-        var events = Counted(store.StreamRowsAsync(tenantId, query, cancellationToken), read, cancellationToken);
+        var events = Counted(Resume(stream, hasFirst), read, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var completed = false;
         try
@@ -127,6 +133,15 @@ internal static partial class AuditExportEndpoints
         }
 
         return TypedResults.Empty;
+    }
+
+    /// <summary>The rows of an enumerator already moved once (<paramref name="hasCurrent"/> tells whether it has a row).</summary>
+    private static async IAsyncEnumerable<AuditEventRow> Resume(IAsyncEnumerator<AuditEventRow> rows, bool hasCurrent)
+    {
+        for (var more = hasCurrent; more; more = await rows.MoveNextAsync())
+        {
+            yield return rows.Current;
+        }
     }
 
     private static async IAsyncEnumerable<AuditEventRow> Counted(

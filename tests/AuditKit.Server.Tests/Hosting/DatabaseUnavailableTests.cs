@@ -77,6 +77,9 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
             await ShouldBeUnavailableAsync(await read.GetAsync($"/api/v1/audit-logs/{Guid.CreateVersion7()}"));
         }
 
+        // An export reads its first page before it answers, so it gets a status too (not a 200 cut short).
+        await ShouldBeUnavailableAsync(await read.GetAsync("/api/v1/audit-logs/export?format=ndjson"));
+
         (await anonymous.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var logged = collector.GetSnapshot();
         // No stack trace per request. (The health check service reports each unhealthy probe itself, once per probe.)
