@@ -38,6 +38,7 @@ internal static partial class WebhookEndpoints
             .WithName("CreateWebhook")
             .WithSummary("Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
             .Accepts<CreateWebhookRequest>("application/json")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -64,6 +65,7 @@ internal static partial class WebhookEndpoints
         string tenantId,
         WebhookStore webhooks,
         WebhookSecretProtector protector,
+        WebhookAddressPolicy addresses,
         AdminAuditRecorder recorder,
         IOptions<WebhookOptions> options,
         TimeProvider timeProvider,
@@ -111,6 +113,10 @@ internal static partial class WebhookEndpoints
         else if (options.Value.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
         {
             errors.Add(new AuditFieldError("url", "must be an https URL."));
+        }
+        else if (addresses.RefusalOf(uri) is { } refusal)
+        {
+            errors.Add(new AuditFieldError("url", refusal));
         }
 
         var minimum = AuditSeverity.Low;
