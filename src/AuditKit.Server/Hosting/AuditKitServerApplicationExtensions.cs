@@ -2,8 +2,10 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace AuditKit.Server.Hosting;
@@ -21,6 +23,12 @@ internal static partial class AuditKitServerApplicationExtensions
             LogNoBootstrapKey(app.Logger);
         }
 
+        // First, so everything after it (admin records, per-IP limits) sees the client address a known proxy forwarded.
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value.IsEnabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
         // Problem details for unhandled exceptions and for bodiless error statuses (404 of an unknown route, 405).
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -30,9 +38,12 @@ internal static partial class AuditKitServerApplicationExtensions
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });
-        app.MapOpenApi();
-        app.MapScalarApiReference(static options => options.WithTitle("AuditKit server"));
-        app.MapGet("/", static () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+        if (app.Services.GetRequiredService<IOptions<ApiReferenceSettings>>().Value.Enabled ?? !app.Environment.IsProduction())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference(static options => options.WithTitle("AuditKit server"));
+            app.MapGet("/", static () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+        }
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();
