@@ -178,7 +178,7 @@ internal sealed class WebhookAddressPolicy
     private static bool IsLoopbackName(string host) =>
         s_loopbackNames.Contains(host, StringComparer.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Lower-cases nothing but drops what differs between spellings of one host: IPv6 brackets and a final dot.</summary>
+    /// <summary>Drops what differs between spellings of one host: IPv6 brackets and a final dot (case is ignored where hosts are compared).</summary>
     private static string Normalize(string host)
     {
         var trimmed = host.Trim();
