@@ -60,6 +60,9 @@ internal static partial class AuditDeliveryLog
     [LoggerMessage(5117, LogLevel.Error, "A batch of {Events} audit event(s) could not be written ahead to the spool; it is sent from memory and lost if the application stops before the server takes it.")]
     public static partial void WriteAheadFailed(ILogger logger, int events, Exception exception);
 
+    [LoggerMessage(5118, LogLevel.Warning, "AuditKit:ServerUrl {ServerUrl} is plain http to another machine: the API key and every audit event cross the network unencrypted. Use an https:// address.")]
+    public static partial void PlainHttpServer(ILogger logger, Uri serverUrl);
+
     public static string Cause(HttpStatusCode? status) => status switch
     {
         HttpStatusCode.Unauthorized => "the API key is missing or unknown",

@@ -98,6 +98,12 @@ internal sealed class AuditDeliveryService : IHostedService, IAsyncDisposable
                 nameof(AuditKitOptions), typeof(AuditKitOptions), ["AuditKit:ServerUrl is required: the address of the AuditKit server, e.g. http://127.0.0.1:5080."]);
         }
 
+        // Plain http is fine to this machine (a sidecar, tests) and a risk anywhere else; said once, at start-up.
+        if (_options.ServerUrl.Scheme == Uri.UriSchemeHttp && !_options.ServerUrl.IsLoopback)
+        {
+            AuditDeliveryLog.PlainHttpServer(_logger, _options.ServerUrl);
+        }
+
         var directory = AuditSpoolPaths.Resolve(_options);
         _deadLetter = new AuditDeadLetterFile(directory, _time, _logger);
         _spool = OpenSpool(directory);

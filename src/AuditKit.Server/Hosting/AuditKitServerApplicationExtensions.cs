@@ -2,9 +2,11 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace AuditKit.Server.Hosting;
@@ -22,6 +24,12 @@ internal static partial class AuditKitServerApplicationExtensions
             LogNoBootstrapKey(app.Logger);
         }
 
+        // First, so everything after it (admin records, per-IP limits) sees the client address a known proxy forwarded.
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value.IsEnabled)
+        {
+            app.UseForwardedHeaders();
+        }
+
         // Problem details for unhandled exceptions (503 when the database is away, see AuditStoreUnavailableHandler)
         // and for bodiless error statuses (404 of an unknown route, 405).
         app.UseExceptionHandler();
@@ -37,9 +45,12 @@ internal static partial class AuditKitServerApplicationExtensions
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });
-        app.MapOpenApi();
-        app.MapScalarApiReference(static options => options.WithTitle("AuditKit server"));
-        app.MapGet("/", static () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+        if (app.Services.GetRequiredService<IOptions<ApiReferenceSettings>>().Value.Enabled ?? !app.Environment.IsProduction())
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference(static options => options.WithTitle("AuditKit server"));
+            app.MapGet("/", static () => TypedResults.Redirect("/scalar")).ExcludeFromDescription();
+        }
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();

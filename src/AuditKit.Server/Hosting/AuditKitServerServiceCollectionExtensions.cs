@@ -7,6 +7,8 @@ using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Retention;
 using AuditKit.Server.Webhooks;
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +25,27 @@ internal static class AuditKitServerServiceCollectionExtensions
             .BindConfiguration(AuditKitServerOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuditKitServerOptions>, AuditKitServerOptionsValidator>();
+        services.AddOptions<ApiReferenceSettings>().BindConfiguration(ApiReferenceSettings.SectionName);
+        services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ForwardedHeadersSettings>, ForwardedHeadersSettingsValidator>();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSettings>>(static (forwarded, settings) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.ForwardLimit = settings.Value.ForwardLimit;
+
+            // The framework's defaults trust loopback; only what the operator lists is trusted here.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in settings.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BootstrapAdminKey>();

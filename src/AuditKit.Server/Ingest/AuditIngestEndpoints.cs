@@ -1,6 +1,5 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +20,8 @@ internal static class AuditIngestEndpoints
             .WithName("CreateAuditLog")
             .WithSummary("Stores one event.")
             .WithDescription(
-                "Answers 201 with the stored event (id and received_at filled in), or 200 with the already stored " +
-                "event when its id was posted before. Accepts the older clients' fields (entity_type, entity_id, " +
+                "Answers 201 with the stored event (id and received_at filled in), or 200 with {\"id\", \"status\": " +
+                "\"duplicate\"} when its id was stored before (nothing is written, and nothing stored is returned). Accepts the older clients' fields (entity_type, entity_id, " +
                 "log_type, old_values/new_values as JSON strings). Gzip bodies are accepted (Content-Encoding: gzip).")
             .Accepts<AuditEvent>(JsonContentType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -44,10 +43,9 @@ internal static class AuditIngestEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<AuditEvent>, Ok<AuditEvent>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<AuditEvent>, Ok<AuditDuplicateResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         AuditIngestor ingestor,
-        IAuditEventStore store,
         IOptions<AuditKitServerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -76,9 +74,10 @@ internal static class AuditIngestEndpoints
             case AuditBatchItemStatus.Accepted:
                 return TypedResults.Created($"{AuditLogRoutes.Prefix}/{parsed.Event.Id}", parsed.Event);
             case AuditBatchItemStatus.Duplicate:
-                // Idempotent retry: answer with what is stored, not with what was posted this time.
-                var stored = await store.GetAsync(parsed.Event.TenantId!, parsed.Event.Id, cancellationToken);
-                return TypedResults.Ok(stored ?? parsed.Event);
+                // Still 2xx, so a client's idempotent retry counts as delivered; but the stored event is not echoed:
+                // an ingest key cannot read, not even an event whose id it knows (another tenant's, for a key
+                // allowed to write to several).
+                return TypedResults.Ok(new AuditDuplicateResponse(parsed.Event.Id, AuditBatchItemStatus.Duplicate));
             default:
                 return InvalidEvent(item.Errors ?? []);
         }

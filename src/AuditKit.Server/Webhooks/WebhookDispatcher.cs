@@ -36,8 +36,6 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>The <c>X-AuditKit-Event</c> of a newly raised alert.</summary>
     public const string AlertRaisedEvent = "alert.raised";
 
-    private const int MaxErrorLength = 500;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The outbox is read only once the host has started: the schema migration runs at start-up.
@@ -112,7 +110,7 @@ internal sealed partial class WebhookDispatcher(
             var alert = await alerts.GetAsync(delivery.TenantId, delivery.AlertId, cancellationToken).ConfigureAwait(false);
             if (webhook is null || alert is null)
             {
-                error = webhook is null ? "The webhook was deleted." : "The alert no longer exists.";
+                error = webhook is null ? WebhookFailureReason.WebhookDeleted : WebhookFailureReason.AlertDeleted;
             }
             else
             {
@@ -128,7 +126,7 @@ internal sealed partial class WebhookDispatcher(
                 delivered = response.IsSuccessStatusCode;
                 if (!delivered)
                 {
-                    error = $"The receiver answered {status}.";
+                    error = WebhookFailureReason.ForStatus(status.Value);
                 }
             }
         }
@@ -136,8 +134,9 @@ internal sealed partial class WebhookDispatcher(
             || ex is Polly.Timeout.TimeoutRejectedException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The exception's message names the host at most, never the secret (which is not in the request URL or headers).
-            error = Truncate($"{ex.GetType().Name}: {ex.Message}");
+            // The delivery log, which the tenant's admin reads, gets a fixed reason; the details are for the operator's log.
+            error = WebhookFailureReason.ForException(ex);
+            LogAttemptFailed(logger, delivery.Id, delivery.TenantId, error, ex);
         }
 
         await RecordAsync(delivery, delivered, attempts.Value, status, error, cancellationToken).ConfigureAwait(false);
@@ -165,8 +164,6 @@ internal sealed partial class WebhookDispatcher(
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string Truncate(string value) => value.Length <= MaxErrorLength ? value : value[..MaxErrorLength];
-
     private sealed record ClaimedDelivery(string TenantId, Guid Id, Guid WebhookId, Guid AlertId, string Url, int Attempts);
 
     [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} of alert {AlertId} (tenant {TenantId}) delivered after {Attempts} attempts")]
@@ -174,6 +171,9 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(EventId = 641, Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} of alert {AlertId} (tenant {TenantId}) failed after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, Guid deliveryId, Guid alertId, string tenantId, int attempts, string error);
+
+    [LoggerMessage(EventId = 643, Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} (tenant {TenantId}) failed with {Reason}")]
+    private static partial void LogAttemptFailed(ILogger logger, Guid deliveryId, string tenantId, string reason, Exception exception);
 
     [LoggerMessage(EventId = 642, Level = LogLevel.Error, Message = "Webhook dispatch round failed")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);

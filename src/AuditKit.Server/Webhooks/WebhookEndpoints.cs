@@ -32,12 +32,14 @@ internal static partial class WebhookEndpoints
         var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix + "/tenants/{tenantId}")
             .WithTags("Webhooks")
             .RequireAuthorization(AuditKitPolicies.Admin)
-            .RequireTenantManagement();
+            .RequireTenantManagement()
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         group.MapPost("/webhooks", CreateAsync)
             .WithName("CreateWebhook")
             .WithSummary("Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
             .Accepts<CreateWebhookRequest>("application/json")
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -64,6 +66,7 @@ internal static partial class WebhookEndpoints
         string tenantId,
         WebhookStore webhooks,
         WebhookSecretProtector protector,
+        WebhookAddressPolicy addresses,
         AdminAuditRecorder recorder,
         IOptions<WebhookOptions> options,
         TimeProvider timeProvider,
@@ -111,6 +114,10 @@ internal static partial class WebhookEndpoints
         else if (options.Value.RequireHttps && uri.Scheme != Uri.UriSchemeHttps)
         {
             errors.Add(new AuditFieldError("url", "must be an https URL."));
+        }
+        else if (addresses.RefusalOf(uri) is { } refusal)
+        {
+            errors.Add(new AuditFieldError("url", refusal));
         }
 
         var minimum = AuditSeverity.Low;

@@ -15,6 +15,13 @@ internal sealed class WebhookOptions
     /// <summary>Only <c>https://</c> webhook URLs are accepted (turn off for receivers on a private network or in tests).</summary>
     public bool RequireHttps { get; set; } = true;
 
+    /// <summary>
+    /// Hosts (names or IP addresses, as written in webhook URLs) that webhooks may reach although they are on this
+    /// machine or a private network: every loopback, link-local, private, shared (CGNAT), multicast and reserved
+    /// address is refused otherwise (<see cref="WebhookAddressPolicy"/>). Empty by default.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
     /// <summary>Attempts per delivery, the first included (retries with exponential backoff and jitter).</summary>
     public int MaxAttempts { get; set; } = 5;
 

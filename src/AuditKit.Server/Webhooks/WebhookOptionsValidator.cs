@@ -44,6 +44,16 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"{prefix}BatchSize must be between 1 and 1000 (was {options.BatchSize}).");
         }
 
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
+        {
+            var host = options.AllowedHosts[i];
+            if (string.IsNullOrWhiteSpace(host) || host != host.Trim()
+                || Uri.CheckHostName(host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host) == UriHostNameType.Unknown)
+            {
+                failures.Add($"{prefix}AllowedHosts:{i} must be a host name or an IP address, without scheme, port or path (was '{host}').");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -18,10 +18,21 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookSecretProtector>();
+        services.AddSingleton<WebhookAddressPolicy>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(static sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddTransient<WebhookSigningHandler>();
-        var webhookClient = services.AddHttpClient(WebhookDispatcher.ClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan);
+        var webhookClient = services.AddHttpClient(WebhookDispatcher.ClientName, static client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(static sp => new SocketsHttpHandler
+            {
+                // A redirect would re-send the signed body to a target the address policy never saw at creation.
+                AllowAutoRedirect = false,
+
+                // Through a proxy the connect step would only see (and check) the proxy, never the receiver.
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<WebhookAddressPolicy>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
         webhookClient.AddResilienceHandler("webhook-delivery", static (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
@@ -37,6 +48,10 @@ internal static class WebhookServiceCollectionExtensions
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
+
+                        // A refused address is refused again on every attempt.
+                        ShouldHandle = static args => ValueTask.FromResult(
+                            !WebhookFailureReason.IsRefusedAddress(args.Outcome.Exception) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                     });
                 }
 

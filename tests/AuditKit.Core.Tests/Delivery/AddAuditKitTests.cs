@@ -4,6 +4,7 @@ using AuditKit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Core.Tests.Delivery;
@@ -99,6 +100,25 @@ public sealed class AddAuditKitTests : IDisposable
         using var app = Build(withoutServer: true);
         var ex = await Should.ThrowAsync<OptionsValidationException>(() => app.StartAsync());
         ex.Message.ShouldContain("AuditKit:ServerUrl");
+    }
+
+    [Theory]
+    [InlineData("http://audit.example.com:5080", 1)]
+    [InlineData("http://10.20.30.40:5080", 1)]
+    [InlineData("http://127.0.0.1:5080", 0)]
+    [InlineData("http://localhost:5080", 0)]
+    [InlineData("http://[::1]:5080", 0)]
+    [InlineData("https://audit.example.com", 0)]
+    public async Task Plain_http_to_another_machine_is_warned_about_once_at_start_up(string serverUrl, int warnings)
+    {
+        await using var app = TestApp.Create(new Uri(serverUrl), _spool.File(Guid.NewGuid().ToString("N")));
+
+        await app.StartAsync();
+        await app.StopAsync();
+
+        var entries = app.Logs.Entries.Where(static e => e.Id.Id == 5118).ToList();
+        entries.Count.ShouldBe(warnings);
+        entries.ShouldAllBe(e => e.Level == LogLevel.Warning && e.Message.Contains(serverUrl.TrimEnd('/'), StringComparison.Ordinal));
     }
 
     [Theory]

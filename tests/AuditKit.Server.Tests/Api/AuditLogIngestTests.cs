@@ -153,9 +153,47 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
 
         first.StatusCode.ShouldBe(HttpStatusCode.Created);
         second.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await second.ReadEventAsync()).Description.ShouldBe("first");
+        var duplicate = JsonNode.Parse(await second.Content.ReadAsStringAsync())!.AsObject();
+        duplicate.Select(static p => p.Key).ShouldBe(["id", "status"], ignoreOrder: true);
+        duplicate["id"]!.GetValue<Guid>().ShouldBe(id);
+        duplicate["status"]!.GetValue<string>().ShouldBe("duplicate");
         var page = await (await read.GetAsync($"{Single}?resource_id=r-1")).ReadPageAsync();
         page.Total.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_ingest_key_that_knows_an_id_learns_nothing_stored_under_it()
+    {
+        var victim = await server.CreateTenantAsync();
+        var home = await server.CreateTenantAsync();
+        using var bootstrap = server.CreateClient(AuditKitServerFixture.BootstrapKey);
+        var writesForVictim = await AuditKitServerFixture.CreateKeyAsync(bootstrap, home.Id, "ingest", new { role = "ingest", allowed_tenants = new[] { victim.Id } });
+        using var victimIngest = server.CreateClient(victim.IngestKey);
+        using var multiTenant = server.CreateClient(writesForVictim);
+        var id = Guid.CreateVersion7();
+        const string Secret = "wire-transfer-7741-to-acct-0099";
+        (await victimIngest.PostAsJsonAsync(Single, new { id, action = "UPDATE", resource_id = "acct-1", user_id = "treasurer", description = Secret }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        foreach (var ingest in new[] { victimIngest, multiTenant })
+        {
+            var single = await ingest.PostAsJsonAsync(Single, new { id, action = "READ", tenant_id = victim.Id });
+            single.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var text = await single.Content.ReadAsStringAsync();
+            JsonNode.Parse(text)!.AsObject().Select(static p => p.Key).ShouldBe(["id", "status"], ignoreOrder: true);
+            text.ShouldNotContain(Secret);
+            text.ShouldNotContain("treasurer");
+
+            var batch = await ingest.PostAsJsonAsync(Batch, new object[] { new { id, action = "READ", tenant_id = victim.Id } });
+            batch.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var batchText = await batch.Content.ReadAsStringAsync();
+            batchText.ShouldNotContain(Secret);
+            batchText.ShouldNotContain("treasurer");
+            JsonNode.Parse(batchText)!["items"]![0]!.AsObject().Select(static p => p.Key).ShouldBe(["index", "id", "status"], ignoreOrder: true);
+        }
+
+        using var read = server.CreateClient(victim.ReadKey);
+        (await (await read.GetAsync($"{Single}/{id}")).ReadEventAsync()).Description.ShouldBe(Secret);
     }
 
     [Fact]

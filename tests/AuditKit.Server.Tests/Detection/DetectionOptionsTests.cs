@@ -41,6 +41,21 @@ public sealed class DetectionOptionsTests : IDisposable
     }
 
     [Fact]
+    public void A_webhook_allowed_host_that_is_not_a_host_stops_the_server()
+    {
+        using var factory = Server(
+            ("AuditKit:Webhooks:AllowedHosts:0", "127.0.0.1"),
+            ("AuditKit:Webhooks:AllowedHosts:1", "http://hooks.internal/"),
+            ("AuditKit:Webhooks:AllowedHosts:2", "hooks.internal:8080"));
+
+        var failure = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
+
+        failure.Message.ShouldNotContain("AllowedHosts:0");
+        failure.Message.ShouldContain("AuditKit:Webhooks:AllowedHosts:1 must be a host name or an IP address");
+        failure.Message.ShouldContain("AuditKit:Webhooks:AllowedHosts:2 must be a host name or an IP address");
+    }
+
+    [Fact]
     public void A_tenant_section_overrides_only_the_values_it_names()
     {
         using var factory = Server(

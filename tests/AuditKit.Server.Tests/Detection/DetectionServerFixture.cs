@@ -13,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>
-/// The server with detection configured for tests: a webhook secret key, http receivers allowed, short retry delays,
+/// The server with detection configured for tests: a webhook secret key, http receivers on 127.0.0.1 allowed, short retry delays,
 /// two tenants with overridden thresholds, and a clock that only moves when a test moves it.
 /// </summary>
 public abstract class DetectionServerFixture : AuditKitServerFixture
@@ -56,6 +56,7 @@ public abstract class DetectionServerFixture : AuditKitServerFixture
     {
         ["AuditKit:Webhooks:SecretKey"] = WebhookKey,
         ["AuditKit:Webhooks:RequireHttps"] = "false",
+        ["AuditKit:Webhooks:AllowedHosts:0"] = "127.0.0.1",
         ["AuditKit:Webhooks:RetryDelay"] = "00:00:00.050",
         ["AuditKit:Webhooks:MaxAttempts"] = "4",
         [$"AuditKit:Detection:Tenants:{StrictTenant}:BruteForce:Threshold"] = "3",

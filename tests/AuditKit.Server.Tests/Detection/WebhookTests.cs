@@ -82,7 +82,7 @@ public sealed class WebhookTests(PostgresDetectionFixture server) : IClassFixtur
         delivery.Status.ShouldBe(WebhookDeliveryStatus.Failed);
         delivery.Attempts.ShouldBe(attempts);
         delivery.ResponseStatus.ShouldBe(status);
-        delivery.Error.ShouldBe($"The receiver answered {status}.");
+        delivery.Error.ShouldBe($"http_{status}");
         receiver.Received.Count.ShouldBe(attempts);
     }
 

@@ -96,7 +96,8 @@ public sealed class RetentionTests
             storage,
             ("AuditKit:Retention:Days", "30"),
             ("AuditKit:Webhooks:SecretKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
-            ("AuditKit:Webhooks:RequireHttps", "false"));
+            ("AuditKit:Webhooks:RequireHttps", "false"),
+            ("AuditKit:Webhooks:AllowedHosts:0", "127.0.0.1"));
         var tenant = await CreateTenantAsync(host, "hooks");
         using var admin = host.CreateClient(tenant.AdminKey);
         (await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant.Id}/webhooks", new { url = receiver.Url })).StatusCode.ShouldBe(HttpStatusCode.Created);

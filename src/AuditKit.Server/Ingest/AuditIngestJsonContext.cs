@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace AuditKit.Server.Ingest;
+
+/// <summary>Source-generated JSON for the ingest answers that are not part of the event contract.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(AuditDuplicateResponse))]
+internal sealed partial class AuditIngestJsonContext : JsonSerializerContext;
