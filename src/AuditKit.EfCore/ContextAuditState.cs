@@ -18,6 +18,12 @@ internal sealed class ContextAuditState
 
     public SaveChangesCapture? CurrentSave => Saves.Count > 0 ? Saves[^1] : null;
 
+    /// <summary>
+    /// Whether a SaveChanges is under way: from the SaveChanges interceptor to its completion, failure or
+    /// cancellation. <see cref="AuditingCommandDiagnosticsLogger"/> leaves the commands run meanwhile to EF Core.
+    /// </summary>
+    public bool Saving => Saves.Count > 0;
+
     /// <summary>The save whose changes are captured when EF Core has detected them (see <c>EntityAuditor.SavingChanges</c>).</summary>
     public SaveChangesCapture? AwaitingDetection { get; set; }
 

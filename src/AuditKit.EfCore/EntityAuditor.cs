@@ -34,13 +34,20 @@ internal sealed class EntityAuditor
         IAuditContextAccessor contextAccessor,
         TimeProvider timeProvider,
         ILogger<EntityAuditor>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        EfCoreInternals? internals = null)
     {
         _options = options;
         _contextAccessor = contextAccessor;
         _timeProvider = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = new EfCoreAuditMetrics(meterFactory);
+        Internals = internals ?? EfCoreInternals.Current;
+        if (Internals.Missing.Count > 0)
+        {
+            _logger.EfCoreInternalsUnavailable(EfCoreInternals.EfCoreVersion, string.Join(", ", Internals.Missing), EfCoreInternals.SupportedRange);
+        }
+
         Buffer = new AuditEventBuffer(sink, _logger, _metrics);
         var plans = new EntityAuditPlanCache(options, masker);
         var encoder = new AuditValueEncoder(masker, options.MaxValueLength, options.MaxBinaryLength);
@@ -70,6 +77,12 @@ internal sealed class EntityAuditor
     /// <summary>Holds the events built here until their work commits, then hands them to the sink.</summary>
     public AuditEventBuffer Buffer { get; }
 
+    /// <summary>Which EF Core internals the fast paths may use; where one is missing, its public counterpart is used.</summary>
+    public EfCoreInternals Internals { get; }
+
+    /// <summary>The saves in progress on <paramref name="context"/> (made on first use, then kept beside the context).</summary>
+    public ContextAuditState SavesOf(DbContext context) => StateOf(context);
+
     // ---- SaveChanges ----------------------------------------------------------------------------------------
 
     /// <summary>
@@ -87,7 +100,7 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = StartCapture(context);
+        var capture = StartCapture(context, state);
         if (WaitsForDetectChanges(context))
         {
             state.PushSave(capture);
@@ -123,7 +136,7 @@ internal sealed class EntityAuditor
         }
 
         var state = StateOf(context);
-        var capture = StartCapture(context);
+        var capture = StartCapture(context, state);
         if (WaitsForDetectChanges(context))
         {
             state.PushSave(capture);
@@ -263,10 +276,26 @@ internal sealed class EntityAuditor
     // ---- Shared -------------------------------------------------------------------------------------------------
 
     /// <summary>The capture of a save starting now, with the ambient who / tenant / trace of its caller.</summary>
-    private SaveChangesCapture StartCapture(DbContext context)
+    private SaveChangesCapture StartCapture(DbContext context, ContextAuditState state)
     {
+        DropAbandonedSave(context, state);
         Buffer.SaveStarting(context);
         return new SaveChangesCapture(AuditScope.Capture(_contextAccessor));
+    }
+
+    /// <summary>
+    /// A save still waiting for EF Core's DetectChanges when the next one starts never began: a SaveChanges interceptor
+    /// after this one, or DetectChanges itself, threw, and EF Core then calls no completion hook. Left on the stack it
+    /// would count as a save under way (<see cref="ContextAuditState.Saving"/>), and the context's bulk commands would
+    /// be left to EF Core's pause by <see cref="AuditingCommandDiagnosticsLogger"/>.
+    /// </summary>
+    private static void DropAbandonedSave(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is { } abandoned)
+        {
+            state.Saves.Remove(abandoned);
+            StopAwaitingDetection(context, state);
+        }
     }
 
     /// <summary>Fills <paramref name="capture"/> from the change tracker; returns the entries whose database values must be read.</summary>
@@ -304,9 +333,9 @@ internal sealed class EntityAuditor
             return false;
         }
 
-#pragma warning disable EF1001 // The one flag that makes EF Core skip DetectChanges; when it cannot be read, the capture is taken at once.
-        return context.Model is Microsoft.EntityFrameworkCore.Metadata.Internal.IRuntimeModel { SkipDetectChanges: false };
-#pragma warning restore EF1001
+        // The model's SkipDetectChanges flag is an EF Core internal: where it is missing or changed, EfCoreInternals
+        // works the answer out from public metadata instead.
+        return Internals.DetectsChangesOnSave(context.Model);
     }
 
     private void AwaitDetection(DbContext context, ContextAuditState state, SaveChangesCapture capture)
