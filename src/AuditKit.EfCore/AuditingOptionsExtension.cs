@@ -17,6 +17,8 @@ namespace AuditKit.EfCore;
 /// </summary>
 internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbContextOptionsExtension
 {
+    private const string OurCommandLoggerName = nameof(AuditKit) + "." + nameof(EfCore) + "." + nameof(AuditingCommandDiagnosticsLogger);
+
     private DbContextOptionsExtensionInfo? _info;
     private volatile bool _commandLoggerReplaced;
 
@@ -60,7 +62,10 @@ internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbConte
     private static ServiceDescriptor? FindCommandLogger(IServiceCollection services)
         => services.LastOrDefault(d => d.ServiceType == typeof(IRelationalCommandDiagnosticsLogger));
 
-    private static bool IsOurs(ServiceDescriptor descriptor) => descriptor.ImplementationType == typeof(AuditingCommandDiagnosticsLogger);
+    // By name: typeof(AuditingCommandDiagnosticsLogger) would load that type, which fails on an EF Core without its
+    // base type, and this runs on the fallback path too.
+    private static bool IsOurs(ServiceDescriptor descriptor)
+        => string.Equals(descriptor.ImplementationType?.FullName, OurCommandLoggerName, StringComparison.Ordinal);
 
     // Out of line: naming the logger type is what would throw, were EF Core's base type gone despite the probe.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

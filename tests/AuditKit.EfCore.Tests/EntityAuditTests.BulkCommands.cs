@@ -252,6 +252,7 @@ public abstract partial class EntityAuditTests
             if (Database.Internals is null)
             {
                 audited.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<AuditingCommandDiagnosticsLogger>();
+                BulkCommandListener.IsObserved(audited.GetService<DiagnosticSource>()).ShouldBeFalse();
             }
             else
             {
