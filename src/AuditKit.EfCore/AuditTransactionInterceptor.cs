@@ -7,11 +7,11 @@ namespace AuditKit.EfCore;
 /// Holds the events of work done inside an explicit transaction until it commits, and drops them when it rolls back
 /// (wholly, or to a savepoint). Every hook has its async twin.
 /// </summary>
-internal sealed class AuditTransactionInterceptor(EntityAuditor auditor) : DbTransactionInterceptor
+internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbTransactionInterceptor
 {
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        auditor.TransactionStarted(eventData.Context);
+        buffer.TransactionStarted(eventData.Context);
         return result;
     }
 
@@ -21,13 +21,13 @@ internal sealed class AuditTransactionInterceptor(EntityAuditor auditor) : DbTra
         DbTransaction result,
         CancellationToken cancellationToken = default)
     {
-        auditor.TransactionStarted(eventData.Context);
+        buffer.TransactionStarted(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
     {
-        auditor.TransactionStarted(eventData.Context);
+        buffer.TransactionStarted(eventData.Context);
         return result;
     }
 
@@ -37,25 +37,25 @@ internal sealed class AuditTransactionInterceptor(EntityAuditor auditor) : DbTra
         DbTransaction result,
         CancellationToken cancellationToken = default)
     {
-        auditor.TransactionStarted(eventData.Context);
+        buffer.TransactionStarted(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
-        => auditor.TransactionCommitted(eventData.Context, eventData.TransactionId);
+        => buffer.TransactionCommitted(eventData.Context, eventData.TransactionId);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        auditor.TransactionCommitted(eventData.Context, eventData.TransactionId);
+        buffer.TransactionCommitted(eventData.Context, eventData.TransactionId);
         return Task.CompletedTask;
     }
 
     public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
-        => auditor.TransactionEnded(eventData.Context, "transaction rolled back");
+        => buffer.TransactionEnded(eventData.Context, "transaction rolled back");
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        auditor.TransactionEnded(eventData.Context, "transaction rolled back");
+        buffer.TransactionEnded(eventData.Context, "transaction rolled back");
         return Task.CompletedTask;
     }
 
@@ -63,7 +63,7 @@ internal sealed class AuditTransactionInterceptor(EntityAuditor auditor) : DbTra
     {
         if (IsCommit(eventData))
         {
-            auditor.TransactionEnded(eventData.Context, "commit failed");
+            buffer.TransactionEnded(eventData.Context, "commit failed");
         }
     }
 
@@ -71,36 +71,36 @@ internal sealed class AuditTransactionInterceptor(EntityAuditor auditor) : DbTra
     {
         if (IsCommit(eventData))
         {
-            auditor.TransactionEnded(eventData.Context, "commit failed");
+            buffer.TransactionEnded(eventData.Context, "commit failed");
         }
 
         return Task.CompletedTask;
     }
 
     public override void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData)
-        => auditor.SavepointCreated(eventData.Context);
+        => buffer.SavepointCreated(eventData.Context);
 
     public override Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        auditor.SavepointCreated(eventData.Context);
+        buffer.SavepointCreated(eventData.Context);
         return Task.CompletedTask;
     }
 
     public override void ReleasedSavepoint(DbTransaction transaction, TransactionEventData eventData)
-        => auditor.SavepointReleased(eventData.Context);
+        => buffer.SavepointReleased(eventData.Context);
 
     public override Task ReleasedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        auditor.SavepointReleased(eventData.Context);
+        buffer.SavepointReleased(eventData.Context);
         return Task.CompletedTask;
     }
 
     public override void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData)
-        => auditor.SavepointRolledBack(eventData.Context);
+        => buffer.SavepointRolledBack(eventData.Context);
 
     public override Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        auditor.SavepointRolledBack(eventData.Context);
+        buffer.SavepointRolledBack(eventData.Context);
         return Task.CompletedTask;
     }
 

@@ -1,14 +1,13 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Diagnostics.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
-#pragma warning disable EF1001 // EF Core's command logger and state manager; see the remarks for why and what guards it.
+#pragma warning disable EF1001 // EF Core's command logger; installed only where EfCoreInternals found it as compiled against (see the remarks).
 
 namespace AuditKit.EfCore;
 
@@ -27,18 +26,22 @@ namespace AuditKit.EfCore;
 /// command id and several event objects per row.
 /// </para>
 /// <para>
-/// This logger answers yes for every command that is not part of a SaveChanges (EF Core's state manager flags the
-/// save for exactly as long as its commands run, and clears the flag in a <c>finally</c>), so no bulk command can
-/// fall in a pause, and otherwise leaves the answer, and everything it logs, to EF Core. Commands outside SaveChanges
-/// (queries, raw SQL, bulk commands) therefore cost a command id each in audited contexts, as they did with a
-/// command interceptor. The executed bulk command is handed to the context's auditor after EF Core's own logging
-/// and interceptors, with the rows affected they report.
+/// This logger answers yes for every command run while no SaveChanges of its context is under way (the auditor's own
+/// record of the saves it intercepts, <see cref="ContextAuditState.Saving"/>), so no bulk command can fall in a pause,
+/// and otherwise leaves the answer, and everything it logs, to EF Core. Commands outside SaveChanges (queries, raw
+/// SQL, bulk commands) therefore cost a command id each in audited contexts, as they did with a command interceptor.
+/// The executed bulk command is handed to the context's auditor after EF Core's own logging and interceptors, with
+/// the rows affected they report.
 /// </para>
 /// <para>
-/// These are EF Core internals: the constructor follows <c>RelationalCommandDiagnosticsLogger</c>'s, so a change in
-/// a future EF Core fails the build rather than the application. <see cref="AuditingOptionsExtension"/> installs this
-/// logger only where EF Core's own is registered; anywhere else bulk commands are seen through
-/// <see cref="BulkCommandListener"/>.
+/// <c>RelationalCommandDiagnosticsLogger</c> is an EF Core internal, which may change in any EF Core release, a patch
+/// included, and an application may run a newer EF Core than this package was built against. A changed constructor
+/// would make EF Core fail every command of an audited context, and a removed virtual method would leave bulk
+/// commands unseen; the build cannot catch either, since the application is not rebuilt against this package.
+/// <see cref="EfCoreInternals"/> therefore checks, once per process, that the type and the members used here exist
+/// with the signatures compiled against and that this class loads; <see cref="AuditingOptionsExtension"/> installs
+/// this logger only then, and otherwise observes EF Core's public <see cref="DiagnosticListener"/> through
+/// <see cref="BulkCommandListener"/>, as it does wherever another command logger is registered.
 /// </para>
 /// </remarks>
 internal sealed class AuditingCommandDiagnosticsLogger(
@@ -54,12 +57,12 @@ internal sealed class AuditingCommandDiagnosticsLogger(
 {
     private readonly EntityAuditor? _auditor = contextOptions.FindExtension<AuditingOptionsExtension>()?.Auditor;
 
-    // Resolved on first use: the state manager's own dependencies reach the command logger.
-    private IStateManager? _stateManager;
+    // This logger lives as long as its context (a pooled context keeps it across leases), and so does the state.
+    private ContextAuditState? _saves;
 
     public override bool ShouldLogCommandExecute(DateTimeOffset now)
         => base.ShouldLogCommandExecute(now)
-            || !(_stateManager ??= currentContext.Context.GetService<IStateManager>()).SavingChanges;
+            || (_auditor is not null && !(_saves ??= _auditor.SavesOf(currentContext.Context)).Saving);
 
     public override int CommandNonQueryExecuted(
         IRelationalConnection connection,
@@ -79,7 +82,9 @@ internal sealed class AuditingCommandDiagnosticsLogger(
         return result;
     }
 
-    public override async ValueTask<int> CommandNonQueryExecutedAsync(
+    // Not an async method: the call to EF Core's method stays in this method's body, where EfCoreInternals' compile
+    // check of this class sees it, rather than in a state machine.
+    public override ValueTask<int> CommandNonQueryExecutedAsync(
         IRelationalConnection connection,
         DbCommand command,
         string logCommandText,
@@ -92,9 +97,21 @@ internal sealed class AuditingCommandDiagnosticsLogger(
         CommandSource commandSource,
         CancellationToken cancellationToken = default)
     {
-        var result = await base.CommandNonQueryExecutedAsync(
-                connection, command, logCommandText, context, commandId, connectionId, methodResult, startTime, duration, commandSource, cancellationToken)
-            .ConfigureAwait(false);
+        var logged = base.CommandNonQueryExecutedAsync(
+            connection, command, logCommandText, context, commandId, connectionId, methodResult, startTime, duration, commandSource, cancellationToken);
+        if (logged.IsCompletedSuccessfully)
+        {
+            var result = logged.Result;
+            _auditor?.BulkExecuted(context, commandSource, command, result);
+            return ValueTask.FromResult(result);
+        }
+
+        return AuditWhenLogged(logged, context, commandSource, command);
+    }
+
+    private async ValueTask<int> AuditWhenLogged(ValueTask<int> logged, DbContext? context, CommandSource commandSource, DbCommand command)
+    {
+        var result = await logged.ConfigureAwait(false);
         _auditor?.BulkExecuted(context, commandSource, command, result);
         return result;
     }

@@ -12,14 +12,20 @@ namespace AuditKit.EfCore;
 /// <see cref="AuditingCommandDiagnosticsLogger"/>. Contexts without auditing keep EF Core's service provider and are
 /// untouched. Every audited context with the same provider settings shares that one service provider, whichever
 /// auditor it has (the auditor is read from each context's options), so auditing adds at most one EF Core service
-/// provider per provider configuration.
+/// provider per provider configuration (two where auditors disagree on <see cref="EfCoreInternals.CommandLogger"/>,
+/// which only tests make happen).
 /// </summary>
 internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbContextOptionsExtension
 {
+    private const string OurCommandLoggerName = nameof(AuditKit) + "." + nameof(EfCore) + "." + nameof(AuditingCommandDiagnosticsLogger);
+
     private DbContextOptionsExtensionInfo? _info;
     private volatile bool _commandLoggerReplaced;
 
     public EntityAuditor Auditor { get; } = auditor;
+
+    /// <summary>Whether <see cref="AuditingCommandDiagnosticsLogger"/> may be installed: EF Core's command logger is as compiled against.</summary>
+    public bool UsesCommandLogger => Auditor.Internals.CommandLogger;
 
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
@@ -28,14 +34,17 @@ internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbConte
     /// command logger ends up registered (the provider's own, or the application's through <c>ReplaceService</c>, which
     /// EF Core applies after this), it is kept, and bulk commands are seen through an observed diagnostic listener
     /// instead (<see cref="BulkCommandListener"/>), which costs every command of the audited contexts a command id and
-    /// two event objects. Which of the two applies is decided when the service provider creates its listener, from
-    /// the registrations it was built from.
+    /// two event objects. The same listener is the fallback when the running EF Core's command logger is not the one
+    /// this package was compiled against (<see cref="EfCoreInternals"/>). Which of the two applies is decided when the
+    /// service provider creates its listener, from the registrations it was built from.
     /// </summary>
     public void ApplyServices(IServiceCollection services)
     {
-        if (!_commandLoggerReplaced && (FindCommandLogger(services) is not { } existing || IsOurs(existing) || IsEfCores(existing)))
+        if (UsesCommandLogger
+            && !_commandLoggerReplaced
+            && (FindCommandLogger(services) is not { } existing || IsOurs(existing) || existing.ImplementationType == Auditor.Internals.CommandLoggerType))
         {
-            services.Replace(ServiceDescriptor.Scoped<IRelationalCommandDiagnosticsLogger, AuditingCommandDiagnosticsLogger>());
+            TryInstallCommandLogger(services);
         }
 
         services.Replace(ServiceDescriptor.Singleton<DiagnosticSource>(_ =>
@@ -53,12 +62,27 @@ internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbConte
     private static ServiceDescriptor? FindCommandLogger(IServiceCollection services)
         => services.LastOrDefault(d => d.ServiceType == typeof(IRelationalCommandDiagnosticsLogger));
 
-    private static bool IsOurs(ServiceDescriptor descriptor) => descriptor.ImplementationType == typeof(AuditingCommandDiagnosticsLogger);
+    // By name: typeof(AuditingCommandDiagnosticsLogger) would load that type, which fails on an EF Core without its
+    // base type, and this runs on the fallback path too.
+    private static bool IsOurs(ServiceDescriptor descriptor)
+        => string.Equals(descriptor.ImplementationType?.FullName, OurCommandLoggerName, StringComparison.Ordinal);
 
-#pragma warning disable EF1001 // EF Core's own command logger type, to tell it from another.
-    private static bool IsEfCores(ServiceDescriptor descriptor)
-        => descriptor.ImplementationType == typeof(Microsoft.EntityFrameworkCore.Diagnostics.Internal.RelationalCommandDiagnosticsLogger);
-#pragma warning restore EF1001
+    // Out of line: naming the logger type is what would throw, were EF Core's base type gone despite the probe.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void InstallCommandLogger(IServiceCollection services)
+        => services.Replace(ServiceDescriptor.Scoped<IRelationalCommandDiagnosticsLogger, AuditingCommandDiagnosticsLogger>());
+
+    private static void TryInstallCommandLogger(IServiceCollection services)
+    {
+        try
+        {
+            InstallCommandLogger(services);
+        }
+        catch (Exception ex) when (ex is TypeLoadException or MissingMemberException or BadImageFormatException)
+        {
+            // EF Core's logger stays; the listener below sees bulk commands instead.
+        }
+    }
 
     /// <summary>
     /// With <c>UseInternalServiceProvider</c> EF Core does not apply <see cref="ApplyServices"/>: the application built
@@ -81,17 +105,20 @@ internal sealed class AuditingOptionsExtension(EntityAuditor auditor) : IDbConte
         }
     }
 
-    private sealed class ExtensionInfo(IDbContextOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)
+    private sealed class ExtensionInfo(AuditingOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)
     {
         public override bool IsDatabaseProvider => false;
 
         public override string LogFragment => "AuditKit bulk command capture ";
 
-        public override int GetServiceProviderHashCode() => 0;
+        private bool UsesCommandLogger => ((AuditingOptionsExtension)Extension).UsesCommandLogger;
 
-        public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other) => other is ExtensionInfo;
+        public override int GetServiceProviderHashCode() => UsesCommandLogger ? 1 : 0;
+
+        public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other)
+            => other is ExtensionInfo info && info.UsesCommandLogger == UsesCommandLogger;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
-            => debugInfo["AuditKit:BulkCommandCapture"] = "1";
+            => debugInfo["AuditKit:BulkCommandCapture"] = UsesCommandLogger ? "logger" : "listener";
     }
 }

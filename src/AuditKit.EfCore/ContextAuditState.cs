@@ -1,7 +1,8 @@
 namespace AuditKit.EfCore;
 
 /// <summary>
-/// The audit state of one <see cref="Microsoft.EntityFrameworkCore.DbContext"/> instance. The interceptors are shared
+/// The saves in progress on one <see cref="Microsoft.EntityFrameworkCore.DbContext"/> instance (the events waiting
+/// for a commit are <see cref="AuditEventBuffer"/>'s). The interceptors are shared
 /// by every context built from the same options (and by every lease of a pooled context), so this state lives beside
 /// the context, never in them. A context is used by one flow at a time, so no locking is needed.
 /// </summary>
@@ -12,19 +13,16 @@ internal sealed class ContextAuditState
     /// <summary>SaveChanges calls in progress; a stack because SaveChanges may be re-entered from a handler.</summary>
     public List<SaveChangesCapture> Saves { get; } = [];
 
-    /// <summary>Events of work done inside <see cref="PendingTransactionId"/>, waiting for its commit.</summary>
-    public List<AuditEvent> Pending { get; } = [];
-
-    /// <summary>The transaction the <see cref="Pending"/> events belong to.</summary>
-    public Guid PendingTransactionId { get; set; }
-
-    /// <summary><see cref="Pending"/>'s length at each open savepoint, innermost last.</summary>
-    public List<int> Savepoints { get; } = [];
-
     /// <summary>The handler waiting for a concurrency failure to surface through <c>DbContext.SaveChangesFailed</c>.</summary>
     public EventHandler<Microsoft.EntityFrameworkCore.SaveChangesFailedEventArgs>? ConcurrencyFailureHandler { get; set; }
 
     public SaveChangesCapture? CurrentSave => Saves.Count > 0 ? Saves[^1] : null;
+
+    /// <summary>
+    /// Whether a SaveChanges is under way: from the SaveChanges interceptor to its completion, failure or
+    /// cancellation. <see cref="AuditingCommandDiagnosticsLogger"/> leaves the commands run meanwhile to EF Core.
+    /// </summary>
+    public bool Saving => Saves.Count > 0;
 
     /// <summary>The save whose changes are captured when EF Core has detected them (see <c>EntityAuditor.SavingChanges</c>).</summary>
     public SaveChangesCapture? AwaitingDetection { get; set; }
@@ -57,15 +55,5 @@ internal sealed class ContextAuditState
         var capture = Saves[^1];
         Saves.RemoveAt(Saves.Count - 1);
         return capture;
-    }
-
-    /// <summary>Drops pending events and savepoints; returns how many events were dropped.</summary>
-    public int DiscardPending()
-    {
-        var count = Pending.Count;
-        Pending.Clear();
-        Savepoints.Clear();
-        PendingTransactionId = Guid.Empty;
-        return count;
     }
 }

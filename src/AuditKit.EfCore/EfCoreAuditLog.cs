@@ -32,4 +32,10 @@ internal static partial class EfCoreAuditLog
     [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
         Message = "The audit sink threw while taking an EF Core event; the event is lost and the save is unaffected.")]
     public static partial void SinkFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning,
+        Message = "EF Core {EfCoreVersion} lacks or has changed EF Core internals that auditing uses for speed ({Missing}); " +
+            "auditing goes on through EF Core's public interceptors and diagnostic events, with the same events at some extra cost " +
+            "per save. AuditKit.EfCore supports EF Core {SupportedRange}.")]
+    public static partial void EfCoreInternalsUnavailable(this ILogger logger, string efCoreVersion, string missing, string supportedRange);
 }

@@ -10,15 +10,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AuditKit.EfCore;
 
 /// <summary>
-/// The engine behind the three interceptors: captures changes when SaveChanges starts, turns them into events when
-/// it succeeds, and hands events to the sink only once their work is committed. One instance serves every context
-/// built with the same options; per-context state is kept beside each context.
+/// Turns what a context writes into events: captures the old and new values when SaveChanges starts, builds the
+/// events when it succeeds (or the failure event when it fails), and builds the events of bulk commands. Whether and
+/// when the events reach the sink is <see cref="Buffer"/>'s job (only committed work). One instance serves every
+/// context built with the same options; per-context state is kept beside each context.
 /// </summary>
 internal sealed class EntityAuditor
 {
     private readonly ConditionalWeakTable<DbContext, ContextAuditState> _states = new();
     private readonly EntityAuditOptions _options;
-    private readonly IAuditSink _sink;
     private readonly IAuditContextAccessor _contextAccessor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -34,20 +34,27 @@ internal sealed class EntityAuditor
         IAuditContextAccessor contextAccessor,
         TimeProvider timeProvider,
         ILogger<EntityAuditor>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        EfCoreInternals? internals = null)
     {
         _options = options;
-        _sink = sink;
         _contextAccessor = contextAccessor;
         _timeProvider = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = new EfCoreAuditMetrics(meterFactory);
+        Internals = internals ?? EfCoreInternals.Current;
+        if (Internals.Missing.Count > 0)
+        {
+            _logger.EfCoreInternalsUnavailable(EfCoreInternals.EfCoreVersion, string.Join(", ", Internals.Missing), EfCoreInternals.SupportedRange);
+        }
+
+        Buffer = new AuditEventBuffer(sink, _logger, _metrics);
         var plans = new EntityAuditPlanCache(options, masker);
         var encoder = new AuditValueEncoder(masker, options.MaxValueLength, options.MaxBinaryLength);
         _collector = new EntityChangeCollector(plans);
         _events = new EntityEventFactory(options, encoder);
         _bulk = new BulkCommandEventFactory(options, plans, encoder, masker);
-        ContextInterceptors = [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(this)];
+        ContextInterceptors = [new AuditSaveChangesInterceptor(this), new AuditTransactionInterceptor(Buffer)];
         Interceptors = options.CaptureBulkOperations ? [.. ContextInterceptors, new BulkCommandAuditInterceptor(this)] : ContextInterceptors;
         OptionsExtension = options.CaptureBulkOperations ? new AuditingOptionsExtension(this) : null;
     }
@@ -66,6 +73,15 @@ internal sealed class EntityAuditor
 
     /// <summary>What <c>AddEntityAuditing</c> adds to the options to capture bulk commands; <see langword="null"/> when they are not captured.</summary>
     public AuditingOptionsExtension? OptionsExtension { get; }
+
+    /// <summary>Holds the events built here until their work commits, then hands them to the sink.</summary>
+    public AuditEventBuffer Buffer { get; }
+
+    /// <summary>Which EF Core internals the fast paths may use; where one is missing, its public counterpart is used.</summary>
+    public EfCoreInternals Internals { get; }
+
+    /// <summary>The saves in progress on <paramref name="context"/> (made on first use, then kept beside the context).</summary>
+    public ContextAuditState SavesOf(DbContext context) => StateOf(context);
 
     // ---- SaveChanges ----------------------------------------------------------------------------------------
 
@@ -175,7 +191,7 @@ internal sealed class EntityAuditor
             return;
         }
 
-        Dispatch(context, state, events);
+        Buffer.Dispatch(context, events);
     }
 
     public void SaveChangesFailed(DbContext? context, Exception exception)
@@ -230,82 +246,6 @@ internal sealed class EntityAuditor
         }
     }
 
-    // ---- Transactions -------------------------------------------------------------------------------------------
-
-    public void TransactionStarted(DbContext? context)
-    {
-        if (context is not null && _states.TryGetValue(context, out var state) && state.Pending.Count > 0)
-        {
-            // Left over from a transaction disposed without a commit, which rolls it back.
-            Discard(state, "transaction disposed without commit");
-        }
-    }
-
-    public void TransactionCommitted(DbContext? context, Guid transactionId)
-    {
-        if (context is null || !_states.TryGetValue(context, out var state) || state.Pending.Count == 0)
-        {
-            return;
-        }
-
-        if (state.PendingTransactionId != transactionId)
-        {
-            Discard(state, "transaction disposed without commit");
-            return;
-        }
-
-        var events = state.Pending.ToList();
-        state.DiscardPending();
-        Write(events);
-    }
-
-    public void TransactionEnded(DbContext? context, string reason)
-    {
-        if (context is not null && _states.TryGetValue(context, out var state) && state.Pending.Count > 0)
-        {
-            Discard(state, reason);
-        }
-    }
-
-    public void SavepointCreated(DbContext? context)
-    {
-        if (context is not null)
-        {
-            var state = StateOf(context);
-            state.Savepoints.Add(state.Pending.Count);
-        }
-    }
-
-    public void SavepointReleased(DbContext? context)
-    {
-        if (context is not null && _states.TryGetValue(context, out var state) && state.Savepoints.Count > 0)
-        {
-            state.Savepoints.RemoveAt(state.Savepoints.Count - 1);
-        }
-    }
-
-    /// <summary>
-    /// Events of work after the innermost open savepoint are dropped; the savepoint stays open, as in SQL.
-    /// Savepoints are taken to nest: rolling back to an outer one while an inner one is open is treated as
-    /// rolling back to the inner one.
-    /// </summary>
-    public void SavepointRolledBack(DbContext? context)
-    {
-        if (context is null || !_states.TryGetValue(context, out var state) || state.Savepoints.Count == 0)
-        {
-            return;
-        }
-
-        var mark = state.Savepoints[^1];
-        var dropped = state.Pending.Count - mark;
-        if (dropped > 0)
-        {
-            state.Pending.RemoveRange(mark, dropped);
-            _metrics.Discarded(dropped);
-            _logger.EventsDiscarded(dropped, "rolled back to a savepoint");
-        }
-    }
-
     // ---- Bulk commands ------------------------------------------------------------------------------------------
 
     public void BulkExecuted(DbContext? context, CommandSource source, DbCommand command, int rowsAffected)
@@ -323,7 +263,7 @@ internal sealed class EntityAuditor
             var scope = AuditScope.Capture(_contextAccessor);
             if (_bulk.Build(context, command, isDelete, rowsAffected, scope, _timeProvider.GetUtcNow()) is { } auditEvent)
             {
-                Dispatch(context, StateOf(context), [auditEvent]);
+                Buffer.Dispatch(context, [auditEvent]);
             }
         }
         catch (Exception ex)
@@ -338,12 +278,24 @@ internal sealed class EntityAuditor
     /// <summary>The capture of a save starting now, with the ambient who / tenant / trace of its caller.</summary>
     private SaveChangesCapture StartCapture(DbContext context, ContextAuditState state)
     {
-        if (state.Pending.Count > 0 && context.Database.CurrentTransaction?.TransactionId != state.PendingTransactionId)
-        {
-            Discard(state, "transaction disposed without commit");
-        }
-
+        DropAbandonedSave(context, state);
+        Buffer.SaveStarting(context);
         return new SaveChangesCapture(AuditScope.Capture(_contextAccessor));
+    }
+
+    /// <summary>
+    /// A save still waiting for EF Core's DetectChanges when the next one starts never began: a SaveChanges interceptor
+    /// after this one, or DetectChanges itself, threw, and EF Core then calls no completion hook. Left on the stack it
+    /// would count as a save under way (<see cref="ContextAuditState.Saving"/>), and the context's bulk commands would
+    /// be left to EF Core's pause by <see cref="AuditingCommandDiagnosticsLogger"/>.
+    /// </summary>
+    private static void DropAbandonedSave(DbContext context, ContextAuditState state)
+    {
+        if (state.AwaitingDetection is { } abandoned)
+        {
+            state.Saves.Remove(abandoned);
+            StopAwaitingDetection(context, state);
+        }
     }
 
     /// <summary>Fills <paramref name="capture"/> from the change tracker; returns the entries whose database values must be read.</summary>
@@ -381,9 +333,9 @@ internal sealed class EntityAuditor
             return false;
         }
 
-#pragma warning disable EF1001 // The one flag that makes EF Core skip DetectChanges; when it cannot be read, the capture is taken at once.
-        return context.Model is Microsoft.EntityFrameworkCore.Metadata.Internal.IRuntimeModel { SkipDetectChanges: false };
-#pragma warning restore EF1001
+        // The model's SkipDetectChanges flag is an EF Core internal: where it is missing or changed, EfCoreInternals
+        // works the answer out from public metadata instead.
+        return Internals.DetectsChangesOnSave(context.Model);
     }
 
     private void AwaitDetection(DbContext context, ContextAuditState state, SaveChangesCapture capture)
@@ -427,7 +379,7 @@ internal sealed class EntityAuditor
         try
         {
             // A failure is a fact whether or not a surrounding transaction commits, so it is not held back.
-            Write([_events.BuildFailure(capture, exception, _timeProvider.GetUtcNow())]);
+            Buffer.Write([_events.BuildFailure(capture, exception, _timeProvider.GetUtcNow())]);
         }
         catch (Exception ex)
         {
@@ -442,93 +394,6 @@ internal sealed class EntityAuditor
         {
             context.SaveChangesFailed -= handler;
             state.ConcurrencyFailureHandler = null;
-        }
-    }
-
-    /// <summary>Writes events now, or holds them until the transaction they belong to commits.</summary>
-    private void Dispatch(DbContext context, ContextAuditState state, List<AuditEvent> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        if (context.Database.CurrentTransaction is { } transaction)
-        {
-            if (state.PendingTransactionId != transaction.TransactionId)
-            {
-                if (state.Pending.Count > 0)
-                {
-                    Discard(state, "transaction disposed without commit");
-                }
-
-                state.PendingTransactionId = transaction.TransactionId;
-            }
-
-            state.Pending.AddRange(events);
-            return;
-        }
-
-        if (System.Transactions.Transaction.Current is { } ambient)
-        {
-            // Enlisted in a TransactionScope: the connection commits when the scope does.
-            ambient.TransactionCompleted += (_, args) =>
-            {
-                if (args.Transaction?.TransactionInformation.Status == System.Transactions.TransactionStatus.Committed)
-                {
-                    Write(events);
-                }
-                else
-                {
-                    _metrics.Discarded(events.Count);
-                    _logger.EventsDiscarded(events.Count, "transaction scope did not complete");
-                }
-            };
-            return;
-        }
-
-        Write(events);
-    }
-
-    private void Write(List<AuditEvent> events)
-    {
-        var rejected = 0;
-        foreach (var auditEvent in events)
-        {
-            bool written;
-            try
-            {
-                written = _sink.TryWrite(auditEvent);
-            }
-#pragma warning disable CA1031 // A sink must never throw; if one does, the application's save must not fail for it.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                _logger.SinkFailed(exception);
-                written = false;
-            }
-
-            if (!written)
-            {
-                rejected++;
-            }
-        }
-
-        _metrics.Emitted(events.Count - rejected);
-        if (rejected > 0)
-        {
-            _metrics.Rejected(rejected);
-            _logger.SinkRefused(rejected);
-        }
-    }
-
-    private void Discard(ContextAuditState state, string reason)
-    {
-        var count = state.DiscardPending();
-        if (count > 0)
-        {
-            _metrics.Discarded(count);
-            _logger.EventsDiscarded(count, reason);
         }
     }
 

@@ -31,6 +31,7 @@ internal static class EntityAuditorFactory
             services.GetService<IAuditContextAccessor>() ?? new AuditContextAccessor(),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetService<ILogger<EntityAuditor>>(),
-            services.GetService<IMeterFactory>());
+            services.GetService<IMeterFactory>(),
+            services.GetService<EfCoreInternals>());
     }
 }

@@ -207,6 +207,24 @@ public abstract partial class EntityAuditTests
     }
 
     [Fact]
+    public async Task A_bulk_command_after_a_save_that_never_began_is_seen()
+    {
+        // A SaveChanges interceptor after auditing throws: EF Core ends that save without any completion hook. The
+        // context must not be taken for one still saving, or its bulk commands fall in EF Core's pause.
+        using var harness = new AuditHarness(Database);
+        var marker = Unique("never-began");
+        var refusing = new RefuseFirstSave();
+        await using var context = harness.NewContext(retrying: false, refusing);
+        context.Customers.Add(NewCustomer(marker));
+        await Should.ThrowAsync<InvalidOperationException>(() => context.SaveChangesAsync());
+
+        await context.SaveChangesAsync();
+        (await context.Customers.Where(c => c.Name == marker).ExecuteDeleteAsync()).ShouldBe(1);
+
+        harness.Sink.Events.Select(e => e.Source).ShouldBe([AuditSources.EfCore, AuditSources.Bulk]);
+    }
+
+    [Fact]
     public async Task A_retried_bulk_command_emits_one_event()
     {
         using var harness = new AuditHarness(Database);
@@ -231,7 +249,16 @@ public abstract partial class EntityAuditTests
         await using (var audited = harness.NewContext())
         {
             (await audited.Customers.Where(c => c.Name == marker + "-a").ExecuteDeleteAsync()).ShouldBe(1);
-            audited.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<AuditingCommandDiagnosticsLogger>();
+            if (Database.Internals is null)
+            {
+                audited.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<AuditingCommandDiagnosticsLogger>();
+                BulkCommandListener.IsObserved(audited.GetService<DiagnosticSource>()).ShouldBeFalse();
+            }
+            else
+            {
+                audited.GetService<IRelationalCommandDiagnosticsLogger>().ShouldNotBeOfType<AuditingCommandDiagnosticsLogger>();
+                BulkCommandListener.IsObserved(audited.GetService<DiagnosticSource>()).ShouldBeTrue();
+            }
         }
 
         await using (var plain = harness.PlainContext())
@@ -304,5 +331,18 @@ public abstract partial class EntityAuditTests
         (await context.Customers.Where(c => c.Name.StartsWith(marker)).ExecuteDeleteAsync()).ShouldBe(1);
 
         harness.Sink.Events.ShouldBeEmpty();
+    }
+
+    private sealed class RefuseFirstSave : SaveChangesInterceptor
+    {
+        private int _calls;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData,
+            InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+            => Interlocked.Increment(ref _calls) == 1
+                ? throw new InvalidOperationException("refused before the save began")
+                : ValueTask.FromResult(result);
     }
 }

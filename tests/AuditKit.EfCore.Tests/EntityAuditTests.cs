@@ -1,6 +1,9 @@
 using AuditKit.EfCore.Tests.Infrastructure;
 using AuditKit.EfCore.Tests.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.EfCore.Tests;
 
@@ -54,6 +57,28 @@ public abstract partial class EntityAuditTests(ShopDatabase database)
 
 public sealed class SqliteEntityAuditTests(SqliteShopDatabase database)
     : EntityAuditTests(database), IClassFixture<SqliteShopDatabase>;
+
+/// <summary>
+/// Every test above on the public path that an EF Core without the internals this package relies on gets: the same
+/// events (diff, masking, only committed work, bulk commands).
+/// </summary>
+public sealed class SqliteEntityAuditTestsWithoutEfInternals(SqliteShopDatabaseWithoutEfInternals database)
+    : EntityAuditTests(database), IClassFixture<SqliteShopDatabaseWithoutEfInternals>
+{
+    [Fact]
+    public async Task Without_the_internals_the_public_path_is_taken_and_saves_are_audited()
+    {
+        using var harness = new AuditHarness(Database);
+        await using var context = harness.NewContext();
+        context.Customers.Add(NewCustomer());
+        await context.SaveChangesAsync();
+
+        context.GetService<IRelationalCommandDiagnosticsLogger>().ShouldNotBeOfType<AuditingCommandDiagnosticsLogger>();
+        BulkCommandListener.IsObserved(context.GetService<System.Diagnostics.DiagnosticSource>()).ShouldBeTrue();
+        harness.Services.GetRequiredService<EntityAuditor>().Internals.Missing.ShouldNotBeEmpty();
+        harness.Sink.Events.ShouldHaveSingleItem().Action.ShouldBe(AuditActions.Create);
+    }
+}
 
 public sealed class PostgresEntityAuditTests(PostgresShopDatabase database)
     : EntityAuditTests(database), IClassFixture<PostgresShopDatabase>

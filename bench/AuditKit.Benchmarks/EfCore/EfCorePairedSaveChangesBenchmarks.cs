@@ -6,7 +6,7 @@ namespace AuditKit.Benchmarks.EfCore;
 
 /// <summary>
 /// The same workload as <see cref="EfCoreSaveChangesBenchmarks"/>, measured in pairs: each invocation saves once
-/// with each <see cref="SaveChangesVariant"/> (without auditing, and audited three ways), in rotating order, and times each save by
+/// with each <see cref="SaveChangesVariant"/> (without auditing, and audited four ways), in rotating order, and times each save by
 /// wall clock and by the thread's CPU time. On a busy, shared machine wall-clock time drifts from one benchmark to the
 /// next; saves timed back to back see the same conditions, and CPU time does not count the time other processes held
 /// the CPU, so these ratios are the steadier numbers. They are printed when the benchmark ends (lines starting with

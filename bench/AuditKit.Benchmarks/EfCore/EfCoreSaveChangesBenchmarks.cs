@@ -35,6 +35,10 @@ public class EfCoreSaveChangesBenchmarks
     [Benchmark]
     public int SaveChanges_with_auditing_command_interceptor() => _workload.Save(SaveChangesVariant.AuditedWithCommandInterceptor);
 
+    /// <summary>Auditing on the public path taken where the EF Core internals it uses are not found.</summary>
+    [Benchmark]
+    public int SaveChanges_with_auditing_fallback() => _workload.Save(SaveChangesVariant.AuditedFallback);
+
     [GlobalCleanup]
     public void Cleanup() => _workload.Dispose();
 }

@@ -17,4 +17,10 @@ public enum SaveChangesVariant
     /// interceptor, the way <c>AddEntityAuditing</c> saw them before it had a command logger of its own.
     /// </summary>
     AuditedWithCommandInterceptor,
+
+    /// <summary>
+    /// <c>AddEntityAuditing</c> with the default options where the EF Core internals it uses for speed are not found
+    /// (as after an EF Core upgrade that changed them): bulk commands seen through EF Core's diagnostic listener.
+    /// </summary>
+    AuditedFallback,
 }

@@ -123,10 +123,16 @@ public sealed class SaveChangesWorkload : IDisposable
 
         if (variant != SaveChangesVariant.Plain)
         {
-            var services = new ServiceCollection()
+            var collection = new ServiceCollection()
                 .AddSingleton<IAuditSink, CountingAuditSink>()
-                .AddEntityAuditing(o => o.CaptureBulkOperations = variant != SaveChangesVariant.AuditedNoBulkCapture)
-                .BuildServiceProvider();
+                .AddEntityAuditing(o => o.CaptureBulkOperations = variant != SaveChangesVariant.AuditedNoBulkCapture);
+            if (variant == SaveChangesVariant.AuditedFallback)
+            {
+                // What the start-up probe reports on an EF Core without the internals: the public path is taken.
+                collection.AddSingleton(AuditKit.EfCore.EfCoreInternals.Probe(static _ => null, loadCommandLogger: false));
+            }
+
+            var services = collection.BuildServiceProvider();
             _services.Add(services);
             if (variant == SaveChangesVariant.AuditedWithCommandInterceptor)
             {

@@ -24,6 +24,10 @@ public sealed class AuditHarness : IDisposable
         services.AddSingleton<IAuditSink>(Sink);
         services.Configure<AuditMaskingOptions>(o => o.HmacKey = HmacKey);
         services.AddEntityAuditing(configure ?? DefaultOptions);
+        if (database.Internals is { } internals)
+        {
+            services.AddSingleton(internals);
+        }
         _services = services.BuildServiceProvider(validateScopes: true);
     }
 

@@ -9,6 +9,12 @@ public abstract class ShopDatabase
 {
     public abstract string Provider { get; }
 
+    /// <summary>
+    /// The EF Core internals the auditors of this database's tests may use; <see langword="null"/> for the running EF
+    /// Core's (see <see cref="SqliteShopDatabaseWithoutEfInternals"/>).
+    /// </summary>
+    internal virtual EfCoreInternals? Internals => null;
+
     /// <summary>Points <paramref name="builder"/> at this database; with <paramref name="retrying"/>, through <see cref="RetryOnTransientTestFailureStrategy"/>.</summary>
     public abstract void Configure(DbContextOptionsBuilder builder, bool retrying = false);
 
@@ -22,7 +28,7 @@ public abstract class ShopDatabase
 }
 
 /// <summary>A SQLite file in a temporary directory.</summary>
-public sealed class SqliteShopDatabase : ShopDatabase, IDisposable
+public class SqliteShopDatabase : ShopDatabase, IDisposable
 {
     private readonly TempDirectory _directory = new("auditkit-efcore");
     private readonly string _connectionString;
@@ -44,7 +50,21 @@ public sealed class SqliteShopDatabase : ShopDatabase, IDisposable
             }
         });
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        _directory.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// A SQLite database whose auditors find none of the EF Core internals they use for speed, as on an EF Core that
+/// changed them: auditing takes the public path (EF Core's diagnostic listener for bulk commands, the capture taken
+/// when SaveChanges starts).
+/// </summary>
+public sealed class SqliteShopDatabaseWithoutEfInternals : SqliteShopDatabase
+{
+    internal override EfCoreInternals? Internals { get; } = EfCoreInternals.Probe(static _ => null, loadCommandLogger: false);
 }
 
 /// <summary>A fresh database on the throwaway PostgreSQL server.</summary>
