@@ -2,6 +2,7 @@ using System.Globalization;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Alerts;
 

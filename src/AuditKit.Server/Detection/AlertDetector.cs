@@ -1,3 +1,4 @@
+using AuditKit.Server.Storage;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,7 @@ namespace AuditKit.Server.Detection;
 /// their deliveries).
 /// </summary>
 internal sealed partial class AlertDetector(
-    DetectionDatabase database,
+    StorageConnections database,
     IOptions<DetectionOptions> options,
     TimeProvider timeProvider,
     DetectionMetrics metrics,
@@ -70,7 +71,7 @@ internal sealed partial class AlertDetector(
             async (claimed, transaction, ct) =>
             {
                 var events = await DetectionOutbox.ReadEventsAsync(
-                    transaction.Connection!, transaction, database.Sql, tenantId, claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
+                    transaction.Connection!, transaction, database.Dialect, tenantId, claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
                 events.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
                 return events;
             },
@@ -90,7 +91,7 @@ internal sealed partial class AlertDetector(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var sql = database.Sql;
+        var sql = database.Dialect;
         var now = timeProvider.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
         IReadOnlyList<WrittenAlert> written;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection;
 
@@ -41,7 +42,7 @@ internal static class AlertWriter
             await using (var upsert = pass.CreateCommand(string.Empty))
             {
                 var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
-                var now = DetectionPass.Add(upsert, "now", sql.Values.TimeValue(pass.Now));
+                var now = DetectionPass.Add(upsert, "now", sql.TimeValue(pass.Now));
                 var text = new StringBuilder();
                 for (var i = 0; i < chunk.Length; i++)
                 {
@@ -49,9 +50,9 @@ internal static class AlertWriter
                     var n = i.ToString(CultureInfo.InvariantCulture);
                     text.Append(
                         $"INSERT INTO {DetectionModel.AlertsTable} (tenant_id, id, rule, key_type, key_value, severity, status, first_seen, last_seen, event_count, evidence, details, created_at, updated_at) " +
-                        $"VALUES ({tenant}, {DetectionPass.Add(upsert, "id" + n, sql.Values.IdValue(proposed[i]))}, {DetectionPass.Add(upsert, "r" + n, m.Rule)}, " +
+                        $"VALUES ({tenant}, {DetectionPass.Add(upsert, "id" + n, sql.IdValue(proposed[i]))}, {DetectionPass.Add(upsert, "r" + n, m.Rule)}, " +
                         $"{DetectionPass.Add(upsert, "kt" + n, m.KeyType)}, {DetectionPass.Add(upsert, "k" + n, m.Key)}, {DetectionPass.Add(upsert, "s" + n, (short)m.Severity)}, 0, " +
-                        $"{DetectionPass.Add(upsert, "f" + n, sql.Values.TimeValue(m.FirstSeen))}, {DetectionPass.Add(upsert, "l" + n, sql.Values.TimeValue(m.LastSeen))}, 0, '[]', " +
+                        $"{DetectionPass.Add(upsert, "f" + n, sql.TimeValue(m.FirstSeen))}, {DetectionPass.Add(upsert, "l" + n, sql.TimeValue(m.LastSeen))}, 0, '[]', " +
                         $"{DetectionPass.Add(upsert, "d" + n, m.Details)}, {now}, {now}) " +
                         $"ON CONFLICT (tenant_id, rule, key_type, key_value) WHERE {DetectionModel.UnresolvedPredicate} DO UPDATE SET " +
                         $"first_seen = {sql.Least("alerts.first_seen", "excluded.first_seen")}, " +
@@ -66,7 +67,7 @@ internal static class AlertWriter
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var id = sql.Values.ReadId(reader, 0);
+                        var id = sql.ReadId(reader, 0);
                         written.Add(new WrittenAlert(id, chunk[i2], id == proposed[i2]));
                     }
 
@@ -94,12 +95,12 @@ internal static class AlertWriter
                     && match.Tally.SupportsDelta
                     && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
                     && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
-                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionPass.Add(recount, "after" + n, sql.Values.TimeValue(before.LastSeen)))
+                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionPass.Add(recount, "after" + n, sql.TimeValue(before.LastSeen)))
                         : match.Tally.CountSql(sql, tenant, key);
                 text.Append(
                     $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
                     $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit)} " +
-                    $"WHERE tenant_id = {tenant} AND id = {DetectionPass.Add(recount, "id" + n, sql.Values.IdValue(alert.Id))};");
+                    $"WHERE tenant_id = {tenant} AND id = {DetectionPass.Add(recount, "id" + n, sql.IdValue(alert.Id))};");
             }
 
             recount.CommandText = text.ToString();
@@ -123,7 +124,7 @@ internal static class AlertWriter
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (pass.Sql.Values.ReadTime(reader, 3), pass.Sql.Values.ReadTime(reader, 4));
+                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (pass.Sql.ReadTime(reader, 3), pass.Sql.ReadTime(reader, 4));
             }
         }
 

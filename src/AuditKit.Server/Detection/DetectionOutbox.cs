@@ -56,7 +56,7 @@ internal static class DetectionOutbox
     public static async Task<Dictionary<Guid, Guid[]?>> ClaimAsync(
         DbConnection connection,
         DbTransaction transaction,
-        DetectionSql sql,
+        AuditSqlDialect sql,
         string tenantId,
         IReadOnlyCollection<Guid> batchIds,
         bool withEventIds,
@@ -69,12 +69,12 @@ internal static class DetectionOutbox
             command.Transaction = transaction;
             command.CommandText =
                 $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
-                $"AND id IN {DetectionPass.AddList(command, "b", chunk.Select(sql.Values.IdValue))} " +
+                $"AND id IN {DetectionPass.AddList(command, "b", chunk.Select(sql.IdValue))} " +
                 $"RETURNING id{(withEventIds ? ", event_ids" : string.Empty)}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                claimed[sql.Values.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
+                claimed[sql.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
             }
         }
 
@@ -88,7 +88,7 @@ internal static class DetectionOutbox
     public static async Task<List<DetectionEvent>> ReadEventsAsync(
         DbConnection connection,
         DbTransaction transaction,
-        DetectionSql sql,
+        AuditSqlDialect sql,
         string tenantId,
         IEnumerable<Guid> eventIds,
         CancellationToken cancellationToken)
@@ -101,13 +101,13 @@ internal static class DetectionOutbox
             command.CommandText =
                 "SELECT e.id, e.timestamp, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
                 $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
-                $"AND e.id IN {DetectionPass.AddList(command, "e", chunk.Select(sql.Values.IdValue))}";
+                $"AND e.id IN {DetectionPass.AddList(command, "e", chunk.Select(sql.IdValue))}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 events.Add(new DetectionEvent(
-                    sql.Values.ReadId(reader, 0),
-                    sql.Values.ReadTime(reader, 1),
+                    sql.ReadId(reader, 0),
+                    sql.ReadTime(reader, 1),
                     reader.GetString(2),
                     (AuditStatus)reader.GetInt16(3),
                     (AuditSeverity)reader.GetInt16(4),

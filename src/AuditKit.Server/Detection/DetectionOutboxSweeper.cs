@@ -17,7 +17,7 @@ namespace AuditKit.Server.Detection;
 /// stored it, or two sweeps after a lease ran out, reach it at the same time.
 /// </remarks>
 internal sealed partial class DetectionOutboxSweeper(
-    DetectionDatabase database,
+    StorageConnections database,
     AlertDetector detector,
     DetectionMetrics metrics,
     IOptions<DetectionOptions> options,
@@ -172,13 +172,13 @@ internal sealed partial class DetectionOutboxSweeper(
 
     private async Task<List<ClaimedBatch>> ClaimAsync(CancellationToken cancellationToken)
     {
-        var sql = database.Sql;
+        var sql = database.Dialect;
         var now = AuditEventRow.ToStoredTime(timeProvider.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var nowParameter = DetectionPass.Add(command, "now", sql.Values.TimeValue(now));
-        var cutoff = DetectionPass.Add(command, "cutoff", sql.Values.TimeValue(now - options.Value.SweepGracePeriod));
-        var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.SweepClaimLease));
+        var nowParameter = DetectionPass.Add(command, "now", sql.TimeValue(now));
+        var cutoff = DetectionPass.Add(command, "cutoff", sql.TimeValue(now - options.Value.SweepGracePeriod));
+        var until = DetectionPass.Add(command, "until", sql.TimeValue(now + options.Value.SweepClaimLease));
         var limit = DetectionPass.Add(command, "n", ClaimSize);
         var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until <= {nowParameter})";
         command.CommandText = sql.ClaimDue(
@@ -188,7 +188,7 @@ internal sealed partial class DetectionOutboxSweeper(
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             claimed.Add(new ClaimedBatch(
-                reader.GetString(0), sql.Values.ReadId(reader, 1), reader.GetInt32(2), sql.Values.ReadTime(reader, 3), reader.GetInt32(4)));
+                reader.GetString(0), sql.ReadId(reader, 1), reader.GetInt32(2), sql.ReadTime(reader, 3), reader.GetInt32(4)));
         }
 
         // Oldest first, so a tenant's passes follow the order its batches were stored in.
@@ -205,13 +205,13 @@ internal sealed partial class DetectionOutboxSweeper(
     {
         var attempts = batch.Attempts + 1;
         var delay = RetryDelay(options.Value.SweepClaimLease, attempts);
-        var sql = database.Sql;
+        var sql = database.Dialect;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"UPDATE {DetectionModel.OutboxTable} SET attempts = {DetectionPass.Add(command, "a", attempts)}, " +
-            $"claimed_until = {DetectionPass.Add(command, "until", sql.Values.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow() + delay)))} " +
-            $"WHERE tenant_id = {DetectionPass.Add(command, "t", batch.TenantId)} AND id = {DetectionPass.Add(command, "id", sql.Values.IdValue(batch.Id))}";
+            $"claimed_until = {DetectionPass.Add(command, "until", sql.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow() + delay)))} " +
+            $"WHERE tenant_id = {DetectionPass.Add(command, "t", batch.TenantId)} AND id = {DetectionPass.Add(command, "id", sql.IdValue(batch.Id))}";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return delay;
     }

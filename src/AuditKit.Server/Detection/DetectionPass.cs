@@ -12,7 +12,7 @@ namespace AuditKit.Server.Detection;
 internal sealed class DetectionPass(
     DbConnection connection,
     DbTransaction transaction,
-    DetectionSql sql,
+    AuditSqlDialect sql,
     string tenantId,
     DetectionRuleSettings settings,
     IReadOnlyList<DetectionEvent> events,
@@ -22,7 +22,7 @@ internal sealed class DetectionPass(
     private readonly List<AlertMatch> _matches = [];
     private List<Action>? _afterCommit;
 
-    public DetectionSql Sql { get; } = sql;
+    public AuditSqlDialect Sql { get; } = sql;
     public string TenantId { get; } = tenantId;
     public DetectionRuleSettings Settings { get; } = settings;
     public IReadOnlyList<DetectionEvent> Events { get; } = events;
@@ -95,8 +95,8 @@ internal sealed class DetectionPass(
         {
             await using var command = CreateCommand(string.Empty);
             var tenant = Add(command, "t", TenantId);
-            var lo = Add(command, "lo", Sql.Values.TimeValue(from));
-            var hi = Add(command, "hi", Sql.Values.TimeValue(to));
+            var lo = Add(command, "lo", Sql.TimeValue(from));
+            var hi = Add(command, "hi", Sql.TimeValue(to));
             var list = AddList(command, "k", chunk);
             command.CommandText =
                 $"SELECT e.{keyColumn}, e.timestamp, e.id, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
@@ -112,9 +112,9 @@ internal sealed class DetectionPass(
                     rows[key] = list2 = [];
                 }
 
-                var id = Sql.Values.ReadId(reader, 2);
+                var id = Sql.ReadId(reader, 2);
                 list2.Add(new StoredRow(
-                    Sql.Values.ReadTime(reader, 1),
+                    Sql.ReadTime(reader, 1),
                     id,
                     reader.GetString(3),
                     (AuditStatus)reader.GetInt16(4),
@@ -144,7 +144,7 @@ internal sealed class DetectionPass(
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                found[reader.GetString(0)] = (Sql.Values.ReadTime(reader, 1), Sql.Values.ReadTime(reader, 2));
+                found[reader.GetString(0)] = (Sql.ReadTime(reader, 1), Sql.ReadTime(reader, 2));
             }
         }
 
@@ -168,10 +168,10 @@ internal sealed class DetectionPass(
             var values = string.Join(", ", chunk.Select((k, i) =>
             {
                 var index = i.ToString(CultureInfo.InvariantCulture);
-                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.Values.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Sql.Values.TimeValue(k.Value.Hi))})";
+                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Sql.TimeValue(k.Value.Hi))})";
             }));
             var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} = w.key AND {predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
-            var count = Sql.IsPostgres ? $"(SELECT count(*) FROM (SELECT 1 {rows} LIMIT {n}) x)" : $"(SELECT count(*) {rows})";
+            var count = Sql.CountUpTo(rows, n);
             command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {count} >= {n}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

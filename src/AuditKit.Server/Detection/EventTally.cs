@@ -1,3 +1,4 @@
+using AuditKit.Server.Storage;
 namespace AuditKit.Server.Detection;
 
 /// <summary>
@@ -7,16 +8,16 @@ namespace AuditKit.Server.Detection;
 /// <param name="predicate">A predicate over alias <c>e</c> in which <c>{key}</c> stands for the key parameter.</param>
 internal sealed class EventTally(string predicate) : AlertTally
 {
-    public override string CountSql(DetectionSql sql, string tenant, string key) =>
+    public override string CountSql(AuditSqlDialect sql, string tenant, string key) =>
         $"(SELECT count(*) FROM audit_events e WHERE {Where(tenant, key)})";
 
     public override bool SupportsDelta => true;
 
-    public override string DeltaCountSql(DetectionSql sql, string tenant, string key, string after) =>
+    public override string DeltaCountSql(AuditSqlDialect sql, string tenant, string key, string after) =>
         $"(SELECT count(*) FROM audit_events e WHERE e.tenant_id = {tenant} AND e.timestamp > {after} AND e.timestamp <= alerts.last_seen " +
         $"AND ({Predicate(key)}))";
 
-    public override string EvidenceSql(DetectionSql sql, string tenant, string key, string limit) =>
+    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit) =>
         sql.IdArray($"SELECT e.id AS id, e.timestamp AS ts FROM audit_events e WHERE {Where(tenant, key)} ORDER BY e.timestamp DESC, e.id DESC LIMIT {limit}");
 
     private string Where(string tenant, string key) =>

@@ -61,6 +61,10 @@ internal static class AuditStorageServiceCollectionExtensions
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup);
         });
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
+        services.TryAddSingleton<StorageConnections>();
+        services.TryAddSingleton<IRetentionStore, RelationalRetentionStore>();
+        services.TryAddSingleton<IAlertStore, RelationalAlertStore>();
+        services.TryAddSingleton<IWebhookStore, RelationalWebhookStore>();
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();
 

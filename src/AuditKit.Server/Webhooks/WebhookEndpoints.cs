@@ -62,7 +62,7 @@ internal static partial class WebhookEndpoints
     private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         string tenantId,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         WebhookSecretProtector protector,
         AdminAuditRecorder recorder,
         IOptions<WebhookOptions> options,
@@ -163,7 +163,7 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
-        string tenantId, WebhookStore webhooks, CancellationToken cancellationToken)
+        string tenantId, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
         return TypedResults.Ok(new WebhookListResponse([.. rows.Select(WebhookResponse.From)]));
@@ -173,7 +173,7 @@ internal static partial class WebhookEndpoints
         HttpContext context,
         string tenantId,
         string webhookId,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         AdminAuditRecorder recorder,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -224,7 +224,7 @@ internal static partial class WebhookEndpoints
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "offset")] string? offset,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
@@ -134,5 +135,5 @@ public sealed class OutboxStorage : IAsyncDisposable
         }
     }
 
-    private static DetectionDatabase Database(DetectionHost host) => host.Services.GetRequiredService<DetectionDatabase>();
+    private static StorageConnections Database(DetectionHost host) => host.Services.GetRequiredService<StorageConnections>();
 }

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 internal sealed class FailedLoginsByIpRule : IDetectionRule
 {
-    private static readonly EventTally s_bruteForce = new($"e.ip_address = {{key}} AND {DetectionPredicates.FailedLoginSql}");
-    private static readonly EventTally s_spraying = new($"e.ip_address = {{key}} AND e.user_id IS NOT NULL AND {DetectionPredicates.FailedLoginSql}");
+    private static readonly EventTally s_bruteForce = new($"e.ip_address = {{key}} AND {StoredEventPredicates.FailedLoginSql}");
+    private static readonly EventTally s_spraying = new($"e.ip_address = {{key}} AND e.user_id IS NOT NULL AND {StoredEventPredicates.FailedLoginSql}");
 
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
@@ -24,7 +26,7 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
             var template = new AlertMatchTemplate(
                 AlertRules.BruteForce, AlertRules.IpKey, AuditSeverity.High, RuleDetails.Count(bruteForce, "failed logins"), s_bruteForce);
             await CountWindow.EvaluateAsync(
-                pass, bruteForce, AlertRules.BruteForce, AlertRules.IpKey, "ip_address", DetectionPredicates.FailedLoginSql,
+                pass, bruteForce, AlertRules.BruteForce, AlertRules.IpKey, "ip_address", StoredEventPredicates.FailedLoginSql,
                 failures.GroupBy(static e => e.IpAddress!, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal),
                 _ => template, cancellationToken).ConfigureAwait(false);
         }
@@ -36,7 +38,7 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
         }
 
         var rows = await pass.ReadRowsAsync(
-            "ip_address", withUser.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal), $"e.user_id IS NOT NULL AND {DetectionPredicates.FailedLoginSql}",
+            "ip_address", withUser.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal), $"e.user_id IS NOT NULL AND {StoredEventPredicates.FailedLoginSql}",
             withUser.Min(static e => e.Timestamp) - spraying.Window, withUser.Max(static e => e.Timestamp) + spraying.Window, cancellationToken).ConfigureAwait(false);
         foreach (var (ip, events) in rows)
         {

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -7,9 +9,9 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 internal sealed class LoginsByUserRule : IDetectionRule
 {
-    private static readonly EventTally s_distributed = new($"e.user_id = {{key}} AND e.ip_address IS NOT NULL AND {DetectionPredicates.FailedLoginSql}");
+    private static readonly EventTally s_distributed = new($"e.user_id = {{key}} AND e.ip_address IS NOT NULL AND {StoredEventPredicates.FailedLoginSql}");
     private static readonly EventTally s_compromise =
-        new($"e.user_id = {{key}} AND ({DetectionPredicates.FailedLoginSql} OR {DetectionPredicates.SuccessfulLoginSql})");
+        new($"e.user_id = {{key}} AND ({StoredEventPredicates.FailedLoginSql} OR {StoredEventPredicates.SuccessfulLoginSql})");
 
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
@@ -35,7 +37,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
         var from = logins.Min(static e => e.Timestamp) - window;
         var to = logins.Max(static e => e.Timestamp) + window;
         var failures = await pass.ReadRowsAsync(
-            "user_id", logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), DetectionPredicates.FailedLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+            "user_id", logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), StoredEventPredicates.FailedLoginSql, from, to, cancellationToken).ConfigureAwait(false);
         if (failures.Count == 0)
         {
             return;
@@ -62,7 +64,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
             return;
         }
 
-        var successes = await pass.ReadRowsAsync("user_id", suspects, DetectionPredicates.SuccessfulLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+        var successes = await pass.ReadRowsAsync("user_id", suspects, StoredEventPredicates.SuccessfulLoginSql, from, to, cancellationToken).ConfigureAwait(false);
         foreach (var (user, logged) in successes)
         {
             List<StoredRow> events = [.. failures[user].Concat(logged).OrderBy(static r => r.Timestamp).ThenBy(static r => r.Id)];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection.Rules;
 
@@ -66,8 +67,8 @@ internal sealed class NewIpRule : IDetectionRule
                     // A late event moves the first sighting back; the IP was not new when it was first seen live.
                     var i = earlier.Parameters.Count.ToString(CultureInfo.InvariantCulture);
                     text.Append(
-                        $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {DetectionPass.Add(earlier, "f" + i, pass.Sql.Values.TimeValue(sighting.Timestamp))}, " +
-                        $"first_event_id = {DetectionPass.Add(earlier, "e" + i, pass.Sql.Values.IdValue(sighting.Id))} " +
+                        $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {DetectionPass.Add(earlier, "f" + i, pass.Sql.TimeValue(sighting.Timestamp))}, " +
+                        $"first_event_id = {DetectionPass.Add(earlier, "e" + i, pass.Sql.IdValue(sighting.Id))} " +
                         $"WHERE tenant_id = {DetectionPass.Add(earlier, "t" + i, pass.TenantId)} AND user_id = {DetectionPass.Add(earlier, "u" + i, sighting.UserId)} " +
                         $"AND ip_address = {DetectionPass.Add(earlier, "i" + i, sighting.IpAddress)};");
                     Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
@@ -92,7 +93,7 @@ internal sealed class NewIpRule : IDetectionRule
             var tenant = DetectionPass.Add(insert, "t", pass.TenantId);
             var values = string.Join(", ", chunk.Select((e, i) =>
                 $"({tenant}, {DetectionPass.Add(insert, "u" + i, e.UserId)}, {DetectionPass.Add(insert, "i" + i, e.IpAddress)}, " +
-                $"{DetectionPass.Add(insert, "f" + i, pass.Sql.Values.TimeValue(e.Timestamp))}, {DetectionPass.Add(insert, "e" + i, pass.Sql.Values.IdValue(e.Id))})"));
+                $"{DetectionPass.Add(insert, "f" + i, pass.Sql.TimeValue(e.Timestamp))}, {DetectionPass.Add(insert, "e" + i, pass.Sql.IdValue(e.Id))})"));
             insert.CommandText =
                 $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
                 "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
@@ -183,7 +184,7 @@ internal sealed class NewIpRule : IDetectionRule
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                known[(reader.GetString(0), reader.GetString(1))] = pass.Sql.Values.ReadTime(reader, 2);
+                known[(reader.GetString(0), reader.GetString(1))] = pass.Sql.ReadTime(reader, 2);
             }
         }
 

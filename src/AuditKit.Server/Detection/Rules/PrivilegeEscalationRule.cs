@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace AuditKit.Server.Detection.Rules;
 internal sealed class PrivilegeEscalationRule : IDetectionRule
 {
     private static readonly EventTally s_tally =
-        new($"(e.user_id = {{key}} AND {DetectionPredicates.HighSeveritySql}) OR ({DetectionPredicates.GrantSql} AND e.resource_id = {{key}})");
+        new($"(e.user_id = {{key}} AND {StoredEventPredicates.HighSeveritySql}) OR ({StoredEventPredicates.GrantSql} AND e.resource_id = {{key}})");
 
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
@@ -31,13 +33,13 @@ internal sealed class PrivilegeEscalationRule : IDetectionRule
         var to = relevant.Max(static e => e.Timestamp) + settings.Window;
 
         // Grants are rare: look for them first and read the grantees' actions only when there are any.
-        var grants = await pass.ReadRowsAsync("resource_id", users, DetectionPredicates.GrantSql, from, to, cancellationToken).ConfigureAwait(false);
+        var grants = await pass.ReadRowsAsync("resource_id", users, StoredEventPredicates.GrantSql, from, to, cancellationToken).ConfigureAwait(false);
         if (grants.Count == 0)
         {
             return;
         }
 
-        var actions = await pass.ReadRowsAsync("user_id", grants.Keys, DetectionPredicates.HighSeveritySql, from, to, cancellationToken).ConfigureAwait(false);
+        var actions = await pass.ReadRowsAsync("user_id", grants.Keys, StoredEventPredicates.HighSeveritySql, from, to, cancellationToken).ConfigureAwait(false);
         foreach (var (grantee, granted) in grants)
         {
             DateTimeOffset? first = null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection.Rules;
 
@@ -28,7 +29,7 @@ internal sealed class RateAnomalyRule : IDetectionRule
             return;
         }
 
-        var busy = pass.Sql.IsPostgres
+        var busy = pass.Sql.BindsArrays
             ? await CountPostgresAsync(pass, buckets, settings.MinimumEventsPerMinute, cancellationToken).ConfigureAwait(false)
             : await CountAsync(pass, buckets, settings.MinimumEventsPerMinute, cancellationToken).ConfigureAwait(false);
 
