@@ -71,7 +71,4 @@ internal abstract class AuditSqlDialect
     /// provider may stop counting at <paramref name="limit"/> (only whether the count reaches it is asked).
     /// </summary>
     public abstract string CountUpTo(string fromWhere, string limit);
-
-    /// <summary>Whether an array binds as one parameter (so a statement can take a whole batch as a few arrays).</summary>
-    public abstract bool BindsArrays { get; }
 }

@@ -46,6 +46,4 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
 
     // The scan of a busy key stops at the limit, so it costs the limit, not the key's whole range.
     public override string CountUpTo(string fromWhere, string limit) => $"(SELECT count(*) FROM (SELECT 1 {fromWhere} LIMIT {limit}) x)";
-
-    public override bool BindsArrays => true;
 }

@@ -55,6 +55,4 @@ internal sealed class SqliteSqlDialect : AuditSqlDialect
     public override string CountUpTo(string fromWhere, string limit) => $"(SELECT count(*) {fromWhere})";
 
     private static string MicrosecondsPerMinute => (TimeSpan.TicksPerMinute / TimeSpan.TicksPerMicrosecond).ToString(CultureInfo.InvariantCulture);
-
-    public override bool BindsArrays => false;
 }

@@ -1,5 +1,4 @@
-using AuditKit.Server.Storage;
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The tally of the new-IP rule: the IPs first seen for the user between the alert's <c>first_seen</c> and

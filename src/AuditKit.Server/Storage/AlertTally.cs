@@ -1,5 +1,4 @@
-using AuditKit.Server.Storage;
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// How an alert's <c>event_count</c> and <c>evidence</c> are computed from the stored data: SQL scalar subqueries over

@@ -1,5 +1,4 @@
-using AuditKit.Server.Storage;
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The tally of the rate-anomaly rule, whose <c>first_seen</c> and <c>last_seen</c> are the starts of the first and

@@ -1,5 +1,4 @@
-using AuditKit.Server.Storage;
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The tally of the event-window rules: the key's events that the rule considers (for instance the failed logins
@@ -24,4 +23,11 @@ internal sealed class EventTally(string predicate) : AlertTally
         $"e.tenant_id = {tenant} AND e.timestamp >= alerts.first_seen AND e.timestamp <= alerts.last_seen AND ({Predicate(key)})";
 
     private string Predicate(string key) => predicate.Replace("{key}", key, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The tally of rule 7: the user's HIGH or CRITICAL events and the grants to them (the user is the grantee) between
+    /// the alert's first_seen and last_seen.
+    /// </summary>
+    public static EventTally PrivilegeEscalation { get; } =
+        new($"(e.user_id = {{key}} AND {StoredEventPredicates.HighSeveritySql}) OR ({StoredEventPredicates.GrantSql} AND e.resource_id = {{key}})");
 }
