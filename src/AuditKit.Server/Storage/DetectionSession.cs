@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 
 namespace AuditKit.Server.Storage;
 
@@ -18,15 +19,16 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
     /// <summary>The pass's transaction, for the work other slices do with newly raised alerts (webhooks queue their deliveries).</summary>
     public DbTransaction Transaction { get; } = transaction;
 
-    protected AuditSqlDialect Sql { get; } = sql;
+    /// <summary>How the pass's statements write and read values.</summary>
+    internal AuditSqlDialect Dialect { get; } = sql;
 
     /// <summary>Claims the outbox batches <paramref name="batchIds"/> (see <see cref="DetectionOutbox.ClaimAsync"/>).</summary>
     public Task<Dictionary<Guid, Guid[]?>> ClaimBatchesAsync(IReadOnlyCollection<Guid> batchIds, bool withEventIds, CancellationToken cancellationToken) =>
-        DetectionOutbox.ClaimAsync(connection, Transaction, Sql, TenantId, batchIds, withEventIds, cancellationToken);
+        DetectionOutbox.ClaimAsync(connection, Transaction, Dialect, TenantId, batchIds, withEventIds, cancellationToken);
 
     /// <summary>The stored events with <paramref name="eventIds"/> (see <see cref="DetectionOutbox.ReadEventsAsync"/>).</summary>
     public Task<List<StoredEvent>> ReadEventsAsync(IEnumerable<Guid> eventIds, CancellationToken cancellationToken) =>
-        DetectionOutbox.ReadEventsAsync(connection, Transaction, Sql, TenantId, eventIds, cancellationToken);
+        DetectionOutbox.ReadEventsAsync(connection, Transaction, Dialect, TenantId, eventIds, cancellationToken);
 
     /// <summary>
     /// Reads the stored events of <paramref name="filter"/> for the keys in <paramref name="keys"/>, with timestamps
@@ -49,8 +51,8 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         {
             await using var command = CreateCommand(string.Empty);
             var tenant = Add(command, "t", TenantId);
-            var lo = Add(command, "lo", Sql.TimeValue(from));
-            var hi = Add(command, "hi", Sql.TimeValue(to));
+            var lo = Add(command, "lo", Dialect.TimeValue(from));
+            var hi = Add(command, "hi", Dialect.TimeValue(to));
             var list = AddList(command, "k", chunk);
             command.CommandText =
                 $"SELECT e.{keyColumn}, e.timestamp, e.id, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
@@ -66,9 +68,9 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
                     rows[key] = list2 = [];
                 }
 
-                var id = Sql.ReadId(reader, 2);
+                var id = Dialect.ReadId(reader, 2);
                 list2.Add(new StoredRow(
-                    Sql.ReadTime(reader, 1),
+                    Dialect.ReadTime(reader, 1),
                     id,
                     reader.GetString(3),
                     (AuditStatus)reader.GetInt16(4),
@@ -98,7 +100,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                found[reader.GetString(0)] = (Sql.ReadTime(reader, 1), Sql.ReadTime(reader, 2));
+                found[reader.GetString(0)] = (Dialect.ReadTime(reader, 1), Dialect.ReadTime(reader, 2));
             }
         }
 
@@ -123,10 +125,10 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             var values = string.Join(", ", chunk.Select((k, i) =>
             {
                 var index = i.ToString(CultureInfo.InvariantCulture);
-                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Sql.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Sql.TimeValue(k.Value.Hi))})";
+                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Dialect.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Dialect.TimeValue(k.Value.Hi))})";
             }));
             var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{filter.KeyColumn} = w.key AND {filter.Predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
-            command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {Sql.CountUpTo(rows, n)} >= {n}";
+            command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {Dialect.CountUpTo(rows, n)} >= {n}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -206,7 +208,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                known[(reader.GetString(0), reader.GetString(1))] = Sql.ReadTime(reader, 2);
+                known[(reader.GetString(0), reader.GetString(1))] = Dialect.ReadTime(reader, 2);
             }
         }
 
@@ -222,13 +224,13 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         }
 
         await using var command = CreateCommand(string.Empty);
-        var text = new System.Text.StringBuilder();
+        var text = new StringBuilder();
         foreach (var sighting in earlier)
         {
             var i = command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
             text.Append(
-                $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {Add(command, "f" + i, Sql.TimeValue(sighting.Timestamp))}, " +
-                $"first_event_id = {Add(command, "e" + i, Sql.IdValue(sighting.EventId))} " +
+                $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {Add(command, "f" + i, Dialect.TimeValue(sighting.Timestamp))}, " +
+                $"first_event_id = {Add(command, "e" + i, Dialect.IdValue(sighting.EventId))} " +
                 $"WHERE tenant_id = {Add(command, "t" + i, TenantId)} AND user_id = {Add(command, "u" + i, sighting.User)} " +
                 $"AND ip_address = {Add(command, "i" + i, sighting.Ip)};");
         }
@@ -246,7 +248,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             var tenant = Add(insert, "t", TenantId);
             var values = string.Join(", ", chunk.Select((e, i) =>
                 $"({tenant}, {Add(insert, "u" + i, e.User)}, {Add(insert, "i" + i, e.Ip)}, " +
-                $"{Add(insert, "f" + i, Sql.TimeValue(e.Timestamp))}, {Add(insert, "e" + i, Sql.IdValue(e.EventId))})"));
+                $"{Add(insert, "f" + i, Dialect.TimeValue(e.Timestamp))}, {Add(insert, "e" + i, Dialect.IdValue(e.EventId))})"));
             insert.CommandText =
                 $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
                 "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
@@ -307,15 +309,13 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         return command;
     }
 
-    internal AuditSqlDialect Dialect => Sql;
-
     /// <summary>Adds a parameter named <c>@{name}</c>; returns the name to put in SQL.</summary>
     internal static string Add(DbCommand command, string name, object? value) => DbParameters.Add(command, "@" + name, value);
 
     /// <summary>Adds one parameter per value and returns <c>(@p0, @p1, …)</c> for an IN list.</summary>
     internal static string AddList(DbCommand command, string prefix, IEnumerable<object> values)
     {
-        var list = new System.Text.StringBuilder("(");
+        var list = new StringBuilder("(");
         var i = 0;
         foreach (var value in values)
         {

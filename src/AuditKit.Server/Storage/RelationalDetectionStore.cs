@@ -44,24 +44,18 @@ internal abstract class RelationalDetectionStore(StorageConnections connections)
     public async Task<IReadOnlyList<ClaimedBatch>> ClaimDueBatchesAsync(
         DateTimeOffset now, TimeSpan gracePeriod, TimeSpan lease, int limit, CancellationToken cancellationToken)
     {
-        var sql = connections.Dialect;
-        now = AuditEventRow.ToStoredTime(now);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var nowParameter = DbParameters.Add(command, "@now", sql.TimeValue(now));
-        var cutoff = DbParameters.Add(command, "@cutoff", sql.TimeValue(now - gracePeriod));
-        var until = DbParameters.Add(command, "@until", sql.TimeValue(now + lease));
-        var n = DbParameters.Add(command, "@n", limit);
-        var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until <= {nowParameter})";
-        command.CommandText = sql.ClaimDue(
-            DetectionModel.OutboxTable, due, "created_at", n, until, "tenant_id", "id", "event_count", "created_at", "attempts");
-        var claimed = new List<ClaimedBatch>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(new ClaimedBatch(
-                reader.GetString(0), sql.ReadId(reader, 1), reader.GetInt32(2), sql.ReadTime(reader, 3), reader.GetInt32(4)));
-        }
+        var cutoff = connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(now) - gracePeriod);
+        var claimed = await LeaseClaim.ClaimDueAsync(
+            connections,
+            DetectionModel.OutboxTable,
+            now,
+            lease,
+            limit,
+            (command, at) => $"created_at <= {DbParameters.Add(command, "@cutoff", cutoff)} AND (claimed_until IS NULL OR claimed_until <= {at})",
+            "created_at",
+            ["tenant_id", "id", "event_count", "created_at", "attempts"],
+            static (reader, sql) => new ClaimedBatch(reader.GetString(0), sql.ReadId(reader, 1), reader.GetInt32(2), sql.ReadTime(reader, 3), reader.GetInt32(4)),
+            cancellationToken).ConfigureAwait(false);
 
         // Oldest first, so a tenant's passes follow the order its batches were stored in.
         claimed.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));

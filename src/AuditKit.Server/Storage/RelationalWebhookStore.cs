@@ -7,7 +7,7 @@ namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// <see cref="IWebhookStore"/> for both providers: EF Core, and for the outbox SQL in the dialect of
-/// <see cref="StorageConnections"/> (the lease claim is the dialect's <see cref="AuditSqlDialect.ClaimDue"/>).
+/// <see cref="StorageConnections"/> (the dispatcher's claim through <see cref="LeaseClaim"/>).
 /// </summary>
 internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> contexts, StorageConnections database) : IWebhookStore
 {
@@ -111,28 +111,19 @@ internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> c
         return deliveries.Count;
     }
 
-    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueDeliveriesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken)
-    {
-        var sql = database.Dialect;
-        now = AuditEventRow.ToStoredTime(now);
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var nowParameter = DbParameters.Add(command, "@now", sql.TimeValue(now));
-        var until = DbParameters.Add(command, "@until", sql.TimeValue(now + lease));
-        var n = DbParameters.Add(command, "@n", limit);
-        var due = $"status = 0 AND next_attempt_at <= {nowParameter} AND (claimed_until IS NULL OR claimed_until < {nowParameter})";
-        command.CommandText = sql.ClaimDue(
-            DetectionModel.DeliveriesTable, due, "next_attempt_at", n, until, "tenant_id", "id", "webhook_id", "alert_id", "url", "attempts");
-        var claimed = new List<ClaimedDelivery>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(new ClaimedDelivery(
-                reader.GetString(0), sql.ReadId(reader, 1), sql.ReadId(reader, 2), sql.ReadId(reader, 3), reader.GetString(4), reader.GetInt32(5)));
-        }
-
-        return claimed;
-    }
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueDeliveriesAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) =>
+        await LeaseClaim.ClaimDueAsync(
+            database,
+            DetectionModel.DeliveriesTable,
+            now,
+            lease,
+            limit,
+            static (_, at) => $"status = 0 AND next_attempt_at <= {at} AND (claimed_until IS NULL OR claimed_until < {at})",
+            "next_attempt_at",
+            ["tenant_id", "id", "webhook_id", "alert_id", "url", "attempts"],
+            static (reader, sql) => new ClaimedDelivery(
+                reader.GetString(0), sql.ReadId(reader, 1), sql.ReadId(reader, 2), sql.ReadId(reader, 3), reader.GetString(4), reader.GetInt32(5)),
+            cancellationToken).ConfigureAwait(false);
 
     public async Task CompleteDeliveryAsync(
         ClaimedDelivery delivery, bool delivered, int attempts, int? responseStatus, string? error, DateTimeOffset at, CancellationToken cancellationToken)
