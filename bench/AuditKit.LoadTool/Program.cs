@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using AuditKit;
 using AuditKit.Delivery;
 using AuditKit.LoadTool;
-using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Microsoft.Extensions.Configuration;

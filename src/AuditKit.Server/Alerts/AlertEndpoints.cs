@@ -6,6 +6,7 @@ using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -71,7 +72,7 @@ internal static partial class AlertEndpoints
     private static async Task<Results<Ok<AlertListResponse>, ValidationProblem>> ListAsync(
         HttpContext context,
         [AsParameters] AlertQueryParameters parameters,
-        AlertStore alerts,
+        IAlertStore alerts,
         IOptions<AuditKitServerOptions> options,
         CancellationToken cancellationToken)
     {
@@ -86,7 +87,7 @@ internal static partial class AlertEndpoints
     }
 
     private static async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> GetAsync(
-        HttpContext context, string id, AlertStore alerts, CancellationToken cancellationToken)
+        HttpContext context, string id, IAlertStore alerts, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
         var alert = Guid.TryParse(id, out var alertId) ? await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) : null;
@@ -96,7 +97,7 @@ internal static partial class AlertEndpoints
     private static async Task<Results<Ok<AlertResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         HttpContext context,
         string id,
-        AlertStore alerts,
+        IAlertStore alerts,
         AdminAuditRecorder recorder,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -156,7 +157,7 @@ internal static partial class AlertEndpoints
         // The change and the audit event recording it commit together: the status is changed in the transaction that
         // stores the event, on condition that it is still the one read above.
         var by = "api-key:" + caller.KeyId;
-        if (AlertStore.CanChange(before.Status, target!.Value))
+        if (AlertTransitions.CanChange(before.Status, target!.Value))
         {
             try
             {
@@ -209,7 +210,7 @@ internal static partial class AlertEndpoints
 
     private static async Task<Results<Ok<SuspiciousActivityResponse>, ValidationProblem>> SuspiciousActivityAsync(
         HttpContext context,
-        AlertStore alerts,
+        IAlertStore alerts,
         TimeProvider timeProvider,
         IOptions<DetectionOptions> detection,
         IOptions<AuditKitServerOptions> options,
@@ -242,7 +243,16 @@ internal static partial class AlertEndpoints
 
         var tenant = caller.TenantId!;
         var (open, total) = await alerts.ListAsync(tenant, new AlertQuery { UnresolvedOnly = true, Limit = SuspiciousAlertLimit }, cancellationToken);
-        var patterns = await alerts.PatternsAsync(tenant, detection.Value.For(tenant), from, to, take, cancellationToken);
+        var rules = detection.Value.For(tenant);
+        SuspiciousPatternQuery[] kinds =
+        [
+            new("failed_logins_by_ip", AlertRules.IpKey, SuspiciousPatternKind.FailedLoginsByIp, rules.BruteForce.Threshold),
+            new("failed_logins_by_user", AlertRules.UserKey, SuspiciousPatternKind.FailedLoginsByUser, rules.CompromiseSuspect.Threshold),
+            new("critical_events_by_user", AlertRules.UserKey, SuspiciousPatternKind.CriticalEventsByUser, rules.CriticalBurst.Threshold),
+            new("deletes_by_user", AlertRules.UserKey, SuspiciousPatternKind.DeletesByUser, rules.MassDelete.Threshold),
+            new("exports_by_user", AlertRules.UserKey, SuspiciousPatternKind.ExportsByUser, rules.MassExport.Threshold),
+        ];
+        var patterns = await alerts.PatternsAsync(tenant, kinds, from, to, take, cancellationToken);
         return TypedResults.Ok(new SuspiciousActivityResponse(from, to, [.. open.Select(AlertResponse.From)], total, patterns));
     }
 

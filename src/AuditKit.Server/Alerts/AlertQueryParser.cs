@@ -3,6 +3,7 @@ using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Alerts;
 

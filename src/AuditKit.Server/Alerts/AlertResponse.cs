@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Alerts;
 

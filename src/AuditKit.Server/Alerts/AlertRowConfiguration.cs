@@ -1,4 +1,4 @@
-using AuditKit.Server.Detection;
+using AuditKit.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

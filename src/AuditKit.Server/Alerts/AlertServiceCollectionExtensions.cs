@@ -1,12 +1,11 @@
 namespace AuditKit.Server.Alerts;
 
-/// <summary>Registers the alert store and the JSON of the alert endpoints.</summary>
+/// <summary>Registers the JSON of the alert endpoints (their store is registered with the storage).</summary>
 internal static class AlertServiceCollectionExtensions
 {
     public static IServiceCollection AddAuditAlerts(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<AlertStore>();
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AlertJsonContext.Default));
         return services;
     }

@@ -1,6 +1,5 @@
+using AuditKit.Server.Storage;
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using AuditKit.Server.Detection.Rules;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +14,7 @@ namespace AuditKit.Server.Detection;
 /// their deliveries).
 /// </summary>
 internal sealed partial class AlertDetector(
-    DetectionDatabase database,
+    IDetectionStore store,
     IOptions<DetectionOptions> options,
     TimeProvider timeProvider,
     DetectionMetrics metrics,
@@ -67,10 +66,12 @@ internal sealed partial class AlertDetector(
             tenantId,
             batchIds,
             withEventIds: true,
-            async (claimed, transaction, ct) =>
+            async (claimed, session, ct) =>
             {
-                var events = await DetectionOutbox.ReadEventsAsync(
-                    transaction.Connection!, transaction, database.Sql, tenantId, claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
+                var stored = await session.ReadEventsAsync(claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
+                var events = stored.Select(static e => new DetectionEvent(
+                    e.Id, e.Timestamp, e.Action, e.Status, e.Severity,
+                    DetectionEvent.Blank(e.UserId), DetectionEvent.Blank(e.IpAddress), e.ResourceType, DetectionEvent.Blank(e.ResourceId))).ToList();
                 events.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
                 return events;
             },
@@ -81,7 +82,7 @@ internal sealed partial class AlertDetector(
         string tenantId,
         IReadOnlyCollection<Guid> batchIds,
         bool withEventIds,
-        Func<Dictionary<Guid, Guid[]?>, System.Data.Common.DbTransaction, CancellationToken, Task<IReadOnlyList<DetectionEvent>>> eventsOf,
+        Func<Dictionary<Guid, Guid[]?>, DetectionSession, CancellationToken, Task<IReadOnlyList<DetectionEvent>>> eventsOf,
         CancellationToken cancellationToken)
     {
         if (batchIds.Count == 0)
@@ -90,7 +91,6 @@ internal sealed partial class AlertDetector(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var sql = database.Sql;
         var now = timeProvider.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
         IReadOnlyList<WrittenAlert> written;
@@ -98,23 +98,13 @@ internal sealed partial class AlertDetector(
         int claimedBatches;
         DetectionPass pass;
         int[]? queued = null;
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var session = await store.BeginPassAsync(tenantId, cancellationToken).ConfigureAwait(false))
         {
-            if (sql.TenantLock("@lock") is { } lockSql)
-            {
-                await using var take = connection.CreateCommand();
-                take.Transaction = transaction;
-                take.CommandText = lockSql;
-                DetectionPass.Add(take, "lock", LockKey(tenantId));
-                await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             // Under the tenant's lock: a batch another pass evaluated first has no outbox row any more.
-            var claimed = await DetectionOutbox.ClaimAsync(connection, transaction, sql, tenantId, batchIds, withEventIds, cancellationToken).ConfigureAwait(false);
+            var claimed = await session.ClaimBatchesAsync(batchIds, withEventIds, cancellationToken).ConfigureAwait(false);
             claimedBatches = claimed.Count;
-            events = claimed.Count == 0 ? [] : await eventsOf(claimed, transaction, cancellationToken).ConfigureAwait(false);
-            pass = new DetectionPass(connection, transaction, sql, tenantId, options.Value.For(tenantId), events, now);
+            events = claimed.Count == 0 ? [] : await eventsOf(claimed, session, cancellationToken).ConfigureAwait(false);
+            pass = new DetectionPass(session, options.Value.For(tenantId), events, now);
             if (events.Count > 0)
             {
                 foreach (var rule in _rules)
@@ -122,7 +112,7 @@ internal sealed partial class AlertDetector(
                     await rule.EvaluateAsync(pass, cancellationToken).ConfigureAwait(false);
                 }
 
-                written = await AlertWriter.WriteAsync(pass, options.Value.EvidenceLimit, cancellationToken).ConfigureAwait(false);
+                written = await session.WriteAlertsAsync(pass.Matches, now, options.Value.EvidenceLimit, cancellationToken).ConfigureAwait(false);
                 var raised = written.Where(static a => a.Created).ToList();
                 if (_raisedHandlers.Length > 0)
                 {
@@ -140,7 +130,7 @@ internal sealed partial class AlertDetector(
 
             if (claimedBatches > 0)
             {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await session.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -172,10 +162,6 @@ internal sealed partial class AlertDetector(
         LogPass(logger, tenantId, claimedBatches, batchIds.Count, events.Count, written.Count, elapsed);
         return new DetectionPassResult(claimedBatches, events.Count, written);
     }
-
-    /// <summary>A stable 64-bit advisory lock key for the tenant's detection.</summary>
-    internal static long LockKey(string tenantId) =>
-        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("auditkit:detection:" + tenantId)), 0);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Debug, Message = "Detection pass for tenant {TenantId}: {Batches} of {Offered} batches still waiting, {Events} events, {Alerts} alerts raised or updated, {Milliseconds} ms")]
     private static partial void LogPass(ILogger logger, string tenantId, int batches, int offered, int events, int alerts, double milliseconds);

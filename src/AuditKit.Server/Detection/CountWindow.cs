@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection;
 
 /// <summary>
@@ -22,8 +24,7 @@ internal static class CountWindow
         CountRuleSettings settings,
         string rule,
         string keyType,
-        string keyColumn,
-        string predicate,
+        StoredEventFilter filter,
         IReadOnlyDictionary<string, List<DetectionEvent>> newByKey,
         Func<string, AlertMatchTemplate> template,
         CancellationToken cancellationToken)
@@ -47,8 +48,8 @@ internal static class CountWindow
         var dense = fast.Count == 0
             ? []
             : await pass.DenseAsync(
-                keyColumn, fast.ToDictionary(static f => f.Key, f => (f.Value - settings.Window, f.Value), StringComparer.Ordinal),
-                predicate, settings.Threshold, cancellationToken).ConfigureAwait(false);
+                filter, fast.ToDictionary(static f => f.Key, f => (f.Value - settings.Window, f.Value), StringComparer.Ordinal),
+                settings.Threshold, cancellationToken).ConfigureAwait(false);
         foreach (var key in dense)
         {
             Report(pass, template(key), key, open[key].FirstSeen, fast[key], newByKey[key]);
@@ -65,7 +66,7 @@ internal static class CountWindow
             return;
         }
 
-        var slow = await pass.DenseAsync(keyColumn, ranges, predicate, settings.Threshold, cancellationToken).ConfigureAwait(false);
+        var slow = await pass.DenseAsync(filter, ranges, settings.Threshold, cancellationToken).ConfigureAwait(false);
         if (slow.Count == 0)
         {
             return;
@@ -73,7 +74,7 @@ internal static class CountWindow
 
         var relevant = slow.SelectMany(k => newByKey[k]).ToList();
         var rows = await pass.ReadRowsAsync(
-            keyColumn, slow, predicate,
+            filter, slow,
             relevant.Min(static e => e.Timestamp) - settings.Window, relevant.Max(static e => e.Timestamp) + settings.Window, cancellationToken).ConfigureAwait(false);
         foreach (var (key, events) in rows)
         {

@@ -17,7 +17,7 @@ namespace AuditKit.Server.Detection;
 /// stored it, or two sweeps after a lease ran out, reach it at the same time.
 /// </remarks>
 internal sealed partial class DetectionOutboxSweeper(
-    DetectionDatabase database,
+    IDetectionStore store,
     AlertDetector detector,
     DetectionMetrics metrics,
     IOptions<DetectionOptions> options,
@@ -170,31 +170,8 @@ internal sealed partial class DetectionOutboxSweeper(
         }
     }
 
-    private async Task<List<ClaimedBatch>> ClaimAsync(CancellationToken cancellationToken)
-    {
-        var sql = database.Sql;
-        var now = AuditEventRow.ToStoredTime(timeProvider.GetUtcNow());
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var nowParameter = DetectionPass.Add(command, "now", sql.Values.TimeValue(now));
-        var cutoff = DetectionPass.Add(command, "cutoff", sql.Values.TimeValue(now - options.Value.SweepGracePeriod));
-        var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.SweepClaimLease));
-        var limit = DetectionPass.Add(command, "n", ClaimSize);
-        var due = $"created_at <= {cutoff} AND (claimed_until IS NULL OR claimed_until <= {nowParameter})";
-        command.CommandText = sql.ClaimDue(
-            DetectionModel.OutboxTable, due, "created_at", limit, until, "tenant_id", "id", "event_count", "created_at", "attempts");
-        var claimed = new List<ClaimedBatch>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(new ClaimedBatch(
-                reader.GetString(0), sql.Values.ReadId(reader, 1), reader.GetInt32(2), sql.Values.ReadTime(reader, 3), reader.GetInt32(4)));
-        }
-
-        // Oldest first, so a tenant's passes follow the order its batches were stored in.
-        claimed.Sort(static (a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
-        return claimed;
-    }
+    private Task<IReadOnlyList<ClaimedBatch>> ClaimAsync(CancellationToken cancellationToken) =>
+        store.ClaimDueBatchesAsync(timeProvider.GetUtcNow(), options.Value.SweepGracePeriod, options.Value.SweepClaimLease, ClaimSize, cancellationToken);
 
     /// <summary>
     /// Records that a sweep failed to evaluate the batch and holds it back for longer each time: the claim lease after
@@ -205,14 +182,7 @@ internal sealed partial class DetectionOutboxSweeper(
     {
         var attempts = batch.Attempts + 1;
         var delay = RetryDelay(options.Value.SweepClaimLease, attempts);
-        var sql = database.Sql;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"UPDATE {DetectionModel.OutboxTable} SET attempts = {DetectionPass.Add(command, "a", attempts)}, " +
-            $"claimed_until = {DetectionPass.Add(command, "until", sql.Values.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow() + delay)))} " +
-            $"WHERE tenant_id = {DetectionPass.Add(command, "t", batch.TenantId)} AND id = {DetectionPass.Add(command, "id", sql.Values.IdValue(batch.Id))}";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await store.PostponeBatchAsync(batch, attempts, timeProvider.GetUtcNow() + delay, cancellationToken).ConfigureAwait(false);
         return delay;
     }
 
@@ -227,8 +197,6 @@ internal sealed partial class DetectionOutboxSweeper(
 
         return delay < MaxRetryDelay ? delay : MaxRetryDelay;
     }
-
-    private sealed record ClaimedBatch(string TenantId, Guid Id, int EventCount, DateTimeOffset CreatedAt, int Attempts);
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Outbox sweep evaluated {Batches} batches ({Events} events) of tenant {TenantId} left by a stopped process or a failed pass; {Alerts} alerts raised or updated")]
     private static partial void LogSwept(ILogger logger, int batches, int events, string tenantId, int alerts);

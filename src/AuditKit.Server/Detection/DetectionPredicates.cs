@@ -1,24 +1,13 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection;
 
 /// <summary>
-/// Which events the rules consider, once in C# (for the events of a pass) and once in SQL (for the events already
-/// stored), so both always agree.
+/// Which events the rules consider, in C# for the events of a pass; <see cref="StoredEventPredicates"/> says the same
+/// in SQL for the events already stored, so both always agree.
 /// </summary>
 internal static class DetectionPredicates
 {
-    /// <summary>Failed sign-ins over alias <c>e</c>.</summary>
-    public const string FailedLoginSql = "(e.action = 'LOGIN_FAILED' OR (e.action = 'LOGIN' AND e.status = 1))";
-
-    /// <summary>Successful sign-ins over alias <c>e</c>.</summary>
-    public const string SuccessfulLoginSql = "(e.action = 'LOGIN' AND e.status = 0)";
-
-    /// <summary>Grants of a role or permission to a user over alias <c>e</c>; the grantee is <c>e.resource_id</c>.</summary>
-    public const string GrantSql =
-        "(e.action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT') AND e.resource_id IS NOT NULL AND (e.resource_type IS NULL OR lower(e.resource_type) IN ('user', 'users')))";
-
-    /// <summary>HIGH or CRITICAL events over alias <c>e</c>.</summary>
-    public const string HighSeveritySql = "e.severity >= 2";
-
     public static bool IsFailedLogin(string action, AuditStatus status) =>
         action == AuditActions.LoginFailed || (action == AuditActions.Login && status == AuditStatus.Failure);
 

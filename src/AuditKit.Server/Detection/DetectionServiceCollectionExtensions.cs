@@ -26,7 +26,6 @@ internal static class DetectionServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DetectionOptions>, DetectionOptionsValidator>();
-        services.AddSingleton<DetectionDatabase>();
         services.AddSingleton<DetectionQueue>();
         services.AddSingleton<DetectionMetrics>();
         services.AddSingleton<AlertDetector>();

@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Common;
-using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +21,7 @@ namespace AuditKit.Server.Retention;
 /// long-known IP as new once more.
 /// </remarks>
 internal sealed partial class AuditRetentionService(
-    DetectionDatabase database,
+    IRetentionStore retention,
     IAuditEventStore store,
     AuditStorageMetrics metrics,
     IOptions<RetentionOptions> options,
@@ -87,7 +85,7 @@ internal sealed partial class AuditRetentionService(
         {
             var deleted = new Dictionary<string, long>(StringComparer.Ordinal);
             var now = timeProvider.GetUtcNow();
-            foreach (var tenant in await TenantsAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var tenant in await retention.TenantsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var days = options.Value.DaysFor(tenant);
                 if (days == 0)
@@ -123,19 +121,10 @@ internal sealed partial class AuditRetentionService(
 
     private async Task<long> PurgeTenantAsync(string tenant, DateTimeOffset cut, CancellationToken cancellationToken)
     {
-        var values = database.Sql.Values;
-        var stored = AuditEventRow.ToStoredTime(cut);
         long events = 0;
         while (true)
         {
-            var chunk = await ExecuteAsync(
-                tenant,
-                (command, t) =>
-                    $"DELETE FROM {AuditDbContext.EventsTable} WHERE tenant_id = {t} AND id IN (" +
-                    $"SELECT e.id FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {t} " +
-                    $"AND e.timestamp < {DetectionPass.Add(command, "cut", values.TimeValue(stored))} " +
-                    $"LIMIT {DetectionPass.Add(command, "n", options.Value.BatchSize)})",
-                cancellationToken).ConfigureAwait(false);
+            var chunk = await retention.DeleteEventsAsync(tenant, cut, options.Value.BatchSize, cancellationToken).ConfigureAwait(false);
             events += chunk;
             if (chunk < options.Value.BatchSize)
             {
@@ -143,53 +132,8 @@ internal sealed partial class AuditRetentionService(
             }
         }
 
-        // What is derived from the deleted events by time (the hourly summary counts follow by themselves: triggers on
-        // audit_events subtract what a delete removes). The rules' minutes before the cut held only deleted events;
-        // their days likewise, counting only whole days before it.
-        await ExecuteAsync(
-            tenant,
-            (command, t) => $"DELETE FROM {DetectionModel.UserMinutesTable} WHERE tenant_id = {t} AND minute < {DetectionPass.Add(command, "m", DetectionTime.Minute(cut))}",
-            cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            tenant,
-            (command, t) => $"DELETE FROM {DetectionModel.UserDaysTable} WHERE tenant_id = {t} AND day < {DetectionPass.Add(command, "d", DetectionTime.Day(cut))}",
-            cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            tenant,
-            (command, t) =>
-                $"DELETE FROM {DetectionModel.AlertsTable} WHERE tenant_id = {t} AND status = {DetectionPass.Add(command, "resolved", (short)Alerts.AlertStatus.Resolved)} " +
-                $"AND last_seen < {DetectionPass.Add(command, "cut", values.TimeValue(stored))}",
-            cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(
-            tenant,
-            (command, t) => $"DELETE FROM {DetectionModel.DeliveriesTable} WHERE tenant_id = {t} AND created_at < {DetectionPass.Add(command, "cut", values.TimeValue(stored))}",
-            cancellationToken).ConfigureAwait(false);
+        await retention.DeleteDerivedAsync(tenant, cut, cancellationToken).ConfigureAwait(false);
         return events;
-    }
-
-    /// <summary>Runs one statement for <paramref name="tenant"/> (bound as the returned text's tenant parameter) in its own transaction.</summary>
-    private async Task<int> ExecuteAsync(string tenant, Func<DbCommand, string, string> sql, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var t = DetectionPass.Add(command, "t", tenant);
-        command.CommandText = sql(command, t);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<string>> TenantsAsync(CancellationToken cancellationToken)
-    {
-        var tenants = new List<string>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM tenants ORDER BY id";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            tenants.Add(reader.GetString(0));
-        }
-
-        return tenants;
     }
 
     /// <summary>Records the purge in the tenant's own log: deleting audit data is itself audited.</summary>

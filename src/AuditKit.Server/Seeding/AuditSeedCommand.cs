@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Threading.Channels;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using Npgsql;
 
 namespace AuditKit.Server.Seeding;
 
@@ -72,17 +71,13 @@ internal static partial class AuditSeedCommand
         }
 
         var written = postgres
-            ? await CopyAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), Events(), now, logger, stopwatch, cancellationToken)
+            ? await CopyAsync(app.Services.GetRequiredService<PostgresBulkLoad>(), Events(), now, logger, stopwatch, cancellationToken)
             : await InsertAsync(app.Services.GetRequiredService<IAuditEventStore>(), Events(), now, logger, stopwatch, cancellationToken);
 
         if (postgres)
         {
-            // Fresh statistics for the planner and a set visibility map, so counts can be index-only scans.
             LogVacuum(logger);
-            await using var vacuum = app.Services.GetRequiredService<NpgsqlDataSource>()
-                .CreateCommand($"VACUUM (ANALYZE) {AuditDbContext.EventsTable}, {AuditDbContext.HourlyTable}");
-            vacuum.CommandTimeout = 0;
-            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+            await app.Services.GetRequiredService<PostgresBulkLoad>().AnalyzeAsync(cancellationToken);
         }
 
         LogDone(logger, written, stopwatch.Elapsed.TotalSeconds, written / Math.Max(stopwatch.Elapsed.TotalSeconds, 0.001));
@@ -91,7 +86,7 @@ internal static partial class AuditSeedCommand
 
     // One producer makes rows in time order; two connections COPY them, one batch (one transaction) at a time.
     private static async Task<long> CopyAsync(
-        NpgsqlDataSource dataSource, IEnumerable<(string TenantId, AuditEvent Event)> events, DateTimeOffset receivedAt,
+        PostgresBulkLoad load, IEnumerable<(string TenantId, AuditEvent Event)> events, DateTimeOffset receivedAt,
         ILogger logger, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var batches = Channel.CreateBounded<List<AuditEventRow>>(new BoundedChannelOptions(4) { SingleWriter = true });
@@ -124,22 +119,11 @@ internal static partial class AuditSeedCommand
         }, cancellationToken);
 
         long written = 0;
-        var copySql = $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
         async Task ConsumeAsync()
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
             {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await using (var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken))
-                {
-                    foreach (var row in batch)
-                    {
-                        await PostgresAuditEventStore.WriteRowAsync(importer, row, cancellationToken);
-                    }
-
-                    await importer.CompleteAsync(cancellationToken);
-                }
-
+                await load.CopyAsync(batch, cancellationToken);
                 Progress(logger, Interlocked.Add(ref written, batch.Count), batch.Count, stopwatch);
             }
         }

@@ -2,7 +2,10 @@ using System.Data.Common;
 
 namespace AuditKit.Server.Storage;
 
-/// <summary>What differs between the providers in the SQL the event store writes: value encodings and full-text search.</summary>
+/// <summary>
+/// What differs between the providers in the SQL the stores write: value encodings, full-text search, time buckets,
+/// the functions detection's statements use, the tenant lock and the lease claim of due rows.
+/// </summary>
 internal abstract class AuditSqlDialect
 {
     /// <summary>A WHERE predicate (over alias <c>e</c>) matching the full-text search in parameter <paramref name="parameter"/>.</summary>
@@ -30,4 +33,42 @@ internal abstract class AuditSqlDialect
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 
     public virtual Guid ReadId(DbDataReader reader, int ordinal) => reader.GetGuid(ordinal);
+
+    /// <summary>
+    /// Claims due rows with a lease: sets <c>claimed_until</c> to <paramref name="until"/> on at most
+    /// <paramref name="limit"/> rows of <paramref name="table"/> matching <paramref name="due"/>, first by
+    /// <paramref name="orderBy"/>, and returns their <paramref name="columns"/>. On PostgreSQL rows another process is
+    /// claiming are skipped, not waited for; SQLite has one writer at a time. The table's key is (tenant_id, id).
+    /// </summary>
+    public abstract string ClaimDue(string table, string due, string orderBy, string limit, string until, params string[] columns);
+
+    /// <summary>The smaller of two values.</summary>
+    public abstract string Least(string a, string b);
+
+    /// <summary>The larger of two values.</summary>
+    public abstract string Greatest(string a, string b);
+
+    /// <summary>
+    /// A scalar subquery: the JSON array (text) of the <c>id</c> column of <paramref name="innerSelect"/>, which
+    /// selects <c>id</c> and <c>ts</c> newest first.
+    /// </summary>
+    public abstract string IdArray(string innerSelect);
+
+    /// <summary>The UTC minute (minutes since 1970-01-01) of a time expression.</summary>
+    public abstract string MinuteOf(string time);
+
+    /// <summary>A time expression one minute later.</summary>
+    public abstract string PlusOneMinute(string time);
+
+    /// <summary>
+    /// A statement that serializes work on one tenant across every server process until the transaction ends, or
+    /// null when the provider's write transaction already admits one writer at a time.
+    /// </summary>
+    public abstract string? TenantLock(string parameter);
+
+    /// <summary>
+    /// A scalar subquery: the count of the rows of <paramref name="fromWhere"/> (a FROM … WHERE … clause), where the
+    /// provider may stop counting at <paramref name="limit"/> (only whether the count reaches it is asked).
+    /// </summary>
+    public abstract string CountUpTo(string fromWhere, string limit);
 }

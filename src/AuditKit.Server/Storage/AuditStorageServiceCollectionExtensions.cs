@@ -8,7 +8,10 @@ using AuditKit.Server.Storage.Sqlite;
 
 namespace AuditKit.Server.Storage;
 
-/// <summary>Registers the server's storage: <see cref="IAuditEventStore"/>, <see cref="ITenantStore"/> and the schema migration at start-up.</summary>
+/// <summary>
+/// Registers the server's storage: <see cref="IAuditEventStore"/>, <see cref="ITenantStore"/>, the stores of detection,
+/// alerts, webhooks and retention, and the schema migration at start-up.
+/// </summary>
 internal static class AuditStorageServiceCollectionExtensions
 {
     /// <summary>
@@ -63,6 +66,14 @@ internal static class AuditStorageServiceCollectionExtensions
         });
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
         services.TryAddSingleton<AuditTransactionEvents>();
+        services.TryAddSingleton<StorageConnections>();
+        services.TryAddSingleton<IRetentionStore, RelationalRetentionStore>();
+        services.TryAddSingleton<IAlertStore, RelationalAlertStore>();
+        services.TryAddSingleton<IWebhookStore, RelationalWebhookStore>();
+        services.TryAddSingleton(sp => new PostgresBulkLoad(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton<IDetectionStore>(sp => sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.Provider == AuditStorageProvider.Postgres
+            ? new PostgresDetectionStore(sp.GetRequiredService<StorageConnections>())
+            : new SqliteDetectionStore(sp.GetRequiredService<StorageConnections>()));
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();
 

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>One entry of the delivery log.</summary>

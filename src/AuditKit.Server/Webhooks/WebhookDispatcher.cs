@@ -1,11 +1,9 @@
-using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Common;
-using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +17,8 @@ namespace AuditKit.Server.Webhooks;
 /// <see cref="WebhookSignal"/> when this process raised an alert, and polls for the rest.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
-    DetectionDatabase database,
-    AlertStore alerts,
-    WebhookStore webhooks,
+    IAlertStore alerts,
+    IWebhookStore webhooks,
     WebhookSecretProtector protector,
     IHttpClientFactory httpClients,
     WebhookSignal signal,
@@ -75,28 +72,8 @@ internal sealed partial class WebhookDispatcher(
         return claimed.Count;
     }
 
-    private async Task<List<ClaimedDelivery>> ClaimAsync(CancellationToken cancellationToken)
-    {
-        var sql = database.Sql;
-        var now = AuditEventRow.ToStoredTime(timeProvider.GetUtcNow());
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var nowParameter = DetectionPass.Add(command, "now", sql.Values.TimeValue(now));
-        var until = DetectionPass.Add(command, "until", sql.Values.TimeValue(now + options.Value.ClaimLease));
-        var limit = DetectionPass.Add(command, "n", options.Value.BatchSize);
-        var due = $"status = 0 AND next_attempt_at <= {nowParameter} AND (claimed_until IS NULL OR claimed_until < {nowParameter})";
-        command.CommandText = sql.ClaimDue(
-            DetectionModel.DeliveriesTable, due, "next_attempt_at", limit, until, "tenant_id", "id", "webhook_id", "alert_id", "url", "attempts");
-        var claimed = new List<ClaimedDelivery>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            claimed.Add(new ClaimedDelivery(
-                reader.GetString(0), sql.Values.ReadId(reader, 1), sql.Values.ReadId(reader, 2), sql.Values.ReadId(reader, 3), reader.GetString(4), reader.GetInt32(5)));
-        }
-
-        return claimed;
-    }
+    private Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(CancellationToken cancellationToken) =>
+        webhooks.ClaimDueDeliveriesAsync(timeProvider.GetUtcNow(), options.Value.ClaimLease, options.Value.BatchSize, cancellationToken);
 
     private async Task SendAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
@@ -150,21 +127,9 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
-    private async Task RecordAsync(ClaimedDelivery delivery, bool delivered, int attempts, int? status, string? error, CancellationToken cancellationToken)
-    {
-        var sql = database.Sql;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using DbCommand command = connection.CreateCommand();
-        command.CommandText =
-            $"UPDATE {DetectionModel.DeliveriesTable} SET status = {DetectionPass.Add(command, "s", (short)(delivered ? WebhookDeliveryStatus.Delivered : WebhookDeliveryStatus.Failed))}, " +
-            $"attempts = attempts + {DetectionPass.Add(command, "a", attempts)}, " +
-            $"completed_at = {DetectionPass.Add(command, "at", sql.Values.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow())))}, " +
-            $"response_status = {DetectionPass.Add(command, "rs", status)}, error = {DetectionPass.Add(command, "e", error)}, claimed_until = NULL " +
-            $"WHERE tenant_id = {DetectionPass.Add(command, "t", delivery.TenantId)} AND id = {DetectionPass.Add(command, "id", sql.Values.IdValue(delivery.Id))}";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task RecordAsync(ClaimedDelivery delivery, bool delivered, int attempts, int? status, string? error, CancellationToken cancellationToken) =>
+        webhooks.CompleteDeliveryAsync(delivery, delivered, attempts, status, error, timeProvider.GetUtcNow(), cancellationToken);
 
-    private sealed record ClaimedDelivery(string TenantId, Guid Id, Guid WebhookId, Guid AlertId, string Url, int Attempts);
 
     [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} of alert {AlertId} (tenant {TenantId}) delivered after {Attempts} attempts")]
     private static partial void LogDelivered(ILogger logger, Guid deliveryId, Guid alertId, string tenantId, int attempts);

@@ -64,7 +64,7 @@ internal static partial class WebhookEndpoints
     private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         string tenantId,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         WebhookSecretProtector protector,
         WebhookAddressPolicy addresses,
         AdminAuditRecorder recorder,
@@ -171,7 +171,7 @@ internal static partial class WebhookEndpoints
 
     private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
         HttpContext context, AdminAuditRecorder recorder,
-        string tenantId, WebhookStore webhooks, CancellationToken cancellationToken)
+        string tenantId, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
         var caller = AuditCaller.From(context.User);
@@ -190,7 +190,7 @@ internal static partial class WebhookEndpoints
         HttpContext context,
         string tenantId,
         string webhookId,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         AdminAuditRecorder recorder,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -241,7 +241,7 @@ internal static partial class WebhookEndpoints
         [FromQuery(Name = "status")] string? status,
         [FromQuery(Name = "limit")] string? limit,
         [FromQuery(Name = "offset")] string? offset,
-        WebhookStore webhooks,
+        IWebhookStore webhooks,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>A webhook as the admin API lists it: never its secret.</summary>

@@ -5,7 +5,7 @@ using Polly;
 
 namespace AuditKit.Server.Webhooks;
 
-/// <summary>Registers webhooks: their store, the deliveries queued for raised alerts, and the dispatcher that sends them.</summary>
+/// <summary>Registers webhooks (their store is registered with the storage): the deliveries queued for raised alerts, and the dispatcher that sends them.</summary>
 internal static class WebhookServiceCollectionExtensions
 {
     public static IServiceCollection AddAuditWebhooks(this IServiceCollection services)
@@ -16,7 +16,6 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddSingleton<IAlertRaisedHandler, WebhookAlertHandler>();
         services.AddSingleton<WebhookSignal>();
-        services.AddSingleton<WebhookStore>();
         services.AddSingleton<WebhookSecretProtector>();
         services.AddSingleton<WebhookAddressPolicy>();
         services.AddSingleton<WebhookDispatcher>();

@@ -30,7 +30,7 @@ public abstract class DetectionRuleTests(DetectionServerFixture server)
         var alert = alerts.ShouldHaveSingleItem();
         alert.KeyType.ShouldBe("ip");
         alert.Severity.ShouldBe(AuditSeverity.High);
-        alert.Status.ShouldBe(Server.Alerts.AlertStatus.Open);
+        alert.Status.ShouldBe(Server.Storage.AlertStatus.Open);
         alert.Count.ShouldBe(failures);
         alert.FirstSeen.ShouldBe(Start);
         alert.LastSeen.ShouldBe(Start + ((failures - 1) * 30 * s_second));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
+using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
@@ -85,7 +85,7 @@ public sealed class OutboxStorage : IAsyncDisposable
         var rows = new List<(int, Guid[])>();
         await using var connection = await Database(host).OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT event_count, event_ids FROM detection_outbox WHERE tenant_id = {DetectionPass.Add(command, "t", tenantId)} ORDER BY created_at, id";
+        command.CommandText = $"SELECT event_count, event_ids FROM detection_outbox WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} ORDER BY created_at, id";
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -106,7 +106,7 @@ public sealed class OutboxStorage : IAsyncDisposable
     {
         await using var connection = await Database(host).OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        DetectionPass.Add(command, "t", tenantId);
+        DbParameters.Add(command, "@t", tenantId);
         command.CommandText = sql;
         return await command.ExecuteNonQueryAsync();
     }
@@ -115,7 +115,7 @@ public sealed class OutboxStorage : IAsyncDisposable
     {
         await using var connection = await Database(host).OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        DetectionPass.Add(command, "t", tenantId);
+        DbParameters.Add(command, "@t", tenantId);
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
     }
@@ -134,5 +134,5 @@ public sealed class OutboxStorage : IAsyncDisposable
         }
     }
 
-    private static DetectionDatabase Database(DetectionHost host) => host.Services.GetRequiredService<DetectionDatabase>();
+    private static StorageConnections Database(DetectionHost host) => host.Services.GetRequiredService<StorageConnections>();
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Webhooks;
 using Npgsql;

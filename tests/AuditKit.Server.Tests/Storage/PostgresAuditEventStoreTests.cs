@@ -1,4 +1,3 @@
-using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Testing;
@@ -176,8 +175,8 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
 
         (await PlanAsync("e.tenant_id = @k AND e.severity = 3")).ShouldContain("ix_audit_events_critical");
         (await PlanAsync("e.user_id = @u AND e.severity = 3")).ShouldMatch("ix_audit_events_(critical|high_user)");
-        (await PlanAsync($"e.user_id = @u AND {DetectionPredicates.HighSeveritySql}")).ShouldContain("ix_audit_events_high_user");
-        (await PlanAsync($"e.resource_id IN (@u) AND {DetectionPredicates.GrantSql}")).ShouldContain("ix_audit_events_grants_resource");
+        (await PlanAsync($"e.user_id = @u AND {StoredEventPredicates.HighSeveritySql}")).ShouldContain("ix_audit_events_high_user");
+        (await PlanAsync($"e.resource_id IN (@u) AND {StoredEventPredicates.GrantSql}")).ShouldContain("ix_audit_events_grants_resource");
     }
 
     /// <summary>Everyday traffic of 20 users: mostly reads and updates, a delete now and then, a CRITICAL event rarely.</summary>

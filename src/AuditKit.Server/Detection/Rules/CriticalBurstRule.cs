@@ -1,12 +1,10 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>Rule 5: at least N CRITICAL events within the window for the whole tenant and, separately, for one user.</summary>
 internal sealed class CriticalBurstRule : IDetectionRule
 {
-    private const string Critical = "e.severity = 3";
-    private static readonly EventTally s_tenant = new("e.tenant_id = {key} AND e.severity = 3");
-    private static readonly EventTally s_user = new("e.user_id = {key} AND e.severity = 3");
-
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
         var settings = pass.Settings.CriticalBurst;
@@ -22,16 +20,16 @@ internal sealed class CriticalBurstRule : IDetectionRule
         }
 
         var tenant = new AlertMatchTemplate(
-            AlertRules.CriticalBurst, AlertRules.TenantKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events in the tenant"), s_tenant);
+            AlertRules.CriticalBurst, AlertRules.TenantKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events in the tenant"), StoredEventFilter.CriticalByTenant.Tally);
         await CountWindow.EvaluateAsync(
-            pass, settings, AlertRules.CriticalBurst, AlertRules.TenantKey, "tenant_id", Critical,
+            pass, settings, AlertRules.CriticalBurst, AlertRules.TenantKey, StoredEventFilter.CriticalByTenant,
             new Dictionary<string, List<DetectionEvent>>(StringComparer.Ordinal) { [pass.TenantId] = critical },
             _ => tenant, cancellationToken).ConfigureAwait(false);
 
         var user = new AlertMatchTemplate(
-            AlertRules.CriticalBurst, AlertRules.UserKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events by the user"), s_user);
+            AlertRules.CriticalBurst, AlertRules.UserKey, AuditSeverity.High, RuleDetails.Count(settings, "CRITICAL events by the user"), StoredEventFilter.CriticalByUser.Tally);
         await CountWindow.EvaluateAsync(
-            pass, settings, AlertRules.CriticalBurst, AlertRules.UserKey, "user_id", Critical,
+            pass, settings, AlertRules.CriticalBurst, AlertRules.UserKey, StoredEventFilter.CriticalByUser,
             critical.Where(static e => e.UserId is not null).GroupBy(static e => e.UserId!, StringComparer.Ordinal)
                 .ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal),
             _ => user, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 internal sealed class FailedLoginsByIpRule : IDetectionRule
 {
-    private static readonly EventTally s_bruteForce = new($"e.ip_address = {{key}} AND {DetectionPredicates.FailedLoginSql}");
-    private static readonly EventTally s_spraying = new($"e.ip_address = {{key}} AND e.user_id IS NOT NULL AND {DetectionPredicates.FailedLoginSql}");
-
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
         var bruteForce = pass.Settings.BruteForce;
@@ -22,9 +21,9 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
         if (bruteForce.Enabled)
         {
             var template = new AlertMatchTemplate(
-                AlertRules.BruteForce, AlertRules.IpKey, AuditSeverity.High, RuleDetails.Count(bruteForce, "failed logins"), s_bruteForce);
+                AlertRules.BruteForce, AlertRules.IpKey, AuditSeverity.High, RuleDetails.Count(bruteForce, "failed logins"), StoredEventFilter.FailedLoginsByIp.Tally);
             await CountWindow.EvaluateAsync(
-                pass, bruteForce, AlertRules.BruteForce, AlertRules.IpKey, "ip_address", DetectionPredicates.FailedLoginSql,
+                pass, bruteForce, AlertRules.BruteForce, AlertRules.IpKey, StoredEventFilter.FailedLoginsByIp,
                 failures.GroupBy(static e => e.IpAddress!, StringComparer.Ordinal).ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal),
                 _ => template, cancellationToken).ConfigureAwait(false);
         }
@@ -36,7 +35,7 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
         }
 
         var rows = await pass.ReadRowsAsync(
-            "ip_address", withUser.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal), $"e.user_id IS NOT NULL AND {DetectionPredicates.FailedLoginSql}",
+            StoredEventFilter.FailedLoginsWithUserByIp, withUser.Select(static e => e.IpAddress!).ToHashSet(StringComparer.Ordinal),
             withUser.Min(static e => e.Timestamp) - spraying.Window, withUser.Max(static e => e.Timestamp) + spraying.Window, cancellationToken).ConfigureAwait(false);
         foreach (var (ip, events) in rows)
         {
@@ -44,7 +43,7 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
             {
                 pass.Report(new AlertMatch(
                     AlertRules.PasswordSpraying, AlertRules.IpKey, ip, AuditSeverity.High, spray.First, spray.Last,
-                    RuleDetails.Count(spraying, "distinct users with failed logins"), s_spraying));
+                    RuleDetails.Count(spraying, "distinct users with failed logins"), StoredEventFilter.FailedLoginsWithUserByIp.Tally));
             }
         }
     }

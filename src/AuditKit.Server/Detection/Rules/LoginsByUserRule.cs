@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -7,10 +9,6 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 internal sealed class LoginsByUserRule : IDetectionRule
 {
-    private static readonly EventTally s_distributed = new($"e.user_id = {{key}} AND e.ip_address IS NOT NULL AND {DetectionPredicates.FailedLoginSql}");
-    private static readonly EventTally s_compromise =
-        new($"e.user_id = {{key}} AND ({DetectionPredicates.FailedLoginSql} OR {DetectionPredicates.SuccessfulLoginSql})");
-
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
         var distributed = pass.Settings.DistributedAttack;
@@ -35,7 +33,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
         var from = logins.Min(static e => e.Timestamp) - window;
         var to = logins.Max(static e => e.Timestamp) + window;
         var failures = await pass.ReadRowsAsync(
-            "user_id", logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), DetectionPredicates.FailedLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+            StoredEventFilter.FailedLoginsByUser, logins.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), from, to, cancellationToken).ConfigureAwait(false);
         if (failures.Count == 0)
         {
             return;
@@ -51,7 +49,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
                 {
                     pass.Report(new AlertMatch(
                         AlertRules.DistributedAttack, AlertRules.UserKey, user, AuditSeverity.High, match.First, match.Last,
-                        RuleDetails.Count(distributed, "distinct IPs with failed logins"), s_distributed));
+                        RuleDetails.Count(distributed, "distinct IPs with failed logins"), StoredEventFilter.FailedLoginsWithIpByUser.Tally));
                 }
             }
         }
@@ -62,7 +60,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
             return;
         }
 
-        var successes = await pass.ReadRowsAsync("user_id", suspects, DetectionPredicates.SuccessfulLoginSql, from, to, cancellationToken).ConfigureAwait(false);
+        var successes = await pass.ReadRowsAsync(StoredEventFilter.SuccessfulLoginsByUser, suspects, from, to, cancellationToken).ConfigureAwait(false);
         foreach (var (user, logged) in successes)
         {
             List<StoredRow> events = [.. failures[user].Concat(logged).OrderBy(static r => r.Timestamp).ThenBy(static r => r.Id)];
@@ -70,7 +68,7 @@ internal sealed class LoginsByUserRule : IDetectionRule
             {
                 pass.Report(new AlertMatch(
                     AlertRules.CompromiseSuspect, AlertRules.UserKey, user, AuditSeverity.Critical, suspect.First, suspect.Last,
-                    RuleDetails.Count(compromise, "failed logins before a successful login"), s_compromise));
+                    RuleDetails.Count(compromise, "failed logins before a successful login"), StoredEventFilter.LoginsByUser.Tally));
             }
         }
     }

@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>Rule 6: at least N events of one action (DELETE: mass destruction; EXPORT: exfiltration) by one user within the window.</summary>
@@ -5,14 +7,15 @@ namespace AuditKit.Server.Detection.Rules;
 /// <param name="rule">The alert's rule name.</param>
 /// <param name="severity">The alert's severity.</param>
 /// <param name="settings">The thresholds of the action among a tenant's rule settings.</param>
-internal sealed class MassActionRule(string action, string rule, AuditSeverity severity, Func<DetectionRuleSettings, CountRuleSettings> settings) : IDetectionRule
+/// <param name="stored">The stored events of the action, by user.</param>
+internal sealed class MassActionRule(
+    string action, string rule, AuditSeverity severity, Func<DetectionRuleSettings, CountRuleSettings> settings, StoredEventFilter stored) : IDetectionRule
 {
-    private readonly string _predicate = $"e.action = '{action}'";
-    private readonly EventTally _tally = new($"e.user_id = {{key}} AND e.action = '{action}'");
+    public static MassActionRule Delete { get; } =
+        new(AuditActions.Delete, AlertRules.MassDelete, AuditSeverity.Critical, static s => s.MassDelete, StoredEventFilter.DeletesByUser);
 
-    public static MassActionRule Delete { get; } = new(AuditActions.Delete, AlertRules.MassDelete, AuditSeverity.Critical, static s => s.MassDelete);
-
-    public static MassActionRule Export { get; } = new(AuditActions.Export, AlertRules.MassExport, AuditSeverity.High, static s => s.MassExport);
+    public static MassActionRule Export { get; } =
+        new(AuditActions.Export, AlertRules.MassExport, AuditSeverity.High, static s => s.MassExport, StoredEventFilter.ExportsByUser);
 
     public Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
@@ -25,7 +28,7 @@ internal sealed class MassActionRule(string action, string rule, AuditSeverity s
         var byUser = pass.Events.Where(e => e.UserId is not null && e.Action == action)
             .GroupBy(static e => e.UserId!, StringComparer.Ordinal)
             .ToDictionary(static g => g.Key, static g => g.ToList(), StringComparer.Ordinal);
-        var template = new AlertMatchTemplate(rule, AlertRules.UserKey, severity, RuleDetails.Count(thresholds, action + " events by the user"), _tally);
-        return CountWindow.EvaluateAsync(pass, thresholds, rule, AlertRules.UserKey, "user_id", _predicate, byUser, _ => template, cancellationToken);
+        var template = new AlertMatchTemplate(rule, AlertRules.UserKey, severity, RuleDetails.Count(thresholds, action + " events by the user"), stored.Tally);
+        return CountWindow.EvaluateAsync(pass, thresholds, rule, AlertRules.UserKey, stored, byUser, _ => template, cancellationToken);
     }
 }

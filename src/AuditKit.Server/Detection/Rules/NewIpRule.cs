@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection.Rules;
 
@@ -17,7 +16,6 @@ namespace AuditKit.Server.Detection.Rules;
 /// </remarks>
 internal sealed class NewIpRule : IDetectionRule
 {
-    private const int Chunk = 300;
     private const int MaxRemembered = 500_000;
 
     private readonly ConcurrentDictionary<(string Tenant, string User, string Ip), DateTimeOffset> _knownIps = new();
@@ -50,69 +48,35 @@ internal sealed class NewIpRule : IDetectionRule
             return;
         }
 
-        var known = await ReadKnownAsync(pass, sightings.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var known = await pass.Store.ReadKnownIpsAsync(sightings.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var fresh = new List<DetectionEvent>();
-        await using (var earlier = pass.CreateCommand(string.Empty))
+        var earlier = new List<IpSighting>();
+        foreach (var sighting in sightings)
         {
-            var text = new StringBuilder();
-            foreach (var sighting in sightings)
+            if (!known.TryGetValue((sighting.UserId!, sighting.IpAddress!), out var firstSeen))
             {
-                if (!known.TryGetValue((sighting.UserId!, sighting.IpAddress!), out var firstSeen))
-                {
-                    fresh.Add(sighting);
-                }
-                else if (sighting.Timestamp < firstSeen)
-                {
-                    // A late event moves the first sighting back; the IP was not new when it was first seen live.
-                    var i = earlier.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-                    text.Append(
-                        $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {DetectionPass.Add(earlier, "f" + i, pass.Sql.Values.TimeValue(sighting.Timestamp))}, " +
-                        $"first_event_id = {DetectionPass.Add(earlier, "e" + i, pass.Sql.Values.IdValue(sighting.Id))} " +
-                        $"WHERE tenant_id = {DetectionPass.Add(earlier, "t" + i, pass.TenantId)} AND user_id = {DetectionPass.Add(earlier, "u" + i, sighting.UserId)} " +
-                        $"AND ip_address = {DetectionPass.Add(earlier, "i" + i, sighting.IpAddress)};");
-                    Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
-                }
+                fresh.Add(sighting);
             }
-
-            if (text.Length > 0)
+            else if (sighting.Timestamp < firstSeen)
             {
-                earlier.CommandText = text.ToString();
-                await earlier.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // A late event moves the first sighting back; the IP was not new when it was first seen live.
+                earlier.Add(Sighting(sighting));
+                Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
             }
         }
 
+        await pass.Store.MoveFirstSightingsAsync(earlier, cancellationToken).ConfigureAwait(false);
         if (fresh.Count == 0)
         {
             return;
         }
 
-        foreach (var chunk in fresh.Chunk(Chunk))
-        {
-            await using var insert = pass.CreateCommand(string.Empty);
-            var tenant = DetectionPass.Add(insert, "t", pass.TenantId);
-            var values = string.Join(", ", chunk.Select((e, i) =>
-                $"({tenant}, {DetectionPass.Add(insert, "u" + i, e.UserId)}, {DetectionPass.Add(insert, "i" + i, e.IpAddress)}, " +
-                $"{DetectionPass.Add(insert, "f" + i, pass.Sql.Values.TimeValue(e.Timestamp))}, {DetectionPass.Add(insert, "e" + i, pass.Sql.Values.IdValue(e.Id))})"));
-            insert.CommandText =
-                $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
-                "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var chunk in fresh.Chunk(Chunk))
-        {
-            await using var history = pass.CreateCommand(string.Empty);
-            var tenant = DetectionPass.Add(history, "t", pass.TenantId);
-            var values = string.Join(", ", chunk.Select((e, i) =>
-                $"({DetectionPass.Add(history, "n" + i, i)}, {DetectionPass.Add(history, "u" + i, e.UserId)}, {DetectionPass.Add(history, "d" + i, DetectionTime.Day(e.Timestamp))})"));
-            history.CommandText =
-                $"WITH f(n, user_id, day) AS (VALUES {values}) SELECT f.n, (SELECT count(*) FROM {DetectionModel.UserDaysTable} d " +
-                $"WHERE d.tenant_id = {tenant} AND d.user_id = f.user_id AND d.day < f.day) FROM f";
-            await using var reader = await history.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await pass.Store.RecordFirstSightingsAsync([.. fresh.Select(Sighting)], cancellationToken).ConfigureAwait(false);
+        await pass.Store.CountEarlierDaysAsync(
+            [.. fresh.Select(static e => (e.UserId!, DetectionTime.Day(e.Timestamp)))],
+            (i, days) =>
             {
-                var sighting = chunk[Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture)];
-                var days = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+                var sighting = fresh[i];
                 Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
                 if (days >= settings.MinimumHistoryDays)
                 {
@@ -121,9 +85,11 @@ internal sealed class NewIpRule : IDetectionRule
                         RuleDetails.Of(("minimum_history_days", settings.MinimumHistoryDays), ("history_days", (JsonNode)days)),
                         NewIpTally.Instance));
                 }
-            }
-        }
+            },
+            cancellationToken).ConfigureAwait(false);
     }
+
+    private static IpSighting Sighting(DetectionEvent e) => new(e.UserId!, e.IpAddress!, e.Timestamp, e.Id);
 
     private void Remember(DetectionPass pass, string user, string ip, DateTimeOffset firstSeen)
     {
@@ -144,16 +110,7 @@ internal sealed class NewIpRule : IDetectionRule
         var days = events.Select(static e => (User: e.UserId!, Day: DetectionTime.Day(e.Timestamp))).Distinct()
             .Where(d => !_knownDays.ContainsKey((pass.TenantId, d.User, d.Day)))
             .ToList();
-        foreach (var chunk in days.Chunk(Chunk))
-        {
-            await using var insert = pass.CreateCommand(string.Empty);
-            var tenant = DetectionPass.Add(insert, "t", pass.TenantId);
-            var values = string.Join(", ", chunk.Select((d, i) =>
-                $"({tenant}, {DetectionPass.Add(insert, "u" + i, d.User)}, {DetectionPass.Add(insert, "d" + i, d.Day)})"));
-            insert.CommandText =
-                $"INSERT INTO {DetectionModel.UserDaysTable} (tenant_id, user_id, day) VALUES {values} ON CONFLICT (tenant_id, user_id, day) DO NOTHING";
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await pass.Store.RecordDaysAsync(days, cancellationToken).ConfigureAwait(false);
 
         var tenantId = pass.TenantId;
         pass.AfterCommit(() =>
@@ -168,25 +125,5 @@ internal sealed class NewIpRule : IDetectionRule
                 _knownDays[(tenantId, user, day)] = true;
             }
         });
-    }
-
-    private static async Task<Dictionary<(string User, string Ip), DateTimeOffset>> ReadKnownAsync(
-        DetectionPass pass, IReadOnlyCollection<string> users, CancellationToken cancellationToken)
-    {
-        var known = new Dictionary<(string, string), DateTimeOffset>();
-        foreach (var chunk in users.Chunk(500))
-        {
-            await using var select = pass.CreateCommand(string.Empty);
-            select.CommandText =
-                $"SELECT user_id, ip_address, first_seen FROM {DetectionModel.UserIpsTable} " +
-                $"WHERE tenant_id = {DetectionPass.Add(select, "t", pass.TenantId)} AND user_id IN {DetectionPass.AddList(select, "u", chunk)}";
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                known[(reader.GetString(0), reader.GetString(1))] = pass.Sql.Values.ReadTime(reader, 2);
-            }
-        }
-
-        return known;
     }
 }

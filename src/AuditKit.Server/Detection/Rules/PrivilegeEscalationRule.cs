@@ -1,3 +1,5 @@
+using AuditKit.Server.Storage;
+
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>
@@ -7,9 +9,6 @@ namespace AuditKit.Server.Detection.Rules;
 /// </summary>
 internal sealed class PrivilegeEscalationRule : IDetectionRule
 {
-    private static readonly EventTally s_tally =
-        new($"(e.user_id = {{key}} AND {DetectionPredicates.HighSeveritySql}) OR ({DetectionPredicates.GrantSql} AND e.resource_id = {{key}})");
-
     public async Task EvaluateAsync(DetectionPass pass, CancellationToken cancellationToken)
     {
         var settings = pass.Settings.PrivilegeEscalation;
@@ -31,13 +30,13 @@ internal sealed class PrivilegeEscalationRule : IDetectionRule
         var to = relevant.Max(static e => e.Timestamp) + settings.Window;
 
         // Grants are rare: look for them first and read the grantees' actions only when there are any.
-        var grants = await pass.ReadRowsAsync("resource_id", users, DetectionPredicates.GrantSql, from, to, cancellationToken).ConfigureAwait(false);
+        var grants = await pass.ReadRowsAsync(StoredEventFilter.GrantsByGrantee, users, from, to, cancellationToken).ConfigureAwait(false);
         if (grants.Count == 0)
         {
             return;
         }
 
-        var actions = await pass.ReadRowsAsync("user_id", grants.Keys, DetectionPredicates.HighSeveritySql, from, to, cancellationToken).ConfigureAwait(false);
+        var actions = await pass.ReadRowsAsync(StoredEventFilter.HighSeverityByUser, grants.Keys, from, to, cancellationToken).ConfigureAwait(false);
         foreach (var (grantee, granted) in grants)
         {
             DateTimeOffset? first = null;
@@ -72,7 +71,7 @@ internal sealed class PrivilegeEscalationRule : IDetectionRule
             {
                 pass.Report(new AlertMatch(
                     AlertRules.PrivilegeEscalation, AlertRules.UserKey, grantee, AuditSeverity.Critical, firstSeen, last,
-                    RuleDetails.Of(("window_seconds", settings.Window.TotalSeconds)), s_tally));
+                    RuleDetails.Of(("window_seconds", settings.Window.TotalSeconds)), EventTally.PrivilegeEscalation));
             }
         }
     }

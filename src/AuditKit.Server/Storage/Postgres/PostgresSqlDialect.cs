@@ -24,4 +24,26 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
     public override object TimeValue(DateTimeOffset value) => value.ToUniversalTime();
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override string ClaimDue(string table, string due, string orderBy, string limit, string until, params string[] columns) =>
+        $"UPDATE {table} t SET claimed_until = {until} FROM (" +
+        $"SELECT tenant_id, id FROM {table} WHERE {due} ORDER BY {orderBy} LIMIT {limit} FOR UPDATE SKIP LOCKED) c " +
+        $"WHERE t.tenant_id = c.tenant_id AND t.id = c.id RETURNING {string.Join(", ", columns.Select(static c => "t." + c))}";
+
+    public override string Least(string a, string b) => $"LEAST({a}, {b})";
+
+    public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
+
+    public override string IdArray(string innerSelect) =>
+        $"(SELECT coalesce(json_agg(x.id ORDER BY x.ts DESC, x.id DESC)::text, '[]') FROM ({innerSelect}) x)";
+
+    public override string MinuteOf(string time) => $"floor(extract(epoch from {time}) / 60)::bigint";
+
+    public override string PlusOneMinute(string time) => $"({time} + interval '1 minute')";
+
+    // A transaction-scoped advisory lock.
+    public override string? TenantLock(string parameter) => $"SELECT pg_advisory_xact_lock({parameter})";
+
+    // The scan of a busy key stops at the limit, so it costs the limit, not the key's whole range.
+    public override string CountUpTo(string fromWhere, string limit) => $"(SELECT count(*) FROM (SELECT 1 {fromWhere} LIMIT {limit}) x)";
 }

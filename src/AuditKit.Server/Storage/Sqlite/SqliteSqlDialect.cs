@@ -33,4 +33,26 @@ internal sealed class SqliteSqlDialect : AuditSqlDialect
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         UnixMicrosecondsConverter.FromMicroseconds(reader.GetInt64(ordinal));
+
+    public override string ClaimDue(string table, string due, string orderBy, string limit, string until, params string[] columns) =>
+        $"UPDATE {table} SET claimed_until = {until} WHERE rowid IN (" +
+        $"SELECT rowid FROM {table} WHERE {due} ORDER BY {orderBy} LIMIT {limit}) " +
+        $"RETURNING {string.Join(", ", columns)}";
+
+    public override string Least(string a, string b) => $"min({a}, {b})";
+
+    public override string Greatest(string a, string b) => $"max({a}, {b})";
+
+    public override string IdArray(string innerSelect) => $"(SELECT coalesce(json_group_array(lower(x.id)), '[]') FROM ({innerSelect}) x)";
+
+    public override string MinuteOf(string time) => $"({time} / {MicrosecondsPerMinute})";
+
+    public override string PlusOneMinute(string time) => $"({time} + {MicrosecondsPerMinute})";
+
+    // Its write transaction (BEGIN IMMEDIATE) already admits one writer at a time.
+    public override string? TenantLock(string parameter) => null;
+
+    public override string CountUpTo(string fromWhere, string limit) => $"(SELECT count(*) {fromWhere})";
+
+    private static string MicrosecondsPerMinute => (TimeSpan.TicksPerMinute / TimeSpan.TicksPerMicrosecond).ToString(CultureInfo.InvariantCulture);
 }

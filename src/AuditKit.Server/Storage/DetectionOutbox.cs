@@ -1,10 +1,9 @@
 using System.Data.Common;
-using AuditKit.Server.Storage;
 
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
-/// The SQL of <c>detection_outbox</c> (see <see cref="DetectionOutboxRow"/>): the row ingest writes with a batch, and
+/// The SQL of <c>detection_outbox</c> (its entity is detection's <c>DetectionOutboxRow</c>): the row ingest writes with a batch, and
 /// the claim a pass makes on its batches.
 /// </summary>
 internal static class DetectionOutbox
@@ -41,9 +40,9 @@ internal static class DetectionOutbox
         command.Transaction = transaction;
         command.CommandText =
             $"INSERT INTO {DetectionModel.OutboxTable} (tenant_id, id, created_at, event_count, event_ids, attempts) " +
-            $"VALUES ({DetectionPass.Add(command, "t", tenantId)}, {DetectionPass.Add(command, "id", dialect.IdValue(batchId))}, " +
-            $"{DetectionPass.Add(command, "c", dialect.TimeValue(createdAt))}, {DetectionPass.Add(command, "n", eventIds.Count)}, " +
-            $"{DetectionPass.Add(command, "e", EncodeIds(eventIds))}, 0)";
+            $"VALUES ({DetectionSession.Add(command, "t", tenantId)}, {DetectionSession.Add(command, "id", dialect.IdValue(batchId))}, " +
+            $"{DetectionSession.Add(command, "c", dialect.TimeValue(createdAt))}, {DetectionSession.Add(command, "n", eventIds.Count)}, " +
+            $"{DetectionSession.Add(command, "e", EncodeIds(eventIds))}, 0)";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -56,7 +55,7 @@ internal static class DetectionOutbox
     public static async Task<Dictionary<Guid, Guid[]?>> ClaimAsync(
         DbConnection connection,
         DbTransaction transaction,
-        DetectionSql sql,
+        AuditSqlDialect sql,
         string tenantId,
         IReadOnlyCollection<Guid> batchIds,
         bool withEventIds,
@@ -68,13 +67,13 @@ internal static class DetectionOutbox
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
-                $"AND id IN {DetectionPass.AddList(command, "b", chunk.Select(sql.Values.IdValue))} " +
+                $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
+                $"AND id IN {DetectionSession.AddList(command, "b", chunk.Select(sql.IdValue))} " +
                 $"RETURNING id{(withEventIds ? ", event_ids" : string.Empty)}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                claimed[sql.Values.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
+                claimed[sql.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
             }
         }
 
@@ -82,39 +81,39 @@ internal static class DetectionOutbox
     }
 
     /// <summary>
-    /// The stored events of <paramref name="tenantId"/> with <paramref name="eventIds"/>, as the rules see them. Events
+    /// The fields the detection rules look at of the stored events of <paramref name="tenantId"/> with <paramref name="eventIds"/>. Events
     /// no longer stored (removed since) are simply not found.
     /// </summary>
-    public static async Task<List<DetectionEvent>> ReadEventsAsync(
+    public static async Task<List<StoredEvent>> ReadEventsAsync(
         DbConnection connection,
         DbTransaction transaction,
-        DetectionSql sql,
+        AuditSqlDialect sql,
         string tenantId,
         IEnumerable<Guid> eventIds,
         CancellationToken cancellationToken)
     {
-        var events = new List<DetectionEvent>();
+        var events = new List<StoredEvent>();
         foreach (var chunk in eventIds.Chunk(500))
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
                 "SELECT e.id, e.timestamp, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
-                $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionPass.Add(command, "t", tenantId)} " +
-                $"AND e.id IN {DetectionPass.AddList(command, "e", chunk.Select(sql.Values.IdValue))}";
+                $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
+                $"AND e.id IN {DetectionSession.AddList(command, "e", chunk.Select(sql.IdValue))}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new DetectionEvent(
-                    sql.Values.ReadId(reader, 0),
-                    sql.Values.ReadTime(reader, 1),
+                events.Add(new StoredEvent(
+                    sql.ReadId(reader, 0),
+                    sql.ReadTime(reader, 1),
                     reader.GetString(2),
                     (AuditStatus)reader.GetInt16(3),
                     (AuditSeverity)reader.GetInt16(4),
-                    DetectionEvent.Blank(reader.IsDBNull(5) ? null : reader.GetString(5)),
-                    DetectionEvent.Blank(reader.IsDBNull(6) ? null : reader.GetString(6)),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
                     reader.IsDBNull(7) ? null : reader.GetString(7),
-                    DetectionEvent.Blank(reader.IsDBNull(8) ? null : reader.GetString(8))));
+                    reader.IsDBNull(8) ? null : reader.GetString(8)));
             }
         }
 

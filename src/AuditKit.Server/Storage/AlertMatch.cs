@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// A rule matched for a key in a pass: the span of the matching windows. Merged into the key's unresolved alert

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>The UTC day and minute numbers the window state is keyed by.</summary>
 internal static class DetectionTime

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The tally of the new-IP rule: the IPs first seen for the user between the alert's <c>first_seen</c> and
@@ -8,10 +8,10 @@ internal sealed class NewIpTally : AlertTally
 {
     public static NewIpTally Instance { get; } = new();
 
-    public override string CountSql(DetectionSql sql, string tenant, string key) =>
+    public override string CountSql(AuditSqlDialect sql, string tenant, string key) =>
         $"(SELECT count(*) FROM {DetectionModel.UserIpsTable} u WHERE {Where(tenant, key)})";
 
-    public override string EvidenceSql(DetectionSql sql, string tenant, string key, string limit) =>
+    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit) =>
         sql.IdArray($"SELECT u.first_event_id AS id, u.first_seen AS ts FROM {DetectionModel.UserIpsTable} u WHERE {Where(tenant, key)} ORDER BY u.first_seen DESC, u.first_event_id DESC LIMIT {limit}");
 
     private static string Where(string tenant, string key) =>

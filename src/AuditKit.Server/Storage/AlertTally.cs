@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// How an alert's <c>event_count</c> and <c>evidence</c> are computed from the stored data: SQL scalar subqueries over
@@ -8,7 +8,7 @@ namespace AuditKit.Server.Detection;
 internal abstract class AlertTally
 {
     /// <summary>A scalar subquery counting the alert's events; <paramref name="key"/> names the key parameter.</summary>
-    public abstract string CountSql(DetectionSql sql, string tenant, string key);
+    public abstract string CountSql(AuditSqlDialect sql, string tenant, string key);
 
     /// <summary>
     /// Whether <see cref="DeltaCountSql"/> is supported: the count is a plain count of events by timestamp, so the
@@ -17,8 +17,8 @@ internal abstract class AlertTally
     public virtual bool SupportsDelta => false;
 
     /// <summary>A scalar subquery counting the alert's events after <paramref name="after"/> (exclusive) up to its last_seen.</summary>
-    public virtual string DeltaCountSql(DetectionSql sql, string tenant, string key, string after) => throw new NotSupportedException();
+    public virtual string DeltaCountSql(AuditSqlDialect sql, string tenant, string key, string after) => throw new NotSupportedException();
 
     /// <summary>A scalar subquery: JSON array of the newest evidence ids (at most <paramref name="limit"/>).</summary>
-    public abstract string EvidenceSql(DetectionSql sql, string tenant, string key, string limit);
+    public abstract string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AuditKit.Server.Alerts;
+namespace AuditKit.Server.Storage;
 
 /// <summary>Where an alert is in its triage. Stored as a small integer; serialized in lower case.</summary>
 internal enum AlertStatus

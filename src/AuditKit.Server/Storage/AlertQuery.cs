@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Alerts;
+namespace AuditKit.Server.Storage;
 
 /// <summary>A checked alert list query.</summary>
 internal sealed record AlertQuery

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The names of the tables of detection and alerting (each slice configures its own in the EF Core model): the outbox of batches waiting for evaluation, alerts, the
@@ -21,9 +21,9 @@ internal static class DetectionModel
     /// <summary>The predicate of <see cref="UnresolvedAlertIndex"/> (open or acknowledged), as both providers spell it.</summary>
     public const string UnresolvedPredicate = "status < 2";
 
-    /// <summary>Failed logins (see <see cref="DetectionPredicates.FailedLoginSql"/>), unqualified, for partial indexes.</summary>
+    /// <summary>Failed logins (see <see cref="StoredEventPredicates.FailedLoginSql"/>), unqualified, for partial indexes.</summary>
     public const string FailedLoginFilter = "action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)";
 
-    /// <summary>Grants (see <see cref="DetectionPredicates.GrantSql"/>: the action part), unqualified, for a partial index.</summary>
+    /// <summary>Grants (see <see cref="StoredEventPredicates.GrantSql"/>: the action part), unqualified, for a partial index.</summary>
     public const string GrantFilter = "action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')";
 }

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// The tally of the event-window rules: the key's events that the rule considers (for instance the failed logins
@@ -7,20 +7,27 @@ namespace AuditKit.Server.Detection;
 /// <param name="predicate">A predicate over alias <c>e</c> in which <c>{key}</c> stands for the key parameter.</param>
 internal sealed class EventTally(string predicate) : AlertTally
 {
-    public override string CountSql(DetectionSql sql, string tenant, string key) =>
+    public override string CountSql(AuditSqlDialect sql, string tenant, string key) =>
         $"(SELECT count(*) FROM audit_events e WHERE {Where(tenant, key)})";
 
     public override bool SupportsDelta => true;
 
-    public override string DeltaCountSql(DetectionSql sql, string tenant, string key, string after) =>
+    public override string DeltaCountSql(AuditSqlDialect sql, string tenant, string key, string after) =>
         $"(SELECT count(*) FROM audit_events e WHERE e.tenant_id = {tenant} AND e.timestamp > {after} AND e.timestamp <= alerts.last_seen " +
         $"AND ({Predicate(key)}))";
 
-    public override string EvidenceSql(DetectionSql sql, string tenant, string key, string limit) =>
+    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit) =>
         sql.IdArray($"SELECT e.id AS id, e.timestamp AS ts FROM audit_events e WHERE {Where(tenant, key)} ORDER BY e.timestamp DESC, e.id DESC LIMIT {limit}");
 
     private string Where(string tenant, string key) =>
         $"e.tenant_id = {tenant} AND e.timestamp >= alerts.first_seen AND e.timestamp <= alerts.last_seen AND ({Predicate(key)})";
 
     private string Predicate(string key) => predicate.Replace("{key}", key, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The tally of rule 7: the user's HIGH or CRITICAL events and the grants to them (the user is the grantee) between
+    /// the alert's first_seen and last_seen.
+    /// </summary>
+    public static EventTally PrivilegeEscalation { get; } =
+        new($"(e.user_id = {{key}} AND {StoredEventPredicates.HighSeveritySql}) OR ({StoredEventPredicates.GrantSql} AND e.resource_id = {{key}})");
 }

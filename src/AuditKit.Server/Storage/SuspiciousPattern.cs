@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Alerts;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// A pattern over the period of a suspicious-activity report: a key whose events of one kind reach the threshold of

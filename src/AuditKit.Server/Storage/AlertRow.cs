@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Alerts;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// One row of <c>alerts</c>: a rule that matched for a key (an IP, a user or the tenant), with the span of the

@@ -1,16 +1,14 @@
 using System.Data.Common;
 using System.Globalization;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 using Microsoft.EntityFrameworkCore;
 
-namespace AuditKit.Server.Alerts;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
-/// Reads and triages a tenant's alerts (EF Core, either provider). Every method takes the tenant: another tenant's
-/// alert is never found.
+/// <see cref="IAlertStore"/> for both providers: EF Core, and for the suspicious patterns SQL in the dialect of
+/// <see cref="StorageConnections"/>.
 /// </summary>
-internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, DetectionDatabase database)
+internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> contexts, StorageConnections database) : IAlertStore
 {
     public async Task<(IReadOnlyList<AlertRow> Items, long Total)> ListAsync(string tenantId, AlertQuery query, CancellationToken cancellationToken)
     {
@@ -73,19 +71,6 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
         return await db.Set<AlertRow>().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether an alert in <paramref name="status"/> can move to <paramref name="target"/>: acknowledged from open, resolved from open or acknowledged.</summary>
-    public static bool CanChange(AlertStatus status, AlertStatus target) => target switch
-    {
-        AlertStatus.Acknowledged => status == AlertStatus.Open,
-        AlertStatus.Resolved => status != AlertStatus.Resolved,
-        _ => false,
-    };
-
-    /// <summary>
-    /// Moves an alert from <paramref name="current"/> to <paramref name="target"/>, recording who, when and the note, in
-    /// <paramref name="transaction"/> (the one that stores the audit event recording the change). False, with nothing changed, when the alert is no longer in <paramref name="current"/>: of concurrent
-    /// changes of one alert, exactly one wins.
-    /// </summary>
     public async Task<bool> ChangeStatusAsync(
         DbTransaction transaction, string tenantId, Guid id, AlertStatus current, AlertStatus target, string by, string? note,
         DateTimeOffset at, CancellationToken cancellationToken)
@@ -104,34 +89,22 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
         return changed == 1;
     }
 
-    /// <summary>
-    /// Keys whose failed logins, CRITICAL events, deletes or exports in [<paramref name="from"/>, <paramref name="to"/>)
-    /// reach the tenant's thresholds of the matching rules, most events first.
-    /// </summary>
     public async Task<IReadOnlyList<SuspiciousPattern>> PatternsAsync(
-        string tenantId, DetectionRuleSettings rules, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+        string tenantId, IReadOnlyList<SuspiciousPatternQuery> patterns, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rules);
-        var sql = database.Sql;
-        (string Pattern, string KeyType, string KeyColumn, string DistinctColumn, string Predicate, int Threshold)[] patterns =
-        [
-            ("failed_logins_by_ip", AlertRules.IpKey, "ip_address", "user_id", DetectionPredicates.FailedLoginSql, rules.BruteForce.Threshold),
-            ("failed_logins_by_user", AlertRules.UserKey, "user_id", "ip_address", DetectionPredicates.FailedLoginSql, rules.CompromiseSuspect.Threshold),
-            ("critical_events_by_user", AlertRules.UserKey, "user_id", "ip_address", "e.severity = 3", rules.CriticalBurst.Threshold),
-            ("deletes_by_user", AlertRules.UserKey, "user_id", "ip_address", "e.action = 'DELETE'", rules.MassDelete.Threshold),
-            ("exports_by_user", AlertRules.UserKey, "user_id", "ip_address", "e.action = 'EXPORT'", rules.MassExport.Threshold),
-        ];
-
+        ArgumentNullException.ThrowIfNull(patterns);
+        var sql = database.Dialect;
         var found = new List<SuspiciousPattern>();
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var p in patterns)
+        foreach (var pattern in patterns)
         {
+            var p = Sql(pattern.Kind);
             await using var command = connection.CreateCommand();
-            var tenant = DetectionPass.Add(command, "t", tenantId);
-            var lo = DetectionPass.Add(command, "lo", sql.Values.TimeValue(AuditEventRow.ToStoredTime(from)));
-            var hi = DetectionPass.Add(command, "hi", sql.Values.TimeValue(AuditEventRow.ToStoredTime(to)));
-            var threshold = DetectionPass.Add(command, "n", p.Threshold);
-            var take = DetectionPass.Add(command, "limit", limit);
+            var tenant = DbParameters.Add(command, "@t", tenantId);
+            var lo = DbParameters.Add(command, "@lo", sql.TimeValue(AuditEventRow.ToStoredTime(from)));
+            var hi = DbParameters.Add(command, "@hi", sql.TimeValue(AuditEventRow.ToStoredTime(to)));
+            var threshold = DbParameters.Add(command, "@n", pattern.Threshold);
+            var take = DbParameters.Add(command, "@limit", limit);
             command.CommandText =
                 $"SELECT e.{p.KeyColumn}, count(*), count(DISTINCT e.{p.DistinctColumn}), min(e.timestamp), max(e.timestamp) FROM audit_events e " +
                 $"WHERE e.tenant_id = {tenant} AND e.timestamp >= {lo} AND e.timestamp < {hi} AND e.{p.KeyColumn} IS NOT NULL AND {p.Predicate} " +
@@ -140,16 +113,27 @@ internal sealed class AlertStore(IDbContextFactory<AuditDbContext> contexts, Det
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 found.Add(new SuspiciousPattern(
-                    p.Pattern,
-                    p.KeyType,
+                    pattern.Pattern,
+                    pattern.KeyType,
                     reader.GetString(0),
                     Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
                     Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
-                    sql.Values.ReadTime(reader, 3),
-                    sql.Values.ReadTime(reader, 4)));
+                    sql.ReadTime(reader, 3),
+                    sql.ReadTime(reader, 4)));
             }
         }
 
         return found;
     }
+
+    /// <summary>The key column, the column whose distinct values are counted, and the predicate over alias <c>e</c> of a pattern.</summary>
+    private static (string KeyColumn, string DistinctColumn, string Predicate) Sql(SuspiciousPatternKind kind) => kind switch
+    {
+        SuspiciousPatternKind.FailedLoginsByIp => ("ip_address", "user_id", StoredEventPredicates.FailedLoginSql),
+        SuspiciousPatternKind.FailedLoginsByUser => ("user_id", "ip_address", StoredEventPredicates.FailedLoginSql),
+        SuspiciousPatternKind.CriticalEventsByUser => ("user_id", "ip_address", "e.severity = 3"),
+        SuspiciousPatternKind.DeletesByUser => ("user_id", "ip_address", "e.action = 'DELETE'"),
+        SuspiciousPatternKind.ExportsByUser => ("user_id", "ip_address", "e.action = 'EXPORT'"),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 }

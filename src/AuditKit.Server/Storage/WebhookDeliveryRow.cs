@@ -1,8 +1,8 @@
-namespace AuditKit.Server.Webhooks;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// One row of <c>webhook_deliveries</c>: an alert to post to a webhook, written in the same transaction that raised
-/// the alert (an outbox), then sent by <see cref="WebhookDispatcher"/> and kept as the delivery log.
+/// the alert (an outbox), then sent by the webhook dispatcher and kept as the delivery log.
 /// </summary>
 internal sealed class WebhookDeliveryRow
 {

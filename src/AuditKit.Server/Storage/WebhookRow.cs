@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Webhooks;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// One row of <c>webhooks</c>: where a tenant's alerts are posted. The signing secret is stored encrypted (AES-256-GCM
@@ -10,7 +10,7 @@ internal sealed class WebhookRow
     public Guid Id { get; set; }
     public required string Url { get; set; }
 
-    /// <summary>The encrypted signing secret (see <see cref="WebhookSecretProtector"/>).</summary>
+    /// <summary>The encrypted signing secret (see <c>WebhookSecretProtector</c>).</summary>
     public required string SecretCiphertext { get; set; }
 
     /// <summary>Alerts below this severity are not posted.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// Turns a pass's matches into alerts: one upsert per rule and key on the unresolved-alert index (a new alert, or the
@@ -13,9 +13,10 @@ internal static class AlertWriter
     private const int Chunk = 100;
 
     /// <summary>Writes the pass's matches; returns the alerts it touched, with whether each was newly raised.</summary>
-    public static async Task<IReadOnlyList<WrittenAlert>> WriteAsync(DetectionPass pass, int evidenceLimit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<WrittenAlert>> WriteAsync(
+        DetectionSession session, IReadOnlyList<AlertMatch> matches, DateTimeOffset now, int evidenceLimit, CancellationToken cancellationToken)
     {
-        var merged = pass.Matches
+        var merged = matches
             .GroupBy(static m => (m.Rule, m.KeyType, m.Key))
             .Select(static g => g.First() with
             {
@@ -25,7 +26,7 @@ internal static class AlertWriter
             })
             .ToList();
         var written = new List<WrittenAlert>(merged.Count);
-        var sql = pass.Sql;
+        var sql = session.Dialect;
         if (merged.Count == 0)
         {
             return written;
@@ -34,14 +35,14 @@ internal static class AlertWriter
         // An alert a pass only appends to (all its new events after the alert's last_seen, its first_seen unchanged)
         // gets the events of the appended span added to its count; any other change recounts the whole span. Passes of
         // a tenant are serialized, so appended spans never overlap and no event is counted twice.
-        var existing = await ReadUnresolvedAsync(pass, merged, cancellationToken).ConfigureAwait(false);
+        var existing = await ReadUnresolvedAsync(session, merged, cancellationToken).ConfigureAwait(false);
         foreach (var chunk in merged.Chunk(Chunk))
         {
-            var proposed = chunk.Select(m => Guid.CreateVersion7(pass.Now)).ToArray();
-            await using (var upsert = pass.CreateCommand(string.Empty))
+            var proposed = chunk.Select(m => Guid.CreateVersion7(now)).ToArray();
+            await using (var upsert = session.CreateCommand(string.Empty))
             {
-                var tenant = DetectionPass.Add(upsert, "t", pass.TenantId);
-                var now = DetectionPass.Add(upsert, "now", sql.Values.TimeValue(pass.Now));
+                var tenant = DetectionSession.Add(upsert, "t", session.TenantId);
+                var at = DetectionSession.Add(upsert, "now", sql.TimeValue(now));
                 var text = new StringBuilder();
                 for (var i = 0; i < chunk.Length; i++)
                 {
@@ -49,10 +50,10 @@ internal static class AlertWriter
                     var n = i.ToString(CultureInfo.InvariantCulture);
                     text.Append(
                         $"INSERT INTO {DetectionModel.AlertsTable} (tenant_id, id, rule, key_type, key_value, severity, status, first_seen, last_seen, event_count, evidence, details, created_at, updated_at) " +
-                        $"VALUES ({tenant}, {DetectionPass.Add(upsert, "id" + n, sql.Values.IdValue(proposed[i]))}, {DetectionPass.Add(upsert, "r" + n, m.Rule)}, " +
-                        $"{DetectionPass.Add(upsert, "kt" + n, m.KeyType)}, {DetectionPass.Add(upsert, "k" + n, m.Key)}, {DetectionPass.Add(upsert, "s" + n, (short)m.Severity)}, 0, " +
-                        $"{DetectionPass.Add(upsert, "f" + n, sql.Values.TimeValue(m.FirstSeen))}, {DetectionPass.Add(upsert, "l" + n, sql.Values.TimeValue(m.LastSeen))}, 0, '[]', " +
-                        $"{DetectionPass.Add(upsert, "d" + n, m.Details)}, {now}, {now}) " +
+                        $"VALUES ({tenant}, {DetectionSession.Add(upsert, "id" + n, sql.IdValue(proposed[i]))}, {DetectionSession.Add(upsert, "r" + n, m.Rule)}, " +
+                        $"{DetectionSession.Add(upsert, "kt" + n, m.KeyType)}, {DetectionSession.Add(upsert, "k" + n, m.Key)}, {DetectionSession.Add(upsert, "s" + n, (short)m.Severity)}, 0, " +
+                        $"{DetectionSession.Add(upsert, "f" + n, sql.TimeValue(m.FirstSeen))}, {DetectionSession.Add(upsert, "l" + n, sql.TimeValue(m.LastSeen))}, 0, '[]', " +
+                        $"{DetectionSession.Add(upsert, "d" + n, m.Details)}, {at}, {at}) " +
                         $"ON CONFLICT (tenant_id, rule, key_type, key_value) WHERE {DetectionModel.UnresolvedPredicate} DO UPDATE SET " +
                         $"first_seen = {sql.Least("alerts.first_seen", "excluded.first_seen")}, " +
                         $"last_seen = {sql.Greatest("alerts.last_seen", "excluded.last_seen")}, " +
@@ -66,7 +67,7 @@ internal static class AlertWriter
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var id = sql.Values.ReadId(reader, 0);
+                        var id = sql.ReadId(reader, 0);
                         written.Add(new WrittenAlert(id, chunk[i2], id == proposed[i2]));
                     }
 
@@ -80,26 +81,26 @@ internal static class AlertWriter
         // pass, or which server process, saw which events first.
         foreach (var chunk in written.Chunk(Chunk))
         {
-            await using var recount = pass.CreateCommand(string.Empty);
-            var tenant = DetectionPass.Add(recount, "t", pass.TenantId);
-            var limit = DetectionPass.Add(recount, "n", evidenceLimit);
+            await using var recount = session.CreateCommand(string.Empty);
+            var tenant = DetectionSession.Add(recount, "t", session.TenantId);
+            var limit = DetectionSession.Add(recount, "n", evidenceLimit);
             var text = new StringBuilder();
             for (var i = 0; i < chunk.Length; i++)
             {
                 var alert = chunk[i];
                 var n = i.ToString(CultureInfo.InvariantCulture);
-                var key = DetectionPass.Add(recount, "k" + n, alert.Match.Key);
+                var key = DetectionSession.Add(recount, "k" + n, alert.Match.Key);
                 var match = alert.Match;
                 var count = !alert.Created
                     && match.Tally.SupportsDelta
                     && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
                     && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
-                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionPass.Add(recount, "after" + n, sql.Values.TimeValue(before.LastSeen)))
+                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionSession.Add(recount, "after" + n, sql.TimeValue(before.LastSeen)))
                         : match.Tally.CountSql(sql, tenant, key);
                 text.Append(
                     $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
                     $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit)} " +
-                    $"WHERE tenant_id = {tenant} AND id = {DetectionPass.Add(recount, "id" + n, sql.Values.IdValue(alert.Id))};");
+                    $"WHERE tenant_id = {tenant} AND id = {DetectionSession.Add(recount, "id" + n, sql.IdValue(alert.Id))};");
             }
 
             recount.CommandText = text.ToString();
@@ -110,20 +111,20 @@ internal static class AlertWriter
     }
 
     private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
-        DetectionPass pass, List<AlertMatch> matches, CancellationToken cancellationToken)
+        DetectionSession session, List<AlertMatch> matches, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(string, string, string), (DateTimeOffset, DateTimeOffset)>();
         foreach (var chunk in matches.Select(static m => m.Key).Distinct(StringComparer.Ordinal).Chunk(500))
         {
-            await using var command = pass.CreateCommand(string.Empty);
+            await using var command = session.CreateCommand(string.Empty);
             command.CommandText =
                 $"SELECT rule, key_type, key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} " +
-                $"WHERE tenant_id = {DetectionPass.Add(command, "t", pass.TenantId)} AND {DetectionModel.UnresolvedPredicate} " +
-                $"AND key_value IN {DetectionPass.AddList(command, "k", chunk)}";
+                $"WHERE tenant_id = {DetectionSession.Add(command, "t", session.TenantId)} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {DetectionSession.AddList(command, "k", chunk)}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (pass.Sql.Values.ReadTime(reader, 3), pass.Sql.Values.ReadTime(reader, 4));
+                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (session.Dialect.ReadTime(reader, 3), session.Dialect.ReadTime(reader, 4));
             }
         }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace AuditKit.Server.Webhooks;
+namespace AuditKit.Server.Storage;
 
 /// <summary>Where a webhook delivery is. Stored as a small integer; serialized in lower case.</summary>
 internal enum WebhookDeliveryStatus

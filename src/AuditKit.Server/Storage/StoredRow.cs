@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
 /// <summary>A stored event as the window rules read it back.</summary>
 internal sealed record StoredRow(
@@ -10,7 +10,4 @@ internal sealed record StoredRow(
     string? UserId,
     string? IpAddress,
     string? ResourceId,
-    bool IsNew)
-{
-    public WindowEvent ToWindow(string? value = null) => new(Timestamp, Id, value, IsNew);
-}
+    bool IsNew);

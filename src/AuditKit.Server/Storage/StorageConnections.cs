@@ -1,17 +1,20 @@
 using System.Data.Common;
-using AuditKit.Server.Storage;
+using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace AuditKit.Server.Detection;
+namespace AuditKit.Server.Storage;
 
-/// <summary>Connections to the configured store for the SQL detection and webhook delivery write by hand.</summary>
-internal sealed class DetectionDatabase(IServiceProvider services, IOptions<AuditStorageOptions> options)
+/// <summary>
+/// The one way the stores that write SQL by hand open a connection to the configured database, and the dialect that
+/// SQL is written in. The provider is read when first used, so configuration added after registration (tests) counts.
+/// </summary>
+internal sealed class StorageConnections(IServiceProvider services, IOptions<AuditStorageOptions> options)
 {
     private bool IsPostgres => options.Value.Provider == AuditStorageProvider.Postgres;
 
-    public DetectionSql Sql => IsPostgres ? DetectionSql.Postgres : DetectionSql.Sqlite;
+    public AuditSqlDialect Dialect => IsPostgres ? PostgresSqlDialect.Instance : SqliteSqlDialect.Instance;
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => IsPostgres
         ? await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken).ConfigureAwait(false)

@@ -1,0 +1,331 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+
+namespace AuditKit.Server.Storage;
+
+/// <summary>
+/// The stored state one detection pass of a tenant reads and writes, in one transaction that holds the tenant's
+/// detection lock (see <see cref="IDetectionStore.BeginPassAsync"/>): its outbox batches, the stored events the rules
+/// look back at, the rules' window state, and the alerts the matches become. Committed by <see cref="CommitAsync"/>;
+/// disposed without it, everything rolls back.
+/// </summary>
+internal abstract class DetectionSession(DbConnection connection, DbTransaction transaction, AuditSqlDialect sql, string tenantId) : IAsyncDisposable
+{
+    protected const int Chunk = 300;
+
+    public string TenantId { get; } = tenantId;
+
+    /// <summary>The pass's transaction, for the work other slices do with newly raised alerts (webhooks queue their deliveries).</summary>
+    public DbTransaction Transaction { get; } = transaction;
+
+    /// <summary>How the pass's statements write and read values.</summary>
+    internal AuditSqlDialect Dialect { get; } = sql;
+
+    /// <summary>Claims the outbox batches <paramref name="batchIds"/> (see <see cref="DetectionOutbox.ClaimAsync"/>).</summary>
+    public Task<Dictionary<Guid, Guid[]?>> ClaimBatchesAsync(IReadOnlyCollection<Guid> batchIds, bool withEventIds, CancellationToken cancellationToken) =>
+        DetectionOutbox.ClaimAsync(connection, Transaction, Dialect, TenantId, batchIds, withEventIds, cancellationToken);
+
+    /// <summary>The stored events with <paramref name="eventIds"/> (see <see cref="DetectionOutbox.ReadEventsAsync"/>).</summary>
+    public Task<List<StoredEvent>> ReadEventsAsync(IEnumerable<Guid> eventIds, CancellationToken cancellationToken) =>
+        DetectionOutbox.ReadEventsAsync(connection, Transaction, Dialect, TenantId, eventIds, cancellationToken);
+
+    /// <summary>
+    /// Reads the stored events of <paramref name="filter"/> for the keys in <paramref name="keys"/>, with timestamps
+    /// between <paramref name="from"/> and <paramref name="to"/>, sorted by key, timestamp and id; <paramref name="isNew"/>
+    /// tells the pass's own events. Keys are read in chunks so the parameter count stays bounded.
+    /// </summary>
+    public async Task<Dictionary<string, List<StoredRow>>> ReadRowsAsync(
+        StoredEventFilter filter,
+        IReadOnlyCollection<string> keys,
+        DateTimeOffset from,
+        DateTimeOffset to,
+        Func<Guid, bool> isNew,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(isNew);
+        var keyColumn = filter.KeyColumn;
+        var rows = new Dictionary<string, List<StoredRow>>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            await using var command = CreateCommand(string.Empty);
+            var tenant = Add(command, "t", TenantId);
+            var lo = Add(command, "lo", Dialect.TimeValue(from));
+            var hi = Add(command, "hi", Dialect.TimeValue(to));
+            var list = AddList(command, "k", chunk);
+            command.CommandText =
+                $"SELECT e.{keyColumn}, e.timestamp, e.id, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
+                $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
+                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi} AND {filter.Predicate} " +
+                $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var key = reader.GetString(0);
+                if (!rows.TryGetValue(key, out var list2))
+                {
+                    rows[key] = list2 = [];
+                }
+
+                var id = Dialect.ReadId(reader, 2);
+                list2.Add(new StoredRow(
+                    Dialect.ReadTime(reader, 1),
+                    id,
+                    reader.GetString(3),
+                    (AuditStatus)reader.GetInt16(4),
+                    (AuditSeverity)reader.GetInt16(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    isNew(id)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The unresolved alerts of <paramref name="rule"/> for <paramref name="keys"/>: key → (first_seen, last_seen).</summary>
+    public async Task<Dictionary<string, (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
+        string rule, string keyType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, (DateTimeOffset, DateTimeOffset)>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(500))
+        {
+            await using var command = CreateCommand(string.Empty);
+            command.CommandText =
+                $"SELECT key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} WHERE tenant_id = {Add(command, "t", TenantId)} " +
+                $"AND rule = {Add(command, "r", rule)} AND key_type = {Add(command, "kt", keyType)} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {AddList(command, "k", chunk)}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[reader.GetString(0)] = (Dialect.ReadTime(reader, 1), Dialect.ReadTime(reader, 2));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The keys whose range [lo, hi] holds at least <paramref name="threshold"/> stored events of
+    /// <paramref name="filter"/>. Where the provider can, each key's scan stops at the threshold, so a busy key costs
+    /// the threshold, not its whole range.
+    /// </summary>
+    public async Task<HashSet<string>> DenseAsync(
+        StoredEventFilter filter, IReadOnlyDictionary<string, (DateTimeOffset Lo, DateTimeOffset Hi)> ranges, int threshold, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var dense = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ranges.Chunk(300))
+        {
+            await using var command = CreateCommand(string.Empty);
+            var tenant = Add(command, "t", TenantId);
+            var n = Add(command, "n", threshold);
+            var values = string.Join(", ", chunk.Select((k, i) =>
+            {
+                var index = i.ToString(CultureInfo.InvariantCulture);
+                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Dialect.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Dialect.TimeValue(k.Value.Hi))})";
+            }));
+            var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{filter.KeyColumn} = w.key AND {filter.Predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
+            command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {Dialect.CountUpTo(rows, n)} >= {n}";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                dense.Add(reader.GetString(0));
+            }
+        }
+
+        return dense;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="buckets"/> (events per user and minute) to the users' per-minute counts and returns the
+    /// minutes whose count reached <paramref name="minimum"/>, with that count.
+    /// </summary>
+    public abstract Task<List<(string User, long Minute, long Count)>> CountMinutesAsync(
+        IReadOnlyList<(string User, long Minute, int Count)> buckets, int minimum, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="busy"/>, the user's events in the <paramref name="baselineMinutes"/> minutes before
+    /// its minute (from the per-minute counts).
+    /// </summary>
+    public async Task<List<(string User, long Minute, long Count, long Before)>> ReadBaselinesAsync(
+        IReadOnlyList<(string User, long Minute, long Count)> busy, long baselineMinutes, CancellationToken cancellationToken)
+    {
+        var found = new List<(string User, long Minute, long Count, long Before)>(busy.Count);
+        foreach (var chunk in busy.Chunk(Chunk))
+        {
+            await using var baseline = CreateCommand(string.Empty);
+            var tenant = Add(baseline, "t", TenantId);
+            var span = Add(baseline, "b", baselineMinutes);
+            var values = string.Join(", ", chunk.Select((b, i) =>
+                $"({Add(baseline, "u" + i, b.User)}, {Add(baseline, "m" + i, b.Minute)}, {Add(baseline, "c" + i, b.Count)})"));
+            baseline.CommandText =
+                $"WITH busy(user_id, minute, event_count) AS (VALUES {values}) " +
+                "SELECT busy.user_id, busy.minute, busy.event_count, " +
+                $"(SELECT coalesce(sum(m.event_count), 0) FROM {DetectionModel.UserMinutesTable} m WHERE m.tenant_id = {tenant} AND m.user_id = busy.user_id " +
+                $"AND m.minute >= busy.minute - {span} AND m.minute < busy.minute) FROM busy";
+            await using var reader = await baseline.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found.Add((
+                    reader.GetString(0),
+                    Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Records that each user was seen on each day of <paramref name="days"/> (UTC day numbers).</summary>
+    public async Task RecordDaysAsync(IReadOnlyList<(string User, int Day)> days, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in days.Chunk(Chunk))
+        {
+            await using var insert = CreateCommand(string.Empty);
+            var tenant = Add(insert, "t", TenantId);
+            var values = string.Join(", ", chunk.Select((d, i) =>
+                $"({tenant}, {Add(insert, "u" + i, d.User)}, {Add(insert, "d" + i, d.Day)})"));
+            insert.CommandText =
+                $"INSERT INTO {DetectionModel.UserDaysTable} (tenant_id, user_id, day) VALUES {values} ON CONFLICT (tenant_id, user_id, day) DO NOTHING";
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The first sighting of every IP known for <paramref name="users"/>: (user, IP) → first seen.</summary>
+    public async Task<Dictionary<(string User, string Ip), DateTimeOffset>> ReadKnownIpsAsync(IReadOnlyCollection<string> users, CancellationToken cancellationToken)
+    {
+        var known = new Dictionary<(string, string), DateTimeOffset>();
+        foreach (var chunk in users.Chunk(500))
+        {
+            await using var select = CreateCommand(string.Empty);
+            select.CommandText =
+                $"SELECT user_id, ip_address, first_seen FROM {DetectionModel.UserIpsTable} " +
+                $"WHERE tenant_id = {Add(select, "t", TenantId)} AND user_id IN {AddList(select, "u", chunk)}";
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                known[(reader.GetString(0), reader.GetString(1))] = Dialect.ReadTime(reader, 2);
+            }
+        }
+
+        return known;
+    }
+
+    /// <summary>Moves the first sighting of known (user, IP) pairs back to earlier events.</summary>
+    public async Task MoveFirstSightingsAsync(IReadOnlyList<IpSighting> earlier, CancellationToken cancellationToken)
+    {
+        if (earlier.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = CreateCommand(string.Empty);
+        var text = new StringBuilder();
+        foreach (var sighting in earlier)
+        {
+            var i = command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+            text.Append(
+                $"UPDATE {DetectionModel.UserIpsTable} SET first_seen = {Add(command, "f" + i, Dialect.TimeValue(sighting.Timestamp))}, " +
+                $"first_event_id = {Add(command, "e" + i, Dialect.IdValue(sighting.EventId))} " +
+                $"WHERE tenant_id = {Add(command, "t" + i, TenantId)} AND user_id = {Add(command, "u" + i, sighting.User)} " +
+                $"AND ip_address = {Add(command, "i" + i, sighting.Ip)};");
+        }
+
+        command.CommandText = text.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the first sightings of (user, IP) pairs not known before (one already recorded is kept).</summary>
+    public async Task RecordFirstSightingsAsync(IReadOnlyList<IpSighting> fresh, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in fresh.Chunk(Chunk))
+        {
+            await using var insert = CreateCommand(string.Empty);
+            var tenant = Add(insert, "t", TenantId);
+            var values = string.Join(", ", chunk.Select((e, i) =>
+                $"({tenant}, {Add(insert, "u" + i, e.User)}, {Add(insert, "i" + i, e.Ip)}, " +
+                $"{Add(insert, "f" + i, Dialect.TimeValue(e.Timestamp))}, {Add(insert, "e" + i, Dialect.IdValue(e.EventId))})"));
+            insert.CommandText =
+                $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
+                "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// For each (user, day) of <paramref name="sightings"/>, on how many earlier days the user was seen; calls
+    /// <paramref name="counted"/> with its index in <paramref name="sightings"/> and that count, a chunk at a time.
+    /// </summary>
+    public async Task CountEarlierDaysAsync(
+        IReadOnlyList<(string User, int Day)> sightings, Action<int, long> counted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(counted);
+        var offset = 0;
+        foreach (var chunk in sightings.Chunk(Chunk))
+        {
+            await using var history = CreateCommand(string.Empty);
+            var tenant = Add(history, "t", TenantId);
+            var values = string.Join(", ", chunk.Select((e, i) =>
+                $"({Add(history, "n" + i, i)}, {Add(history, "u" + i, e.User)}, {Add(history, "d" + i, e.Day)})"));
+            history.CommandText =
+                $"WITH f(n, user_id, day) AS (VALUES {values}) SELECT f.n, (SELECT count(*) FROM {DetectionModel.UserDaysTable} d " +
+                $"WHERE d.tenant_id = {tenant} AND d.user_id = f.user_id AND d.day < f.day) FROM f";
+            await using var reader = await history.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counted(
+                    offset + Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture),
+                    Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
+            }
+
+            offset += chunk.Length;
+        }
+    }
+
+    /// <summary>Turns <paramref name="matches"/> into alerts (see <see cref="AlertWriter"/>).</summary>
+    public Task<IReadOnlyList<WrittenAlert>> WriteAlertsAsync(
+        IReadOnlyList<AlertMatch> matches, DateTimeOffset now, int evidenceLimit, CancellationToken cancellationToken) =>
+        AlertWriter.WriteAsync(this, matches, now, evidenceLimit, cancellationToken);
+
+    public Task CommitAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync().ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A command in the pass's transaction.</summary>
+    internal DbCommand CreateCommand(string text)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = text;
+        return command;
+    }
+
+    /// <summary>Adds a parameter named <c>@{name}</c>; returns the name to put in SQL.</summary>
+    internal static string Add(DbCommand command, string name, object? value) => DbParameters.Add(command, "@" + name, value);
+
+    /// <summary>Adds one parameter per value and returns <c>(@p0, @p1, …)</c> for an IN list.</summary>
+    internal static string AddList(DbCommand command, string prefix, IEnumerable<object> values)
+    {
+        var list = new StringBuilder("(");
+        var i = 0;
+        foreach (var value in values)
+        {
+            list.Append(i == 0 ? string.Empty : ", ").Append(Add(command, prefix + i.ToString(CultureInfo.InvariantCulture), value));
+            i++;
+        }
+
+        return list.Append(')').ToString();
+    }
+}
+
+/// <summary>The first event of a user from an IP.</summary>
+internal readonly record struct IpSighting(string User, string Ip, DateTimeOffset Timestamp, Guid EventId);

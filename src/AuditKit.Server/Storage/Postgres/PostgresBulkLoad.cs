@@ -1,0 +1,34 @@
+using Npgsql;
+
+namespace AuditKit.Server.Storage.Postgres;
+
+/// <summary>
+/// Loads large amounts of events into PostgreSQL as fast as it takes them (the demo data of the <c>seed</c> command):
+/// binary COPY straight into the events table, one batch per transaction, without the store's duplicate check.
+/// </summary>
+internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
+{
+    private static readonly string s_copySql = $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>Writes <paramref name="batch"/> in one transaction on a connection of its own (so batches can be loaded in parallel).</summary>
+    public async Task CopyAsync(IReadOnlyList<AuditEventRow> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false);
+        foreach (var row in batch)
+        {
+            await PostgresAuditEventStore.WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fresh statistics for the planner and a set visibility map, so counts can be index-only scans.</summary>
+    public async Task AnalyzeAsync(CancellationToken cancellationToken)
+    {
+        await using var vacuum = dataSource.CreateCommand($"VACUUM (ANALYZE) {AuditDbContext.EventsTable}, {AuditDbContext.HourlyTable}");
+        vacuum.CommandTimeout = 0;
+        await vacuum.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
