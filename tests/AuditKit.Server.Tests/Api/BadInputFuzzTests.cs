@@ -1,3 +1,4 @@
+using AuditKit.Server.Admin;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -130,7 +131,8 @@ public abstract class BadInputFuzzTests(AuditKitServerFixture server, ITestOutpu
         {
             var url = $"{Logs}?limit=1000&include_total=false" + (cursor is null ? string.Empty : $"&cursor={cursor}");
             var page = await (await read.GetAsync(url)).ReadPageAsync();
-            ids.UnionWith(page.Items.Select(static e => e.Id));
+            // The server's own records of reads (an event read by id) are not what the fuzzer stored.
+            ids.UnionWith(page.Items.Where(static e => e.ServiceName != AdminAuditRecorder.ServiceName).Select(static e => e.Id));
             cursor = page.NextCursor;
         }
         while (cursor is not null);
