@@ -18,6 +18,7 @@ internal static class DetectionPolicies
         return builder.AddPolicy(TriageAlerts, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthenticationOptions.Scheme)
             .RequireClaim(AuditKitClaimTypes.Role, ApiKeyRoles.Read, ApiKeyRoles.Admin)
-            .RequireClaim(AuditKitClaimTypes.Tenant));
+            .RequireClaim(AuditKitClaimTypes.Tenant)
+            .RequireAssertion(static context => !context.User.HasClaim(static c => c.Type == PersonClaimTypes.ReadOnly)));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
+using AuditKit.Server.Console;
 
 namespace AuditKit.Server.Hosting;
 
@@ -22,5 +23,6 @@ internal static class ApiJsonOptions
         options.TypeInfoResolverChain.Insert(3, AuditJsonContext.Default);
         options.TypeInfoResolverChain.Insert(4, AuditBatchJsonContext.Default);
         options.TypeInfoResolverChain.Insert(5, AuditQueryJsonContext.Default);
+        options.TypeInfoResolverChain.Add(ConsoleJsonContext.Default);
     }
 }

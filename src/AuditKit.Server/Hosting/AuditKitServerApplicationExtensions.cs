@@ -2,6 +2,7 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Console;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
@@ -27,6 +28,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.UseRequestDecompression();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAuditConsole();
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });
@@ -38,6 +40,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.MapAdminEndpoints();
         app.MapAlertEndpoints();
         app.MapWebhookEndpoints();
+        app.MapAuditConsole();
         return app;
     }
 

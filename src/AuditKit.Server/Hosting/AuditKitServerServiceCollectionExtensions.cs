@@ -2,6 +2,7 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using AuditKit.Server.Console;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Retention;
@@ -32,6 +33,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddAuditAlerts();
         services.AddAuditWebhooks();
         services.AddAuditRetention();
+        services.AddAuditConsole();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
         {

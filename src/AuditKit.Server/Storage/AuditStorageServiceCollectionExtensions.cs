@@ -61,6 +61,7 @@ internal static class AuditStorageServiceCollectionExtensions
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup);
         });
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
+        services.TryAddSingleton<IConsoleUserStore, ConsoleUserStore>();
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();
 
