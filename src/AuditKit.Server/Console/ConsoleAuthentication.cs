@@ -16,6 +16,15 @@ internal static class ConsoleAuthentication
 
     public const string SignOutPath = BasePath + "/sign-out";
 
+    /// <summary>Where a sign-in through the OpenID provider ends (see <see cref="Pages.SignedInModel"/>).</summary>
+    public const string SignedInPath = BasePath + "/signed-in";
+
+    /// <summary>The OpenID Connect scheme (authorization code flow with PKCE), used when a provider is configured.</summary>
+    public const string OidcScheme = "AuditKitConsoleOidc";
+
+    /// <summary>The provider redirects here with the authorization code.</summary>
+    public const string OidcCallbackPath = BasePath + "/signin-oidc";
+
     /// <summary>The session cookie. <c>__Host-</c>: the browser only keeps it when Secure, for this host, on path /.</summary>
     public const string CookieName = "__Host-auditkit-console";
 

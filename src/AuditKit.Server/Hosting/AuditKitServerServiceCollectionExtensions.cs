@@ -49,8 +49,9 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddRequestDecompression();
         services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
 
-        services.AddAuthentication(ApiKeyAuthenticationOptions.Scheme)
+        services.AddAuthentication(ApiAuthenticationSchemes.Api)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, configureOptions: null);
+        services.AddPersonAuthentication();
         services.AddAuthorizationBuilder().AddAuditKitPolicies();
 
         services.AddHealthChecks()

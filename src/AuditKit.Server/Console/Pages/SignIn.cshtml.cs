@@ -22,12 +22,18 @@ internal sealed class SignInModel(ConsoleUserSignIn signIn, ConsoleActivityRecor
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    /// <summary>With an OpenID provider configured, signing in is the provider's: the page sends the person there.</summary>
+    public IActionResult OnGet() => options.Value.Oidc.IsEnabled
+        ? Challenge(new AuthenticationProperties { RedirectUri = IsConsoleUrl(ReturnUrl) ? ReturnUrl : ConsoleAuthentication.BasePath }, ConsoleAuthentication.OidcScheme)
+        : Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (options.Value.Oidc.IsEnabled)
+        {
+            return NotFound();
+        }
+
         if (string.IsNullOrWhiteSpace(Username) || string.IsNullOrEmpty(Password) || Username.Length > MaxFieldLength || Password.Length > MaxFieldLength)
         {
             Error = "Enter your user name and password.";
