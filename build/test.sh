@@ -104,6 +104,20 @@ if ! /usr/bin/python3 -c 'import httpx, requests' >/dev/null 2>&1 && [ "$(id -u)
     || log "could not install them; the Python client test will say what is missing"
 fi
 
+# The console's browser tests drive Debian's chromium (headless) with Playwright; AUDITKIT_CHROMIUM overrides the path.
+chromium="${AUDITKIT_CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "chromium is not installed: installing Debian's chromium package for the console browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+      || log "could not install chromium; the console browser tests will say what is missing"
+  else
+    log "chromium was not found at $chromium: the console browser tests will fail (install it: sudo apt-get install chromium)"
+  fi
+fi
+
 # CI packs what it tests: the four client packages (with symbols) into artifacts/packages.
 packages="${AUDITKIT_PACKAGES_DIR:-$root/artifacts/packages}"
 log "packing the client packages into $packages"

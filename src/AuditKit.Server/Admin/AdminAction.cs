@@ -19,6 +19,9 @@ internal sealed record AdminAction(
     /// <summary>The event's category: <see cref="AdminAuditRecorder.Category"/> unless the action is of another kind.</summary>
     public string Category { get; init; } = AdminAuditRecorder.Category;
 
+    /// <summary>The event's status: <see cref="AuditStatus.Success"/> unless the action records a refusal (a failed sign-in).</summary>
+    public AuditStatus Status { get; init; } = AuditStatus.Success;
+
     public JsonObject? OldValues { get; init; }
 
     public JsonObject? NewValues { get; init; }

@@ -77,9 +77,11 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactio
             ResourceType = action.ResourceType,
             ResourceId = action.ResourceId,
             ResourceName = Bounded(action.ResourceName, AuditEventLimits.ResourceName),
-            UserId = caller.IsBootstrap ? "bootstrap-admin" : "api-key:" + caller.KeyId,
+            UserId = caller.IsBootstrap ? "bootstrap-admin"
+                : caller.KeyId.StartsWith(PersonPrincipal.KeyIdPrefix, StringComparison.Ordinal) ? caller.KeyId[PersonPrincipal.KeyIdPrefix.Length..]
+                : "api-key:" + caller.KeyId,
             Username = caller.KeyPrefix,
-            Status = AuditStatus.Success,
+            Status = action.Status,
             Severity = action.Severity,
             ServiceName = ServiceName,
             ServiceVersion = Bounded(s_version, AuditEventLimits.ServiceVersion),

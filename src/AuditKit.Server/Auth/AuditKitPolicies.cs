@@ -20,15 +20,15 @@ internal static class AuditKitPolicies
         ArgumentNullException.ThrowIfNull(builder);
         return builder
             .AddPolicy(Ingest, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationOptions.Scheme)
+                .AddAuthenticationSchemes(ApiAuthenticationSchemes.Api)
                 .RequireClaim(AuditKitClaimTypes.Role, ApiKeyRoles.Ingest)
                 .RequireClaim(AuditKitClaimTypes.Tenant))
             .AddPolicy(Read, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationOptions.Scheme)
+                .AddAuthenticationSchemes(ApiAuthenticationSchemes.Api)
                 .RequireClaim(AuditKitClaimTypes.Role, ApiKeyRoles.Read)
                 .RequireClaim(AuditKitClaimTypes.Tenant))
             .AddPolicy(Admin, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationOptions.Scheme)
+                .AddAuthenticationSchemes(ApiAuthenticationSchemes.Api)
                 .RequireClaim(AuditKitClaimTypes.Role, ApiKeyRoles.Admin));
     }
 }

@@ -16,8 +16,9 @@ internal static class DetectionPolicies
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddPolicy(TriageAlerts, policy => policy
-            .AddAuthenticationSchemes(ApiKeyAuthenticationOptions.Scheme)
+            .AddAuthenticationSchemes(ApiAuthenticationSchemes.Api)
             .RequireClaim(AuditKitClaimTypes.Role, ApiKeyRoles.Read, ApiKeyRoles.Admin)
-            .RequireClaim(AuditKitClaimTypes.Tenant));
+            .RequireClaim(AuditKitClaimTypes.Tenant)
+            .RequireAssertion(static context => !context.User.HasClaim(static c => c.Type == PersonClaimTypes.ReadOnly)));
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
+using AuditKit.Server.Console;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Hosting;
@@ -24,5 +25,6 @@ internal static class ApiJsonOptions
         options.TypeInfoResolverChain.Insert(4, AuditBatchJsonContext.Default);
         options.TypeInfoResolverChain.Insert(5, AuditQueryJsonContext.Default);
         options.TypeInfoResolverChain.Insert(6, AuditIngestJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(7, ConsoleJsonContext.Default);
     }
 }

@@ -3,6 +3,7 @@ using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using AuditKit.Server.Console;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -42,6 +43,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAuditConsole();
 
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = static _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = static c => c.Tags.Contains(AuditStoreHealthCheck.ReadyTag) });
@@ -56,6 +58,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.MapAdminEndpoints();
         app.MapAlertEndpoints();
         app.MapWebhookEndpoints();
+        app.MapAuditConsole();
         return app;
     }
 

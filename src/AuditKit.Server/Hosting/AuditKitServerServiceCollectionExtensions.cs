@@ -2,6 +2,7 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using AuditKit.Server.Console;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Ingest;
@@ -57,6 +58,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddAuditAlerts();
         services.AddAuditWebhooks();
         services.AddAuditRetention();
+        services.AddAuditConsole();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
         {
@@ -75,8 +77,9 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddRequestDecompression();
         services.ConfigureHttpJsonOptions(static options => ApiJsonOptions.Apply(options.SerializerOptions));
 
-        services.AddAuthentication(ApiKeyAuthenticationOptions.Scheme)
+        services.AddAuthentication(ApiAuthenticationSchemes.Api)
             .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationOptions.Scheme, configureOptions: null);
+        services.AddPersonAuthentication();
         services.AddAuthorizationBuilder().AddAuditKitPolicies();
 
         services.AddHealthChecks()

@@ -26,8 +26,8 @@ internal static partial class AuditSeedCommand
         }
         catch (ArgumentException e)
         {
-            await Console.Error.WriteLineAsync(e.Message);
-            await Console.Error.WriteLineAsync(AuditSeedOptions.Usage);
+            await System.Console.Error.WriteLineAsync(e.Message);
+            await System.Console.Error.WriteLineAsync(AuditSeedOptions.Usage);
             return 2;
         }
 
@@ -36,7 +36,7 @@ internal static partial class AuditSeedCommand
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditSeedCommand));
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancellation.Cancel();

@@ -74,6 +74,7 @@ internal static class AuditStorageServiceCollectionExtensions
         services.TryAddSingleton<IDetectionStore>(sp => sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.Provider == AuditStorageProvider.Postgres
             ? new PostgresDetectionStore(sp.GetRequiredService<StorageConnections>())
             : new SqliteDetectionStore(sp.GetRequiredService<StorageConnections>()));
+        services.TryAddSingleton<IConsoleUserStore, ConsoleUserStore>();
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();
 

@@ -38,8 +38,9 @@ internal sealed partial class FailedAuthenticationLimiter(IOptions<AuditRateLimi
             }
         }
 
-        // The handler keeps its result for the request, so authentication proper does not run it again.
-        var result = await context.AuthenticateAsync(ApiKeyAuthenticationOptions.Scheme);
+        // The API's policy scheme picks the key or the person-token handler; that handler keeps its result for the
+        // request, so authentication proper does not run it again.
+        var result = await context.AuthenticateAsync(ApiAuthenticationSchemes.Api);
         if (result.Failure is not null)
         {
             using var lease = _limiter.AttemptAcquire(client, 1);

@@ -556,6 +556,49 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.ConsoleUserRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("FailedSignIns")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_sign_ins");
+
+                    b.Property<string>("Grants")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("grants");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<string>("PasswordHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id")
+                        .HasName("pk_console_users");
+
+                    b.HasIndex("Username")
+                        .IsUnique()
+                        .HasDatabaseName("ux_console_users_username");
+
+                    b.ToTable("console_users", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.TenantRow", b =>
                 {
                     b.Property<string>("Id")

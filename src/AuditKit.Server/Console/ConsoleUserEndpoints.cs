@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AuditKit.Server.Admin;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Console;
+
+/// <summary>
+/// <c>/api/v1/admin/tenants/{tenantId}/console-users</c>: the people who may sign in to the console with a local
+/// password (the embedded default, when no OpenID provider is configured). Same rules as the tenant's keys: the
+/// bootstrap admin key or the tenant's admin key, and every change recorded in the tenant's log.
+/// </summary>
+internal static partial class ConsoleUserEndpoints
+{
+    private const int MaxBodyBytes = 16 * 1024;
+    private const int MaxPasswordLength = 256;
+    private const string ResourceType = "ConsoleUser";
+
+    public static RouteGroupBuilder MapConsoleUserEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix)
+            .WithTags("Administration")
+            .RequireAuthorization(AuditKitPolicies.Admin);
+
+        group.MapPost("/tenants/{tenantId}/console-users", CreateAsync)
+            .RequireTenantManagement()
+            .WithName("CreateConsoleUser")
+            .WithSummary("Creates a console user with a role in the tenant, or grants an existing one the role (no password then).")
+            .Accepts<CreateConsoleUserRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/tenants/{tenantId}/console-users", ListAsync)
+            .RequireTenantManagement()
+            .WithName("ListConsoleUsers")
+            .WithSummary("The console users holding a role in the tenant.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    private static async Task<Ok<ConsoleUserListResponse>> ListAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken)
+    {
+        var list = await users.ListAsync(tenantId, cancellationToken);
+        return TypedResults.Ok(new ConsoleUserListResponse([.. list.Select(u => ConsoleUserResponse.From(u, tenantId, RoleIn(u, tenantId)!))]));
+    }
+
+    private static async Task<Results<Created<ConsoleUserResponse>, Ok<ConsoleUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        HttpContext context,
+        string tenantId,
+        IConsoleUserStore users,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        IOptions<ConsoleSignInOptions> options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var caller = AuditCaller.From(context.User);
+        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        CreateConsoleUserRequest? request;
+        using (body)
+        {
+            try
+            {
+                request = JsonSerializer.Deserialize(body!.Content.Span, ConsoleJsonContext.Default.CreateConsoleUserRequest);
+            }
+            catch (JsonException)
+            {
+                request = null;
+            }
+        }
+
+        if (request is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [JsonSyntaxErrorLocator.BodyField] = ["must be a JSON object of strings: username, password, role."] },
+                title: "The request body is not valid.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var username = request.Username?.Trim();
+        if (username is null || !UsernamePattern().IsMatch(username))
+        {
+            errors["username"] = ["is required: 1 to 64 letters, digits, '.', '_', '-' or '@'."];
+        }
+
+        var role = ConsoleRoles.Parse(request.Role);
+        if (role is null)
+        {
+            errors["role"] = [$"is required: one of {string.Join(", ", ConsoleRoles.All)}."];
+        }
+
+        var minimum = options.Value.MinimumPasswordLength;
+        if (request.Password is { } password && (password.Length < minimum || password.Length > MaxPasswordLength))
+        {
+            errors["password"] = [$"must be {minimum} to {MaxPasswordLength} characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The console user is not valid.");
+        }
+
+        var grant = new PersonGrant(tenantId, role!);
+        var existing = await users.FindAsync(username!, cancellationToken);
+        var logger = loggerFactory.CreateLogger(typeof(ConsoleUserEndpoints));
+        if (existing is not null)
+        {
+            if (request.Password is not null)
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Conflict",
+                    detail: "A console user with this name exists. To give it a role in this tenant, send no password: a tenant admin may not set the password of a person other tenants trust.");
+            }
+
+            var grants = existing.Grants.Where(g => !PersonGrant.TryParse(g, out var parsed) || parsed.Value.TenantId != tenantId)
+                .Append(grant.ToString()).ToList();
+            var granted = new AdminAction(
+                AuditActions.PermissionGrant, StatusCodes.Status200OK, ResourceType, existing.Id.ToString(), existing.Username, AuditSeverity.Critical,
+                $"Console user '{existing.Username}' granted role '{role}' in tenant '{tenantId}'.")
+            {
+                OldValues = RoleIn(existing, tenantId) is { } before ? Describe(existing.Username, before) : null,
+                NewValues = Describe(existing.Username, role!),
+            };
+            await recorder.RecordAsync(context, caller, tenantId, granted, cancellationToken,
+                alongside: (_, transaction, ct) => users.SetGrantsAsync(existing.Id, grants, transaction, ct));
+            LogGranted(logger, existing.Username, role!, tenantId, caller.KeyPrefix);
+            return TypedResults.Ok(ConsoleUserResponse.From(existing, tenantId, role!));
+        }
+
+        if (request.Password is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["password"] = [$"is required for a new console user: {minimum} to {MaxPasswordLength} characters."] },
+                title: "The console user is not valid.");
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var user = new ConsoleUserRecord(
+            Guid.CreateVersion7(now), ConsoleUserStore.Normalize(username!), ConsoleUserSignIn.HashPassword(request.Password), [grant.ToString()], 0, null, now);
+        var created = new AdminAction(
+            AuditActions.Create, StatusCodes.Status201Created, ResourceType, user.Id.ToString(), user.Username, AuditSeverity.Critical,
+            $"Console user '{user.Username}' created with role '{role}' in tenant '{tenantId}'.")
+        {
+            NewValues = Describe(user.Username, role!),
+        };
+        try
+        {
+            await recorder.RecordAsync(context, caller, tenantId, created, cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await users.CreateAsync(user, transaction, ct))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                });
+        }
+        catch (AuditedChangeRefusedException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "A console user with this name was created meanwhile.");
+        }
+
+        LogCreated(logger, user.Username, role!, tenantId, caller.KeyPrefix);
+        return TypedResults.Created((string?)null, ConsoleUserResponse.From(user, tenantId, role!));
+    }
+
+    private static string? RoleIn(ConsoleUserRecord user, string tenantId) =>
+        user.Grants.Select(g => PersonGrant.TryParse(g, out var parsed) ? parsed : null)
+            .Where(g => g?.TenantId == tenantId)
+            .Select(g => g!.Value.Role)
+            .MaxBy(ConsoleRoles.Rank);
+
+    private static JsonObject Describe(string username, string role) => new() { ["username"] = username, ["role"] = role };
+
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    private static partial Regex UsernamePattern();
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Console user {Username} created with role {Role} in tenant {TenantId} by key {CallerKeyPrefix}")]
+    private static partial void LogCreated(ILogger logger, string username, string role, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Console user {Username} granted role {Role} in tenant {TenantId} by key {CallerKeyPrefix}")]
+    private static partial void LogGranted(ILogger logger, string username, string role, string tenantId, string callerKeyPrefix);
+}

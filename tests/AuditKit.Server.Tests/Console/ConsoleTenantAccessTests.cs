@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Detection;
+using AuditKit.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuditKit.Server.Tests.Console;
+
+/// <summary>Every console page is scoped to the tenants a person holds a grant in, through the API's own policies.</summary>
+public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClassFixture<SqliteServerFixture>
+{
+    private const string Password = "correct-horse-battery";
+
+    [Fact]
+    public async Task A_person_of_one_tenant_gets_404_on_every_page_of_another()
+    {
+        var mine = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        var myEvent = await IngestAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "in-1" });
+        var otherEvent = await IngestAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-1" });
+        var user = ConsoleSignInTests.Unique("ivan");
+        (await ConsoleSession.CreateUserAsync(server, mine.Id, user, Password, "read")).EnsureSuccessStatusCode();
+        using var session = new ConsoleSession(server);
+        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+
+        (await session.GetAsync($"/console/{mine.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.GetAsync($"/console/{mine.Id}/events/{myEvent}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        string[] denied =
+        [
+            $"/console/{other.Id}/events",
+            $"/console/{other.Id}/events?q=secret",
+            $"/console/{other.Id}/events/{otherEvent}",
+            $"/console/{mine.Id}/events/{otherEvent}",
+            $"/console?tenant={other.Id}",
+            "/console/no-such-tenant/events",
+        ];
+        foreach (var path in denied)
+        {
+            var response = await session.GetAsync(path);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+            (await response.Content.ReadAsStringAsync()).ShouldNotContain("secret-1", customMessage: path);
+        }
+    }
+
+    [Fact]
+    public async Task The_event_detail_shows_every_field_and_marks_masked_values()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var id = await IngestAsync(tenant, new
+        {
+            action = "UPDATE",
+            resource_type = "Customer",
+            resource_id = "c-42",
+            user_id = "alice",
+            ip_address = "203.0.113.9",
+            trace_id = "4bf92f3577b34da6a3ce929d0e0e4736",
+            changes = new object[]
+            {
+                new { property = "Email", old = "old@example.com", @new = "new@example.com" },
+                new { property = "Ssn", old = "***", @new = "*******6789" },
+            },
+        });
+        var user = ConsoleSignInTests.Unique("judy");
+        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "triage")).EnsureSuccessStatusCode();
+        using var session = new ConsoleSession(server);
+        await session.SignInAsync(user, Password);
+
+        var html = await (await session.GetAsync($"/console/{tenant.Id}/events/{id}")).Content.ReadAsStringAsync();
+
+        html.ShouldContain("203.0.113.9");
+        html.ShouldContain("4bf92f3577b34da6a3ce929d0e0e4736");
+        html.ShouldContain("old@example.com");
+        html.ShouldContain("new@example.com");
+        var ssnRow = html[html.IndexOf("data-property=\"Ssn\"", StringComparison.Ordinal)..];
+        ssnRow = ssnRow[..ssnRow.IndexOf("</tr>", StringComparison.Ordinal)];
+        ssnRow.Split("masked-tag").Length.ShouldBe(3, "both the old and the new SSN are marked as masked");
+        var emailRow = html[html.IndexOf("data-property=\"Email\"", StringComparison.Ordinal)..];
+        emailRow[..emailRow.IndexOf("</tr>", StringComparison.Ordinal)].ShouldNotContain("masked-tag");
+    }
+
+    [Fact]
+    public async Task Filters_and_paging_are_the_list_apis()
+    {
+        var tenant = await server.CreateTenantAsync();
+        for (var i = 0; i < 55; i++)
+        {
+            await IngestAsync(tenant, new { action = "READ", resource_type = "Report", resource_id = $"r-{i}", user_id = i % 2 == 0 ? "even" : "odd" });
+        }
+
+        await IngestAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", severity = "CRITICAL", user_id = "even", description = "bad password from kiosk" });
+        var user = ConsoleSignInTests.Unique("kim");
+        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
+        using var session = new ConsoleSession(server);
+        await session.SignInAsync(user, Password);
+
+        var failed = await (await session.GetAsync($"/console/{tenant.Id}/events?status=FAILURE&severity=CRITICAL&actor=even")).Content.ReadAsStringAsync();
+        failed.ShouldContain("bad password from kiosk");
+        failed.ShouldNotContain("r-1<");
+
+        var search = await (await session.GetAsync($"/console/{tenant.Id}/events?q=kiosk")).Content.ReadAsStringAsync();
+        search.ShouldContain("bad password from kiosk");
+
+        var first = await (await session.GetAsync($"/console/{tenant.Id}/events?resource=Report&range=7d")).Content.ReadAsStringAsync();
+        first.Split("<tr>").Length.ShouldBe(1 + 1 + 50);
+        var next = System.Text.RegularExpressions.Regex.Match(first, "id=\"next-page\" href=\"([^\"]+)\"").Groups[1].Value;
+        next.ShouldContain("cursor=");
+        var second = await (await session.GetAsync(System.Net.WebUtility.HtmlDecode(next))).Content.ReadAsStringAsync();
+        second.Split("<tr>").Length.ShouldBe(1 + 1 + 5);
+        second.ShouldNotContain("id=\"next-page\"");
+
+        var bad = await (await session.GetAsync($"/console/{tenant.Id}/events?severity=LOUD&range=custom&from=yesterday")).Content.ReadAsStringAsync();
+        bad.ShouldContain("filter-errors");
+        bad.ShouldContain("severity");
+        bad.ShouldContain("from");
+    }
+
+    [Theory]
+    [InlineData("read", true, false, false)]
+    [InlineData("triage", true, true, false)]
+    [InlineData("admin", true, true, true)]
+    public async Task Console_roles_map_to_the_apis_policies(string role, bool read, bool triage, bool admin)
+    {
+        var person = PersonPrincipal.Create("local:p", "p", [new PersonGrant("acme", role)], "test");
+        var scoped = PersonPrincipal.ForTenant(person, "acme")!;
+        var authorization = server.Factory.Services.GetRequiredService<IAuthorizationService>();
+
+        (await authorization.AuthorizeAsync(scoped, AuditKitPolicies.Read)).Succeeded.ShouldBe(read);
+        (await authorization.AuthorizeAsync(scoped, DetectionPolicies.TriageAlerts)).Succeeded.ShouldBe(triage);
+        (await authorization.AuthorizeAsync(scoped, AuditKitPolicies.Admin)).Succeeded.ShouldBe(admin);
+        AuditCaller.From(scoped).TenantId.ShouldBe("acme");
+        AuditCaller.From(scoped).MayManage("acme").ShouldBe(admin);
+        PersonPrincipal.ForTenant(person, "other").ShouldBeNull();
+    }
+
+    private async Task<Guid> IngestAsync(TestTenant tenant, object body)
+    {
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        var json = JsonSerializer.SerializeToNode(body)!.AsObject();
+        json["timestamp"] = server.Time.GetUtcNow();
+        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", json);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+}
