@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace AuditKit.Server.Storage;
 
@@ -25,49 +23,8 @@ internal static class AuditEventColumns
     /// <summary>The column list, unqualified.</summary>
     public static readonly string List = string.Join(", ", Names);
 
-    /// <summary>Reads the current row of a reader over <see cref="SelectList"/>.</summary>
-    public static AuditEvent Read(DbDataReader reader, AuditSqlDialect dialect) => new()
-    {
-        TenantId = reader.GetString(0),
-        Id = dialect.ReadId(reader, 1),
-        Timestamp = dialect.ReadTime(reader, 2),
-        ReceivedAt = dialect.ReadTime(reader, 3),
-        Source = reader.GetString(4),
-        Action = reader.GetString(5),
-        Category = String(reader, 6),
-        ResourceType = String(reader, 7),
-        ResourceId = String(reader, 8),
-        ResourceName = String(reader, 9),
-        UserId = String(reader, 10),
-        Username = String(reader, 11),
-        UserEmail = String(reader, 12),
-        Status = (AuditStatus)reader.GetInt16(13),
-        Severity = (AuditSeverity)reader.GetInt16(14),
-        ServiceName = String(reader, 15),
-        ServiceVersion = String(reader, 16),
-        Method = String(reader, 17),
-        Path = String(reader, 18),
-        Route = String(reader, 19),
-        Query = String(reader, 20),
-        StatusCode = reader.IsDBNull(21) ? null : reader.GetInt32(21),
-        DurationMs = reader.IsDBNull(22) ? null : reader.GetDouble(22),
-        IpAddress = String(reader, 23),
-        UserAgent = String(reader, 24),
-        RequestId = String(reader, 25),
-        TraceId = String(reader, 26),
-        SessionId = String(reader, 27),
-        Description = String(reader, 28),
-        ErrorCode = String(reader, 29),
-        ErrorMessage = String(reader, 30),
-        Changes = String(reader, 31) is { } changes
-            ? JsonSerializer.Deserialize(changes, AuditStorageJsonContext.Stored.ListAuditChange)
-            : null,
-        OldValues = JsonObjectOrNull(String(reader, 32)),
-        NewValues = JsonObjectOrNull(String(reader, 33)),
-        Metadata = JsonObjectOrNull(String(reader, 34)),
-        Tags = String(reader, 35) is { } tags ? JsonSerializer.Deserialize(tags, AuditStorageJsonContext.Stored.ListString) : null,
-        DataClassification = String(reader, 36),
-    };
+    /// <summary>Reads the current row of a reader over <see cref="SelectList"/>, its JSON fields parsed.</summary>
+    public static AuditEvent Read(DbDataReader reader, AuditSqlDialect dialect) => ReadRow(reader, dialect).ToEvent();
 
     /// <summary>
     /// Reads the current row of a reader over <see cref="SelectList"/> as stored: the JSON fields stay the text the
@@ -115,6 +72,4 @@ internal static class AuditEventColumns
     };
 
     private static string? String(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static JsonObject? JsonObjectOrNull(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;
 }

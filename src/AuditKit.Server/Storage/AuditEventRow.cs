@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace AuditKit.Server.Storage;
 
@@ -46,6 +47,48 @@ internal sealed class AuditEventRow
     public string? Metadata { get; set; }
     public string? Tags { get; set; }
     public string? DataClassification { get; set; }
+
+    /// <summary>The event this row stores, its JSON fields parsed.</summary>
+    public AuditEvent ToEvent() => new()
+    {
+        TenantId = TenantId,
+        Id = Id,
+        Timestamp = Timestamp,
+        ReceivedAt = ReceivedAt,
+        Source = Source,
+        Action = Action,
+        Category = Category,
+        ResourceType = ResourceType,
+        ResourceId = ResourceId,
+        ResourceName = ResourceName,
+        UserId = UserId,
+        Username = Username,
+        UserEmail = UserEmail,
+        Status = Status,
+        Severity = Severity,
+        ServiceName = ServiceName,
+        ServiceVersion = ServiceVersion,
+        Method = Method,
+        Path = Path,
+        Route = Route,
+        Query = Query,
+        StatusCode = StatusCode,
+        DurationMs = DurationMs,
+        IpAddress = IpAddress,
+        UserAgent = UserAgent,
+        RequestId = RequestId,
+        TraceId = TraceId,
+        SessionId = SessionId,
+        Description = Description,
+        ErrorCode = ErrorCode,
+        ErrorMessage = ErrorMessage,
+        Changes = Changes is null ? null : JsonSerializer.Deserialize(Changes, AuditStorageJsonContext.Stored.ListAuditChange),
+        OldValues = JsonObjectOrNull(OldValues),
+        NewValues = JsonObjectOrNull(NewValues),
+        Metadata = JsonObjectOrNull(Metadata),
+        Tags = Tags is null ? null : JsonSerializer.Deserialize(Tags, AuditStorageJsonContext.Stored.ListString),
+        DataClassification = DataClassification,
+    };
 
     /// <summary>
     /// The row storing <paramref name="auditEvent"/> for <paramref name="tenantId"/>: times in UTC truncated to
@@ -100,4 +143,6 @@ internal sealed class AuditEventRow
     /// <summary>A time as stored: UTC, whole microseconds.</summary>
     public static DateTimeOffset ToStoredTime(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    private static JsonObject? JsonObjectOrNull(string? json) => json is null ? null : JsonNode.Parse(json) as JsonObject;
 }
