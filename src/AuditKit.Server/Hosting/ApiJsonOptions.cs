@@ -23,8 +23,7 @@ internal static class ApiJsonOptions
         options.TypeInfoResolverChain.Insert(2, AuditLogJsonContext.Default);
         options.TypeInfoResolverChain.Insert(3, AuditJsonContext.Default);
         options.TypeInfoResolverChain.Insert(4, AuditBatchJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(5, AuditQueryJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(6, AuditIngestJsonContext.Default);
-        options.TypeInfoResolverChain.Insert(7, ConsoleJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(5, AuditIngestJsonContext.Default);
+        options.TypeInfoResolverChain.Insert(6, ConsoleJsonContext.Default);
     }
 }
