@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
@@ -13,10 +14,10 @@ namespace AuditKit.Server.Admin;
 internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactionEvents otherTenants, TimeProvider timeProvider)
 {
     /// <summary>The <c>service_name</c> of events the server records about itself.</summary>
-    public const string ServiceName = "auditkit-server";
+    public const string ServiceName = ServerRecords.ServiceName;
 
     /// <summary>The <c>category</c> of admin events.</summary>
-    public const string Category = "admin";
+    public const string Category = ServerRecords.AdminCategory;
 
     private static readonly string? s_version = typeof(AdminAuditRecorder).Assembly
         .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
@@ -71,7 +72,7 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactio
             Id = AuditEventIds.New(now),
             Timestamp = now,
             TenantId = tenantId,
-            Source = AuditSources.Http,
+            Source = ServerRecords.Source,
             Action = action.Action,
             Category = action.Category,
             ResourceType = action.ResourceType,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Admin;
 
@@ -12,7 +13,7 @@ namespace AuditKit.Server.Admin;
 internal static class AuditedRead
 {
     /// <summary>The <c>category</c> of read records.</summary>
-    public const string Category = "access";
+    public const string Category = ServerRecords.AccessCategory;
 
     /// <summary>The action recorded for an export.</summary>
     public const string ExportAction = AuditActions.Export;

@@ -23,7 +23,7 @@ internal static partial class AlertEndpoints
     public const string RoutePrefix = "/api/v1/alerts";
 
     /// <summary>The category of the audit events recording alert triage.</summary>
-    public const string AuditCategory = "alert";
+    public const string AuditCategory = ServerRecords.AlertCategory;
 
     private const int MaxNoteLength = 2000;
     private const int MaxBodyBytes = 16 * 1024;

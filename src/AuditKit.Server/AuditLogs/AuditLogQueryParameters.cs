@@ -43,7 +43,7 @@ internal sealed class AuditLogQueryParameters
     [FromQuery(Name = "log_type"), Description("Alias of 'category'.")]
     public string? LogType { get; set; }
 
-    [FromQuery(Name = "source"), Description("http, efcore, bulk or manual.")]
+    [FromQuery(Name = "source"), Description("http, efcore, bulk, manual or server (the server's own records).")]
     public string? Source { get; set; }
 
     [FromQuery(Name = "trace_id"), Description("W3C trace id: every event of one request.")]

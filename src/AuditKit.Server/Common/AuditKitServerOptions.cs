@@ -35,4 +35,14 @@ internal sealed class AuditKitServerOptions
     /// millions of events answers in bounded time; <c>include_total=exact</c> counts every match.
     /// </summary>
     public int TotalCountCap { get; set; } = 10_000;
+
+    /// <summary>The <see cref="MaxClockSkew"/> when none is configured.</summary>
+    public static readonly TimeSpan DefaultMaxClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How far ahead of the server's clock a posted <c>timestamp</c> may be (a client's clock runs fast); a later one
+    /// is refused, so no record can be dated into the future to sort above everything written after it. Old
+    /// timestamps are accepted: a client's spool delivers late.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = DefaultMaxClockSkew;
 }

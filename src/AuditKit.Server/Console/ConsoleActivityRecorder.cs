@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Console;
 
@@ -11,7 +12,7 @@ namespace AuditKit.Server.Console;
 internal sealed class ConsoleActivityRecorder(AdminAuditRecorder recorder)
 {
     /// <summary>The <c>category</c> of console events.</summary>
-    public const string Category = "console";
+    public const string Category = ServerRecords.ConsoleCategory;
 
     /// <summary>The <c>resource_type</c> of sign-in events.</summary>
     public const string SessionResourceType = "ConsoleSession";

@@ -59,6 +59,11 @@ internal sealed class AuditKitServerOptionsValidator(IHostEnvironment environmen
             failures.Add($"{prefix}TotalCountCap must be at least 1 (was {options.TotalCountCap}).");
         }
 
+        if (options.MaxClockSkew < TimeSpan.Zero || options.MaxClockSkew > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{prefix}MaxClockSkew must be between 00:00:00 and 1.00:00:00 (was {options.MaxClockSkew}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

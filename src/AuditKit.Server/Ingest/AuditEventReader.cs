@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Ingest;
 
@@ -16,10 +17,12 @@ internal static class AuditEventReader
 {
     /// <summary>
     /// Reads <paramref name="element"/>, fills defaults (a UUIDv7 id and <paramref name="now"/> as timestamp when they
-    /// are missing) and validates the result with <see cref="AuditEventValidator"/>.
+    /// are missing) and validates the result with <see cref="AuditEventValidator"/>. The server's own values
+    /// (<see cref="ServerRecords"/>) and a timestamp more than <paramref name="maxClockSkew"/> (default
+    /// <see cref="AuditKitServerOptions.DefaultMaxClockSkew"/>) after <paramref name="now"/> are refused.
     /// </summary>
     /// <returns>The event and its errors; the event is valid exactly when there are no errors.</returns>
-    public static (AuditEvent Event, IReadOnlyList<AuditFieldError> Errors) Read(JsonElement element, DateTimeOffset now)
+    public static (AuditEvent Event, IReadOnlyList<AuditFieldError> Errors) Read(JsonElement element, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
         var auditEvent = new AuditEvent { Action = string.Empty };
         if (element.ValueKind != JsonValueKind.Object)
@@ -184,6 +187,15 @@ internal static class AuditEventReader
             auditEvent.Timestamp = now;
         }
 
+        RefuseServerValues(auditEvent, errors);
+        if (auditEvent.Timestamp > now + (maxClockSkew ?? AuditKitServerOptions.DefaultMaxClockSkew) && !HasError(errors, AuditEventFields.Timestamp))
+        {
+            // A record dated ahead would sort above everything written after it; a late one (a client's spool) is fine.
+            errors.Add(new AuditFieldError(
+                AuditEventFields.Timestamp,
+                string.Create(CultureInfo.InvariantCulture, $"must not be more than {maxClockSkew ?? AuditKitServerOptions.DefaultMaxClockSkew} ahead of the server's clock (AuditKit:MaxClockSkew).")));
+        }
+
         // The validator re-checks every field; a field that could not even be read keeps only its read error.
         foreach (var error in AuditEventValidator.Validate(auditEvent))
         {
@@ -194,6 +206,27 @@ internal static class AuditEventReader
         }
 
         return (auditEvent, errors);
+    }
+
+    // Only the server writes these values, so a reader of the log can tell its records from anything a key posted.
+    private static void RefuseServerValues(AuditEvent auditEvent, List<AuditFieldError> errors)
+    {
+        const string Reserved = "is reserved for the records the AuditKit server writes about itself.";
+        if (ServerRecords.IsReservedSource(auditEvent.Source) && !HasError(errors, AuditEventFields.Source))
+        {
+            errors.Add(new AuditFieldError(AuditEventFields.Source, $"'{ServerRecords.Source}' {Reserved}"));
+        }
+
+        if (ServerRecords.IsReservedCategory(auditEvent.Category) && !HasError(errors, AuditEventFields.Category))
+        {
+            errors.Add(new AuditFieldError(
+                AuditEventFields.Category, $"must not be one of {string.Join(", ", ServerRecords.Categories)}: each {Reserved}"));
+        }
+
+        if (ServerRecords.IsReservedServiceName(auditEvent.ServiceName) && !HasError(errors, AuditEventFields.ServiceName))
+        {
+            errors.Add(new AuditFieldError(AuditEventFields.ServiceName, $"'{ServerRecords.ServiceName}' {Reserved}"));
+        }
     }
 
     private static void AddOnce(List<AuditFieldError> errors, string field, string message)

@@ -15,7 +15,8 @@ internal static class AuditIngestBody
 
     /// <summary>Reads a single event.</summary>
     /// <returns>The event, or the errors that make the body unusable (malformed JSON).</returns>
-    public static (ParsedAuditEvent? Event, IReadOnlyList<AuditFieldError> BodyErrors) ReadSingle(ReadOnlyMemory<byte> json, DateTimeOffset now)
+    public static (ParsedAuditEvent? Event, IReadOnlyList<AuditFieldError> BodyErrors) ReadSingle(
+        ReadOnlyMemory<byte> json, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
         if (!TryParse(json, out var document, out var syntaxError))
         {
@@ -24,7 +25,7 @@ internal static class AuditIngestBody
 
         using (document)
         {
-            var (auditEvent, errors) = AuditEventReader.Read(document.RootElement, now);
+            var (auditEvent, errors) = AuditEventReader.Read(document.RootElement, now, maxClockSkew);
             return (new ParsedAuditEvent(0, auditEvent, errors), []);
         }
     }
@@ -34,7 +35,7 @@ internal static class AuditIngestBody
     /// The events; or the errors that make the body unusable (malformed JSON, neither an array nor
     /// <c>{"events": [...]}</c>, empty); or <c>TooMany</c> with the posted count when it exceeds the limit.
     /// </returns>
-    public static BatchReadResult ReadBatch(ReadOnlyMemory<byte> json, int maxEvents, DateTimeOffset now)
+    public static BatchReadResult ReadBatch(ReadOnlyMemory<byte> json, int maxEvents, DateTimeOffset now, TimeSpan? maxClockSkew = null)
     {
         if (!TryParse(json, out var document, out var syntaxError))
         {
@@ -76,7 +77,7 @@ internal static class AuditIngestBody
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
-                var (auditEvent, errors) = AuditEventReader.Read(element, now);
+                var (auditEvent, errors) = AuditEventReader.Read(element, now, maxClockSkew);
                 parsed[index] = new ParsedAuditEvent(index, auditEvent, errors);
                 index++;
             }

@@ -60,7 +60,7 @@ internal static class AuditIngestEndpoints
         using (body)
         {
             IReadOnlyList<AuditFieldError> bodyErrors;
-            (parsed, bodyErrors) = AuditIngestBody.ReadSingle(body!.Content, ingestor.Now);
+            (parsed, bodyErrors) = AuditIngestBody.ReadSingle(body!.Content, ingestor.Now, options.Value.MaxClockSkew);
             if (parsed is null)
             {
                 return InvalidEvent(bodyErrors);
@@ -100,7 +100,7 @@ internal static class AuditIngestEndpoints
         BatchReadResult batch;
         using (body)
         {
-            batch = AuditIngestBody.ReadBatch(body!.Content, limits.MaxBatchEvents, ingestor.Now);
+            batch = AuditIngestBody.ReadBatch(body!.Content, limits.MaxBatchEvents, ingestor.Now, limits.MaxClockSkew);
         }
 
         if (batch.TooManyCount is { } count)

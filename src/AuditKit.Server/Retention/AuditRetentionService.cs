@@ -30,7 +30,7 @@ internal sealed partial class AuditRetentionService(
     ILogger<AuditRetentionService> logger) : BackgroundService
 {
     /// <summary>The <c>category</c> of the audit events recording a purge.</summary>
-    public const string AuditCategory = "retention";
+    public const string AuditCategory = ServerRecords.RetentionCategory;
 
     /// <summary>The <c>user_id</c> of the audit events recording a purge.</summary>
     public const string Actor = "auditkit-retention";
@@ -145,7 +145,7 @@ internal sealed partial class AuditRetentionService(
             Id = AuditEventIds.New(now),
             Timestamp = now,
             TenantId = tenant,
-            Source = AuditSources.Manual,
+            Source = ServerRecords.Source,
             Action = AuditActions.Delete,
             Category = AuditCategory,
             ResourceType = "AuditEvent",

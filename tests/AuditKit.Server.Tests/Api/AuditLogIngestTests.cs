@@ -419,6 +419,138 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         otherEvent.TenantId.ShouldBe(other.Id);
     }
 
+    [Theory]
+    [InlineData("""{ "action": "CREATE", "source": "server" }""", "source")]
+    [InlineData("""{ "action": "CREATE", "source": " Server " }""", "source")]
+    [InlineData("""{ "action": "CREATE", "category": "admin" }""", "category")]
+    [InlineData("""{ "action": "CREATE", "category": " ADMIN " }""", "category")]
+    [InlineData("""{ "action": "CREATE", "log_type": "admin" }""", "category")]
+    [InlineData("""{ "action": "EXPORT", "category": "access" }""", "category")]
+    [InlineData("""{ "action": "UPDATE", "category": "alert" }""", "category")]
+    [InlineData("""{ "action": "DELETE", "category": "Retention" }""", "category")]
+    [InlineData("""{ "action": "LOGIN", "category": "console" }""", "category")]
+    [InlineData("""{ "action": "CREATE", "service_name": "auditkit-server" }""", "service_name")]
+    [InlineData("""{ "action": "CREATE", "service_name": " AuditKit-Server" }""", "service_name")]
+    public async Task A_value_reserved_for_the_servers_own_records_is_refused_naming_its_field(string json, string field)
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+
+        var response = await ingest.PostAsync(Single, new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.ShouldBeValidationProblemAsync(field);
+    }
+
+    [Fact]
+    public async Task A_forged_admin_record_is_refused_on_every_reserved_field_and_nothing_is_stored()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        using var read = server.CreateClient(tenant.ReadKey);
+        var before = (await (await read.GetAsync($"{Single}?category=admin&include_total=exact")).ReadPageAsync()).Total;
+
+        var response = await ingest.PostAsJsonAsync(Single, new
+        {
+            action = "CREATE",
+            source = "server",
+            category = "admin",
+            service_name = "auditkit-server",
+            user_id = "bootstrap-admin",
+            resource_type = "ApiKey",
+        });
+
+        await response.ShouldBeValidationProblemAsync("source", "category", "service_name");
+        (await (await read.GetAsync($"{Single}?category=admin&include_total=exact")).ReadPageAsync()).Total.ShouldBe(before);
+        (await (await read.GetAsync($"{Single}?user_id=bootstrap-admin&resource_type=ApiKey&action=CREATE")).ReadPageAsync())
+            .Items.ShouldAllBe(e => e.Source == AuditSources.Server);
+    }
+
+    [Fact]
+    public async Task A_forged_item_of_a_batch_is_rejected_alone()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        using var read = server.CreateClient(tenant.ReadKey);
+
+        var result = await (await ingest.PostAsJsonAsync(Batch, new object[]
+        {
+            new { action = "IMPORT", resource_id = "a" },
+            new { action = "IMPORT", resource_id = "forged", category = "admin", service_name = "auditkit-server" },
+            new { action = "IMPORT", resource_id = "b", source = "server" },
+            new { action = "IMPORT", resource_id = "c" },
+        })).ReadBatchResultAsync();
+
+        result.Accepted.ShouldBe(2);
+        result.Items[1].Status.ShouldBe(AuditBatchItemStatus.Rejected);
+        result.Items[1].Errors!.Select(static e => e.Field).ShouldBe(["category", "service_name"], ignoreOrder: true);
+        result.Items[2].Errors!.ShouldHaveSingleItem().Field.ShouldBe("source");
+        (await (await read.GetAsync($"{Single}?action=IMPORT&sort_order=asc")).ReadPageAsync()).Items
+            .Select(static e => e.ResourceId).ShouldBe(["a", "c"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task The_servers_own_records_carry_the_server_source()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var read = server.CreateClient(tenant.ReadKey);
+
+        var admin = (await (await read.GetAsync($"{Single}?category=admin&resource_type=ApiKey")).ReadPageAsync()).Items;
+
+        admin.ShouldNotBeEmpty();
+        admin.ShouldAllBe(e => e.Source == AuditSources.Server && e.ServiceName == "auditkit-server");
+        var byServer = (await (await read.GetAsync($"{Single}?source=server&include_total=exact")).ReadPageAsync()).Total;
+        byServer.ShouldBe((await (await read.GetAsync($"{Single}?include_total=exact")).ReadPageAsync()).Total);
+    }
+
+    [Theory]
+    [InlineData(60 * 60)]
+    [InlineData(5 * 60 + 2)]
+    public async Task A_timestamp_further_ahead_than_the_clock_skew_is_refused(int secondsAhead)
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+
+        var response = await ingest.PostAsJsonAsync(Single, new { action = "LOGIN", timestamp = server.Time.GetUtcNow().AddSeconds(secondsAhead) });
+
+        await response.ShouldBeValidationProblemAsync("timestamp");
+        var batch = await (await ingest.PostAsJsonAsync(Batch, new object[]
+        {
+            new { action = "LOGIN", timestamp = new DateTimeOffset(2999, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            new { action = "LOGIN" },
+        })).ReadBatchResultAsync();
+        batch.Accepted.ShouldBe(1);
+        batch.Items[0].Errors!.ShouldHaveSingleItem().Field.ShouldBe("timestamp");
+    }
+
+    [Fact]
+    public async Task A_timestamp_within_the_clock_skew_is_accepted()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        var ahead = server.Time.GetUtcNow().AddMinutes(4);
+
+        var created = await (await ingest.PostAsJsonAsync(Single, new { action = "LOGIN", timestamp = ahead })).ReadEventAsync();
+
+        created.Timestamp.ShouldBe(ahead, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
+    public async Task An_old_timestamp_is_accepted_and_received_at_is_the_servers()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        using var read = server.CreateClient(tenant.ReadKey);
+        var old = new DateTimeOffset(2020, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        var before = server.Time.GetUtcNow();
+
+        var created = await (await ingest.PostAsJsonAsync(Single, new { action = "LOGIN", timestamp = old, received_at = old })).ReadEventAsync();
+
+        var after = server.Time.GetUtcNow();
+        var stored = await (await read.GetAsync($"{Single}/{created.Id}")).ReadEventAsync();
+        stored.Timestamp.ShouldBe(old);
+        stored.ReceivedAt.ShouldNotBeNull().ShouldBeInRange(before.AddTicks(-10), after);
+    }
+
     private static ByteArrayContent Gzip(byte[] json)
     {
         using var buffer = new MemoryStream();

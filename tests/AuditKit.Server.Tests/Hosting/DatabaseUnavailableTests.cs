@@ -137,5 +137,5 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         return (await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
     }
 
-    private static object NewEvent() => new { id = Guid.CreateVersion7(), action = "LOGIN", timestamp = DateTimeOffset.UtcNow };
+    private object NewEvent() => new { id = Guid.CreateVersion7(), action = "LOGIN", timestamp = _time.GetUtcNow() };
 }

@@ -59,6 +59,16 @@ public sealed class ServerStartupTests : IDisposable
     }
 
     [Fact]
+    public void A_negative_clock_skew_refuses_to_start_naming_the_key()
+    {
+        using var factory = Server("Development", bootstrapKey: null, ("AuditKit:MaxClockSkew", "-00:01:00"));
+
+        var failure = Should.Throw<OptionsValidationException>(() => factory.CreateClient());
+
+        failure.Message.ShouldContain("AuditKit:MaxClockSkew");
+    }
+
+    [Fact]
     public void Nonsensical_rate_limits_refuse_to_start_naming_the_key()
     {
         using var factory = Server(

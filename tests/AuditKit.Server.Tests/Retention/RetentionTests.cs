@@ -71,6 +71,7 @@ public sealed class RetentionTests
             var record = (await (await read.GetAsync($"/api/v1/audit-logs?category={AuditRetentionService.AuditCategory}")).ReadPageAsync()).Items.ShouldHaveSingleItem();
             record.Action.ShouldBe("DELETE");
             record.UserId.ShouldBe(AuditRetentionService.Actor);
+            record.Source.ShouldBe(AuditSources.Server);
             record.NewValues!["deleted_events"]!.GetValue<long>().ShouldBe(255);
             record.NewValues!["retention_days"]!.GetValue<int>().ShouldBe(30);
             record.NewValues!["before"]!.GetValue<string>().ShouldBe(AuditRetentionService.Cut(now, 30).ToString("O", CultureInfo.InvariantCulture));
