@@ -75,7 +75,7 @@ async Task TruncateAsync()
 {
     if (services is not null)
     {
-        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("TRUNCATE audit_events, detection_outbox; CHECKPOINT");
+        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("TRUNCATE audit_events, audit_chain_heads, detection_outbox; CHECKPOINT");
         await command.ExecuteNonQueryAsync();
     }
 }

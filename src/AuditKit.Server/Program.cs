@@ -1,4 +1,5 @@
 using AuditKit.Server.Hosting;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Seeding;
 using AuditKit.Server.Storage;
 
@@ -6,6 +7,12 @@ using AuditKit.Server.Storage;
 if (args is ["seed", ..])
 {
     return await AuditSeedCommand.RunAsync(args[1..]);
+}
+
+// `verify`: check a tenant's hash chain in the configured database or in an NDJSON export, instead of serving.
+if (args is ["verify", ..])
+{
+    return await AuditVerifyCommand.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -28,6 +28,15 @@ internal sealed class AuditBatchItemResult
     /// <summary>One of <see cref="AuditBatchItemStatus"/>.</summary>
     public string Status { get; set; } = AuditBatchItemStatus.Accepted;
 
+    /// <summary>
+    /// The event's place in its tenant's hash chain (accepted: the new one; duplicate: the stored one); none when
+    /// rejected, or for an event stored before the server kept a chain.
+    /// </summary>
+    public long? Seq { get; set; }
+
+    /// <summary>The event's chain hash (64 lower-case hex digits), with <see cref="Seq"/>.</summary>
+    public string? Hash { get; set; }
+
     /// <summary>Why the event was rejected, field by field.</summary>
     public IList<AuditFieldError>? Errors { get; set; }
 }

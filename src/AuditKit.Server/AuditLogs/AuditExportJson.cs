@@ -48,6 +48,10 @@ internal static class AuditExportJson
     private static readonly JsonEncodedText s_metadata = JsonEncodedText.Encode("metadata");
     private static readonly JsonEncodedText s_tags = JsonEncodedText.Encode("tags");
     private static readonly JsonEncodedText s_dataClassification = JsonEncodedText.Encode("data_classification");
+    private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
+    private static readonly JsonEncodedText s_hash = JsonEncodedText.Encode("hash");
+    private static readonly JsonEncodedText s_salt = JsonEncodedText.Encode("salt");
+    private static readonly JsonEncodedText s_personalDigests = JsonEncodedText.Encode("personal_digests");
     private static readonly JsonEncodedText s_property = JsonEncodedText.Encode("property");
     private static readonly JsonEncodedText s_old = JsonEncodedText.Encode("old");
     private static readonly JsonEncodedText s_new = JsonEncodedText.Encode("new");
@@ -61,8 +65,12 @@ internal static class AuditExportJson
     private static readonly JsonEncodedText[] s_statusNames = [.. StatusNames.Select(static n => JsonEncodedText.Encode(n))];
     private static readonly JsonEncodedText[] s_severityNames = [.. SeverityNames.Select(static n => JsonEncodedText.Encode(n))];
 
-    /// <summary>Writes <paramref name="row"/> as one JSON object.</summary>
-    public static void WriteEvent(Utf8JsonWriter writer, AuditEventRow row)
+    /// <summary>
+    /// Writes <paramref name="row"/> as one JSON object; with <paramref name="chain"/>, followed by its place in the
+    /// tenant's hash chain and what recomputing it needs: <c>seq</c>, <c>hash</c>, <c>salt</c> and
+    /// <c>personal_digests</c> (hex), see docs/integrity.md.
+    /// </summary>
+    public static void WriteEvent(Utf8JsonWriter writer, AuditEventRow row, bool chain = false)
     {
         writer.WriteStartObject();
         writer.WriteString(s_id, row.Id);
@@ -120,7 +128,23 @@ internal static class AuditExportJson
         }
 
         Text(writer, s_dataClassification, row.DataClassification);
+        if (chain)
+        {
+            writer.WriteNumber(s_seq, row.Seq);
+            Hex(writer, s_hash, row.Hash);
+            Hex(writer, s_salt, row.Salt);
+            Hex(writer, s_personalDigests, row.PersonalDigests);
+        }
+
         writer.WriteEndObject();
+    }
+
+    private static void Hex(Utf8JsonWriter writer, JsonEncodedText name, byte[]? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, Convert.ToHexStringLower(value));
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace AuditKit.Server.AuditLogs;
 
 /// <summary>
 /// Writes events as one JSON array or as NDJSON (one event per line), each event exactly as the list endpoint
-/// answers it (see <see cref="AuditExportJson"/>). The writer goes straight into the response's pipe and flushes
+/// answers it (see <see cref="AuditExportJson"/>), NDJSON lines followed by the event's chain fields. The writer goes straight into the response's pipe and flushes
 /// every ~32 KB, so memory stays flat and a slow client slows the database read down (back-pressure) instead of
 /// filling the server's memory.
 /// </summary>
@@ -32,8 +32,9 @@ internal static class AuditJsonExportWriter
         {
             if (lines)
             {
-                // One root value per line: the writer starts afresh for each.
-                AuditExportJson.WriteEvent(writer, row);
+                // One root value per line: the writer starts afresh for each. NDJSON is the verifiable export: each
+                // line carries what `verify --file` needs to recompute the chain.
+                AuditExportJson.WriteEvent(writer, row, chain: true);
                 writer.Flush();
                 pending += writer.BytesCommitted + 1;
                 body.Write("\n"u8);

@@ -5,6 +5,7 @@ using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Console;
 using AuditKit.Server.Hosting.RateLimiting;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -58,6 +59,7 @@ internal static partial class AuditKitServerApplicationExtensions
         app.MapAdminEndpoints();
         app.MapAlertEndpoints();
         app.MapWebhookEndpoints();
+        app.MapIntegrityEndpoints();
         app.MapAuditConsole();
         return app;
     }

@@ -1,5 +1,7 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -20,8 +22,9 @@ internal static class AuditIngestEndpoints
             .WithName("CreateAuditLog")
             .WithSummary("Stores one event.")
             .WithDescription(
-                "Answers 201 with the stored event (id and received_at filled in), or 200 with {\"id\", \"status\": " +
-                "\"duplicate\"} when its id was stored before (nothing is written, and nothing stored is returned). Accepts the older clients' fields (entity_type, entity_id, " +
+                "Answers 201 with the stored event (id and received_at filled in) and its place in the tenant's hash chain " +
+                "(seq, hash), or 200 with {\"id\", \"status\": \"duplicate\", \"seq\", \"hash\"} when its id was stored " +
+                "before (nothing is written, and nothing else stored is returned). Accepts the older clients' fields (entity_type, entity_id, " +
                 "log_type, old_values/new_values as JSON strings). Gzip bodies are accepted (Content-Encoding: gzip).")
             .Accepts<AuditEvent>(JsonContentType)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -43,7 +46,7 @@ internal static class AuditIngestEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<AuditEvent>, Ok<AuditDuplicateResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<JsonObject>, Ok<AuditDuplicateResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         AuditIngestor ingestor,
         IOptions<AuditKitServerOptions> options,
@@ -72,12 +75,12 @@ internal static class AuditIngestEndpoints
         switch (item.Status)
         {
             case AuditBatchItemStatus.Accepted:
-                return TypedResults.Created($"{AuditLogRoutes.Prefix}/{parsed.Event.Id}", parsed.Event);
+                return TypedResults.Created($"{AuditLogRoutes.Prefix}/{parsed.Event.Id}", StoredEvent(parsed.Event, item));
             case AuditBatchItemStatus.Duplicate:
                 // Still 2xx, so a client's idempotent retry counts as delivered; but the stored event is not echoed:
                 // an ingest key cannot read, not even an event whose id it knows (another tenant's, for a key
                 // allowed to write to several).
-                return TypedResults.Ok(new AuditDuplicateResponse(parsed.Event.Id, AuditBatchItemStatus.Duplicate));
+                return TypedResults.Ok(new AuditDuplicateResponse(parsed.Event.Id, AuditBatchItemStatus.Duplicate, item.Seq, item.Hash));
             default:
                 return InvalidEvent(item.Errors ?? []);
         }
@@ -120,6 +123,15 @@ internal static class AuditIngestEndpoints
         }
 
         return TypedResults.Ok(await ingestor.IngestAsync(caller, batch.Events, cancellationToken));
+    }
+
+    // The stored event as the contract writes it, and its place in the chain (not part of the event contract).
+    private static JsonObject StoredEvent(AuditEvent stored, AuditBatchItemResult item)
+    {
+        var json = JsonSerializer.SerializeToNode(stored, AuditJsonContext.Default.AuditEvent)!.AsObject();
+        json["seq"] = item.Seq;
+        json["hash"] = item.Hash;
+        return json;
     }
 
     private static ValidationProblem InvalidEvent(IEnumerable<AuditFieldError> errors) =>

@@ -70,21 +70,23 @@ internal sealed partial class AuditIngestor(
                 // they are evaluated even if this process stops before its own pass over them.
                 var batchId = detection.Enabled ? Guid.CreateVersion7(receivedAt) : (Guid?)null;
                 var hooks = batchId is { } outboxId ? DetectionOutbox.Record(outboxId, receivedAt) : AuditInsertHooks.None;
-                var outcomes = await store.InsertAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, hooks, cancellationToken);
+                var outcomes = await store.InsertLinkedAsync(tenant, [.. group.Select(static p => p.Event)], receivedAt, hooks, cancellationToken);
                 for (var i = 0; i < group.Count; i++)
                 {
                     items[group[i].Index] = new AuditBatchItemResult
                     {
                         Index = group[i].Index,
                         Id = group[i].Event.Id,
-                        Status = outcomes[i] == AuditInsertOutcome.Inserted ? AuditBatchItemStatus.Accepted : AuditBatchItemStatus.Duplicate,
+                        Status = outcomes[i].Outcome == AuditInsertOutcome.Inserted ? AuditBatchItemStatus.Accepted : AuditBatchItemStatus.Duplicate,
+                        Seq = outcomes[i].Seq,
+                        Hash = outcomes[i].Hash is { } hash ? Convert.ToHexStringLower(hash) : null,
                     };
                 }
 
                 if (batchId is { } id)
                 {
                     await detection.EnqueueAsync(
-                        tenant, id, group.Where((_, i) => outcomes[i] == AuditInsertOutcome.Inserted).Select(static p => p.Event), cancellationToken);
+                        tenant, id, group.Where((_, i) => outcomes[i].Outcome == AuditInsertOutcome.Inserted).Select(static p => p.Event), cancellationToken);
                 }
             }
         }

@@ -28,6 +28,11 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<AuditEventRow> Events => Set<AuditEventRow>();
 
+    /// <summary>Each tenant's last chained event (seq, hash): see docs/integrity.md.</summary>
+    public const string ChainHeadsTable = "audit_chain_heads";
+
+    public DbSet<AuditChainHeadRow> ChainHeads => Set<AuditChainHeadRow>();
+
     public DbSet<TenantRow> Tenants => Set<TenantRow>();
 
     public DbSet<ApiKeyRow> ApiKeys => Set<ApiKeyRow>();
@@ -36,6 +41,7 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
     {
         ConfigureEvents(modelBuilder.Entity<AuditEventRow>());
         ConfigureTenants(modelBuilder.Entity<TenantRow>());
+        ConfigureChainHeads(modelBuilder.Entity<AuditChainHeadRow>());
         ConfigureApiKeys(modelBuilder.Entity<ApiKeyRow>());
         ConfigureHourly(modelBuilder.Entity<AuditEventHourlyRow>());
 
@@ -95,6 +101,11 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         events.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType(JsonColumnType);
         events.Property(e => e.Tags).HasColumnName("tags").HasColumnType(JsonColumnType);
         events.Property(e => e.DataClassification).HasColumnName("data_classification");
+        events.Property(e => e.Seq).HasColumnName("seq");
+        events.Property(e => e.Hash).HasColumnName("hash");
+        events.Property(e => e.Salt).HasColumnName("salt");
+        events.Property(e => e.PersonalDigests).HasColumnName("personal_digests");
+        events.HasIndex(e => new { e.TenantId, e.Seq }).IsUnique().HasDatabaseName("ux_audit_events_tenant_seq");
 
         // Ties are broken by id in every list, so id ends each index: a page is a plain index range scan, no sort.
         events.HasIndex(e => new { e.TenantId, e.Timestamp, e.Id })
@@ -139,6 +150,15 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
             .IsUnique()
             .HasDatabaseName("ux_audit_event_hourly");
         ConfigureHourlyForProvider(hourly, key);
+    }
+
+    private static void ConfigureChainHeads(EntityTypeBuilder<AuditChainHeadRow> heads)
+    {
+        heads.ToTable(ChainHeadsTable);
+        heads.HasKey(h => h.TenantId).HasName("pk_audit_chain_heads");
+        heads.Property(h => h.TenantId).HasColumnName("tenant_id");
+        heads.Property(h => h.Seq).HasColumnName("seq");
+        heads.Property(h => h.Hash).HasColumnName("hash");
     }
 
     private static void ConfigureTenants(EntityTypeBuilder<TenantRow> tenants)

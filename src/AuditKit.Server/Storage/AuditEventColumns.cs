@@ -15,6 +15,7 @@ internal static class AuditEventColumns
         "ip_address", "user_agent", "request_id", "trace_id", "session_id",
         "description", "error_code", "error_message",
         "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
+        "seq", "hash", "salt", "personal_digests",
     ];
 
     /// <summary>The select list over alias <c>e</c>.</summary>
@@ -69,7 +70,13 @@ internal static class AuditEventColumns
         Metadata = String(reader, 34),
         Tags = String(reader, 35),
         DataClassification = String(reader, 36),
+        Seq = reader.GetInt64(37),
+        Hash = Bytes(reader, 38),
+        Salt = Bytes(reader, 39),
+        PersonalDigests = Bytes(reader, 40),
     };
+
+    private static byte[]? Bytes(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
 
     private static string? String(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

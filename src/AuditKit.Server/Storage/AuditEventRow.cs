@@ -48,6 +48,27 @@ internal sealed class AuditEventRow
     public string? Tags { get; set; }
     public string? DataClassification { get; set; }
 
+    /// <summary>
+    /// The event's place in its tenant's chain: 1, 2, 3, … in commit order, no gaps (see docs/integrity.md). Events
+    /// stored before the chain existed were numbered by the upgrade and carry no <see cref="Hash"/>.
+    /// </summary>
+    public long Seq { get; set; }
+
+    /// <summary>SHA-256(previous event's hash || canonical bytes of this one); 32 bytes. Null for events stored before the chain.</summary>
+    public byte[]? Hash { get; set; }
+
+    /// <summary>
+    /// The per-event random salt (16 bytes) of the digests that stand for the personal fields in the canonical form.
+    /// Erasure drops it together with the values, keeping <see cref="PersonalDigests"/>.
+    /// </summary>
+    public byte[]? Salt { get; set; }
+
+    /// <summary>
+    /// The digests of personal fields whose values were erased: for each, its field id (2 bytes, big-endian) and its
+    /// 32-byte digest. Null while nothing of the event was erased.
+    /// </summary>
+    public byte[]? PersonalDigests { get; set; }
+
     /// <summary>The event this row stores, its JSON fields parsed.</summary>
     public AuditEvent ToEvent() => new()
     {

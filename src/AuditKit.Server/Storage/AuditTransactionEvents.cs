@@ -7,9 +7,10 @@ namespace AuditKit.Server.Storage;
 /// Writes audit events inside a transaction another insert opened (see <see cref="AuditInsertHooks.Before"/>): the
 /// records of one change in the logs of further tenants (a multi-tenant key's creation in every tenant it can write),
 /// so the change and all its records commit together or not at all. For a handful of server-written records only:
-/// ingest goes through <see cref="IAuditEventStore.InsertAsync"/>.
+/// ingest goes through <see cref="IAuditEventStore.InsertAsync"/>. They are linked into each tenant's chain like any
+/// other insert (the tenant's head locked until the transaction ends).
 /// </summary>
-internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> contexts)
+internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> contexts, StorageConnections connections)
 {
     /// <summary>
     /// Stores <paramref name="events"/> (new ids, already validated) for <paramref name="tenantId"/> in
@@ -21,8 +22,21 @@ internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> c
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(transaction);
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
-        db.Events.AddRange(events.Select(e => AuditEventRow.From(tenantId, e, receivedAt)));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        var rows = events.Select(e => AuditEventRow.From(tenantId, e, receivedAt)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
+        var head = await AuditChain.LockHeadAsync(connection, transaction, connections.Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        head = AuditChain.Link(rows, head, new CanonicalWriter());
+        await using (var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false))
+        {
+            db.Events.AddRange(rows);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
     }
 }

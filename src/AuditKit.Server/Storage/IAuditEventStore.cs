@@ -19,6 +19,14 @@ internal interface IAuditEventStore
     Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
         string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="InsertAsync"/>, answering with each event's place in the tenant's chain: new events get the next
+    /// seqs in order (in the same transaction, after the tenant's last committed event); duplicates answer the seq and
+    /// hash stored before.
+    /// </summary>
+    Task<IReadOnlyList<AuditInsertResult>> InsertLinkedAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken);
+
     /// <summary>The event with <paramref name="id"/> in <paramref name="tenantId"/>, or <see langword="null"/>.</summary>
     Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken);
 

@@ -16,6 +16,10 @@ internal abstract class RelationalAuditEventStore(
     protected AuditSqlDialect Dialect { get; } = dialect;
 
     public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
+        string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken) =>
+        [.. (await InsertLinkedAsync(tenantId, events, receivedAt, hooks, cancellationToken).ConfigureAwait(false)).Select(static r => r.Outcome)];
+
+    public async Task<IReadOnlyList<AuditInsertResult>> InsertLinkedAsync(
         string tenantId, IReadOnlyList<AuditEvent> events, DateTimeOffset receivedAt, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
@@ -26,18 +30,19 @@ internal abstract class RelationalAuditEventStore(
         }
 
         // Ids repeated within the batch are duplicates before the database is asked (the first occurrence wins).
-        var outcomes = new AuditInsertOutcome[events.Count];
+        var results = new AuditInsertResult[events.Count];
         var toWrite = new List<int>(events.Count);
-        var seen = new HashSet<Guid>(events.Count);
+        var firstIndex = new Dictionary<Guid, int>(events.Count);
+        var repeats = new List<int>();
         for (var i = 0; i < events.Count; i++)
         {
-            if (seen.Add(events[i].Id))
+            if (firstIndex.TryAdd(events[i].Id, i))
             {
                 toWrite.Add(i);
             }
             else
             {
-                outcomes[i] = AuditInsertOutcome.Duplicate;
+                repeats.Add(i);
             }
         }
 
@@ -46,16 +51,45 @@ internal abstract class RelationalAuditEventStore(
             var started = Stopwatch.GetTimestamp();
             var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
             var inserted = await WriteAsync(rows, hooks, cancellationToken).ConfigureAwait(false);
+            var duplicates = new List<Guid>();
             for (var i = 0; i < toWrite.Count; i++)
             {
-                outcomes[toWrite[i]] = inserted[i] ? AuditInsertOutcome.Inserted : AuditInsertOutcome.Duplicate;
+                if (inserted[i])
+                {
+                    results[toWrite[i]] = new AuditInsertResult(AuditInsertOutcome.Inserted, rows[i].Seq, rows[i].Hash);
+                }
+                else
+                {
+                    duplicates.Add(rows[i].Id);
+                }
+            }
+
+            if (duplicates.Count > 0)
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var links = await AuditChain.ReadLinksAsync(connection, null, Dialect, tenantId, duplicates, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < toWrite.Count; i++)
+                {
+                    if (!inserted[i])
+                    {
+                        results[toWrite[i]] = links.TryGetValue(rows[i].Id, out var link)
+                            ? new AuditInsertResult(AuditInsertOutcome.Duplicate, link.Seq, link.Hash)
+                            : new AuditInsertResult(AuditInsertOutcome.Duplicate, null, null);
+                    }
+                }
             }
 
             var stored = inserted.Count(x => x);
             metrics?.BatchWritten(provider, stored, events.Count - stored, Stopwatch.GetElapsedTime(started));
         }
 
-        return outcomes;
+        foreach (var i in repeats)
+        {
+            var first = results[firstIndex[events[i].Id]];
+            results[i] = first with { Outcome = AuditInsertOutcome.Duplicate };
+        }
+
+        return results;
     }
 
     public async Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
@@ -314,7 +348,9 @@ internal abstract class RelationalAuditEventStore(
     protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, with
+    /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, each
+    /// one written linked into the tenant's chain (its <see cref="AuditEventRow.Seq"/>, salt and hash set, the head
+    /// saved, see <see cref="AuditChain"/>), with
     /// <paramref name="hooks"/> in the same transaction (<see cref="AuditInsertHooks.Before"/> first, again if the
     /// transaction is retried; then <see cref="RunWrittenAsync"/> with the rows written); returns, per row, whether it
     /// was written.

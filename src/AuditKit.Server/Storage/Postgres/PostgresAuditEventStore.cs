@@ -6,31 +6,21 @@ namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
-/// moves the rows in one round trip with no per-row statement cost. The common case, a batch of new events, is
-/// copied straight into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another
-/// request is storing), the transaction is rolled back and the batch takes the dedup path: COPY into a
-/// transaction-scoped temp table, then <c>INSERT … SELECT … ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id</c>,
-/// whose ids tell which events were new. With detection on, either path also writes the batch's detection outbox row
-/// (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
+/// moves the rows in one round trip with no per-row statement cost. The transaction first locks the tenant's chain
+/// head (<c>SELECT … FOR UPDATE</c> on its <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and
+/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied straight
+/// into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request stored),
+/// the transaction is rolled back and the batch takes the dedup path: with the head locked again, the ids already
+/// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
+/// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
+/// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup)
 {
-    private const string StagingTable = "audit_events_staging";
-
     private static readonly string s_copySql =
         $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
-
-    // LIKE without INCLUDING GENERATED makes the tsvector a plain column, left empty; the INSERT computes the real one.
-    private static readonly string s_createStagingSql =
-        $"CREATE TEMP TABLE {StagingTable} (LIKE {AuditDbContext.EventsTable} INCLUDING DEFAULTS) ON COMMIT DROP";
-
-    private static readonly string s_copyStagingSql = $"COPY {StagingTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
-
-    private static readonly string s_insertSql =
-        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {StagingTable} " +
-        "ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id";
 
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
@@ -41,7 +31,7 @@ internal sealed class PostgresAuditEventStore(
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertThroughStagingAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertNewAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
@@ -55,19 +45,23 @@ internal sealed class PostgresAuditEventStore(
             await before(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
+        var tenantId = rows[0].TenantId;
+        var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        head = AuditChain.Link(rows, head, new CanonicalWriter());
         try
         {
             await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_audit_events")
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
         }
 
+        await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         if (hooks.Written is { } written)
         {
-            await RunWrittenAsync(connection, transaction, rows[0].TenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+            await RunWrittenAsync(connection, transaction, tenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -75,7 +69,7 @@ internal sealed class PostgresAuditEventStore(
     }
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
-    private async Task<HashSet<Guid>> InsertThroughStagingAsync(
+    private async Task<HashSet<Guid>> InsertNewAsync(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -84,25 +78,22 @@ internal sealed class PostgresAuditEventStore(
             await before(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var create = new NpgsqlCommand(s_createStagingSql, connection, transaction))
+        var tenantId = rows[0].TenantId;
+        var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        var stored = await AuditChain.ReadLinksAsync(connection, transaction, Dialect, tenantId, [.. rows.Select(static r => r.Id)], cancellationToken)
+            .ConfigureAwait(false);
+        var fresh = rows.Where(row => !stored.ContainsKey(row.Id)).ToList();
+        if (fresh.Count > 0)
         {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            head = AuditChain.Link(fresh, head, new CanonicalWriter());
+            await CopyAsync(connection, s_copySql, fresh, cancellationToken).ConfigureAwait(false);
+            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }
 
-        await CopyAsync(connection, s_copyStagingSql, rows, cancellationToken).ConfigureAwait(false);
-        var inserted = new HashSet<Guid>(rows.Count);
-        await using (var insert = new NpgsqlCommand(s_insertSql, connection, transaction))
-        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                inserted.Add(reader.GetGuid(0));
-            }
-        }
-
+        var inserted = fresh.Select(static r => r.Id).ToHashSet();
         if (hooks.Written is { } written)
         {
-            await RunWrittenAsync(connection, transaction, rows[0].TenantId, written, inserted, cancellationToken).ConfigureAwait(false);
+            await RunWrittenAsync(connection, transaction, tenantId, written, inserted, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -180,7 +171,14 @@ internal sealed class PostgresAuditEventStore(
         await JsonAsync(importer, row.Metadata, cancellationToken).ConfigureAwait(false);
         await JsonAsync(importer, row.Tags, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, row.DataClassification, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(row.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await BytesAsync(importer, row.Hash, cancellationToken).ConfigureAwait(false);
+        await BytesAsync(importer, row.Salt, cancellationToken).ConfigureAwait(false);
+        await BytesAsync(importer, row.PersonalDigests, cancellationToken).ConfigureAwait(false);
     }
+
+    private static Task BytesAsync(NpgsqlBinaryImporter importer, byte[]? value, CancellationToken cancellationToken) =>
+        value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Bytea, cancellationToken);
 
     private static Task TextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);

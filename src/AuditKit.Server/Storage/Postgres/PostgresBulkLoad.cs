@@ -4,7 +4,9 @@ namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
 /// Loads large amounts of events into PostgreSQL as fast as it takes them (the demo data of the <c>seed</c> command):
-/// binary COPY straight into the events table, one batch per transaction, without the store's duplicate check.
+/// binary COPY straight into the events table, one batch per transaction, without the store's duplicate check. Each
+/// batch locks the chain heads of its tenants (in tenant order, so parallel batches cannot deadlock) and links its rows
+/// after them, as the store does.
 /// </summary>
 internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
 {
@@ -15,13 +17,31 @@ internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
     {
         ArgumentNullException.ThrowIfNull(batch);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false);
-        foreach (var row in batch)
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var scratch = new CanonicalWriter();
+        var heads = new List<(string TenantId, (long Seq, byte[] Hash) Head)>();
+        foreach (var tenant in batch.GroupBy(static r => r.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal))
         {
-            await PostgresAuditEventStore.WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            var head = await AuditChain.LockHeadAsync(connection, transaction, PostgresSqlDialect.Instance, tenant.Key, cancellationToken).ConfigureAwait(false);
+            heads.Add((tenant.Key, AuditChain.Link(tenant, head, scratch)));
         }
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await using (var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in batch)
+            {
+                await PostgresAuditEventStore.WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (tenantId, head) in heads)
+        {
+            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fresh statistics for the planner and a set visibility map, so counts can be index-only scans.</summary>

@@ -37,10 +37,26 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
 
         command.Prepare();
         var inserted = new bool[rows.Count];
+
+        // The write transaction admits one writer, so the head read here stays the head until the commit. Each row is
+        // linked as if new; a duplicate (not written) leaves the head where it was for the next.
+        var tenantId = rows[0].TenantId;
+        var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        var scratch = new CanonicalWriter();
         for (var i = 0; i < rows.Count; i++)
         {
+            AuditEventCanonicalForm.Link(rows[i], head.Seq, head.Hash, scratch);
             Bind(parameters, rows[i]);
             inserted[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            if (inserted[i])
+            {
+                head = (rows[i].Seq, rows[i].Hash!);
+            }
+        }
+
+        if (inserted.Any(static x => x))
+        {
+            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }
 
         if (hooks.Written is { } written)
@@ -69,6 +85,7 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
             row.IpAddress, row.UserAgent, row.RequestId, row.TraceId, row.SessionId,
             row.Description, row.ErrorCode, row.ErrorMessage,
             row.Changes, row.OldValues, row.NewValues, row.Metadata, row.Tags, row.DataClassification,
+            row.Seq, row.Hash, row.Salt, row.PersonalDigests,
         ];
         for (var i = 0; i < p.Length; i++)
         {

@@ -23,111 +23,6 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuditKit.Server.Alerts.AlertRow", b =>
-                {
-                    b.Property<string>("TenantId")
-                        .HasColumnType("text")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("AcknowledgedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("acknowledged_at");
-
-                    b.Property<string>("AcknowledgedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("acknowledged_by");
-
-                    b.Property<string>("AcknowledgedNote")
-                        .HasColumnType("text")
-                        .HasColumnName("acknowledged_note");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Details")
-                        .HasColumnType("text")
-                        .HasColumnName("details");
-
-                    b.Property<long>("EventCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("event_count");
-
-                    b.Property<string>("Evidence")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("evidence");
-
-                    b.Property<DateTimeOffset>("FirstSeen")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen");
-
-                    b.Property<string>("KeyType")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("key_type");
-
-                    b.Property<string>("KeyValue")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("key_value");
-
-                    b.Property<DateTimeOffset>("LastSeen")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen");
-
-                    b.Property<DateTimeOffset?>("ResolvedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("resolved_at");
-
-                    b.Property<string>("ResolvedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("resolved_by");
-
-                    b.Property<string>("ResolvedNote")
-                        .HasColumnType("text")
-                        .HasColumnName("resolved_note");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("rule");
-
-                    b.Property<short>("Severity")
-                        .HasColumnType("smallint")
-                        .HasColumnName("severity");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("smallint")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId", "Id")
-                        .HasName("pk_alerts");
-
-                    b.HasIndex("TenantId", "LastSeen", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_last_seen");
-
-                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
-                        .IsUnique()
-                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
-                        .HasFilter("status < 2");
-
-                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
-                        .IsDescending(false, false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
-
-                    b.ToTable("alerts", (string)null);
-                });
-
             modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -237,6 +132,111 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("detection_user_minutes", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.AlertRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("AcknowledgedNote")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_note");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("evidence");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("KeyType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_type");
+
+                    b.Property<string>("KeyValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_value");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("ResolvedNote")
+                        .HasColumnType("text")
+                        .HasColumnName("resolved_note");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rule");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("smallint")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("TenantId", "LastSeen", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_last_seen");
+
+                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
+                        .IsUnique()
+                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
+                        .HasFilter("status < 2");
+
+                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.ApiKeyRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -314,6 +314,27 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                             Id = 1,
                             Version = 0L
                         });
+                });
+
+            modelBuilder.Entity("AuditKit.Server.Storage.AuditChainHeadRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_audit_chain_heads");
+
+                    b.ToTable("audit_chain_heads", (string)null);
                 });
 
             modelBuilder.Entity("AuditKit.Server.Storage.AuditEventHourlyRow", b =>
@@ -405,6 +426,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("error_message");
 
+                    b.Property<byte[]>("Hash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
                     b.Property<string>("IpAddress")
                         .HasColumnType("text")
                         .HasColumnName("ip_address")
@@ -429,6 +454,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.Property<string>("Path")
                         .HasColumnType("text")
                         .HasColumnName("path");
+
+                    b.Property<byte[]>("PersonalDigests")
+                        .HasColumnType("bytea")
+                        .HasColumnName("personal_digests");
 
                     b.Property<string>("Query")
                         .HasColumnType("text")
@@ -460,11 +489,19 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("route");
 
+                    b.Property<byte[]>("Salt")
+                        .HasColumnType("bytea")
+                        .HasColumnName("salt");
+
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
                         .HasComputedColumnSql("to_tsvector('simple'::regconfig, regexp_replace(coalesce(description, '') || ' ' || coalesce(resource_name, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(path, ''), '[^[:alnum:]]+', ' ', 'g'))", true);
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
 
                     b.Property<string>("ServiceName")
                         .HasColumnType("text")
@@ -552,6 +589,10 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_audit_events_search");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ux_audit_events_tenant_seq");
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp")
                         .HasDatabaseName("ix_audit_events_failed_logins_ip")
@@ -673,7 +714,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookDeliveryRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookDeliveryRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("text")
@@ -742,7 +783,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("text")
@@ -790,7 +831,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasConstraintName("fk_api_keys_tenants");
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.HasOne("AuditKit.Server.Storage.TenantRow", null)
                         .WithMany()

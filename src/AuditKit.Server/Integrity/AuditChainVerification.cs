@@ -1,0 +1,63 @@
+using AuditKit.Server.Storage;
+
+namespace AuditKit.Server.Integrity;
+
+/// <summary>
+/// Verifies a tenant's chain as stored: from <c>from_seq</c> (default 1) to <c>to_seq</c> (default: the head read
+/// first, so events stored while it runs are left for the next check). A run starting after seq 1 links after the
+/// stored hash of the event before it, taken as given (docs/integrity.md, "What it proves"). A run that ends at the
+/// head also checks the head's hash, so events cut off the end are found.
+/// </summary>
+internal sealed class AuditChainVerification(IAuditChainStore store, IEnumerable<IChainWitness> witnesses)
+{
+    public async Task<ChainVerification> VerifyAsync(string tenantId, long? fromSeq, long? toSeq, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        var from = fromSeq ?? 1;
+        ArgumentOutOfRangeException.ThrowIfLessThan(from, 1, nameof(fromSeq));
+        var head = await store.ReadHeadAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var headSeq = head?.Seq ?? 0;
+        var to = Math.Min(toSeq ?? headSeq, headSeq);
+
+        if (from > to)
+        {
+            return await OutsideChainAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? new ChainVerification { Ok = true };
+        }
+
+        var previous = new byte[AuditEventCanonicalForm.HashLength];
+        var chained = false;
+        if (from > 1)
+        {
+            if (await store.ReadLinkAsync(tenantId, from - 1, cancellationToken).ConfigureAwait(false) is not { } before)
+            {
+                return ChainVerification.Broken(from - 1, ChainBreakReasons.Missing);
+            }
+
+            if (before.Hash is { } hash)
+            {
+                previous = hash;
+                chained = true;
+            }
+        }
+
+        var marks = new List<ChainWitnessMark>();
+        foreach (var witness in witnesses)
+        {
+            await foreach (var mark in witness.ReadMarksAsync(tenantId, from, to, cancellationToken).ConfigureAwait(false))
+            {
+                marks.Add(mark);
+            }
+        }
+
+        var result = await AuditChainVerifier.VerifyAsync(
+            store.StreamChainAsync(tenantId, from, to, cancellationToken), from, to, previous, chained,
+            to == headSeq ? head!.Value.Hash : null, marks, cancellationToken).ConfigureAwait(false);
+        return result.Ok ? await OutsideChainAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? result : result;
+    }
+
+    // A row the server did not number (past the head, or below 1) breaks the chain whatever range is asked for.
+    private async Task<ChainVerification?> OutsideChainAsync(string tenantId, CancellationToken cancellationToken) =>
+        await store.FindOutsideChainAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } stray
+            ? ChainVerification.Broken(stray, ChainBreakReasons.HashMismatch)
+            : null;
+}

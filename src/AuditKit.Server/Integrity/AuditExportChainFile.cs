@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using AuditKit.Server.Storage;
+using Microsoft.Win32.SafeHandles;
+
+namespace AuditKit.Server.Integrity;
+
+/// <summary>
+/// Verifies the chain held by an NDJSON export (<c>GET /api/v1/audit-logs/export?format=ndjson</c>, which carries each
+/// event's <c>seq</c>, <c>hash</c>, <c>salt</c> and erased-field digests): the same recomputation as against the
+/// database, with no database. The lines may come in any order (an export is sorted by time): a first pass indexes
+/// each line's tenant, seq and place in the file, a second reads them back by seq — memory holds the index, not the
+/// events. An export of one tenant with no filter holds its whole chain; a filtered one shows up as <c>missing</c>.
+/// </summary>
+internal static class AuditExportChainFile
+{
+    private readonly record struct Line(string TenantId, long Seq, long Offset, int Length);
+
+    /// <summary>Verifies each tenant of the file (or only <paramref name="tenantId"/>), in tenant order.</summary>
+    public static async Task<IReadOnlyList<(string TenantId, ChainVerification Result)>> VerifyAsync(
+        string path, string? tenantId, long? fromSeq, long? toSeq, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var lines = await IndexAsync(path, cancellationToken).ConfigureAwait(false);
+        var results = new List<(string, ChainVerification)>();
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        foreach (var tenant in lines.Where(l => tenantId is null || l.TenantId == tenantId)
+                     .GroupBy(static l => l.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal))
+        {
+            var ordered = tenant.OrderBy(static l => l.Seq).ToList();
+            var from = fromSeq ?? 1;
+            var to = toSeq ?? ordered[^1].Seq;
+            var previous = new byte[AuditEventCanonicalForm.HashLength];
+            var chained = false;
+            ChainVerification? result = null;
+            if (from > 1)
+            {
+                var before = ordered.FindIndex(l => l.Seq == from - 1);
+                if (before < 0)
+                {
+                    result = ChainVerification.Broken(from - 1, ChainBreakReasons.Missing);
+                }
+                else if (ReadRow(file, ordered[before]).Hash is { } hash)
+                {
+                    previous = hash;
+                    chained = true;
+                }
+            }
+
+            result ??= await AuditChainVerifier.VerifyAsync(
+                Rows(file, ordered.Where(l => l.Seq >= from && l.Seq <= to), cancellationToken), from, to, previous, chained, headHash: null, [],
+                cancellationToken).ConfigureAwait(false);
+            results.Add((tenant.Key, result));
+        }
+
+        return results;
+    }
+
+    /// <summary>Reads one exported event (an NDJSON line) back as the row it was written from.</summary>
+    public static AuditEventRow ParseRow(ReadOnlySpan<byte> line)
+    {
+        using var document = JsonDocument.Parse(line.ToArray());
+        var e = document.RootElement;
+        return new AuditEventRow
+        {
+            TenantId = Text(e, "tenant_id") ?? throw new FormatException("An exported event has no tenant_id."),
+            Id = e.GetProperty("id").GetGuid(),
+            Timestamp = e.GetProperty("timestamp").GetDateTimeOffset().ToUniversalTime(),
+            ReceivedAt = e.GetProperty("received_at").GetDateTimeOffset().ToUniversalTime(),
+            Source = Text(e, "source") ?? string.Empty,
+            Action = Text(e, "action") ?? string.Empty,
+            Category = Text(e, "category"),
+            ResourceType = Text(e, "resource_type"),
+            ResourceId = Text(e, "resource_id"),
+            ResourceName = Text(e, "resource_name"),
+            UserId = Text(e, "user_id"),
+            Username = Text(e, "username"),
+            UserEmail = Text(e, "user_email"),
+            Status = Enum.Parse<AuditStatus>(Text(e, "status") ?? nameof(AuditStatus.Success), ignoreCase: true),
+            Severity = Enum.Parse<AuditSeverity>(Text(e, "severity") ?? nameof(AuditSeverity.Low), ignoreCase: true),
+            ServiceName = Text(e, "service_name"),
+            ServiceVersion = Text(e, "service_version"),
+            Method = Text(e, "method"),
+            Path = Text(e, "path"),
+            Route = Text(e, "route"),
+            Query = Text(e, "query"),
+            StatusCode = e.TryGetProperty("status_code", out var statusCode) && statusCode.ValueKind == JsonValueKind.Number ? statusCode.GetInt32() : null,
+            DurationMs = e.TryGetProperty("duration_ms", out var duration) && duration.ValueKind == JsonValueKind.Number ? duration.GetDouble() : null,
+            IpAddress = Text(e, "ip_address"),
+            UserAgent = Text(e, "user_agent"),
+            RequestId = Text(e, "request_id"),
+            TraceId = Text(e, "trace_id"),
+            SessionId = Text(e, "session_id"),
+            Description = Text(e, "description"),
+            ErrorCode = Text(e, "error_code"),
+            ErrorMessage = Text(e, "error_message"),
+            Changes = Raw(e, "changes"),
+            OldValues = Raw(e, "old_values"),
+            NewValues = Raw(e, "new_values"),
+            Metadata = Raw(e, "metadata"),
+            Tags = Raw(e, "tags"),
+            DataClassification = Text(e, "data_classification"),
+            Seq = e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number
+                ? seq.GetInt64()
+                : throw new FormatException("An exported event has no seq: export as NDJSON from a server that keeps the chain."),
+            Hash = Hex(e, "hash"),
+            Salt = Hex(e, "salt"),
+            PersonalDigests = Hex(e, "personal_digests"),
+        };
+    }
+
+    private static async IAsyncEnumerable<AuditEventRow> Rows(
+        SafeFileHandle file, IEnumerable<Line> lines, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var line in lines)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return ReadRow(file, line);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    private static AuditEventRow ReadRow(SafeFileHandle file, Line line)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(line.Length);
+        try
+        {
+            var read = 0;
+            while (read < line.Length)
+            {
+                var n = RandomAccess.Read(file, buffer.AsSpan(read, line.Length - read), line.Offset + read);
+                if (n == 0)
+                {
+                    throw new EndOfStreamException("The export file changed while it was verified.");
+                }
+
+                read += n;
+            }
+
+            return ParseRow(buffer.AsSpan(0, line.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<List<Line>> IndexAsync(string path, CancellationToken cancellationToken)
+    {
+        var lines = new List<Line>();
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var chunk = new byte[1 << 16];
+        var pending = new ArrayBufferWriter<byte>();
+        long offset = 0;
+        long lineStart = 0;
+        int count;
+        while ((count = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            var span = chunk.AsSpan(0, count);
+            while (span.IndexOf((byte)'\n') is var end and >= 0)
+            {
+                pending.Write(span[..end]);
+                Index(pending.WrittenSpan, lineStart, lines);
+                offset += end + 1;
+                lineStart = offset;
+                pending.Clear();
+                span = span[(end + 1)..];
+            }
+
+            pending.Write(span);
+            offset += span.Length;
+        }
+
+        Index(pending.WrittenSpan, lineStart, lines);
+        return lines;
+    }
+
+    private static void Index(ReadOnlySpan<byte> line, long offset, List<Line> lines)
+    {
+        var trimmed = line.TrimEnd("\r"u8);
+        if (trimmed.Trim(" \t"u8).IsEmpty)
+        {
+            return;
+        }
+
+        var row = ParseRow(trimmed);
+        lines.Add(new Line(row.TenantId, row.Seq, offset, trimmed.Length));
+    }
+
+    private static string? Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string? Raw(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetRawText() : null;
+
+    private static byte[]? Hex(JsonElement e, string name) =>
+        Text(e, name) is { } hex ? Convert.FromHexString(hex) : null;
+}

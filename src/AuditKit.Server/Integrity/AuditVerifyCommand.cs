@@ -1,0 +1,119 @@
+using System.Globalization;
+using AuditKit.Server.Storage;
+
+namespace AuditKit.Server.Integrity;
+
+/// <summary>
+/// <c>verify</c>: checks a tenant's hash chain offline, against the configured database
+/// (<c>verify --tenant acme [--from-seq N] [--to-seq N]</c>) or against an NDJSON export
+/// (<c>verify --file export.ndjson [--tenant acme] [--from-seq N] [--to-seq N]</c>). Prints one verdict line per tenant;
+/// exits 0 when every chain holds, 1 when one is broken, 2 when it could not check (bad arguments, no such file).
+/// </summary>
+internal static class AuditVerifyCommand
+{
+    public const string Usage =
+        "usage: verify --tenant <id> [--from-seq <n>] [--to-seq <n>]   (the configured database)\n" +
+        "       verify --file <export.ndjson> [--tenant <id>] [--from-seq <n>] [--to-seq <n>]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? tenant = null;
+        string? file = null;
+        long? from = null;
+        long? to = null;
+        var rest = new List<string>();
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--tenant":
+                        tenant = Value(args, ++i);
+                        break;
+                    case "--file":
+                        file = Value(args, ++i);
+                        break;
+                    case "--from-seq":
+                        from = Seq(args, ++i);
+                        break;
+                    case "--to-seq":
+                        to = Seq(args, ++i);
+                        break;
+                    default:
+                        // Anything else is configuration (--ConnectionStrings:AuditKit=…, --AuditKit:Storage:SqlitePath …).
+                        rest.Add(args[i]);
+                        break;
+                }
+            }
+
+            if (file is null && tenant is null)
+            {
+                throw new ArgumentException("Give --tenant (the configured database) or --file (an NDJSON export).");
+            }
+
+            if (to < from)
+            {
+                throw new ArgumentException("--to-seq must not be below --from-seq.");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            await System.Console.Error.WriteLineAsync(e.Message);
+            await System.Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        System.Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+
+        IReadOnlyList<(string TenantId, ChainVerification Result)> results;
+        try
+        {
+            results = file is not null
+                ? await AuditExportChainFile.VerifyAsync(file, tenant, from, to, cancellation.Token)
+                : [(tenant!, await VerifyDatabaseAsync(tenant!, from, to, [.. rest], cancellation.Token))];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An unreadable file, a line that is not an exported event, a database that does not answer: not a verdict.
+            await System.Console.Error.WriteLineAsync("verify: " + e.Message);
+            return 2;
+        }
+
+        if (results.Count == 0)
+        {
+            await System.Console.Error.WriteLineAsync("verify: no events" + (tenant is null ? string.Empty : " of tenant " + tenant) + " in " + file);
+            return 2;
+        }
+
+        foreach (var (tenantId, result) in results)
+        {
+            await System.Console.Out.WriteLineAsync(result.Verdict(tenantId));
+        }
+
+        return results.All(static r => r.Result.Ok) ? 0 : 1;
+    }
+
+    private static async Task<ChainVerification> VerifyDatabaseAsync(string tenant, long? from, long? to, string[] configuration, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAuditStorage(builder.Configuration);
+        builder.Services.AddAuditIntegrity();
+        await using var app = builder.Build();
+        return await app.Services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, from, to, cancellationToken);
+    }
+
+    private static string Value(string[] args, int i) =>
+        i < args.Length && !args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
+
+    private static long Seq(string[] args, int i) =>
+        long.TryParse(Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq >= 1
+            ? seq
+            : throw new ArgumentException($"{args[i - 1]} must be a whole number, 1 or more.");
+}

@@ -1,0 +1,279 @@
+using AuditKit.Server.Integrity;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Tests.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuditKit.Server.Tests.Integrity;
+
+/// <summary>
+/// The per-tenant hash chain on each provider: numbering, links, duplicates, every writer, the upgrade of a database
+/// holding events, and tampering done directly in the database with SQL — each found and named by verify.
+/// </summary>
+public abstract class AuditChainContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_received = new(2026, 3, 2, 8, 30, 0, TimeSpan.Zero);
+
+    private ServiceProvider? _services;
+
+    private protected IServiceProvider Services => _services!;
+
+    private protected IAuditEventStore Events => Services.GetRequiredService<IAuditEventStore>();
+
+    private protected AuditChainVerification Verification => Services.GetRequiredService<AuditChainVerification>();
+
+    private protected abstract Dictionary<string, string?> StorageSettings();
+
+    /// <summary>A new empty database: its settings, and how to drop it.</summary>
+    private protected abstract Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _services = BuildServices(StorageSettings());
+        await _services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
+
+    private protected static ServiceProvider BuildServices(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddAuditStorage(configuration);
+        services.AddAuditIntegrity();
+        return services.BuildServiceProvider();
+    }
+
+    private protected static string NewTenant() => "t-" + Guid.NewGuid().ToString("N")[..12];
+
+    private protected static AuditEvent NewEvent(string? description = null) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        Timestamp = StorageTestEvents.BaseTime,
+        Source = AuditSources.Http,
+        Action = AuditActions.Update,
+        Status = AuditStatus.Success,
+        Severity = AuditSeverity.Medium,
+        UserId = "alice",
+        IpAddress = "203.0.113.7",
+        Description = description ?? "changed",
+        NewValues = new System.Text.Json.Nodes.JsonObject { ["b"] = 1, ["a"] = "x" },
+        Tags = ["SOX"],
+    };
+
+    // ---- numbering and links
+
+    [Fact]
+    public async Task New_events_are_numbered_from_1_without_gaps_and_each_hash_links_to_the_one_before()
+    {
+        var tenant = NewTenant();
+        var results = new List<AuditInsertResult>();
+        results.AddRange(await Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default));
+        results.AddRange(await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default));
+        results.AddRange(await Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default));
+
+        results.Select(static r => r.Seq).ShouldBe([1L, 2, 3, 4, 5, 6]);
+        results.ShouldAllBe(static r => r.Outcome == AuditInsertOutcome.Inserted && r.Hash!.Length == 32);
+        var verified = await Verification.VerifyAsync(tenant, null, null, default);
+        verified.ShouldBe(new ChainVerification { Ok = true, VerifiedEvents = 6, FirstSeq = 1, LastSeq = 6, HeadHash = verified.HeadHash });
+        verified.HeadHash.ShouldBe(results[^1].Hash);
+    }
+
+    [Fact]
+    public async Task A_duplicate_gets_no_new_seq_and_answers_the_stored_seq_and_hash()
+    {
+        var tenant = NewTenant();
+        var a = NewEvent();
+        var b = NewEvent();
+        var first = (await Events.InsertLinkedAsync(tenant, [a], s_received, AuditInsertHooks.None, default)).Single();
+
+        var results = await Events.InsertLinkedAsync(tenant, [b, a, b], s_received, AuditInsertHooks.None, default);
+
+        results[0].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
+        results[1].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Duplicate), r => r.Seq.ShouldBe(1), r => r.Hash.ShouldBe(first.Hash));
+        results[2].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Duplicate), r => r.Seq.ShouldBe(2), r => r.Hash.ShouldBe(results[0].Hash));
+        (await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default)).Single().Seq.ShouldBe(3);
+        (await Verification.VerifyAsync(tenant, null, null, default)).VerifiedEvents.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Each_tenant_has_a_chain_of_its_own()
+    {
+        var (one, two) = (NewTenant(), NewTenant());
+        await Events.InsertLinkedAsync(one, [NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+
+        (await Events.InsertLinkedAsync(two, [NewEvent()], s_received, AuditInsertHooks.None, default)).Single().Seq.ShouldBe(1);
+        (await Verification.VerifyAsync(one, null, null, default)).VerifiedEvents.ShouldBe(2);
+        (await Verification.VerifyAsync(two, null, null, default)).VerifiedEvents.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Records_written_alongside_another_tenants_insert_are_chained_in_their_tenant()
+    {
+        var (mine, other) = (NewTenant(), NewTenant());
+        await Events.InsertLinkedAsync(other, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var alongside = Services.GetRequiredService<AuditTransactionEvents>();
+
+        await Events.InsertLinkedAsync(mine, [NewEvent()], s_received, new AuditInsertHooks(Before: (connection, transaction, cancellationToken) =>
+            alongside.AddAsync(other, [NewEvent(), NewEvent()], s_received, transaction, cancellationToken)), default);
+
+        (await Verification.VerifyAsync(other, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.LastSeq.ShouldBe(3));
+        (await Verification.VerifyAsync(mine, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.LastSeq.ShouldBe(1));
+    }
+
+    [Fact]
+    public async Task A_range_links_after_the_stored_hash_before_it()
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+
+        var range = await Verification.VerifyAsync(tenant, 2, 3, default);
+
+        range.ShouldSatisfyAllConditions(r => r.Ok.ShouldBeTrue(), r => r.VerifiedEvents.ShouldBe(2), r => r.FirstSeq.ShouldBe(2), r => r.LastSeq.ShouldBe(3));
+        (await Verification.VerifyAsync(NewTenant(), null, null, default)).ShouldBe(new ChainVerification { Ok = true });
+    }
+
+    // ---- tampering, done in the database with SQL
+
+    public static TheoryData<string, long, string> Tamperings() => new()
+    {
+        { "update one column", 3, ChainBreakReasons.HashMismatch },
+        { "update a personal field", 4, ChainBreakReasons.HashMismatch },
+        { "update a JSON field", 2, ChainBreakReasons.HashMismatch },
+        { "delete one row", 3, ChainBreakReasons.Missing },
+        { "delete the last row", 6, ChainBreakReasons.Missing },
+        { "insert a row with a forged hash after the head", 7, ChainBreakReasons.HashMismatch },
+        { "insert a row with a forged hash and move the head", 7, ChainBreakReasons.HashMismatch },
+        { "swap two rows' seq", 2, ChainBreakReasons.Reordered },
+        { "swap two neighbours' seq", 4, ChainBreakReasons.Reordered },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tamperings))]
+    public async Task Tampering_in_the_database_is_found_and_named(string tampering, long seq, string reason)
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+        await Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+        (await Verification.VerifyAsync(tenant, null, null, default)).Ok.ShouldBeTrue();
+
+        await TamperAsync(tenant, tampering);
+
+        var verified = await Verification.VerifyAsync(tenant, null, null, default);
+        verified.ShouldSatisfyAllConditions(
+            v => v.Ok.ShouldBeFalse(),
+            v => v.FirstBrokenSeq.ShouldBe(seq),
+            v => v.Reason.ShouldBe(reason));
+    }
+
+    private protected async Task TamperAsync(string tenant, string tampering)
+    {
+        var forgedColumns = string.Join(", ", AuditEventColumns.Names.Select(static c => c switch
+        {
+            "id" => "@id",
+            "seq" => "7",
+            "hash" => "@hash",
+            _ => c,
+        }));
+        string[] statements = tampering switch
+        {
+            "update one column" => ["UPDATE audit_events SET description = 'nothing happened' WHERE tenant_id = @tenant AND seq = 3"],
+            "update a personal field" => ["UPDATE audit_events SET user_id = 'mallory' WHERE tenant_id = @tenant AND seq = 4"],
+            "update a JSON field" => [$"UPDATE audit_events SET new_values = {JsonText("{\"b\":2,\"a\":\"x\"}")} WHERE tenant_id = @tenant AND seq = 2"],
+            "delete one row" => ["DELETE FROM audit_events WHERE tenant_id = @tenant AND seq = 3"],
+            "delete the last row" => ["DELETE FROM audit_events WHERE tenant_id = @tenant AND seq = 6"],
+            "insert a row with a forged hash after the head" =>
+                [$"INSERT INTO audit_events ({AuditEventColumns.List}) SELECT {forgedColumns} FROM audit_events WHERE tenant_id = @tenant AND seq = 3"],
+            "insert a row with a forged hash and move the head" =>
+            [
+                $"INSERT INTO audit_events ({AuditEventColumns.List}) SELECT {forgedColumns} FROM audit_events WHERE tenant_id = @tenant AND seq = 3",
+                "UPDATE audit_chain_heads SET seq = 7, hash = @hash WHERE tenant_id = @tenant",
+            ],
+            "swap two rows' seq" => Swap(2, 5),
+            "swap two neighbours' seq" => Swap(4, 5),
+            _ => throw new ArgumentOutOfRangeException(nameof(tampering), tampering, null),
+        };
+
+        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        var dialect = Services.GetRequiredService<StorageConnections>().Dialect;
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            DbParameters.Add(command, "@tenant", tenant);
+            DbParameters.Add(command, "@id", dialect.IdValue(Guid.CreateVersion7()));
+            DbParameters.Add(command, "@hash", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            (await command.ExecuteNonQueryAsync()).ShouldBeGreaterThan(0, sql);
+        }
+
+        static string[] Swap(long a, long b) =>
+        [
+            $"UPDATE audit_events SET seq = -1 WHERE tenant_id = @tenant AND seq = {a}",
+            $"UPDATE audit_events SET seq = {a} WHERE tenant_id = @tenant AND seq = {b}",
+            $"UPDATE audit_events SET seq = {b} WHERE tenant_id = @tenant AND seq = -1",
+        ];
+    }
+
+    /// <summary>A SQL literal of JSON text for the provider's JSON column.</summary>
+    private protected abstract string JsonText(string json);
+
+    // ---- a database that held events before the chain
+
+    [Fact]
+    public async Task Events_stored_before_the_chain_are_numbered_by_received_at_and_the_chain_starts_after_them()
+    {
+        var (settings, drop) = await NewDatabaseAsync();
+        try
+        {
+            await using var services = BuildServices(settings);
+            var tenant = NewTenant();
+            var (early, middle, late) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+            await using (var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
+            {
+                var migrations = db.Database.GetMigrations().ToList();
+                var chain = migrations.FindIndex(static m => m.EndsWith("_AddEventChain", StringComparison.Ordinal));
+                await db.GetService<IMigrator>().MigrateAsync(migrations[chain - 1]);
+
+                // Stored out of order: numbering follows received_at, then id.
+                var dialect = services.GetRequiredService<StorageConnections>().Dialect;
+                foreach (var (id, minutes) in new[] { (late, 3), (early, 1), (middle, 2) })
+                {
+                    await db.Database.ExecuteSqlRawAsync(
+                        "INSERT INTO audit_events (tenant_id, id, timestamp, received_at, source, action, status, severity) " +
+                        "VALUES ({0}, {1}, {2}, {3}, 'http', 'READ', 0, 0)",
+                        tenant, dialect.IdValue(id), dialect.TimeValue(s_received), dialect.TimeValue(s_received.AddMinutes(minutes)));
+                }
+            }
+
+            await services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);
+            var store = services.GetRequiredService<IAuditEventStore>();
+            var duplicate = await store.InsertLinkedAsync(tenant, [new AuditEvent { Id = middle, Action = "READ", Source = "http" }], s_received, AuditInsertHooks.None, default);
+            var fresh = await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+
+            duplicate.Single().ShouldBe(new AuditInsertResult(AuditInsertOutcome.Duplicate, 2, null));
+            fresh.Single().Seq.ShouldBe(4);
+            var verified = await services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, null, null, default);
+            verified.ShouldSatisfyAllConditions(
+                v => v.Ok.ShouldBeTrue(),
+                v => v.LegacyEvents.ShouldBe(3),
+                v => v.VerifiedEvents.ShouldBe(1),
+                v => v.FirstSeq.ShouldBe(1),
+                v => v.LastSeq.ShouldBe(4));
+        }
+        finally
+        {
+            await drop();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Integrity;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Tests.Infrastructure;
+using AuditKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Tests.Integrity;
+
+/// <summary>
+/// The chain through the server, on SQLite and PostgreSQL: ingest answers seq and hash, <c>GET
+/// /api/v1/integrity/verify</c>, the NDJSON export and the <c>verify</c> command against the database and against an
+/// export — with tampering done in the database (SQL) and in the export file.
+/// </summary>
+public abstract class IntegrityApiTests(AuditKitServerFixture server)
+{
+    private const string Batch = "/api/v1/audit-logs/batch";
+    private const string Single = "/api/v1/audit-logs";
+    private const string Verify = "/api/v1/integrity/verify";
+
+    [Fact]
+    public async Task Ingest_answers_each_stored_items_seq_and_hash_and_a_duplicate_the_stored_ones()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var ingest = server.CreateClient(tenant.IngestKey);
+        var (a, b) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+
+        var first = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = a, action = "LOGIN" }, new { id = b, action = "LOGOUT" } }));
+        var again = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = b, action = "LOGOUT" } }));
+
+        var (seqA, hashA) = Link(first[0]);
+        var (seqB, hashB) = Link(first[1]);
+        seqB.ShouldBe(seqA + 1);
+        hashA.ShouldMatch("^[0-9a-f]{64}$");
+        again[0]!["status"]!.GetValue<string>().ShouldBe("duplicate");
+        Link(again[0]).ShouldBe((seqB, hashB));
+
+        var created = await ingest.PostAsJsonAsync(Single, new { action = "READ" });
+        await created.ShouldHaveStatusAsync(HttpStatusCode.Created);
+        var createdBody = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        createdBody["seq"]!.GetValue<long>().ShouldBe(seqB + 1);
+        createdBody["action"]!.GetValue<string>().ShouldBe("READ");
+        var duplicate = await ingest.PostAsJsonAsync(Single, new { id = a, action = "LOGIN" });
+        await duplicate.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        Link(JsonNode.Parse(await duplicate.Content.ReadAsStringAsync())).ShouldBe((seqA, hashA));
+    }
+
+    [Fact]
+    public async Task Verify_recomputes_the_tenants_chain_for_a_read_key_and_is_recorded()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(5)));
+        var read = server.CreateClient(tenant.ReadKey);
+
+        var answer = await VerifyAsync(read);
+
+        answer["ok"]!.GetValue<bool>().ShouldBeTrue();
+        var last = Link(batch[^1]);
+        answer["last_seq"]!.GetValue<long>().ShouldBe(last.Seq);
+        answer["first_seq"]!.GetValue<long>().ShouldBe(1);
+        answer["verified_events"]!.GetValue<long>().ShouldBe(last.Seq);
+        answer["head_hash"]!.GetValue<string>().ShouldBe(last.Hash);
+
+        // The verification is itself a record of the tenant's log (one more link), and verifies in turn.
+        var next = await VerifyAsync(read);
+        next["last_seq"]!.GetValue<long>().ShouldBe(last.Seq + 1);
+        var ranged = await VerifyAsync(read, "?from_seq=2&to_seq=3");
+        ranged["verified_events"]!.GetValue<long>().ShouldBe(2);
+        (await server.CreateClient(tenant.IngestKey).GetAsync(Verify)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await (await read.GetAsync(Verify + "?from_seq=0")).ShouldHaveStatusAsync(HttpStatusCode.BadRequest);
+        await (await read.GetAsync(Verify + "?from_seq=5&to_seq=4")).ShouldHaveStatusAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_update_made_in_the_database_is_named_by_verify_and_by_the_command()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var target = Link(batch[1]).Seq;
+        await using (var connection = await server.Factory.Services.GetRequiredService<StorageConnections>().OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE audit_events SET action = 'READ' WHERE tenant_id = @tenant AND seq = @seq";
+            DbParameters.Add(command, "@tenant", tenant.Id);
+            DbParameters.Add(command, "@seq", target);
+            (await command.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+
+        answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{target},\"reason\":\"hash_mismatch\"}}");
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_command_verifies_the_configured_database()
+    {
+        var tenant = await server.CreateTenantAsync();
+        await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(4));
+
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(0);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--from-seq", "2", "--to-seq", "3", .. DatabaseArguments()])).ShouldBe(0);
+        (await AuditVerifyCommand.RunAsync(["--from-seq", "x"])).ShouldBe(2);
+    }
+
+    public static TheoryData<string, string> FileTamperings() => new()
+    {
+        { "edit a value", ChainBreakReasons.HashMismatch },
+        { "delete a line", ChainBreakReasons.Missing },
+        { "swap two lines' seq", ChainBreakReasons.Reordered },
+        { "add a line with a forged hash", ChainBreakReasons.HashMismatch },
+        { "edit a personal value", ChainBreakReasons.HashMismatch },
+    };
+
+    [Theory]
+    [MemberData(nameof(FileTamperings))]
+    public async Task An_ndjson_export_verifies_offline_and_tampering_with_the_file_is_named(string tampering, string reason)
+    {
+        var tenant = await server.CreateTenantAsync();
+        await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(6));
+        var read = server.CreateClient(tenant.ReadKey);
+        var export = await (await read.GetAsync("/api/v1/audit-logs/export?format=ndjson")).Content.ReadAsStringAsync();
+        using var directory = new TempDirectory("auditkit-verify");
+        var file = directory.File("export.ndjson");
+        await File.WriteAllTextAsync(file, export);
+
+        var clean = await AuditExportChainFile.VerifyAsync(file, null, null, null, default);
+        clean.Single().TenantId.ShouldBe(tenant.Id);
+        clean.Single().Result.ShouldSatisfyAllConditions(r => r.Ok.ShouldBeTrue(), r => r.FirstSeq.ShouldBe(1));
+        (await AuditVerifyCommand.RunAsync(["--file", file])).ShouldBe(0);
+
+        // Lines come newest first; pick events of the batch (seq above the tenant's setup records).
+        var lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(static l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var bySeq = lines.OrderBy(static l => l["seq"]!.GetValue<long>()).ToList();
+        var top = bySeq[^1]["seq"]!.GetValue<long>();
+        var victim = bySeq[^3];
+        var victimSeq = victim["seq"]!.GetValue<long>();
+        long expected = victimSeq;
+        switch (tampering)
+        {
+            case "edit a value":
+                victim["action"] = "READ";
+                break;
+            case "edit a personal value":
+                victim["user_id"] = "mallory";
+                break;
+            case "delete a line":
+                lines.Remove(victim);
+                break;
+            case "swap two lines' seq":
+                var later = bySeq[^2];
+                later["seq"] = victimSeq;
+                victim["seq"] = victimSeq + 1;
+                break;
+            case "add a line with a forged hash":
+                var forged = victim.DeepClone().AsObject();
+                forged["id"] = Guid.CreateVersion7().ToString();
+                forged["seq"] = top + 1;
+                forged["hash"] = new string('a', 64);
+                lines.Add(forged);
+                expected = top + 1;
+                break;
+        }
+
+        await File.WriteAllLinesAsync(file, lines.Select(static l => l.ToJsonString()));
+
+        var broken = (await AuditExportChainFile.VerifyAsync(file, tenant.Id, null, null, default)).Single().Result;
+        broken.ShouldSatisfyAllConditions(r => r.Ok.ShouldBeFalse(), r => r.FirstBrokenSeq.ShouldBe(expected), r => r.Reason.ShouldBe(reason));
+        (await AuditVerifyCommand.RunAsync(["--file", file])).ShouldBe(1);
+    }
+
+    private string[] DatabaseArguments()
+    {
+        var options = server.Factory.Services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
+        return options.Provider == AuditStorageProvider.Postgres
+            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString]
+            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath)];
+    }
+
+    private static object[] Events(int count) =>
+    [
+        .. Enumerable.Range(0, count).Select(i => (object)new
+        {
+            action = "UPDATE",
+            user_id = "alice",
+            ip_address = "203.0.113.7",
+            description = "change " + i.ToString(CultureInfo.InvariantCulture),
+            new_values = new { b = 1.50, a = new[] { 1, 2 } },
+            changes = new[] { new { property = "Status", old = "Active", @new = "Closed" } },
+            tags = new[] { "SOX" },
+            duration_ms = 12.25,
+            status_code = 200,
+        }),
+    ];
+
+    private static async Task<JsonArray> ReadBatchAsync(HttpResponseMessage response)
+    {
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
+    }
+
+    private static async Task<JsonNode> VerifyAsync(HttpClient read, string query = "")
+    {
+        var response = await read.GetAsync(Verify + query);
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    private static (long Seq, string Hash) Link(JsonNode? item) => (item!["seq"]!.GetValue<long>(), item["hash"]!.GetValue<string>());
+}
+
+public sealed class SqliteIntegrityApiTests(SqliteServerFixture server) : IntegrityApiTests(server), IClassFixture<SqliteServerFixture>;
+
+public sealed class PostgresIntegrityApiTests(PostgresServerFixture server) : IntegrityApiTests(server), IClassFixture<PostgresServerFixture>;
