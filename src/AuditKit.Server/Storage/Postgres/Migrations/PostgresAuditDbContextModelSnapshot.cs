@@ -23,111 +23,6 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("AuditKit.Server.Alerts.AlertRow", b =>
-                {
-                    b.Property<string>("TenantId")
-                        .HasColumnType("text")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset?>("AcknowledgedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("acknowledged_at");
-
-                    b.Property<string>("AcknowledgedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("acknowledged_by");
-
-                    b.Property<string>("AcknowledgedNote")
-                        .HasColumnType("text")
-                        .HasColumnName("acknowledged_note");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Details")
-                        .HasColumnType("text")
-                        .HasColumnName("details");
-
-                    b.Property<long>("EventCount")
-                        .HasColumnType("bigint")
-                        .HasColumnName("event_count");
-
-                    b.Property<string>("Evidence")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("evidence");
-
-                    b.Property<DateTimeOffset>("FirstSeen")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("first_seen");
-
-                    b.Property<string>("KeyType")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("key_type");
-
-                    b.Property<string>("KeyValue")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("key_value");
-
-                    b.Property<DateTimeOffset>("LastSeen")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("last_seen");
-
-                    b.Property<DateTimeOffset?>("ResolvedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("resolved_at");
-
-                    b.Property<string>("ResolvedBy")
-                        .HasColumnType("text")
-                        .HasColumnName("resolved_by");
-
-                    b.Property<string>("ResolvedNote")
-                        .HasColumnType("text")
-                        .HasColumnName("resolved_note");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("rule");
-
-                    b.Property<short>("Severity")
-                        .HasColumnType("smallint")
-                        .HasColumnName("severity");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("smallint")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId", "Id")
-                        .HasName("pk_alerts");
-
-                    b.HasIndex("TenantId", "LastSeen", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_last_seen");
-
-                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
-                        .IsUnique()
-                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
-                        .HasFilter("status < 2");
-
-                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
-                        .IsDescending(false, false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
-
-                    b.ToTable("alerts", (string)null);
-                });
-
             modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -235,6 +130,111 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasName("pk_detection_user_minutes");
 
                     b.ToTable("detection_user_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("AuditKit.Server.Storage.AlertRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("AcknowledgedNote")
+                        .HasColumnType("text")
+                        .HasColumnName("acknowledged_note");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("text")
+                        .HasColumnName("details");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("evidence");
+
+                    b.Property<DateTimeOffset>("FirstSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("KeyType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_type");
+
+                    b.Property<string>("KeyValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_value");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("ResolvedNote")
+                        .HasColumnType("text")
+                        .HasColumnName("resolved_note");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rule");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("smallint")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("smallint")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("TenantId", "LastSeen", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_last_seen");
+
+                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
+                        .IsUnique()
+                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
+                        .HasFilter("status < 2");
+
+                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
+
+                    b.ToTable("alerts", (string)null);
                 });
 
             modelBuilder.Entity("AuditKit.Server.Storage.ApiKeyRow", b =>
@@ -609,6 +609,50 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.CheckpointRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "Kind")
+                        .HasName("pk_integrity_checkpoints");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ux_integrity_checkpoints_head")
+                        .HasFilter("kind <> 'anchor'");
+
+                    b.ToTable("integrity_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.ConsoleUserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -673,7 +717,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookDeliveryRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookDeliveryRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("text")
@@ -742,7 +786,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("text")
@@ -790,7 +834,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasConstraintName("fk_api_keys_tenants");
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.HasOne("AuditKit.Server.Storage.TenantRow", null)
                         .WithMany()

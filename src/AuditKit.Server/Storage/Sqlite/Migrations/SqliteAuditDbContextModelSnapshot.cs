@@ -17,111 +17,6 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("AuditKit.Server.Alerts.AlertRow", b =>
-                {
-                    b.Property<string>("TenantId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<long?>("AcknowledgedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("acknowledged_at");
-
-                    b.Property<string>("AcknowledgedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("acknowledged_by");
-
-                    b.Property<string>("AcknowledgedNote")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("acknowledged_note");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Details")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("details");
-
-                    b.Property<long>("EventCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("event_count");
-
-                    b.Property<string>("Evidence")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("evidence");
-
-                    b.Property<long>("FirstSeen")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("first_seen");
-
-                    b.Property<string>("KeyType")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("key_type");
-
-                    b.Property<string>("KeyValue")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("key_value");
-
-                    b.Property<long>("LastSeen")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_seen");
-
-                    b.Property<long?>("ResolvedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("resolved_at");
-
-                    b.Property<string>("ResolvedBy")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("resolved_by");
-
-                    b.Property<string>("ResolvedNote")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("resolved_note");
-
-                    b.Property<string>("Rule")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("rule");
-
-                    b.Property<short>("Severity")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("severity");
-
-                    b.Property<short>("Status")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("status");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("updated_at");
-
-                    b.HasKey("TenantId", "Id")
-                        .HasName("pk_alerts");
-
-                    b.HasIndex("TenantId", "LastSeen", "Id")
-                        .IsDescending(false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_last_seen");
-
-                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
-                        .IsUnique()
-                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
-                        .HasFilter("status < 2");
-
-                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
-                        .IsDescending(false, false, true, true)
-                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
-
-                    b.ToTable("alerts", (string)null);
-                });
-
             modelBuilder.Entity("AuditKit.Server.Detection.DetectionOutboxRow", b =>
                 {
                     b.Property<string>("TenantId")
@@ -229,6 +124,111 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasName("pk_detection_user_minutes");
 
                     b.ToTable("detection_user_minutes", (string)null);
+                });
+
+            modelBuilder.Entity("AuditKit.Server.Storage.AlertRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_at");
+
+                    b.Property<string>("AcknowledgedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_by");
+
+                    b.Property<string>("AcknowledgedNote")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acknowledged_note");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence");
+
+                    b.Property<long>("FirstSeen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen");
+
+                    b.Property<string>("KeyType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_type");
+
+                    b.Property<string>("KeyValue")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_value");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("ResolvedNote")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_note");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule");
+
+                    b.Property<short>("Severity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("severity");
+
+                    b.Property<short>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId", "Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("TenantId", "LastSeen", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_last_seen");
+
+                    b.HasIndex("TenantId", "Rule", "KeyType", "KeyValue")
+                        .IsUnique()
+                        .HasDatabaseName("ux_alerts_unresolved_rule_key")
+                        .HasFilter("status < 2");
+
+                    b.HasIndex("TenantId", "Status", "LastSeen", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_alerts_tenant_status_last_seen");
+
+                    b.ToTable("alerts", (string)null);
                 });
 
             modelBuilder.Entity("AuditKit.Server.Storage.ApiKeyRow", b =>
@@ -556,6 +556,50 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.CheckpointRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "Kind")
+                        .HasName("pk_integrity_checkpoints");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ux_integrity_checkpoints_head")
+                        .HasFilter("kind <> 'anchor'");
+
+                    b.ToTable("integrity_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.ConsoleUserRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -620,7 +664,7 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookDeliveryRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookDeliveryRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("TEXT")
@@ -689,7 +733,7 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.Property<string>("TenantId")
                         .HasColumnType("TEXT")
@@ -737,7 +781,7 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasConstraintName("fk_api_keys_tenants");
                 });
 
-            modelBuilder.Entity("AuditKit.Server.Webhooks.WebhookRow", b =>
+            modelBuilder.Entity("AuditKit.Server.Storage.WebhookRow", b =>
                 {
                     b.HasOne("AuditKit.Server.Storage.TenantRow", null)
                         .WithMany()
