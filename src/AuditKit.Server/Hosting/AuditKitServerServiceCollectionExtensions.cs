@@ -6,6 +6,7 @@ using AuditKit.Server.Console;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Retention;
 using AuditKit.Server.Webhooks;
 using System.Net;
@@ -58,6 +59,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddAuditAlerts();
         services.AddAuditWebhooks();
         services.AddAuditRetention();
+        services.AddIntegrityCheckpoints();
         services.AddAuditConsole();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>
