@@ -4,6 +4,7 @@ using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Console;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Webhooks;
@@ -57,6 +58,7 @@ internal static partial class AuditKitServerApplicationExtensions
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();
+        app.MapCheckpointEndpoints();
         app.MapAlertEndpoints();
         app.MapWebhookEndpoints();
         app.MapIntegrityEndpoints();

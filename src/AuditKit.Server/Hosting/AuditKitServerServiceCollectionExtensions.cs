@@ -60,6 +60,7 @@ internal static class AuditKitServerServiceCollectionExtensions
         services.AddAuditWebhooks();
         services.AddAuditRetention();
         services.AddAuditIntegrity();
+        services.AddIntegrityCheckpoints();
         services.AddAuditConsole();
 
         services.AddProblemDetails(static options => options.CustomizeProblemDetails = static context =>

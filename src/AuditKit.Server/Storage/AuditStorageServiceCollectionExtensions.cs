@@ -75,6 +75,7 @@ internal static class AuditStorageServiceCollectionExtensions
             ? new PostgresDetectionStore(sp.GetRequiredService<StorageConnections>())
             : new SqliteDetectionStore(sp.GetRequiredService<StorageConnections>()));
         services.TryAddSingleton<IConsoleUserStore, ConsoleUserStore>();
+        services.TryAddSingleton<ICheckpointStore, RelationalCheckpointStore>();
         services.AddMetrics();
         services.TryAddSingleton<AuditStorageMetrics>();
 

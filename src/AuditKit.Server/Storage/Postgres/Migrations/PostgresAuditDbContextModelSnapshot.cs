@@ -650,6 +650,50 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.CheckpointRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "Kind")
+                        .HasName("pk_integrity_checkpoints");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ux_integrity_checkpoints_head")
+                        .HasFilter("kind <> 'anchor'");
+
+                    b.ToTable("integrity_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.ConsoleUserRow", b =>
                 {
                     b.Property<Guid>("Id")

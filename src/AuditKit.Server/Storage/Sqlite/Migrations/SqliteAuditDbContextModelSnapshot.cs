@@ -597,6 +597,50 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.CheckpointRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Kind")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "Kind")
+                        .HasName("pk_integrity_checkpoints");
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique()
+                        .HasDatabaseName("ux_integrity_checkpoints_head")
+                        .HasFilter("kind <> 'anchor'");
+
+                    b.ToTable("integrity_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.ConsoleUserRow", b =>
                 {
                     b.Property<Guid>("Id")

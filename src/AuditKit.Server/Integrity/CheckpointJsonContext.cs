@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AuditKit.Server.Integrity;
+
+/// <summary>Source-generated JSON for the checkpoint and key answers, with the API's conventions (snake_case, nulls omitted).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CheckpointListResponse))]
+[JsonSerializable(typeof(SigningKeyListResponse))]
+internal sealed partial class CheckpointJsonContext : JsonSerializerContext;
