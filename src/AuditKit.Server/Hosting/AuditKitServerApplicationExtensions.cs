@@ -6,7 +6,6 @@ using AuditKit.Server.Common;
 using AuditKit.Server.Console;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Hosting.RateLimiting;
-using AuditKit.Server.Integrity;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;

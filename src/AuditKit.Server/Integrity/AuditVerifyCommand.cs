@@ -105,6 +105,8 @@ internal static class AuditVerifyCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAuditStorage(builder.Configuration);
         builder.Services.AddAuditIntegrity();
+        // The signed checkpoints witness the chain here as they do for the endpoint (the job itself never starts).
+        builder.Services.AddIntegrityCheckpoints();
         await using var app = builder.Build();
         return await app.Services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, from, to, cancellationToken);
     }

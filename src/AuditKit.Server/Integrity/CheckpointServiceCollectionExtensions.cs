@@ -1,12 +1,13 @@
 using AuditKit.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 
 /// <summary>
 /// Registers the signing keys, the checkpoint job and the JSON of the checkpoint endpoints (the checkpoint store is
-/// registered with the storage). The chain's <see cref="IChainHeadReader"/> is registered with the chain: without it the
-/// job signs nothing.
+/// registered with the storage). The chain's heads are read through <see cref="IChainHeadReader"/>, and
+/// the checkpoints witness verify through <see cref="IChainWitness"/>.
 /// </summary>
 internal static class CheckpointServiceCollectionExtensions
 {
@@ -21,6 +22,8 @@ internal static class CheckpointServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SigningKeyOptions>>().Value,
             sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value,
             sp.GetRequiredService<ILogger<SigningKeyRing>>()));
+        services.TryAddSingleton<IChainHeadReader, ChainHeadReader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, CheckpointWitness>());
         services.AddSingleton<CheckpointService>();
         services.AddHostedService(static sp => sp.GetRequiredService<CheckpointService>());
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CheckpointJsonContext.Default));

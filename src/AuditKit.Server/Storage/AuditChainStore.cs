@@ -23,6 +23,28 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
     }
 
+    public async IAsyncEnumerable<(string TenantId, long Seq, byte[] Hash)> ReadHeadsAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Heads are one short row per tenant: read them all, then hand them out with the connection already closed.
+        var heads = new List<(string, long, byte[])>();
+        await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT tenant_id, seq, hash FROM {AuditDbContext.ChainHeadsTable} ORDER BY tenant_id";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                heads.Add((reader.GetString(0), reader.GetInt64(1), (byte[])reader.GetValue(2)));
+            }
+        }
+
+        foreach (var head in heads)
+        {
+            yield return head;
+        }
+    }
+
     public async Task<(long Seq, byte[]? Hash)?> ReadLinkAsync(string tenantId, long seq, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);

@@ -9,6 +9,12 @@ internal interface IAuditChainStore
     /// <summary>The tenant's head (seq and hash of its last event), or null before its first event.</summary>
     Task<(long Seq, byte[] Hash)?> ReadHeadAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every tenant's head, by tenant id, for the checkpoint job: the one cross-tenant read of the chain, used by no
+    /// request path.
+    /// </summary>
+    IAsyncEnumerable<(string TenantId, long Seq, byte[] Hash)> ReadHeadsAsync(CancellationToken cancellationToken);
+
     /// <summary>The stored (seq, hash) of the tenant's event at <paramref name="seq"/>, or null when no event has it.</summary>
     Task<(long Seq, byte[]? Hash)?> ReadLinkAsync(string tenantId, long seq, CancellationToken cancellationToken);
 

@@ -31,6 +31,18 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// <summary>The provider's name, for messages.</summary>
     public abstract string Provider { get; }
 
+    /// <summary>The id of the key the server signs checkpoints with.</summary>
+    public string SigningKeyId { get; } = "test-key";
+
+    /// <summary>The PEM of the key the server signs checkpoints with, for tools run beside it (the verify command).</summary>
+    public string SigningKeyPem { get; } = NewSigningKeyPem();
+
+    private static string NewSigningKeyPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem();
+    }
+
     public async Task InitializeAsync()
     {
         var settings = await CreateStorageSettingsAsync();
@@ -45,6 +57,11 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
 
             // Nor does the retention job delete anything a test did not ask it to (RetentionTests).
             builder.UseSetting("AuditKit:Retention:Days", "0");
+
+            // A configured checkpoint key on both providers (PostgreSQL signs nothing without one).
+            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:KeyId", SigningKeyId);
+            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:PrivateKeyPem", SigningKeyPem);
+            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:Active", "true");
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

@@ -97,6 +97,60 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task A_checkpoint_changed_in_the_database_is_named_by_verify_and_by_the_command()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var head = Link(batch[^1]).Seq;
+        (await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default)).ShouldBeGreaterThan(0);
+        (await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
+
+        // The checkpoint now claims the hash of the first event for the head: its signature no longer covers it.
+        await ExecuteAsync(
+            $"UPDATE {CheckpointRowConfiguration.Table} SET hash = (SELECT hash FROM audit_events WHERE tenant_id = @tenant AND seq = 1) " +
+            "WHERE tenant_id = @tenant AND seq = @seq",
+            tenant.Id, head);
+
+        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}");
+
+        answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{head},\"reason\":\"checkpoint_signature\"}}");
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--to-seq", head.ToString(CultureInfo.InvariantCulture), .. DatabaseArguments()])).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_tail_cut_with_the_head_rewound_verifies_as_a_chain_but_the_checkpoint_names_it()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var (last, _) = Link(batch[^1]);
+        var (previous, previousHash) = Link(batch[^2]);
+        await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default);
+
+        // Someone with the database drops the newest event and rewinds the head to the one before: the rest of the
+        // chain is intact, so only the signed checkpoint still knows the event existed.
+        await ExecuteAsync("DELETE FROM audit_events WHERE tenant_id = @tenant AND seq = @seq", tenant.Id, last);
+        await ExecuteAsync(
+            $"UPDATE {AuditDbContext.ChainHeadsTable} SET seq = @seq, hash = (SELECT hash FROM audit_events WHERE tenant_id = @tenant AND seq = @seq) " +
+            "WHERE tenant_id = @tenant",
+            tenant.Id, previous);
+        previousHash.ShouldMatch("^[0-9a-f]{64}$");
+
+        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+
+        answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{last},\"reason\":\"missing\"}}");
+    }
+
+    private async Task ExecuteAsync(string sql, string tenantId, long seq)
+    {
+        await using var connection = await server.Factory.Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        DbParameters.Add(command, "@tenant", tenantId);
+        DbParameters.Add(command, "@seq", seq);
+        (await command.ExecuteNonQueryAsync()).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task The_command_verifies_the_configured_database()
     {
         var tenant = await server.CreateTenantAsync();
@@ -176,9 +230,15 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
     private string[] DatabaseArguments()
     {
         var options = server.Factory.Services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
+        string[] keys =
+        [
+            "--AuditKit:Integrity:SigningKeys:0:KeyId=" + server.SigningKeyId,
+            "--AuditKit:Integrity:SigningKeys:0:PrivateKeyPem=" + server.SigningKeyPem,
+            "--AuditKit:Integrity:SigningKeys:0:Active=true",
+        ];
         return options.Provider == AuditStorageProvider.Postgres
-            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString]
-            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath)];
+            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString, .. keys]
+            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath), .. keys];
     }
 
     private static object[] Events(int count) =>
