@@ -40,19 +40,40 @@ internal sealed class AuditChainVerification(IAuditChainStore store, IEnumerable
             }
         }
 
+        // A run that ends at the head also asks the witnesses past it: a checkpoint signed at a seq the head no longer
+        // reaches means events were cut off the end and the head rewound.
+        var marksTo = to == headSeq ? toSeq ?? long.MaxValue : to;
         var marks = new List<ChainWitnessMark>();
+        ChainWitnessMark? pastHead = null;
         foreach (var witness in witnesses)
         {
-            await foreach (var mark in witness.ReadMarksAsync(tenantId, from, to, cancellationToken).ConfigureAwait(false))
+            await foreach (var mark in witness.ReadMarksAsync(tenantId, from, marksTo, cancellationToken).ConfigureAwait(false))
             {
-                marks.Add(mark);
+                if (mark.Seq <= to)
+                {
+                    marks.Add(mark);
+                }
+                else if (pastHead is null || mark.Seq < pastHead.Seq)
+                {
+                    pastHead = mark;
+                }
             }
         }
 
         var result = await AuditChainVerifier.VerifyAsync(
             store.StreamChainAsync(tenantId, from, to, cancellationToken), from, to, previous, chained,
             to == headSeq ? head!.Value.Hash : null, marks, cancellationToken).ConfigureAwait(false);
-        return result.Ok ? await OutsideChainAsync(tenantId, cancellationToken).ConfigureAwait(false) ?? result : result;
+        if (!result.Ok)
+        {
+            return result;
+        }
+
+        if (await OutsideChainAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } stray)
+        {
+            return stray;
+        }
+
+        return pastHead is null ? result : ChainVerification.Broken(pastHead.Seq, pastHead.Failure ?? ChainBreakReasons.Missing);
     }
 
     // A row the server did not number (past the head, or below 1) breaks the chain whatever range is asked for.

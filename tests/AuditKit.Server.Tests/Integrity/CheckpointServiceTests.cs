@@ -95,22 +95,6 @@ public sealed class CheckpointServiceTests
         (await store.TryAddAsync(again, CancellationToken.None)).ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task Without_a_chain_head_reader_the_job_signs_nothing()
-    {
-        await using var storage = await OutboxStorage.CreateAsync("SQLite");
-        await using var host = new CheckpointHost(
-            storage.Settings, heads: null, settings: [("Logging:LogLevel:AuditKit.Server.Integrity", "Debug")]);
-        var tenant = await host.CreateTenantAsync("nochain");
-        host.Time.Advance(TimeSpan.FromMinutes(30));
-        await Task.Delay(200);
-
-        (await host.Checkpoints.SignHeadsAsync(CheckpointKinds.Periodic, CancellationToken.None)).ShouldBe(0);
-        (await host.StoredAsync(tenant.Id)).ShouldBeEmpty();
-        host.Services.GetFakeLogCollector().GetSnapshot()
-            .Count(static r => r.Message.Contains("No chain head reader is registered", StringComparison.Ordinal)).ShouldBe(1);
-    }
-
     internal static async Task<IReadOnlyList<CheckpointRow>> WaitForAsync(CheckpointHost host, string tenantId, int count)
     {
         for (var tries = 0; tries < 200; tries++)
