@@ -87,22 +87,20 @@ internal static class AuditEventCanonicalForm
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(writer);
         writer.Clear();
-        writer.WriteByte(Version);
-        foreach (var field in Fields)
-        {
-            field.Write(writer, row);
-        }
+        Append(row, writer);
     }
 
     /// <summary>SHA-256(<paramref name="previousHash"/> || canonical bytes of <paramref name="row"/>).</summary>
     public static byte[] Hash(ReadOnlySpan<byte> previousHash, AuditEventRow row, CanonicalWriter scratch)
     {
+        ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(scratch);
-        Encode(row, scratch);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(previousHash);
-        sha.AppendData(scratch.Written);
-        return sha.GetHashAndReset();
+
+        // One buffer holding prev || canonical bytes, hashed in one call: no hash object per event.
+        scratch.Clear();
+        scratch.WriteBytes(previousHash);
+        Append(row, scratch);
+        return SHA256.HashData(scratch.Written);
     }
 
     /// <summary>
@@ -118,6 +116,15 @@ internal static class AuditEventCanonicalForm
         return row.Hash;
     }
 
+    private static void Append(AuditEventRow row, CanonicalWriter writer)
+    {
+        writer.WriteByte(Version);
+        foreach (var field in Fields)
+        {
+            field.Write(writer, row);
+        }
+    }
+
     /// <summary>
     /// The digest standing for a personal field's value: SHA-256(salt || field id (u16, big-endian) || UTF-8 value).
     /// The salt keeps a digest of a short value (an IP address) from being found by trying every value, once the salt
@@ -126,13 +133,31 @@ internal static class AuditEventCanonicalForm
     public static byte[] PersonalDigest(ReadOnlySpan<byte> salt, ushort fieldId, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(salt);
-        Span<byte> id = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(id, fieldId);
-        sha.AppendData(id);
-        sha.AppendData(Encoding.UTF8.GetBytes(value));
-        return sha.GetHashAndReset();
+        var digest = new byte[HashLength];
+        WritePersonalDigest(salt, fieldId, value, digest);
+        return digest;
+    }
+
+    /// <summary><see cref="PersonalDigest"/> into <paramref name="destination"/> (32 bytes), with no allocation for usual values.</summary>
+    private static void WritePersonalDigest(ReadOnlySpan<byte> salt, ushort fieldId, string value, Span<byte> destination)
+    {
+        var length = salt.Length + 2 + Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var input = length <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            salt.CopyTo(input);
+            BinaryPrimitives.WriteUInt16BigEndian(input[salt.Length..], fieldId);
+            Encoding.UTF8.GetBytes(value, input[(salt.Length + 2)..]);
+            SHA256.HashData(input[..length], destination);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>The stored digest of an erased personal field in <see cref="AuditEventRow.PersonalDigests"/>, if any.</summary>
@@ -266,7 +291,7 @@ internal static class AuditEventCanonicalForm
             else if (value(row) is { } text)
             {
                 var start = Begin(writer);
-                writer.WriteBytes(PersonalDigest(row.Salt, Id, text));
+                WritePersonalDigest(row.Salt, Id, text, writer.Reserve(HashLength));
                 writer.EndLength(start);
             }
         }
@@ -335,27 +360,38 @@ internal static class AuditEventCanonicalForm
                     continue;
                 }
 
-                var members = new List<(byte[] Name, Action<CanonicalWriter> Value)>(3);
-                if (!change.TryGetProperty("property"u8, out var property))
+                // Members in the order of their UTF-8 names: new, old, property.
+                var hasProperty = change.TryGetProperty("property"u8, out var property);
+                var writeProperty = !hasProperty || property.ValueKind != JsonValueKind.Null;
+                var writeOld = change.TryGetProperty("old"u8, out var old) && old.ValueKind != JsonValueKind.Null;
+                var writeNew = change.TryGetProperty("new"u8, out var @new) && @new.ValueKind != JsonValueKind.Null;
+                writer.WriteByte(CanonicalJson.Object);
+                writer.WriteUInt32((uint)((writeNew ? 1 : 0) + (writeOld ? 1 : 0) + (writeProperty ? 1 : 0)));
+                if (writeNew)
                 {
-                    members.Add((s_property, static w => CanonicalJson.Write(w, "\"\"")));
-                }
-                else if (property.ValueKind != JsonValueKind.Null)
-                {
-                    members.Add((s_property, w => CanonicalJson.Write(w, property)));
-                }
-
-                if (change.TryGetProperty("old"u8, out var old) && old.ValueKind != JsonValueKind.Null)
-                {
-                    members.Add((s_old, w => CanonicalJson.Write(w, old)));
+                    CanonicalJson.WriteName(writer, s_new);
+                    CanonicalJson.Write(writer, @new);
                 }
 
-                if (change.TryGetProperty("new"u8, out var @new) && @new.ValueKind != JsonValueKind.Null)
+                if (writeOld)
                 {
-                    members.Add((s_new, w => CanonicalJson.Write(w, @new)));
+                    CanonicalJson.WriteName(writer, s_old);
+                    CanonicalJson.Write(writer, old);
                 }
 
-                CanonicalJson.WriteObject(writer, members);
+                if (writeProperty)
+                {
+                    CanonicalJson.WriteName(writer, s_property);
+                    if (hasProperty)
+                    {
+                        CanonicalJson.Write(writer, property);
+                    }
+                    else
+                    {
+                        writer.WriteByte(CanonicalJson.String);
+                        writer.WriteUInt32(0);
+                    }
+                }
             }
 
             writer.EndLength(start);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
@@ -70,36 +71,68 @@ internal static class CanonicalJson
         }
     }
 
-    /// <summary>Writes an object from its members (already chosen: each name once), sorted by the UTF-8 bytes of their names.</summary>
-    public static void WriteObject(CanonicalWriter writer, List<(byte[] Name, Action<CanonicalWriter> Value)> members)
+    /// <summary>Writes a member name: a 4-byte length, then its UTF-8 bytes.</summary>
+    public static void WriteName(CanonicalWriter writer, ReadOnlySpan<byte> name)
     {
-        members.Sort(static (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
-        writer.WriteByte(Object);
-        writer.WriteUInt32((uint)members.Count);
-        foreach (var (name, value) in members)
-        {
-            writer.WriteUInt32((uint)name.Length);
-            writer.WriteBytes(name);
-            value(writer);
-        }
+        writer.WriteUInt32((uint)name.Length);
+        writer.WriteBytes(name);
     }
 
     private static void WriteObject(CanonicalWriter writer, JsonElement value)
     {
-        // The last of repeated names wins, as in jsonb.
-        var byName = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        foreach (var member in value.EnumerateObject())
+        // Members sorted by the UTF-8 bytes of their names, then by position, so that of repeated names the last
+        // wins, as in jsonb. A pooled array and no per-member closures: this runs for every JSON field of every event.
+        var count = 0;
+        var members = ArrayPool<Member>.Shared.Rent(16);
+        try
         {
-            byName[member.Name] = member.Value;
-        }
+            foreach (var member in value.EnumerateObject())
+            {
+                if (count == members.Length)
+                {
+                    var larger = ArrayPool<Member>.Shared.Rent(count * 2);
+                    members.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<Member>.Shared.Return(members, clearArray: true);
+                    members = larger;
+                }
 
-        var members = new List<(byte[] Name, Action<CanonicalWriter> Value)>(byName.Count);
-        foreach (var (name, member) in byName)
+                members[count] = new Member(Encoding.UTF8.GetBytes(member.Name), member.Value, count);
+                count++;
+            }
+
+            var sorted = members.AsSpan(0, count);
+            sorted.Sort(static (a, b) =>
+            {
+                var byName = a.Name.AsSpan().SequenceCompareTo(b.Name);
+                return byName != 0 ? byName : a.Position.CompareTo(b.Position);
+            });
+
+            var distinct = 0;
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                if (i + 1 == sorted.Length || !sorted[i].Name.AsSpan().SequenceEqual(sorted[i + 1].Name))
+                {
+                    distinct++;
+                }
+            }
+
+            writer.WriteByte(Object);
+            writer.WriteUInt32((uint)distinct);
+            for (var i = 0; i < sorted.Length; i++)
+            {
+                if (i + 1 < sorted.Length && sorted[i].Name.AsSpan().SequenceEqual(sorted[i + 1].Name))
+                {
+                    continue;
+                }
+
+                WriteName(writer, sorted[i].Name);
+                Write(writer, sorted[i].Value);
+            }
+        }
+        finally
         {
-            members.Add((Encoding.UTF8.GetBytes(name), w => Write(w, member)));
+            ArrayPool<Member>.Shared.Return(members, clearArray: true);
         }
-
-        WriteObject(writer, members);
     }
 
     /// <summary>
@@ -110,6 +143,11 @@ internal static class CanonicalJson
     public static string CanonicalNumber(string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
+        if (PlainInteger(text) is { } plain)
+        {
+            return plain;
+        }
+
         var i = 0;
         var negative = text[0] == '-';
         if (negative)
@@ -156,4 +194,26 @@ internal static class CanonicalJson
         exponent += significant.Length - trimmed.Length - fraction;
         return (negative ? "-" : string.Empty) + trimmed + "e" + exponent.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The common case, an integer as JSON spells it (<c>-?[0-9]+</c>), without the general parse; null otherwise.</summary>
+    private static string? PlainInteger(string text)
+    {
+        var digits = text.AsSpan(text[0] == '-' ? 1 : 0);
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        var significant = digits.TrimStart('0');
+        if (significant.IsEmpty)
+        {
+            return "0";
+        }
+
+        var trimmed = significant.TrimEnd('0');
+        var exponent = significant.Length - trimmed.Length;
+        return string.Concat(text[0] == '-' ? "-" : string.Empty, trimmed, "e", exponent.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private readonly record struct Member(byte[] Name, JsonElement Value, int Position);
 }

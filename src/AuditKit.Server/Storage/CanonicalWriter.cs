@@ -57,7 +57,8 @@ internal sealed class CanonicalWriter
     public void EndLength(int start) =>
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(start - 4, 4), (uint)(Length - start));
 
-    private Span<byte> Reserve(int count)
+    /// <summary>Appends <paramref name="count"/> bytes for the caller to fill; the span is valid until the next write.</summary>
+    public Span<byte> Reserve(int count)
     {
         if (Length + count > _buffer.Length)
         {
