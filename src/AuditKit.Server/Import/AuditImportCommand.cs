@@ -1,6 +1,7 @@
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Import;
 
@@ -87,6 +88,7 @@ internal static class AuditImportCommand
         builder.Services.AddAuditStorage(builder.Configuration);
         builder.Services.AddOptions<AuditKitServerOptions>().BindConfiguration(AuditKitServerOptions.SectionName);
         builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditImporter>();
         await using var app = builder.Build();
 
