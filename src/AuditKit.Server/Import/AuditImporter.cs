@@ -87,6 +87,11 @@ internal sealed partial class AuditImporter(
 
     private (AuditEvent Event, IReadOnlyList<AuditFieldError> Errors) MapLine(string tenantId, string line, IImportLineMapper mapper)
     {
+        if (Encoding.UTF8.GetByteCount(line) > AuditEventLimits.EventBytes)
+        {
+            return (new AuditEvent(), [new AuditFieldError("line", $"is longer than {AuditEventLimits.EventBytes} bytes, the most one event may take.")]);
+        }
+
         JsonDocument document;
         try
         {
@@ -99,11 +104,6 @@ internal sealed partial class AuditImporter(
 
         using (document)
         {
-            if (Encoding.UTF8.GetByteCount(line) > AuditEventLimits.EventBytes)
-            {
-                return (new AuditEvent(), [new AuditFieldError("line", $"is longer than {AuditEventLimits.EventBytes} bytes, the most one event may take.")]);
-            }
-
             var context = new ImportLineContext(Microseconds(timeProvider.GetUtcNow()), serverOptions.Value.MaxClockSkew, ImportLineIds.Derive(tenantId, line));
             var (auditEvent, errors) = mapper.Map(document.RootElement, context);
             if (errors.Count == 0 && !string.IsNullOrWhiteSpace(auditEvent.TenantId) && !string.Equals(auditEvent.TenantId, tenantId, StringComparison.Ordinal))
