@@ -1,4 +1,5 @@
 using AuditKit.Server.Hosting;
+using AuditKit.Server.Import;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Seeding;
 using AuditKit.Server.Storage;
@@ -13,6 +14,12 @@ if (args is ["seed", ..])
 if (args is ["verify", ..])
 {
     return await AuditVerifyCommand.RunAsync(args[1..]);
+}
+
+// `import`: store a tenant's events from JSON Lines files (the client's file sink, the Python service's audit.jsonl).
+if (args is ["import", ..])
+{
+    return await AuditImportCommand.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);
