@@ -162,4 +162,8 @@ public sealed class AuditEvent
     /// <summary>The classification of the data involved, e.g. <c>internal</c>, <c>confidential</c>.</summary>
     [JsonPropertyName(AuditEventFields.DataClassification)]
     public string? DataClassification { get; set; }
+
+    /// <summary>The stack trace of a failure, as text.</summary>
+    [JsonPropertyName(AuditEventFields.StackTrace)]
+    public string? StackTrace { get; set; }
 }

@@ -45,6 +45,7 @@ public static class AuditEventFields
     public const string Metadata = "metadata";
     public const string Tags = "tags";
     public const string DataClassification = "data_classification";
+    public const string StackTrace = "stack_trace";
 
     public const string ChangeProperty = "property";
     public const string ChangeOld = "old";

@@ -28,6 +28,7 @@ public static class AuditEventLimits
     public const int ErrorCode = 128;
     public const int ErrorMessage = 8192;
     public const int DataClassification = 64;
+    public const int StackTrace = 32768;
     public const int ChangeProperty = 256;
     public const int Changes = 1000;
     public const int Tags = 32;

@@ -86,6 +86,7 @@ public static class AuditEventValidator
         Bounded(AuditEventFields.ErrorCode, auditEvent.ErrorCode, AuditEventLimits.ErrorCode);
         Bounded(AuditEventFields.ErrorMessage, auditEvent.ErrorMessage, AuditEventLimits.ErrorMessage);
         Bounded(AuditEventFields.DataClassification, auditEvent.DataClassification, AuditEventLimits.DataClassification);
+        Bounded(AuditEventFields.StackTrace, auditEvent.StackTrace, AuditEventLimits.StackTrace);
 
         if (auditEvent.IpAddress is { } ip && (ip.Length > AuditEventLimits.IpAddress || !IPAddress.TryParse(ip, out _)))
         {

@@ -30,6 +30,7 @@ internal static class AuditCsvExportWriter
         "ip_address", "user_agent", "request_id", "trace_id", "session_id",
         "description", "error_code", "error_message",
         "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
+        "stack_trace",
     ];
 
     private static readonly CsvWriterOptions s_options = CsvWriterOptions.Default with
@@ -96,6 +97,7 @@ internal static class AuditCsvExportWriter
         csv.WriteField(cells.Object(e.Metadata));
         csv.WriteField(e.Tags is { } tags ? cells.Tags(tags) : null);
         csv.WriteField(e.DataClassification);
+        csv.WriteField(e.StackTrace);
     }
 
     private static string Time(DateTimeOffset value) =>

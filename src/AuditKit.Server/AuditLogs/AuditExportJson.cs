@@ -48,6 +48,7 @@ internal static class AuditExportJson
     private static readonly JsonEncodedText s_metadata = JsonEncodedText.Encode("metadata");
     private static readonly JsonEncodedText s_tags = JsonEncodedText.Encode("tags");
     private static readonly JsonEncodedText s_dataClassification = JsonEncodedText.Encode("data_classification");
+    private static readonly JsonEncodedText s_stackTrace = JsonEncodedText.Encode("stack_trace");
     private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
     private static readonly JsonEncodedText s_hash = JsonEncodedText.Encode("hash");
     private static readonly JsonEncodedText s_salt = JsonEncodedText.Encode("salt");
@@ -128,6 +129,7 @@ internal static class AuditExportJson
         }
 
         Text(writer, s_dataClassification, row.DataClassification);
+        Text(writer, s_stackTrace, row.StackTrace);
         if (chain)
         {
             writer.WriteNumber(s_seq, row.Seq);

@@ -3,6 +3,7 @@ using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using AuditKit.Server.Compatibility;
 using AuditKit.Server.Console;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Hosting.RateLimiting;
@@ -62,6 +63,8 @@ internal static partial class AuditKitServerApplicationExtensions
         app.MapWebhookEndpoints();
         app.MapIntegrityEndpoints();
         app.MapAuditConsole();
+        app.MapSeed001Endpoints();
+        app.MapSeed003Endpoints();
         return app;
     }
 

@@ -167,6 +167,9 @@ internal static class AuditEventReader
                 case AuditEventFields.DataClassification:
                     auditEvent.DataClassification = ReadString(name, value, errors);
                     break;
+                case AuditEventFields.StackTrace:
+                    auditEvent.StackTrace = ReadString(name, value, errors);
+                    break;
                 default:
                     break;
             }

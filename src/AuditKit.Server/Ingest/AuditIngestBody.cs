@@ -86,7 +86,8 @@ internal static class AuditIngestBody
         }
     }
 
-    private static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument document, out AuditFieldError syntaxError)
+    /// <summary>Parses a request body as the ingest does (bounded depth); on malformed JSON, the error names where it breaks.</summary>
+    public static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument document, out AuditFieldError syntaxError)
     {
         try
         {

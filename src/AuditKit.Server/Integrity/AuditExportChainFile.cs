@@ -101,6 +101,7 @@ internal static class AuditExportChainFile
             Metadata = Raw(e, "metadata"),
             Tags = Raw(e, "tags"),
             DataClassification = Text(e, "data_classification"),
+            StackTrace = Text(e, "stack_trace"),
             Seq = e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number
                 ? seq.GetInt64()
                 : throw new FormatException("An exported event has no seq: export as NDJSON from a server that keeps the chain."),

@@ -105,6 +105,7 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         events.Property(e => e.Hash).HasColumnName("hash");
         events.Property(e => e.Salt).HasColumnName("salt");
         events.Property(e => e.PersonalDigests).HasColumnName("personal_digests");
+        events.Property(e => e.StackTrace).HasColumnName("stack_trace");
         events.HasIndex(e => new { e.TenantId, e.Seq }).IsUnique().HasDatabaseName("ux_audit_events_tenant_seq");
 
         // Ties are broken by id in every list, so id ends each index: a page is a plain index range scan, no sort.

@@ -71,6 +71,7 @@ internal static class AuditEventCanonicalForm
         new JsonField(36, "metadata", static r => r.Metadata, objectOnly: true),
         new JsonField(37, "tags", static r => r.Tags, objectOnly: false),
         new TextField(38, "data_classification", static r => r.DataClassification),
+        new TextField(39, "stack_trace", static r => r.StackTrace),
     ];
 
     /// <summary>The canonical bytes of <paramref name="row"/> (its <see cref="AuditEventRow.Seq"/> and salt set).</summary>

@@ -15,7 +15,7 @@ internal static class AuditEventColumns
         "ip_address", "user_agent", "request_id", "trace_id", "session_id",
         "description", "error_code", "error_message",
         "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
-        "seq", "hash", "salt", "personal_digests",
+        "seq", "hash", "salt", "personal_digests", "stack_trace",
     ];
 
     /// <summary>The select list over alias <c>e</c>.</summary>
@@ -74,6 +74,7 @@ internal static class AuditEventColumns
         Hash = Bytes(reader, 38),
         Salt = Bytes(reader, 39),
         PersonalDigests = Bytes(reader, 40),
+        StackTrace = String(reader, 41),
     };
 
     private static byte[]? Bytes(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);

@@ -48,6 +48,9 @@ internal sealed class AuditEventRow
     public string? Tags { get; set; }
     public string? DataClassification { get; set; }
 
+    /// <summary>The failure's stack trace; the last column of <c>audit_events</c> (added after the chain's columns).</summary>
+    public string? StackTrace { get; set; }
+
     /// <summary>
     /// The event's place in its tenant's chain: 1, 2, 3, … in commit order, no gaps (see docs/integrity.md). Events
     /// stored before the chain existed were numbered by the upgrade and carry no <see cref="Hash"/>.
@@ -109,6 +112,7 @@ internal sealed class AuditEventRow
         Metadata = JsonObjectOrNull(Metadata),
         Tags = Tags is null ? null : JsonSerializer.Deserialize(Tags, AuditStorageJsonContext.Stored.ListString),
         DataClassification = DataClassification,
+        StackTrace = StackTrace,
     };
 
     /// <summary>
@@ -159,6 +163,7 @@ internal sealed class AuditEventRow
             ? StoredText.CleanJson(JsonSerializer.Serialize(tags as List<string> ?? [.. tags], AuditStorageJsonContext.Stored.ListString))
             : null,
         DataClassification = StoredText.Clean(auditEvent.DataClassification),
+        StackTrace = StoredText.Clean(auditEvent.StackTrace),
     };
 
     /// <summary>A time as stored: UTC, whole microseconds.</summary>

@@ -59,6 +59,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
             Metadata = new() { ["region"] = "eu" },
             Tags = ["GDPR"],
             DataClassification = "confidential",
+            StackTrace = "System.InvalidOperationException: Version mismatch\n   at Orders.Save() in Orders.cs:line 42",
         };
 
         var response = await ingest.PostAsync(Single, JsonContent.Create(posted, AuditJsonContext.Default.AuditEvent));
@@ -74,6 +75,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         var actual = JsonSerializer.SerializeToNode(stored, AuditJsonContext.Default.AuditEvent);
         JsonNode.DeepEquals(expected, actual).ShouldBeTrue($"posted {expected}\nstored {actual}");
         stored.Timestamp.ShouldBe(posted.Timestamp);
+        stored.StackTrace.ShouldBe(posted.StackTrace);
         stored.Changes!.ShouldHaveSingleItem().New!.GetValue<string>().ShouldBe("alice@example.com");
         stored.NewValues!["vip"]!.GetValue<bool>().ShouldBeTrue();
     }

@@ -59,6 +59,7 @@ internal static class IntegrityTestRows
         Metadata = Text(e, "metadata"),
         Tags = Text(e, "tags"),
         DataClassification = Text(e, "data_classification"),
+        StackTrace = Text(e, "stack_trace"),
         Salt = Text(e, "salt") is { } salt ? Convert.FromHexString(salt) : null,
         PersonalDigests = Text(e, "personal_digests") is { } digests ? Convert.FromHexString(digests) : null,
     };

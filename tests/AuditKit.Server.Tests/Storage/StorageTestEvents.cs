@@ -59,6 +59,7 @@ internal static class StorageTestEvents
             Metadata = new JsonObject { ["ticket"] = "OPS-17", ["count"] = 3, ["list"] = new JsonArray("x", "y") },
             Tags = ["SOX", "GDPR"],
             DataClassification = "confidential",
+            StackTrace = "System.InvalidOperationException: Version mismatch\n   at Orders.Save() in Orders.cs:line 42",
         };
     }
 }

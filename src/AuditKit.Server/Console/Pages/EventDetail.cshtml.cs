@@ -78,6 +78,7 @@ internal sealed class EventDetailModel(IAuditEventStore store, ConsoleActivityRe
         Add("description", e.Description);
         Add("error_code", e.ErrorCode);
         Add("error_message", e.ErrorMessage);
+        Add("stack_trace", e.StackTrace);
         Add("tags", e.Tags is { Count: > 0 } tags ? string.Join(", ", tags) : null);
         Add("data_classification", e.DataClassification);
         Add("metadata", e.Metadata?.ToJsonString());

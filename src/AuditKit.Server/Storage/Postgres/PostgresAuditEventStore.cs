@@ -175,6 +175,7 @@ internal sealed class PostgresAuditEventStore(
         await BytesAsync(importer, row.Hash, cancellationToken).ConfigureAwait(false);
         await BytesAsync(importer, row.Salt, cancellationToken).ConfigureAwait(false);
         await BytesAsync(importer, row.PersonalDigests, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.StackTrace, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task BytesAsync(NpgsqlBinaryImporter importer, byte[]? value, CancellationToken cancellationToken) =>

@@ -85,7 +85,7 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
             row.IpAddress, row.UserAgent, row.RequestId, row.TraceId, row.SessionId,
             row.Description, row.ErrorCode, row.ErrorMessage,
             row.Changes, row.OldValues, row.NewValues, row.Metadata, row.Tags, row.DataClassification,
-            row.Seq, row.Hash, row.Salt, row.PersonalDigests,
+            row.Seq, row.Hash, row.Salt, row.PersonalDigests, row.StackTrace,
         ];
         for (var i = 0; i < p.Length; i++)
         {

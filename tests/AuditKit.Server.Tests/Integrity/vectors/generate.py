@@ -26,7 +26,7 @@ FIELDS = [
     (26, "user_agent", "personal"), (27, "request_id", "text"), (28, "trace_id", "text"), (29, "session_id", "text"),
     (30, "description", "text"), (31, "error_code", "text"), (32, "error_message", "text"), (33, "changes", "changes"),
     (34, "old_values", "json-object"), (35, "new_values", "json-object"), (36, "metadata", "json-object"),
-    (37, "tags", "json"), (38, "data_classification", "text"),
+    (37, "tags", "json"), (38, "data_classification", "text"), (39, "stack_trace", "text"),
 ]
 
 
@@ -151,7 +151,8 @@ VECTORS = [
         session_id="s-9", description="Änderung \u2603 of 42", error_code="E42", error_message="conflict",
         changes='[{"property":"Status","old":"Active","new":"Closed"},{"property":"Note","old":null,"new":1.50}]',
         old_values='{"status":"Active","limits":{"b":2,"a":[1,2e1,-0]}}', new_values='{"status":"Closed"}',
-        metadata='{"tags_extra":true,"n":null}', tags='["SOX","GDPR"]', data_classification="confidential")),
+        metadata='{"tags_extra":true,"n":null}', tags='["SOX","GDPR"]', data_classification="confidential",
+        stack_trace="Traceback (most recent call last):\n  File \"app.py\", line 7, in <module>\nValueError: bad")),
     ("json spelling does not matter", dict(
         BASE, seq=3, old_values='{ "b" : 100, "a" : "x", "a" : "\\u0079" }', tags='[ "GDPR" ]')),
     ("same as above, as jsonb would answer it", dict(

@@ -502,6 +502,10 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("source");
 
+                    b.Property<string>("StackTrace")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stack_trace");
+
                     b.Property<short>("Status")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status");

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
+using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Compatibility;
+
+/// <summary>
+/// The routes seed 001's user-service calls (<c>/api/v2/events…</c>, <c>/api/v1/audit/…</c>), answered in its
+/// shape from the native store; see docs/migrating.md.
+/// </summary>
+internal static class Seed001Endpoints
+{
+    public const string V2 = "/api/v2/events";
+    public const string V1 = "/api/v1/audit";
+
+    private const int MaxTimeRangeDays = 1000;
+
+    public static IEndpointRouteBuilder MapSeed001Endpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var v2 = endpoints.MapGroup(V2).WithTags("Compatibility: seed 001");
+        v2.MapPost(string.Empty, CreateAsync)
+            .RequireAuthorization(AuditKitPolicies.Ingest)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
+            .WithName("Seed001CreateEvent")
+            .WithSummary("Stores one event of seed 001's shape (event_type, service, result, details, compliance_tags).");
+        v2.MapPost("/batch", CreateBatchAsync)
+            .RequireAuthorization(AuditKitPolicies.Ingest)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
+            .WithName("Seed001CreateEvents")
+            .WithSummary("Stores a batch of seed 001 events (an array or {\"events\": [...]}), all or none.");
+        v2.MapGet("/query", QueryAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
+            .WithName("Seed001QueryEvents")
+            .WithSummary("Lists events by event_type, user_id, service, result, action, start_time, end_time, limit, offset.");
+        v2.MapPost("/query", QueryBodyAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
+            .WithName("Seed001QueryEventsBody")
+            .WithSummary("The same query with its parameters in a JSON object body.");
+        v2.MapGet("/health", HealthAsync)
+            .AllowAnonymous()
+            .WithName("Seed001Health")
+            .WithSummary("{\"status\": \"healthy\"} while the store answers, else 503 {\"status\": \"unhealthy\"}.");
+
+        var v1 = endpoints.MapGroup(V1).WithTags("Compatibility: seed 001");
+        v1.MapGet("/logs", LogsAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
+            .WithName("Seed001Logs")
+            .WithSummary("The v1 search: the same parameters as /api/v2/events/query, answered as {\"logs\", \"total\"}.");
+        v1.MapGet("/statistics/dashboard", DashboardAsync)
+            .RequireAuthorization(AuditKitPolicies.Read)
+            .RequireRateLimiting(AuditKitRateLimitPolicies.LongRead)
+            .WithName("Seed001Dashboard")
+            .WithSummary("Counts over the last time_range (e.g. 24h, 7d; default 24h) by event type, result, service and severity.");
+        return endpoints;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    {
+        var outcome = await SeedIngest.SingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
+        if (outcome.Problem is not null)
+        {
+            return outcome.Problem;
+        }
+
+        var stored = outcome.Events[0].Event;
+        var item = outcome.Result!.Items[0];
+        return item.Status == AuditBatchItemStatus.Duplicate
+            ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
+            : TypedResults.Created($"{AuditLogRoutes.Prefix}/{stored.Id}", SeedEventAnswers.Seed001(stored));
+    }
+
+    private static async Task<IResult> CreateBatchAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    {
+        var outcome = await SeedIngest.BatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
+        if (outcome.Problem is not null)
+        {
+            return outcome.Problem;
+        }
+
+        var result = outcome.Result!;
+        return TypedResults.Ok(new JsonObject
+        {
+            ["total"] = result.Items.Count,
+            ["created"] = result.Accepted,
+            ["duplicates"] = result.Duplicates,
+            ["rejected"] = result.Rejected,
+            ["event_ids"] = new JsonArray([.. result.Items.Select(static i => (JsonNode?)JsonValue.Create(i.Id?.ToString()))]),
+        });
+    }
+
+    private static Task<IResult> QueryAsync(
+        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        AnswerQueryAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, "events", cancellationToken);
+
+    private static async Task<IResult> QueryBodyAsync(
+        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    {
+        var (parameters, problem) = await SeedQueryParameters.FromBodyAsync(context.Request, options.Value.MaxEventBytes, cancellationToken);
+        return problem ?? await AnswerQueryAsync(context, parameters, store, options.Value, "events", cancellationToken);
+    }
+
+    private static Task<IResult> LogsAsync(
+        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        AnswerQueryAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, "logs", cancellationToken);
+
+    private static async Task<IResult> AnswerQueryAsync(
+        HttpContext context, SeedQueryParameters? parameters, IAuditEventStore store, AuditKitServerOptions options, string listName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var query = parameters.Errors.Count == 0 ? Seed001Query.ToNative(parameters, options.MaxPageSize) : null;
+        if (query is null)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "The query is not valid.");
+        }
+
+        var page = await store.QueryAsync(AuditCaller.From(context.User).TenantId!, query, cancellationToken);
+        return TypedResults.Ok(new JsonObject
+        {
+            [listName] = new JsonArray([.. page.Items.Select(static e => (JsonNode)SeedEventAnswers.Seed001(e))]),
+            ["total"] = SeedEventAnswers.Count(page.Total),
+            ["limit"] = query.Limit,
+            ["offset"] = query.Offset,
+        });
+    }
+
+    private static async Task<IResult> HealthAsync(IAuditEventStore store, CancellationToken cancellationToken) =>
+        await store.IsReachableAsync(cancellationToken)
+            ? TypedResults.Ok(new JsonObject { ["status"] = "healthy" })
+            : TypedResults.Json(new JsonObject { ["status"] = "unhealthy" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<IResult> DashboardAsync(
+        HttpContext context, IAuditEventStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var parameters = SeedQueryParameters.FromQueryString(context.Request.Query);
+        parameters.RefuseUnknown(new HashSet<string>(StringComparer.Ordinal) { "time_range" });
+        var rangeText = parameters.Values("time_range") is { Count: > 0 } values ? values[0] : "24h";
+        if (!TryParseRange(rangeText, out var range))
+        {
+            parameters.Fail("time_range", string.Create(CultureInfo.InvariantCulture, $"must be a number of hours or days, e.g. 24h or 7d (at most {MaxTimeRangeDays}d)."));
+        }
+
+        if (parameters.Errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(parameters.Errors, title: "The query is not valid.");
+        }
+
+        var to = time.GetUtcNow();
+        var from = to - range;
+        var bucket = range <= TimeSpan.FromDays(7) ? AuditTimeBucket.Hour : AuditTimeBucket.Day;
+        var summary = await store.SummarizeAsync(
+            AuditCaller.From(context.User).TenantId!, new AuditEventQuery { From = from, To = to }, bucket, 10, cancellationToken);
+        return TypedResults.Ok(new JsonObject
+        {
+            ["time_range"] = rangeText,
+            ["start_time"] = SeedEventAnswers.Time(from),
+            ["end_time"] = SeedEventAnswers.Time(to),
+            ["total_events"] = summary.Total,
+            ["events_by_type"] = Counts(summary.ByAction),
+            ["events_by_result"] = Counts(summary.ByStatus, static k => k.ToLowerInvariant()),
+            ["events_by_service"] = Counts(summary.ByService),
+            ["events_by_severity"] = Counts(summary.BySeverity),
+            ["top_users"] = new JsonArray([.. summary.TopUsers.Select(static c => (JsonNode)new JsonObject { ["user_id"] = c.Key, ["count"] = c.Count })]),
+            ["timeline"] = new JsonArray([.. summary.Buckets.Select(static b => (JsonNode)new JsonObject { ["timestamp"] = SeedEventAnswers.Time(b.Start), ["count"] = b.Count })]),
+        });
+    }
+
+    private static JsonObject Counts(IReadOnlyList<AuditCount> counts, Func<string, string>? key = null)
+    {
+        var json = new JsonObject();
+        foreach (var count in counts)
+        {
+            var name = count.Key ?? "unknown";
+            json[key is null ? name : key(name)] = count.Count;
+        }
+
+        return json;
+    }
+
+    private static bool TryParseRange(string text, out TimeSpan range)
+    {
+        range = default;
+        if (text.Length < 2 || !int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+        {
+            return false;
+        }
+
+        range = char.ToLowerInvariant(text[^1]) switch
+        {
+            'h' => TimeSpan.FromHours(n),
+            'd' => TimeSpan.FromDays(n),
+            _ => default,
+        };
+        return range > TimeSpan.Zero && range <= TimeSpan.FromDays(MaxTimeRangeDays);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Ingest;
+
+namespace AuditKit.Server.Compatibility;
+
+/// <summary>
+/// Maps an event of seed 001's user-service (<c>POST /api/v2/events</c>) into the contract: <c>event_type</c> →
+/// <c>category</c> (and <c>action</c> when none is sent), <c>service</c> → <c>service_name</c>, <c>result</c> →
+/// <c>status</c>, <c>details</c> → <c>metadata.details</c>, <c>compliance_tags</c> → <c>tags</c>, <c>event_id</c> →
+/// <c>id</c> when it is a UUID. The contract's own field names are read as they are; any other field is kept in
+/// <c>metadata</c> under its name. Nothing posted is dropped.
+/// </summary>
+internal static class Seed001EventMapper
+{
+    public const string EventType = "event_type";
+    public const string Service = "service";
+    public const string Result = "result";
+    public const string Details = "details";
+    public const string ComplianceTags = "compliance_tags";
+    public const string EventId = "event_id";
+
+    /// <summary>The contract's fields a seed 001 event may carry under their own names.</summary>
+    private static readonly HashSet<string> s_native = new(StringComparer.Ordinal)
+    {
+        AuditEventFields.Id, AuditEventFields.Timestamp, AuditEventFields.TenantId, AuditEventFields.Source, AuditEventFields.Action,
+        AuditEventFields.Category, AuditEventFields.ResourceType, AuditEventFields.ResourceId, AuditEventFields.ResourceName,
+        AuditEventFields.UserId, AuditEventFields.Username, AuditEventFields.UserEmail, AuditEventFields.Status, AuditEventFields.Severity,
+        AuditEventFields.ServiceName, AuditEventFields.ServiceVersion, AuditEventFields.Method, AuditEventFields.Path, AuditEventFields.Route,
+        AuditEventFields.Query, AuditEventFields.StatusCode, AuditEventFields.DurationMs, AuditEventFields.IpAddress, AuditEventFields.UserAgent,
+        AuditEventFields.RequestId, AuditEventFields.TraceId, AuditEventFields.SessionId, AuditEventFields.Description, AuditEventFields.ErrorCode,
+        AuditEventFields.ErrorMessage, AuditEventFields.StackTrace, AuditEventFields.Changes, AuditEventFields.OldValues, AuditEventFields.NewValues,
+        AuditEventFields.Tags, AuditEventFields.DataClassification,
+    };
+
+    /// <summary>Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does.</summary>
+    public static ParsedAuditEvent Map(int index, JsonElement element, DateTimeOffset now, TimeSpan maxClockSkew)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return SeedEventMapping.NotAnObject(index);
+        }
+
+        var native = new JsonObject();
+        var metadata = new JsonObject();
+        var errors = new List<AuditFieldError>();
+        JsonNode? eventType = null, service = null, tags = null;
+        JsonElement? result = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case EventType:
+                    eventType = SeedEventMapping.Copy(value);
+                    break;
+                case Service:
+                    service = SeedEventMapping.Copy(value);
+                    break;
+                case Result:
+                    result = value.Clone();
+                    break;
+                case Details when value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
+                    metadata[Details] = SeedEventMapping.Copy(value);
+                    break;
+                case Details:
+                    errors.Add(new AuditFieldError(Details, "must be a JSON object."));
+                    break;
+                case ComplianceTags:
+                    tags = SeedEventMapping.Copy(value);
+                    break;
+                case EventId:
+                    SeedEventMapping.EventId(EventId, value, native, metadata);
+                    break;
+                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Object:
+                    foreach (var entry in value.EnumerateObject())
+                    {
+                        SeedEventMapping.Unknown(entry.Name, entry.Value, metadata, errors);
+                    }
+
+                    break;
+                case var name when s_native.Contains(name):
+                    // The contract's name wins over the seed's (service_name over service, tags over compliance_tags).
+                    native[name] = SeedEventMapping.Copy(value);
+                    break;
+                default:
+                    SeedEventMapping.Unknown(property.Name, value, metadata, errors);
+                    break;
+            }
+        }
+
+        if (eventType is not null && native[AuditEventFields.Action] is null)
+        {
+            native[AuditEventFields.Action] = eventType.DeepClone();
+        }
+
+        if (result is { } posted)
+        {
+            MapResult(posted, native, metadata, errors);
+        }
+
+        SeedEventMapping.Alias(AuditEventFields.Category, EventType, eventType, native, metadata);
+        SeedEventMapping.Alias(AuditEventFields.ServiceName, Service, service, native, metadata);
+        SeedEventMapping.Alias(AuditEventFields.Tags, ComplianceTags, tags, native, metadata);
+
+        return SeedEventMapping.Finish(index, native, metadata, errors, now, maxClockSkew);
+    }
+
+    /// <summary>
+    /// <c>result</c> → <c>status</c>: <c>success</c>, <c>failure</c> and <c>pending</c> (any case) are the contract's
+    /// statuses; <c>failed</c>, <c>error</c>, <c>denied</c> and <c>blocked</c> are failures. A word that is not the
+    /// status itself (or a result sent beside the contract's <c>status</c>) is kept in <c>metadata.result</c>.
+    /// </summary>
+    private static void MapResult(JsonElement value, JsonObject native, JsonObject metadata, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : null;
+        var status = text?.ToUpperInvariant() switch
+        {
+            "SUCCESS" => "SUCCESS",
+            "FAILURE" or "FAILED" or "ERROR" or "DENIED" or "BLOCKED" => "FAILURE",
+            "PENDING" => "PENDING",
+            _ => null,
+        };
+        if (status is null)
+        {
+            errors.Add(new AuditFieldError(Result, "must be success, failure or pending (failed, error, denied and blocked are read as failure)."));
+            return;
+        }
+
+        if (native[AuditEventFields.Status] is null)
+        {
+            native[AuditEventFields.Status] = status;
+            if (string.Equals(text, status, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        metadata[Result] = text;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Ingest;
+
+namespace AuditKit.Server.Compatibility;
+
+/// <summary>
+/// Maps an event of seed 003's audit service (<c>POST /events</c>) into the contract: <c>level</c> → <c>severity</c>
+/// (INFO → LOW, WARN → MEDIUM, ERROR → HIGH, CRITICAL → CRITICAL), <c>message</c> → <c>description</c>,
+/// <c>event_id</c> → <c>id</c> when it is a UUID; <c>category</c>, <c>action</c>, <c>service_name</c>, <c>user_id</c>,
+/// <c>session_id</c>, <c>request_id</c>, <c>resource_type</c>, <c>resource_id</c>, <c>metadata</c>, <c>error_code</c>,
+/// <c>error_message</c>, <c>stack_trace</c> and <c>duration_ms</c> keep their names. The status is FAILURE when the
+/// event carries an error (<c>error_code</c>, <c>error_message</c> or <c>stack_trace</c>), otherwise SUCCESS, unless a
+/// <c>status</c> is sent. Any other field is kept in <c>metadata</c> under its name.
+/// </summary>
+internal static class Seed003EventMapper
+{
+    public const string EventId = "event_id";
+    public const string Level = "level";
+    public const string Message = "message";
+
+    /// <summary>The seed's levels and the contract's severities, one to one (so answers give the level back).</summary>
+    public static readonly IReadOnlyDictionary<string, AuditSeverity> Levels = new Dictionary<string, AuditSeverity>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["INFO"] = AuditSeverity.Low,
+        ["WARN"] = AuditSeverity.Medium,
+        ["ERROR"] = AuditSeverity.High,
+        ["CRITICAL"] = AuditSeverity.Critical,
+    };
+
+    /// <summary>The contract's fields a seed 003 event may carry under their own names.</summary>
+    private static readonly HashSet<string> s_native = new(StringComparer.Ordinal)
+    {
+        AuditEventFields.Id, AuditEventFields.Timestamp, AuditEventFields.TenantId, AuditEventFields.Source, AuditEventFields.Action,
+        AuditEventFields.Category, AuditEventFields.ResourceType, AuditEventFields.ResourceId, AuditEventFields.ResourceName,
+        AuditEventFields.UserId, AuditEventFields.Username, AuditEventFields.UserEmail, AuditEventFields.Status, AuditEventFields.Severity,
+        AuditEventFields.ServiceName, AuditEventFields.ServiceVersion, AuditEventFields.Method, AuditEventFields.Path, AuditEventFields.Route,
+        AuditEventFields.Query, AuditEventFields.StatusCode, AuditEventFields.DurationMs, AuditEventFields.IpAddress, AuditEventFields.UserAgent,
+        AuditEventFields.RequestId, AuditEventFields.TraceId, AuditEventFields.SessionId, AuditEventFields.Description, AuditEventFields.ErrorCode,
+        AuditEventFields.ErrorMessage, AuditEventFields.StackTrace, AuditEventFields.Changes, AuditEventFields.OldValues, AuditEventFields.NewValues,
+        AuditEventFields.Tags, AuditEventFields.DataClassification,
+    };
+
+    /// <summary>The level answered for a stored severity.</summary>
+    public static string LevelOf(AuditSeverity severity) => severity switch
+    {
+        AuditSeverity.Low => "INFO",
+        AuditSeverity.Medium => "WARN",
+        AuditSeverity.High => "ERROR",
+        _ => "CRITICAL",
+    };
+
+    /// <summary>Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does.</summary>
+    public static ParsedAuditEvent Map(int index, JsonElement element, DateTimeOffset now, TimeSpan maxClockSkew)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return SeedEventMapping.NotAnObject(index);
+        }
+
+        var native = new JsonObject();
+        var metadata = new JsonObject();
+        var errors = new List<AuditFieldError>();
+        JsonNode? severity = null, description = null;
+        var failed = false;
+        foreach (var property in element.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case Level:
+                    severity = MapLevel(value, errors);
+                    break;
+                case Message:
+                    description = SeedEventMapping.Copy(value);
+                    break;
+                case EventId:
+                    SeedEventMapping.EventId(EventId, value, native, metadata);
+                    break;
+                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Object:
+                    foreach (var entry in value.EnumerateObject())
+                    {
+                        SeedEventMapping.Unknown(entry.Name, entry.Value, metadata, errors);
+                    }
+
+                    break;
+                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Null:
+                    break;
+                case AuditEventFields.Metadata:
+                    errors.Add(new AuditFieldError(AuditEventFields.Metadata, "must be a JSON object."));
+                    break;
+                case var name when s_native.Contains(name):
+                    native[name] = SeedEventMapping.Copy(value);
+                    failed |= name is AuditEventFields.ErrorCode or AuditEventFields.ErrorMessage or AuditEventFields.StackTrace
+                        && value.ValueKind != JsonValueKind.Null;
+                    break;
+                default:
+                    SeedEventMapping.Unknown(property.Name, value, metadata, errors);
+                    break;
+            }
+        }
+
+        SeedEventMapping.Alias(AuditEventFields.Severity, Level, severity, native, metadata);
+        SeedEventMapping.Alias(AuditEventFields.Description, Message, description, native, metadata);
+        if (failed && native[AuditEventFields.Status] is null)
+        {
+            native[AuditEventFields.Status] = "FAILURE";
+        }
+
+        return SeedEventMapping.Finish(index, native, metadata, errors, now, maxClockSkew);
+    }
+
+    private static JsonNode? MapLevel(JsonElement value, List<AuditFieldError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && Levels.TryGetValue(value.GetString()!.Trim(), out var severity))
+        {
+            return severity.ToString().ToUpperInvariant();
+        }
+
+        errors.Add(new AuditFieldError(Level, "must be one of INFO, WARN, ERROR, CRITICAL."));
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AuditKit.Server.Ingest;
+
+namespace AuditKit.Server.Compatibility;
+
+/// <summary>
+/// What the seed mappers share: a seed's payload is rewritten into the contract's JSON (its fields renamed, every
+/// field the contract does not know kept in <c>metadata</c>) and read by the native <see cref="AuditEventReader"/>, so
+/// the seeds' events pass the same validation, reserved-record rules and clock-skew bound as native ones.
+/// </summary>
+internal static class SeedEventMapping
+{
+    /// <summary>Reads <paramref name="native"/> (the contract's JSON of one event) as the native ingest reads a posted event.</summary>
+    public static ParsedAuditEvent Read(int index, JsonObject native, DateTimeOffset now, TimeSpan maxClockSkew)
+    {
+        using var document = JsonDocument.Parse(native.ToJsonString());
+        var (auditEvent, errors) = AuditEventReader.Read(document.RootElement, now, maxClockSkew);
+        return new ParsedAuditEvent(index, auditEvent, errors);
+    }
+
+    /// <summary>A copy of <paramref name="value"/> as a node (null for JSON null).</summary>
+    public static JsonNode? Copy(JsonElement value) => JsonNode.Parse(value.GetRawText());
+
+    /// <summary>
+    /// The seed's own event id, as the contract's <c>id</c> when it is a UUID; otherwise kept in metadata under
+    /// <paramref name="name"/> (the server then assigns a UUIDv7).
+    /// </summary>
+    public static void EventId(string name, JsonElement value, JsonObject native, JsonObject metadata)
+    {
+        if (value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id) && id != Guid.Empty)
+        {
+            native[AuditEventFields.Id] = id.ToString();
+        }
+        else if (value.ValueKind != JsonValueKind.Null)
+        {
+            metadata[name] = Copy(value);
+        }
+    }
+
+    /// <summary>
+    /// A seed's name for a contract field: its value goes to <paramref name="field"/>, unless the event also carries
+    /// the contract's own name, which then wins and the seed's value is kept in metadata under <paramref name="seedName"/>.
+    /// </summary>
+    public static void Alias(string field, string seedName, JsonNode? value, JsonObject native, JsonObject metadata)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (native[field] is null)
+        {
+            native[field] = value;
+        }
+        else
+        {
+            metadata[seedName] = value;
+        }
+    }
+
+    /// <summary>Keeps an unknown field in metadata; an error naming it when metadata already holds that key.</summary>
+    public static void Unknown(string name, JsonElement value, JsonObject metadata, List<AuditFieldError> errors)
+    {
+        if (metadata.ContainsKey(name))
+        {
+            errors.Add(new AuditFieldError(name, $"is not a known field and metadata already holds a '{name}' key: it would be lost, so nothing was stored."));
+            return;
+        }
+
+        metadata[name] = Copy(value);
+    }
+
+    /// <summary>
+    /// The parsed event: read from <paramref name="native"/>, or carrying the mapping's own errors (what could not be
+    /// mapped) before those of the reader.
+    /// </summary>
+    public static ParsedAuditEvent Finish(
+        int index, JsonObject native, JsonObject metadata, List<AuditFieldError> errors, DateTimeOffset now, TimeSpan maxClockSkew)
+    {
+        if (metadata.Count > 0)
+        {
+            native[AuditEventFields.Metadata] = metadata;
+        }
+
+        var parsed = Read(index, native, now, maxClockSkew);
+        return errors.Count == 0 ? parsed : parsed with { Errors = [.. errors, .. parsed.Errors] };
+    }
+
+    /// <summary>An error for a body that is not a JSON object.</summary>
+    public static ParsedAuditEvent NotAnObject(int index) =>
+        new(index, new AuditEvent { Action = string.Empty }, [new AuditFieldError(JsonSyntaxErrorLocator.BodyField, "must be a JSON object (one event).")]);
+}
