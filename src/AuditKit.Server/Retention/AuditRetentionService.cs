@@ -12,7 +12,7 @@ namespace AuditKit.Server.Retention;
 /// <see cref="RetentionOptions.Interval"/>, together with what is derived from them by time: the per-minute and per-day
 /// state of the detection rules, resolved alerts last seen before the cut and webhook deliveries made before it (the
 /// hourly summary counts are kept right by their triggers). Each tenant's purge is recorded as an audit event in its
-/// own log.
+/// own log, and the delete itself in <c>retention_cuts</c>.
 /// </summary>
 /// <remarks>
 /// The cut is the start of a UTC hour, so whole hours of events go at a time. Events are deleted <see cref="RetentionOptions.BatchSize"/> at a time, each chunk in its own short transaction. Several
@@ -125,8 +125,8 @@ internal sealed partial class AuditRetentionService(
         while (true)
         {
             var chunk = await retention.DeleteEventsAsync(tenant, cut, options.Value.BatchSize, cancellationToken).ConfigureAwait(false);
-            events += chunk;
-            if (chunk < options.Value.BatchSize)
+            events += chunk.Deleted;
+            if (chunk.Deleted < options.Value.BatchSize)
             {
                 break;
             }
