@@ -92,6 +92,12 @@ else
     -o "-p $port -k $pg_data -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
     start >/dev/null
   pg_started=1
+  # The least-privilege roles: auditkit_owner migrates and owns the schema, auditkit_app runs requests (neither is a
+  # superuser). The test helper creates them too, for a server given in AUDITKIT_TEST_POSTGRES.
+  as_pg_user "$pg_bin/psql" -q -h 127.0.0.1 -p "$port" -U auditkit -d postgres -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE ROLE auditkit_owner LOGIN PASSWORD 'auditkit_owner' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+CREATE ROLE auditkit_app LOGIN PASSWORD 'auditkit_app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+SQL
   export AUDITKIT_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=auditkit;Database=postgres;Timeout=30;Command Timeout=120"
 fi
 

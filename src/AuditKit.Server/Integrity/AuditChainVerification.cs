@@ -28,12 +28,24 @@ internal sealed class AuditChainVerification(IAuditChainStore store, IEnumerable
         var chained = false;
         if (from > 1)
         {
-            if (await store.ReadLinkAsync(tenantId, from - 1, cancellationToken).ConfigureAwait(false) is not { } before)
+            var before = await store.ReadLinkAsync(tenantId, from - 1, cancellationToken).ConfigureAwait(false);
+            if (before is null)
             {
-                return ChainVerification.Broken(from - 1, ChainBreakReasons.Missing);
-            }
+                // Deleted by retention: its signed anchor holds the hash the run links after.
+                if (await AnchorAtAsync(tenantId, from - 1, cancellationToken).ConfigureAwait(false) is not { } anchor)
+                {
+                    return ChainVerification.Broken(from - 1, ChainBreakReasons.Missing);
+                }
 
-            if (before.Hash is { } hash)
+                if (anchor.Failure is { } failure)
+                {
+                    return ChainVerification.Broken(anchor.Seq, failure);
+                }
+
+                previous = anchor.Hash;
+                chained = true;
+            }
+            else if (before.Value.Hash is { } hash)
             {
                 previous = hash;
                 chained = true;
@@ -74,6 +86,24 @@ internal sealed class AuditChainVerification(IAuditChainStore store, IEnumerable
         }
 
         return pastHead is null ? result : ChainVerification.Broken(pastHead.Seq, pastHead.Failure ?? ChainBreakReasons.Missing);
+    }
+
+    // The retention anchor at seq, if a witness has one (a valid one first).
+    private async Task<ChainWitnessMark?> AnchorAtAsync(string tenantId, long seq, CancellationToken cancellationToken)
+    {
+        ChainWitnessMark? found = null;
+        foreach (var witness in witnesses)
+        {
+            await foreach (var mark in witness.ReadMarksAsync(tenantId, seq, seq, cancellationToken).ConfigureAwait(false))
+            {
+                if (mark.Anchor && (found is null || (found.Failure is not null && mark.Failure is null)))
+                {
+                    found = mark;
+                }
+            }
+        }
+
+        return found;
     }
 
     // A row the server did not number (past the head, or below 1) breaks the chain whatever range is asked for.

@@ -33,6 +33,14 @@ internal static class AuditChainVerifier
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(marks);
         var pendingMarks = new Queue<ChainWitnessMark>(marks.Where(m => m.Seq >= fromSeq && m.Seq <= toSeq).OrderBy(static m => m.Seq));
+
+        // Where retention deleted a run of seqs, the signed anchor at its last seq holds the hash the chain resumes from.
+        var anchors = new Dictionary<long, byte[]>();
+        foreach (var anchor in marks.Where(m => m.Anchor && m.Failure is null && m.Seq >= fromSeq && m.Seq <= toSeq))
+        {
+            anchors.TryAdd(anchor.Seq, anchor.Hash);
+        }
+
         var scratch = new CanonicalWriter();
         var expected = fromSeq;
         var previous = previousHash;
@@ -64,7 +72,10 @@ internal static class AuditChainVerifier
 
             if (row.Seq > expected)
             {
-                return ChainVerification.Broken(expected, ChainBreakReasons.Missing);
+                if (ResumeAfterCut(row.Seq - 1) is { } gap)
+                {
+                    return gap;
+                }
             }
 
             if (row.Seq < expected)
@@ -113,10 +124,11 @@ internal static class AuditChainVerifier
             expected++;
         }
 
-        if (expected <= toSeq)
+        if (expected <= toSeq && ResumeAfterCut(toSeq) is { } end)
         {
-            // The head (or the range asked for) says events up to toSeq were stored; the run ended before.
-            return ChainVerification.Broken(expected, ChainBreakReasons.Missing);
+            // The head (or the range asked for) says events up to toSeq were stored; the run ended before, and no anchor
+            // says retention deleted them.
+            return end;
         }
 
         if (pendingMarks.TryPeek(out var late))
@@ -138,6 +150,46 @@ internal static class AuditChainVerifier
             LastSeq = first is null ? null : expected - 1,
             HeadHash = verified > 0 ? previous : null,
         };
+
+        // Seqs expected..lastGone hold no event: fine when a valid anchor at lastGone says retention deleted them, and the
+        // chain goes on from its hash (marks inside the gap can no longer be compared, but one that fails by itself, a
+        // forged anchor, is still reported). Otherwise the first of them is missing (a forged anchor in the gap is named
+        // instead: it claims the cut that the missing events would need).
+        ChainVerification? ResumeAfterCut(long lastGone)
+        {
+            if (!anchors.TryGetValue(lastGone, out var anchorHash))
+            {
+                while (pendingMarks.TryPeek(out var inGap) && inGap.Seq <= lastGone)
+                {
+                    pendingMarks.Dequeue();
+                    if (inGap is { Anchor: true, Failure: { } failure })
+                    {
+                        return ChainVerification.Broken(inGap.Seq, failure);
+                    }
+                }
+
+                return ChainVerification.Broken(expected, ChainBreakReasons.Missing);
+            }
+
+            while (pendingMarks.TryPeek(out var mark) && mark.Seq <= lastGone)
+            {
+                pendingMarks.Dequeue();
+                if (mark.Failure is { } failure)
+                {
+                    return ChainVerification.Broken(mark.Seq, failure);
+                }
+
+                if (mark.Seq == lastGone && !mark.Hash.AsSpan().SequenceEqual(anchorHash))
+                {
+                    return ChainVerification.Broken(mark.Seq, ChainBreakReasons.HashMismatch);
+                }
+            }
+
+            previous = anchorHash;
+            chained = true;
+            expected = lastGone + 1;
+            return null;
+        }
 
         // The first mark up to this seq that the link (seq, hash) contradicts, or that fails by itself.
         ChainVerification? MarkFailure(long seq, byte[] linkHash)

@@ -126,6 +126,43 @@ internal sealed partial class CheckpointService(
         }
     }
 
+    /// <summary>
+    /// Signs, as <see cref="CheckpointKinds.Anchor"/>s, the last events of the runs of seqs a retention cut deleted from
+    /// <paramref name="tenantId"/>'s chain: verify resumes after each from its hash instead of reporting the deleted run
+    /// as missing. Returns how many were stored; none without an active key (the cut is still in <c>retention_cuts</c>).
+    /// </summary>
+    public async Task<int> SignAnchorsAsync(string tenantId, IEnumerable<RetentionRunEnd> runEnds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runEnds);
+        if (keys.Active is not { } key)
+        {
+            LogAnchorUnsigned(logger, tenantId);
+            return 0;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var stored = 0;
+        foreach (var end in runEnds)
+        {
+            // An event from before the chain links nothing: the chain resumes by itself after it.
+            if (end.Hash is not { } hash)
+            {
+                continue;
+            }
+
+            if (await store.TryAddAsync(CheckpointSignature.Sign(new ChainHead(tenantId, end.Seq, hash), key, now, CheckpointKinds.Anchor), cancellationToken)
+                .ConfigureAwait(false))
+            {
+                stored++;
+            }
+        }
+
+        return stored;
+    }
+
+    [LoggerMessage(EventId = 1155, Level = LogLevel.Warning, Message = "Retention deleted events of tenant {TenantId} with no active signing key: no anchor is signed, and verify reports the deleted seqs as missing")]
+    private static partial void LogAnchorUnsigned(ILogger logger, string tenantId);
+
     [LoggerMessage(EventId = 1152, Level = LogLevel.Debug, Message = "No chain head reader is registered: no checkpoint is signed")]
     private static partial void LogNoChain(ILogger logger);
 

@@ -25,7 +25,10 @@ internal sealed class CheckpointWitness(ICheckpointStore checkpoints, SigningKey
             {
                 var verdict = CheckpointSignature.Verify(checkpoint, keys.Keys);
                 yield return new ChainWitnessMark(
-                    checkpoint.Seq, checkpoint.Hash, verdict == CheckpointVerification.Ok ? null : ChainBreakReasons.CheckpointSignature);
+                    checkpoint.Seq,
+                    checkpoint.Hash,
+                    verdict == CheckpointVerification.Ok ? null : ChainBreakReasons.CheckpointSignature,
+                    checkpoint.Kind == CheckpointKinds.Anchor);
             }
 
             if (page.Count < PageSize)

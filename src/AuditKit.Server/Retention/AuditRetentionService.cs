@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Common;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,8 @@ namespace AuditKit.Server.Retention;
 /// <see cref="RetentionOptions.Interval"/>, together with what is derived from them by time: the per-minute and per-day
 /// state of the detection rules, resolved alerts last seen before the cut and webhook deliveries made before it (the
 /// hourly summary counts are kept right by their triggers). Each tenant's purge is recorded as an audit event in its
-/// own log.
+/// own log, the delete itself in <c>retention_cuts</c>, and the last event of each run of seqs it removed is signed as
+/// an anchor, where verify resumes (docs/integrity.md, "Retention anchors").
 /// </summary>
 /// <remarks>
 /// The cut is the start of a UTC hour, so whole hours of events go at a time. Events are deleted <see cref="RetentionOptions.BatchSize"/> at a time, each chunk in its own short transaction. Several
@@ -23,6 +25,7 @@ namespace AuditKit.Server.Retention;
 internal sealed partial class AuditRetentionService(
     IRetentionStore retention,
     IAuditEventStore store,
+    CheckpointService checkpoints,
     AuditStorageMetrics metrics,
     IOptions<RetentionOptions> options,
     TimeProvider timeProvider,
@@ -125,8 +128,14 @@ internal sealed partial class AuditRetentionService(
         while (true)
         {
             var chunk = await retention.DeleteEventsAsync(tenant, cut, options.Value.BatchSize, cancellationToken).ConfigureAwait(false);
-            events += chunk;
-            if (chunk < options.Value.BatchSize)
+            events += chunk.Deleted;
+            if (chunk.RunEnds.Count > 0)
+            {
+                // The chain keeps its proof: the last event of each deleted run, signed, is where verify resumes.
+                await checkpoints.SignAnchorsAsync(tenant, chunk.RunEnds, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (chunk.Deleted < options.Value.BatchSize)
             {
                 break;
             }

@@ -37,16 +37,22 @@ internal sealed partial class AuditStorageInitializer(
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // With an owner connection string the owner migrates (and owns what the migrations create), then grants the
+        // runtime role what requests need; otherwise the one role does both.
+        await using var ownerSource = options.Value.HasOwnerConnection
+            ? new NpgsqlDataSourceBuilder(options.Value.MigrationsConnectionString).UseLoggerFactory(services.GetService<ILoggerFactory>()).Build()
+            : null;
         await using var migrationLock = provider == AuditStorageProvider.Postgres
-            ? await PostgresMigrationLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false)
+            ? await PostgresMigrationLock.AcquireAsync(ownerSource ?? services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false)
             : null;
         if (migrationLock is not null)
         {
             EnsureSupportedPostgres(migrationLock.ServerVersion, migrationLock.Host);
         }
 
-        await using var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>()
-            .CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = ownerSource is null
+            ? await services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync(cancellationToken).ConfigureAwait(false)
+            : new PostgresAuditDbContext(new DbContextOptionsBuilder<PostgresAuditDbContext>().UseNpgsql(ownerSource).Options);
 
         // On a new database EF Core reads the history table before creating it and logs that read as a failed
         // command; creating it first (IF NOT EXISTS, as EF Core itself does) keeps a first start free of errors.
@@ -58,7 +64,27 @@ internal sealed partial class AuditStorageInitializer(
         db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
+        if (ownerSource is not null)
+        {
+            await GrantRuntimeRoleAsync(ownerSource, cancellationToken).ConfigureAwait(false);
+        }
+
         LogStorageReady(logger, provider, applied ?? "none");
+    }
+
+    /// <summary>Applies <see cref="PostgresRuntimeGrants"/> to the role of the runtime connection string, unless it is the owner itself.</summary>
+    private async Task GrantRuntimeRoleAsync(NpgsqlDataSource ownerSource, CancellationToken cancellationToken)
+    {
+        var runtime = new NpgsqlConnectionStringBuilder(options.Value.PostgresConnectionString).Username;
+        var owner = new NpgsqlConnectionStringBuilder(options.Value.MigrationsConnectionString).Username;
+        if (string.IsNullOrEmpty(runtime) || string.Equals(runtime, owner, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        await using var connection = await ownerSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresRuntimeGrants.ApplyAsync(connection, runtime, cancellationToken).ConfigureAwait(false);
+        LogRuntimeGrants(logger, runtime);
     }
 
     /// <summary>
@@ -99,6 +125,9 @@ internal sealed partial class AuditStorageInitializer(
                 "Upgrade it, or leave ConnectionStrings:AuditKit empty to use the embedded SQLite store.");
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Granted the runtime role {Role} its privileges: events and checkpoints are append-only for it.")]
+    private static partial void LogRuntimeGrants(ILogger logger, string role);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider}, schema at migration {Migration}.")]
     private static partial void LogStorageReady(ILogger logger, AuditStorageProvider provider, string migration);

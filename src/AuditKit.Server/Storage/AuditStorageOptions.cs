@@ -14,8 +14,22 @@ internal sealed class AuditStorageOptions
     /// <summary>The name under <c>ConnectionStrings</c> of the PostgreSQL connection string.</summary>
     public const string ConnectionStringName = "AuditKit";
 
+    /// <summary>The name under <c>ConnectionStrings</c> of the optional PostgreSQL connection string of the owner role.</summary>
+    public const string MigrationsConnectionStringName = "AuditKitMigrations";
+
     /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:AuditKit</c>); null or empty for SQLite.</summary>
     public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// The PostgreSQL connection string of the role that owns the schema (from <c>ConnectionStrings:AuditKitMigrations</c>):
+    /// when set, start-up migrates with it and then grants the role of <see cref="PostgresConnectionString"/> only what
+    /// requests need (<c>PostgresRuntimeGrants</c>). Null or empty: the one connection string does both.
+    /// </summary>
+    public string? MigrationsConnectionString { get; set; }
+
+    /// <summary>Whether a separate owner connection string is configured (PostgreSQL only).</summary>
+    public bool HasOwnerConnection =>
+        Provider == AuditStorageProvider.Postgres && !string.IsNullOrWhiteSpace(MigrationsConnectionString);
 
     /// <summary>The SQLite file, relative to the working directory unless rooted. Its directory is created.</summary>
     public string SqlitePath { get; set; } = Path.Combine("data", "auditkit.db");
@@ -81,6 +95,24 @@ internal sealed class AuditStorageOptions
                 yield return error;
             }
 
+            if (!string.IsNullOrWhiteSpace(MigrationsConnectionString))
+            {
+                error = null;
+                try
+                {
+                    _ = new NpgsqlConnectionStringBuilder(MigrationsConnectionString);
+                }
+                catch (ArgumentException e)
+                {
+                    error = $"ConnectionStrings:{MigrationsConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
+                }
+
+                if (error is not null)
+                {
+                    yield return error;
+                }
+            }
+
             if (MaxPoolSize is < 1 or > 1024)
             {
                 yield return $"{SectionName}:MaxPoolSize must be between 1 and 1024 (was {MaxPoolSize}).";
@@ -89,6 +121,10 @@ internal sealed class AuditStorageOptions
         else if (string.IsNullOrWhiteSpace(SqlitePath))
         {
             yield return $"{SectionName}:SqlitePath must name a file when no PostgreSQL connection string is configured.";
+        }
+        else if (!string.IsNullOrWhiteSpace(MigrationsConnectionString))
+        {
+            yield return $"ConnectionStrings:{MigrationsConnectionStringName} is set but ConnectionStrings:{ConnectionStringName} is not: the owner connection is for PostgreSQL only.";
         }
     }
 }

@@ -33,6 +33,11 @@ internal static class AuditStorageServiceCollectionExtensions
                 {
                     o.PostgresConnectionString = connectionString;
                 }
+
+                if (configuration.GetConnectionString(AuditStorageOptions.MigrationsConnectionStringName) is { Length: > 0 } owner)
+                {
+                    o.MigrationsConnectionString = owner;
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStorageOptions>, AuditStorageOptionsValidator>());

@@ -9,8 +9,12 @@ internal interface IRetentionStore
     /// <summary>Every tenant's id, in order.</summary>
     Task<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Deletes at most <paramref name="limit"/> of the tenant's events stored before <paramref name="cut"/>; returns how many.</summary>
-    Task<int> DeleteEventsAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> of the tenant's events stored before <paramref name="cut"/> (lowest seq
+    /// first) and records the delete in <c>retention_cuts</c>, in one transaction; returns how many, with the last
+    /// (seq, hash) of each run of consecutive seqs deleted (where verification resumes: the anchors).
+    /// </summary>
+    Task<RetentionChunk> DeleteEventsAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes what is derived from the tenant's events before <paramref name="cut"/> by time: the detection rules'
@@ -19,3 +23,9 @@ internal interface IRetentionStore
     /// </summary>
     Task DeleteDerivedAsync(string tenantId, DateTimeOffset cut, CancellationToken cancellationToken);
 }
+
+/// <summary>What one retention delete removed: <see cref="Deleted"/> events, ending runs of seqs at <see cref="RunEnds"/>.</summary>
+internal sealed record RetentionChunk(int Deleted, IReadOnlyList<RetentionRunEnd> RunEnds);
+
+/// <summary>The last deleted event of a run of consecutive seqs: its seq and chain hash (null for an event from before the chain).</summary>
+internal sealed record RetentionRunEnd(long Seq, byte[]? Hash);

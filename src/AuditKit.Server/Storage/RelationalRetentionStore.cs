@@ -4,10 +4,14 @@ namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// <see cref="IRetentionStore"/> for both providers: the statements differ only in how values are written, which the
-/// dialect of <see cref="StorageConnections"/> decides.
+/// dialect of <see cref="StorageConnections"/> decides, and in how events are deleted: on PostgreSQL through the
+/// owner's SECURITY DEFINER function (the runtime role has no DELETE on <c>audit_events</c>), on SQLite directly.
 /// </summary>
-internal sealed class RelationalRetentionStore(StorageConnections connections) : IRetentionStore
+internal sealed class RelationalRetentionStore(StorageConnections connections, TimeProvider timeProvider) : IRetentionStore
 {
+    /// <summary>The <c>performed_by</c> of a cut on SQLite, which has no database roles.</summary>
+    public const string SqliteActor = "auditkit-server";
+
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken)
     {
         var tenants = new List<string>();
@@ -23,17 +27,80 @@ internal sealed class RelationalRetentionStore(StorageConnections connections) :
         return tenants;
     }
 
-    public Task<int> DeleteEventsAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
+    public Task<RetentionChunk> DeleteEventsAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken) =>
+        connections.IsPostgres
+            ? DeleteThroughFunctionAsync(tenantId, cut, limit, cancellationToken)
+            : DeleteAndRecordAsync(tenantId, cut, limit, cancellationToken);
+
+    // PostgreSQL: the runtime role may not DELETE events; the owner's SECURITY DEFINER function deletes and records.
+    private async Task<RetentionChunk> DeleteThroughFunctionAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT deleted, anchor_seq, anchor_hash FROM {Postgres.RetentionCutSql.Function}(" +
+            $"{DbParameters.Add(command, "@t", tenantId)}, {DbParameters.Add(command, "@cut", connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(cut)))}, " +
+            $"{DbParameters.Add(command, "@n", limit)})";
+        var deleted = 0;
+        var runEnds = new List<RetentionRunEnd>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            deleted = reader.GetInt32(0);
+            runEnds.Add(new RetentionRunEnd(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2)));
+        }
+
+        return new RetentionChunk(deleted, runEnds);
+    }
+
+    // SQLite has no roles: the server deletes and records the cut itself, in one transaction, as the function does.
+    private async Task<RetentionChunk> DeleteAndRecordAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
     {
         var stored = connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(cut));
-        return ExecuteAsync(
-            tenantId,
-            (command, t) =>
-                $"DELETE FROM {AuditDbContext.EventsTable} WHERE tenant_id = {t} AND id IN (" +
-                $"SELECT e.id FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {t} " +
-                $"AND e.timestamp < {DbParameters.Add(command, "@cut", stored)} " +
-                $"LIMIT {DbParameters.Add(command, "@n", limit)})",
-            cancellationToken);
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var gone = new List<RetentionRunEnd>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText =
+                $"SELECT seq, hash FROM {AuditDbContext.EventsTable} WHERE tenant_id = {DbParameters.Add(select, "@t", tenantId)} " +
+                $"AND timestamp < {DbParameters.Add(select, "@cut", stored)} ORDER BY seq LIMIT {DbParameters.Add(select, "@n", limit)}";
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                gone.Add(new RetentionRunEnd(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1)));
+            }
+        }
+
+        if (gone.Count == 0)
+        {
+            return new RetentionChunk(0, []);
+        }
+
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText =
+                $"DELETE FROM {AuditDbContext.EventsTable} WHERE tenant_id = {DbParameters.Add(delete, "@t", tenantId)} " +
+                $"AND timestamp < {DbParameters.Add(delete, "@cut", stored)} AND seq <= {DbParameters.Add(delete, "@last", gone[^1].Seq)}";
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var record = connection.CreateCommand())
+        {
+            record.Transaction = transaction;
+            record.CommandText =
+                $"INSERT INTO {RetentionCutRowConfiguration.Table} (tenant_id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by) VALUES (" +
+                $"{DbParameters.Add(record, "@t", tenantId)}, {DbParameters.Add(record, "@at", connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow())))}, " +
+                $"{DbParameters.Add(record, "@cut", stored)}, {DbParameters.Add(record, "@n", (long)gone.Count)}, {DbParameters.Add(record, "@seq", gone[^1].Seq)}, " +
+                $"{DbParameters.Add(record, "@hash", gone[^1].Hash)}, {DbParameters.Add(record, "@by", SqliteActor)})";
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var runEnds = gone.Where((e, i) => i == gone.Count - 1 || gone[i + 1].Seq != e.Seq + 1).ToList();
+        return new RetentionChunk(gone.Count, runEnds);
     }
 
     public async Task DeleteDerivedAsync(string tenantId, DateTimeOffset cut, CancellationToken cancellationToken)

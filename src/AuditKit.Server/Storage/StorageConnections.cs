@@ -12,7 +12,8 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal sealed class StorageConnections(IServiceProvider services, IOptions<AuditStorageOptions> options)
 {
-    private bool IsPostgres => options.Value.Provider == AuditStorageProvider.Postgres;
+    /// <summary>Whether the configured database is PostgreSQL.</summary>
+    public bool IsPostgres => options.Value.Provider == AuditStorageProvider.Postgres;
 
     public AuditSqlDialect Dialect => IsPostgres ? PostgresSqlDialect.Instance : SqliteSqlDialect.Instance;
 

@@ -128,6 +128,13 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// </summary>
     public abstract Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category);
 
+    /// <summary>
+    /// A connection that may change anything stored (the superuser on PostgreSQL, where the server's own role may not
+    /// UPDATE or DELETE events), for tests that tamper with the database behind the server's back.
+    /// </summary>
+    public virtual async Task<System.Data.Common.DbConnection> OpenTamperConnectionAsync() =>
+        await Factory.Services.GetRequiredService<AuditKit.Server.Storage.StorageConnections>().OpenAsync(default);
+
     /// <summary>The configuration that points the server at this fixture's database.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync();
 

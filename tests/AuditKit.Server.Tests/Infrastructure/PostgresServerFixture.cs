@@ -3,12 +3,21 @@ using Npgsql;
 
 namespace AuditKit.Server.Tests.Infrastructure;
 
-/// <summary>The server on a fresh PostgreSQL database of the throwaway test server.</summary>
+/// <summary>
+/// The server on a fresh PostgreSQL database of the throwaway test server, as in production: migrations run as the
+/// owner role (<see cref="TestPostgres.OwnerRole"/>) and requests as the runtime role (<see cref="TestPostgres.RuntimeRole"/>,
+/// which may not UPDATE or DELETE events). What the tests read or change behind the server's back goes through the
+/// superuser (<see cref="OpenTamperConnectionAsync"/>).
+/// </summary>
 public sealed class PostgresServerFixture : AuditKitServerFixture
 {
+    // The superuser's connection string to the database.
     private string? _connectionString;
 
     public override string Provider => "PostgreSQL";
+
+    /// <summary>The connection strings of the fixture's database: owner, runtime role and superuser.</summary>
+    public LeastPrivilegeDatabase Database { get; private set; } = null!;
 
     public override async Task<bool> StoredDataContainsAsync(string text)
     {
@@ -40,13 +49,26 @@ public sealed class PostgresServerFixture : AuditKitServerFixture
         return false;
     }
 
+    public override async Task<System.Data.Common.DbConnection> OpenTamperConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public override Task<IAsyncDisposable> RefuseEventsAsync(string tenantId, string category) =>
         RefusingTrigger.PostgresEventsAsync(_connectionString!, tenantId, category);
 
     protected override async Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync()
     {
-        _connectionString = await TestPostgres.CreateDatabaseAsync("srv");
-        return new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = _connectionString };
+        var database = await TestPostgres.CreateLeastPrivilegeDatabaseAsync("srv");
+        Database = database;
+        _connectionString = database.SuperuserConnectionString;
+        return new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:AuditKit"] = database.RuntimeConnectionString,
+            ["ConnectionStrings:AuditKitMigrations"] = database.OwnerConnectionString,
+        };
     }
 
     protected override async Task DeleteStorageAsync()

@@ -81,7 +81,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
         var target = Link(batch[1]).Seq;
-        await using (var connection = await server.Factory.Services.GetRequiredService<StorageConnections>().OpenAsync(default))
+        await using (var connection = await server.OpenTamperConnectionAsync())
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "UPDATE audit_events SET action = 'READ' WHERE tenant_id = @tenant AND seq = @seq";
@@ -142,7 +142,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
 
     private async Task ExecuteAsync(string sql, string tenantId, long seq)
     {
-        await using var connection = await server.Factory.Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        await using var connection = await server.OpenTamperConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         DbParameters.Add(command, "@tenant", tenantId);

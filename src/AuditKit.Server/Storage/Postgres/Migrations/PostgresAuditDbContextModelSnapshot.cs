@@ -741,6 +741,54 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("console_users", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("Before")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cut_before");
+
+                    b.Property<DateTimeOffset>("CutAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cut_at");
+
+                    b.Property<long>("DeletedEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("deleted_events");
+
+                    b.Property<byte[]>("LastHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long?>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.Property<string>("PerformedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("performed_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_cuts");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_retention_cuts_tenant");
+
+                    b.ToTable("retention_cuts", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.TenantRow", b =>
                 {
                     b.Property<string>("Id")

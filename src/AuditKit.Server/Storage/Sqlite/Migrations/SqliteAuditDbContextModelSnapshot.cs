@@ -688,6 +688,52 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("console_users", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Before")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cut_before");
+
+                    b.Property<long>("CutAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cut_at");
+
+                    b.Property<long>("DeletedEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deleted_events");
+
+                    b.Property<byte[]>("LastHash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("last_hash");
+
+                    b.Property<long?>("LastSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seq");
+
+                    b.Property<string>("PerformedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("performed_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_retention_cuts");
+
+                    b.HasIndex("TenantId", "Id")
+                        .HasDatabaseName("ix_retention_cuts_tenant");
+
+                    b.ToTable("retention_cuts", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.TenantRow", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,54 @@
+namespace AuditKit.Server.Storage.Postgres;
+
+/// <summary>
+/// The SECURITY DEFINER function through which the runtime role deletes events (it has no DELETE on
+/// <c>audit_events</c>): <c>auditkit_retention_cut(tenant, before, limit)</c> deletes at most <c>limit</c> of the
+/// tenant's events stored before <c>before</c> (lowest seq first), records the delete in <c>retention_cuts</c> in the
+/// same transaction, and returns one row per run of consecutive deleted seqs: (deleted, anchor_seq, anchor_hash), the
+/// count of the whole call and the last seq and hash of the run, which the server signs as anchors. Created by the
+/// migration <c>AddLeastPrivilege</c>, owned by the role that migrates.
+/// </summary>
+internal static class RetentionCutSql
+{
+    public const string Function = "auditkit_retention_cut";
+
+    public const string Create =
+        $$"""
+        CREATE FUNCTION {{Function}}(p_tenant text, p_before timestamp with time zone, p_limit integer)
+        RETURNS TABLE (deleted integer, anchor_seq bigint, anchor_hash bytea)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+        AS $fn$
+        DECLARE
+            v_seqs bigint[];
+            v_hashes bytea[];
+            v_count integer;
+        BEGIN
+            WITH gone AS (
+                DELETE FROM audit_events WHERE tenant_id = p_tenant AND id IN (
+                    SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.timestamp < p_before
+                    ORDER BY e.seq LIMIT p_limit)
+                RETURNING seq, hash)
+            SELECT count(*)::integer, array_agg(g.seq ORDER BY g.seq), array_agg(g.hash ORDER BY g.seq)
+            INTO v_count, v_seqs, v_hashes FROM gone g;
+            IF v_count = 0 THEN
+                RETURN;
+            END IF;
+
+            INSERT INTO retention_cuts (tenant_id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by)
+            VALUES (p_tenant, now(), p_before, v_count, v_seqs[v_count], v_hashes[v_count], session_user);
+
+            FOR i IN 1 .. v_count LOOP
+                IF i = v_count OR v_seqs[i + 1] <> v_seqs[i] + 1 THEN
+                    deleted := v_count;
+                    anchor_seq := v_seqs[i];
+                    anchor_hash := v_hashes[i];
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END
+        $fn$;
+        REVOKE ALL ON FUNCTION {{Function}}(text, timestamp with time zone, integer) FROM PUBLIC;
+        """;
+
+    public const string Drop = $"DROP FUNCTION IF EXISTS {Function}(text, timestamp with time zone, integer);";
+}
