@@ -58,6 +58,14 @@ internal sealed partial class AuditStorageInitializer(
         db.Database.SetCommandTimeout(TimeSpan.FromHours(2));
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).LastOrDefault();
+
+        // Still under the migration lock, so of several processes starting at once only one fills the rows.
+        var filled = await services.GetRequiredService<AuditActionBackfill>().RunAsync(cancellationToken).ConfigureAwait(false);
+        if (filled > 0)
+        {
+            LogActionsBackfilled(logger, filled);
+        }
+
         LogStorageReady(logger, provider, applied ?? "none");
     }
 
@@ -99,6 +107,9 @@ internal sealed partial class AuditStorageInitializer(
                 "Upgrade it, or leave ConnectionStrings:AuditKit empty to use the embedded SQLite store.");
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Canonical actions filled in for {Count} events stored before the action vocabulary.")]
+    private static partial void LogActionsBackfilled(ILogger logger, long count);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider}, schema at migration {Migration}.")]
     private static partial void LogStorageReady(ILogger logger, AuditStorageProvider provider, string migration);
