@@ -130,7 +130,7 @@ public abstract class ActionAliasDetectionTests(DetectionServerFixture server)
             Failed(Start, "auth.login_failed", "judy", "198.51.100.9"),
             new { id = Guid.CreateVersion7(Start), timestamp = Start, action = "login_success", user_id = "judy", action_canonical = "DELETE" });
 
-        var list = await client.Read.GetFromJsonAsync<JsonObject>("/api/v1/audit-logs?sort_by=action&sort_order=asc");
+        var list = await client.Read.GetFromJsonAsync<JsonObject>("/api/v1/audit-logs?user_id=judy&sort_by=action&sort_order=asc");
         var items = list!["items"]!.AsArray();
         items.Select(static i => (i!["action"]!.GetValue<string>(), i["action_canonical"]!.GetValue<string>()))
             .ShouldBe([("AUTH_LOGIN_FAILED", "LOGIN_FAILED"), ("LOGIN_SUCCESS", "LOGIN")]);
