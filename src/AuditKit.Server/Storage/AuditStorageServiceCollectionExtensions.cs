@@ -37,7 +37,7 @@ internal static class AuditStorageServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStorageOptions>, AuditStorageOptionsValidator>());
-        services.AddAuditActions();
+        services.AddAuditActions(configuration);
 
         services.TryAddSingleton(sp =>
         {

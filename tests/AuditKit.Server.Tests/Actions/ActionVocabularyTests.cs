@@ -134,7 +134,7 @@ public sealed partial class ActionVocabularyTests
     private static ActionVocabulary Vocabulary(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddAuditActions().BuildServiceProvider();
+        using var services = new ServiceCollection().AddAuditActions(configuration).BuildServiceProvider();
         return services.GetRequiredService<ActionVocabulary>();
     }
 
