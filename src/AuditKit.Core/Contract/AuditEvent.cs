@@ -39,6 +39,13 @@ public sealed class AuditEvent
     [JsonPropertyName(AuditEventFields.Action)]
     public string Action { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The action in the server's vocabulary (<c>login_success</c> and <c>auth.login_failed</c> become <c>LOGIN</c> and
+    /// <c>LOGIN_FAILED</c>); set by the server, ignored on ingest. <see cref="Action"/> keeps what the client sent.
+    /// </summary>
+    [JsonPropertyName(AuditEventFields.ActionCanonical)]
+    public string? ActionCanonical { get; set; }
+
     /// <summary>A free label grouping events (the <c>log_type</c> of older clients, e.g. <c>leave_request</c>).</summary>
     [JsonPropertyName(AuditEventFields.Category)]
     public string? Category { get; set; }

@@ -14,6 +14,7 @@ public static class AuditEventFields
     public const string TenantId = "tenant_id";
     public const string Source = "source";
     public const string Action = "action";
+    public const string ActionCanonical = "action_canonical";
     public const string Category = "category";
     public const string ResourceType = "resource_type";
     public const string ResourceId = "resource_id";

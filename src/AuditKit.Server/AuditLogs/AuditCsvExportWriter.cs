@@ -23,7 +23,7 @@ internal static class AuditCsvExportWriter
     /// <summary>The header row, in contract order.</summary>
     public static readonly string[] Columns =
     [
-        "id", "timestamp", "received_at", "tenant_id", "source", "action", "category",
+        "id", "timestamp", "received_at", "tenant_id", "source", "action", "action_canonical", "category",
         "resource_type", "resource_id", "resource_name", "user_id", "username", "user_email",
         "status", "severity", "service_name", "service_version",
         "method", "path", "route", "query", "status_code", "duration_ms",
@@ -66,6 +66,7 @@ internal static class AuditCsvExportWriter
         csv.WriteField(e.TenantId);
         csv.WriteField(e.Source);
         csv.WriteField(e.Action);
+        csv.WriteField(e.ActionCanonical);
         csv.WriteField(e.Category);
         csv.WriteField(e.ResourceType);
         csv.WriteField(e.ResourceId);

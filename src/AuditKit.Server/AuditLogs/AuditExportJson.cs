@@ -17,6 +17,7 @@ internal static class AuditExportJson
     private static readonly JsonEncodedText s_tenantId = JsonEncodedText.Encode("tenant_id");
     private static readonly JsonEncodedText s_source = JsonEncodedText.Encode("source");
     private static readonly JsonEncodedText s_action = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText s_actionCanonical = JsonEncodedText.Encode(AuditEventFields.ActionCanonical);
     private static readonly JsonEncodedText s_category = JsonEncodedText.Encode("category");
     private static readonly JsonEncodedText s_resourceType = JsonEncodedText.Encode("resource_type");
     private static readonly JsonEncodedText s_resourceId = JsonEncodedText.Encode("resource_id");
@@ -80,6 +81,7 @@ internal static class AuditExportJson
         writer.WriteString(s_tenantId, row.TenantId);
         writer.WriteString(s_source, row.Source);
         writer.WriteString(s_action, row.Action);
+        Text(writer, s_actionCanonical, row.ActionCanonical);
         Text(writer, s_category, row.Category);
         Text(writer, s_resourceType, row.ResourceType);
         Text(writer, s_resourceId, row.ResourceId);

@@ -20,8 +20,8 @@ internal sealed class DetectionEventIndexes : IEntityTypeConfiguration<AuditEven
         events.HasIndex(e => new { e.TenantId, e.UserId, e.Timestamp })
             .HasFilter(DetectionModel.FailedLoginFilter)
             .HasDatabaseName("ix_audit_events_failed_logins_user");
-        events.HasIndex(e => new { e.TenantId, e.UserId, e.Action, e.Timestamp })
-            .HasFilter("action IN ('DELETE', 'EXPORT')")
+        events.HasIndex(e => new { e.TenantId, e.UserId, e.ActionCanonical, e.Timestamp })
+            .HasFilter("action_canonical IN ('DELETE', 'EXPORT')")
             .HasDatabaseName("ix_audit_events_deletes_exports_user");
 
         // The same for grants (rule 7, read by grantee), HIGH and CRITICAL events by user (rules 5 and 7) and a tenant's

@@ -2,7 +2,7 @@ namespace AuditKit.Server.Detection;
 
 /// <summary>
 /// The fields of a stored event the rules look at: kept small because committed batches wait in memory for
-/// evaluation.
+/// evaluation. <see cref="Action"/> is the canonical action (see docs/actions.md), which is what every rule reads.
 /// </summary>
 internal sealed record DetectionEvent(
     Guid Id,
@@ -22,7 +22,7 @@ internal sealed record DetectionEvent(
         return new(
             auditEvent.Id,
             auditEvent.Timestamp,
-            auditEvent.Action,
+            auditEvent.ActionCanonical ?? auditEvent.Action,
             auditEvent.Status,
             auditEvent.Severity,
             Blank(auditEvent.UserId),

@@ -52,6 +52,7 @@ internal static class AuditEventReader
                     auditEvent.Timestamp = ReadTimestamp(name, value, errors) ?? default;
                     break;
                 case AuditEventFields.ReceivedAt:
+                case AuditEventFields.ActionCanonical:
                     // Set by the server; a posted value is ignored.
                     break;
                 case AuditEventFields.TenantId:

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
+using AuditKit.Server.Actions;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 
@@ -71,7 +72,8 @@ internal static partial class AuditSeedCommand
         }
 
         var written = postgres
-            ? await CopyAsync(app.Services.GetRequiredService<PostgresBulkLoad>(), Events(), now, logger, stopwatch, cancellationToken)
+            ? await CopyAsync(
+                app.Services.GetRequiredService<PostgresBulkLoad>(), app.Services.GetRequiredService<ActionVocabulary>(), Events(), now, logger, stopwatch, cancellationToken)
             : await InsertAsync(app.Services.GetRequiredService<IAuditEventStore>(), Events(), now, logger, stopwatch, cancellationToken);
 
         if (postgres)
@@ -86,7 +88,7 @@ internal static partial class AuditSeedCommand
 
     // One producer makes rows in time order; two connections COPY them, one batch (one transaction) at a time.
     private static async Task<long> CopyAsync(
-        PostgresBulkLoad load, IEnumerable<(string TenantId, AuditEvent Event)> events, DateTimeOffset receivedAt,
+        PostgresBulkLoad load, ActionVocabulary actions, IEnumerable<(string TenantId, AuditEvent Event)> events, DateTimeOffset receivedAt,
         ILogger logger, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         var batches = Channel.CreateBounded<List<AuditEventRow>>(new BoundedChannelOptions(4) { SingleWriter = true });
@@ -97,7 +99,7 @@ internal static partial class AuditSeedCommand
                 var batch = new List<AuditEventRow>(BatchSize);
                 foreach (var (tenantId, auditEvent) in events)
                 {
-                    batch.Add(AuditEventRow.From(tenantId, auditEvent, receivedAt));
+                    batch.Add(AuditEventRow.From(tenantId, auditEvent, receivedAt, actions));
                     if (batch.Count == BatchSize)
                     {
                         await batches.Writer.WriteAsync(batch, cancellationToken);

@@ -15,8 +15,25 @@ internal static class AuditEventColumns
         "ip_address", "user_agent", "request_id", "trace_id", "session_id",
         "description", "error_code", "error_message",
         "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
-        "seq", "hash", "salt", "personal_digests", "stack_trace",
+        "seq", "hash", "salt", "personal_digests", "stack_trace", ActionCanonicalColumn,
     ];
+
+    /// <summary>The column of the canonical action (see <see cref="AuditEventRow.ActionCanonical"/>).</summary>
+    public const string ActionCanonicalColumn = "action_canonical";
+
+    /// <summary>
+    /// The columns derived from others when a row is written: stored for queries, not part of the canonical form the
+    /// chain hashes (see <see cref="AuditEventCanonicalForm"/>), so deriving them again never changes a hash.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Derived = new HashSet<string>(StringComparer.Ordinal) { ActionCanonicalColumn };
+
+    /// <summary>
+    /// The canonical action over alias <c>e</c>, what detection reads: the raw action stands in for a row stored before
+    /// the column and not yet backfilled.
+    /// </summary>
+    public const string CanonicalActionSql = "COALESCE(e." + ActionCanonicalColumn + ", e.action)";
+
+    private static readonly int s_actionCanonical = Array.IndexOf(Names, ActionCanonicalColumn);
 
     /// <summary>The select list over alias <c>e</c>.</summary>
     public static readonly string SelectList = string.Join(", ", Names.Select(n => "e." + n));
@@ -75,6 +92,7 @@ internal static class AuditEventColumns
         Salt = Bytes(reader, 39),
         PersonalDigests = Bytes(reader, 40),
         StackTrace = String(reader, 41),
+        ActionCanonical = String(reader, s_actionCanonical),
     };
 
     private static byte[]? Bytes(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);

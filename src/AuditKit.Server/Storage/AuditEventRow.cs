@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditKit.Server.Actions;
 
 namespace AuditKit.Server.Storage;
 
@@ -72,6 +73,13 @@ internal sealed class AuditEventRow
     /// </summary>
     public byte[]? PersonalDigests { get; set; }
 
+    /// <summary>
+    /// <see cref="Action"/> in the action vocabulary (see <see cref="ActionVocabulary"/>): derived from the action when
+    /// the row is written, so it is not part of the canonical form the chain hashes. Null only for rows stored before
+    /// the column existed and not yet backfilled (see <see cref="AuditActionBackfill"/>).
+    /// </summary>
+    public string? ActionCanonical { get; set; }
+
     /// <summary>The event this row stores, its JSON fields parsed.</summary>
     public AuditEvent ToEvent() => new()
     {
@@ -81,6 +89,7 @@ internal sealed class AuditEventRow
         ReceivedAt = ReceivedAt,
         Source = Source,
         Action = Action,
+        ActionCanonical = ActionCanonical,
         Category = Category,
         ResourceType = ResourceType,
         ResourceId = ResourceId,
@@ -118,9 +127,17 @@ internal sealed class AuditEventRow
     /// <summary>
     /// The row storing <paramref name="auditEvent"/> for <paramref name="tenantId"/>: times in UTC truncated to
     /// microseconds (PostgreSQL's precision, used by both stores so they answer alike), JSON fields serialized, NUL
-    /// characters replaced (see <see cref="StoredText"/>).
+    /// characters replaced (see <see cref="StoredText"/>), the canonical action taken from <paramref name="actions"/>
+    /// (the built-in vocabulary when null).
     /// </summary>
-    public static AuditEventRow From(string tenantId, AuditEvent auditEvent, DateTimeOffset receivedAt) => new()
+    public static AuditEventRow From(string tenantId, AuditEvent auditEvent, DateTimeOffset receivedAt, ActionVocabulary? actions = null)
+    {
+        var row = Fields(tenantId, auditEvent, receivedAt);
+        row.ActionCanonical = (actions ?? ActionVocabulary.Builtin).Canonical(tenantId, row.Action);
+        return row;
+    }
+
+    private static AuditEventRow Fields(string tenantId, AuditEvent auditEvent, DateTimeOffset receivedAt) => new()
     {
         TenantId = tenantId,
         Id = auditEvent.Id,

@@ -114,8 +114,8 @@ internal sealed class AuditEventSql
 
         if (query.FailedAuthentication)
         {
-            sql._where.Append(" AND (e.action = ").Append(sql.Add(AuditActions.LoginFailed))
-                .Append(" OR (e.action = ").Append(sql.Add(AuditActions.Login))
+            sql._where.Append(" AND (e.action_canonical = ").Append(sql.Add(AuditActions.LoginFailed))
+                .Append(" OR (e.action_canonical = ").Append(sql.Add(AuditActions.Login))
                 .Append(" AND e.status = ").Append(sql.Add((short)AuditStatus.Failure)).Append("))");
         }
 

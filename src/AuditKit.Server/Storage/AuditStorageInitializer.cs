@@ -69,6 +69,14 @@ internal sealed partial class AuditStorageInitializer(
             await GrantRuntimeRoleAsync(ownerSource, cancellationToken).ConfigureAwait(false);
         }
 
+        // Still under the migration lock, so of several processes starting at once only one fills the rows; as the
+        // owner where there is one, since the runtime role may not update events.
+        var filled = await services.GetRequiredService<AuditActionBackfill>().RunAsync(ownerSource, cancellationToken).ConfigureAwait(false);
+        if (filled > 0)
+        {
+            LogActionsBackfilled(logger, filled);
+        }
+
         LogStorageReady(logger, provider, applied ?? "none");
     }
 
@@ -128,6 +136,8 @@ internal sealed partial class AuditStorageInitializer(
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Granted the runtime role {Role} its privileges: events and checkpoints are append-only for it.")]
     private static partial void LogRuntimeGrants(ILogger logger, string role);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Canonical actions filled in for {Count} events stored before the action vocabulary.")]
+    private static partial void LogActionsBackfilled(ILogger logger, long count);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Audit storage ready on {Provider}, schema at migration {Migration}.")]
     private static partial void LogStorageReady(ILogger logger, AuditStorageProvider provider, string migration);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using AuditKit.Server.Actions;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 
@@ -41,6 +42,7 @@ internal static class AuditStorageServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStorageOptions>, AuditStorageOptionsValidator>());
+        services.AddAuditActions(configuration);
 
         services.TryAddSingleton(sp =>
         {
@@ -65,12 +67,15 @@ internal static class AuditStorageServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
             return options.Provider == AuditStorageProvider.Postgres
                 ? new PostgresAuditEventStore(
-                    sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup)
+                    sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup,
+                    actions: sp.GetRequiredService<ActionVocabulary>())
                 : new SqliteAuditEventStore(
-                    sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup);
+                    sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup,
+                    sp.GetRequiredService<ActionVocabulary>());
         });
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
         services.TryAddSingleton<AuditTransactionEvents>();
+        services.TryAddSingleton<AuditActionBackfill>();
         services.TryAddSingleton<StorageConnections>();
         services.TryAddSingleton<IRetentionStore, RelationalRetentionStore>();
         services.TryAddSingleton<IAlertStore, RelationalAlertStore>();

@@ -7,7 +7,7 @@ namespace AuditKit.Server.Storage;
 /// The statement of a summary: one row per (dimension, key) with its count. Two ways to the same answer:
 /// <list type="bullet">
 /// <item>From the hourly rollup (<see cref="AuditDbContext.HourlyTable"/>) when every filter is one it holds (action,
-/// severity, status, service, failed authentication) and the range covers at least one whole UTC hour: the whole
+/// severity, status, service; not failed authentication, which is by canonical action) and the range covers at least one whole UTC hour: the whole
 /// hours come from the rollup, the partial hours at either end from the events, and the two are added up per hour
 /// before the counts by action, severity, status, service and bucket are taken. Users and IP addresses, which the
 /// rollup does not hold, are counted from the events of the range (an index-only scan on PostgreSQL).</item>
@@ -93,7 +93,7 @@ internal static class AuditSummarySql
         ArgumentNullException.ThrowIfNull(query);
         var rest = query with
         {
-            Action = null, Severity = null, Status = null, ServiceName = null, FailedAuthentication = false, From = null, To = null,
+            Action = null, Severity = null, Status = null, ServiceName = null, From = null, To = null,
         };
         var unfiltered = new AuditEventQuery();
         return rest with

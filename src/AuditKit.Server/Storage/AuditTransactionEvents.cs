@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AuditKit.Server.Actions;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Storage;
@@ -10,7 +11,7 @@ namespace AuditKit.Server.Storage;
 /// ingest goes through <see cref="IAuditEventStore.InsertAsync"/>. They are linked into each tenant's chain like any
 /// other insert (the tenant's head locked until the transaction ends).
 /// </summary>
-internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> contexts, StorageConnections connections)
+internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> contexts, StorageConnections connections, ActionVocabulary actions)
 {
     /// <summary>
     /// Stores <paramref name="events"/> (new ids, already validated) for <paramref name="tenantId"/> in
@@ -22,7 +23,7 @@ internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> c
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(transaction);
-        var rows = events.Select(e => AuditEventRow.From(tenantId, e, receivedAt)).ToList();
+        var rows = events.Select(e => AuditEventRow.From(tenantId, e, receivedAt, actions)).ToList();
         if (rows.Count == 0)
         {
             return;

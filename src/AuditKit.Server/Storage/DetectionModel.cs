@@ -22,8 +22,8 @@ internal static class DetectionModel
     public const string UnresolvedPredicate = "status < 2";
 
     /// <summary>Failed logins (see <see cref="StoredEventPredicates.FailedLoginSql"/>), unqualified, for partial indexes.</summary>
-    public const string FailedLoginFilter = "action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)";
+    public const string FailedLoginFilter = "action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)";
 
     /// <summary>Grants (see <see cref="StoredEventPredicates.GrantSql"/>: the action part), unqualified, for a partial index.</summary>
-    public const string GrantFilter = "action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')";
+    public const string GrantFilter = "action_canonical IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')";
 }

@@ -98,7 +98,7 @@ internal static class DetectionOutbox
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                "SELECT e.id, e.timestamp, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
+                $"SELECT e.id, e.timestamp, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
                 $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
                 $"AND e.id IN {DetectionSession.AddList(command, "e", chunk.Select(sql.IdValue))}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

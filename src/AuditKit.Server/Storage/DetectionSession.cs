@@ -55,7 +55,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             var hi = Add(command, "hi", Dialect.TimeValue(to));
             var list = AddList(command, "k", chunk);
             command.CommandText =
-                $"SELECT e.{keyColumn}, e.timestamp, e.id, e.action, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
+                $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
                 $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
                 $"AND e.timestamp >= {lo} AND e.timestamp <= {hi} AND {filter.Predicate} " +
                 $"ORDER BY e.{keyColumn}, e.timestamp, e.id";

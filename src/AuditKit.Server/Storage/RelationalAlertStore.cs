@@ -132,8 +132,8 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
         SuspiciousPatternKind.FailedLoginsByIp => ("ip_address", "user_id", StoredEventPredicates.FailedLoginSql),
         SuspiciousPatternKind.FailedLoginsByUser => ("user_id", "ip_address", StoredEventPredicates.FailedLoginSql),
         SuspiciousPatternKind.CriticalEventsByUser => ("user_id", "ip_address", "e.severity = 3"),
-        SuspiciousPatternKind.DeletesByUser => ("user_id", "ip_address", "e.action = 'DELETE'"),
-        SuspiciousPatternKind.ExportsByUser => ("user_id", "ip_address", "e.action = 'EXPORT'"),
+        SuspiciousPatternKind.DeletesByUser => ("user_id", "ip_address", "e.action_canonical = 'DELETE'"),
+        SuspiciousPatternKind.ExportsByUser => ("user_id", "ip_address", "e.action_canonical = 'EXPORT'"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using AuditKit.Server.Actions;
 
 namespace AuditKit.Server.Storage;
 
@@ -10,9 +11,11 @@ namespace AuditKit.Server.Storage;
 /// and the dedup bookkeeping of an insert. Providers add how a connection is opened and how a batch is written.
 /// </summary>
 internal abstract class RelationalAuditEventStore(
-    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true)
+    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true, ActionVocabulary? actions = null)
     : IAuditEventStore
 {
+    private readonly ActionVocabulary _actions = actions ?? ActionVocabulary.Builtin;
+
     protected AuditSqlDialect Dialect { get; } = dialect;
 
     public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
@@ -49,7 +52,14 @@ internal abstract class RelationalAuditEventStore(
         if (toWrite.Count > 0)
         {
             var started = Stopwatch.GetTimestamp();
-            var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt)).ToList();
+            var rows = toWrite.Select(index => AuditEventRow.From(tenantId, events[index], receivedAt, _actions)).ToList();
+
+            // Like the tenant and receipt time the ingestor sets, the events handed in get their canonical action, so
+            // what is done with them after the commit (detection) reads it as stored.
+            for (var i = 0; i < toWrite.Count; i++)
+            {
+                events[toWrite[i]].ActionCanonical = rows[i].ActionCanonical;
+            }
             var inserted = await WriteAsync(rows, hooks, cancellationToken).ConfigureAwait(false);
             var duplicates = new List<Guid>();
             for (var i = 0; i < toWrite.Count; i++)

@@ -44,11 +44,11 @@ internal sealed class StoredEventFilter
     /// <summary>CRITICAL events by user.</summary>
     public static StoredEventFilter CriticalByUser { get; } = new("user_id", "e.severity = 3");
 
-    /// <summary>DELETE events by user.</summary>
-    public static StoredEventFilter DeletesByUser { get; } = new("user_id", "e.action = 'DELETE'");
+    /// <summary>DELETE events (canonical action) by user.</summary>
+    public static StoredEventFilter DeletesByUser { get; } = new("user_id", "e.action_canonical = 'DELETE'");
 
-    /// <summary>EXPORT events by user.</summary>
-    public static StoredEventFilter ExportsByUser { get; } = new("user_id", "e.action = 'EXPORT'");
+    /// <summary>EXPORT events (canonical action) by user.</summary>
+    public static StoredEventFilter ExportsByUser { get; } = new("user_id", "e.action_canonical = 'EXPORT'");
 
     /// <summary>The tally of an alert over these events: the key's events between its first_seen and last_seen.</summary>
     public AlertTally Tally { get; }

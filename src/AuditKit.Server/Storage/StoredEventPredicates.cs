@@ -6,15 +6,15 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal static class StoredEventPredicates
 {
-    /// <summary>Failed sign-ins over alias <c>e</c>.</summary>
-    public const string FailedLoginSql = "(e.action = 'LOGIN_FAILED' OR (e.action = 'LOGIN' AND e.status = 1))";
+    /// <summary>Failed sign-ins over alias <c>e</c>, by canonical action.</summary>
+    public const string FailedLoginSql = "(e.action_canonical = 'LOGIN_FAILED' OR (e.action_canonical = 'LOGIN' AND e.status = 1))";
 
-    /// <summary>Successful sign-ins over alias <c>e</c>.</summary>
-    public const string SuccessfulLoginSql = "(e.action = 'LOGIN' AND e.status = 0)";
+    /// <summary>Successful sign-ins over alias <c>e</c>, by canonical action.</summary>
+    public const string SuccessfulLoginSql = "(e.action_canonical = 'LOGIN' AND e.status = 0)";
 
-    /// <summary>Grants of a role or permission to a user over alias <c>e</c>; the grantee is <c>e.resource_id</c>.</summary>
+    /// <summary>Grants of a role or permission to a user over alias <c>e</c>, by canonical action; the grantee is <c>e.resource_id</c>.</summary>
     public const string GrantSql =
-        "(e.action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT') AND e.resource_id IS NOT NULL AND (e.resource_type IS NULL OR lower(e.resource_type) IN ('user', 'users')))";
+        "(e.action_canonical IN ('ROLE_ASSIGN', 'PERMISSION_GRANT') AND e.resource_id IS NOT NULL AND (e.resource_type IS NULL OR lower(e.resource_type) IN ('user', 'users')))";
 
     /// <summary>HIGH or CRITICAL events over alias <c>e</c>.</summary>
     public const string HighSeveritySql = "e.severity >= 2";

@@ -1,6 +1,6 @@
 namespace AuditKit.Server.Storage;
 
-/// <summary>A stored event as the window rules read it back.</summary>
+/// <summary>A stored event as the window rules read it back; <c>Action</c> is its canonical action.</summary>
 internal sealed record StoredRow(
     DateTimeOffset Timestamp,
     Guid Id,

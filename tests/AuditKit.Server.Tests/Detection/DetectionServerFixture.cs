@@ -32,6 +32,9 @@ public abstract class DetectionServerFixture : AuditKitServerFixture
     /// <summary>A tenant id whose rate-anomaly rule uses a 10-minute baseline, at least 10 events a minute and a factor of 2.</summary>
     public string RateTenant { get; } = "rate-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>A tenant id with its own action alias: <c>signin_denied</c> is <c>LOGIN_FAILED</c> there (and only there).</summary>
+    public string AliasTenant { get; } = "alias-" + Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>The webhook secret encryption key the server is configured with.</summary>
     public string WebhookKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
@@ -63,6 +66,7 @@ public abstract class DetectionServerFixture : AuditKitServerFixture
         [$"AuditKit:Detection:Tenants:{RateTenant}:RateAnomaly:BaselineWindow"] = "00:10:00",
         [$"AuditKit:Detection:Tenants:{RateTenant}:RateAnomaly:MinimumEventsPerMinute"] = "10",
         [$"AuditKit:Detection:Tenants:{RateTenant}:RateAnomaly:Factor"] = "2",
+        [$"AuditKit:Actions:Tenants:{AliasTenant}:Aliases:signin_denied"] = "LOGIN_FAILED",
     };
 
     private static JsonSerializerOptions CreateAlertJson()

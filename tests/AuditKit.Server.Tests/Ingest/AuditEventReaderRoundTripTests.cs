@@ -47,9 +47,9 @@ public sealed class AuditEventReaderRoundTripTests
             var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
             name.ShouldNotBeNull($"{property.Name} has no [JsonPropertyName(AuditEventFields.{property.Name})]");
             sentJson.ContainsKey(name).ShouldBeTrue($"{name} was not written");
-            if (property.Name == nameof(AuditEvent.ReceivedAt))
+            if (property.Name is nameof(AuditEvent.ReceivedAt) or nameof(AuditEvent.ActionCanonical))
             {
-                readJson.ContainsKey(name).ShouldBeFalse("the server sets received_at itself and ignores a posted one");
+                readJson.ContainsKey(name).ShouldBeFalse($"the server sets {name} itself and ignores a posted one");
                 continue;
             }
 

@@ -89,10 +89,28 @@ public sealed class CanonicalFormVectorTests
     public void Every_stored_column_but_the_chain_bookkeeping_is_in_the_canonical_form()
     {
         var encoded = AuditEventCanonicalForm.Fields.Select(static f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var columns = AuditEventColumns.Names.Except(["hash", "salt", "personal_digests"]);
+        var columns = AuditEventColumns.Names.Except(["hash", "salt", "personal_digests"]).Except(AuditEventColumns.Derived);
 
         columns.Where(c => !encoded.Contains(c)).ShouldBeEmpty("a new column must get a line (and an id) in AuditEventCanonicalForm.Fields");
         AuditEventCanonicalForm.Fields.Select(static f => (int)f.Id).ShouldBe(AuditEventCanonicalForm.Fields.Select(static f => (int)f.Id).Order());
+    }
+
+    [Fact]
+    public void Derived_columns_are_stored_but_never_hashed()
+    {
+        var encoded = AuditEventCanonicalForm.Fields.Select(static f => f.Name).ToHashSet(StringComparer.Ordinal);
+        AuditEventColumns.Derived.ShouldContain(AuditEventColumns.ActionCanonicalColumn);
+        AuditEventColumns.Derived.ShouldAllBe(c => AuditEventColumns.Names.Contains(c) && !encoded.Contains(c));
+
+        var row = AuditEventRow.From("t-derived", new AuditEvent { Id = Guid.CreateVersion7(), Action = "AUTH_LOGIN_FAILED" }, DateTimeOffset.UnixEpoch);
+        row.ActionCanonical.ShouldBe(AuditActions.LoginFailed);
+        row.Seq = 1;
+        row.Salt = new byte[16];
+        var bytes = AuditEventCanonicalForm.Encode(row);
+        row.ActionCanonical = "SOMETHING_ELSE";
+        AuditEventCanonicalForm.Encode(row).ShouldBe(bytes);
+        row.ActionCanonical = null;
+        AuditEventCanonicalForm.Encode(row).ShouldBe(bytes);
     }
 
     [Theory]

@@ -47,6 +47,7 @@ internal sealed class PostgresAuditDbContext(DbContextOptions<PostgresAuditDbCon
         // resource come out in the same order on both stores and whatever the database's locale.
         events.Property(e => e.TenantId).UseCollation(ByteOrderCollation);
         events.Property(e => e.Action).UseCollation(ByteOrderCollation);
+        events.Property(e => e.ActionCanonical).UseCollation(ByteOrderCollation);
         events.Property(e => e.UserId).UseCollation(ByteOrderCollation);
         events.Property(e => e.ResourceType).UseCollation(ByteOrderCollation);
         events.Property(e => e.ResourceId).UseCollation(ByteOrderCollation);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AuditKit.Server.Actions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,8 +17,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// </summary>
 internal sealed class PostgresAuditEventStore(
-    NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true)
-    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup)
+    NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
+    ActionVocabulary? actions = null)
+    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
     private static readonly string s_copySql =
         $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
@@ -176,6 +178,7 @@ internal sealed class PostgresAuditEventStore(
         await BytesAsync(importer, row.Salt, cancellationToken).ConfigureAwait(false);
         await BytesAsync(importer, row.PersonalDigests, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, row.StackTrace, cancellationToken).ConfigureAwait(false);
+        await TextAsync(importer, row.ActionCanonical, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task BytesAsync(NpgsqlBinaryImporter importer, byte[]? value, CancellationToken cancellationToken) =>

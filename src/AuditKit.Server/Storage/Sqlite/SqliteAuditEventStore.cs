@@ -1,4 +1,5 @@
 using System.Data.Common;
+using AuditKit.Server.Actions;
 using Microsoft.Data.Sqlite;
 
 namespace AuditKit.Server.Storage.Sqlite;
@@ -8,8 +9,9 @@ namespace AuditKit.Server.Storage.Sqlite;
 /// <c>BEGIN IMMEDIATE</c> transaction of a prepared <c>INSERT … ON CONFLICT DO NOTHING</c>; a writer that finds the
 /// file locked retries for the connection's default timeout (Microsoft.Data.Sqlite's busy handling).
 /// </summary>
-internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, AuditStorageMetrics? metrics = null, bool summaryRollup = true)
-    : RelationalAuditEventStore(SqliteSqlDialect.Instance, AuditStorageProvider.Sqlite, metrics, summaryRollup)
+internal sealed class SqliteAuditEventStore(
+    SqliteStorageConnection storage, AuditStorageMetrics? metrics = null, bool summaryRollup = true, ActionVocabulary? actions = null)
+    : RelationalAuditEventStore(SqliteSqlDialect.Instance, AuditStorageProvider.Sqlite, metrics, summaryRollup, actions)
 {
     private static readonly string s_insertSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) VALUES (" +
@@ -85,7 +87,7 @@ internal sealed class SqliteAuditEventStore(SqliteStorageConnection storage, Aud
             row.IpAddress, row.UserAgent, row.RequestId, row.TraceId, row.SessionId,
             row.Description, row.ErrorCode, row.ErrorMessage,
             row.Changes, row.OldValues, row.NewValues, row.Metadata, row.Tags, row.DataClassification,
-            row.Seq, row.Hash, row.Salt, row.PersonalDigests, row.StackTrace,
+            row.Seq, row.Hash, row.Salt, row.PersonalDigests, row.StackTrace, row.ActionCanonical,
         ];
         for (var i = 0; i < p.Length; i++)
         {

@@ -398,6 +398,11 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasColumnName("action")
                         .UseCollation("C");
 
+                    b.Property<string>("ActionCanonical")
+                        .HasColumnType("text")
+                        .HasColumnName("action_canonical")
+                        .UseCollation("C");
+
                     b.Property<string>("Category")
                         .HasColumnType("text")
                         .HasColumnName("category");
@@ -600,7 +605,7 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp")
                         .HasDatabaseName("ix_audit_events_failed_logins_ip")
-                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+                        .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Timestamp", "Id")
                         .IsDescending(false, true, true)
@@ -610,11 +615,15 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
                     b.HasIndex("TenantId", "UserId", "Timestamp")
                         .HasDatabaseName("ix_audit_events_failed_logins_user")
-                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+                        .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
+
+                    b.HasIndex("TenantId", "ActionCanonical", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_audit_events_tenant_action_canonical_timestamp");
 
                     b.HasIndex("TenantId", "Category", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -628,9 +637,9 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_severity_timestamp");
 
-                    b.HasIndex("TenantId", "UserId", "Action", "Timestamp")
+                    b.HasIndex("TenantId", "UserId", "ActionCanonical", "Timestamp")
                         .HasDatabaseName("ix_audit_events_deletes_exports_user")
-                        .HasFilter("action IN ('DELETE', 'EXPORT')");
+                        .HasFilter("action_canonical IN ('DELETE', 'EXPORT')");
 
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -642,11 +651,14 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .IsDescending(false, false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_resource_timestamp");
 
+                    b.HasIndex(new[] { "TenantId", "Action" }, "ix_audit_events_action_canonical_pending")
+                        .HasFilter("action_canonical IS NULL");
+
                     b.HasIndex(new[] { "TenantId", "Timestamp" }, "ix_audit_events_critical")
                         .HasFilter("severity = 3");
 
                     b.HasIndex(new[] { "TenantId", "ResourceId", "Timestamp" }, "ix_audit_events_grants_resource")
-                        .HasFilter("action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
+                        .HasFilter("action_canonical IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
 
                     b.HasIndex(new[] { "TenantId", "UserId", "Timestamp" }, "ix_audit_events_high_user")
                         .HasFilter("severity >= 2");

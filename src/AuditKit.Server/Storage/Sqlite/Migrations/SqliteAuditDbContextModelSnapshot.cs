@@ -385,6 +385,10 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("action");
 
+                    b.Property<string>("ActionCanonical")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action_canonical");
+
                     b.Property<string>("Category")
                         .HasColumnType("TEXT")
                         .HasColumnName("category");
@@ -551,7 +555,7 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp")
                         .HasDatabaseName("ix_audit_events_failed_logins_ip")
-                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+                        .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Timestamp", "Id")
                         .IsDescending(false, true, true)
@@ -559,11 +563,15 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
 
                     b.HasIndex("TenantId", "UserId", "Timestamp")
                         .HasDatabaseName("ix_audit_events_failed_logins_user")
-                        .HasFilter("action = 'LOGIN_FAILED' OR (action = 'LOGIN' AND status = 1)");
+                        .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
+
+                    b.HasIndex("TenantId", "ActionCanonical", "Timestamp", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_audit_events_tenant_action_canonical_timestamp");
 
                     b.HasIndex("TenantId", "Category", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -577,9 +585,9 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_severity_timestamp");
 
-                    b.HasIndex("TenantId", "UserId", "Action", "Timestamp")
+                    b.HasIndex("TenantId", "UserId", "ActionCanonical", "Timestamp")
                         .HasDatabaseName("ix_audit_events_deletes_exports_user")
-                        .HasFilter("action IN ('DELETE', 'EXPORT')");
+                        .HasFilter("action_canonical IN ('DELETE', 'EXPORT')");
 
                     b.HasIndex("TenantId", "UserId", "Timestamp", "Id")
                         .IsDescending(false, false, true, true)
@@ -589,11 +597,14 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .IsDescending(false, false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_resource_timestamp");
 
+                    b.HasIndex(new[] { "TenantId", "Action" }, "ix_audit_events_action_canonical_pending")
+                        .HasFilter("action_canonical IS NULL");
+
                     b.HasIndex(new[] { "TenantId", "Timestamp" }, "ix_audit_events_critical")
                         .HasFilter("severity = 3");
 
                     b.HasIndex(new[] { "TenantId", "ResourceId", "Timestamp" }, "ix_audit_events_grants_resource")
-                        .HasFilter("action IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
+                        .HasFilter("action_canonical IN ('ROLE_ASSIGN', 'PERMISSION_GRANT')");
 
                     b.HasIndex(new[] { "TenantId", "UserId", "Timestamp" }, "ix_audit_events_high_user")
                         .HasFilter("severity >= 2");
