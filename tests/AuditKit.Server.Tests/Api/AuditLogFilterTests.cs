@@ -175,6 +175,15 @@ public abstract class AuditLogFilterTests(AuditKitServerFixture server)
         await (await read.GetAsync($"{Logs}/summary?{query}")).ShouldBeValidationProblemAsync(field);
     }
 
+    [Fact]
+    public async Task A_summary_ending_at_the_first_representable_time_is_a_validation_problem()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var read = server.CreateClient(tenant.ReadKey);
+
+        await (await read.GetAsync($"{Logs}/summary?to_date=0001-01-01T00:00:00Z")).ShouldBeValidationProblemAsync("to_date");
+    }
+
     [Theory]
     [InlineData("severity", "LOW")]
     [InlineData("tags", "t")]
