@@ -136,17 +136,16 @@ foreach (var (name, target, url) in scenarios.Where((s, i) => i == 0 || options.
 if (options.ExportDays > 0)
 {
     var exportQuery = new AuditEventQuery { From = latest.AddDays(-options.ExportDays), To = latest.AddTicks(10), IncludeTotal = false };
-    var exportSql = AuditEventSql.Build(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
+    var exportSql = AuditEventSql.BuildFilter(PostgresSqlDialect.Instance, options.Tenant, exportQuery);
 
-    // Every match in the export's order, unpaged: the raw read an export is measured against.
-    var rawExportSql =
-        $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {exportSql.WhereSql} ORDER BY e.timestamp DESC, e.id DESC";
+    // The whole range through one reader, in export order: the raw read an export's keyset pages are measured against.
+    var exportText = $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE {exportSql.WhereSql} ORDER BY e.timestamp DESC, e.id DESC";
     var rawStarted = Stopwatch.GetTimestamp();
     long rawRows = 0;
     await using (var connection = await dataSource.OpenConnectionAsync())
     await using (var command = connection.CreateCommand())
     {
-        command.CommandText = rawExportSql;
+        command.CommandText = exportText;
         command.CommandTimeout = 0;
         exportSql.Bind(command);
         await using var reader = await command.ExecuteReaderAsync();
@@ -232,7 +231,7 @@ if (options.ExportDays > 0)
             long n = 0;
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = rawExportSql;
+            command.CommandText = exportText;
             exportSql.Bind(command);
             await using var reader = await command.ExecuteReaderAsync();
             var values = new object[reader.FieldCount];

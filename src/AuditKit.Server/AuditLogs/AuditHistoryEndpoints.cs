@@ -85,7 +85,7 @@ internal static class AuditHistoryEndpoints
         IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
         ListAsync(context, parameters, store, options.Value, static (query, errors) =>
         {
-            if (query.Severity is { } severity && severity != AuditSeverity.Critical)
+            if (query.Severity.IsSet && query.Severity != AuditSeverity.Critical)
             {
                 errors["severity"] = ["is always CRITICAL on this route; leave it out."];
             }
@@ -187,13 +187,13 @@ internal static class AuditHistoryEndpoints
     }
 
     // A filter the path already fixes may be repeated in the query string, but not contradicted.
-    private static string Pin(Dictionary<string, string[]> errors, string field, string? given, string fromPath)
+    private static AnyOf<string> Pin(Dictionary<string, string[]> errors, string field, AnyOf<string> given, string fromPath)
     {
         if (fromPath.Length > MaxPathValueLength)
         {
             errors[field] = [$"must be at most {MaxPathValueLength} characters."];
         }
-        else if (given is not null && !string.Equals(given, fromPath, StringComparison.Ordinal))
+        else if (given.IsSet && given != fromPath)
         {
             errors[field] = ["must match the value in the path, or be left out."];
         }

@@ -14,6 +14,24 @@ internal static class AuditQueryParser
 {
     private const int MaxFilterLength = 512;
 
+    /// <summary>The most values one filter takes (and the most metadata filters of one query).</summary>
+    public const int MaxFilterValues = 100;
+
+    private const int MaxMetadataKeyLength = 128;
+
+    /// <summary>The query parameter prefix of metadata containment filters: <c>metadata.{key}=value</c>.</summary>
+    public const string MetadataPrefix = "metadata.";
+
+    /// <summary>The accepted <c>time_range</c> values: events from now minus the range on.</summary>
+    public static IReadOnlyDictionary<string, TimeSpan> TimeRanges { get; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["1h"] = TimeSpan.FromHours(1),
+        ["24h"] = TimeSpan.FromHours(24),
+        ["7d"] = TimeSpan.FromDays(7),
+        ["30d"] = TimeSpan.FromDays(30),
+        ["90d"] = TimeSpan.FromDays(90),
+    };
+
     /// <summary>
     /// PostgreSQL text cannot hold NUL (and stored text never does: it is replaced on the way in), so a filter with
     /// one is refused on every provider alike.
@@ -68,55 +86,113 @@ internal static class AuditQueryParser
             return trimmed;
         }
 
-        var action = Filter("action", parameters.Action);
-        if (action is not null)
+        // Several values: comma-separated and/or the parameter repeated (which binds as the values joined by commas).
+        AnyOf<T> Values<T>(string field, string? value, Func<string, T?> convert)
         {
-            action = AuditActions.Normalize(action);
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return default;
+            }
+
+            var parts = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > MaxFilterValues)
+            {
+                Fail(field, $"must have at most {MaxFilterValues} values.");
+                return default;
+            }
+
+            var values = new List<T?>(parts.Length);
+            foreach (var part in parts)
+            {
+                if (Filter(field, part) is not { } text)
+                {
+                    return default;
+                }
+
+                var converted = convert(text);
+                if (converted is null || failures.ContainsKey(field))
+                {
+                    return default;
+                }
+
+                values.Add(converted);
+            }
+
+            return AnyOf<T>.Of(values);
         }
 
-        AuditStatus? status = null;
-        if (Filter("status", parameters.Status) is { } statusText)
-        {
-            if (AuditEnumNames.TryParseStatus(statusText, out var parsedStatus))
-            {
-                status = parsedStatus;
-            }
-            else
-            {
-                Fail("status", $"must be one of {AuditEnumNames.StatusList}.");
-            }
-        }
+        AnyOf<string> Texts(string field, string? value) => Values(field, value, static text => text);
 
-        AuditSeverity? severity = null;
-        if (Filter("severity", parameters.Severity) is { } severityText)
-        {
-            if (AuditEnumNames.TryParseSeverity(severityText, out var parsedSeverity))
-            {
-                severity = parsedSeverity;
-            }
-            else
-            {
-                Fail("severity", $"must be one of {AuditEnumNames.SeverityList}.");
-            }
-        }
+        var action = Values("action", parameters.Action, AuditActions.Normalize);
 
-        var ipAddress = Filter("ip_address", parameters.IpAddress);
-        if (ipAddress is not null && !IPAddress.TryParse(ipAddress, out _))
+        var status = Values<AuditStatus>("status", parameters.Status, text =>
         {
-            Fail("ip_address", "must be an IPv4 or IPv6 address.");
-        }
+            if (AuditEnumNames.TryParseStatus(text, out var parsed))
+            {
+                return parsed;
+            }
 
-        var source = Filter("source", parameters.Source)?.ToLowerInvariant();
-        if (source is not null && !AuditSources.IsKnown(source))
+            Fail("status", $"must be one of {AuditEnumNames.StatusList} (comma-separated for several).");
+            return default;
+        });
+
+        var severity = Values<AuditSeverity>("severity", parameters.Severity, text =>
         {
+            if (AuditEnumNames.TryParseSeverity(text, out var parsed))
+            {
+                return parsed;
+            }
+
+            Fail("severity", $"must be one of {AuditEnumNames.SeverityList} (comma-separated for several).");
+            return default;
+        });
+
+        var ipAddress = Values("ip_address", parameters.IpAddress, text =>
+        {
+            if (IPAddress.TryParse(text, out _))
+            {
+                return text;
+            }
+
+            Fail("ip_address", "must be IPv4 or IPv6 addresses.");
+            return null;
+        });
+
+        var source = Values("source", parameters.Source, text =>
+        {
+            var lower = text.ToLowerInvariant();
+            if (AuditSources.IsKnown(lower))
+            {
+                return lower;
+            }
+
             Fail("source", $"must be one of {string.Join(", ", AuditSources.All)}.");
-        }
+            return null;
+        });
+
+        var metadata = Metadata(parameters.Request, Fail);
 
         var from = Date("from_date", parameters.FromDate ?? parameters.StartDate, Fail);
         var to = Date("to_date", parameters.ToDate ?? parameters.EndDate, Fail);
         if (from is { } f && to is { } t && f > t)
         {
             Fail("from_date", "must not be after to_date.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(parameters.TimeRange))
+        {
+            if (!TimeRanges.TryGetValue(parameters.TimeRange.Trim(), out var range))
+            {
+                Fail("time_range", $"must be one of {string.Join(", ", TimeRanges.Keys)}.");
+            }
+            else if ((parameters.FromDate ?? parameters.StartDate ?? parameters.ToDate ?? parameters.EndDate) is not null)
+            {
+                Fail("time_range", "cannot be combined with from_date / to_date (or start_date / end_date): give one or the other.");
+            }
+            else
+            {
+                from = (parameters.Time ?? TimeProvider.System).GetUtcNow() - range;
+            }
         }
 
         var limit = options.DefaultPageSize;
@@ -182,10 +258,10 @@ internal static class AuditQueryParser
             }
         }
 
-        // Full-text search evaluates the match on every candidate row, so counting all matches costs a scan of the
-        // whole range: its total is counted only when asked for. Other filters count (up to the cap) by default.
+        // Every list counts its matches up to the cap by default, full-text search too (the cap bounds the count's
+        // cost); include_total=false skips the count.
         var search = Filter("search", parameters.Search);
-        var includeTotal = search is null;
+        var includeTotal = true;
         long? totalCap = options.TotalCountCap;
         if (!string.IsNullOrWhiteSpace(parameters.IncludeTotal))
         {
@@ -204,16 +280,22 @@ internal static class AuditQueryParser
         query = new AuditEventQuery
         {
             Action = action,
-            Category = Filter("category", parameters.Category ?? parameters.LogType),
-            ResourceType = Filter("resource", parameters.Resource ?? parameters.ResourceType),
-            ResourceId = Filter("resource_id", parameters.ResourceId),
-            UserId = Filter("user_id", parameters.UserId),
+            Category = Texts("category", parameters.Category ?? parameters.LogType),
+            ResourceType = Texts("resource", parameters.Resource ?? parameters.ResourceType),
+            ResourceId = Texts("resource_id", parameters.ResourceId),
+            UserId = Texts("user_id", parameters.UserId),
+            Username = Texts("username", parameters.Username),
             Status = status,
             Severity = severity,
             IpAddress = ipAddress,
-            ServiceName = Filter("service_name", parameters.ServiceName),
+            ServiceName = Texts("service_name", parameters.ServiceName),
             Source = source,
-            TraceId = Filter("trace_id", parameters.TraceId),
+            TraceId = Texts("trace_id", parameters.TraceId),
+            RequestId = Texts("request_id", parameters.RequestId),
+            SessionId = Texts("session_id", parameters.SessionId),
+            DataClassification = Texts("data_classification", parameters.DataClassification),
+            Tags = Texts("tags", parameters.Tags),
+            Metadata = metadata,
             Search = search,
             From = from,
             To = to,
@@ -228,6 +310,60 @@ internal static class AuditQueryParser
         errors = failures;
         return failures.Count == 0;
     }
+
+    // metadata.{key}=value, any number of keys (up to the cap), each pair required. Keys are top-level names; a value
+    // is taken whole (commas included), and a key given twice must hold both values, which no event does.
+    private static AnyOf<KeyValuePair<string, string>> Metadata(HttpRequest? request, Action<string, string> fail)
+    {
+        if (request is null)
+        {
+            return default;
+        }
+
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in request.Query)
+        {
+            if (!name.StartsWith(MetadataPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var key = name[MetadataPrefix.Length..];
+            if (!IsMetadataKey(key))
+            {
+                fail(name, $"names a metadata key of 1 to {MaxMetadataKeyLength} letters, digits, '_' or '-' (top-level keys only).");
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                var text = value?.Trim() ?? string.Empty;
+                if (text.Length is 0 or > MaxFilterLength)
+                {
+                    fail(name, $"must be 1 to {MaxFilterLength} characters.");
+                }
+                else if (text.Contains('\0', StringComparison.Ordinal))
+                {
+                    fail(name, NulMessage);
+                }
+                else
+                {
+                    pairs.Add(new(key, text));
+                }
+            }
+        }
+
+        if (pairs.Count > MaxFilterValues)
+        {
+            fail(MetadataPrefix + "{key}", $"at most {MaxFilterValues} metadata filters.");
+            return default;
+        }
+
+        return AnyOf<KeyValuePair<string, string>>.Of(pairs);
+    }
+
+    private static bool IsMetadataKey(string key) =>
+        key.Length is > 0 and <= MaxMetadataKeyLength && key.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     private static DateTimeOffset? Date(string field, string? value, Action<string, string> fail)
     {

@@ -57,8 +57,22 @@ internal static class AuditSummaryEndpoints
         if (!AuditHistoryEndpoints.TryParse(parameters, options.Value, (query, errors) =>
             {
                 to = query.To ?? time.GetUtcNow();
-                from = query.From ?? (to - s_defaultRange);
-                if (from >= to && !errors.ContainsKey("from_date"))
+                if (query.From is { } given)
+                {
+                    from = given;
+                }
+                else if (to.UtcTicks - DateTimeOffset.MinValue.UtcTicks >= s_defaultRange.Ticks)
+                {
+                    from = to - s_defaultRange;
+                }
+                else
+                {
+                    // The default range would start before the first representable time.
+                    from = to;
+                    errors["to_date"] = ["is too early for the default 24-hour range; give from_date too."];
+                }
+
+                if (from >= to && !errors.ContainsKey("from_date") && !errors.ContainsKey("to_date"))
                 {
                     errors["from_date"] = ["must be before to_date (the summary range would be empty)."];
                 }

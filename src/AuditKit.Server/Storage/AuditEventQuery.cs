@@ -1,23 +1,38 @@
 namespace AuditKit.Server.Storage;
 
 /// <summary>
-/// Filters, order and paging of a list query. All string filters are exact matches except <see cref="Search"/>
-/// (full text over description, resource_name, error_message and path). Dates are inclusive of
-/// <see cref="From"/> and exclusive of <see cref="To"/>.
+/// Filters, order and paging of a list query. Every <see cref="AnyOf{T}"/> filter is an exact match on any of its
+/// values (none given: no filter); different filters must all match. <see cref="Search"/> is full text over
+/// description, resource_name, error_message and path. Dates are inclusive of <see cref="From"/> and exclusive of
+/// <see cref="To"/>.
 /// </summary>
 internal sealed record AuditEventQuery
 {
-    public string? Action { get; init; }
-    public string? Category { get; init; }
-    public string? ResourceType { get; init; }
-    public string? ResourceId { get; init; }
-    public string? UserId { get; init; }
-    public AuditStatus? Status { get; init; }
-    public AuditSeverity? Severity { get; init; }
-    public string? IpAddress { get; init; }
-    public string? ServiceName { get; init; }
-    public string? Source { get; init; }
-    public string? TraceId { get; init; }
+    public AnyOf<string> Action { get; init; }
+    public AnyOf<string> Category { get; init; }
+    public AnyOf<string> ResourceType { get; init; }
+    public AnyOf<string> ResourceId { get; init; }
+    public AnyOf<string> UserId { get; init; }
+    public AnyOf<string> Username { get; init; }
+    public AnyOf<AuditStatus> Status { get; init; }
+    public AnyOf<AuditSeverity> Severity { get; init; }
+    public AnyOf<string> IpAddress { get; init; }
+    public AnyOf<string> ServiceName { get; init; }
+    public AnyOf<string> Source { get; init; }
+    public AnyOf<string> TraceId { get; init; }
+    public AnyOf<string> RequestId { get; init; }
+    public AnyOf<string> SessionId { get; init; }
+    public AnyOf<string> DataClassification { get; init; }
+
+    /// <summary>Events carrying at least one of these tags.</summary>
+    public AnyOf<string> Tags { get; init; }
+
+    /// <summary>
+    /// Events whose metadata holds every one of these top-level (key, value) pairs. A value matches a JSON string
+    /// equal to it, or the JSON number, true, false or null it spells.
+    /// </summary>
+    public AnyOf<KeyValuePair<string, string>> Metadata { get; init; }
+
     public string? Search { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }

@@ -83,23 +83,29 @@ internal sealed class AuditEventSql
         ArgumentNullException.ThrowIfNull(query);
         var sql = new AuditEventSql();
         sql.Filter("e.tenant_id = {0}", tenantId);
-        sql.FilterIfSet("e.action = {0}", query.Action);
-        sql.FilterIfSet("e.category = {0}", query.Category);
-        sql.FilterIfSet("e.resource_type = {0}", query.ResourceType);
-        sql.FilterIfSet("e.resource_id = {0}", query.ResourceId);
-        sql.FilterIfSet("e.user_id = {0}", query.UserId);
-        sql.FilterIfSet("e.ip_address = {0}", query.IpAddress);
-        sql.FilterIfSet("e.service_name = {0}", query.ServiceName);
-        sql.FilterIfSet("e.source = {0}", query.Source);
-        sql.FilterIfSet("e.trace_id = {0}", query.TraceId);
-        if (query.Status is { } status)
+        sql.FilterAnyOf("e.action", query.Action);
+        sql.FilterAnyOf("e.category", query.Category);
+        sql.FilterAnyOf("e.resource_type", query.ResourceType);
+        sql.FilterAnyOf("e.resource_id", query.ResourceId);
+        sql.FilterAnyOf("e.user_id", query.UserId);
+        sql.FilterAnyOf("e.username", query.Username);
+        sql.FilterAnyOf("e.ip_address", query.IpAddress);
+        sql.FilterAnyOf("e.service_name", query.ServiceName);
+        sql.FilterAnyOf("e.source", query.Source);
+        sql.FilterAnyOf("e.trace_id", query.TraceId);
+        sql.FilterAnyOf("e.request_id", query.RequestId);
+        sql.FilterAnyOf("e.session_id", query.SessionId);
+        sql.FilterAnyOf("e.data_classification", query.DataClassification);
+        sql.FilterAnyOf("e.status", AnyOf<short>.Of(query.Status.Select(static s => (short)s)));
+        sql.FilterAnyOf("e.severity", AnyOf<short>.Of(query.Severity.Select(static s => (short)s)));
+        if (query.Tags.IsSet)
         {
-            sql.Filter("e.status = {0}", (short)status);
+            sql._where.Append(" AND ").Append(dialect.TagsAnyOf([.. query.Tags.Select(sql.Add)]));
         }
 
-        if (query.Severity is { } severity)
+        foreach (var (key, value) in query.Metadata)
         {
-            sql.Filter("e.severity = {0}", (short)severity);
+            sql._where.Append(" AND ").Append(dialect.MetadataHolds(key, value, sql.Add));
         }
 
         if (query.From is { } from)
@@ -167,12 +173,22 @@ internal sealed class AuditEventSql
         }
     }
 
-    private void FilterIfSet(string predicate, string? value)
+    // One value is a plain equality (the column's index serves it as before); several an IN list, each a parameter.
+    private void FilterAnyOf<T>(string column, AnyOf<T> values)
     {
-        if (value is not null)
+        if (!values.IsSet)
         {
-            Filter(predicate, value);
+            return;
         }
+
+        _where.Append(" AND ").Append(column);
+        if (values.Count == 1)
+        {
+            _where.Append(" = ").Append(Add(values[0]));
+            return;
+        }
+
+        _where.Append(" IN (").AppendJoin(", ", values.Select(v => Add(v))).Append(')');
     }
 
     private void Filter(string predicate, object value)

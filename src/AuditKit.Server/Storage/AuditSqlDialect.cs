@@ -6,13 +6,31 @@ namespace AuditKit.Server.Storage;
 /// What differs between the providers in the SQL the stores write: value encodings, full-text search, time buckets,
 /// the functions detection's statements use, the tenant lock and the lease claim of due rows.
 /// </summary>
-internal abstract class AuditSqlDialect
+internal abstract partial class AuditSqlDialect
 {
     /// <summary>A WHERE predicate (over alias <c>e</c>) matching the full-text search in parameter <paramref name="parameter"/>.</summary>
     public abstract string SearchPredicate(string parameter);
 
     /// <summary>The search text in the provider's query syntax, or null when it holds no word (then nothing matches).</summary>
     public abstract string? SearchValue(string search);
+
+    /// <summary>
+    /// A WHERE predicate (over alias <c>e</c>) matching events whose <c>tags</c> hold any of the values in
+    /// <paramref name="parameters"/>.
+    /// </summary>
+    public abstract string TagsAnyOf(IReadOnlyList<string> parameters);
+
+    /// <summary>
+    /// A WHERE predicate (over alias <c>e</c>) matching events whose <c>metadata</c> has the top-level
+    /// <paramref name="key"/> (letters, digits, '_' and '-' only) with <paramref name="value"/>: a JSON string equal to
+    /// it, or the JSON number, true, false or null it spells. Values go through <paramref name="add"/>, which adds a
+    /// parameter and returns its name.
+    /// </summary>
+    public abstract string MetadataHolds(string key, string value, Func<object?, string> add);
+
+    /// <summary>The value as a JSON literal when it spells a number, true, false or null; otherwise null.</summary>
+    protected static string? JsonScalar(string value) =>
+        value is "true" or "false" or "null" || JsonNumber().IsMatch(value) ? value : null;
 
     /// <summary>
     /// The start of the UTC hour or day holding <paramref name="column"/> (a stored time), as the provider stores
@@ -71,4 +89,7 @@ internal abstract class AuditSqlDialect
     /// provider may stop counting at <paramref name="limit"/> (only whether the count reaches it is asked).
     /// </summary>
     public abstract string CountUpTo(string fromWhere, string limit);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex JsonNumber();
 }

@@ -93,7 +93,7 @@ internal static class AuditSummarySql
         ArgumentNullException.ThrowIfNull(query);
         var rest = query with
         {
-            Action = null, Severity = null, Status = null, ServiceName = null, From = null, To = null,
+            Action = default, Severity = default, Status = default, ServiceName = default, From = null, To = null,
         };
         var unfiltered = new AuditEventQuery();
         return rest with

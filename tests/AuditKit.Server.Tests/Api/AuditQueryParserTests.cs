@@ -84,7 +84,7 @@ public sealed class AuditQueryParserTests
         var parameters = new AuditLogQueryParameters();
         typeof(AuditLogQueryParameters).GetProperties()
             .Single(p => p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false)
-                .Cast<Microsoft.AspNetCore.Mvc.FromQueryAttribute>().Single().Name == name)
+                .Cast<Microsoft.AspNetCore.Mvc.FromQueryAttribute>().SingleOrDefault()?.Name == name)
             .SetValue(parameters, value);
 
         AuditQueryParser.TryParse(parameters, s_options, out _, out var errors).ShouldBeFalse();

@@ -89,7 +89,8 @@ internal static class BadInputFuzzCases
     private static readonly string[] s_queryNames =
     [
         "action", "resource", "resource_type", "resource_id", "user_id", "status", "severity", "ip_address", "service_name",
-        "category", "log_type", "source", "trace_id", "search", "from_date", "to_date", "start_date", "end_date", "limit",
+        "category", "log_type", "source", "trace_id", "username", "request_id", "session_id", "data_classification", "tags",
+        "metadata.env", "metadata.a.b", "time_range", "search", "from_date", "to_date", "start_date", "end_date", "limit",
         "offset", "sort_by", "sort_order", "cursor", "include_total", "group_by", "format", "bucket", "top", "rule", "key",
         "key_type", "from", "to", "unknown",
     ];

@@ -219,6 +219,11 @@ public abstract partial class AuditEventStoreContractTests
                 3 => query with { ServiceName = q % 2 == 0 ? "svc-a" : "" },
                 4 => query with { FailedAuthentication = true },
                 5 => query with { UserId = "u" + random.Next(9).ToString(CultureInfo.InvariantCulture) },
+                6 => query with
+                {
+                    Action = AnyOf<string>.Of([s_rollupActions[random.Next(s_rollupActions.Length)], s_rollupActions[random.Next(s_rollupActions.Length)]]),
+                    Severity = AnyOf<AuditSeverity>.Of([AuditSeverity.High, (AuditSeverity)random.Next(4)]),
+                },
                 _ => query,
             };
             var bucket = q % 3 == 0 ? AuditTimeBucket.Day : AuditTimeBucket.Hour;
@@ -242,11 +247,11 @@ public abstract partial class AuditEventStoreContractTests
         {
             var at = AuditEventRow.ToStoredTime(e.Timestamp);
             return at >= from && at < to
-                && (query.Action is null || e.Action == query.Action)
-                && (query.Severity is null || e.Severity == query.Severity)
-                && (query.Status is null || e.Status == query.Status)
-                && (query.ServiceName is null || e.ServiceName == query.ServiceName)
-                && (query.UserId is null || e.UserId == query.UserId)
+                && (!query.Action.IsSet || query.Action.Contains(e.Action))
+                && (!query.Severity.IsSet || query.Severity.Contains(e.Severity))
+                && (!query.Status.IsSet || query.Status.Contains(e.Status))
+                && (!query.ServiceName.IsSet || (e.ServiceName is not null && query.ServiceName.Contains(e.ServiceName)))
+                && (!query.UserId.IsSet || (e.UserId is not null && query.UserId.Contains(e.UserId)))
                 && (!query.FailedAuthentication || e.Action == AuditActions.LoginFailed || (e.Action == AuditActions.Login && e.Status == AuditStatus.Failure));
         }).ToList();
 

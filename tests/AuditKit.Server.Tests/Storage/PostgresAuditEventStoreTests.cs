@@ -179,6 +179,45 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         (await PlanAsync($"e.resource_id IN (@u) AND {StoredEventPredicates.GrantSql}")).ShouldContain("ix_audit_events_grants_resource");
     }
 
+    [Fact]
+    public async Task A_metadata_filter_is_answered_by_the_metadata_gin_index()
+    {
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var tenant = "meta-" + Guid.NewGuid().ToString("N")[..8];
+        var events = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var e = PlanEvent(i);
+            e.Metadata = new System.Text.Json.Nodes.JsonObject
+            {
+                ["env"] = i % 2 == 0 ? "prod" : "dev",
+                ["order"] = "o-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return e;
+        });
+        await Events.InsertAsync(tenant, [.. events], StorageTestEvents.BaseTime, AuditInsertHooks.None, default);
+        await using (var analyze = dataSource.CreateCommand("ANALYZE audit_events"))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var sql = AuditEventSql.Build(PostgresSqlDialect.Instance, tenant, new AuditEventQuery { Metadata = new KeyValuePair<string, string>("order", "o-17") });
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN " + sql.CountSql;
+        sql.Bind(command);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        string.Join('\n', plan).ShouldContain("ix_audit_events_metadata");
+        (await Events.QueryAsync(tenant, new AuditEventQuery { Metadata = new KeyValuePair<string, string>("order", "o-17") }, default)).Total.ShouldBe(1);
+    }
+
     /// <summary>Everyday traffic of 20 users: mostly reads and updates, a delete now and then, a CRITICAL event rarely.</summary>
     private static AuditEvent PlanEvent(int i)
     {

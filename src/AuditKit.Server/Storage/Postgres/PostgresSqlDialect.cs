@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json.Nodes;
 
 namespace AuditKit.Server.Storage.Postgres;
 
@@ -13,6 +14,19 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
 
     public override string? SearchValue(string search) =>
         SearchWords.Split(search) is { Count: > 0 } words ? string.Join(' ', words) : null;
+
+    public override string TagsAnyOf(IReadOnlyList<string> parameters) =>
+        $"e.tags ?| ARRAY[{string.Join(", ", parameters)}]::text[]";
+
+    // Containment (@>) is what the GIN index on metadata (jsonb_path_ops) answers.
+    public override string MetadataHolds(string key, string value, Func<object?, string> add)
+    {
+        var asString = new JsonObject { [key] = value }.ToJsonString();
+        var predicate = $"e.metadata @> CAST({add(asString)} AS jsonb)";
+        return JsonScalar(value) is { } scalar
+            ? $"({predicate} OR e.metadata @> CAST({add($"{{\"{key}\":{scalar}}}")} AS jsonb))"
+            : predicate;
+    }
 
     public override string TimeBucket(AuditTimeBucket bucket, string column) =>
         $"date_trunc('{(bucket == AuditTimeBucket.Day ? "day" : "hour")}', {column}, 'UTC')";

@@ -18,6 +18,17 @@ internal sealed class SqliteSqlDialect : AuditSqlDialect
     public override string? SearchValue(string search) =>
         SearchWords.Split(search) is { Count: > 0 } words ? string.Join(' ', words.Select(w => "\"" + w + "\"")) : null;
 
+    public override string TagsAnyOf(IReadOnlyList<string> parameters) =>
+        $"EXISTS (SELECT 1 FROM json_each(e.tags) t WHERE t.value IN ({string.Join(", ", parameters)}))";
+
+    // json_extract yields SQL text only for JSON strings; -> yields the JSON text of numbers and literals.
+    public override string MetadataHolds(string key, string value, Func<object?, string> add)
+    {
+        var path = add($"$.\"{key}\"");
+        var predicate = $"json_extract(e.metadata, {path}) = {add(value)}";
+        return JsonScalar(value) is { } scalar ? $"({predicate} OR (e.metadata -> {path}) = {add(scalar)})" : predicate;
+    }
+
     // Times are Unix microseconds, so whole UTC hours and days are plain integer multiples.
     public override string TimeBucket(AuditTimeBucket bucket, string column)
     {
