@@ -14,6 +14,9 @@ internal sealed class AuditLogQueryParameters
     [FromQuery(Name = "action"), Description("Exact action, e.g. LOGIN_FAILED (normalized like ingested actions: 'login-failed' works too). Several: comma-separated or repeated, any matches.")]
     public string? Action { get; set; }
 
+    [FromQuery(Name = "action_canonical"), Description("Canonical action (docs/actions.md), e.g. LOGIN_FAILED, which also finds events stored as auth.login_failed or login_failed. Several: comma-separated or repeated.")]
+    public string? ActionCanonical { get; set; }
+
     [FromQuery(Name = "resource"), Description("Exact resource type, e.g. Customer. Several: comma-separated or repeated.")]
     public string? Resource { get; set; }
 

@@ -124,6 +124,7 @@ internal static class AuditQueryParser
         AnyOf<string> Texts(string field, string? value) => Values(field, value, static text => text);
 
         var action = Values("action", parameters.Action, AuditActions.Normalize);
+        var actionCanonical = Values("action_canonical", parameters.ActionCanonical, AuditActions.Normalize);
 
         var status = Values<AuditStatus>("status", parameters.Status, text =>
         {
@@ -280,6 +281,7 @@ internal static class AuditQueryParser
         query = new AuditEventQuery
         {
             Action = action,
+            ActionCanonical = actionCanonical,
             Category = Texts("category", parameters.Category ?? parameters.LogType),
             ResourceType = Texts("resource", parameters.Resource ?? parameters.ResourceType),
             ResourceId = Texts("resource_id", parameters.ResourceId),

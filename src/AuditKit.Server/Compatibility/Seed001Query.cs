@@ -1,4 +1,5 @@
 using AuditKit.Server.Ingest;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
@@ -24,30 +25,30 @@ internal static class Seed001Query
     {
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.RefuseUnknown(s_known);
-        RefuseMissingFilters(parameters);
 
-        AuditStatus? status = null;
-        if (One(parameters, "result") is { } result)
+        var statuses = new List<AuditStatus>();
+        foreach (var result in parameters.Values("result"))
         {
             if (AuditEnumNames.TryParseStatus(result, out var parsed))
             {
-                status = parsed;
+                statuses.Add(parsed);
             }
             else
             {
-                parameters.Fail("result", "must be success, failure or pending.");
+                parameters.Fail("result", "must be success, failure or pending (comma-separated for several).");
             }
         }
 
-        var action = One(parameters, "action");
         var query = new AuditEventQuery
         {
-            Category = One(parameters, "event_type"),
-            UserId = One(parameters, "user_id"),
-            ServiceName = One(parameters, "service", "service_name"),
-            Status = status,
-            Action = action is null ? null : AuditActions.Normalize(action),
-            IpAddress = One(parameters, "ip_address"),
+            Category = Many(parameters, "event_type"),
+            UserId = Many(parameters, "user_id"),
+            Username = Many(parameters, "username"),
+            SessionId = Many(parameters, "session_id"),
+            ServiceName = Many(parameters, "service", "service_name"),
+            Status = AnyOf<AuditStatus>.Of(statuses.Distinct()),
+            Action = AnyOf<string>.Of(Many(parameters, "action").Select(AuditActions.Normalize)),
+            IpAddress = Many(parameters, "ip_address"),
             From = parameters.Date("start_time"),
             To = parameters.Date("end_time"),
             Limit = parameters.Integer("limit", Math.Min(DefaultLimit, maxPageSize), 1, maxPageSize),
@@ -56,32 +57,16 @@ internal static class Seed001Query
         return parameters.Errors.Count == 0 ? query : null;
     }
 
-    // ONE VALUE PER FILTER: the native query takes one value per filter today, so several values (event_type=a,b) are
-    // refused here, naming the parameter. Switch this method when native filters take several values.
-    private static string? One(SeedQueryParameters parameters, params string[] names)
+    /// <summary>Every value of the first present of <paramref name="names"/>: several match any of them, as native filters do.</summary>
+    private static AnyOf<string> Many(SeedQueryParameters parameters, params string[] names)
     {
         var (name, values) = parameters.First(names);
-        switch (values.Count)
+        if (values.Count > AuditQueryParser.MaxFilterValues)
         {
-            case 0:
-                return null;
-            case 1:
-                return values[0];
-            default:
-                parameters.Fail(name, "takes one value on this server (several values are not supported yet).");
-                return null;
+            parameters.Fail(name, $"takes at most {AuditQueryParser.MaxFilterValues} values.");
+            return default;
         }
-    }
 
-    // FILTERS THE NATIVE QUERY LACKS: refused naming the parameter, never ignored. Map them here once the native query has them.
-    private static void RefuseMissingFilters(SeedQueryParameters parameters)
-    {
-        foreach (var name in (string[])["session_id", "username"])
-        {
-            if (parameters.Values(name).Count > 0)
-            {
-                parameters.Fail(name, "is not supported as a filter on this server.");
-            }
-        }
+        return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
     }
 }

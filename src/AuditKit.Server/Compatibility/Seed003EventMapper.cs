@@ -19,13 +19,19 @@ internal static class Seed003EventMapper
     public const string Level = "level";
     public const string Message = "message";
 
-    /// <summary>The seed's levels and the contract's severities, one to one (so answers give the level back).</summary>
+    /// <summary>
+    /// The seed's levels and the contract's severities (answers give back the four the seed defines, see
+    /// <see cref="LevelOf"/>); DEBUG, WARNING and FATAL, which Python's logging spells and older files hold, are read too.
+    /// </summary>
     public static readonly IReadOnlyDictionary<string, AuditSeverity> Levels = new Dictionary<string, AuditSeverity>(StringComparer.OrdinalIgnoreCase)
     {
+        ["DEBUG"] = AuditSeverity.Low,
         ["INFO"] = AuditSeverity.Low,
         ["WARN"] = AuditSeverity.Medium,
+        ["WARNING"] = AuditSeverity.Medium,
         ["ERROR"] = AuditSeverity.High,
         ["CRITICAL"] = AuditSeverity.Critical,
+        ["FATAL"] = AuditSeverity.Critical,
     };
 
     /// <summary>The contract's fields a seed 003 event may carry under their own names.</summary>

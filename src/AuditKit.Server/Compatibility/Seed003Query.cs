@@ -1,3 +1,4 @@
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
@@ -24,31 +25,32 @@ internal static class Seed003Query
     {
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.RefuseUnknown(s_known);
-        RefuseMissingFilters(parameters);
 
-        AuditSeverity? severity = null;
-        if (One(parameters, "levels", "level") is { } level)
+        var (levelName, levels) = parameters.First("levels", "level");
+        var severities = new List<AuditSeverity>(levels.Count);
+        foreach (var level in levels)
         {
             if (Seed003EventMapper.Levels.TryGetValue(level, out var parsed))
             {
-                severity = parsed;
+                severities.Add(parsed);
             }
             else
             {
-                parameters.Fail(parameters.First("levels", "level").Name, "must be INFO, WARN, ERROR or CRITICAL.");
+                parameters.Fail(levelName, "must be INFO, WARN, ERROR or CRITICAL (a list for several).");
             }
         }
 
-        var action = One(parameters, "actions", "action");
         var query = new AuditEventQuery
         {
-            ServiceName = One(parameters, "service_names", "service_name"),
-            Severity = severity,
-            Category = One(parameters, "categories", "category"),
-            Action = action is null ? null : AuditActions.Normalize(action),
-            UserId = One(parameters, "user_ids", "user_id"),
-            ResourceType = One(parameters, "resource_types", "resource_type"),
-            ResourceId = One(parameters, "resource_ids", "resource_id"),
+            ServiceName = Many(parameters, "service_names", "service_name"),
+            Severity = AnyOf<AuditSeverity>.Of(severities.Distinct()),
+            Category = Many(parameters, "categories", "category"),
+            Action = AnyOf<string>.Of(Many(parameters, "actions", "action").Select(AuditActions.Normalize)),
+            UserId = Many(parameters, "user_ids", "user_id"),
+            ResourceType = Many(parameters, "resource_types", "resource_type"),
+            ResourceId = Many(parameters, "resource_ids", "resource_id"),
+            SessionId = Many(parameters, "session_ids", "session_id"),
+            RequestId = Many(parameters, "request_ids", "request_id"),
             From = parameters.Date("start_time"),
             To = parameters.Date("end_time"),
             Limit = parameters.Integer("limit", Math.Min(DefaultLimit, maxPageSize), 1, maxPageSize),
@@ -57,32 +59,16 @@ internal static class Seed003Query
         return parameters.Errors.Count == 0 ? query : null;
     }
 
-    // ONE VALUE PER FILTER: the native query takes one value per filter today, so a list of several (service_names=a,b,
-    // levels=[...]) is refused here, naming the parameter. Switch this method when native filters take several values.
-    private static string? One(SeedQueryParameters parameters, params string[] names)
+    /// <summary>Every value of the first present of <paramref name="names"/>: several match any of them, as native filters do.</summary>
+    private static AnyOf<string> Many(SeedQueryParameters parameters, params string[] names)
     {
         var (name, values) = parameters.First(names);
-        switch (values.Count)
+        if (values.Count > AuditQueryParser.MaxFilterValues)
         {
-            case 0:
-                return null;
-            case 1:
-                return values[0];
-            default:
-                parameters.Fail(name, "takes one value on this server (several values are not supported yet).");
-                return null;
+            parameters.Fail(name, $"takes at most {AuditQueryParser.MaxFilterValues} values.");
+            return default;
         }
-    }
 
-    // FILTERS THE NATIVE QUERY LACKS: refused naming the parameter, never ignored. Map them here once the native query has them.
-    private static void RefuseMissingFilters(SeedQueryParameters parameters)
-    {
-        foreach (var name in (string[])["session_ids", "session_id", "request_ids", "request_id"])
-        {
-            if (parameters.Values(name).Count > 0)
-            {
-                parameters.Fail(name, "is not supported as a filter on this server.");
-            }
-        }
+        return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
     }
 }

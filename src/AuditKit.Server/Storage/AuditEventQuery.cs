@@ -9,6 +9,9 @@ namespace AuditKit.Server.Storage;
 internal sealed record AuditEventQuery
 {
     public AnyOf<string> Action { get; init; }
+
+    /// <summary>The canonical action (docs/actions.md): <c>LOGIN_FAILED</c> also finds a stored <c>auth.login_failed</c>.</summary>
+    public AnyOf<string> ActionCanonical { get; init; }
     public AnyOf<string> Category { get; init; }
     public AnyOf<string> ResourceType { get; init; }
     public AnyOf<string> ResourceId { get; init; }

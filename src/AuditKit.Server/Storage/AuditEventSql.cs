@@ -84,6 +84,7 @@ internal sealed class AuditEventSql
         var sql = new AuditEventSql();
         sql.Filter("e.tenant_id = {0}", tenantId);
         sql.FilterAnyOf("e.action", query.Action);
+        sql.FilterAnyOf("e." + AuditEventColumns.ActionCanonicalColumn, query.ActionCanonical);
         sql.FilterAnyOf("e.category", query.Category);
         sql.FilterAnyOf("e.resource_type", query.ResourceType);
         sql.FilterAnyOf("e.resource_id", query.ResourceId);

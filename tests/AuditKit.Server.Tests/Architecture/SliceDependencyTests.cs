@@ -13,7 +13,7 @@ public sealed class SliceDependencyTests
     /// <summary>Bottom first: a slice may depend on those before it, never on those after it.</summary>
     private static readonly string[] s_layers =
     [
-        "Common", "Actions", "Storage", "Auth", "Detection", "Ingest", "Admin", "AuditLogs", "Integrity", "Alerts", "Webhooks", "Retention", "Seeding", "Import", "Console", "Compatibility", "Hosting",
+        "Common", "Actions", "Storage", "Auth", "Detection", "Ingest", "Admin", "AuditLogs", "Integrity", "Alerts", "Webhooks", "Retention", "Seeding", "Console", "Compatibility", "Import", "Hosting",
     ];
 
     private static readonly Lazy<Dictionary<string, Dictionary<string, string>>> s_graph =
