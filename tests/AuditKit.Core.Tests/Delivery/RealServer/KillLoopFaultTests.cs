@@ -25,6 +25,12 @@ public sealed class KillLoopFaultTests : IClassFixture<AuditServerFixture>, IAsy
     // process, which was seen up to about 80 ms late (start-up work competing for the cores); this allowance absorbs it.
     private static readonly TimeSpan s_scheduling = TimeSpan.FromMilliseconds(150);
 
+    // The first batch of a freshly started process is cut while the process still JIT-compiles and opens its spool;
+    // with the whole test suite and a build sharing 2 cores it was seen more than 500 ms late. Events of that first
+    // batch (answered within one linger window of the app's first event) get this much more time; every later event
+    // keeps the strict window.
+    private static readonly TimeSpan s_startup = TimeSpan.FromSeconds(1);
+
     private readonly AuditServerProcess _server;
     private readonly ITestOutputHelper _output;
     private readonly TempDirectory _spool = new("auditkit-spool");
@@ -74,7 +80,8 @@ public sealed class KillLoopFaultTests : IClassFixture<AuditServerFixture>, IAsy
             {
                 answered.Add(id);
                 var before = Stopwatch.GetElapsedTime(at, killedAt);
-                if (before > window)
+                var firstBatch = Stopwatch.GetElapsedTime(first, at) <= new AuditDeliveryOptions().Linger;
+                if (before > (firstBatch ? window + s_startup : window))
                 {
                     mustBeStored[id] = $"kill {kill}: answered {before.TotalMilliseconds:F0} ms before it, {Stopwatch.GetElapsedTime(first, at).TotalMilliseconds:F0} ms after the app's first event";
                 }
