@@ -14,6 +14,9 @@ internal interface IErasureStore
     /// </summary>
     Task<int> EraseEventsAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Deletes what the detection rules keep about <paramref name="subject"/> (the IPs, days and minutes it was seen).</summary>
+    /// <summary>
+    /// Deletes what the detection rules keep about <paramref name="subject"/> (the IPs, days and minutes it was seen) and
+    /// the alerts keyed by it.
+    /// </summary>
     Task EraseDerivedAsync(string tenantId, string subject, CancellationToken cancellationToken);
 }

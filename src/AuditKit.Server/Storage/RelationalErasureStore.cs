@@ -111,5 +111,15 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
                 $"DELETE FROM {table} WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} AND user_id = {DbParameters.Add(command, "@u", subject)}";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        // The alerts raised about the user (key type "user", AlertRules.UserKey); alerts keyed by an IP address are kept.
+        await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText =
+                $"DELETE FROM {DetectionModel.AlertsTable} WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} " +
+                $"AND key_type = {DbParameters.Add(command, "@k", "user")} AND key_value = {DbParameters.Add(command, "@u", subject)}";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 }
