@@ -32,6 +32,7 @@ public abstract class ErasureTests(AuditKitServerFixture server)
         await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
         var read = server.CreateClient(tenant.ReadKey);
         (await read.GetStringAsync(Logs)).ShouldContain(alice.UserAgent);
+        await WaitForDetectionAsync(tenant.Id, alice.UserId);
 
         var erased = await EraseAsync(tenant.Id, tenant.AdminKey, alice.UserId);
 
@@ -68,6 +69,12 @@ public abstract class ErasureTests(AuditKitServerFixture server)
         (await server.StoredDataContainsAsync(alice.UserAgent)).ShouldBeFalse();
         (await server.StoredDataContainsAsync(alice.Username)).ShouldBeFalse();
         (await server.StoredDataContainsAsync(bob.Email)).ShouldBeTrue();
+        foreach (var table in DetectionTables)
+        {
+            (await CountAsync(table, tenant.Id, alice.UserId)).ShouldBe(0, table);
+        }
+
+        (await CountAsync(DetectionTables[0], tenant.Id, bob.UserId)).ShouldBe(1);
 
         // The erasure is a server record: who, when and how many, with the subject as a digest only.
         var record = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(static l => JsonNode.Parse(l)!)
@@ -100,6 +107,44 @@ public abstract class ErasureTests(AuditKitServerFixture server)
         var missing = await server.CreateClient(tenant.AdminKey).PostAsJsonAsync(path, new { });
         await missing.ShouldHaveStatusAsync(HttpStatusCode.BadRequest);
         JsonNode.Parse(await missing.Content.ReadAsStringAsync())!["errors"]!["user_id"].ShouldNotBeNull();
+    }
+
+    private static readonly string[] DetectionTables = ["detection_user_ips", "detection_user_days", "detection_user_minutes"];
+
+    /// <summary>Waits until detection has seen the tenant's events (its outbox is empty and the user has rows in every table).</summary>
+    private async Task WaitForDetectionAsync(string tenantId, string userId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var seen = true;
+            foreach (var table in DetectionTables)
+            {
+                seen &= await CountAsync(table, tenantId, userId) > 0;
+            }
+
+            if (seen && await CountAsync("detection_outbox", tenantId, userId: null) == 0)
+            {
+                return;
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "detection did not process the events");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<long> CountAsync(string table, string tenantId, string? userId)
+    {
+        await using var connection = await server.OpenTamperConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table} WHERE tenant_id = @t" + (userId is null ? string.Empty : " AND user_id = @u");
+        AuditKit.Server.Storage.DbParameters.Add(command, "@t", tenantId);
+        if (userId is not null)
+        {
+            AuditKit.Server.Storage.DbParameters.Add(command, "@u", userId);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<JsonNode> EraseAsync(string tenantId, string adminKey, string userId)
