@@ -66,18 +66,19 @@ internal static partial class ErasureEndpoints
         }
 
         // Each batch is its own transaction and takes no chain head lock: ingest goes on meanwhile. The loop ends as an
-        // erased event no longer has the user_id.
+        // erased event no longer has the user_id. Once begun, the erasure and its record are not cancelled with the
+        // request: a client that goes away does not leave events erased without a record.
         var subject = request.UserId;
         long erased = 0;
         int batch;
         do
         {
-            batch = await erasures.EraseEventsAsync(tenantId, subject, BatchSize, cancellationToken);
+            batch = await erasures.EraseEventsAsync(tenantId, subject, BatchSize, CancellationToken.None);
             erased += batch;
         }
         while (batch > 0);
 
-        await erasures.EraseDerivedAsync(tenantId, subject, cancellationToken);
+        await erasures.EraseDerivedAsync(tenantId, subject, CancellationToken.None);
 
         var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
         var digest = SubjectDigest(subject);
@@ -96,7 +97,7 @@ internal static partial class ErasureEndpoints
                     ["events_erased"] = erased,
                 },
             },
-            cancellationToken);
+            CancellationToken.None);
         LogErased(loggerFactory.CreateLogger(typeof(ErasureEndpoints)), erased, tenantId, caller.KeyPrefix, id);
         return TypedResults.Ok(new ErasureResponse(id, erased));
     }

@@ -9,7 +9,7 @@ internal interface IErasureStore
 {
     /// <summary>
     /// Erases at most <paramref name="limit"/> of the tenant's events whose <c>user_id</c> is <paramref name="subject"/>
-    /// (lowest seq first): <c>user_id</c>, <c>username</c>, <c>user_email</c>, <c>ip_address</c>, <c>user_agent</c> and
+    /// (in no set order: the index on the user leads): <c>user_id</c>, <c>username</c>, <c>user_email</c>, <c>ip_address</c>, <c>user_agent</c> and
     /// <c>salt</c> become NULL, their digests are kept. Returns how many; 0 when none is left.
     /// </summary>
     Task<int> EraseEventsAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken);

@@ -45,7 +45,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
             select.CommandText =
                 $"SELECT rowid, salt, personal_digests, {string.Join(", ", s_personal.Select(static p => p.Column))} FROM {AuditDbContext.EventsTable} " +
                 $"WHERE tenant_id = {DbParameters.Add(select, "@t", tenantId)} AND user_id = {DbParameters.Add(select, "@u", subject)} " +
-                $"ORDER BY seq LIMIT {DbParameters.Add(select, "@n", limit)}";
+                $"LIMIT {DbParameters.Add(select, "@n", limit)}";
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

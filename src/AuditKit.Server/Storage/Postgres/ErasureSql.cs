@@ -3,7 +3,7 @@ namespace AuditKit.Server.Storage.Postgres;
 /// <summary>
 /// The SECURITY DEFINER function through which the runtime role erases a person's values (it has no UPDATE on
 /// <c>audit_events</c>): <c>auditkit_erase_subject(tenant, subject, limit)</c> takes at most <c>limit</c> of the
-/// tenant's events whose <c>user_id</c> is <c>subject</c> (lowest seq first), appends to their
+/// tenant's events whose <c>user_id</c> is <c>subject</c> (in no set order), appends to their
 /// <c>personal_digests</c> the digest of each personal field that has a value (field id u16 big-endian, then
 /// SHA-256(salt || field id || UTF-8 value), as <see cref="AuditEventCanonicalForm.PersonalDigest"/> computes it), sets
 /// the personal fields and the salt to NULL and returns how many events it changed. It computes the digests itself and
@@ -34,8 +34,7 @@ internal static class ErasureSql
                     || CASE WHEN user_agent IS NULL THEN ''::bytea ELSE int2send(26::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(26::smallint) || convert_to(user_agent, 'UTF8')) END,
                 user_id = NULL, username = NULL, user_email = NULL, ip_address = NULL, user_agent = NULL, salt = NULL
             WHERE tenant_id = p_tenant AND id IN (
-                SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.user_id = p_subject
-                ORDER BY e.seq LIMIT p_limit);
+                SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.user_id = p_subject LIMIT p_limit);
             GET DIAGNOSTICS v_count = ROW_COUNT;
             RETURN v_count;
         END
