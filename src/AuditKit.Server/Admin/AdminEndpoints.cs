@@ -63,6 +63,7 @@ internal static partial class AdminEndpoints
             .WithSummary("Revokes an API key at once; requests made with it are unauthorized from then on.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapErasureEndpoints();
         return group;
     }
 
@@ -444,7 +445,7 @@ internal static partial class AdminEndpoints
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
 
     /// <summary>Reads a small JSON body; a malformed body or a wrong-typed field is answered naming the field.</summary>
-    private static async Task<(T? Value, ProblemHttpResult? Problem, ValidationProblem? Invalid)> ReadAsync<T>(
+    internal static async Task<(T? Value, ProblemHttpResult? Problem, ValidationProblem? Invalid)> ReadAsync<T>(
         HttpContext context, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {

@@ -15,4 +15,6 @@ namespace AuditKit.Server.Admin;
 [JsonSerializable(typeof(ApiKeyCreatedResponse))]
 [JsonSerializable(typeof(ApiKeyResponse))]
 [JsonSerializable(typeof(ApiKeyListResponse))]
+[JsonSerializable(typeof(CreateErasureRequest))]
+[JsonSerializable(typeof(ErasureResponse))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

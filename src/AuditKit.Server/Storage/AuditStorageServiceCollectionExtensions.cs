@@ -78,6 +78,7 @@ internal static class AuditStorageServiceCollectionExtensions
         services.TryAddSingleton<AuditActionBackfill>();
         services.TryAddSingleton<StorageConnections>();
         services.TryAddSingleton<IRetentionStore, RelationalRetentionStore>();
+        services.TryAddSingleton<IErasureStore, RelationalErasureStore>();
         services.TryAddSingleton<IAlertStore, RelationalAlertStore>();
         services.TryAddSingleton<IWebhookStore, RelationalWebhookStore>();
         services.TryAddSingleton(sp => new PostgresBulkLoad(sp.GetRequiredService<NpgsqlDataSource>()));

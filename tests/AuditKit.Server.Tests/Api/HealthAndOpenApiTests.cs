@@ -36,6 +36,7 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
              "/api/v1/audit-logs/critical", "/api/v1/audit-logs/failed-auth", "/api/v1/audit-logs/type/{logType}",
              "/api/v1/audit-logs/summary", "/api/v1/audit-logs/export",
              "/api/v1/audit-logs/{id}", "/api/v1/admin/tenants", "/api/v1/admin/tenants/{tenantId}", "/api/v1/admin/tenants/{tenantId}/keys", "/api/v1/admin/tenants/{tenantId}/keys/{keyId}",
+             "/api/v1/admin/tenants/{tenantId}/erasures",
              "/api/v1/alerts", "/api/v1/alerts/{id}", "/api/v1/audit-logs/suspicious-activity",
              "/api/v1/admin/tenants/{tenantId}/webhooks", "/api/v1/admin/tenants/{tenantId}/webhooks/{webhookId}", "/api/v1/admin/tenants/{tenantId}/webhook-deliveries",
              "/api/v1/admin/tenants/{tenantId}/console-users", "/api/v1/integrity/verify",

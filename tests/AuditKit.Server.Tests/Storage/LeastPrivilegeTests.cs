@@ -64,17 +64,20 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
     }
 
     [Fact]
-    public async Task Only_the_runtime_role_may_execute_the_retention_function()
+    public async Task Only_the_runtime_role_may_execute_the_privileged_functions()
     {
         await using var connection = await OpenRuntimeAsync();
-        var signature = PostgresRuntimeGrants.Functions.ShouldHaveSingleItem();
-        (await ScalarAsync(connection, $"SELECT has_function_privilege('{TestPostgres.RuntimeRole}', '{signature}', 'EXECUTE')")).ShouldBe(true);
-        (await ScalarAsync(connection, $"SELECT prosecdef FROM pg_proc WHERE oid = '{signature}'::regprocedure")).ShouldBe(true);
+        PostgresRuntimeGrants.Functions.Count.ShouldBe(2);
+        foreach (var signature in PostgresRuntimeGrants.Functions)
+        {
+            (await ScalarAsync(connection, $"SELECT has_function_privilege('{TestPostgres.RuntimeRole}', '{signature}', 'EXECUTE')")).ShouldBe(true);
+            (await ScalarAsync(connection, $"SELECT prosecdef FROM pg_proc WHERE oid = '{signature}'::regprocedure")).ShouldBe(true);
 
-        // Nobody else: EXECUTE is revoked from PUBLIC (an ACL entry "=X/owner" would grant it to every role).
-        var acl = (string)(await ScalarAsync(connection, $"SELECT proacl::text FROM pg_proc WHERE oid = '{signature}'::regprocedure"))!;
-        acl.ShouldNotContain("{=X", Case.Sensitive);
-        acl.ShouldNotContain(",=X", Case.Sensitive);
+            // Nobody else: EXECUTE is revoked from PUBLIC (an ACL entry "=X/owner" would grant it to every role).
+            var acl = (string)(await ScalarAsync(connection, $"SELECT proacl::text FROM pg_proc WHERE oid = '{signature}'::regprocedure"))!;
+            acl.ShouldNotContain("{=X", Case.Sensitive);
+            acl.ShouldNotContain(",=X", Case.Sensitive);
+        }
     }
 
     [Fact]

@@ -56,6 +56,7 @@ internal static class PostgresRuntimeGrants
     public static IReadOnlyList<string> Functions { get; } =
     [
         RetentionCutSql.Function + "(text, timestamp with time zone, integer)",
+        ErasureSql.Signature,
     ];
 
     /// <summary>

@@ -1,0 +1,7 @@
+namespace AuditKit.Server.Admin;
+
+/// <summary>
+/// The answer of an erasure: its id (the <c>resource_id</c> of the server record that records it) and how many events
+/// it erased (0 when none of the tenant's events names the user any longer).
+/// </summary>
+internal sealed record ErasureResponse(Guid ErasureId, long EventsErased);
