@@ -1,5 +1,4 @@
 using AuditKit.Server.Ingest;
-using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
@@ -41,32 +40,19 @@ internal static class Seed001Query
 
         var query = new AuditEventQuery
         {
-            Category = Many(parameters, "event_type"),
-            UserId = Many(parameters, "user_id"),
-            Username = Many(parameters, "username"),
-            SessionId = Many(parameters, "session_id"),
-            ServiceName = Many(parameters, "service", "service_name"),
+            Category = parameters.AnyOf("event_type"),
+            UserId = parameters.AnyOf("user_id"),
+            Username = parameters.AnyOf("username"),
+            SessionId = parameters.AnyOf("session_id"),
+            ServiceName = parameters.AnyOf("service", "service_name"),
             Status = AnyOf<AuditStatus>.Of(statuses.Distinct()),
-            Action = AnyOf<string>.Of(Many(parameters, "action").Select(AuditActions.Normalize)),
-            IpAddress = Many(parameters, "ip_address"),
+            Action = AnyOf<string>.Of(parameters.AnyOf("action").Select(AuditActions.Normalize)),
+            IpAddress = parameters.AnyOf("ip_address"),
             From = parameters.Date("start_time"),
             To = parameters.Date("end_time"),
             Limit = parameters.Integer("limit", Math.Min(DefaultLimit, maxPageSize), 1, maxPageSize),
             Offset = parameters.Integer("offset", 0, 0, int.MaxValue),
         };
         return parameters.Errors.Count == 0 ? query : null;
-    }
-
-    /// <summary>Every value of the first present of <paramref name="names"/>: several match any of them, as native filters do.</summary>
-    private static AnyOf<string> Many(SeedQueryParameters parameters, params string[] names)
-    {
-        var (name, values) = parameters.First(names);
-        if (values.Count > AuditQueryParser.MaxFilterValues)
-        {
-            parameters.Fail(name, $"takes at most {AuditQueryParser.MaxFilterValues} values.");
-            return default;
-        }
-
-        return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
     }
 }

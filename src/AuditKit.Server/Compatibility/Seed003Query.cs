@@ -1,4 +1,3 @@
-using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
@@ -42,33 +41,20 @@ internal static class Seed003Query
 
         var query = new AuditEventQuery
         {
-            ServiceName = Many(parameters, "service_names", "service_name"),
+            ServiceName = parameters.AnyOf("service_names", "service_name"),
             Severity = AnyOf<AuditSeverity>.Of(severities.Distinct()),
-            Category = Many(parameters, "categories", "category"),
-            Action = AnyOf<string>.Of(Many(parameters, "actions", "action").Select(AuditActions.Normalize)),
-            UserId = Many(parameters, "user_ids", "user_id"),
-            ResourceType = Many(parameters, "resource_types", "resource_type"),
-            ResourceId = Many(parameters, "resource_ids", "resource_id"),
-            SessionId = Many(parameters, "session_ids", "session_id"),
-            RequestId = Many(parameters, "request_ids", "request_id"),
+            Category = parameters.AnyOf("categories", "category"),
+            Action = AnyOf<string>.Of(parameters.AnyOf("actions", "action").Select(AuditActions.Normalize)),
+            UserId = parameters.AnyOf("user_ids", "user_id"),
+            ResourceType = parameters.AnyOf("resource_types", "resource_type"),
+            ResourceId = parameters.AnyOf("resource_ids", "resource_id"),
+            SessionId = parameters.AnyOf("session_ids", "session_id"),
+            RequestId = parameters.AnyOf("request_ids", "request_id"),
             From = parameters.Date("start_time"),
             To = parameters.Date("end_time"),
             Limit = parameters.Integer("limit", Math.Min(DefaultLimit, maxPageSize), 1, maxPageSize),
             Offset = parameters.Integer("offset", 0, 0, int.MaxValue),
         };
         return parameters.Errors.Count == 0 ? query : null;
-    }
-
-    /// <summary>Every value of the first present of <paramref name="names"/>: several match any of them, as native filters do.</summary>
-    private static AnyOf<string> Many(SeedQueryParameters parameters, params string[] names)
-    {
-        var (name, values) = parameters.First(names);
-        if (values.Count > AuditQueryParser.MaxFilterValues)
-        {
-            parameters.Fail(name, $"takes at most {AuditQueryParser.MaxFilterValues} values.");
-            return default;
-        }
-
-        return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
     }
 }

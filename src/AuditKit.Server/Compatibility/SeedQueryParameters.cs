@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Ingest;
+using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
 
@@ -129,6 +131,22 @@ internal sealed class SeedQueryParameters
         }
 
         return (names[0], []);
+    }
+
+    /// <summary>
+    /// Every value of the first present of <paramref name="names"/> as a native filter, several matching any of them
+    /// (at most <see cref="AuditQueryParser.MaxFilterValues"/>, as on the native routes).
+    /// </summary>
+    public AnyOf<string> AnyOf(params string[] names)
+    {
+        var (name, values) = First(names);
+        if (values.Count > AuditQueryParser.MaxFilterValues)
+        {
+            Fail(name, $"takes at most {AuditQueryParser.MaxFilterValues} values.");
+            return default;
+        }
+
+        return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
     }
 
     public DateTimeOffset? Date(string name)
