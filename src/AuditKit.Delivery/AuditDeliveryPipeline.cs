@@ -11,16 +11,14 @@ namespace AuditKit.Delivery;
 /// </summary>
 internal sealed class AuditDeliveryPipeline : IAuditSink
 {
-    private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly Channel<AuditEvent> _channel;
     private readonly AuditDeliveryMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly DropLogThrottle _drops;
     private readonly ILogger _logger;
     private readonly string? _serviceName;
     private readonly string? _serviceVersion;
-    private long _droppedSinceLog;
-    private long _lastDropLogTicks = long.MinValue;
 
     public AuditDeliveryPipeline(
         IOptions<AuditKitOptions> options,
@@ -39,6 +37,7 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
         });
         _metrics = metrics;
         _time = time;
+        _drops = new DropLogThrottle(time);
         _logger = logger;
         _serviceName = value.ServiceName;
         _serviceVersion = value.ServiceVersion;
@@ -80,25 +79,18 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
 
     private void LogDropThrottled(bool shutDown)
     {
-        var dropped = Interlocked.Increment(ref _droppedSinceLog);
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastDropLogTicks);
-        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_dropLogInterval)
+        if (!_drops.Drop(out var dropped))
         {
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        if (shutDown)
         {
-            Interlocked.Add(ref _droppedSinceLog, -dropped);
-            if (shutDown)
-            {
-                AuditDeliveryLog.DroppedAfterShutdown(_logger, dropped);
-            }
-            else
-            {
-                AuditDeliveryLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
-            }
+            AuditDeliveryLog.DroppedAfterShutdown(_logger, dropped);
+        }
+        else
+        {
+            AuditDeliveryLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
         }
     }
 }

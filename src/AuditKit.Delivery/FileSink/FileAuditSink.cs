@@ -24,11 +24,11 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     /// <summary>The <c>reason</c> tag of an event that could not be serialized.</summary>
     public const string Unserializable = "unserializable";
 
-    private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly Channel<AuditEvent> _channel;
     private readonly AuditFileSinkMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly DropLogThrottle _drops;
     private readonly ILogger _logger;
     private readonly long _maxFileSize;
     private readonly int _maxBackups;
@@ -37,8 +37,6 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     private readonly string? _serviceVersion;
     private readonly Task _writer;
     private FileStream? _file;
-    private long _droppedSinceLog;
-    private long _lastDropLogTicks = long.MinValue;
     private int _disposed;
 
     public FileAuditSink(
@@ -56,6 +54,7 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         _flushToDisk = value.FlushToDisk;
         _metrics = metrics;
         _time = time;
+        _drops = new DropLogThrottle(time);
         _logger = logger;
         _serviceName = kitOptions?.Value.ServiceName;
         _serviceVersion = kitOptions?.Value.ServiceVersion;
@@ -266,25 +265,18 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
     private void LogDropThrottled(bool shutDown)
     {
-        var dropped = Interlocked.Increment(ref _droppedSinceLog);
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastDropLogTicks);
-        if (last != long.MinValue && _time.GetElapsedTime(last, now) < s_dropLogInterval)
+        if (!_drops.Drop(out var dropped))
         {
             return;
         }
 
-        if (Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        if (shutDown)
         {
-            Interlocked.Add(ref _droppedSinceLog, -dropped);
-            if (shutDown)
-            {
-                AuditFileSinkLog.DroppedAfterShutdown(_logger, dropped);
-            }
-            else
-            {
-                AuditFileSinkLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
-            }
+            AuditFileSinkLog.DroppedAfterShutdown(_logger, dropped);
+        }
+        else
+        {
+            AuditFileSinkLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
         }
     }
 }
