@@ -71,16 +71,29 @@ internal static class AuditLogEndpoints
         AdminAuditRecorder recorder,
         CancellationToken cancellationToken)
     {
+        var auditEvent = await ReadRecordedAsync(context, id, store, recorder, cancellationToken);
+        return auditEvent is null ? NotFound() : TypedResults.Ok(auditEvent);
+    }
+
+    /// <summary>
+    /// One event of the caller's tenant by id, returned only once its read is recorded (every route that answers a
+    /// single event goes through here); null for an id that is not one of the tenant's events.
+    /// </summary>
+    internal static async Task<AuditEvent?> ReadRecordedAsync(
+        HttpContext context, string id, IAuditEventStore store, AdminAuditRecorder recorder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(recorder);
         var caller = AuditCaller.From(context.User);
         var auditEvent = Guid.TryParse(id, out var eventId)
             ? await store.GetAsync(caller.TenantId!, eventId, cancellationToken)
             : null;
         if (auditEvent is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.");
+            return null;
         }
 
-        // The event is answered only once its read is recorded.
         await recorder.RecordAsync(
             context,
             caller,
@@ -89,6 +102,10 @@ internal static class AuditLogEndpoints
                 caller, AuditedRead.ReadAction, AuditedRead.EventResourceType, eventId.ToString(), auditEvent.Action, AuditSeverity.Low,
                 $"Audit event {eventId} read.", new JsonObject { ["id"] = eventId.ToString() }, rows: 1),
             cancellationToken);
-        return TypedResults.Ok(auditEvent);
+        return auditEvent;
     }
+
+    /// <summary>The answer for an id that is not one of the tenant's events.</summary>
+    internal static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.");
 }

@@ -20,19 +20,6 @@ internal static class Seed001EventMapper
     public const string ComplianceTags = "compliance_tags";
     public const string EventId = "event_id";
 
-    /// <summary>The contract's fields a seed 001 event may carry under their own names.</summary>
-    private static readonly HashSet<string> s_native = new(StringComparer.Ordinal)
-    {
-        AuditEventFields.Id, AuditEventFields.Timestamp, AuditEventFields.TenantId, AuditEventFields.Source, AuditEventFields.Action,
-        AuditEventFields.Category, AuditEventFields.ResourceType, AuditEventFields.ResourceId, AuditEventFields.ResourceName,
-        AuditEventFields.UserId, AuditEventFields.Username, AuditEventFields.UserEmail, AuditEventFields.Status, AuditEventFields.Severity,
-        AuditEventFields.ServiceName, AuditEventFields.ServiceVersion, AuditEventFields.Method, AuditEventFields.Path, AuditEventFields.Route,
-        AuditEventFields.Query, AuditEventFields.StatusCode, AuditEventFields.DurationMs, AuditEventFields.IpAddress, AuditEventFields.UserAgent,
-        AuditEventFields.RequestId, AuditEventFields.TraceId, AuditEventFields.SessionId, AuditEventFields.Description, AuditEventFields.ErrorCode,
-        AuditEventFields.ErrorMessage, AuditEventFields.StackTrace, AuditEventFields.Changes, AuditEventFields.OldValues, AuditEventFields.NewValues,
-        AuditEventFields.Tags, AuditEventFields.DataClassification,
-    };
-
     /// <summary>Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does.</summary>
     public static ParsedAuditEvent Map(int index, JsonElement element, DateTimeOffset now, TimeSpan maxClockSkew)
     {
@@ -79,7 +66,7 @@ internal static class Seed001EventMapper
                     }
 
                     break;
-                case var name when s_native.Contains(name):
+                case var name when SeedEventMapping.NativeFields.Contains(name):
                     // The contract's name wins over the seed's (service_name over service, tags over compliance_tags).
                     native[name] = SeedEventMapping.Copy(value);
                     break;

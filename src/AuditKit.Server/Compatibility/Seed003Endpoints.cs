@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
+using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
@@ -124,23 +125,9 @@ internal static class Seed003Endpoints
     private static async Task<IResult> GetAsync(
         HttpContext context, string event_id, IAuditEventStore store, AdminAuditRecorder recorder, CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
-        var auditEvent = Guid.TryParse(event_id, out var id) ? await store.GetAsync(caller.TenantId!, id, cancellationToken) : null;
-        if (auditEvent is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No audit event with this id exists for this tenant.");
-        }
-
-        // Answered only once its read is recorded, as the native GET /api/v1/audit-logs/{id}.
-        await recorder.RecordAsync(
-            context,
-            caller,
-            caller.TenantId!,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, AuditedRead.EventResourceType, id.ToString(), auditEvent.Action, AuditSeverity.Low,
-                $"Audit event {id} read.", new JsonObject { ["id"] = id.ToString() }, rows: 1),
-            cancellationToken);
-        return TypedResults.Ok(SeedEventAnswers.Seed003(auditEvent));
+        // Recorded as a read exactly as the native GET /api/v1/audit-logs/{id}.
+        var auditEvent = await AuditLogEndpoints.ReadRecordedAsync(context, event_id, store, recorder, cancellationToken);
+        return auditEvent is null ? AuditLogEndpoints.NotFound() : TypedResults.Ok(SeedEventAnswers.Seed003(auditEvent));
     }
 
     private static IResult Flush() =>

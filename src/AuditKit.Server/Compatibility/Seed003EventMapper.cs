@@ -34,19 +34,6 @@ internal static class Seed003EventMapper
         ["FATAL"] = AuditSeverity.Critical,
     };
 
-    /// <summary>The contract's fields a seed 003 event may carry under their own names.</summary>
-    private static readonly HashSet<string> s_native = new(StringComparer.Ordinal)
-    {
-        AuditEventFields.Id, AuditEventFields.Timestamp, AuditEventFields.TenantId, AuditEventFields.Source, AuditEventFields.Action,
-        AuditEventFields.Category, AuditEventFields.ResourceType, AuditEventFields.ResourceId, AuditEventFields.ResourceName,
-        AuditEventFields.UserId, AuditEventFields.Username, AuditEventFields.UserEmail, AuditEventFields.Status, AuditEventFields.Severity,
-        AuditEventFields.ServiceName, AuditEventFields.ServiceVersion, AuditEventFields.Method, AuditEventFields.Path, AuditEventFields.Route,
-        AuditEventFields.Query, AuditEventFields.StatusCode, AuditEventFields.DurationMs, AuditEventFields.IpAddress, AuditEventFields.UserAgent,
-        AuditEventFields.RequestId, AuditEventFields.TraceId, AuditEventFields.SessionId, AuditEventFields.Description, AuditEventFields.ErrorCode,
-        AuditEventFields.ErrorMessage, AuditEventFields.StackTrace, AuditEventFields.Changes, AuditEventFields.OldValues, AuditEventFields.NewValues,
-        AuditEventFields.Tags, AuditEventFields.DataClassification,
-    };
-
     /// <summary>The level answered for a stored severity.</summary>
     public static string LevelOf(AuditSeverity severity) => severity switch
     {
@@ -95,7 +82,7 @@ internal static class Seed003EventMapper
                 case AuditEventFields.Metadata:
                     errors.Add(new AuditFieldError(AuditEventFields.Metadata, "must be a JSON object."));
                     break;
-                case var name when s_native.Contains(name):
+                case var name when SeedEventMapping.NativeFields.Contains(name):
                     native[name] = SeedEventMapping.Copy(value);
                     failed |= name is AuditEventFields.ErrorCode or AuditEventFields.ErrorMessage or AuditEventFields.StackTrace
                         && value.ValueKind != JsonValueKind.Null;

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Ingest;
@@ -11,6 +12,19 @@ namespace AuditKit.Server.Compatibility;
 /// </summary>
 internal static class SeedEventMapping
 {
+    /// <summary>The contract's fields a seed's event may carry under their own names (read as they are).</summary>
+    public static readonly FrozenSet<string> NativeFields = new[]
+    {
+        AuditEventFields.Id, AuditEventFields.Timestamp, AuditEventFields.TenantId, AuditEventFields.Source, AuditEventFields.Action,
+        AuditEventFields.Category, AuditEventFields.ResourceType, AuditEventFields.ResourceId, AuditEventFields.ResourceName,
+        AuditEventFields.UserId, AuditEventFields.Username, AuditEventFields.UserEmail, AuditEventFields.Status, AuditEventFields.Severity,
+        AuditEventFields.ServiceName, AuditEventFields.ServiceVersion, AuditEventFields.Method, AuditEventFields.Path, AuditEventFields.Route,
+        AuditEventFields.Query, AuditEventFields.StatusCode, AuditEventFields.DurationMs, AuditEventFields.IpAddress, AuditEventFields.UserAgent,
+        AuditEventFields.RequestId, AuditEventFields.TraceId, AuditEventFields.SessionId, AuditEventFields.Description, AuditEventFields.ErrorCode,
+        AuditEventFields.ErrorMessage, AuditEventFields.StackTrace, AuditEventFields.Changes, AuditEventFields.OldValues, AuditEventFields.NewValues,
+        AuditEventFields.Tags, AuditEventFields.DataClassification,
+    }.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Reads <paramref name="native"/> (the contract's JSON of one event) as the native ingest reads a posted event.</summary>
     public static ParsedAuditEvent Read(int index, JsonObject native, DateTimeOffset now, TimeSpan maxClockSkew)
     {
