@@ -91,8 +91,8 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
         {
             record.Transaction = transaction;
             record.CommandText =
-                $"INSERT INTO {RetentionCutRowConfiguration.Table} (tenant_id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by) VALUES (" +
-                $"{DbParameters.Add(record, "@t", tenantId)}, {DbParameters.Add(record, "@at", connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow())))}, " +
+                $"INSERT INTO {RetentionCutRowConfiguration.Table} (tenant_id, id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by) VALUES (" +
+                $"{DbParameters.Add(record, "@t", tenantId)}, (SELECT COALESCE(MAX(id), 0) + 1 FROM {RetentionCutRowConfiguration.Table} WHERE tenant_id = @t), {DbParameters.Add(record, "@at", connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow())))}, " +
                 $"{DbParameters.Add(record, "@cut", stored)}, {DbParameters.Add(record, "@n", (long)gone.Count)}, {DbParameters.Add(record, "@seq", gone[^1].Seq)}, " +
                 $"{DbParameters.Add(record, "@hash", gone[^1].Hash)}, {DbParameters.Add(record, "@by", SqliteActor)})";
             await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -7,6 +7,7 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal sealed class RetentionCutRow
 {
+    /// <summary>The cut's number in its tenant: 1 for the tenant's first cut, then one more for each.</summary>
     public long Id { get; set; }
 
     public required string TenantId { get; set; }

@@ -34,8 +34,9 @@ internal static class RetentionCutSql
                 RETURN;
             END IF;
 
-            INSERT INTO retention_cuts (tenant_id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by)
-            VALUES (p_tenant, now(), p_before, v_count, v_seqs[v_count], v_hashes[v_count], session_user);
+            INSERT INTO retention_cuts (tenant_id, id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by)
+            VALUES (p_tenant, (SELECT COALESCE(max(c.id), 0) + 1 FROM retention_cuts c WHERE c.tenant_id = p_tenant),
+                    now(), p_before, v_count, v_seqs[v_count], v_hashes[v_count], session_user);
 
             FOR i IN 1 .. v_count LOOP
                 IF i = v_count OR v_seqs[i + 1] <> v_seqs[i] + 1 THEN
@@ -49,6 +50,9 @@ internal static class RetentionCutSql
         $fn$;
         REVOKE ALL ON FUNCTION {{Function}}(text, timestamp with time zone, integer) FROM PUBLIC;
         """;
+
+    /// <summary>The same function, replacing an earlier body in place (its owner and grants stay).</summary>
+    public static readonly string Replace = Create.Replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", StringComparison.Ordinal);
 
     public const string Drop = $"DROP FUNCTION IF EXISTS {Function}(text, timestamp with time zone, integer);";
 }

@@ -755,12 +755,13 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
 
             modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
                         .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<DateTimeOffset>("Before")
                         .HasColumnType("timestamp with time zone")
@@ -787,16 +788,8 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("performed_by");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_retention_cuts");
-
-                    b.HasIndex("TenantId", "Id")
-                        .HasDatabaseName("ix_retention_cuts_tenant");
 
                     b.ToTable("retention_cuts", (string)null);
                 });

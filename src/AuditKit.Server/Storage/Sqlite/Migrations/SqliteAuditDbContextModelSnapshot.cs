@@ -701,8 +701,11 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
 
             modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
                 {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
                     b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
@@ -731,16 +734,8 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("performed_by");
 
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id")
+                    b.HasKey("TenantId", "Id")
                         .HasName("pk_retention_cuts");
-
-                    b.HasIndex("TenantId", "Id")
-                        .HasDatabaseName("ix_retention_cuts_tenant");
 
                     b.ToTable("retention_cuts", (string)null);
                 });
