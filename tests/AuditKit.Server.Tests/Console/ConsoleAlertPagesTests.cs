@@ -33,6 +33,16 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
         (await session.PostFormAsync(path, new() { ["status"] = "resolved", ["note"] = "x" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         var token = await session.ReadTokenAsync(path);
+
+        // Bad input is named on the page (400), the note kept in the form; nothing changes.
+        var invalid = await session.PostFormAsync(path, new() { ["status"] = "closed", ["note"] = new string('n', 2001), ["__RequestVerificationToken"] = token });
+        invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var named = await invalid.Content.ReadAsStringAsync();
+        named.ShouldContain("id=\"form-errors\"");
+        named.ShouldContain("<li>status: ");
+        named.ShouldContain("<li>note: must be at most 2000 characters.</li>");
+        named.ShouldContain(new string('n', 2001) + "</textarea>");
+
         var acknowledged = await session.PostFormAsync(path, new() { ["status"] = "acknowledged", ["note"] = "On it", ["__RequestVerificationToken"] = token });
         acknowledged.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         acknowledged.Headers.Location!.OriginalString.ShouldBe(path);
