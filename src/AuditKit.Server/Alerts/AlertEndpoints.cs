@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
@@ -17,7 +15,7 @@ namespace AuditKit.Server.Alerts;
 /// Reads need a read key; a status change needs a read or an admin key of the tenant and is itself recorded as an
 /// audit event. Everything is scoped to the key's tenant: another tenant's alert answers 404 like an unknown id.
 /// </summary>
-internal static partial class AlertEndpoints
+internal static class AlertEndpoints
 {
     /// <summary>The route prefix of the alert endpoints.</summary>
     public const string RoutePrefix = "/api/v1/alerts";
@@ -25,7 +23,6 @@ internal static partial class AlertEndpoints
     /// <summary>The category of the audit events recording alert triage.</summary>
     public const string AuditCategory = ServerRecords.AlertCategory;
 
-    private const int MaxNoteLength = 2000;
     private const int MaxBodyBytes = 16 * 1024;
     private const int SuspiciousAlertLimit = 100;
 
@@ -98,9 +95,7 @@ internal static partial class AlertEndpoints
         HttpContext context,
         string id,
         IAlertStore alerts,
-        AdminAuditRecorder recorder,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        AlertTriage triage,
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
@@ -132,21 +127,16 @@ internal static partial class AlertEndpoints
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        AlertStatus? target = request?.Status?.Trim().ToLowerInvariant() switch
-        {
-            "acknowledged" => AlertStatus.Acknowledged,
-            "resolved" => AlertStatus.Resolved,
-            _ => null,
-        };
+        var target = AlertTriage.Target(request?.Status);
         if (target is null)
         {
             errors["status"] = ["is required: acknowledged or resolved."];
         }
 
-        var note = string.IsNullOrWhiteSpace(request?.Note) ? null : request.Note.Trim();
-        if (note is { Length: > MaxNoteLength })
+        var note = AlertTriage.Note(request?.Note);
+        if (note is { Length: > AlertTriage.MaxNoteLength })
         {
-            errors["note"] = [$"must be at most {MaxNoteLength} characters."];
+            errors["note"] = [$"must be at most {AlertTriage.MaxNoteLength} characters."];
         }
 
         if (errors.Count > 0)
@@ -154,58 +144,16 @@ internal static partial class AlertEndpoints
             return TypedResults.ValidationProblem(errors, title: "The alert change is not valid.");
         }
 
-        // The change and the audit event recording it commit together: the status is changed in the transaction that
-        // stores the event, on condition that it is still the one read above.
-        var by = "api-key:" + caller.KeyId;
-        if (AlertTransitions.CanChange(before.Status, target!.Value))
+        var result = await triage.ChangeAsync(context, caller, before, target!.Value, note, cancellationToken);
+        return result switch
         {
-            try
-            {
-                var change = new AdminAction(
-                    AuditActions.Update,
-                    StatusCodes.Status200OK,
-                    "Alert",
-                    alertId.ToString(),
-                    AlertRules.Title(before.Rule, before.KeyType, before.KeyValue),
-                    AuditSeverity.Medium,
-                    $"Alert {alertId} ({before.Rule}) {Name(target.Value)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"))
-                {
-                    Category = AuditCategory,
-                    OldValues = new JsonObject { ["status"] = Name(before.Status) },
-                    NewValues = new JsonObject { ["status"] = Name(target.Value), ["note"] = note },
-                };
-                await recorder.RecordAsync(
-                    context,
-                    caller,
-                    caller.TenantId!,
-                    change,
-                    cancellationToken,
-                    alongside: async (_, transaction, ct) =>
-                    {
-                        if (!await alerts.ChangeStatusAsync(
-                            transaction, caller.TenantId!, alertId, before.Status, target.Value, by, note, timeProvider.GetUtcNow(), ct))
-                        {
-                            throw new AuditedChangeRefusedException();
-                        }
-                    });
-                LogTriaged(loggerFactory.CreateLogger(typeof(AlertEndpoints)), alertId, Name(target.Value), caller.TenantId!, caller.KeyPrefix);
-                return await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken) is { } after
-                    ? TypedResults.Ok(AlertResponse.From(after))
-                    : NotFound();
-            }
-            catch (AuditedChangeRefusedException)
-            {
-                // Another change won since the alert was read: nothing was changed, nothing recorded.
-            }
-        }
-
-        var current = await alerts.GetAsync(caller.TenantId!, alertId, cancellationToken);
-        return current is null
-            ? NotFound()
-            : TypedResults.Problem(
+            { Outcome: AlertTriageOutcome.Changed, Alert: { } after } => TypedResults.Ok(AlertResponse.From(after)),
+            { Outcome: AlertTriageOutcome.Conflict, Alert: { } current } => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Conflict",
-                detail: $"The alert is {Name(current.Status)}; it cannot become {Name(target.Value)}.");
+                detail: $"The alert is {AlertTriage.Name(current.Status)}; it cannot become {AlertTriage.Name(target.Value)}."),
+            _ => NotFound(),
+        };
     }
 
     private static async Task<Results<Ok<SuspiciousActivityResponse>, ValidationProblem>> SuspiciousActivityAsync(
@@ -256,16 +204,6 @@ internal static partial class AlertEndpoints
         return TypedResults.Ok(new SuspiciousActivityResponse(from, to, [.. open.Select(AlertResponse.From)], total, patterns));
     }
 
-    private static string Name(AlertStatus status) => status switch
-    {
-        AlertStatus.Open => "open",
-        AlertStatus.Acknowledged => "acknowledged",
-        _ => "resolved",
-    };
-
     private static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No alert with this id exists for this tenant.");
-
-    [LoggerMessage(EventId = 620, Level = LogLevel.Information, Message = "Alert {AlertId} {Status} in tenant {TenantId} by key {KeyPrefix}")]
-    private static partial void LogTriaged(ILogger logger, Guid alertId, string status, string tenantId, string keyPrefix);
 }

@@ -33,6 +33,9 @@ internal sealed class AlertQueryParameters
     [FromQuery(Name = "to"), Description("Alias of 'to_date'.")]
     public string? To { get; set; }
 
+    [FromQuery(Name = "sort"), Description("last_seen (default: most recently active first) or severity (most severe first, then most recently active).")]
+    public string? Sort { get; set; }
+
     [FromQuery(Name = "limit"), Description("Page size, 1 to 1000 (default 50).")]
     public string? Limit { get; set; }
 

@@ -87,6 +87,17 @@ internal static class AlertQueryParser
             Fail("from_date", "must not be after to_date.");
         }
 
+        var severityFirst = false;
+        if (!string.IsNullOrWhiteSpace(parameters.Sort))
+        {
+            switch (parameters.Sort.Trim().ToLowerInvariant())
+            {
+                case "last_seen": break;
+                case "severity": severityFirst = true; break;
+                default: Fail("sort", "must be last_seen or severity."); break;
+            }
+        }
+
         var limit = options.DefaultPageSize;
         if (!string.IsNullOrWhiteSpace(parameters.Limit)
             && (!int.TryParse(parameters.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > options.MaxPageSize))
@@ -110,6 +121,7 @@ internal static class AlertQueryParser
             Key = key,
             From = from,
             To = to,
+            SeverityFirst = severityFirst,
             Limit = limit,
             Offset = offset,
         };

@@ -187,7 +187,7 @@ internal static class AuditHistoryEndpoints
     }
 
     // A filter the path already fixes may be repeated in the query string, but not contradicted.
-    private static AnyOf<string> Pin(Dictionary<string, string[]> errors, string field, AnyOf<string> given, string fromPath)
+    internal static AnyOf<string> Pin(Dictionary<string, string[]> errors, string field, AnyOf<string> given, string fromPath)
     {
         if (fromPath.Length > MaxPathValueLength)
         {

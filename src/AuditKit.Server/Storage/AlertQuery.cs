@@ -19,6 +19,9 @@ internal sealed record AlertQuery
     /// <summary>Alerts active before this time (first_seen before it).</summary>
     public DateTimeOffset? To { get; init; }
 
+    /// <summary>Most severe first, then most recently active (otherwise most recently active first).</summary>
+    public bool SeverityFirst { get; init; }
+
     public int Limit { get; init; } = 50;
     public int Offset { get; init; }
 }

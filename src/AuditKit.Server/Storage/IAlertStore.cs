@@ -8,7 +8,10 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal interface IAlertStore
 {
-    /// <summary>One page of the alerts matching <paramref name="query"/>, newest last_seen first, and how many match in all.</summary>
+    /// <summary>
+    /// One page of the alerts matching <paramref name="query"/>, newest last_seen first (or most severe first, see
+    /// <see cref="AlertQuery.SeverityFirst"/>), and how many match in all.
+    /// </summary>
     Task<(IReadOnlyList<AlertRow> Items, long Total)> ListAsync(string tenantId, AlertQuery query, CancellationToken cancellationToken);
 
     Task<AlertRow?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken);

@@ -58,8 +58,10 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
         }
 
         var total = await alerts.LongCountAsync(cancellationToken).ConfigureAwait(false);
-        var items = await alerts
-            .OrderByDescending(a => a.LastSeen).ThenByDescending(a => a.Id)
+        var ordered = query.SeverityFirst
+            ? alerts.OrderByDescending(a => a.Severity).ThenByDescending(a => a.LastSeen).ThenByDescending(a => a.Id)
+            : alerts.OrderByDescending(a => a.LastSeen).ThenByDescending(a => a.Id);
+        var items = await ordered
             .Skip(query.Offset).Take(query.Limit)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return (items, total);

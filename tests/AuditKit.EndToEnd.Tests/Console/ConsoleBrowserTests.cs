@@ -71,7 +71,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         (await rows.CountAsync()).ShouldBe(1);
         (await rows.First.InnerTextAsync()).ShouldContain("customer address corrected");
 
-        await rows.First.GetByRole(AriaRole.Link).ClickAsync();
+        await rows.First.GetByRole(AriaRole.Link).First.ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/events/*");
         (await page.Locator("dd[data-field='resource_id']").InnerTextAsync()).ShouldBe("c-42");
         var city = page.Locator("#changes tr[data-property='City']");

@@ -1,0 +1,129 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace AuditKit.EndToEnd.Tests.Console;
+
+/// <summary>
+/// Alert triage in a real browser: an attack ingested through the API raises an alert, a triage person follows it from
+/// the queue to its evidence and back, and resolves it with a note; a read-only person sees no button. With
+/// <c>AUDITKIT_CONSOLE_SCREENSHOTS</c> set to a directory, the pages are also saved there as <c>console-*.png</c>.
+/// </summary>
+public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : IClassFixture<ConsoleBrowserFixture>
+{
+    private const string AttackerIp = "203.0.113.77";
+
+    [Fact]
+    public async Task A_triage_person_follows_an_alert_to_its_evidence_and_resolves_it_and_a_reader_sees_no_button()
+    {
+        var (tenant, ingestKey, readKey) = await fixture.Server.CreateTenantAsync();
+        var triager = ConsoleBrowserFixture.Unique("tess");
+        var reader = ConsoleBrowserFixture.Unique("rudy");
+        await fixture.CreateConsoleUserAsync(tenant, triager, "triage");
+        await fixture.CreateConsoleUserAsync(tenant, reader, "read");
+        var now = DateTimeOffset.UtcNow;
+        await fixture.IngestAsync(ingestKey, new
+        {
+            action = "UPDATE", resource_type = "Customer", resource_id = "c-42", user_id = "victor", ip_address = "10.20.0.5", timestamp = now.AddMinutes(-10),
+            description = "customer address corrected",
+            changes = new object[] { new { property = "City", old = "Lyon", @new = "Paris" }, new { property = "Iban", old = "****1234", @new = "****9876" } },
+        });
+        for (var i = 0; i < 5; i++)
+        {
+            await fixture.IngestAsync(ingestKey, new
+            {
+                action = "LOGIN_FAILED", status = "FAILURE", severity = "HIGH", user_id = "victor", ip_address = AttackerIp,
+                timestamp = now.AddSeconds(i - 5), description = "wrong password",
+            });
+        }
+
+        var alertId = await WaitForAlertAsync(readKey);
+
+        var page = await fixture.NewPageAsync();
+        await ConsoleBrowserFixture.SignInAsync(page, triager);
+        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/alerts");
+        (await page.GetByLabel("Status").InputValueAsync()).ShouldBe("open");
+        var row = page.Locator($"#alerts tr[data-alert='{alertId}']");
+        (await row.InnerTextAsync()).ShouldContain(AttackerIp);
+        await ScreenshotAsync(page, "alerts");
+
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+        (await page.Locator("#alert-status").InnerTextAsync()).ShouldBe("open");
+        var evidence = page.Locator("#evidence a");
+        (await evidence.CountAsync()).ShouldBe(5);
+        await ScreenshotAsync(page, "alert");
+
+        await evidence.First.ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/events/*");
+        (await page.Locator("dd[data-field='action']").InnerTextAsync()).ShouldBe("LOGIN_FAILED");
+        (await page.Locator("dd[data-field='ip_address']").InnerTextAsync()).ShouldBe(AttackerIp);
+
+        // The actor's page, one click from the event: the failed sign-ins and the IP they came from.
+        await page.Locator("#user-link").ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/users/victor");
+        (await page.Locator("#failed-sign-ins tbody tr").CountAsync()).ShouldBe(5);
+        (await page.Locator($"#ip-history tr[data-ip='{AttackerIp}']").InnerTextAsync()).ShouldContain("5");
+        await ScreenshotAsync(page, "user");
+        await page.GoBackAsync();
+        await page.GoBackAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+
+        await page.GetByLabel("Note").FillAsync("Blocked the address at the firewall");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+        (await page.Locator("#alert-status").InnerTextAsync()).ShouldBe("resolved");
+        (await page.Locator("#resolved-note").InnerTextAsync()).ShouldBe("Blocked the address at the firewall");
+        (await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync()).ShouldBe(0);
+
+        // Resolved alerts leave the default queue.
+        await page.GetByRole(AriaRole.Link, new() { Name = "← Alerts" }).ClickAsync();
+        (await page.Locator($"#alerts tr[data-alert='{alertId}']").CountAsync()).ShouldBe(0);
+
+        var readOnly = await fixture.NewPageAsync();
+        await ConsoleBrowserFixture.SignInAsync(readOnly, reader);
+        await readOnly.WaitForURLAsync($"**/console/{tenant}/events");
+        await readOnly.GotoAsync($"/console/{tenant}/alerts/{alertId}");
+        (await readOnly.Locator("#alert-status").InnerTextAsync()).ShouldBe("resolved");
+        (await readOnly.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync()).ShouldBe(0);
+        (await readOnly.Locator("#triage").CountAsync()).ShouldBe(0);
+
+        if (ScreenshotDirectory is not null)
+        {
+            await page.GotoAsync($"/console/{tenant}/resources/Customer/c-42");
+            (await page.Locator("#history tr[data-property='Iban'] .masked-tag").CountAsync()).ShouldBe(2);
+            await ScreenshotAsync(page, "resource");
+        }
+    }
+
+    private static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("AUDITKIT_CONSOLE_SCREENSHOTS") is { Length: > 0 } d ? d : null;
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (ScreenshotDirectory is { } directory)
+        {
+            await page.SetViewportSizeAsync(1280, 800);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"console-{name}.png"), FullPage = true });
+        }
+    }
+
+    /// <summary>Detection runs after the batch is stored: waits for the brute force alert on the attacker's address.</summary>
+    private async Task<Guid> WaitForAlertAsync(string readKey)
+    {
+        using var read = fixture.Server.CreateClient(readKey);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var alerts = await read.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?rule=brute_force&key={AttackerIp}");
+            if (alerts.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } alert)
+            {
+                return alert.GetProperty("id").GetGuid();
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "no brute force alert was raised within 30 seconds");
+            await Task.Delay(200);
+        }
+    }
+}
