@@ -51,10 +51,14 @@ internal static partial class ConsoleUserEndpoints
         return group;
     }
 
-    private static async Task<Ok<ConsoleUserListResponse>> ListAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken)
+    private static async Task<Ok<ConsoleUserListResponse>> ListAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListCoreAsync(tenantId, users, cancellationToken));
+
+    /// <summary>The console users holding a role in the tenant, with that role (the API's listing and the console's).</summary>
+    internal static async Task<ConsoleUserListResponse> ListCoreAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(tenantId, cancellationToken);
-        return TypedResults.Ok(new ConsoleUserListResponse([.. list.Select(u => ConsoleUserResponse.From(u, tenantId, RoleIn(u, tenantId)!))]));
+        return new ConsoleUserListResponse([.. list.Select(u => ConsoleUserResponse.From(u, tenantId, RoleIn(u, tenantId)!))]);
     }
 
     private static async Task<Results<Created<ConsoleUserResponse>, Ok<ConsoleUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
