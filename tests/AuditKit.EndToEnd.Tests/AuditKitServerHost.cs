@@ -19,13 +19,17 @@ public sealed class AuditKitServerHost : IAsyncDisposable
     private readonly TempDirectory _directory = new("auditkit-e2e-server");
     private readonly WebApplicationFactory<Program> _factory;
 
-    private AuditKitServerHost()
+    private AuditKitServerHost(IReadOnlyDictionary<string, string?> settings)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("AuditKit:BootstrapAdminKey", BootstrapKey);
             builder.UseSetting("AuditKit:Storage:SqlitePath", DatabasePath);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
 
             // Not the port of the appsettings.json: any free one.
             builder.UseSetting("urls", "http://127.0.0.1:0");
@@ -37,9 +41,12 @@ public sealed class AuditKitServerHost : IAsyncDisposable
 
     public string DatabasePath => _directory.File("auditkit.db");
 
-    public static async Task<AuditKitServerHost> StartAsync()
+    public static Task<AuditKitServerHost> StartAsync() => StartAsync(new Dictionary<string, string?>());
+
+    /// <summary>Starts the server with further configuration <paramref name="settings"/> (e.g. an OpenID provider for the console).</summary>
+    public static async Task<AuditKitServerHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var host = new AuditKitServerHost();
+        var host = new AuditKitServerHost(settings);
         host._factory.StartServer();
         var address = host._factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.Address = new Uri(address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal));

@@ -72,9 +72,21 @@ internal static partial class AdminEndpoints
         string tenantId,
         ITenantStore tenants,
         AdminAuditRecorder recorder,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListKeysCoreAsync(context, AuditCaller.From(context.User), tenantId, tenants, recorder, cancellationToken));
+
+    /// <summary>
+    /// The tenant's keys as <paramref name="caller"/> lists them, the read recorded first: the API's listing and the
+    /// console's Keys page. The caller must manage the tenant (<see cref="TenantManagement.CanManageAsync"/>).
+    /// </summary>
+    internal static async Task<ApiKeyListResponse> ListKeysCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
         CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
         var keys = await tenants.ListKeysAsync(tenantId, cancellationToken);
         var listed = new ApiKeyListResponse([.. keys.Select(k => ApiKeyResponse.From(k, tenantId))]);
 
@@ -89,11 +101,29 @@ internal static partial class AdminEndpoints
                 new JsonObject { ["tenant_id"] = tenantId },
                 keys.Count),
             cancellationToken);
-        return TypedResults.Ok(listed);
+        return listed;
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
+    private static Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
         HttpContext context,
+        string tenantId,
+        string keyId,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        ApiKeyLookup keyLookup,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken) =>
+        RevokeKeyCoreAsync(
+            context, AuditCaller.From(context.User), tenantId, keyId, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="caller"/> revokes a live key listed in the tenant (its own key, or another tenant's key's right
+    /// to write into it), recorded in one transaction with the change: the API's revocation and the console's.
+    /// </summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeKeyCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
         string tenantId,
         string keyId,
         ITenantStore tenants,
@@ -103,7 +133,6 @@ internal static partial class AdminEndpoints
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
         var record = Guid.TryParse(keyId, out var id)
             ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
             : null;
@@ -346,8 +375,30 @@ internal static partial class AdminEndpoints
             return invalid;
         }
 
+        return await CreateKeyCoreAsync(
+            context, caller, tenantId, request!, tenants, recorder, keyLookup, adminOptions, timeProvider, loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="caller"/> creates a key for the tenant from <paramref name="request"/> (validated here), stored
+    /// with its record in one transaction; the answer holds the key this once. The API's creation and the console's.
+    /// </summary>
+    internal static async Task<Results<Created<ApiKeyCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateKeyCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        CreateApiKeyRequest request,
+        ITenantStore tenants,
+        AdminAuditRecorder recorder,
+        ApiKeyLookup keyLookup,
+        IOptions<AdminOptions> adminOptions,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var errors = new List<AuditFieldError>();
-        var role = ApiKeyRoles.Parse(request!.Role);
+        var role = ApiKeyRoles.Parse(request.Role);
         if (role is null)
         {
             errors.Add(new AuditFieldError("role", $"is required: one of {string.Join(", ", ApiKeyRoles.All)}."));

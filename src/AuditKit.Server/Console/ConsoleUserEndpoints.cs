@@ -36,6 +36,12 @@ internal static partial class ConsoleUserEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        group.MapDelete("/tenants/{tenantId}/console-users/{username}", RevokeAsync)
+            .RequireTenantManagement()
+            .WithName("RevokeConsoleUserRole")
+            .WithSummary("Takes the console user's role in the tenant away (the user and its roles in other tenants stay).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapGet("/tenants/{tenantId}/console-users", ListAsync)
             .RequireTenantManagement()
             .WithName("ListConsoleUsers")
@@ -45,10 +51,14 @@ internal static partial class ConsoleUserEndpoints
         return group;
     }
 
-    private static async Task<Ok<ConsoleUserListResponse>> ListAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken)
+    private static async Task<Ok<ConsoleUserListResponse>> ListAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListCoreAsync(tenantId, users, cancellationToken));
+
+    /// <summary>The console users holding a role in the tenant, with that role (the API's listing and the console's).</summary>
+    internal static async Task<ConsoleUserListResponse> ListCoreAsync(string tenantId, IConsoleUserStore users, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(tenantId, cancellationToken);
-        return TypedResults.Ok(new ConsoleUserListResponse([.. list.Select(u => ConsoleUserResponse.From(u, tenantId, RoleIn(u, tenantId)!))]));
+        return new ConsoleUserListResponse([.. list.Select(u => ConsoleUserResponse.From(u, tenantId, RoleIn(u, tenantId)!))]);
     }
 
     private static async Task<Results<Created<ConsoleUserResponse>, Ok<ConsoleUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -88,6 +98,27 @@ internal static partial class ConsoleUserEndpoints
                 title: "The request body is not valid.");
         }
 
+        return await CreateCoreAsync(context, caller, tenantId, request, users, recorder, timeProvider, options, loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="caller"/> creates a console user with a role in the tenant, or grants an existing one the role
+    /// (no password then), from <paramref name="request"/> (validated here); the change and its record are stored in
+    /// one transaction. The API's creation and the console's.
+    /// </summary>
+    internal static async Task<Results<Created<ConsoleUserResponse>, Ok<ConsoleUserResponse>, ValidationProblem, ProblemHttpResult>> CreateCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        CreateConsoleUserRequest request,
+        IConsoleUserStore users,
+        AdminAuditRecorder recorder,
+        TimeProvider timeProvider,
+        IOptions<ConsoleSignInOptions> options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var username = request.Username?.Trim();
         if (username is null || !UsernamePattern().IsMatch(username))
@@ -176,6 +207,50 @@ internal static partial class ConsoleUserEndpoints
         return TypedResults.Created((string?)null, ConsoleUserResponse.From(user, tenantId, role!));
     }
 
+    private static Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
+        HttpContext context,
+        string tenantId,
+        string username,
+        IConsoleUserStore users,
+        AdminAuditRecorder recorder,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken) =>
+        RevokeCoreAsync(context, AuditCaller.From(context.User), tenantId, username, users, recorder, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="caller"/> takes the role of console user <paramref name="username"/> in the tenant away; the
+    /// change and its record (<c>PERMISSION_REVOKE</c>) are stored in one transaction. The API's revocation and the console's.
+    /// </summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> RevokeCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        string username,
+        IConsoleUserStore users,
+        AdminAuditRecorder recorder,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var existing = UsernamePattern().IsMatch(username ?? string.Empty) ? await users.FindAsync(username!, cancellationToken) : null;
+        var role = existing is null ? null : RoleIn(existing, tenantId);
+        if (existing is null || role is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No console user with a role in this tenant by that name.");
+        }
+
+        var grants = existing.Grants.Where(g => !PersonGrant.TryParse(g, out var parsed) || parsed.Value.TenantId != tenantId).ToList();
+        var revoked = new AdminAction(
+            AuditActions.PermissionRevoke, StatusCodes.Status204NoContent, ResourceType, existing.Id.ToString(), existing.Username, AuditSeverity.Critical,
+            $"Console user '{existing.Username}' lost role '{role}' in tenant '{tenantId}'.")
+        {
+            OldValues = Describe(existing.Username, role),
+        };
+        await recorder.RecordAsync(context, caller, tenantId, revoked, cancellationToken,
+            alongside: (_, transaction, ct) => users.SetGrantsAsync(existing.Id, grants, transaction, ct));
+        LogRevoked(loggerFactory.CreateLogger(typeof(ConsoleUserEndpoints)), existing.Username, role, tenantId, caller.KeyPrefix);
+        return TypedResults.NoContent();
+    }
+
     private static string? RoleIn(ConsoleUserRecord user, string tenantId) =>
         user.Grants.Select(g => PersonGrant.TryParse(g, out var parsed) ? parsed : null)
             .Where(g => g?.TenantId == tenantId)
@@ -192,4 +267,7 @@ internal static partial class ConsoleUserEndpoints
 
     [LoggerMessage(EventId = 311, Level = LogLevel.Information, Message = "Console user {Username} granted role {Role} in tenant {TenantId} by key {CallerKeyPrefix}")]
     private static partial void LogGranted(ILogger logger, string username, string role, string tenantId, string callerKeyPrefix);
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Warning, Message = "Console user {Username} lost role {Role} in tenant {TenantId}: revoked by {CallerKeyPrefix}")]
+    private static partial void LogRevoked(ILogger logger, string username, string role, string tenantId, string callerKeyPrefix);
 }

@@ -76,10 +76,7 @@ internal static partial class WebhookEndpoints
         var caller = AuditCaller.From(context.User);
         if (!protector.IsConfigured)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Webhooks are not configured",
-                detail: $"Set {WebhookOptions.SectionName}:SecretKey (32 bytes, base64) so webhook secrets can be stored encrypted.");
+            return NotConfigured();
         }
 
         var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
@@ -104,8 +101,37 @@ internal static partial class WebhookEndpoints
             }
         }
 
+        return await CreateCoreAsync(
+            context, caller, tenantId, request ?? new CreateWebhookRequest(null, null, null), webhooks, protector, addresses, recorder, options, timeProvider,
+            loggerFactory, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="caller"/> adds a webhook from <paramref name="request"/> (validated here), stored with its
+    /// record in one transaction; the answer holds the signing secret this once. The API's creation and the console's.
+    /// </summary>
+    internal static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        CreateWebhookRequest request,
+        IWebhookStore webhooks,
+        WebhookSecretProtector protector,
+        WebhookAddressPolicy addresses,
+        AdminAuditRecorder recorder,
+        IOptions<WebhookOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!protector.IsConfigured)
+        {
+            return NotConfigured();
+        }
+
         var errors = new List<AuditFieldError>();
-        var url = request?.Url?.Trim();
+        var url = request.Url?.Trim();
         if (string.IsNullOrEmpty(url) || url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
             || uri.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
         {
@@ -121,12 +147,12 @@ internal static partial class WebhookEndpoints
         }
 
         var minimum = AuditSeverity.Low;
-        if (!string.IsNullOrWhiteSpace(request?.MinimumSeverity) && !AuditEnumNames.TryParseSeverity(request.MinimumSeverity.Trim(), out minimum))
+        if (!string.IsNullOrWhiteSpace(request.MinimumSeverity) && !AuditEnumNames.TryParseSeverity(request.MinimumSeverity.Trim(), out minimum))
         {
             errors.Add(new AuditFieldError("minimum_severity", $"must be one of {AuditEnumNames.SeverityList}."));
         }
 
-        var description = string.IsNullOrWhiteSpace(request?.Description) ? null : request.Description.Trim();
+        var description = string.IsNullOrWhiteSpace(request.Description) ? null : request.Description.Trim();
         if (description is { Length: > MaxDescriptionLength })
         {
             errors.Add(new AuditFieldError("description", $"must be at most {MaxDescriptionLength} characters."));
@@ -171,10 +197,14 @@ internal static partial class WebhookEndpoints
 
     private static async Task<Results<Ok<WebhookListResponse>, ProblemHttpResult>> ListAsync(
         HttpContext context, AdminAuditRecorder recorder,
-        string tenantId, IWebhookStore webhooks, CancellationToken cancellationToken)
+        string tenantId, IWebhookStore webhooks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ListCoreAsync(context, AuditCaller.From(context.User), tenantId, recorder, webhooks, cancellationToken));
+
+    /// <summary>The tenant's webhooks as <paramref name="caller"/> lists them, the read recorded first (the API's listing and the console's).</summary>
+    internal static async Task<WebhookListResponse> ListCoreAsync(
+        HttpContext context, AuditCaller caller, string tenantId, AdminAuditRecorder recorder, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
-        var caller = AuditCaller.From(context.User);
         await recorder.RecordAsync(
             context,
             caller,
@@ -183,11 +213,23 @@ internal static partial class WebhookEndpoints
                 caller, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
                 $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count),
             cancellationToken);
-        return TypedResults.Ok(new WebhookListResponse([.. rows.Select(WebhookResponse.From)]));
+        return new WebhookListResponse([.. rows.Select(WebhookResponse.From)]);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    private static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         HttpContext context,
+        string tenantId,
+        string webhookId,
+        IWebhookStore webhooks,
+        AdminAuditRecorder recorder,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken) =>
+        DeleteCoreAsync(context, AuditCaller.From(context.User), tenantId, webhookId, webhooks, recorder, loggerFactory, cancellationToken);
+
+    /// <summary><paramref name="caller"/> removes a webhook of the tenant, recorded in one transaction with the change (the API's deletion and the console's).</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
         string tenantId,
         string webhookId,
         IWebhookStore webhooks,
@@ -195,7 +237,6 @@ internal static partial class WebhookEndpoints
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
-        var caller = AuditCaller.From(context.User);
         var row = Guid.TryParse(webhookId, out var id) ? await webhooks.GetAsync(tenantId, id, cancellationToken) : null;
         if (row is null)
         {
@@ -304,6 +345,12 @@ internal static partial class WebhookEndpoints
     };
 
     private static string Name(AuditSeverity severity) => severity.ToString().ToUpperInvariant();
+
+    private static ProblemHttpResult NotConfigured() =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Webhooks are not configured",
+            detail: $"Set {WebhookOptions.SectionName}:SecretKey (32 bytes, base64) so webhook secrets can be stored encrypted.");
 
     private static ProblemHttpResult WebhookNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such webhook in this tenant.");

@@ -40,6 +40,7 @@ public abstract class HealthAndOpenApiTests(AuditKitServerFixture server)
              "/api/v1/alerts", "/api/v1/alerts/{id}", "/api/v1/audit-logs/suspicious-activity",
              "/api/v1/admin/tenants/{tenantId}/webhooks", "/api/v1/admin/tenants/{tenantId}/webhooks/{webhookId}", "/api/v1/admin/tenants/{tenantId}/webhook-deliveries",
              "/api/v1/admin/tenants/{tenantId}/console-users", "/api/v1/integrity/verify",
+             "/api/v1/admin/tenants/{tenantId}/console-users/{username}",
              "/api/v1/integrity/checkpoints", "/api/v1/integrity/public-keys",
              "/api/v2/events", "/api/v2/events/batch", "/api/v2/events/query", "/api/v2/events/health",
              "/api/v1/audit/logs", "/api/v1/audit/statistics/dashboard",

@@ -1,0 +1,77 @@
+using AuditKit.Server.Admin;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Console.Pages;
+
+/// <summary>
+/// <c>/console/{tenant}/admin/keys</c>: the tenant's API keys through the admin API's own code — the listing (its read
+/// recorded), creation (the key is on the answer to the form post only, <c>Cache-Control: no-store</c>, never again)
+/// and revocation after a confirmation — each recorded with the person as the actor.
+/// </summary>
+internal sealed class AdminKeysModel(
+    ITenantStore tenants,
+    AdminAuditRecorder recorder,
+    ApiKeyLookup keyLookup,
+    IOptions<AdminOptions> adminOptions,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+{
+    public IReadOnlyList<ApiKeyResponse> Keys { get; private set; } = [];
+
+    /// <summary>The key just created, shown on this answer only.</summary>
+    public ApiKeyCreatedResponse? Created { get; private set; }
+
+    /// <summary>The key the person is asked to confirm the revocation of.</summary>
+    public ApiKeyResponse? ToRevoke { get; private set; }
+
+    [BindProperty]
+    public string? KeyRole { get; set; }
+
+    [BindProperty]
+    public string? KeyName { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
+    {
+        var answer = await AdminEndpoints.CreateKeyCoreAsync(
+            HttpContext, Caller, TenantId, new CreateApiKeyRequest(KeyRole, KeyName, null), tenants, recorder, keyLookup, adminOptions, timeProvider,
+            loggerFactory, cancellationToken);
+        if (answer.Result is Created<ApiKeyCreatedResponse> { Value: { } created })
+        {
+            DoNotStore();
+            Created = created;
+            return Page();
+        }
+
+        ShowRefusal(answer.Result);
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmRevokeAsync(string? id, CancellationToken cancellationToken)
+    {
+        ToRevoke = Guid.TryParse(id, out var keyId)
+            ? (await tenants.ListKeysAsync(TenantId, cancellationToken)).Where(k => k.Id == keyId && k.RevokedAt is null).Select(k => ApiKeyResponse.From(k, TenantId)).FirstOrDefault()
+            : null;
+        return ToRevoke is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(string? id, CancellationToken cancellationToken)
+    {
+        var answer = await AdminEndpoints.RevokeKeyCoreAsync(
+            HttpContext, Caller, TenantId, id ?? string.Empty, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
+        return answer.Result is NoContent ? RedirectToPage("/AdminKeys", new { tenant = TenantId }) : NotFound();
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken) =>
+        Keys = (await AdminEndpoints.ListKeysCoreAsync(HttpContext, Caller, TenantId, tenants, recorder, cancellationToken)).Items;
+}

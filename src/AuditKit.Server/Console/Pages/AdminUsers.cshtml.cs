@@ -1,0 +1,91 @@
+using AuditKit.Server.Admin;
+using AuditKit.Server.Auth;
+using AuditKit.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Console.Pages;
+
+/// <summary>
+/// <c>/console/{tenant}/admin/users</c>: the tenant's console users through the console-user API's own code — the
+/// listing, creating a user or granting an existing one a role (no password then), and revoking a role after a
+/// confirmation — each change recorded with the person as the actor, never with a password.
+/// </summary>
+internal sealed class AdminUsersModel(
+    IConsoleUserStore users,
+    AdminAuditRecorder recorder,
+    ConsoleActivityRecorder activity,
+    TimeProvider timeProvider,
+    IOptions<ConsoleSignInOptions> options,
+    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+{
+    public IReadOnlyList<ConsoleUserResponse> Users { get; private set; } = [];
+
+    /// <summary>What the last change did, shown once.</summary>
+    public string? Done { get; private set; }
+
+    /// <summary>The user the person is asked to confirm the revocation of.</summary>
+    public ConsoleUserResponse? ToRevoke { get; private set; }
+
+    [BindProperty]
+    public string? Username { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? NewRole { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
+    {
+        var request = new CreateConsoleUserRequest { Username = Username, Password = string.IsNullOrEmpty(Password) ? null : Password, Role = NewRole };
+        var answer = await ConsoleUserEndpoints.CreateCoreAsync(
+            HttpContext, Caller, TenantId, request, users, recorder, timeProvider, options, loggerFactory, cancellationToken);
+        Password = null;
+        switch (answer.Result)
+        {
+            case Created<ConsoleUserResponse> { Value: { } created }:
+                Done = $"Console user {created.Username} created with role {created.Role}.";
+                Username = null;
+                break;
+            case Ok<ConsoleUserResponse> { Value: { } granted }:
+                Done = $"Console user {granted.Username} now holds role {granted.Role} in this tenant.";
+                Username = null;
+                break;
+            default:
+                ShowRefusal(answer.Result);
+                break;
+        }
+
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmRevokeAsync(string? username, CancellationToken cancellationToken)
+    {
+        ToRevoke = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, users, cancellationToken)).Items
+            .FirstOrDefault(u => string.Equals(u.Username, username?.Trim(), StringComparison.OrdinalIgnoreCase));
+        return ToRevoke is null ? NotFound() : Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(string? username, CancellationToken cancellationToken)
+    {
+        var answer = await ConsoleUserEndpoints.RevokeCoreAsync(
+            HttpContext, Caller, TenantId, username?.Trim() ?? string.Empty, users, recorder, loggerFactory, cancellationToken);
+        return answer.Result is NoContent ? RedirectToPage("/AdminUsers", new { tenant = TenantId }) : NotFound();
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        Users = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, users, cancellationToken)).Items;
+        await activity.RecordViewAsync(
+            HttpContext, Caller, "ConsoleUser", "list", $"Listed the console users of tenant '{TenantId}' in the console ({Users.Count}).", cancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using AuditKit.Server.Admin;
+using AuditKit.Server.Storage;
+using AuditKit.Server.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AuditKit.Server.Console.Pages;
+
+/// <summary>
+/// <c>/console/{tenant}/admin/webhooks</c>: the tenant's alert webhooks through the webhook API's own code — the
+/// listing (its read recorded), creation (the signing secret on the answer to the form post only, never again) and
+/// deletion after a confirmation — each recorded with the person as the actor.
+/// </summary>
+internal sealed class AdminWebhooksModel(
+    IWebhookStore webhooks,
+    WebhookSecretProtector protector,
+    WebhookAddressPolicy addresses,
+    AdminAuditRecorder recorder,
+    IOptions<WebhookOptions> options,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+{
+    public IReadOnlyList<WebhookResponse> Webhooks { get; private set; } = [];
+
+    /// <summary>The webhook just created with its secret, shown on this answer only.</summary>
+    public WebhookCreatedResponse? Created { get; private set; }
+
+    /// <summary>The webhook the person is asked to confirm the deletion of.</summary>
+    public WebhookResponse? ToDelete { get; private set; }
+
+    [BindProperty]
+    public string? WebhookUrl { get; set; }
+
+    [BindProperty]
+    public string? MinimumSeverity { get; set; }
+
+    [BindProperty]
+    public string? Description { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
+    {
+        var answer = await WebhookEndpoints.CreateCoreAsync(
+            HttpContext, Caller, TenantId, new CreateWebhookRequest(WebhookUrl, MinimumSeverity, Description), webhooks, protector, addresses, recorder, options,
+            timeProvider, loggerFactory, cancellationToken);
+        if (answer.Result is Created<WebhookCreatedResponse> { Value: { } created })
+        {
+            DoNotStore();
+            Created = created;
+            return Page();
+        }
+
+        ShowRefusal(answer.Result);
+        await ListAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmDeleteAsync(string? id, CancellationToken cancellationToken)
+    {
+        var row = Guid.TryParse(id, out var webhookId) ? await webhooks.GetAsync(TenantId, webhookId, cancellationToken) : null;
+        if (row is null)
+        {
+            return NotFound();
+        }
+
+        ToDelete = WebhookResponse.From(row);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string? id, CancellationToken cancellationToken)
+    {
+        var answer = await WebhookEndpoints.DeleteCoreAsync(HttpContext, Caller, TenantId, id ?? string.Empty, webhooks, recorder, loggerFactory, cancellationToken);
+        return answer.Result is NoContent ? RedirectToPage("/AdminWebhooks", new { tenant = TenantId }) : NotFound();
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken) =>
+        Webhooks = (await WebhookEndpoints.ListCoreAsync(HttpContext, Caller, TenantId, recorder, webhooks, cancellationToken)).Items;
+}
