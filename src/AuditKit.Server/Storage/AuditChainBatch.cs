@@ -14,15 +14,13 @@ namespace AuditKit.Server.Storage;
 internal sealed class AuditChainBatch
 {
     private readonly IReadOnlyList<AuditEventRow> _rows;
-    private readonly CanonicalWriter _bytes;
-    private readonly int[] _starts;
+    private readonly byte[][] _bytes;
     private readonly int[] _seqAt;
 
-    private AuditChainBatch(IReadOnlyList<AuditEventRow> rows, CanonicalWriter bytes, int[] starts, int[] seqAt)
+    private AuditChainBatch(IReadOnlyList<AuditEventRow> rows, byte[][] bytes, int[] seqAt)
     {
         _rows = rows;
         _bytes = bytes;
-        _starts = starts;
         _seqAt = seqAt;
     }
 
@@ -30,20 +28,22 @@ internal sealed class AuditChainBatch
     public static AuditChainBatch Prepare(IReadOnlyList<AuditEventRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var bytes = new CanonicalWriter(rows.Count * 640);
-        var starts = new int[rows.Count + 1];
+        // One small array per row (a few hundred bytes each, short-lived) rather than one buffer for the batch, which
+        // would be a large-object-heap allocation per batch.
+        var scratch = new CanonicalWriter();
+        var bytes = new byte[rows.Count][];
         var seqAt = new int[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
             row.Salt ??= RandomNumberGenerator.GetBytes(AuditEventCanonicalForm.SaltLength);
-            starts[i] = bytes.Length;
-            bytes.Reserve(AuditEventCanonicalForm.HashLength);
-            seqAt[i] = AuditEventCanonicalForm.AppendLinkable(row, bytes) - starts[i];
+            scratch.Clear();
+            scratch.Reserve(AuditEventCanonicalForm.HashLength);
+            seqAt[i] = AuditEventCanonicalForm.AppendLinkable(row, scratch);
+            bytes[i] = scratch.Written.ToArray();
         }
 
-        starts[rows.Count] = bytes.Length;
-        return new AuditChainBatch(rows, bytes, starts, seqAt);
+        return new AuditChainBatch(rows, bytes, seqAt);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ internal sealed class AuditChainBatch
     {
         ArgumentNullException.ThrowIfNull(head.Hash);
         var row = _rows[index];
-        var linked = _bytes.Slice(_starts[index], _starts[index + 1] - _starts[index]);
+        var linked = _bytes[index].AsSpan();
         head.Hash.CopyTo(linked);
         BinaryPrimitives.WriteInt64BigEndian(linked[_seqAt[index]..], head.Seq + 1);
         row.Seq = head.Seq + 1;

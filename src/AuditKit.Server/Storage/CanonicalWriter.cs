@@ -10,24 +10,13 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal sealed class CanonicalWriter
 {
-    private byte[] _buffer;
-
-    public CanonicalWriter()
-        : this(1024)
-    {
-    }
-
-    /// <summary>A writer whose buffer starts at <paramref name="capacity"/> bytes.</summary>
-    public CanonicalWriter(int capacity) => _buffer = new byte[Math.Max(capacity, 64)];
+    private byte[] _buffer = new byte[1024];
 
     /// <summary>How many bytes are written.</summary>
     public int Length { get; private set; }
 
     /// <summary>The bytes written.</summary>
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
-
-    /// <summary>Written bytes to change in place (valid until the next write).</summary>
-    public Span<byte> Slice(int start, int length) => _buffer.AsSpan(0, Length).Slice(start, length);
 
     /// <summary>Forgets what is written, keeping the buffer.</summary>
     public void Clear() => Length = 0;
