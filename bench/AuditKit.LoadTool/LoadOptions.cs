@@ -14,6 +14,7 @@ internal sealed record LoadOptions
     public int Events { get; init; } = 200_000;
     public int Seconds { get; init; } = 60;
     public int Senders { get; init; } = 2;
+    public int Tenants { get; init; } = 1;
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public int? ServerPid { get; init; }
@@ -39,6 +40,7 @@ internal sealed record LoadOptions
           --seconds <n>                   time bound per phase (default 60)
           --senders <n>                   concurrent senders (default 2)
           --batch <n>                     events per batch (default 1000)
+          --tenants <n>                   'store': spread the batches over n tenants, batch i to tenant i mod n (default 1)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
           --server-pid <pid>              report the server's CPU time per 1000 events
@@ -88,6 +90,7 @@ internal sealed record LoadOptions
                 "--seconds" => options with { Seconds = Number() },
                 "--senders" => options with { Senders = Number() },
                 "--batch" => options with { BatchSize = Number() },
+                "--tenants" => options with { Tenants = Number() },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
                 "--server-pid" => options with { ServerPid = Number() },
@@ -106,9 +109,9 @@ internal sealed record LoadOptions
             throw new ArgumentException("--server must be a loopback address (127.0.0.1, ::1 or localhost).");
         }
 
-        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.Rounds < 1 || options.Probes < 0 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
+        if (options.Events < 1 || options.Seconds < 1 || options.Senders < 1 || options.Tenants < 1 || options.Rounds < 1 || options.Probes < 0 || options.BatchSize is < 1 or > AuditEventLimits.BatchEvents)
         {
-            throw new ArgumentException("--events, --seconds, --senders must be positive and --batch 1..1000.");
+            throw new ArgumentException("--events, --seconds, --senders, --tenants must be positive and --batch 1..1000.");
         }
 
         return options;

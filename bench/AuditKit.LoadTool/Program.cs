@@ -125,9 +125,11 @@ if (options.Phases.Contains("store") && services is not null)
     await ResetAsync();
     var store = services.GetRequiredService<IAuditEventStore>();
     var events = MakeBatches();
-    results.Add(await LoadRun.RunAsync("store (PostgresAuditEventStore.InsertAsync, in-process)", batches, options.Senders, limit, async (index, ct) =>
+    var storeName = options.Tenants == 1 ? "store (PostgresAuditEventStore.InsertAsync, in-process)" : $"store (PostgresAuditEventStore.InsertAsync, in-process, {options.Tenants} tenants)";
+    results.Add(await LoadRun.RunAsync(storeName, batches, options.Senders, limit, async (index, ct) =>
     {
-        var outcomes = await store.InsertAsync(tenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
+        var batchTenant = options.Tenants == 1 ? tenant : $"{tenant}-{index % options.Tenants}";
+        var outcomes = await store.InsertAsync(batchTenant, events[index], DateTimeOffset.UtcNow, AuditInsertHooks.None, ct);
         return outcomes.Count(o => o == AuditInsertOutcome.Inserted);
     }));
 }

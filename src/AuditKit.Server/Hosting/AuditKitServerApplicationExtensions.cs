@@ -58,7 +58,6 @@ internal static partial class AuditKitServerApplicationExtensions
 
         app.MapAuditLogEndpoints();
         app.MapAdminEndpoints();
-        app.MapCheckpointEndpoints();
         app.MapAlertEndpoints();
         app.MapWebhookEndpoints();
         app.MapIntegrityEndpoints();

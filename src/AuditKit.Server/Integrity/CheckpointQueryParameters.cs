@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Integrity;
 
-/// <summary>The query string of <c>GET /api/v1/integrity/checkpoints</c> as sent; checked by <see cref="CheckpointEndpoints"/>.</summary>
+/// <summary>The query string of <c>GET /api/v1/integrity/checkpoints</c> as sent; checked by <see cref="IntegrityEndpoints"/>.</summary>
 internal sealed class CheckpointQueryParameters
 {
     [FromQuery(Name = "from_seq"), Description("Checkpoints at this seq or later.")]

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace AuditKit.Server.Integrity;
 
 /// <summary>
-/// Registers the signing keys, the checkpoint job and the JSON of the checkpoint endpoints (the checkpoint store is
-/// registered with the storage). The chain's heads are read through <see cref="IChainHeadReader"/>, and
+/// Registers the signing keys and the checkpoint job (the checkpoint store is registered with the storage; the JSON of
+/// the checkpoint endpoints with <see cref="IntegrityServiceCollectionExtensions.AddAuditIntegrity"/>). The chain's heads are read through <see cref="IChainHeadReader"/>, and
 /// the checkpoints witness verify through <see cref="IChainWitness"/>.
 /// </summary>
 internal static class CheckpointServiceCollectionExtensions
@@ -26,7 +26,6 @@ internal static class CheckpointServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, CheckpointWitness>());
         services.AddSingleton<CheckpointService>();
         services.AddHostedService(static sp => sp.GetRequiredService<CheckpointService>());
-        services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CheckpointJsonContext.Default));
         return services;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Integrity;
 
-/// <summary>Registers chain verification and the JSON of the integrity endpoints.</summary>
+/// <summary>Registers chain verification and the JSON of the integrity endpoints (checkpoints and keys included).</summary>
 internal static class IntegrityServiceCollectionExtensions
 {
     public static IServiceCollection AddAuditIntegrity(this IServiceCollection services)

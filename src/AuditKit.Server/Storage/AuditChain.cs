@@ -54,18 +54,6 @@ internal static class AuditChain
             ?? throw new InvalidOperationException($"The chain head of tenant '{tenantId}' could not be created.");
     }
 
-    /// <summary>Links <paramref name="rows"/> (all new, in this order) after <paramref name="head"/>; returns the new head.</summary>
-    public static (long Seq, byte[] Hash) Link(IEnumerable<AuditEventRow> rows, (long Seq, byte[] Hash) head, CanonicalWriter scratch)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        foreach (var row in rows)
-        {
-            head = (head.Seq + 1, AuditEventCanonicalForm.Link(row, head.Seq, head.Hash, scratch));
-        }
-
-        return head;
-    }
-
     /// <summary>Stores the tenant's new head.</summary>
     public static async Task SaveHeadAsync(
         DbConnection connection, DbTransaction transaction, string tenantId, (long Seq, byte[] Hash) head, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ internal static class AuditEventCanonicalForm
     /// <summary>The previous hash of a tenant's first event: 32 zero bytes.</summary>
     public static ReadOnlySpan<byte> GenesisHash => new byte[HashLength];
 
+    /// <summary>The id of the <c>seq</c> field.</summary>
+    private const ushort SeqFieldId = 3;
+
     private static readonly string[] s_statusNames = Names<AuditStatus>();
     private static readonly string[] s_severityNames = Names<AuditSeverity>();
 
@@ -35,7 +38,7 @@ internal static class AuditEventCanonicalForm
     [
         new TextField(1, "tenant_id", static r => r.TenantId),
         new UuidField(2, "id", static r => r.Id),
-        new IntegerField(3, "seq", static r => r.Seq),
+        new IntegerField(SeqFieldId, "seq", static r => r.Seq),
         new TimeField(4, "timestamp", static r => r.Timestamp),
         new TimeField(5, "received_at", static r => r.ReceivedAt),
         new TextField(6, "source", static r => r.Source),
@@ -105,16 +108,27 @@ internal static class AuditEventCanonicalForm
     }
 
     /// <summary>
-    /// Gives <paramref name="row"/> its place after (<paramref name="previousSeq"/>, <paramref name="previousHash"/>):
-    /// sets its seq, a fresh salt when it has none, and its hash; returns the hash.
+    /// Appends the canonical bytes of <paramref name="row"/> to <paramref name="writer"/> (not cleared) and returns where
+    /// in the writer the 8 bytes of its seq value are, so <see cref="AuditChainBatch"/> can set the seq after encoding.
     /// </summary>
-    public static byte[] Link(AuditEventRow row, long previousSeq, ReadOnlySpan<byte> previousHash, CanonicalWriter scratch)
+    internal static int AppendLinkable(AuditEventRow row, CanonicalWriter writer)
     {
         ArgumentNullException.ThrowIfNull(row);
-        row.Seq = previousSeq + 1;
-        row.Salt ??= RandomNumberGenerator.GetBytes(SaltLength);
-        row.Hash = Hash(previousHash, row, scratch);
-        return row.Hash;
+        ArgumentNullException.ThrowIfNull(writer);
+        var seqAt = -1;
+        writer.WriteByte(Version);
+        foreach (var field in Fields)
+        {
+            if (field.Id == SeqFieldId)
+            {
+                // id (u16) · length (u32) · value: the seq, an int64 always present, starts 6 bytes in.
+                seqAt = writer.Length + 6;
+            }
+
+            field.Write(writer, row);
+        }
+
+        return seqAt;
     }
 
     private static void Append(AuditEventRow row, CanonicalWriter writer)

@@ -30,8 +30,9 @@ internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> c
         }
 
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
+        var chain = AuditChainBatch.Prepare(rows);
         var head = await AuditChain.LockHeadAsync(connection, transaction, connections.Dialect, tenantId, cancellationToken).ConfigureAwait(false);
-        head = AuditChain.Link(rows, head, new CanonicalWriter());
+        head = chain.Link(head);
         await using (var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false))
         {
             db.Events.AddRange(rows);

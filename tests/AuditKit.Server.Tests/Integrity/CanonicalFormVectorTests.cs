@@ -34,6 +34,53 @@ public sealed class CanonicalFormVectorTests
         Convert.ToHexStringLower(AuditEventCanonicalForm.Hash(previous, row, new CanonicalWriter())).ShouldBe(vector.GetProperty("hash").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(VectorNames))]
+    public void Each_vector_linked_from_its_prepared_bytes_hashes_as_published(string name)
+    {
+        // What inserts do: canonical bytes written before the head is locked with the seq left open, the seq and the
+        // previous hash set in place after.
+        var vector = Load().Single(v => v.GetProperty("name").GetString() == name);
+        var row = IntegrityTestRows.FromVector(vector.GetProperty("event"));
+        var seq = row.Seq;
+        row.Seq = 0;
+        var previous = Convert.FromHexString(vector.GetProperty("previous_hash").GetString()!);
+
+        var head = AuditChainBatch.Prepare([row]).Link((seq - 1, previous));
+
+        head.Seq.ShouldBe(seq);
+        row.Seq.ShouldBe(seq);
+        Convert.ToHexStringLower(row.Hash!).ShouldBe(vector.GetProperty("hash").GetString());
+        head.Hash.ShouldBe(row.Hash);
+    }
+
+    [Fact]
+    public void A_prepared_batch_links_its_rows_in_order_and_leaves_out_those_skipped()
+    {
+        var rows = Enumerable.Range(0, 5).Select(_ => IntegrityTestRows.Row(seq: 0)).ToList();
+        rows[0].UserId = "alice";
+        rows[4].IpAddress = "10.0.0.1";
+        rows[1].Metadata = """{"b":[1,2.50,{"z":null,"a":"x"}],"a":true}""";
+        rows[3].Changes = """[{"property":"Status","old":"a","new":"b"}]""";
+        var skipped = new HashSet<Guid> { rows[2].Id };
+        var genesis = new byte[AuditEventCanonicalForm.HashLength];
+
+        var head = AuditChainBatch.Prepare(rows).Link((41, genesis), skipped);
+
+        head.Seq.ShouldBe(45);
+        var previous = genesis;
+        var expectedSeq = 41L;
+        foreach (var row in rows.Where(r => !skipped.Contains(r.Id)))
+        {
+            row.Seq.ShouldBe(++expectedSeq);
+            row.Hash.ShouldBe(AuditEventCanonicalForm.Hash(previous, row, new CanonicalWriter()));
+            previous = row.Hash!;
+        }
+
+        head.Hash.ShouldBe(previous);
+        rows[2].Hash.ShouldBeNull();
+    }
+
     [Fact]
     public void The_vectors_chain_from_the_genesis_hash()
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Tests.Integrity;
@@ -18,52 +20,35 @@ internal static class IntegrityTestRows
         Salt = new byte[16],
     };
 
-    /// <summary>A row from a vector's <c>event</c>: the stored fields by wire name, JSON fields as their stored text.</summary>
-    public static AuditEventRow FromVector(JsonElement e) => new()
-    {
-        TenantId = e.GetProperty("tenant_id").GetString()!,
-        Id = e.GetProperty("id").GetGuid(),
-        Seq = e.GetProperty("seq").GetInt64(),
-        Timestamp = e.GetProperty("timestamp").GetDateTimeOffset(),
-        ReceivedAt = e.GetProperty("received_at").GetDateTimeOffset(),
-        Source = e.GetProperty("source").GetString()!,
-        Action = e.GetProperty("action").GetString()!,
-        Category = Text(e, "category"),
-        ResourceType = Text(e, "resource_type"),
-        ResourceId = Text(e, "resource_id"),
-        ResourceName = Text(e, "resource_name"),
-        UserId = Text(e, "user_id"),
-        Username = Text(e, "username"),
-        UserEmail = Text(e, "user_email"),
-        Status = Enum.Parse<AuditStatus>(e.GetProperty("status").GetString()!, ignoreCase: true),
-        Severity = Enum.Parse<AuditSeverity>(e.GetProperty("severity").GetString()!, ignoreCase: true),
-        ServiceName = Text(e, "service_name"),
-        ServiceVersion = Text(e, "service_version"),
-        Method = Text(e, "method"),
-        Path = Text(e, "path"),
-        Route = Text(e, "route"),
-        Query = Text(e, "query"),
-        StatusCode = e.TryGetProperty("status_code", out var code) ? code.GetInt32() : null,
-        DurationMs = e.TryGetProperty("duration_ms", out var duration) ? duration.GetDouble() : null,
-        IpAddress = Text(e, "ip_address"),
-        UserAgent = Text(e, "user_agent"),
-        RequestId = Text(e, "request_id"),
-        TraceId = Text(e, "trace_id"),
-        SessionId = Text(e, "session_id"),
-        Description = Text(e, "description"),
-        ErrorCode = Text(e, "error_code"),
-        ErrorMessage = Text(e, "error_message"),
-        Changes = Text(e, "changes"),
-        OldValues = Text(e, "old_values"),
-        NewValues = Text(e, "new_values"),
-        Metadata = Text(e, "metadata"),
-        Tags = Text(e, "tags"),
-        DataClassification = Text(e, "data_classification"),
-        StackTrace = Text(e, "stack_trace"),
-        Salt = Text(e, "salt") is { } salt ? Convert.FromHexString(salt) : null,
-        PersonalDigests = Text(e, "personal_digests") is { } digests ? Convert.FromHexString(digests) : null,
-    };
+    /// <summary>The fields a vector gives as their stored JSON text (an export line has them inline).</summary>
+    private static readonly HashSet<string> s_jsonFields = new(StringComparer.Ordinal) { "changes", "old_values", "new_values", "metadata", "tags" };
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>
+    /// A row from a vector's <c>event</c> (the stored fields by wire name, JSON fields as their stored text): the JSON
+    /// fields are put inline, text unchanged, and the line is read by the server's own reader of exported events.
+    /// </summary>
+    public static AuditEventRow FromVector(JsonElement e)
+    {
+        var line = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(line))
+        {
+            writer.WriteStartObject();
+            foreach (var property in e.EnumerateObject())
+            {
+                writer.WritePropertyName(property.Name);
+                if (s_jsonFields.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    writer.WriteRawValue(property.Value.GetString()!);
+                }
+                else
+                {
+                    property.Value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return AuditExportChainFile.ParseRow(line.WrittenSpan);
+    }
 }

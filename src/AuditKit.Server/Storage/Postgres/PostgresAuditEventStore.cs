@@ -27,19 +27,22 @@ internal sealed class PostgresAuditEventStore(
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
+        // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
+        // the hashing, which needs the previous hash, waits for the tenant's head.
+        var chain = AuditChainBatch.Prepare(rows);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false))
+        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
         }
 
-        var inserted = await InsertNewAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false);
+        var inserted = await InsertNewAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
     private async Task<bool> TryCopyIntoTableAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
@@ -49,7 +52,7 @@ internal sealed class PostgresAuditEventStore(
 
         var tenantId = rows[0].TenantId;
         var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
-        head = AuditChain.Link(rows, head, new CanonicalWriter());
+        head = chain.Link(head);
         try
         {
             await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
@@ -72,7 +75,7 @@ internal sealed class PostgresAuditEventStore(
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
     private async Task<HashSet<Guid>> InsertNewAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
@@ -87,7 +90,7 @@ internal sealed class PostgresAuditEventStore(
         var fresh = rows.Where(row => !stored.ContainsKey(row.Id)).ToList();
         if (fresh.Count > 0)
         {
-            head = AuditChain.Link(fresh, head, new CanonicalWriter());
+            head = chain.Link(head, stored.Keys.ToHashSet());
             await CopyAsync(connection, s_copySql, fresh, cancellationToken).ConfigureAwait(false);
             await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }

@@ -16,14 +16,16 @@ internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
     public async Task CopyAsync(IReadOnlyList<AuditEventRow> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var tenants = batch.GroupBy(static r => r.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal)
+            .Select(static g => (TenantId: g.Key, Chain: AuditChainBatch.Prepare([.. g])))
+            .ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var scratch = new CanonicalWriter();
         var heads = new List<(string TenantId, (long Seq, byte[] Hash) Head)>();
-        foreach (var tenant in batch.GroupBy(static r => r.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal))
+        foreach (var (tenantId, chain) in tenants)
         {
-            var head = await AuditChain.LockHeadAsync(connection, transaction, PostgresSqlDialect.Instance, tenant.Key, cancellationToken).ConfigureAwait(false);
-            heads.Add((tenant.Key, AuditChain.Link(tenant, head, scratch)));
+            var head = await AuditChain.LockHeadAsync(connection, transaction, PostgresSqlDialect.Instance, tenantId, cancellationToken).ConfigureAwait(false);
+            heads.Add((tenantId, chain.Link(head)));
         }
 
         await using (var importer = await connection.BeginBinaryImportAsync(s_copySql, cancellationToken).ConfigureAwait(false))

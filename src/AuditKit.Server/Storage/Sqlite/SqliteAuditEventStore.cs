@@ -21,6 +21,8 @@ internal sealed class SqliteAuditEventStore(
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
+        // Salts, digests and canonical bytes before the write transaction, which admits one writer at a time.
+        var chain = AuditChainBatch.Prepare(rows);
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
@@ -44,10 +46,9 @@ internal sealed class SqliteAuditEventStore(
         // linked as if new; a duplicate (not written) leaves the head where it was for the next.
         var tenantId = rows[0].TenantId;
         var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
-        var scratch = new CanonicalWriter();
         for (var i = 0; i < rows.Count; i++)
         {
-            AuditEventCanonicalForm.Link(rows[i], head.Seq, head.Hash, scratch);
+            chain.LinkAt(i, head);
             Bind(parameters, rows[i]);
             inserted[i] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
             if (inserted[i])
