@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AuditKit.Server.AuditLogs;
+using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Tests.Infrastructure;
@@ -21,7 +23,7 @@ namespace AuditKit.Server.Tests.Storage;
 /// <summary>
 /// <c>ConnectionStrings:AuditKitRead</c> against a real primary and hot standby pair (each test its own, started with
 /// initdb and pg_basebackup on 127.0.0.1): list, summary and export reads go to the standby (seen by pausing its
-/// replay: they miss an event the ingest answer and a read by id see); a standby further behind than
+/// replay: they miss an event the ingest answer, a read by id and alert triage see); a standby further behind than
 /// <c>ReadReplicaMaxLag</c>, stopped, or not a standby at all sends reads to the primary, counted and logged once.
 /// The time that paces the replica checks is a <see cref="FakeTimeProvider"/>; the lag is the databases' own clock.
 /// </summary>
@@ -94,6 +96,40 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         (await ListAsync(read)).ShouldBe([first, second], ignoreOrder: true);
         fallbacks.GetMeasurementSnapshot().ShouldBeEmpty();
         ReplicaLog(LogLevel.Warning).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Alerts_and_their_triage_stay_on_the_primary_while_the_standby_has_not_replayed_the_events()
+    {
+        using var fallbacks = StartServer(_standby!.ConnectionString, TimeSpan.FromMinutes(5));
+        var (ingest, read) = await CreateTenantAsync();
+        await WaitOnStandbyAsync(await IngestAsync(ingest));
+        await PauseReplayAsync();
+
+        // Five failed logins from one address: a brute-force alert, raised from what the primary stored.
+        var at = _time.GetUtcNow();
+        var failed = Enumerable.Range(0, 5).Select(i => new
+        {
+            id = Guid.CreateVersion7(), timestamp = at.AddSeconds(i), action = "LOGIN_FAILED", user_id = "rita",
+            ip_address = "203.0.113.80", status = "FAILURE", severity = "CRITICAL",
+        }).ToArray();
+        await (await ingest.PostAsJsonAsync($"{Logs}/batch", failed)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await _factory!.Services.GetRequiredService<DetectionQueue>().WaitForIdleAsync(CancellationToken.None).WaitAsync(s_wait);
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var alerts = await read.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?rule={AlertRules.BruteForce}");
+        var alert = alerts.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        var id = alert.GetProperty("id").GetGuid();
+        var acknowledged = await read.PatchAsJsonAsync($"/api/v1/alerts/{id}", new { status = "acknowledged", note = "On it" });
+        await acknowledged.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        (await read.GetFromJsonAsync<JsonElement>($"/api/v1/alerts/{id}")).GetProperty("status").GetString().ShouldBe("acknowledged", StringCompareShould.IgnoreCase);
+
+        // The events behind it are not on the standby yet, which answers the list.
+        (await (await read.GetAsync($"{Logs}?action=LOGIN_FAILED")).ReadPageAsync()).Items.ShouldBeEmpty();
+        _factory.Services.GetRequiredService<PostgresConnections>().LastState.ShouldBe(ReadReplicaState.Fresh);
+        fallbacks.GetMeasurementSnapshot().ShouldBeEmpty();
+
+        await ResumeReplayAsync();
     }
 
     [Fact]
