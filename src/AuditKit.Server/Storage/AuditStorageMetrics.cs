@@ -4,7 +4,8 @@ namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// Counters of the stores (meter <c>AuditKit.Server.Storage</c>): events stored, duplicates skipped, and how long a
-/// batch takes to write, tagged with the provider.
+/// batch takes to write, tagged with the provider; and the reads sent to the primary because the read replica was
+/// unreachable or too far behind (<c>auditkit.storage.read_fallbacks</c>, tagged with the reason).
 /// </summary>
 internal sealed class AuditStorageMetrics
 {
@@ -14,6 +15,7 @@ internal sealed class AuditStorageMetrics
     private readonly Counter<long> _duplicates;
     private readonly Histogram<double> _batchDuration;
     private readonly Counter<long> _purged;
+    private readonly Counter<long> _readFallbacks;
 
     public AuditStorageMetrics(IMeterFactory meterFactory)
     {
@@ -22,6 +24,8 @@ internal sealed class AuditStorageMetrics
         _stored = meter.CreateCounter<long>("auditkit.storage.events.stored", "{event}", "Events written to the store.");
         _duplicates = meter.CreateCounter<long>("auditkit.storage.events.duplicates", "{event}", "Events not written because their (tenant, id) was already stored or repeated in the batch.");
         _batchDuration = meter.CreateHistogram<double>("auditkit.storage.batch.duration", "s", "Time to write one batch, transaction included.");
+        _readFallbacks = meter.CreateCounter<long>(
+            "auditkit.storage.read_fallbacks", "{read}", "Reads meant for the read replica that went to the primary because the replica was unreachable, too far behind or not a standby.");
         _purged = meter.CreateCounter<long>("auditkit.storage.events.purged", "{event}", "Events deleted by the retention job because they were older than their tenant's retention.");
     }
 
@@ -34,4 +38,13 @@ internal sealed class AuditStorageMetrics
     }
 
     public void Purged(long events) => _purged.Add(events);
+
+    /// <summary>Counts one read sent to the primary instead of the read replica, and why.</summary>
+    public void ReadFellBack(ReadReplicaState reason) =>
+        _readFallbacks.Add(1, new KeyValuePair<string, object?>("auditkit.storage.reason", reason switch
+        {
+            ReadReplicaState.Unreachable => "unreachable",
+            ReadReplicaState.Lagging => "lagging",
+            _ => "not_standby",
+        }));
 }

@@ -17,6 +17,15 @@ internal sealed class AuditStorageOptions
     /// <summary>The name under <c>ConnectionStrings</c> of the optional PostgreSQL connection string of the owner role.</summary>
     public const string MigrationsConnectionStringName = "AuditKitMigrations";
 
+    /// <summary>The name under <c>ConnectionStrings</c> of the optional PostgreSQL connection string of a read replica.</summary>
+    public const string ReadConnectionStringName = "AuditKitRead";
+
+    /// <summary>The default of <see cref="ReadReplicaMaxLag"/>.</summary>
+    public static readonly TimeSpan DefaultReadReplicaMaxLag = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest <see cref="ReadReplicaMaxLag"/> accepted.</summary>
+    public static readonly TimeSpan MaxReadReplicaMaxLag = TimeSpan.FromHours(1);
+
     /// <summary>The PostgreSQL connection string (from <c>ConnectionStrings:AuditKit</c>); null or empty for SQLite.</summary>
     public string? PostgresConnectionString { get; set; }
 
@@ -26,6 +35,24 @@ internal sealed class AuditStorageOptions
     /// requests need (<c>PostgresRuntimeGrants</c>). Null or empty: the one connection string does both.
     /// </summary>
     public string? MigrationsConnectionString { get; set; }
+
+    /// <summary>
+    /// The PostgreSQL connection string of a streaming read replica (hot standby) of the database of
+    /// <see cref="PostgresConnectionString"/> (from <c>ConnectionStrings:AuditKitRead</c>): when set, the event reads
+    /// of lists, searches, summaries, groups and exports go to it while it lags the primary by at most
+    /// <see cref="ReadReplicaMaxLag"/>, and to the primary otherwise. Null or empty: every read goes to the primary.
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>Whether a read replica is configured (PostgreSQL only).</summary>
+    public bool HasReadReplica =>
+        Provider == AuditStorageProvider.Postgres && !string.IsNullOrWhiteSpace(ReadConnectionString);
+
+    /// <summary>
+    /// How far behind the primary the read replica may be and still answer reads (5 s by default): beyond it, or when
+    /// the replica cannot be reached, reads go to the primary (see <c>PostgresConnections</c>).
+    /// </summary>
+    public TimeSpan ReadReplicaMaxLag { get; set; } = DefaultReadReplicaMaxLag;
 
     /// <summary>Whether a separate owner connection string is configured (PostgreSQL only).</summary>
     public bool HasOwnerConnection =>
@@ -61,10 +88,15 @@ internal sealed class AuditStorageOptions
     /// The connection string the server connects with: <see cref="PostgresConnectionString"/> with
     /// <c>Maximum Pool Size</c> set to <see cref="MaxPoolSize"/> unless the connection string names one itself.
     /// </summary>
-    public string PooledConnectionString()
+    public string PooledConnectionString() => Pooled(PostgresConnectionString);
+
+    /// <summary><see cref="ReadConnectionString"/> with <c>Maximum Pool Size</c> set as <see cref="PooledConnectionString"/> does.</summary>
+    public string PooledReadConnectionString() => Pooled(ReadConnectionString);
+
+    private string Pooled(string? connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
-        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PostgresConnectionString }.Keys
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>()
             .Any(static k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "MAXPOOLSIZE" or "MAXIMUMPOOLSIZE");
         if (!named)
@@ -113,6 +145,29 @@ internal sealed class AuditStorageOptions
                 }
             }
 
+            if (!string.IsNullOrWhiteSpace(ReadConnectionString))
+            {
+                error = null;
+                try
+                {
+                    _ = new NpgsqlConnectionStringBuilder(ReadConnectionString);
+                }
+                catch (ArgumentException e)
+                {
+                    error = $"ConnectionStrings:{ReadConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
+                }
+
+                if (error is not null)
+                {
+                    yield return error;
+                }
+            }
+
+            if (ReadReplicaMaxLag <= TimeSpan.Zero || ReadReplicaMaxLag > MaxReadReplicaMaxLag)
+            {
+                yield return $"{SectionName}:ReadReplicaMaxLag must be more than 00:00:00 and at most {MaxReadReplicaMaxLag:c} (was {ReadReplicaMaxLag:c}).";
+            }
+
             if (MaxPoolSize is < 1 or > 1024)
             {
                 yield return $"{SectionName}:MaxPoolSize must be between 1 and 1024 (was {MaxPoolSize}).";
@@ -122,9 +177,17 @@ internal sealed class AuditStorageOptions
         {
             yield return $"{SectionName}:SqlitePath must name a file when no PostgreSQL connection string is configured.";
         }
-        else if (!string.IsNullOrWhiteSpace(MigrationsConnectionString))
+        else
         {
-            yield return $"ConnectionStrings:{MigrationsConnectionStringName} is set but ConnectionStrings:{ConnectionStringName} is not: the owner connection is for PostgreSQL only.";
+            if (!string.IsNullOrWhiteSpace(MigrationsConnectionString))
+            {
+                yield return $"ConnectionStrings:{MigrationsConnectionStringName} is set but ConnectionStrings:{ConnectionStringName} is not: the owner connection is for PostgreSQL only.";
+            }
+
+            if (!string.IsNullOrWhiteSpace(ReadConnectionString))
+            {
+                yield return $"ConnectionStrings:{ReadConnectionStringName} is set but ConnectionStrings:{ConnectionStringName} is not: read replicas are for PostgreSQL only (SQLite has none).";
+            }
         }
     }
 }

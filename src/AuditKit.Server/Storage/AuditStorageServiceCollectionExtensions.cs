@@ -39,6 +39,11 @@ internal static class AuditStorageServiceCollectionExtensions
                 {
                     o.MigrationsConnectionString = owner;
                 }
+
+                if (configuration.GetConnectionString(AuditStorageOptions.ReadConnectionStringName) is { Length: > 0 } read)
+                {
+                    o.ReadConnectionString = read;
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStorageOptions>, AuditStorageOptionsValidator>());
@@ -56,6 +61,21 @@ internal static class AuditStorageServiceCollectionExtensions
             builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
             return builder.Build();
         });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
+            NpgsqlDataSource? replica = null;
+            if (options.HasReadReplica)
+            {
+                var builder = new NpgsqlDataSourceBuilder(options.PooledReadConnectionString());
+                builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
+                replica = builder.Build();
+            }
+
+            return new PostgresConnections(
+                sp.GetRequiredService<NpgsqlDataSource>(), replica, options.ReadReplicaMaxLag, sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<AuditStorageMetrics>(), sp.GetRequiredService<ILogger<PostgresConnections>>());
+        });
         services.TryAddSingleton(sp => SqliteStorageConnection.ForFile(sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.SqlitePath));
 
         services.AddDbContextFactory<PostgresAuditDbContext>((sp, o) => QuietFailures(o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())));
@@ -68,7 +88,7 @@ internal static class AuditStorageServiceCollectionExtensions
             return options.Provider == AuditStorageProvider.Postgres
                 ? new PostgresAuditEventStore(
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup,
-                    actions: sp.GetRequiredService<ActionVocabulary>())
+                    actions: sp.GetRequiredService<ActionVocabulary>(), connections: sp.GetRequiredService<PostgresConnections>())
                 : new SqliteAuditEventStore(
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup,
                     sp.GetRequiredService<ActionVocabulary>());

@@ -76,7 +76,7 @@ internal abstract class RelationalAuditEventStore(
 
             if (duplicates.Count > 0)
             {
-                await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
                 var links = await AuditChain.ReadLinksAsync(connection, null, Dialect, tenantId, duplicates, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < toWrite.Count; i++)
                 {
@@ -105,7 +105,9 @@ internal abstract class RelationalAuditEventStore(
     public async Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // By id from the primary: a client reading back the event it was just answered for must find it.
+        await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = @tenant_id AND e.id = @id";
@@ -121,7 +123,7 @@ internal abstract class RelationalAuditEventStore(
         ArgumentNullException.ThrowIfNull(query);
         var sql = AuditEventSql.Build(Dialect, tenantId, query);
 
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
         long? total = null;
         var totalIsExact = true;
         if (query.IncludeTotal)
@@ -190,7 +192,7 @@ internal abstract class RelationalAuditEventStore(
         {
             rows.Clear();
             var sql = AuditEventSql.Build(Dialect, tenantId, page);
-            await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = sql.PageSql;
@@ -222,7 +224,7 @@ internal abstract class RelationalAuditEventStore(
         string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken)
     {
         var sql = AuditGroupSql.Build(Dialect, tenantId, query, field, order);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
         var items = new List<AuditEventGroup>(Math.Min(query.Limit, 256));
         long? total = null;
         await using (var command = connection.CreateCommand())
@@ -264,7 +266,7 @@ internal abstract class RelationalAuditEventStore(
         var buckets = new Dictionary<DateTimeOffset, long>();
         long total = 0;
 
-        await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = statement.Sql;
@@ -342,7 +344,7 @@ internal abstract class RelationalAuditEventStore(
     {
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT 1 FROM {AuditDbContext.EventsTable} LIMIT 1";
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -354,8 +356,12 @@ internal abstract class RelationalAuditEventStore(
         }
     }
 
-    /// <summary>An open connection to the store.</summary>
-    protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// An open connection to the store for <paramref name="intent"/>: the lists, searches, counts, groups, summaries and
+    /// exports here ask for <see cref="ConnectionIntent.Read"/> (which a read replica may answer); inserts, their dedup,
+    /// reads by id and the health probe for <see cref="ConnectionIntent.Primary"/>.
+    /// </summary>
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(ConnectionIntent intent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, each

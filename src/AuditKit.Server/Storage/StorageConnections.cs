@@ -2,7 +2,6 @@ using System.Data.Common;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AuditKit.Server.Storage;
 
@@ -17,7 +16,14 @@ internal sealed class StorageConnections(IServiceProvider services, IOptions<Aud
 
     public AuditSqlDialect Dialect => IsPostgres ? PostgresSqlDialect.Instance : SqliteSqlDialect.Instance;
 
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => IsPostgres
-        ? await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
+    /// <summary>An open connection to the primary (writes, and reads that must see them).</summary>
+    public ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(ConnectionIntent.Primary, cancellationToken);
+
+    /// <summary>
+    /// An open connection for <paramref name="intent"/>: on PostgreSQL, <see cref="PostgresConnections"/> decides
+    /// (a <see cref="ConnectionIntent.Read"/> may go to the read replica); SQLite has one file for every intent.
+    /// </summary>
+    public async ValueTask<DbConnection> OpenAsync(ConnectionIntent intent, CancellationToken cancellationToken) => IsPostgres
+        ? await services.GetRequiredService<PostgresConnections>().OpenAsync(intent, cancellationToken).ConfigureAwait(false)
         : await services.GetRequiredService<SqliteStorageConnection>().OpenAsync(cancellationToken).ConfigureAwait(false);
 }

@@ -67,6 +67,36 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A hot standby of this cluster, streaming its WAL: <c>pg_basebackup -R -X stream</c> into a temp directory of its
+    /// own, started on another free 127.0.0.1 port (it accepts read-only connections once consistent).
+    /// </summary>
+    public async Task<PrivatePostgresCluster> CreateStandbyAsync()
+    {
+        var standby = new PrivatePostgresCluster(_bin, _runAs, FreePort());
+        try
+        {
+            Directory.CreateDirectory(standby.DataDirectory);
+            if (_runAs is not null)
+            {
+                await RunAsync("chmod", "755", standby._directory.Path);
+                await RunAsync("chown", _runAs, standby.DataDirectory);
+            }
+
+            await RunAsync("chmod", "700", standby.DataDirectory);
+            await standby.RunPostgresAsync(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "auditkit",
+                "-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync");
+            await standby.StartAsync();
+            return standby;
+        }
+        catch
+        {
+            await standby.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts the (stopped) cluster and waits until it accepts connections.</summary>
     public async Task StartAsync()
     {

@@ -15,10 +15,11 @@ namespace AuditKit.Server.Storage.Postgres;
 /// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
+/// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
-    ActionVocabulary? actions = null)
+    ActionVocabulary? actions = null, PostgresConnections? connections = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
     private static readonly string s_copySql =
@@ -116,8 +117,11 @@ internal sealed class PostgresAuditEventStore(
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
-        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    // Without connections (benchmarks, tests of the store alone) every intent opens a connection of the data source.
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(ConnectionIntent intent, CancellationToken cancellationToken) =>
+        connections is null
+            ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
+            : await connections.OpenAsync(intent, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Writes one row in <see cref="AuditEventColumns.Names"/> order.</summary>
     internal static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken)
