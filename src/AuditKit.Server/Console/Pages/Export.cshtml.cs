@@ -23,7 +23,7 @@ internal sealed class ExportModel(IOptions<AuditKitServerOptions> options, TimeP
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The export is a form post; a GET goes back to the Events page with the same filter.</summary>
-    public IActionResult OnGet() => RedirectToPage("/Events", Filter.RouteValues(null).Append(new(TenantParameter, TenantId)).ToDictionary());
+    public IActionResult OnGet() => LocalRedirect(ConsoleUrls.WithQuery(Url.Page("/Events", new { tenant = TenantId })!, Filter.RouteValues(null)));
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
