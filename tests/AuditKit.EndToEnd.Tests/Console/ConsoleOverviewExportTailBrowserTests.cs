@@ -59,7 +59,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
         await page.GetByRole(AriaRole.Link, new() { Name = "Live tail" }).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/events/tail");
         await page.Locator("#tail[data-live='true']").WaitForAsync();
-        (await page.Locator("#tail tbody tr").First.InnerTextAsync()).ShouldContain("bad password");
+        (await page.Locator("#tail tbody").InnerTextAsync()).ShouldContain("bad password");
         var id = await fixture.IngestAsync(ingestKey, new { action = "DELETE", resource_type = "Invoice", resource_id = "in-9", description = "invoice deleted live" });
         var row = page.Locator($"#tail tbody tr[data-id='{id}']");
         await row.WaitForAsync();
