@@ -132,6 +132,104 @@ foreach (var (name, target, url) in scenarios.Where((s, i) => i == 0 || options.
     Console.WriteLine(I($"| {name} ({times.Count}) | {(target.Length == 0 ? "-" : "≤ " + target)} | {P(0.50):F1} | {P(0.95):F1} | {P(0.99):F1} | {times[^1]:F1} | {P(0.95) / baselineP95.Value:F1}x |"));
 }
 
+// Console pages: the server time of each page a person opens (send to last byte of the HTML from 127.0.0.1), signed
+// in as a console user of the tenant with the read role. Every view is also recorded in the tenant's log, as in use.
+if (options.Scenarios.Count == 0 || options.Scenarios.Any(static only => string.Equals(only, "console", StringComparison.OrdinalIgnoreCase)))
+{
+    var consoleUser = I($"query-bench-{Environment.ProcessId}-{random.Next(1_000_000)}");
+    var consolePassword = Convert.ToHexString(Guid.NewGuid().ToByteArray());
+    using (var admin = new HttpClient { BaseAddress = options.Server })
+    {
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AdminKey);
+        (await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{options.Tenant}/console-users", new { username = consoleUser, password = consolePassword, role = "read" }))
+            .EnsureSuccessStatusCode();
+    }
+
+    // The session cookie is Secure (__Host-): browsers send it to http://127.0.0.1, HttpClient's cookie container does
+    // not, so the cookies are carried by hand.
+    using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = options.Server };
+    var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+    async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        if (cookies.Count > 0)
+        {
+            request.Headers.Add("Cookie", string.Join("; ", cookies.Select(static c => c.Key + "=" + c.Value)));
+        }
+
+        var response = await browser.SendAsync(request);
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            foreach (var setCookie in setCookies)
+            {
+                var pair = setCookie.Split(';', 2)[0].Split('=', 2);
+                cookies[pair[0].Trim()] = pair.Length > 1 ? pair[1].Trim() : string.Empty;
+            }
+        }
+
+        return response;
+    }
+
+    using (var signInPage = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/console/sign-in")))
+    {
+        var html = await signInPage.Content.ReadAsStringAsync();
+        const string marker = "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"";
+        var at = html.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        var token = System.Net.WebUtility.HtmlDecode(html[at..html.IndexOf('"', at)]);
+        using var signIn = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/console/sign-in")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = consoleUser, ["password"] = consolePassword, ["__RequestVerificationToken"] = token }),
+        });
+        if (signIn.StatusCode != System.Net.HttpStatusCode.Found || !cookies.ContainsKey("__Host-auditkit-console"))
+        {
+            throw new InvalidOperationException($"console sign-in: {(int)signIn.StatusCode}");
+        }
+    }
+
+    var tenantPath = "/console/" + Uri.EscapeDataString(options.Tenant);
+    var pages = new (string Name, Func<string> Url)[]
+    {
+        ("events, default (last 24 h, 50 rows)", () => $"{tenantPath}/events"),
+        ("events, filtered by actor, 7 days", () => $"{tenantPath}/events?actor={Uri.EscapeDataString(Sample().User)}&range=7d"),
+        ("events, full-text search, 24 h", () => $"{tenantPath}/events?q={words[random.Next(words.Length)]}"),
+        ("events, severity CRITICAL + status FAILURE, 7 days", () => $"{tenantPath}/events?severity=CRITICAL&status=FAILURE&range=7d"),
+        ("event detail", () => $"{tenantPath}/events/{Sample().Id}"),
+        ("overview (24 h charts)", () => $"{tenantPath}/overview"),
+        ("live tail page (newest 50)", () => $"{tenantPath}/events/tail"),
+    };
+
+    Console.WriteLine();
+    Console.WriteLine(I($"console pages, signed in as a console user of {options.Tenant} (read role); target: every page ≤ 150 ms"));
+    Console.WriteLine("| console page | target | p50 ms | p95 ms | p99 ms | max ms | bytes |");
+    Console.WriteLine("|---|---|---|---|---|---|---|");
+    foreach (var (name, url) in pages)
+    {
+        var times = new List<double>(options.Requests);
+        long bytes = 0;
+        var deadline = Stopwatch.StartNew();
+        for (var i = 0; i < options.Warmup + options.Requests && deadline.Elapsed.TotalSeconds < options.Seconds; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url()));
+            var content = await response.Content.ReadAsByteArrayAsync();
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"{name}: {(int)response.StatusCode} {Encoding.UTF8.GetString(content)}");
+            }
+
+            bytes = content.Length;
+            if (i >= options.Warmup)
+            {
+                times.Add(elapsed);
+            }
+        }
+
+        times.Sort();
+        double P(double q) => times[Math.Max(0, (int)Math.Ceiling(q * times.Count) - 1)];
+        Console.WriteLine(I($"| {name} ({times.Count}) | ≤ 150 ms | {P(0.50):F1} | {P(0.95):F1} | {P(0.99):F1} | {times[^1]:F1} | {bytes:N0} |"));
+    }
+}
+
 // Export: the tenant's last N days streamed as NDJSON and CSV, next to a raw database read of the same rows.
 if (options.ExportDays > 0)
 {

@@ -18,7 +18,8 @@ internal sealed record QueryBenchOptions
           --requests <n>          measured requests per scenario (default 200)
           --warmup <n>            unmeasured requests per scenario first (default 20)
           --export-days <n>       days of the tenant to export (default 7; 0 skips the export)
-          --scenarios <a,b,...>   only the scenarios whose name contains one of these (the baseline always runs)
+          --scenarios <a,b,...>   only the scenarios whose name contains one of these (the baseline always runs);
+                                  "console" runs the console page phase (server time of each console page)
           --server-pid <pid>      the server's process id, to sample its RSS during the export
           --seconds <n>           time bound per scenario (default 60)
           --explain <file>        where to write the EXPLAIN ANALYZE plans (default: stdout)

@@ -37,13 +37,20 @@ if [ "$(psql "$pg" -tAc "SELECT to_regclass('audit_events') IS NOT NULL")" = t ]
 fi
 if [ "$have" -lt "$events" ]; then
   echo "seeding $events events over $tenants tenants and $days days (once; 5,000,000 take about 15 minutes on a busy 2-core machine)"
-  ConnectionStrings__AuditKit="$conn" dotnet src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll seed \
+  ConnectionStrings__AuditKit="$conn;Command Timeout=0" dotnet src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll seed \
     --tenants "$tenants" --events "$events" --days "$days"
 fi
+
+# In Production on PostgreSQL the server refuses to start without a checkpoint signing key: one is made once beside
+# the data (a throwaway key for the benchmark's throwaway data set).
+key_file="${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/signing-key.pem"
+[ -f "$key_file" ] || (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key_file")
 
 # The server runs from its build output so that its appsettings.json (log levels: Warning for requests and SQL) is
 # loaded as in a deployment; started from the repository root it would log every request and command.
 (cd src/AuditKit.Server/bin/Release/net10.0 && ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$key" \
+  AuditKit__Integrity__SigningKeys__0__KeyId=bench AuditKit__Integrity__SigningKeys__0__PrivateKeyPath="$key_file" \
+  AuditKit__Integrity__SigningKeys__0__Active=true \
   ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" exec dotnet AuditKit.Server.dll) \
   >"${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/server.log" 2>&1 &
 server_pid=$!

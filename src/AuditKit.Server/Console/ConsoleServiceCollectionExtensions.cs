@@ -16,6 +16,11 @@ internal static class ConsoleServiceCollectionExtensions
 
         services.AddScoped<ConsoleUserSignIn>();
         services.AddScoped<ConsoleActivityRecorder>();
+        services.AddSingleton<ConsoleTailConnections>();
+        services.AddOptions<ConsoleTailOptions>()
+            .BindConfiguration(ConsoleTailOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConsoleTailOptions>, ConsoleTailOptionsValidator>();
 
         services.AddRazorPages(static options =>
         {

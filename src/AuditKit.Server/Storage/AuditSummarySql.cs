@@ -103,6 +103,13 @@ internal static class AuditSummarySql
         } == unfiltered;
     }
 
+    /// <summary>
+    /// The keyed dimensions the rollup's statement counts: without the user and IP lists (the part it reads from the
+    /// events) when <paramref name="top"/> is 0. From the events alone, a top of 0 cuts those lists to nothing instead.
+    /// </summary>
+    private static (Dimension Dimension, string Column)[] Keyed(int top) =>
+        top > 0 ? s_keyed : [.. s_keyed.Where(static k => k.Dimension is not (Dimension.User or Dimension.IpAddress))];
+
     private static DateTimeOffset Floor(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % s_hour.Ticks), TimeSpan.Zero);
 
@@ -115,7 +122,7 @@ internal static class AuditSummarySql
         var where = sql.WhereSql;
         var (startAt, firstHourAt, endHourAt, endAt) =
             (sql.Add(dialect.TimeValue(start)), sql.Add(dialect.TimeValue(firstHour)), sql.Add(dialect.TimeValue(endHour)), sql.Add(dialect.TimeValue(end)));
-        var topParameter = sql.Add(top);
+        var topParameter = top > 0 ? sql.Add(top) : null;
         var maxParameter = sql.Add(MaxKeysPerDimension);
         var hourOfEvent = dialect.TimeBucket(AuditTimeBucket.Hour, "e.timestamp");
 
@@ -144,7 +151,7 @@ internal static class AuditSummarySql
             // The bucket branch comes first: its typed time column fixes the type of the UNION's NULL buckets.
             .Append(CultureInfo.InvariantCulture, $"SELECT {(int)Dimension.Bucket} AS dimension, NULL AS key, {dialect.TimeBucket(bucket, "h.hour")} AS bucket, CAST(sum(h.n) AS BIGINT) AS n FROM h GROUP BY 3")
             .Append(CultureInfo.InvariantCulture, $" UNION ALL SELECT {(int)Dimension.Total}, NULL, NULL, CAST(COALESCE(sum(h.n), 0) AS BIGINT) FROM h");
-        foreach (var (dimension, column) in s_keyed)
+        foreach (var (dimension, column) in Keyed(top))
         {
             var key = column is "e.severity" or "e.status" ? $"CAST({column} AS TEXT)" : column;
             var (source, count, limit) = dimension switch

@@ -59,7 +59,8 @@ internal interface IAuditEventStore
     /// <summary>
     /// Counts of the tenant's events matching <paramref name="query"/> (whose <see cref="AuditEventQuery.From"/> and
     /// <see cref="AuditEventQuery.To"/> must be set: they bound the time buckets), in <paramref name="bucket"/>s, naming
-    /// the <paramref name="top"/> most active users and IP addresses: see <see cref="AuditSummary"/>.
+    /// the <paramref name="top"/> most active users and IP addresses (with 0, none: no user or IP list is counted, which
+    /// lets a summary on the hourly rollup's columns come from the rollup alone): see <see cref="AuditSummary"/>.
     /// </summary>
     Task<AuditSummary> SummarizeAsync(
         string tenantId, AuditEventQuery query, AuditTimeBucket bucket, int top, CancellationToken cancellationToken);

@@ -255,7 +255,7 @@ internal abstract class RelationalAuditEventStore(
         string tenantId, AuditEventQuery query, AuditTimeBucket bucket, int top, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(top);
         if (query.From is not { } from || query.To is not { } to)
         {
             throw new ArgumentException("A summary needs a time range (From and To).", nameof(query));

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AuditKit.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AuditKit.Server.Tests.Console;
+
+/// <summary>The live tail: its page, and its server-sent event stream polled on the server's (fake) clock.</summary>
+public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClassFixture<SqliteServerFixture>
+{
+    private const string Password = "correct-horse-battery";
+
+    [Fact]
+    public async Task The_stream_sends_events_stored_after_it_opened_and_never_another_tenants()
+    {
+        var mine = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        await IngestAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "before-1" });
+        var (client, user) = await SignedInClientAsync(mine);
+        using var owned = client;
+
+        using var stream = await client.GetAsync($"/console/{mine.Id}/events/tail?handler=stream", HttpCompletionOption.ResponseHeadersRead);
+        stream.StatusCode.ShouldBe(HttpStatusCode.OK);
+        stream.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+
+        await IngestAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-of-other" });
+        var wanted = await IngestAsync(mine, new { action = "DELETE", resource_type = "Invoice", resource_id = "after-1", description = "invoice removed" });
+
+        var received = await ReadUntilAsync(reader, wanted.ToString());
+        received.ShouldNotContain("secret-of-other");
+        received.ShouldNotContain("before-1");
+        var data = DataLine().Matches(received).Select(static m => JsonDocument.Parse(m.Groups[1].Value).RootElement).ToList();
+        var sent = data.Single(d => d.GetProperty("id").GetGuid() == wanted);
+        sent.GetProperty("action").GetString().ShouldBe("DELETE");
+        sent.GetProperty("resource").GetString().ShouldBe("Invoice after-1");
+        sent.GetProperty("url").GetString().ShouldBe($"/console/{mine.Id}/events/{wanted}");
+        received.ShouldContain("event: audit");
+        received.ShouldContain("id: ");
+
+        // Opening the stream is recorded under the person.
+        using var read = server.CreateClient(mine.ReadKey);
+        using var list = JsonDocument.Parse(await read.GetStringAsync($"/api/v1/audit-logs?user_id=local:{user}&action=READ"));
+        list.RootElement.GetProperty("items").EnumerateArray().ShouldContain(e => e.GetProperty("resource_id").GetString() == "tail");
+    }
+
+    [Fact]
+    public async Task The_page_lists_the_newest_events_and_runs_only_its_own_pinned_script()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var id = await IngestAsync(tenant, new { action = "EXPORT", resource_type = "Payroll", description = "payroll exported" });
+        var (client, _) = await SignedInClientAsync(tenant);
+        using var owned = client;
+
+        var page = await client.GetAsync($"/console/{tenant.Id}/events/tail");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        csp.ShouldContain("script-src 'self';");
+        csp.ShouldNotContain("unsafe-inline");
+        var html = await page.Content.ReadAsStringAsync();
+        html.ShouldContain($"<tr data-id=\"{id}\">");
+        html.ShouldContain("payroll exported");
+        html.ShouldContain("<noscript><meta http-equiv=\"refresh\"");
+        var script = ScriptTag().Match(html);
+        script.Success.ShouldBeTrue();
+        html.ShouldNotContain("<script>");
+        var stream = WebUtility.HtmlDecode(StreamAttribute().Match(html).Groups[1].Value);
+        stream.ShouldStartWith($"/console/{tenant.Id}/events/tail?");
+        stream.ShouldContain("handler=Stream");
+        stream.ShouldContain("after=");
+
+        var js = await client.GetAsync(WebUtility.HtmlDecode(script.Groups[1].Value));
+        js.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        var integrity = "sha256-" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(await js.Content.ReadAsByteArrayAsync()));
+        WebUtility.HtmlDecode(script.Groups[2].Value).ShouldBe(integrity);
+
+        // Every other console page still runs no script at all.
+        (await client.GetAsync($"/console/{tenant.Id}/events")).Headers.GetValues("Content-Security-Policy").Single().ShouldContain("script-src 'none'");
+    }
+
+    [Fact]
+    public async Task A_foreign_tenants_tail_is_404_a_bad_position_400_and_a_person_holds_at_most_three_streams()
+    {
+        var mine = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        var (client, _) = await SignedInClientAsync(mine);
+        using var owned = client;
+
+        (await client.GetAsync($"/console/{other.Id}/events/tail")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await client.GetAsync($"/console/{other.Id}/events/tail?handler=stream", HttpCompletionOption.ResponseHeadersRead)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var bad = await client.GetAsync($"/console/{mine.Id}/events/tail?handler=stream&after=not-a-cursor");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).ShouldContain("\"after\"");
+
+        var open = new List<HttpResponseMessage>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var response = await client.GetAsync($"/console/{mine.Id}/events/tail?handler=stream", HttpCompletionOption.ResponseHeadersRead);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+                open.Add(response);
+            }
+
+            var fourth = await client.GetAsync($"/console/{mine.Id}/events/tail?handler=stream", HttpCompletionOption.ResponseHeadersRead);
+            fourth.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+
+            // Closing one frees its place once the server sees the client gone.
+            open[0].Dispose();
+            open.RemoveAt(0);
+            HttpResponseMessage? again = null;
+            for (var attempt = 0; attempt < 100 && again?.StatusCode != HttpStatusCode.OK; attempt++)
+            {
+                again?.Dispose();
+                server.Time.Advance(TimeSpan.FromSeconds(3));
+                await Task.Delay(50);
+                again = await client.GetAsync($"/console/{mine.Id}/events/tail?handler=stream", HttpCompletionOption.ResponseHeadersRead);
+            }
+
+            again!.StatusCode.ShouldBe(HttpStatusCode.OK);
+            open.Add(again);
+        }
+        finally
+        {
+            open.ForEach(static r => r.Dispose());
+        }
+    }
+
+    /// <summary>Reads the stream, moving the server's clock past each poll, until <paramref name="text"/> arrives (20 s at most).</summary>
+    private async Task<string> ReadUntilAsync(StreamReader reader, string text)
+    {
+        var received = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var pending = reader.ReadLineAsync(timeout.Token).AsTask();
+        while (!received.ToString().Contains(text, StringComparison.Ordinal))
+        {
+            if (await Task.WhenAny(pending, Task.Delay(100, timeout.Token)) == pending)
+            {
+                received.Append(await pending).Append('\n');
+                pending = reader.ReadLineAsync(timeout.Token).AsTask();
+            }
+            else
+            {
+                server.Time.Advance(TimeSpan.FromSeconds(3));
+            }
+        }
+
+        return received.ToString();
+    }
+
+    private async Task<(HttpClient Client, string User)> SignedInClientAsync(TestTenant tenant)
+    {
+        var user = ConsoleSignInTests.Unique("tara");
+        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
+        var client = server.Factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://localhost"),
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+        });
+        var html = await client.GetStringAsync("/console/sign-in");
+        var token = WebUtility.HtmlDecode(TokenField().Match(html).Groups[1].Value);
+        var signIn = await client.PostAsync("/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = user,
+            ["password"] = Password,
+            ["__RequestVerificationToken"] = token,
+        }));
+        signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return (client, user);
+    }
+
+    private async Task<Guid> IngestAsync(TestTenant tenant, object body)
+    {
+        using var ingest = server.CreateClient(tenant.IngestKey);
+        var json = JsonSerializer.SerializeToNode(body)!.AsObject();
+        json["timestamp"] = server.Time.GetUtcNow();
+        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", json);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    [GeneratedRegex("^data: (.+)$", RegexOptions.Multiline)]
+    private static partial Regex DataLine();
+
+    [GeneratedRegex("<script src=\"([^\"]+)\" integrity=\"([^\"]+)\" defer></script>")]
+    private static partial Regex ScriptTag();
+
+    [GeneratedRegex("data-stream=\"([^\"]+)\"")]
+    private static partial Regex StreamAttribute();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}
