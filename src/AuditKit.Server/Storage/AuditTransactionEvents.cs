@@ -32,7 +32,7 @@ internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> c
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
         var head = await AuditChain.LockHeadAsync(connection, transaction, connections.Dialect, tenantId, cancellationToken).ConfigureAwait(false);
         head = AuditChain.Link(rows, head, new CanonicalWriter());
-        await using (var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false))
+        await using (var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), transaction, cancellationToken).ConfigureAwait(false))
         {
             db.Events.AddRange(rows);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -76,7 +76,7 @@ internal abstract class RelationalAuditEventStore(
 
             if (duplicates.Count > 0)
             {
-                await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
                 var links = await AuditChain.ReadLinksAsync(connection, null, Dialect, tenantId, duplicates, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < toWrite.Count; i++)
                 {
@@ -105,7 +105,7 @@ internal abstract class RelationalAuditEventStore(
     public async Task<AuditEvent?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = @tenant_id AND e.id = @id";
@@ -121,7 +121,7 @@ internal abstract class RelationalAuditEventStore(
         ArgumentNullException.ThrowIfNull(query);
         var sql = AuditEventSql.Build(Dialect, tenantId, query);
 
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         long? total = null;
         var totalIsExact = true;
         if (query.IncludeTotal)
@@ -190,7 +190,7 @@ internal abstract class RelationalAuditEventStore(
         {
             rows.Clear();
             var sql = AuditEventSql.Build(Dialect, tenantId, page);
-            await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false))
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = sql.PageSql;
@@ -222,7 +222,7 @@ internal abstract class RelationalAuditEventStore(
         string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken)
     {
         var sql = AuditGroupSql.Build(Dialect, tenantId, query, field, order);
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         var items = new List<AuditEventGroup>(Math.Min(query.Limit, 256));
         long? total = null;
         await using (var command = connection.CreateCommand())
@@ -264,7 +264,7 @@ internal abstract class RelationalAuditEventStore(
         var buckets = new Dictionary<DateTimeOffset, long>();
         long total = 0;
 
-        await using (var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = statement.Sql;
@@ -342,7 +342,7 @@ internal abstract class RelationalAuditEventStore(
     {
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenConnectionAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT 1 FROM {AuditDbContext.EventsTable} LIMIT 1";
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -354,8 +354,8 @@ internal abstract class RelationalAuditEventStore(
         }
     }
 
-    /// <summary>An open connection to the store.</summary>
-    protected abstract ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+    /// <summary>An open connection to the store that sees the rows of <paramref name="scope"/> only (see <see cref="StorageScope"/>).</summary>
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, each

@@ -17,7 +17,34 @@ internal sealed class StorageConnections(IServiceProvider services, IOptions<Aud
 
     public AuditSqlDialect Dialect => IsPostgres ? PostgresSqlDialect.Instance : SqliteSqlDialect.Instance;
 
-    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => IsPostgres
-        ? await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
-        : await services.GetRequiredService<SqliteStorageConnection>().OpenAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Opens a connection that sees the rows of <paramref name="scope"/> only (on PostgreSQL, where row-level security
+    /// is the second tenant wall, see <see cref="RowLevelSecurity"/>; SQLite has none).
+    /// </summary>
+    public async ValueTask<DbConnection> OpenAsync(StorageScope scope, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            return await services.GetRequiredService<SqliteStorageConnection>().OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await OpenPostgresAsync(services.GetRequiredService<NpgsqlDataSource>(), scope, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens a connection of <paramref name="dataSource"/> that sees the rows of <paramref name="scope"/> only.</summary>
+    public static async ValueTask<NpgsqlConnection> OpenPostgresAsync(NpgsqlDataSource dataSource, StorageScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RowLevelSecurity.ApplyAsync(connection, scope, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 }

@@ -21,13 +21,23 @@ internal sealed class PostgresAuditEventStore(
     ActionVocabulary? actions = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
+    // PostgreSQL refuses COPY FROM into a table under row-level security: the batch is copied into a temporary table of
+    // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
+    private const string Incoming = "audit_events_incoming";
+
     private static readonly string s_copySql =
-        $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+        $"CREATE TEMPORARY TABLE IF NOT EXISTS {Incoming} (LIKE {AuditDbContext.EventsTable}) ON COMMIT DELETE ROWS";
+
+    private static readonly string s_copyIncomingSql = $"COPY {Incoming} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+
+    private static readonly string s_moveSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {Incoming}";
 
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.Tenant(rows[0].TenantId), cancellationToken)
+            .ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
@@ -102,19 +112,29 @@ internal sealed class PostgresAuditEventStore(
         return inserted;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string copySql, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string prepareSql, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
+        await using (var prepare = new NpgsqlCommand(prepareSql, connection))
         {
-            await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var move = new NpgsqlCommand(s_moveSql, connection);
+        await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
-        await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, CancellationToken cancellationToken) =>
+        await StorageConnections.OpenPostgresAsync(dataSource, scope, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Writes one row in <see cref="AuditEventColumns.Names"/> order.</summary>
     internal static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken)

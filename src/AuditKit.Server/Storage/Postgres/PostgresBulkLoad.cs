@@ -16,7 +16,8 @@ internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
     public async Task CopyAsync(IReadOnlyList<AuditEventRow> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // A batch holds several tenants' events: seeding is cross-tenant work.
+        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.System, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var scratch = new CanonicalWriter();
         var heads = new List<(string TenantId, (long Seq, byte[] Hash) Head)>();

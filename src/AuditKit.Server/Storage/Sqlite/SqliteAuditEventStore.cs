@@ -71,7 +71,7 @@ internal sealed class SqliteAuditEventStore(
         return inserted;
     }
 
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, CancellationToken cancellationToken) =>
         await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
 
     private static void Bind(SqliteParameter[] p, AuditEventRow row)
