@@ -9,10 +9,12 @@ namespace AuditKit.Server.Storage;
 internal static class AuditDbContextFactoryExtensions
 {
     /// <summary>
-    /// A context that sees the rows of <paramref name="scope"/> only (on PostgreSQL, see <see cref="RowLevelSecurity"/>),
-    /// on its own connection (opened here and kept open until the context is disposed) or, when <paramref name="transaction"/> is given, on that transaction's connection
-    /// and in it (the transaction that stores the audit event recording a change, see <see cref="AuditTransactionWork"/>),
-    /// whose connection was opened for a scope already (<see cref="StorageConnections.OpenAsync"/>).
+    /// A context on its own connection (opened here and kept open until the context is disposed) that sees the rows of
+    /// <paramref name="scope"/> only (on PostgreSQL, see <see cref="RowLevelSecurity"/>) or, when
+    /// <paramref name="transaction"/> is given, on that transaction's connection and in it (the transaction that stores
+    /// the audit event recording a change, see <see cref="AuditTransactionWork"/>): that connection was opened for the
+    /// insert's tenant (<see cref="StorageConnections.OpenAsync"/>) and keeps it, so <paramref name="scope"/> only
+    /// names, at the call site, whose rows the work is about.
     /// </summary>
     public static async Task<AuditDbContext> CreateDbContextAsync(
         this IDbContextFactory<AuditDbContext> contexts, StorageScope scope, DbTransaction? transaction, CancellationToken cancellationToken)
@@ -49,7 +51,7 @@ internal static class AuditDbContextFactoryExtensions
         this IDbContextFactory<AuditDbContext> contexts, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return contexts.CreateDbContextAsync(StorageScope.System, transaction, cancellationToken);
+        return contexts.CreateDbContextAsync(default, transaction, cancellationToken);
     }
 
     /// <summary>A context on its own connection that sees the rows of <paramref name="scope"/> only.</summary>

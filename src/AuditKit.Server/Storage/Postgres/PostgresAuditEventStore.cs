@@ -9,8 +9,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
 /// moves the rows in one round trip with no per-row statement cost. The transaction first locks the tenant's chain
 /// head (<c>SELECT … FOR UPDATE</c> on its <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and
-/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied straight
-/// into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request stored),
+/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied into
+/// <c>audit_events</c> in one step (binary COPY into a temporary table, then one INSERT: row-level security refuses COPY
+/// into the table itself). When that fails on the primary key (a retried batch, or an id another request stored),
 /// the transaction is rolled back and the batch takes the dedup path: with the head locked again, the ids already
 /// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
@@ -25,7 +26,7 @@ internal sealed class PostgresAuditEventStore(
     // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
     private const string Incoming = "audit_events_incoming";
 
-    private static readonly string s_copySql =
+    private static readonly string s_prepareSql =
         $"CREATE TEMPORARY TABLE IF NOT EXISTS {Incoming} (LIKE {AuditDbContext.EventsTable}) ON COMMIT DELETE ROWS";
 
     private static readonly string s_copyIncomingSql = $"COPY {Incoming} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
@@ -62,7 +63,7 @@ internal sealed class PostgresAuditEventStore(
         head = AuditChain.Link(rows, head, new CanonicalWriter());
         try
         {
-            await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_audit_events")
         {
@@ -98,7 +99,7 @@ internal sealed class PostgresAuditEventStore(
         if (fresh.Count > 0)
         {
             head = AuditChain.Link(fresh, head, new CanonicalWriter());
-            await CopyAsync(connection, s_copySql, fresh, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, fresh, cancellationToken).ConfigureAwait(false);
             await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }
 
@@ -112,9 +113,9 @@ internal sealed class PostgresAuditEventStore(
         return inserted;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string prepareSql, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using (var prepare = new NpgsqlCommand(prepareSql, connection))
+        await using (var prepare = new NpgsqlCommand(s_prepareSql, connection))
         {
             await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
