@@ -7,6 +7,7 @@ namespace AuditKit.LoadTool;
 internal sealed record LoadOptions
 {
     public string? Postgres { get; init; }
+    public string? Migrations { get; init; }
     public string? SqlitePath { get; init; }
     public Uri? Server { get; init; }
     public string? IngestKey { get; init; }
@@ -31,6 +32,8 @@ internal sealed record LoadOptions
         concurrent senders, bounded by --events and --seconds, and reports rows/s.
 
           --postgres <connection string>  PostgreSQL for the 'copy' and 'store' phases (a benchmark database)
+          --migrations <connection string> the owner role of that database, when --postgres is the runtime role: it
+                                          migrates and resets, the phases run as the runtime role (row-level security)
           --sqlite <file>                 a SQLite file for the 'sqlite' phase (created; use a scratch path)
           --server <url>                  a running AuditKit server on 127.0.0.1 for the 'http' phase
           --key <ingest key>              ingest key for --server; or
@@ -82,6 +85,7 @@ internal sealed record LoadOptions
             options = args[i] switch
             {
                 "--postgres" => options with { Postgres = Value() },
+                "--migrations" => options with { Migrations = Value() },
                 "--sqlite" => options with { SqlitePath = Value() },
                 "--server" => options with { Server = new Uri(Value()) },
                 "--key" => options with { IngestKey = Value() },

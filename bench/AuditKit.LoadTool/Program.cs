@@ -56,7 +56,11 @@ if (options.Detection)
 
 await using var services = options.Postgres is null ? null : new ServiceCollection()
     .AddLogging()
-    .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:AuditKit"] = options.Postgres }).Build())
+    .AddAuditStorage(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:AuditKit"] = options.Postgres,
+        ["ConnectionStrings:AuditKitMigrations"] = options.Migrations,
+    }).Build())
     .BuildServiceProvider();
 if (services is not null)
 {
@@ -75,7 +79,9 @@ async Task TruncateAsync()
 {
     if (services is not null)
     {
-        await using var command = services.GetRequiredService<NpgsqlDataSource>().CreateCommand("TRUNCATE audit_events, audit_chain_heads, detection_outbox; CHECKPOINT");
+        // The runtime role may not TRUNCATE: with --migrations the owner resets.
+        await using var owner = options.Migrations is null ? null : NpgsqlDataSource.Create(options.Migrations);
+        await using var command = (owner ?? services.GetRequiredService<NpgsqlDataSource>()).CreateCommand("TRUNCATE audit_events, audit_chain_heads, detection_outbox; CHECKPOINT");
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -25,7 +25,7 @@ internal sealed class AuditActionBackfill(StorageConnections connections, Action
     public async Task<long> RunAsync(System.Data.Common.DbDataSource? owner, CancellationToken cancellationToken)
     {
         await using var connection = owner is null
-            ? await connections.OpenAsync(cancellationToken).ConfigureAwait(false)
+            ? await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false)
             : await owner.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var pending = new List<(string TenantId, string Action)>();
         await using (var select = connection.CreateCommand())

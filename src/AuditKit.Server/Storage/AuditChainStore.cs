@@ -15,7 +15,7 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
     public async Task<(long Seq, byte[] Hash)?> ReadHeadAsync(string tenantId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT seq, hash FROM {AuditDbContext.ChainHeadsTable} WHERE tenant_id = @tenant_id";
         DbParameters.Add(command, "@tenant_id", tenantId);
@@ -28,7 +28,7 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
     {
         // Heads are one short row per tenant: read them all, then hand them out with the connection already closed.
         var heads = new List<(string, long, byte[])>();
-        await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = $"SELECT tenant_id, seq, hash FROM {AuditDbContext.ChainHeadsTable} ORDER BY tenant_id";
@@ -48,7 +48,7 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
     public async Task<(long Seq, byte[]? Hash)?> ReadLinkAsync(string tenantId, long seq, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT seq, hash FROM {AuditDbContext.EventsTable} WHERE tenant_id = @tenant_id AND seq = @seq";
         DbParameters.Add(command, "@tenant_id", tenantId);
@@ -62,7 +62,7 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
     public async Task<long?> FindOutsideChainAsync(string tenantId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT min(seq) FROM {AuditDbContext.EventsTable} WHERE tenant_id = @tenant_id AND (seq < 1 OR seq > " +
@@ -81,7 +81,7 @@ internal sealed class AuditChainStore(StorageConnections connections) : IAuditCh
         while (from <= toSeq)
         {
             rows.Clear();
-            await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false))
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = s_page;

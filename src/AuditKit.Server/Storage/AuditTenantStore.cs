@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using AuditKit.Server.Storage.Postgres;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Storage;
@@ -36,7 +37,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     private async Task<bool> CreateTenantCoreAsync(TenantRecord tenant, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenant.Id), transaction, cancellationToken).ConfigureAwait(false);
         if (await db.Tenants.AnyAsync(t => t.Id == tenant.Id, cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -51,7 +52,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
         catch (DbUpdateException) when (transaction is null)
         {
             // Another request created the same id between the check and the insert.
-            await using var check = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            await using var check = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenant.Id), cancellationToken).ConfigureAwait(false);
             if (await check.Tenants.AnyAsync(t => t.Id == tenant.Id, cancellationToken).ConfigureAwait(false))
             {
                 return false;
@@ -63,7 +64,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
     public async Task<TenantRecord?> GetTenantAsync(string tenantId, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         var row = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken).ConfigureAwait(false);
         return row is null ? null : new TenantRecord(row.Id, row.Name, row.CreatedAt);
     }
@@ -71,7 +72,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     private async Task CreateKeyCoreAsync(ApiKeyRecord key, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(key.TenantId), transaction, cancellationToken).ConfigureAwait(false);
         await using var own = transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         db.ApiKeys.Add(new ApiKeyRow
         {
@@ -95,7 +96,8 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
     public async Task<ApiKeyRecord?> FindKeyByHashAsync(string keyHash, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        // Authentication: the key names the tenant, so no tenant is known before it is found.
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         var row = await db.ApiKeys.AsNoTracking()
             .FirstOrDefaultAsync(k => k.KeyHash == keyHash && k.RevokedAt == null, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToRecord(row);
@@ -103,7 +105,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
     public async Task<long> GetKeySetVersionAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         return await db.Set<ApiKeySetVersionRow>().AsNoTracking()
             .Where(v => v.Id == ApiKeySetVersionRow.SingletonId)
             .Select(v => v.Version)
@@ -114,8 +116,9 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     {
         // Multi-tenant keys are few (only the bootstrap key makes them): they are read whole and matched here, which
         // also spares a JSON containment query that neither provider spells the same way.
+        // The other tenants' keys that write for this one are read too: the predicate below is the wall here.
         var none = SerializeTenants([]);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         var rows = await db.ApiKeys.AsNoTracking()
             .Where(k => k.TenantId == tenantId || k.AllowedTenants != none)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -126,7 +129,7 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
 
     private async Task<bool> RevokeKeyCoreAsync(string tenantId, Guid keyId, DateTimeOffset revokedAt, DbTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), transaction, cancellationToken).ConfigureAwait(false);
         await using var own = transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.TenantId == tenantId && k.Id == keyId, cancellationToken).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null)
@@ -148,6 +151,9 @@ internal sealed class AuditTenantStore(IDbContextFactory<AuditDbContext> context
     public async Task<bool> RevokeTenantAccessAsync(string tenantId, Guid keyId, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+
+        // The key belongs to another tenant than the one whose transaction this is.
+        await RowLevelSecurity.OpenToSystemAsync(transaction, cancellationToken).ConfigureAwait(false);
         await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
         var row = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId != tenantId, cancellationToken).ConfigureAwait(false);
         if (row is null || row.RevokedAt is not null)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using AuditKit.Server.Actions;
+using AuditKit.Server.Storage.Postgres;
 using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Storage;
@@ -31,9 +32,13 @@ internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> c
 
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
         var chain = AuditChainBatch.Prepare(rows);
+
+        // Another tenant's records than the tenant the transaction's connection was opened for: on PostgreSQL the
+        // transaction is widened past row-level security until it ends.
+        await RowLevelSecurity.OpenToSystemAsync(transaction, cancellationToken).ConfigureAwait(false);
         var head = await AuditChain.LockHeadAsync(connection, transaction, connections.Dialect, tenantId, cancellationToken).ConfigureAwait(false);
         head = chain.Link(head);
-        await using (var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false))
+        await using (var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), transaction, cancellationToken).ConfigureAwait(false))
         {
             db.Events.AddRange(rows);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

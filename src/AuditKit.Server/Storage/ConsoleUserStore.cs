@@ -11,7 +11,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
     {
         ArgumentNullException.ThrowIfNull(username);
         var name = Normalize(username);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         var row = await db.Set<ConsoleUserRow>().AsNoTracking().FirstOrDefaultAsync(u => u.Username == name, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToRecord(row);
     }
@@ -21,7 +21,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(transaction);
         var name = Normalize(user.Username);
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, transaction, cancellationToken).ConfigureAwait(false);
         if (await db.Set<ConsoleUserRow>().AnyAsync(u => u.Username == name, cancellationToken).ConfigureAwait(false))
         {
             return false;
@@ -46,7 +46,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
         ArgumentNullException.ThrowIfNull(grants);
         ArgumentNullException.ThrowIfNull(transaction);
         var stored = JsonSerializer.Serialize([.. grants], AuditStorageJsonContext.Stored.ListString);
-        await using var db = await contexts.CreateDbContextAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, transaction, cancellationToken).ConfigureAwait(false);
         return await db.Set<ConsoleUserRow>().Where(u => u.Id == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Grants, stored), cancellationToken).ConfigureAwait(false) > 0;
     }
@@ -54,7 +54,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
     public async Task<IReadOnlyList<ConsoleUserRecord>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
 
         // The table is small (people, not events) and the grants are a JSON array on both providers: filtered here.
         var rows = await db.Set<ConsoleUserRow>().AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -66,7 +66,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
 
     public async Task<ConsoleUserRecord?> RecordFailureAsync(Guid userId, int maxFailures, DateTimeOffset lockUntil, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var row = await db.Set<ConsoleUserRow>().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken).ConfigureAwait(false);
         if (row is null)
@@ -88,7 +88,7 @@ internal sealed class ConsoleUserStore(IDbContextFactory<AuditDbContext> context
 
     public async Task ResetFailuresAsync(Guid userId, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         await db.Set<ConsoleUserRow>().Where(u => u.Id == userId && (u.FailedSignIns != 0 || u.LockedUntil != null))
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, 0).SetProperty(u => u.LockedUntil, (DateTimeOffset?)null), cancellationToken)
             .ConfigureAwait(false);

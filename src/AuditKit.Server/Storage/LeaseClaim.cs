@@ -32,7 +32,7 @@ internal static class LeaseClaim
         ArgumentNullException.ThrowIfNull(read);
         var sql = connections.Dialect;
         now = AuditEventRow.ToStoredTime(now);
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var nowParameter = DbParameters.Add(command, "@now", sql.TimeValue(now));
         var until = DbParameters.Add(command, "@until", sql.TimeValue(now + lease));

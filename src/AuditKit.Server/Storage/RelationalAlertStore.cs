@@ -13,7 +13,7 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
     public async Task<(IReadOnlyList<AlertRow> Items, long Total)> ListAsync(string tenantId, AlertQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         var alerts = db.Set<AlertRow>().AsNoTracking().Where(a => a.TenantId == tenantId);
         if (query.Status is { } status)
         {
@@ -69,7 +69,7 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
 
     public async Task<AlertRow?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         return await db.Set<AlertRow>().AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -97,7 +97,7 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
         ArgumentNullException.ThrowIfNull(patterns);
         var sql = database.Dialect;
         var found = new List<SuspiciousPattern>();
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         foreach (var pattern in patterns)
         {
             var p = Sql(pattern.Kind);

@@ -76,7 +76,7 @@ internal abstract class RelationalAuditEventStore(
 
             if (duplicates.Count > 0)
             {
-                await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
+                await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
                 var links = await AuditChain.ReadLinksAsync(connection, null, Dialect, tenantId, duplicates, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < toWrite.Count; i++)
                 {
@@ -107,7 +107,7 @@ internal abstract class RelationalAuditEventStore(
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
 
         // By id from the primary: a client reading back the event it was just answered for must find it.
-        await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {AuditEventColumns.SelectList} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = @tenant_id AND e.id = @id";
@@ -123,7 +123,7 @@ internal abstract class RelationalAuditEventStore(
         ArgumentNullException.ThrowIfNull(query);
         var sql = AuditEventSql.Build(Dialect, tenantId, query);
 
-        await using var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
         long? total = null;
         var totalIsExact = true;
         if (query.IncludeTotal)
@@ -192,7 +192,7 @@ internal abstract class RelationalAuditEventStore(
         {
             rows.Clear();
             var sql = AuditEventSql.Build(Dialect, tenantId, page);
-            await using (var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
+            await using (var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = sql.PageSql;
@@ -224,7 +224,7 @@ internal abstract class RelationalAuditEventStore(
         string tenantId, AuditEventQuery query, AuditGroupField field, AuditGroupOrder order, CancellationToken cancellationToken)
     {
         var sql = AuditGroupSql.Build(Dialect, tenantId, query, field, order);
-        await using var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Read, cancellationToken).ConfigureAwait(false);
         var items = new List<AuditEventGroup>(Math.Min(query.Limit, 256));
         long? total = null;
         await using (var command = connection.CreateCommand())
@@ -266,7 +266,7 @@ internal abstract class RelationalAuditEventStore(
         var buckets = new Dictionary<DateTimeOffset, long>();
         long total = 0;
 
-        await using (var connection = await OpenConnectionAsync(ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
+        await using (var connection = await OpenConnectionAsync(StorageScope.Tenant(tenantId), ConnectionIntent.Read, cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = statement.Sql;
@@ -344,7 +344,7 @@ internal abstract class RelationalAuditEventStore(
     {
         try
         {
-            await using var connection = await OpenConnectionAsync(ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
+            await using var connection = await OpenConnectionAsync(StorageScope.System, ConnectionIntent.Primary, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT 1 FROM {AuditDbContext.EventsTable} LIMIT 1";
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -357,11 +357,12 @@ internal abstract class RelationalAuditEventStore(
     }
 
     /// <summary>
-    /// An open connection to the store for <paramref name="intent"/>: the lists, searches, counts, groups, summaries and
-    /// exports here ask for <see cref="ConnectionIntent.Read"/> (which a read replica may answer); inserts, their dedup,
-    /// reads by id and the health probe for <see cref="ConnectionIntent.Primary"/>.
+    /// An open connection to the store for <paramref name="intent"/> that sees the rows of <paramref name="scope"/> only
+    /// (see <see cref="StorageScope"/>): the lists, searches, counts, groups, summaries and exports here ask for
+    /// <see cref="ConnectionIntent.Read"/> (which a read replica may answer); inserts, their dedup, reads by id and the
+    /// health probe for <see cref="ConnectionIntent.Primary"/>.
     /// </summary>
-    protected abstract ValueTask<DbConnection> OpenConnectionAsync(ConnectionIntent intent, CancellationToken cancellationToken);
+    protected abstract ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, ConnectionIntent intent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="rows"/> (distinct ids, one tenant) in one transaction, skipping those already stored, each

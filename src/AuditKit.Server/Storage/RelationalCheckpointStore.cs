@@ -10,7 +10,7 @@ internal sealed class RelationalCheckpointStore(IDbContextFactory<AuditDbContext
 {
     public async Task<IReadOnlyDictionary<string, long>> LatestSignedSeqsAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         return await db.Set<CheckpointRow>().AsNoTracking()
             .Where(c => c.Kind != CheckpointKinds.Anchor)
             .GroupBy(c => c.TenantId)
@@ -23,7 +23,7 @@ internal sealed class RelationalCheckpointStore(IDbContextFactory<AuditDbContext
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var sql = database.Dialect;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(StorageScope.Tenant(checkpoint.TenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var tenant = DbParameters.Add(command, "@t", checkpoint.TenantId);
         var seq = DbParameters.Add(command, "@seq", checkpoint.Seq);
@@ -41,7 +41,7 @@ internal sealed class RelationalCheckpointStore(IDbContextFactory<AuditDbContext
     public async Task<IReadOnlyList<CheckpointRow>> ListAsync(string tenantId, CheckpointQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         var rows = db.Set<CheckpointRow>().AsNoTracking().Where(c => c.TenantId == tenantId);
         if (query.FromSeq is { } from)
         {

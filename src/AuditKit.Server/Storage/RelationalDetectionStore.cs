@@ -13,7 +13,7 @@ internal abstract class RelationalDetectionStore(StorageConnections connections)
     public async Task<DetectionSession> BeginPassAsync(string tenantId, CancellationToken cancellationToken)
     {
         var sql = connections.Dialect;
-        var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         DbTransaction? transaction = null;
         try
         {
@@ -66,7 +66,7 @@ internal abstract class RelationalDetectionStore(StorageConnections connections)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var sql = connections.Dialect;
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(batch.TenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"UPDATE {DetectionModel.OutboxTable} SET attempts = {DbParameters.Add(command, "@a", attempts)}, " +

@@ -25,7 +25,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
 
     private async Task<int> EraseThroughFunctionAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT {Postgres.ErasureSql.Function}({DbParameters.Add(command, "@t", tenantId)}, " +
@@ -36,7 +36,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
     // SQLite has no roles: the server does what the function does, in one transaction.
     private async Task<int> EraseDirectlyAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var erased = new List<(long RowId, byte[] Digests)>();
         await using (var select = connection.CreateCommand())
@@ -105,7 +105,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
     {
         foreach (var table in (string[])[DetectionModel.UserIpsTable, DetectionModel.UserDaysTable, DetectionModel.UserMinutesTable])
         {
-            await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText =
                 $"DELETE FROM {table} WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} AND user_id = {DbParameters.Add(command, "@u", subject)}";
@@ -113,7 +113,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
         }
 
         // The alerts raised about the user (key type "user", AlertRules.UserKey); alerts keyed by an IP address are kept.
-        await using (var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false))
         await using (var command = connection.CreateCommand())
         {
             command.CommandText =

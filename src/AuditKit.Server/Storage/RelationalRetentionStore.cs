@@ -15,7 +15,7 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
     public async Task<IReadOnlyList<string>> TenantsAsync(CancellationToken cancellationToken)
     {
         var tenants = new List<string>();
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM tenants ORDER BY id";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
     // PostgreSQL: the runtime role may not DELETE events; the owner's SECURITY DEFINER function deletes and records.
     private async Task<RetentionChunk> DeleteThroughFunctionAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT deleted, anchor_seq, anchor_hash FROM {Postgres.RetentionCutSql.Function}(" +
@@ -57,7 +57,7 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
     private async Task<RetentionChunk> DeleteAndRecordAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
     {
         var stored = connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(cut));
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var gone = new List<RetentionRunEnd>();
         await using (var select = connection.CreateCommand())
@@ -131,7 +131,7 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
     /// <summary>Runs one statement for <paramref name="tenantId"/> (bound as the returned text's tenant parameter) in its own transaction.</summary>
     private async Task<int> ExecuteAsync(string tenantId, Func<DbCommand, string, string> sql, CancellationToken cancellationToken)
     {
-        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var t = DbParameters.Add(command, "@t", tenantId);
         command.CommandText = sql(command, t);

@@ -22,14 +22,14 @@ internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> c
 
     public async Task<IReadOnlyList<WebhookRow>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         return await db.Set<WebhookRow>().AsNoTracking().Where(w => w.TenantId == tenantId)
             .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WebhookRow?> GetAsync(string tenantId, Guid id, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         return await db.Set<WebhookRow>().AsNoTracking().FirstOrDefaultAsync(w => w.TenantId == tenantId && w.Id == id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -43,7 +43,7 @@ internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> c
     public async Task<(IReadOnlyList<WebhookDeliveryRow> Items, long Total)> ListDeliveriesAsync(
         string tenantId, Guid? webhookId, WebhookDeliveryStatus? status, int limit, int offset, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        await using var db = await contexts.CreateDbContextAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
         var deliveries = db.Set<WebhookDeliveryRow>().AsNoTracking().Where(d => d.TenantId == tenantId);
         if (webhookId is { } hook)
         {
@@ -130,7 +130,7 @@ internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> c
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var sql = database.Dialect;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await database.OpenAsync(StorageScope.Tenant(delivery.TenantId), cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText =
             $"UPDATE {DetectionModel.DeliveriesTable} SET status = {DbParameters.Add(command, "@s", (short)(delivered ? WebhookDeliveryStatus.Delivered : WebhookDeliveryStatus.Failed))}, " +

@@ -83,7 +83,7 @@ public sealed class OutboxStorage : IAsyncDisposable
     internal static async Task<List<(int Count, Guid[] EventIds)>> OutboxAsync(DetectionHost host, string tenantId)
     {
         var rows = new List<(int, Guid[])>();
-        await using var connection = await Database(host).OpenAsync(CancellationToken.None);
+        await using var connection = await Database(host).OpenAsync(StorageScope.Tenant(tenantId), CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT event_count, event_ids FROM detection_outbox WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} ORDER BY created_at, id";
         await using var reader = await command.ExecuteReaderAsync();
@@ -104,7 +104,7 @@ public sealed class OutboxStorage : IAsyncDisposable
     /// <summary>Runs <paramref name="sql"/> with the tenant id as <c>@t</c>; returns the rows it changed.</summary>
     internal static async Task<int> ExecuteAsync(DetectionHost host, string sql, string tenantId)
     {
-        await using var connection = await Database(host).OpenAsync(CancellationToken.None);
+        await using var connection = await Database(host).OpenAsync(StorageScope.Tenant(tenantId), CancellationToken.None);
         await using var command = connection.CreateCommand();
         DbParameters.Add(command, "@t", tenantId);
         command.CommandText = sql;
@@ -113,7 +113,7 @@ public sealed class OutboxStorage : IAsyncDisposable
 
     internal static async Task<object?> ScalarAsync(DetectionHost host, string sql, string tenantId)
     {
-        await using var connection = await Database(host).OpenAsync(CancellationToken.None);
+        await using var connection = await Database(host).OpenAsync(StorageScope.Tenant(tenantId), CancellationToken.None);
         await using var command = connection.CreateCommand();
         DbParameters.Add(command, "@t", tenantId);
         command.CommandText = sql;

@@ -133,7 +133,7 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// UPDATE or DELETE events), for tests that tamper with the database behind the server's back.
     /// </summary>
     public virtual async Task<System.Data.Common.DbConnection> OpenTamperConnectionAsync() =>
-        await Factory.Services.GetRequiredService<AuditKit.Server.Storage.StorageConnections>().OpenAsync(default);
+        await Factory.Services.GetRequiredService<AuditKit.Server.Storage.StorageConnections>().OpenAsync(AuditKit.Server.Storage.StorageScope.System, default);
 
     /// <summary>The configuration that points the server at this fixture's database.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync();

@@ -205,7 +205,7 @@ public abstract class AuditChainContractTests : IAsyncLifetime
             _ => throw new ArgumentOutOfRangeException(nameof(tampering), tampering, null),
         };
 
-        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(StorageScope.System, default);
         var dialect = Services.GetRequiredService<StorageConnections>().Dialect;
         foreach (var sql in statements)
         {

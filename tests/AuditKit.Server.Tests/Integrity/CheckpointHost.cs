@@ -97,7 +97,7 @@ public sealed class CheckpointHost : IAsyncDisposable
     /// <summary>Runs <paramref name="sql"/> against the server's database with <c>@t</c> and the extra parameters.</summary>
     internal async Task<int> ExecuteAsync(string sql, string tenantId, params (string Name, object Value)[] parameters)
     {
-        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(CancellationToken.None);
+        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(StorageScope.Tenant(tenantId), CancellationToken.None);
         await using var command = connection.CreateCommand();
         DbParameters.Add(command, "@t", tenantId);
         foreach (var (name, value) in parameters)

@@ -95,7 +95,7 @@ public abstract partial class AuditEventStoreContractTests
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(StorageScope.System, default);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
@@ -103,7 +103,7 @@ public abstract partial class AuditEventStoreContractTests
 
     private async Task<List<string>> HashesAsync(string tenant)
     {
-        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(default);
+        await using var connection = await Services.GetRequiredService<StorageConnections>().OpenAsync(StorageScope.Tenant(tenant), default);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT hash FROM audit_events WHERE tenant_id = '{tenant}' ORDER BY seq";
         var hashes = new List<string>();

@@ -51,6 +51,9 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         });
 
         denied.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
+
+        // Row-level security shows the role the tenant's rows only once the tenant is set (RowLevelSecurityTests).
+        await ScalarAsync(connection, $"SELECT set_config('{RowLevelSecurity.TenantSetting}', '{tenant.Id}', false)");
         (await ScalarAsync(connection, $"SELECT count(*) FROM audit_events WHERE tenant_id = '{tenant.Id}'")).ShouldBe(5L);
     }
 

@@ -9,8 +9,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
 /// moves the rows in one round trip with no per-row statement cost. The transaction first locks the tenant's chain
 /// head (<c>SELECT … FOR UPDATE</c> on its <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and
-/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied straight
-/// into <c>audit_events</c>. When that fails on the primary key (a retried batch, or an id another request stored),
+/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied into
+/// <c>audit_events</c> in one step (binary COPY into a temporary table, then one INSERT: row-level security refuses COPY
+/// into the table itself). When that fails on the primary key (a retried batch, or an id another request stored),
 /// the transaction is rolled back and the batch takes the dedup path: with the head locked again, the ids already
 /// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
@@ -22,8 +23,17 @@ internal sealed class PostgresAuditEventStore(
     ActionVocabulary? actions = null, PostgresConnections? connections = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
-    private static readonly string s_copySql =
-        $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+    // PostgreSQL refuses COPY FROM into a table under row-level security: the batch is copied into a temporary table of
+    // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
+    private const string Incoming = "audit_events_incoming";
+
+    private static readonly string s_prepareSql =
+        $"CREATE TEMPORARY TABLE IF NOT EXISTS {Incoming} (LIKE {AuditDbContext.EventsTable}) ON COMMIT DELETE ROWS";
+
+    private static readonly string s_copyIncomingSql = $"COPY {Incoming} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+
+    private static readonly string s_moveSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {Incoming}";
 
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
@@ -31,7 +41,8 @@ internal sealed class PostgresAuditEventStore(
         // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
         // the hashing, which needs the previous hash, waits for the tenant's head.
         var chain = AuditChainBatch.Prepare(rows);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.Tenant(rows[0].TenantId), cancellationToken)
+            .ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
@@ -56,7 +67,7 @@ internal sealed class PostgresAuditEventStore(
         head = chain.Link(head);
         try
         {
-            await CopyAsync(connection, s_copySql, rows, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_audit_events")
         {
@@ -92,7 +103,7 @@ internal sealed class PostgresAuditEventStore(
         if (fresh.Count > 0)
         {
             head = chain.Link(head, stored.Keys.ToHashSet());
-            await CopyAsync(connection, s_copySql, fresh, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, fresh, cancellationToken).ConfigureAwait(false);
             await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }
 
@@ -106,22 +117,33 @@ internal sealed class PostgresAuditEventStore(
         return inserted;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string copySql, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);
-        foreach (var row in rows)
+        await using (var prepare = new NpgsqlCommand(s_prepareSql, connection))
         {
-            await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var move = new NpgsqlCommand(s_moveSql, connection);
+        await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Without connections (benchmarks, tests of the store alone) every intent opens a connection of the data source.
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(ConnectionIntent intent, CancellationToken cancellationToken) =>
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, ConnectionIntent intent, CancellationToken cancellationToken) =>
         connections is null
-            ? await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false)
-            : await connections.OpenAsync(intent, cancellationToken).ConfigureAwait(false);
+            ? await StorageConnections.OpenPostgresAsync(dataSource, scope, cancellationToken).ConfigureAwait(false)
+            : await StorageConnections.ScopeAsync(
+                await connections.OpenAsync(intent, cancellationToken).ConfigureAwait(false), scope, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Writes one row in <see cref="AuditEventColumns.Names"/> order.</summary>
     internal static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken)

@@ -19,7 +19,9 @@ internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
         var tenants = batch.GroupBy(static r => r.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal)
             .Select(static g => (TenantId: g.Key, Chain: AuditChainBatch.Prepare([.. g])))
             .ToList();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+        // A batch holds several tenants' events: seeding is cross-tenant work.
+        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.System, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var heads = new List<(string TenantId, (long Seq, byte[] Hash) Head)>();
         foreach (var (tenantId, chain) in tenants)

@@ -72,8 +72,8 @@ internal sealed class SqliteAuditEventStore(
         return inserted;
     }
 
-    // SQLite has no replicas: every intent opens the one file.
-    protected override async ValueTask<DbConnection> OpenConnectionAsync(ConnectionIntent intent, CancellationToken cancellationToken) =>
+    // SQLite has no replicas and no row-level security: every scope and intent opens the one file.
+    protected override async ValueTask<DbConnection> OpenConnectionAsync(StorageScope scope, ConnectionIntent intent, CancellationToken cancellationToken) =>
         await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
 
     private static void Bind(SqliteParameter[] p, AuditEventRow row)
