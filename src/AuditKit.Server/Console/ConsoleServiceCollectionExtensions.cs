@@ -16,6 +16,7 @@ internal static class ConsoleServiceCollectionExtensions
 
         services.AddScoped<ConsoleUserSignIn>();
         services.AddScoped<ConsoleActivityRecorder>();
+        services.AddScoped<ConsoleSessionRevalidator>();
 
         services.AddRazorPages(static options =>
         {
@@ -49,6 +50,7 @@ internal static class ConsoleServiceCollectionExtensions
                 options.LogoutPath = ConsoleAuthentication.SignOutPath;
                 options.AccessDeniedPath = ConsoleAuthentication.SignInPath;
                 options.ReturnUrlParameter = "returnUrl";
+                options.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ConsoleSessionRevalidator.ValidateAsync };
             });
 
         // The OpenID Connect scheme exists only when a provider is configured: a remote scheme is consulted on every
