@@ -17,6 +17,12 @@ internal sealed class ConsoleSignInOptions
     /// <summary>How long a session lasts without a request (sliding).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How often an open session of a local console user re-reads the user's grants and lock from the store (0 = on
+    /// every request): a revoked role, a locked or removed user ends that long after the change at the latest.
+    /// </summary>
+    public TimeSpan RevalidationInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Shortest password accepted for a new console user.</summary>
     public int MinimumPasswordLength { get; set; } = 12;
 

@@ -26,6 +26,11 @@ internal sealed class ConsoleSignInOptionsValidator : IValidateOptions<ConsoleSi
             failures.Add($"{prefix}SessionIdleTimeout must be between 1 minute and 1 day (was {options.SessionIdleTimeout}).");
         }
 
+        if (options.RevalidationInterval < TimeSpan.Zero || options.RevalidationInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{prefix}RevalidationInterval must be between 0 (every request) and 10 minutes (was {options.RevalidationInterval}).");
+        }
+
         if (options.MinimumPasswordLength is < 8 or > 128)
         {
             failures.Add($"{prefix}MinimumPasswordLength must be between 8 and 128 (was {options.MinimumPasswordLength}).");

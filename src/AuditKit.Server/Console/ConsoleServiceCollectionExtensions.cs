@@ -21,6 +21,7 @@ internal static class ConsoleServiceCollectionExtensions
             .BindConfiguration(ConsoleTailOptions.SectionName)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsoleTailOptions>, ConsoleTailOptionsValidator>();
+        services.AddScoped<ConsoleSessionRevalidator>();
 
         services.AddRazorPages(static options =>
         {
@@ -54,6 +55,7 @@ internal static class ConsoleServiceCollectionExtensions
                 options.LogoutPath = ConsoleAuthentication.SignOutPath;
                 options.AccessDeniedPath = ConsoleAuthentication.SignInPath;
                 options.ReturnUrlParameter = "returnUrl";
+                options.Events = new CookieAuthenticationEvents { OnValidatePrincipal = ConsoleSessionRevalidator.ValidateAsync };
             });
 
         // The OpenID Connect scheme exists only when a provider is configured: a remote scheme is consulted on every
