@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Microsoft.Playwright;
 
 namespace AuditKit.EndToEnd.Tests.Console;
@@ -18,6 +20,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/admin");
         (await page.Locator("#tenant-settings").InnerTextAsync()).ShouldContain(tenant);
+        await ConsoleScreenshots.TakeAsync(page, "admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/admin/keys");
 
@@ -28,6 +31,9 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         (await created.HeaderValueAsync("cache-control"))!.ShouldContain("no-store");
         var key = await page.GetByLabel("API key").InputValueAsync();
         key.ShouldNotBeNullOrEmpty();
+
+        // The picture shows this throwaway server's key, which the test revokes below.
+        await ConsoleScreenshots.TakeAsync(page, "admin-keys");
         using (var withKey = fixture.Server.CreateClient(key))
         {
             (await withKey.GetAsync("/api/v1/audit-logs")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
@@ -76,6 +82,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         await page.GetByLabel("User name").PressAsync("Enter");
         (await page.Locator("#done").InnerTextAsync()).ShouldContain($"{newcomer} created with role triage");
         (await page.Locator($"#users tr[data-username='{newcomer}']").InnerTextAsync()).ShouldContain("triage");
+        await ConsoleScreenshots.TakeAsync(page, "admin-users");
 
         var person = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(person, newcomer, "a-long-enough-password");
@@ -111,5 +118,54 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         // This server has no webhook secret key: the API's refusal is shown, and nothing is added.
         (await page.Locator("#form-errors").InnerTextAsync()).ShouldContain("SecretKey");
         (await page.Locator("#webhooks").CountAsync()).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task An_admin_adds_a_webhook_sees_its_secret_once_and_deletes_it_after_confirming()
+    {
+        // A server of its own: the shared one has no webhook secret key (see the test above).
+        await using var server = await AuditKitServerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["AuditKit:Webhooks:SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        });
+        var (tenant, _, readKey) = await server.CreateTenantAsync();
+        var admin = ConsoleBrowserFixture.Unique("ada");
+        using (var bootstrap = server.CreateClient(AuditKitServerHost.BootstrapKey))
+        {
+            (await bootstrap.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant}/console-users", new { username = admin, password = ConsoleBrowserFixture.Password, role = "admin" }))
+                .EnsureSuccessStatusCode();
+        }
+
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString().TrimEnd('/') });
+        context.SetDefaultTimeout(10_000);
+        var page = await context.NewPageAsync();
+        await ConsoleBrowserFixture.SignInAsync(page, admin);
+        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.GotoAsync($"/console/{tenant}/admin/webhooks");
+
+        await page.GetByLabel("URL").FillAsync("https://hooks.example.com/auditkit");
+        await page.GetByLabel("Minimum severity").SelectOptionAsync("HIGH");
+        await page.GetByLabel("Description (optional)").FillAsync("on-call pager");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
+        var secret = await page.GetByLabel("Signing secret").InputValueAsync();
+        secret.ShouldNotBeNullOrEmpty();
+        (await server.StoredDataContainsAsync(secret)).ShouldBeFalse("the secret is stored encrypted only");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Back to the webhooks" }).ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/admin/webhooks");
+        (await page.ContentAsync()).ShouldNotContain(secret, customMessage: "the secret is shown once");
+        var row = page.Locator("#webhooks tbody tr", new() { HasText = "on-call pager" });
+        (await row.InnerTextAsync()).ShouldContain("HIGH");
+        await ConsoleScreenshots.TakeAsync(page, "admin-webhooks");
+
+        await row.GetByRole(AriaRole.Button).ClickAsync();
+        (await page.Locator("#confirm-delete").InnerTextAsync()).ShouldContain("cannot be undone");
+        await page.Locator("#delete-confirm").ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/admin/webhooks");
+        (await page.Locator("#webhooks").CountAsync()).ShouldBe(0);
+
+        var events = await server.ListAsync(readKey);
+        var changes = events.Where(e => e.UserId == "local:" + admin && e.ResourceType == "Webhook" && e.Action != "READ").Select(e => e.Action).ToList();
+        changes.ShouldBe(["CREATE", "DELETE"], ignoreOrder: true);
     }
 }

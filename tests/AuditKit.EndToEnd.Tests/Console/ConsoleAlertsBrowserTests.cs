@@ -7,7 +7,7 @@ namespace AuditKit.EndToEnd.Tests.Console;
 /// <summary>
 /// Alert triage in a real browser: an attack ingested through the API raises an alert, a triage person follows it from
 /// the queue to its evidence and back, and resolves it with a note; a read-only person sees no button. With
-/// <c>AUDITKIT_CONSOLE_SCREENSHOTS</c> set to a directory, the pages are also saved there as <c>console-*.png</c>.
+/// <c>AUDITKIT_CONSOLE_SCREENSHOTS</c> set to a directory, the pages are also saved there (<see cref="ConsoleScreenshots"/>).
 /// </summary>
 public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : IClassFixture<ConsoleBrowserFixture>
 {
@@ -47,14 +47,14 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
         (await page.GetByLabel("Status").InputValueAsync()).ShouldBe("open");
         var row = page.Locator($"#alerts tr[data-alert='{alertId}']");
         (await row.InnerTextAsync()).ShouldContain(AttackerIp);
-        await ScreenshotAsync(page, "alerts");
+        await ConsoleScreenshots.TakeAsync(page, "alerts");
 
         await row.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
         (await page.Locator("#alert-status").InnerTextAsync()).ShouldBe("open");
         var evidence = page.Locator("#evidence a");
         (await evidence.CountAsync()).ShouldBe(5);
-        await ScreenshotAsync(page, "alert");
+        await ConsoleScreenshots.TakeAsync(page, "alert");
 
         await evidence.First.ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/events/*");
@@ -66,7 +66,7 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
         await page.WaitForURLAsync($"**/console/{tenant}/users/victor");
         (await page.Locator("#failed-sign-ins tbody tr").CountAsync()).ShouldBe(5);
         (await page.Locator($"#ip-history tr[data-ip='{AttackerIp}']").InnerTextAsync()).ShouldContain("5");
-        await ScreenshotAsync(page, "user");
+        await ConsoleScreenshots.TakeAsync(page, "user");
         await page.GoBackAsync();
         await page.GoBackAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
@@ -90,22 +90,11 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
         (await readOnly.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync()).ShouldBe(0);
         (await readOnly.Locator("#triage").CountAsync()).ShouldBe(0);
 
-        if (ScreenshotDirectory is not null)
+        if (ConsoleScreenshots.Enabled)
         {
             await page.GotoAsync($"/console/{tenant}/resources/Customer/c-42");
             (await page.Locator("#history tr[data-property='Iban'] .masked-tag").CountAsync()).ShouldBe(2);
-            await ScreenshotAsync(page, "resource");
-        }
-    }
-
-    private static string? ScreenshotDirectory => Environment.GetEnvironmentVariable("AUDITKIT_CONSOLE_SCREENSHOTS") is { Length: > 0 } d ? d : null;
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (ScreenshotDirectory is { } directory)
-        {
-            await page.SetViewportSizeAsync(1280, 800);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"console-{name}.png"), FullPage = true });
+            await ConsoleScreenshots.TakeAsync(page, "resource");
         }
     }
 

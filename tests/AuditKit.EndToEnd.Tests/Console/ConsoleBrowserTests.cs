@@ -15,6 +15,13 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         await fixture.IngestAsync(ingestKey, new { action = "EXPORT", user_id = "bob", description = "payroll exported to csv" });
 
         var page = await fixture.NewPageAsync();
+        if (ConsoleScreenshots.Enabled)
+        {
+            await page.GotoAsync("/console/sign-in");
+            await page.GetByLabel("User name").FillAsync(user);
+            await ConsoleScreenshots.TakeAsync(page, "sign-in");
+        }
+
         await ConsoleBrowserFixture.SignInAsync(page, user);
         await page.WaitForURLAsync($"**/console/{tenant}/events");
         (await page.Locator("#events").InnerTextAsync()).ShouldContain("payroll exported to csv");
@@ -70,6 +77,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         var rows = page.Locator("#events tbody tr");
         (await rows.CountAsync()).ShouldBe(1);
         (await rows.First.InnerTextAsync()).ShouldContain("customer address corrected");
+        await ConsoleScreenshots.TakeAsync(page, "events");
 
         await rows.First.GetByRole(AriaRole.Link).First.ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/events/*");
@@ -79,6 +87,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         (await city.InnerTextAsync()).ShouldContain("Paris");
         (await city.Locator(".masked-tag").CountAsync()).ShouldBe(0);
         (await page.Locator("#changes tr[data-property='Ssn'] .masked-tag").CountAsync()).ShouldBe(2);
+        await ConsoleScreenshots.TakeAsync(page, "event");
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
         var box = await page.Locator("#chart-hourly rect.sev-fill-HIGH").First.BoundingBoxAsync();
         box.ShouldNotBeNull();
         box.Height.ShouldBeGreaterThan(0);
+        await ConsoleScreenshots.TakeAsync(page, "overview");
         await page.GetByText("Top actions as a table").ClickAsync();
         (await page.Locator("#chart-actions-table").InnerTextAsync()).ShouldContain("UPDATE");
 
@@ -66,6 +67,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
         (await row.InnerTextAsync()).ShouldContain("invoice deleted live");
         (await page.Locator("#tail tbody tr").First.GetAttributeAsync("data-id")).ShouldBe(id.ToString());
         (await page.Locator("#tail-status").InnerTextAsync()).ShouldContain("Live");
+        await ConsoleScreenshots.TakeAsync(page, "tail");
         await row.GetByRole(AriaRole.Link).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/events/{id}");
 
