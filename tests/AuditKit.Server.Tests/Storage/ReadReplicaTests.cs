@@ -158,11 +158,29 @@ public sealed class ReadReplicaTests : IAsyncLifetime
 
         await ResumeReplayAsync();
         await WaitOnStandbyAsync(second);
-        _time.Advance(TimeSpan.FromSeconds(2));
+
+        // Caught up, the next check (once the cached answer expires) finds the standby within the bound. WAL the primary
+        // writes meanwhile (the server's own background work) can make one check see it behind again, so the check is
+        // repeated, a bounded number of times, until one finds it fresh.
+        var connections = _factory.Services.GetRequiredService<PostgresConnections>();
+        for (var attempt = 0; attempt < 40 && connections.LastState != ReadReplicaState.Fresh; attempt++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2));
+            (await ListAsync(read)).ShouldBe([first, second], ignoreOrder: true);
+            if (connections.LastState != ReadReplicaState.Fresh)
+            {
+                await Task.Delay(250);
+            }
+        }
+
+        connections.LastState.ShouldBe(ReadReplicaState.Fresh);
+        ReplicaLog(LogLevel.Information).ShouldNotBeEmpty();
+        ReplicaLog(LogLevel.Information)[^1].ShouldContain("read replica again");
+
+        // Fresh: the next read is the standby's, not one more fallback.
+        var fellBack = fallbacks.GetMeasurementSnapshot().Count;
         (await ListAsync(read)).ShouldBe([first, second], ignoreOrder: true);
-        fallbacks.GetMeasurementSnapshot().Count.ShouldBe(2);
-        _factory.Services.GetRequiredService<PostgresConnections>().LastState.ShouldBe(ReadReplicaState.Fresh);
-        ReplicaLog(LogLevel.Information).ShouldHaveSingleItem().ShouldContain("read replica again");
+        fallbacks.GetMeasurementSnapshot().Count.ShouldBe(fellBack);
     }
 
     [Fact]
