@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace AuditKit.Server.Console;
 
-/// <summary>Source-generated JSON metadata for the console user admin API, with the API's conventions.</summary>
+/// <summary>
+/// Source-generated JSON metadata of the Console slice, with the API's conventions: the console user admin API and the
+/// live tail's server-sent events.
+/// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -11,4 +14,5 @@ namespace AuditKit.Server.Console;
 [JsonSerializable(typeof(CreateConsoleUserRequest))]
 [JsonSerializable(typeof(ConsoleUserResponse))]
 [JsonSerializable(typeof(ConsoleUserListResponse))]
+[JsonSerializable(typeof(ConsoleTailEvent))]
 internal sealed partial class ConsoleJsonContext : JsonSerializerContext;

@@ -19,12 +19,12 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
     {
         using var client = new DetectionClient(server, await server.CreateTenantAsync("cat"));
         var alert = await RaiseBruteForceAsync(client, "203.0.113.21");
-        using var session = await SignInAsync(client.Tenant.Id, "triage");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, client.Tenant.Id, "triage", Password);
         var path = $"/console/{client.Tenant.Id}/alerts/{alert}";
 
-        var queue = await ReadAsync(session, $"/console/{client.Tenant.Id}/alerts");
+        var queue = await session.ReadPageAsync($"/console/{client.Tenant.Id}/alerts");
         queue.ShouldContain($"data-alert=\"{alert}\"");
-        var page = await ReadAsync(session, path);
+        var page = await session.ReadPageAsync(path);
         page.ShouldContain("id=\"acknowledge\"");
         page.ShouldContain("id=\"resolve\"");
         EvidenceLinks(page).Count.ShouldBe(5);
@@ -46,7 +46,7 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
         var acknowledged = await session.PostFormAsync(path, new() { ["status"] = "acknowledged", ["note"] = "On it", ["__RequestVerificationToken"] = token });
         acknowledged.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         acknowledged.Headers.Location!.OriginalString.ShouldBe(path);
-        page = await ReadAsync(session, path);
+        page = await session.ReadPageAsync(path);
         page.ShouldContain("id=\"alert-status\">acknowledged<");
         page.ShouldNotContain("id=\"acknowledge\"");
 
@@ -78,10 +78,10 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
     {
         using var client = new DetectionClient(server, await server.CreateTenantAsync("car"));
         var alert = await RaiseBruteForceAsync(client, "203.0.113.22");
-        using var session = await SignInAsync(client.Tenant.Id, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, client.Tenant.Id, "read", Password);
         var path = $"/console/{client.Tenant.Id}/alerts/{alert}";
 
-        var page = await ReadAsync(session, path);
+        var page = await session.ReadPageAsync(path);
         page.ShouldNotContain("id=\"resolve\"");
         page.ShouldNotContain("id=\"triage\"");
         var token = await session.ReadTokenAsync(path);
@@ -97,7 +97,7 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
         using var mine = new DetectionClient(server, await server.CreateTenantAsync("cam"));
         using var other = new DetectionClient(server, await server.CreateTenantAsync("cao"));
         var otherAlert = await RaiseBruteForceAsync(other, "198.51.100.23");
-        using var session = await SignInAsync(mine.Tenant.Id, "admin");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, mine.Tenant.Id, "admin", Password);
         var token = await session.ReadTokenAsync($"/console/{mine.Tenant.Id}/alerts");
 
         string[] denied =
@@ -137,28 +137,28 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
         var bruteY = (await client.AlertsAsync(AlertRules.BruteForce, "192.0.2.32")).ShouldHaveSingleItem().Id;
         using var admin = server.CreateClient(client.Tenant.AdminKey);
         (await admin.PatchAsJsonAsync($"/api/v1/alerts/{bruteX}", new { status = "resolved" })).EnsureSuccessStatusCode();
-        using var session = await SignInAsync(client.Tenant.Id, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, client.Tenant.Id, "read", Password);
 
-        var open = await ReadAsync(session, $"/console/{client.Tenant.Id}/alerts");
+        var open = await session.ReadPageAsync($"/console/{client.Tenant.Id}/alerts");
         open.IndexOf(compromise.ToString(), StringComparison.Ordinal).ShouldBeGreaterThan(0);
         open.IndexOf(compromise.ToString(), StringComparison.Ordinal).ShouldBeLessThan(open.IndexOf(bruteY.ToString(), StringComparison.Ordinal), "CRITICAL before HIGH");
         open.ShouldNotContain(bruteX.ToString());
 
-        var resolved = await ReadAsync(session, $"/console/{client.Tenant.Id}/alerts?status=resolved&rule=brute_force&severity=HIGH");
+        var resolved = await session.ReadPageAsync($"/console/{client.Tenant.Id}/alerts?status=resolved&rule=brute_force&severity=HIGH");
         resolved.ShouldContain(bruteX.ToString());
         resolved.ShouldNotContain(bruteY.ToString());
 
-        var bad = await ReadAsync(session, $"/console/{client.Tenant.Id}/alerts?status=closed&rule=nope");
+        var bad = await session.ReadPageAsync($"/console/{client.Tenant.Id}/alerts?status=closed&rule=nope");
         bad.ShouldContain("id=\"filter-errors\"");
         bad.ShouldContain("status:");
         bad.ShouldContain("rule:");
 
         // The user page lists the alerts that name the user.
-        var user = await ReadAsync(session, $"/console/{client.Tenant.Id}/users/mallory");
+        var user = await session.ReadPageAsync($"/console/{client.Tenant.Id}/users/mallory");
         user.ShouldContain($"/alerts/{compromise}");
         user.ShouldNotContain($"/alerts/{bruteY}");
 
-        (await ReadAsync(session, $"/console/{client.Tenant.Id}/alerts/{compromise}")).ShouldContain("href=\"/console/" + client.Tenant.Id + "/users/mallory\"");
+        (await session.ReadPageAsync($"/console/{client.Tenant.Id}/alerts/{compromise}")).ShouldContain("href=\"/console/" + client.Tenant.Id + "/users/mallory\"");
         var views = await client.Read.GetFromJsonAsync<JsonElement>("/api/v1/audit-logs?category=console&action=READ&sort_order=asc&limit=100");
         var recorded = views.GetProperty("items").EnumerateArray().ToList();
         recorded.ShouldAllBe(e => e.GetProperty("user_id").GetString()!.StartsWith("local:"));
@@ -180,22 +180,6 @@ public sealed partial class ConsoleAlertPagesTests(SqliteDetectionFixture server
     {
         await client.PostAsync(Series(5, Start, TimeSpan.FromSeconds(1), (at, _) => FailedLogin(at, "victim", ip)));
         return (await client.AlertsAsync(AlertRules.BruteForce, ip)).ShouldHaveSingleItem().Id;
-    }
-
-    private async Task<ConsoleSession> SignInAsync(string tenantId, string role)
-    {
-        var user = ConsoleSignInTests.Unique(role);
-        (await ConsoleSession.CreateUserAsync(server, tenantId, user, Password, role)).EnsureSuccessStatusCode();
-        var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        return session;
-    }
-
-    private static async Task<string> ReadAsync(ConsoleSession session, string path)
-    {
-        var response = await session.GetAsync(path);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
-        return await response.Content.ReadAsStringAsync();
     }
 
     private static List<string> EvidenceLinks(string html) =>

@@ -40,6 +40,27 @@ internal sealed partial class ConsoleSession : IDisposable
         return TokenPattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No antiforgery token on {path}.");
     }
 
+    /// <summary>
+    /// A session of a new console user (a unique name, <paramref name="password"/>) holding <paramref name="role"/> in
+    /// <paramref name="tenantId"/>, signed in.
+    /// </summary>
+    public static async Task<ConsoleSession> SignInNewUserAsync(AuditKitServerFixture server, string tenantId, string role, string password)
+    {
+        var user = ConsoleSignInTests.Unique(role);
+        (await CreateUserAsync(server, tenantId, user, password, role)).EnsureSuccessStatusCode();
+        var session = new ConsoleSession(server);
+        (await session.SignInAsync(user, password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return session;
+    }
+
+    /// <summary>The page at <paramref name="path"/>, which must answer 200.</summary>
+    public async Task<string> ReadPageAsync(string path)
+    {
+        var response = await _client.GetAsync(path);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Creates a console user with the bootstrap key.</summary>
     public static async Task<HttpResponseMessage> CreateUserAsync(AuditKitServerFixture server, string tenantId, string username, string? password, string role, string? key = null)
     {

@@ -23,9 +23,9 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
 
         await IngestAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", user_id = "olga", ip_address = "10.0.0.3", description = "wrong password at the kiosk", timestamp = now.AddMinutes(-1) });
         await IngestAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", user_id = "pete", ip_address = "10.0.0.4", description = "pete's failure", timestamp = now.AddMinutes(-1) });
-        using var session = await SignInAsync(tenant.Id, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password);
 
-        var first = await ReadAsync(session, $"/console/{tenant.Id}/users/olga");
+        var first = await session.ReadPageAsync($"/console/{tenant.Id}/users/olga");
         var timeline = Section(first, "timeline");
         Rows(timeline).ShouldBe(50);
         timeline.IndexOf("wrong password at the kiosk", StringComparison.Ordinal).ShouldBeLessThan(timeline.IndexOf(">Report r-52<", StringComparison.Ordinal), "newest first");
@@ -41,17 +41,17 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
 
         var next = NextPattern().Match(first).Groups[1].Value;
         next.ShouldContain("cursor=");
-        var second = await ReadAsync(session, WebUtility.HtmlDecode(next));
+        var second = await session.ReadPageAsync(WebUtility.HtmlDecode(next));
         Rows(Section(second, "timeline")).ShouldBe(4);
         second.ShouldContain(">Report r-0<");
         second.ShouldNotContain("id=\"next-page\"");
 
-        var bad = await ReadAsync(session, $"/console/{tenant.Id}/users/olga?cursor=not-a-cursor");
+        var bad = await session.ReadPageAsync($"/console/{tenant.Id}/users/olga?cursor=not-a-cursor");
         bad.ShouldContain("id=\"filter-errors\"");
         bad.ShouldContain("cursor:");
 
         // Linked from the events list and the event detail.
-        (await ReadAsync(session, $"/console/{tenant.Id}/events?actor=pete")).ShouldContain($"href=\"/console/{tenant.Id}/users/pete\"");
+        (await session.ReadPageAsync($"/console/{tenant.Id}/events?actor=pete")).ShouldContain($"href=\"/console/{tenant.Id}/users/pete\"");
     }
 
     [Fact]
@@ -70,13 +70,13 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
             changes = new object[] { new { property = "Email", old = "a@example.com", @new = "b@example.com" } },
         });
         await IngestAsync(tenant, new { action = "UPDATE", resource_type = "Customer", resource_id = "c-8", user_id = "rosa", description = "another customer" });
-        using var session = await SignInAsync(tenant.Id, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password);
 
-        var detail = await ReadAsync(session, $"/console/{tenant.Id}/events/{updated}");
+        var detail = await session.ReadPageAsync($"/console/{tenant.Id}/events/{updated}");
         detail.ShouldContain($"href=\"/console/{tenant.Id}/resources/Customer/c-7\"");
         detail.ShouldContain($"href=\"/console/{tenant.Id}/users/rosa\"");
 
-        var page = await ReadAsync(session, $"/console/{tenant.Id}/resources/Customer/c-7");
+        var page = await session.ReadPageAsync($"/console/{tenant.Id}/resources/Customer/c-7");
         page.ShouldNotContain("another customer");
         page.IndexOf($"data-event=\"{updated}\"", StringComparison.Ordinal).ShouldBeLessThan(page.IndexOf($"data-event=\"{created}\"", StringComparison.Ordinal), "newest first");
         var creation = page[page.IndexOf($"data-event=\"{created}\"", StringComparison.Ordinal)..];
@@ -95,7 +95,7 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
         var mine = await server.CreateTenantAsync();
         var other = await server.CreateTenantAsync();
         await IngestAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-9", user_id = "sam", ip_address = "10.9.9.9" });
-        using var session = await SignInAsync(mine.Id, "triage");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, mine.Id, "triage", Password);
 
         string[] denied =
         [
@@ -111,8 +111,8 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
         }
 
         // In the person's own tenant the same user and resource are simply empty, and each view is recorded under the person.
-        (await ReadAsync(session, $"/console/{mine.Id}/users/sam")).ShouldContain("No events of this user.");
-        (await ReadAsync(session, $"/console/{mine.Id}/resources/Invoice/secret-9")).ShouldContain("No events on this resource.");
+        (await session.ReadPageAsync($"/console/{mine.Id}/users/sam")).ShouldContain("No events of this user.");
+        (await session.ReadPageAsync($"/console/{mine.Id}/resources/Invoice/secret-9")).ShouldContain("No events on this resource.");
         using var read = server.CreateClient(mine.ReadKey);
         var views = await read.GetFromJsonAsync<JsonElement>("/api/v1/audit-logs?category=console&action=READ");
         var recorded = views.GetProperty("items").EnumerateArray().ToList();
@@ -121,22 +121,6 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
             .ShouldBe([("UserActivity", "sam"), ("ResourceHistory", "Invoice/secret-9")], ignoreOrder: true);
         using var otherRead = server.CreateClient(other.ReadKey);
         (await otherRead.GetFromJsonAsync<JsonElement>("/api/v1/audit-logs?category=console&action=READ")).GetProperty("items").GetArrayLength().ShouldBe(0);
-    }
-
-    private async Task<ConsoleSession> SignInAsync(string tenantId, string role)
-    {
-        var user = ConsoleSignInTests.Unique(role);
-        (await ConsoleSession.CreateUserAsync(server, tenantId, user, Password, role)).EnsureSuccessStatusCode();
-        var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        return session;
-    }
-
-    private static async Task<string> ReadAsync(ConsoleSession session, string path)
-    {
-        var response = await session.GetAsync(path);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
-        return await response.Content.ReadAsStringAsync();
     }
 
     /// <summary>The table with <paramref name="id"/>.</summary>

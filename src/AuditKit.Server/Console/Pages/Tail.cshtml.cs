@@ -104,7 +104,7 @@ internal sealed partial class TailModel(
                     cursor = After(e);
                     text.Append("id: ").Append(AuditCursorCodec.Encode(cursor)).Append('\n')
                         .Append("event: audit\n")
-                        .Append("data: ").Append(JsonSerializer.Serialize(Describe(e), ConsoleTailJsonContext.Default.ConsoleTailEvent)).Append("\n\n");
+                        .Append("data: ").Append(JsonSerializer.Serialize(Describe(e), ConsoleJsonContext.Default.ConsoleTailEvent)).Append("\n\n");
                 }
 
                 // A comment when nothing is new: the write notices a client that went away.
