@@ -101,7 +101,10 @@ internal static class AuditStorageServiceCollectionExtensions
         services.TryAddSingleton<IErasureStore, RelationalErasureStore>();
         services.TryAddSingleton<IAlertStore, RelationalAlertStore>();
         services.TryAddSingleton<IWebhookStore, RelationalWebhookStore>();
-        services.TryAddSingleton(sp => new PostgresBulkLoad(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static sp => sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value is { HasOwnerConnection: true } o
+            ? new PostgresBulkLoad(
+                new NpgsqlDataSourceBuilder(o.MigrationsConnectionString).UseLoggerFactory(sp.GetService<ILoggerFactory>()).Build(), ownsDataSource: true)
+            : new PostgresBulkLoad(sp.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<IDetectionStore>(sp => sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value.Provider == AuditStorageProvider.Postgres
             ? new PostgresDetectionStore(sp.GetRequiredService<StorageConnections>())
             : new SqliteDetectionStore(sp.GetRequiredService<StorageConnections>()));

@@ -6,9 +6,11 @@ namespace AuditKit.Server.Storage.Postgres;
 /// Loads large amounts of events into PostgreSQL as fast as it takes them (the demo data of the <c>seed</c> command):
 /// binary COPY straight into the events table, one batch per transaction, without the store's duplicate check. Each
 /// batch locks the chain heads of its tenants (in tenant order, so parallel batches cannot deadlock) and links its rows
-/// after them, as the store does.
+/// after them, as the store does. With two roles configured it runs as the owner (<c>ConnectionStrings:AuditKitMigrations</c>):
+/// PostgreSQL refuses <c>COPY FROM</c> into a table under row-level security for the runtime role, and only the owner
+/// may <c>VACUUM</c>; the owner is not subject to the tenant policies (docs/security.md).
 /// </summary>
-internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
+internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource, bool ownsDataSource = false) : IAsyncDisposable
 {
     private static readonly string s_copySql = $"COPY {AuditDbContext.EventsTable} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
 
@@ -55,4 +57,6 @@ internal sealed class PostgresBulkLoad(NpgsqlDataSource dataSource)
         vacuum.CommandTimeout = 0;
         await vacuum.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 }
