@@ -82,7 +82,28 @@ internal static class IntegrityEndpoints
         }
 
         var caller = AuditCaller.From(context.User);
-        var tenantId = caller.TenantId!;
+        var result = await VerifyCoreAsync(context, caller, caller.TenantId!, fromSeq, toSeq, verification, recorder, cancellationToken);
+        return TypedResults.Ok(ChainVerificationResponse.From(result));
+    }
+
+    /// <summary>
+    /// Verifies <paramref name="tenantId"/>'s chain between the seqs given and records the verification (a READ of the
+    /// chain by <paramref name="caller"/>, critical when it is broken) before the result is returned: the API's verify
+    /// and the console's Integrity page.
+    /// </summary>
+    internal static async Task<ChainVerification> VerifyCoreAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        long? fromSeq,
+        long? toSeq,
+        AuditChainVerification verification,
+        AdminAuditRecorder recorder,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(verification);
+        ArgumentNullException.ThrowIfNull(recorder);
         var result = await verification.VerifyAsync(tenantId, fromSeq, toSeq, cancellationToken);
 
         // The answer is given only once the verification is recorded.
@@ -97,7 +118,7 @@ internal static class IntegrityEndpoints
                 caller, AuditedRead.ReadAction, ChainResourceType, tenantId, "Audit chain", result.Ok ? AuditSeverity.Low : AuditSeverity.Critical,
                 verdict, AuditedRead.Filter(context.Request), result.VerifiedEvents),
             cancellationToken);
-        return TypedResults.Ok(ChainVerificationResponse.From(result));
+        return result;
     }
 
     private static async Task<Results<Ok<CheckpointListResponse>, ValidationProblem>> ListCheckpointsAsync(
