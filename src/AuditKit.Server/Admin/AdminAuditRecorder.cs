@@ -49,6 +49,8 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactio
             var others = alsoRecord.Select(o => (o.TenantId, Event: Describe(context, caller, o.TenantId, o.Action, now))).ToList();
             before = async (connection, transaction, ct) =>
             {
+                // Every tenant's head first, in one order, so that changes over overlapping tenants cannot deadlock.
+                await otherTenants.LockHeadsAsync([tenantId, .. others.Select(static o => o.TenantId)], transaction, ct).ConfigureAwait(false);
                 if (alongside is not null)
                 {
                     await alongside(connection, transaction, ct).ConfigureAwait(false);

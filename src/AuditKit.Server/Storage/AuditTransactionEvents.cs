@@ -15,6 +15,24 @@ namespace AuditKit.Server.Storage;
 internal sealed class AuditTransactionEvents(IDbContextFactory<AuditDbContext> contexts, StorageConnections connections, ActionVocabulary actions)
 {
     /// <summary>
+    /// Locks the chain heads of <paramref name="tenantIds"/> in <paramref name="transaction"/>, in ordinal order of the
+    /// tenant ids, before anything else of a change recorded in several tenants' logs takes one: two such changes over
+    /// overlapping tenants then wait for each other instead of deadlocking (each later lock of a head the transaction
+    /// holds returns at once). Nothing to lock on SQLite, which admits one writer at a time.
+    /// </summary>
+    public async Task LockHeadsAsync(IEnumerable<string> tenantIds, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantIds);
+        ArgumentNullException.ThrowIfNull(transaction);
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction));
+        await RowLevelSecurity.OpenToSystemAsync(transaction, cancellationToken).ConfigureAwait(false);
+        foreach (var tenantId in tenantIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            await AuditChain.LockHeadAsync(connection, transaction, connections.Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Stores <paramref name="events"/> (new ids, already validated) for <paramref name="tenantId"/> in
     /// <paramref name="transaction"/>; a repeated id fails the whole transaction.
     /// </summary>

@@ -148,6 +148,26 @@ public abstract class MultiTenantKeyTests(AuditKitServerFixture server)
         return (home, other, third, key);
     }
 
+    [Fact]
+    public async Task Keys_created_at_once_over_the_same_tenants_from_either_side_all_commit()
+    {
+        // Each creation records the key in both tenants' logs, locking both chain heads in the transaction that stores
+        // the key: two creations over the same pair from opposite sides must wait for each other, never deadlock or fail.
+        var (one, two) = (await server.CreateTenantAsync(), await server.CreateTenantAsync());
+        using var bootstrap = server.CreateClient(AuditKitServerFixture.BootstrapKey);
+        for (var round = 0; round < 15; round++)
+        {
+            var answers = await Task.WhenAll(
+                bootstrap.PostAsJsonAsync($"{Tenants}/{one.Id}/keys", new { role = "ingest", allowed_tenants = new[] { two.Id } }),
+                bootstrap.PostAsJsonAsync($"{Tenants}/{two.Id}/keys", new { role = "ingest", allowed_tenants = new[] { one.Id } }));
+            answers.Select(static a => a.StatusCode).ShouldAllBe(static s => s == HttpStatusCode.Created);
+        }
+
+        using var read = server.CreateClient(one.ReadKey);
+        var verified = await read.GetFromJsonAsync<JsonElement>("/api/v1/integrity/verify");
+        verified.GetProperty("ok").GetBoolean().ShouldBeTrue();
+    }
+
     private async Task<List<JsonElement>> KeysAsync(TestTenant tenant)
     {
         using var admin = server.CreateClient(tenant.AdminKey);
