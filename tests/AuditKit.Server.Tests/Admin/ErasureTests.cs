@@ -207,6 +207,27 @@ public abstract class ErasureTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task Erasure_rewrites_only_the_tenants_own_events()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        var alice = Person.New("alice", "198.51.100.27");
+        var mine = new { action = "UPDATE", description = "mine", user_id = alice.UserId, metadata = new { who = alice.UserId } };
+        var theirs = new { action = "UPDATE", description = "theirs", user_id = "someone", metadata = new { who = alice.UserId } };
+        await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync($"{Logs}/batch", new object[] { mine })).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await server.CreateClient(other.IngestKey).PostAsJsonAsync($"{Logs}/batch", new object[] { theirs })).ShouldHaveStatusAsync(HttpStatusCode.OK);
+
+        var erased = await EraseAsync(tenant.Id, tenant.AdminKey, alice.UserId);
+
+        erased["events_rewritten"]!.GetValue<long>().ShouldBe(1);
+        (await server.CreateClient(tenant.ReadKey).GetStringAsync(Logs)).ShouldNotContain(alice.UserId, Case.Sensitive);
+        var otherRead = server.CreateClient(other.ReadKey);
+        (await otherRead.GetStringAsync(Logs)).ShouldContain(alice.UserId, Case.Sensitive);
+        (await otherRead.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await server.CreateClient(tenant.ReadKey).GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Erasure_is_for_admin_keys_of_an_existing_tenant_and_names_a_missing_user_id()
     {
         var tenant = await server.CreateTenantAsync();
