@@ -23,6 +23,7 @@ SELECT create_distributed_table('audit_events', 'tenant_id');
 SELECT create_distributed_table('audit_chain_heads', 'tenant_id', colocate_with => 'audit_events');
 SELECT create_distributed_table('integrity_checkpoints', 'tenant_id', colocate_with => 'audit_events');
 SELECT create_distributed_table('retention_cuts', 'tenant_id', colocate_with => 'audit_events');
+SELECT create_distributed_table('erasure_anchors', 'tenant_id', colocate_with => 'audit_events');
 SELECT create_distributed_table('audit_event_hourly', 'tenant_id', colocate_with => 'audit_events');
 SELECT create_distributed_table('detection_outbox', 'tenant_id', colocate_with => 'audit_events');
 SELECT create_distributed_table('detection_user_days', 'tenant_id', colocate_with => 'audit_events');

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
+using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -41,6 +42,7 @@ internal static partial class ErasureEndpoints
         HttpContext context,
         string tenantId,
         IErasureStore erasures,
+        ErasureAnchorSigning anchors,
         AdminAuditRecorder recorder,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -69,6 +71,19 @@ internal static partial class ErasureEndpoints
         // erased event no longer has the user_id. Once begun, the erasure and its record are not cancelled with the
         // request: a client that goes away does not leave events erased without a record.
         var subject = request.UserId;
+        var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
+
+        // First the JSON fields of every event of the tenant that name one of the user's values (read before the columns
+        // are erased), each rewritten event with an anchor that is then signed, so the chain still verifies.
+        var needles = await erasures.SubjectValuesAsync(tenantId, subject, CancellationToken.None);
+        var after = 0L;
+        while (await erasures.EraseJsonAsync(tenantId, id, needles, after, BatchSize, CancellationToken.None) is { } last)
+        {
+            after = last;
+        }
+
+        var rewritten = await anchors.SignAsync(tenantId, id, CancellationToken.None);
+
         long erased = 0;
         int batch;
         do
@@ -80,7 +95,6 @@ internal static partial class ErasureEndpoints
 
         await erasures.EraseDerivedAsync(tenantId, subject, CancellationToken.None);
 
-        var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
         var digest = SubjectDigest(subject);
         await recorder.RecordAsync(
             context,
@@ -88,18 +102,19 @@ internal static partial class ErasureEndpoints
             tenantId,
             new AdminAction(
                 AuditActions.Delete, StatusCodes.Status200OK, ResourceType, id.ToString(), "sha256:" + digest, AuditSeverity.Critical,
-                $"Personal values of one user erased from {erased} events of tenant '{tenantId}'.")
+                $"Personal values of one user erased from {erased} events of tenant '{tenantId}', and from the JSON fields of {rewritten}.")
             {
                 Metadata = new JsonObject
                 {
                     ["erasure_id"] = id.ToString(),
                     ["subject_sha256"] = digest,
                     ["events_erased"] = erased,
+                    ["events_rewritten"] = rewritten,
                 },
             },
             CancellationToken.None);
         LogErased(loggerFactory.CreateLogger(typeof(ErasureEndpoints)), erased, tenantId, caller.KeyPrefix, id);
-        return TypedResults.Ok(new ErasureResponse(id, erased));
+        return TypedResults.Ok(new ErasureResponse(id, erased, rewritten));
     }
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning,

@@ -41,6 +41,9 @@ internal static class AuditChainVerifier
             anchors.TryAdd(anchor.Seq, anchor.Hash);
         }
 
+        // Where an erasure rewrote an event's JSON fields, its signed anchors (stored hash, hash of the rewritten bytes).
+        var erasures = marks.Where(m => m.Rewritten is not null && m.Seq >= fromSeq && m.Seq <= toSeq).ToLookup(static m => m.Seq);
+
         var scratch = new CanonicalWriter();
         var expected = fromSeq;
         var previous = previousHash;
@@ -104,8 +107,14 @@ internal static class AuditChainVerifier
             }
 
             var hash = AuditEventCanonicalForm.Hash(previous, row, scratch);
-            if (!hash.AsSpan().SequenceEqual(row.Hash))
+            if (!hash.AsSpan().SequenceEqual(row.Hash) && !Erased(row))
             {
+                // A forged anchor at this seq is what the rewritten event would need: it is named.
+                if (erasures[row.Seq].FirstOrDefault(static m => m.Failure is not null) is { } forged)
+                {
+                    return ChainVerification.Broken(forged.Seq, forged.Failure!);
+                }
+
                 var reason = await BelongsElsewhereAsync(row.Seq, previous).ConfigureAwait(false)
                     ? ChainBreakReasons.Reordered
                     : ChainBreakReasons.HashMismatch;
@@ -150,6 +159,19 @@ internal static class AuditChainVerifier
             LastSeq = first is null ? null : expected - 1,
             HeadHash = verified > 0 ? previous : null,
         };
+
+        // Whether a valid erasure anchor says this event, stored with this hash, was rewritten into these very bytes: the
+        // stored hash is then taken as the link (the signed anchor vouches for it as it was when the erasure ran).
+        bool Erased(AuditEventRow row)
+        {
+            if (!erasures.Contains(row.Seq))
+            {
+                return false;
+            }
+
+            var rewritten = System.Security.Cryptography.SHA256.HashData(AuditEventCanonicalForm.Encode(row));
+            return erasures[row.Seq].Any(m => m.Failure is null && m.Hash.AsSpan().SequenceEqual(row.Hash) && m.Rewritten.AsSpan().SequenceEqual(rewritten));
+        }
 
         // Seqs expected..lastGone hold no event: fine when a valid anchor at lastGone says retention deleted them, and the
         // chain goes on from its hash (marks inside the gap can no longer be compared, but one that fails by itself, a

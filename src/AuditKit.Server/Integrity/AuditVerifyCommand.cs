@@ -1,5 +1,6 @@
 using System.Globalization;
 using AuditKit.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Integrity;
 
@@ -104,8 +105,10 @@ internal static class AuditVerifyCommand
         var builder = WebApplication.CreateBuilder(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAuditStorage(builder.Configuration);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddAuditIntegrity();
-        // The signed checkpoints witness the chain here as they do for the endpoint (the job itself never starts).
+        // The signed checkpoints and erasure anchors witness the chain here as they do for the endpoint (the job itself
+        // never starts).
         builder.Services.AddIntegrityCheckpoints();
         await using var app = builder.Build();
         return await app.Services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, from, to, cancellationToken);

@@ -12,6 +12,6 @@ internal static class ChainBreakReasons
     /// <summary>The event at this seq belongs at another place of the chain (seqs exchanged).</summary>
     public const string Reordered = "reordered";
 
-    /// <summary>A signed checkpoint at this seq does not check against the listed public keys: it was changed or forged.</summary>
+    /// <summary>A signed checkpoint or anchor at this seq does not check against the listed public keys: it was changed or forged.</summary>
     public const string CheckpointSignature = "checkpoint_signature";
 }

@@ -24,6 +24,8 @@ internal static class CheckpointServiceCollectionExtensions
             sp.GetRequiredService<ILogger<SigningKeyRing>>()));
         services.TryAddSingleton<IChainHeadReader, ChainHeadReader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, CheckpointWitness>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, ErasureAnchorWitness>());
+        services.TryAddSingleton<ErasureAnchorSigning>();
         services.AddSingleton<CheckpointService>();
         services.AddHostedService(static sp => sp.GetRequiredService<CheckpointService>());
         return services;

@@ -19,4 +19,28 @@ internal interface IErasureStore
     /// the alerts keyed by it.
     /// </summary>
     Task EraseDerivedAsync(string tenantId, string subject, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <paramref name="subject"/> and the distinct usernames, emails and IP addresses stored with the tenant's events of
+    /// that <c>user_id</c>: the values an erasure removes from the JSON fields. Read before the columns are erased.
+    /// </summary>
+    Task<IReadOnlyList<string>> SubjectValuesAsync(string tenantId, string subject, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rewrites the JSON fields (<c>metadata</c>, <c>old_values</c>, <c>new_values</c>, <c>changes</c>) of the next at
+    /// most <paramref name="limit"/> events after <paramref name="afterSeq"/> (by seq) whose text contains one of
+    /// <paramref name="needles"/> (<see cref="ErasureJson"/>) and records, in the same transaction, an unsigned
+    /// <c>erasure_anchors</c> row of <paramref name="erasureId"/> with the stored hash of each chained event it changed.
+    /// Returns the highest seq looked at, where the next call resumes; null when none is left.
+    /// </summary>
+    Task<long?> EraseJsonAsync(string tenantId, Guid erasureId, IReadOnlyList<string> needles, long afterSeq, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The anchors of <paramref name="erasureId"/> not signed yet, by seq.</summary>
+    Task<IReadOnlyList<ErasureAnchorRow>> UnsignedAnchorsAsync(string tenantId, Guid erasureId, CancellationToken cancellationToken);
+
+    /// <summary>Stores the rewritten hash and the signature of <paramref name="anchor"/> (an anchor not signed yet).</summary>
+    Task SignAnchorAsync(ErasureAnchorRow anchor, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's signed anchors with <paramref name="fromSeq"/> ≤ seq ≤ <paramref name="toSeq"/>, by seq.</summary>
+    Task<IReadOnlyList<ErasureAnchorRow>> SignedAnchorsAsync(string tenantId, long fromSeq, long toSeq, CancellationToken cancellationToken);
 }

@@ -7,11 +7,14 @@ namespace AuditKit.Server.Storage;
 /// runtime role has no UPDATE on <c>audit_events</c>), which computes the digests itself; on SQLite the server reads a
 /// batch, computes the digests and updates the rows in one transaction.
 /// </summary>
-internal sealed class RelationalErasureStore(StorageConnections connections) : IErasureStore
+internal sealed class RelationalErasureStore(StorageConnections connections, TimeProvider timeProvider) : IErasureStore
 {
     /// <summary>The personal fields of the canonical form (id and column), in the order their digests are appended.</summary>
     private static readonly (ushort Id, string Column)[] s_personal =
         [.. AuditEventCanonicalForm.Fields.Where(static f => f.Kind == "personal").Select(static f => (f.Id, f.Name))];
+
+    /// <summary>The JSON fields an erasure rewrites.</summary>
+    private static readonly string[] s_json = ["metadata", "old_values", "new_values", "changes"];
 
     public Task<int> EraseEventsAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken)
     {
@@ -122,4 +125,190 @@ internal sealed class RelationalErasureStore(StorageConnections connections) : I
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    public async Task<IReadOnlyList<string>> SubjectValuesAsync(string tenantId, string subject, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        var values = new SortedSet<string>(StringComparer.Ordinal) { subject };
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT DISTINCT username, user_email, ip_address FROM {AuditDbContext.EventsTable} " +
+            $"WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} AND user_id = {DbParameters.Add(command, "@u", subject)}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (!reader.IsDBNull(i) && reader.GetString(i) is { Length: > 0 } value)
+                {
+                    values.Add(value);
+                }
+            }
+        }
+
+        return [.. values];
+    }
+
+    public Task<long?> EraseJsonAsync(string tenantId, Guid erasureId, IReadOnlyList<string> needles, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(needles);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return connections.IsPostgres
+            ? EraseJsonThroughFunctionAsync(tenantId, erasureId, needles, afterSeq, limit, cancellationToken)
+            : EraseJsonDirectlyAsync(tenantId, erasureId, needles, afterSeq, limit, cancellationToken);
+    }
+
+    private async Task<long?> EraseJsonThroughFunctionAsync(string tenantId, Guid erasureId, IReadOnlyList<string> needles, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT {Postgres.ErasureJsonSql.Function}({DbParameters.Add(command, "@t", tenantId)}, {DbParameters.Add(command, "@e", erasureId)}, " +
+            $"{DbParameters.Add(command, "@n", needles.ToArray())}, {DbParameters.Add(command, "@a", afterSeq)}, {DbParameters.Add(command, "@l", limit)})";
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long last ? last : null;
+    }
+
+    // SQLite has no roles: the server does what the function does, in one transaction.
+    private async Task<long?> EraseJsonDirectlyAsync(string tenantId, Guid erasureId, IReadOnlyList<string> needles, long afterSeq, int limit, CancellationToken cancellationToken)
+    {
+        var live = needles.Where(static n => n.Length > 0).ToList();
+        if (live.Count == 0)
+        {
+            return null;
+        }
+
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var rewritten = new List<(long RowId, long Seq, byte[]? Hash, string?[] Old, string?[] New)>();
+        long? last = null;
+        await using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            var text = "coalesce(metadata, '') || coalesce(old_values, '') || coalesce(new_values, '') || coalesce(changes, '')";
+            var contains = string.Join(" OR ", live.Select((n, i) => $"instr({text}, {DbParameters.Add(select, "@n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), n)}) > 0"));
+            select.CommandText =
+                $"SELECT rowid, seq, hash, {string.Join(", ", s_json)} FROM {AuditDbContext.EventsTable} " +
+                $"WHERE tenant_id = {DbParameters.Add(select, "@t", tenantId)} AND seq > {DbParameters.Add(select, "@a", afterSeq)} AND ({contains}) " +
+                $"ORDER BY seq LIMIT {DbParameters.Add(select, "@l", limit)}";
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                last = reader.GetInt64(1);
+                var old = new string?[s_json.Length];
+                var @new = new string?[s_json.Length];
+                var changed = false;
+                for (var i = 0; i < s_json.Length; i++)
+                {
+                    old[i] = reader.IsDBNull(3 + i) ? null : reader.GetString(3 + i);
+                    @new[i] = ErasureJson.Rewrite(old[i], live);
+                    changed |= @new[i] is not null;
+                }
+
+                if (changed)
+                {
+                    rewritten.Add((reader.GetInt64(0), last.Value, reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), old, @new));
+                }
+            }
+        }
+
+        var erasedAt = connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(timeProvider.GetUtcNow()));
+        foreach (var (rowId, seq, hash, old, @new) in rewritten)
+        {
+            await using (var update = connection.CreateCommand())
+            {
+                update.Transaction = transaction;
+                update.CommandText =
+                    $"UPDATE {AuditDbContext.EventsTable} SET " +
+                    string.Join(", ", s_json.Select((c, i) => $"{c} = {DbParameters.Add(update, "@v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), @new[i] ?? old[i])}")) +
+                    $" WHERE rowid = {DbParameters.Add(update, "@r", rowId)}";
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (hash is null)
+            {
+                continue;
+            }
+
+            await using var anchor = connection.CreateCommand();
+            anchor.Transaction = transaction;
+            anchor.CommandText =
+                $"INSERT INTO {ErasureAnchorRowConfiguration.Table} (tenant_id, erasure_id, seq, original_hash, erased_at) VALUES (" +
+                $"{DbParameters.Add(anchor, "@t", tenantId)}, {DbParameters.Add(anchor, "@e", ErasureIdValue(erasureId))}, {DbParameters.Add(anchor, "@s", seq)}, " +
+                $"{DbParameters.Add(anchor, "@h", hash)}, {DbParameters.Add(anchor, "@at", erasedAt)}) ON CONFLICT DO NOTHING";
+            await anchor.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return last;
+    }
+
+    public async Task<IReadOnlyList<ErasureAnchorRow>> UnsignedAnchorsAsync(string tenantId, Guid erasureId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        return await ReadAnchorsAsync(
+            tenantId,
+            (command, t) => $"tenant_id = {t} AND erasure_id = {DbParameters.Add(command, "@e", ErasureIdValue(erasureId))} AND signature IS NULL",
+            erasureId,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ErasureAnchorRow>> SignedAnchorsAsync(string tenantId, long fromSeq, long toSeq, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        return await ReadAnchorsAsync(
+            tenantId,
+            (command, t) => $"tenant_id = {t} AND seq >= {DbParameters.Add(command, "@f", fromSeq)} AND seq <= {DbParameters.Add(command, "@to", toSeq)} AND signature IS NOT NULL",
+            erasureId: null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SignAnchorAsync(ErasureAnchorRow anchor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(anchor.TenantId), cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"UPDATE {ErasureAnchorRowConfiguration.Table} SET rewritten_hash = {DbParameters.Add(command, "@r", anchor.RewrittenHash)}, " +
+            $"signed_at = {DbParameters.Add(command, "@at", connections.Dialect.TimeValue(anchor.SignedAt!.Value))}, key_id = {DbParameters.Add(command, "@k", anchor.KeyId)}, " +
+            $"signature = {DbParameters.Add(command, "@sig", anchor.Signature)} " +
+            $"WHERE tenant_id = {DbParameters.Add(command, "@t", anchor.TenantId)} AND erasure_id = {DbParameters.Add(command, "@e", ErasureIdValue(anchor.ErasureId))} " +
+            $"AND seq = {DbParameters.Add(command, "@s", anchor.Seq)} AND signature IS NULL";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ErasureAnchorRow>> ReadAnchorsAsync(
+        string tenantId, Func<System.Data.Common.DbCommand, string, string> where, Guid? erasureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT erasure_id, seq, original_hash, rewritten_hash, erased_at, signed_at, key_id, signature FROM {ErasureAnchorRowConfiguration.Table} " +
+            $"WHERE {where(command, DbParameters.Add(command, "@t", tenantId))} ORDER BY seq";
+        var anchors = new List<ErasureAnchorRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            anchors.Add(new ErasureAnchorRow
+            {
+                TenantId = tenantId,
+                ErasureId = erasureId ?? (reader.GetValue(0) is Guid guid ? guid : Guid.Parse(reader.GetString(0))),
+                Seq = reader.GetInt64(1),
+                OriginalHash = reader.GetFieldValue<byte[]>(2),
+                RewrittenHash = reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3),
+                ErasedAt = connections.Dialect.ReadTime(reader, 4),
+                SignedAt = reader.IsDBNull(5) ? null : connections.Dialect.ReadTime(reader, 5),
+                KeyId = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Signature = reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7),
+            });
+        }
+
+        return anchors;
+    }
+
+    // EF Core keeps a Guid as uuid on PostgreSQL and as upper-case text on SQLite.
+    private object ErasureIdValue(Guid erasureId) =>
+        connections.IsPostgres ? erasureId : erasureId.ToString().ToUpperInvariant();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
+using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Admin;
@@ -92,6 +93,141 @@ public abstract class ErasureTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task Erasure_rewrites_the_users_values_inside_json_fields_and_signed_anchors_keep_the_chain_verifiable()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var alice = Person.New("alice", "198.51.100.17");
+        var bob = Person.New("bob", "198.51.100.18");
+        var carol = Person.New("carol", "198.51.100.19");
+        var events = new List<object>
+        {
+            // Alice's own event, whose metadata names her.
+            new
+            {
+                action = "UPDATE",
+                description = "profile saved",
+                user_id = alice.UserId,
+                username = alice.Username,
+                user_email = alice.Email,
+                metadata = new { contact = alice.Email, note = $"saved by {alice.Username}", count = 3, nested = new { ids = new[] { alice.UserId, "other" } } },
+            },
+            // An admin changes Alice's email: her old address is in old_values and changes, her id in metadata.
+            new
+            {
+                action = "UPDATE",
+                description = "user email changed",
+                user_id = carol.UserId,
+                user_email = carol.Email,
+                resource_type = "User",
+                resource_id = "user-42",
+                metadata = new { target = alice.UserId, reason = "support ticket" },
+                old_values = new { email = alice.Email, plan = "pro" },
+                new_values = new { email = "fresh-address@example.net", plan = "pro" },
+                changes = new[] { new { property = "email", old = alice.Email, @new = "fresh-address@example.net" } },
+            },
+            // Bob's JSON is not Alice's.
+            new
+            {
+                action = "UPDATE",
+                description = "bob changed",
+                user_id = bob.UserId,
+                user_email = bob.Email,
+                metadata = new { contact = bob.Email },
+                old_values = new { email = bob.Email },
+                new_values = new { email = bob.Username + "@example.org" },
+            },
+        };
+        await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        var read = server.CreateClient(tenant.ReadKey);
+        (await read.GetStringAsync(Logs)).ShouldContain(alice.Email);
+
+        var erased = await EraseAsync(tenant.Id, tenant.AdminKey, alice.UserId);
+
+        erased["events_erased"]!.GetValue<long>().ShouldBe(1);
+        erased["events_rewritten"]!.GetValue<long>().ShouldBe(2);
+        (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+
+        var list = await read.GetStringAsync($"{Logs}?limit=100");
+        var search = await read.GetStringAsync($"{Logs}?search=changed&limit=100");
+        var csv = await read.GetStringAsync($"{Logs}/export?format=csv");
+        var ndjson = await read.GetStringAsync($"{Logs}/export?format=ndjson");
+        foreach (var (name, text) in new[] { ("list", list), ("search", search), ("csv", csv), ("ndjson", ndjson) })
+        {
+            foreach (var value in (string[])[alice.UserId, alice.Username, alice.Email])
+            {
+                text.ShouldNotContain(value, Case.Sensitive, $"{name} on {server.Provider}");
+            }
+
+            foreach (var value in (string[])[bob.Email, bob.Username + "@example.org", carol.UserId, "fresh-address@example.net", "support ticket"])
+            {
+                text.ShouldContain(value, Case.Sensitive, $"{name} on {server.Provider}");
+            }
+        }
+
+        (await server.StoredDataContainsAsync(alice.Email)).ShouldBeFalse();
+        (await server.StoredDataContainsAsync(alice.UserId)).ShouldBeFalse();
+        (await server.StoredDataContainsAsync(alice.Username)).ShouldBeFalse();
+        (await server.StoredDataContainsAsync(bob.Email)).ShouldBeTrue();
+
+        // The values became the marker; the rest of each field is kept.
+        var items = JsonNode.Parse(list)!["items"]!.AsArray();
+        var changed = items.Single(static e => e!["description"]!.GetValue<string>() == "user email changed")!;
+        changed["metadata"]!["target"]!.GetValue<string>().ShouldBe(ErasureJson.Marker);
+        changed["old_values"]!["email"]!.GetValue<string>().ShouldBe(ErasureJson.Marker);
+        changed["old_values"]!["plan"]!.GetValue<string>().ShouldBe("pro");
+        changed["changes"]![0]!["old"]!.GetValue<string>().ShouldBe(ErasureJson.Marker);
+        changed["user_id"]!.GetValue<string>().ShouldBe(carol.UserId);
+        var saved = items.Single(static e => e!["description"]!.GetValue<string>() == "profile saved")!;
+        saved["metadata"]!["note"]!.GetValue<string>().ShouldBe(ErasureJson.Marker);
+        saved["metadata"]!["count"]!.GetValue<int>().ShouldBe(3);
+        saved["metadata"]!["nested"]!["ids"]!.AsArray().Select(static v => v!.GetValue<string>()).ShouldBe([ErasureJson.Marker, "other"]);
+
+        // A forged anchor (its signature changed) is found at its seq.
+        var seq = await SeqAsync(tenant.Id, "user email changed");
+        await ExecuteAsync(
+            $"UPDATE {ErasureAnchorRowConfiguration.Table} SET signature = @v WHERE tenant_id = @t AND seq = @s", tenant.Id, seq, new byte[64]);
+        var forged = (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!;
+        forged.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{seq},\"reason\":\"checkpoint_signature\"}}");
+
+        // An unsigned anchor vouches for nothing.
+        await ExecuteAsync(
+            $"UPDATE {ErasureAnchorRowConfiguration.Table} SET signature = @v WHERE tenant_id = @t AND seq = @s", tenant.Id, seq, null);
+        var unsigned = (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!;
+        unsigned.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{seq},\"reason\":\"hash_mismatch\"}}");
+
+        // A later change of an erased event's JSON is still a mismatch, whatever its anchor says.
+        var savedSeq = await SeqAsync(tenant.Id, "profile saved");
+        await ExecuteAsync(
+            server.Provider == "PostgreSQL"
+                ? "UPDATE audit_events SET metadata = CAST(@v AS jsonb) WHERE tenant_id = @t AND seq = @s"
+                : "UPDATE audit_events SET metadata = @v WHERE tenant_id = @t AND seq = @s",
+            tenant.Id, savedSeq, "{\"contact\":\"[erased]\",\"note\":\"[erased]\",\"count\":4}");
+        var tampered = (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify?to_seq=" + savedSeq.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        tampered.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{savedSeq},\"reason\":\"hash_mismatch\"}}");
+    }
+
+    [Fact]
+    public async Task Erasure_rewrites_only_the_tenants_own_events()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var other = await server.CreateTenantAsync();
+        var alice = Person.New("alice", "198.51.100.27");
+        var mine = new { action = "UPDATE", description = "mine", user_id = alice.UserId, metadata = new { who = alice.UserId } };
+        var theirs = new { action = "UPDATE", description = "theirs", user_id = "someone", metadata = new { who = alice.UserId } };
+        await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync($"{Logs}/batch", new object[] { mine })).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        await (await server.CreateClient(other.IngestKey).PostAsJsonAsync($"{Logs}/batch", new object[] { theirs })).ShouldHaveStatusAsync(HttpStatusCode.OK);
+
+        var erased = await EraseAsync(tenant.Id, tenant.AdminKey, alice.UserId);
+
+        erased["events_rewritten"]!.GetValue<long>().ShouldBe(1);
+        (await server.CreateClient(tenant.ReadKey).GetStringAsync(Logs)).ShouldNotContain(alice.UserId, Case.Sensitive);
+        var otherRead = server.CreateClient(other.ReadKey);
+        (await otherRead.GetStringAsync(Logs)).ShouldContain(alice.UserId, Case.Sensitive);
+        (await otherRead.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await server.CreateClient(tenant.ReadKey).GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Erasure_is_for_admin_keys_of_an_existing_tenant_and_names_a_missing_user_id()
     {
         var tenant = await server.CreateTenantAsync();
@@ -138,13 +274,34 @@ public abstract class ErasureTests(AuditKitServerFixture server)
         await using var connection = await server.OpenTamperConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT count(*) FROM {table} WHERE tenant_id = @t" + (userId is null ? string.Empty : " AND user_id = @u");
-        AuditKit.Server.Storage.DbParameters.Add(command, "@t", tenantId);
+        DbParameters.Add(command, "@t", tenantId);
         if (userId is not null)
         {
-            AuditKit.Server.Storage.DbParameters.Add(command, "@u", userId);
+            DbParameters.Add(command, "@u", userId);
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task<long> SeqAsync(string tenantId, string description)
+    {
+        await using var connection = await server.OpenTamperConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM audit_events WHERE tenant_id = @t AND description = @d";
+        DbParameters.Add(command, "@t", tenantId);
+        DbParameters.Add(command, "@d", description);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task ExecuteAsync(string sql, string tenantId, long seq, object? value)
+    {
+        await using var connection = await server.OpenTamperConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        DbParameters.Add(command, "@t", tenantId);
+        DbParameters.Add(command, "@s", seq);
+        DbParameters.Add(command, "@v", value ?? DBNull.Value);
+        (await command.ExecuteNonQueryAsync()).ShouldBeGreaterThan(0);
     }
 
     private async Task<JsonNode> EraseAsync(string tenantId, string adminKey, string userId)

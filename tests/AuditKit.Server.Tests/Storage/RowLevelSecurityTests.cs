@@ -29,7 +29,7 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
 
         var guarded = await ListAsync(connection, "SELECT c.relname FROM pg_class c WHERE c.relrowsecurity ORDER BY 1");
         guarded.ShouldContain("audit_events");
-        guarded.Count.ShouldBe(13);
+        guarded.Count.ShouldBe(14);
         (await ScalarAsync(connection, "SELECT row_security_active('audit_events')")).ShouldBe(true);
     }
 

@@ -29,6 +29,9 @@ internal static class PostgresRuntimeGrants
         // Written by the retention function only.
         (RetentionCutRowConfiguration.Table, "SELECT"),
 
+        // Inserted by the erasure function; the server adds the rewritten hash and the signature (never deletes).
+        (ErasureAnchorRowConfiguration.Table, "SELECT, UPDATE"),
+
         // Kept by the triggers of audit_events, which run as the writer.
         (AuditDbContext.HourlyTable, "SELECT, INSERT, UPDATE, DELETE"),
 
@@ -57,6 +60,7 @@ internal static class PostgresRuntimeGrants
     [
         RetentionCutSql.Function + "(text, timestamp with time zone, integer)",
         ErasureSql.Signature,
+        ErasureJsonSql.Signature,
     ];
 
     /// <summary>

@@ -753,6 +753,51 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                     b.ToTable("console_users", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.ErasureAnchorRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.Property<Guid>("ErasureId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("erasure_id");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("OriginalHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("original_hash");
+
+                    b.Property<byte[]>("RewrittenHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("rewritten_hash");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("bytea")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset?>("SignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "ErasureId")
+                        .HasName("pk_erasure_anchors");
+
+                    b.ToTable("erasure_anchors", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
                 {
                     b.Property<string>("TenantId")

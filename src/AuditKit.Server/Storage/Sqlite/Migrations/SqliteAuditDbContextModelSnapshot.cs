@@ -699,6 +699,51 @@ namespace AuditKit.Server.Storage.Sqlite.Migrations
                     b.ToTable("console_users", (string)null);
                 });
 
+            modelBuilder.Entity("AuditKit.Server.Storage.ErasureAnchorRow", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<Guid>("ErasureId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("erasure_id");
+
+                    b.Property<long>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("KeyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<byte[]>("OriginalHash")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("original_hash");
+
+                    b.Property<byte[]>("RewrittenHash")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("rewritten_hash");
+
+                    b.Property<byte[]>("Signature")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<long?>("SignedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("signed_at");
+
+                    b.HasKey("TenantId", "Seq", "ErasureId")
+                        .HasName("pk_erasure_anchors");
+
+                    b.ToTable("erasure_anchors", (string)null);
+                });
+
             modelBuilder.Entity("AuditKit.Server.Storage.RetentionCutRow", b =>
                 {
                     b.Property<string>("TenantId")
