@@ -53,6 +53,10 @@ conn="${conn/Maximum Pool Size=50/Maximum Pool Size=25}"
 pg="host=127.0.0.1 port=$AUDITKIT_BENCH_PG_PORT user=auditkit dbname=auditkit_bench"
 pg_pid="$(head -1 "$dir/pg/postmaster.pid")"
 sql() { psql "$pg" -v ON_ERROR_STOP=1 -tAc "$1"; }
+# Lock waits, deadlocks and slow statements in PostgreSQL's log ($dir/pg/server.log), to explain a failed check.
+sql "ALTER SYSTEM SET log_lock_waits = on" >/dev/null
+sql "ALTER SYSTEM SET log_min_duration_statement = 2000" >/dev/null
+sql "SELECT pg_reload_conf()" >/dev/null
 
 dotnet publish -c Release src/AuditKit.Server -o "$dir/server" -v q -nologo >/dev/null
 dotnet build -c Release bench/AuditKit.LoadTool -v q -nologo >/dev/null
@@ -142,20 +146,27 @@ done
 # The known set, with the last instance killed (SIGKILL) a few seconds into it.
 python3 bench/multi/send.py "$lb" "$kill_key" "$kill_events" 500 "$senders" "$dir/kill.ids" >"$dir/kill-send.txt" &
 send_pid=$!
-sleep 4
+# Killed once a third of the set is stored, so batches are in flight on every instance.
+for _ in $(seq 1 300); do
+  [ "$(sql "SELECT count(*) FROM audit_events WHERE tenant_id = '$kill_tenant'")" -ge $((kill_events / 3)) ] && break
+  sleep 0.1
+done
+stored_at_kill="$(sql "SELECT count(*) FROM audit_events WHERE tenant_id = '$kill_tenant'")"
 victim="${pids[$instances]}"
 kill -9 "$victim"
 unset "pids[$instances]"
 killed_at="$(date -u +%T)"
 wait "$send_pid"
 send_result="$(cat "$dir/kill-send.txt")"
-echo "killed instance $instances (pid $victim) at $killed_at; sender: $send_result"
+echo "killed instance $instances (pid $victim) at $killed_at with $stored_at_kill events of the set stored; sender: $send_result"
 
 # Webhook: the dispatcher of the instance that raised the alert sends at once; others poll every 5 s.
 for _ in $(seq 1 30); do [ -s "$dir/webhooks.txt" ] && break; sleep 1; done
 sleep 8
 # Retention: each instance's job runs every minute; wait until a run after the old events were sent has deleted them.
 for _ in $(seq 1 90); do
+  psql "$pg" -tAc "SELECT now(), pid, state, wait_event_type, wait_event, now() - query_start, left(query, 80) FROM pg_stat_activity
+    WHERE datname = 'auditkit_bench' AND state <> 'idle' AND pid <> pg_backend_pid()" >>"$dir/activity.txt" 2>&1 || true
   [ "$(sql "SELECT count(*) FROM audit_events WHERE tenant_id = '$retention_tenant' AND \"timestamp\" < now() - interval '2 days'")" = 0 ] && break
   sleep 2
 done
