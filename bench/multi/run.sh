@@ -3,8 +3,8 @@
 #   1. starts a fresh private PostgreSQL (bench/query/postgres.sh, its own directory and port), publishes the server
 #      once (Release), starts MULTI_INSTANCES (3) server processes and HAProxy (roundrobin, health check on
 #      /health/ready) in front of them;
-#   2. phase "scale": aggregate HTTP ingest (the load tool's 'http' phase) through HAProxy with 1, 2, ... instances
-#      behind it, in the same run, with PostgreSQL's CPU per 1000 events;
+#   2. phase "scale": aggregate HTTP ingest (MULTI_TOOLS (3) load tools' 'http' phase at once, one tenant each) through
+#      HAProxy with 1, 2, ... instances behind it, in the same run, with PostgreSQL's CPU (from /proc);
 #   3. phase "kill": a brute-force attack (5 failed logins from one IP, one request each, spread over the
 #      instances) with a webhook to a local receiver, then a known set of events sent with retries (bench/multi/send.py,
 #      ids fixed by the client) while the last instance is killed with SIGKILL mid-run; then checks in the database:
@@ -122,16 +122,46 @@ echo "retention tenant: old $retention_old; recent $retention_new"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 declare -a scale_rows=()
+# CPU seconds PostgreSQL has used so far: the postmaster with its exited backends, and the running backends.
+pg_cpu() {
+  local ticks total
+  ticks="$(getconf CLK_TCK)"
+  total="$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pg_pid/stat")"
+  for c in $(ps --ppid "$pg_pid" -o pid= 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
+  done
+  awk -v t="$total" -v k="$ticks" 'BEGIN { printf "%.2f", t / k }'
+}
+# The same offered load for every instance count: $tools load tools at once, each its own tenant (a tenant's chain
+# takes one batch at a time, so one tenant alone would measure its chain lock, not the instances).
+tools="${MULTI_TOOLS:-3}"
 for n in $(seq 1 "$instances"); do
   balance "$n"
-  out="$(timeout $((scale_seconds + 120)) dotnet bench/AuditKit.LoadTool/bin/Release/net10.0/AuditKit.LoadTool.dll \
-    --server "$lb" --admin-key "$admin" --phases http --gzip --events "$scale_events" --seconds "$scale_seconds" \
-    --senders "$senders" --postgres-pid "$pg_pid")"
-  line="$(grep '^http (' <<<"$out" | tail -1 | cut -c63- | sed 's/(time bound reached)//')"
-  read -r rows secs rate _ tool_ms server_ms pg_ms <<<"$line"
-  cores="$(awk -v ms="$pg_ms" -v r="$rate" 'BEGIN { printf "%.2f", ms * r / 1e6 }')"
+  cpu0="$(pg_cpu)"
+  began="$(date +%s.%N)"
+  tool_pids=()
+  for t in $(seq 1 "$tools"); do
+    timeout $((scale_seconds + 120)) dotnet bench/AuditKit.LoadTool/bin/Release/net10.0/AuditKit.LoadTool.dll \
+      --server "$lb" --admin-key "$admin" --phases http --gzip --events $((scale_events / tools)) --seconds "$scale_seconds" \
+      --senders $(((senders + tools - 1) / tools)) >"$dir/scale-$n-$t.txt" 2>&1 &
+    tool_pids+=($!)
+  done
+  wait "${tool_pids[@]}" || true
+  cpu1="$(pg_cpu)"
+  rows=0; secs=0
+  for t in $(seq 1 "$tools"); do
+    line="$(grep '^http (' "$dir/scale-$n-$t.txt" | tail -1 | cut -c63-)"
+    read -r r sec _ <<<"$line"
+    rows=$((rows + ${r:-0}))
+    secs="$(awk -v a="$secs" -v b="${sec:-0}" 'BEGIN { print (b > a ? b : a) }')"
+  done
+  rate="$(awk -v r="$rows" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')"
+  pg_s="$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.1f", b - a }')"
+  pg_ms="$(awk -v c="$pg_s" -v r="$rows" 'BEGIN { printf "%.0f", c * 1e6 / r }')"
+  wall="$(awk -v a="$began" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
+  cores="$(awk -v c="$pg_s" -v w="$wall" 'BEGIN { printf "%.2f", c / w }')"
   scale_rows+=("| $n | $rows | $secs | $rate | $pg_ms | $cores |")
-  echo "scale $n instance(s): $rows events in $secs s = $rate events/s; PostgreSQL $pg_ms ms CPU per 1000 events ($cores cores)"
+  echo "scale $n instance(s): $rows events in $secs s = $rate events/s; PostgreSQL $pg_ms ms CPU per 1000 events ($cores cores over the $wall s of the step)"
 done
 echo "load average after scale: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -210,7 +240,7 @@ kill_sent="$(sed -E 's/.*sent=([0-9]+).*/\1/' <<<"$send_result")"
 ok() { if [ "$1" = "$2" ]; then echo ok; else echo "FAIL (expected $2)"; fi; }
 {
 echo
-echo "## Aggregate ingest through HAProxy (same run; gzip batches of 1000, $senders senders)"
+echo "## Aggregate ingest through HAProxy (same run; $tools load tools at once, one tenant each, gzip batches of 1000, $senders senders in all)"
 echo
 echo "| instances | events | seconds | events/s | PostgreSQL CPU ms per 1000 events | PostgreSQL cores busy |"
 echo "|---|---|---|---|---|---|"

@@ -37,7 +37,7 @@ def body(indexes):
         "action": "UPDATE",
         "resource_type": "Order",
         "resource_id": f"o-{i % 5000}",
-        "user_id": f"user-{i % 300}",
+        "user_id": f"user-{i % 5000}",
         "severity": "LOW",
         "ip_address": f"10.1.{i % 250}.{(i // 250) % 250}",
         "description": f"multi-instance event {i}",
