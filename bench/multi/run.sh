@@ -13,7 +13,7 @@
 # Prints a summary table (also in $AUDITKIT_BENCH_DIR/summary.md); exits 1 when a check fails. Stops everything it started (trap).
 #   bash bench/multi/run.sh
 #   MULTI_SCALE_EVENTS=20000 MULTI_SCALE_SECONDS=15 MULTI_KILL_EVENTS=10000 bash bench/multi/run.sh   # shorter
-# Knobs: MULTI_INSTANCES, MULTI_SCALE_EVENTS (60000), MULTI_SCALE_SECONDS (40), MULTI_SENDERS (6), MULTI_KILL_EVENTS
+# Knobs: MULTI_INSTANCES, MULTI_TOOLS (3), MULTI_SCALE_EVENTS (60000), MULTI_SCALE_SECONDS (40), MULTI_SENDERS (6), MULTI_KILL_EVENTS
 # (30000), MULTI_BASE_PORT (5880: HAProxy; instances on the next ports, receiver after them), AUDITKIT_BENCH_DIR
 # (/tmp/auditkit-multi-bench, deleted and re-created), AUDITKIT_BENCH_PG_PORT (55881).
 set -euo pipefail
