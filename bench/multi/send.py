@@ -11,6 +11,7 @@ events it already holds as duplicates. Writes the ids it sent, one a line, and p
 DAYS_AGO (default 0) dates the events that many days back (for the retention check). Standard library only.
 """
 import datetime
+import http.client
 import json
 import sys
 import threading
@@ -57,8 +58,8 @@ def send(indexes):
                 totals["duplicates"] += result["duplicates"]
                 totals["rejected"] += result["rejected"]
             return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError):
-            # A 5xx, a 429, a reset or a timeout: the same events again (their ids make the retry safe).
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError, ValueError):
+            # A 5xx, a 429, a reset, an answer cut short or a timeout: the same events again (their ids make the retry safe).
             with lock:
                 totals["retries"] += 1
             time.sleep(min(0.2 * (attempt + 1), 2.0))
