@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace AuditKit.Server.Storage.Postgres.Migrations
+{
+    /// <summary>
+    /// Replaces the body of <c>auditkit_retention_cut</c>: the ids to delete are collected once into an array, so the
+    /// delete is one index lookup per id whatever the planner knows of the tenant (no model change).
+    /// </summary>
+    [DbContext(typeof(PostgresAuditDbContext))]
+    [Migration("20261207170000_RetentionCutByIdArray")]
+    public partial class RetentionCutByIdArray : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder) => migrationBuilder.Sql(RetentionCutSql.Replace);
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            // The new body deletes exactly the rows the old one did: there is nothing to undo.
+        }
+    }
+}
