@@ -7,9 +7,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// same transaction, and returns one row per run of consecutive deleted seqs: (deleted, anchor_seq, anchor_hash), the
 /// count of the whole call and the last seq and hash of the run, which the server signs as anchors. Created by the
 /// migration <c>AddLeastPrivilege</c>, owned by the role that migrates. The ids to delete are collected once into an
-/// array (<c>id = ANY (ARRAY(…))</c>, an init plan run once, then one primary-key lookup per id): as
-/// <c>id IN (subquery)</c> the planner, without statistics on the table, chose a join that re-ran the subquery per row
-/// (bench/multi: 5,000 events took 4.7 s, against 31 ms once the table was analyzed).
+/// array (an init plan run once) and joined by primary key: as <c>id IN (subquery)</c>, with statistics taken while the
+/// table was small, the planner chose a nested loop that re-ran the subquery for every row (5,000 events: 4.7 s; the
+/// array joined: 19 ms for 10,000, and 32 ms with fresh statistics).
 /// </summary>
 internal static class RetentionCutSql
 {
@@ -27,10 +27,11 @@ internal static class RetentionCutSql
             v_count integer;
         BEGIN
             WITH gone AS (
-                DELETE FROM audit_events WHERE tenant_id = p_tenant AND id = ANY (ARRAY(
+                DELETE FROM audit_events a USING unnest(ARRAY(
                     SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.timestamp < p_before
-                    ORDER BY e.seq LIMIT p_limit))
-                RETURNING seq, hash)
+                    ORDER BY e.seq LIMIT p_limit)) AS d(id)
+                WHERE a.tenant_id = p_tenant AND a.id = d.id
+                RETURNING a.seq, a.hash)
             SELECT count(*)::integer, array_agg(g.seq ORDER BY g.seq), array_agg(g.hash ORDER BY g.seq)
             INTO v_count, v_seqs, v_hashes FROM gone g;
             IF v_count = 0 THEN

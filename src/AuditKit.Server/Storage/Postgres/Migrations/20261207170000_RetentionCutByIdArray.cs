@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AuditKit.Server.Storage.Postgres.Migrations
 {
     /// <summary>
-    /// Replaces the body of <c>auditkit_retention_cut</c>: the ids to delete are collected once into an array, so the
-    /// delete is one index lookup per id whatever the planner knows of the tenant (no model change).
+    /// Replaces the body of <c>auditkit_retention_cut</c>: the ids to delete are collected once into an array and joined
+    /// by primary key, whatever the planner's statistics say of the table (no model change).
     /// </summary>
     [DbContext(typeof(PostgresAuditDbContext))]
     [Migration("20261207170000_RetentionCutByIdArray")]
