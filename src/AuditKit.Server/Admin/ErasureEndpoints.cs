@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -42,7 +41,7 @@ internal static partial class ErasureEndpoints
         HttpContext context,
         string tenantId,
         IErasureStore erasures,
-        ErasureAnchorSigning anchors,
+        IErasureAnchorSigner anchors,
         AdminAuditRecorder recorder,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,

@@ -1,3 +1,4 @@
+using AuditKit.Server.Admin;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ internal static class CheckpointServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, CheckpointWitness>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChainWitness, ErasureAnchorWitness>());
         services.TryAddSingleton<ErasureAnchorSigning>();
+        services.TryAddSingleton<IErasureAnchorSigner>(static sp => sp.GetRequiredService<ErasureAnchorSigning>());
         services.AddSingleton<CheckpointService>();
         services.AddHostedService(static sp => sp.GetRequiredService<CheckpointService>());
         return services;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AuditKit.Server.Admin;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
@@ -13,7 +14,7 @@ internal sealed partial class ErasureAnchorSigning(
     IAuditChainStore chain,
     SigningKeyRing keys,
     TimeProvider timeProvider,
-    ILogger<ErasureAnchorSigning> logger)
+    ILogger<ErasureAnchorSigning> logger) : IErasureAnchorSigner
 {
     /// <summary>Signs the unsigned anchors of <paramref name="erasureId"/>; returns how many (none without an active key).</summary>
     public async Task<int> SignAsync(string tenantId, Guid erasureId, CancellationToken cancellationToken)
