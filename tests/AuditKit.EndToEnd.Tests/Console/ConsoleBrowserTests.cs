@@ -88,6 +88,13 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         (await city.Locator(".masked-tag").CountAsync()).ShouldBe(0);
         (await page.Locator("#changes tr[data-property='Ssn'] .masked-tag").CountAsync()).ShouldBe(2);
         await ConsoleScreenshots.TakeAsync(page, "event");
+
+        // The chain of what was just read verifies from the Integrity page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Integrity" }).ClickAsync();
+        await page.WaitForURLAsync($"**/console/{tenant}/integrity");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain now" }).ClickAsync();
+        (await page.Locator("#verify-result").InnerTextAsync()).ShouldContain("The chain verifies");
+        await ConsoleScreenshots.TakeAsync(page, "integrity");
     }
 
     [Fact]
