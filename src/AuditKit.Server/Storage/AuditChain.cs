@@ -21,12 +21,6 @@ internal static class AuditChain
         "ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 
     /// <summary>
-    /// The statement <see cref="SaveHeadAsync"/> runs (parameters <c>@tenant_id</c>, <c>@seq</c>, <c>@hash</c>), for a
-    /// writer that sends it in the same round trip as its rows.
-    /// </summary>
-    public static string SaveHeadSql => s_saveHead;
-
-    /// <summary>
     /// The tenant's head, locked until <paramref name="transaction"/> ends where the provider admits several writers
     /// (PostgreSQL: the row is created at genesis on first use, then locked <c>FOR UPDATE</c>); (0, 32 zero bytes)
     /// before the tenant's first event.

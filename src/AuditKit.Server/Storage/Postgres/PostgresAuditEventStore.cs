@@ -6,15 +6,14 @@ using NpgsqlTypes;
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
-/// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by one statement over
-/// binary arrays (<see cref="PostgresEventArrays"/>), which moves the rows in one round trip with no per-row statement
-/// cost. The transaction first locks the tenant's chain head (<c>SELECT … FOR UPDATE</c> on its
-/// <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and links the rows after it (see
-/// <see cref="AuditChain"/>). The common case, a batch of new events, goes into <c>audit_events</c> in that one
-/// <c>INSERT</c> (row-level security refuses COPY into the table, and a temporary table to COPY into would be made
-/// again for every batch, as the pool's reset drops it). When that fails on the primary key (a retried batch, or an id another request stored),
+/// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
+/// moves the rows in one round trip with no per-row statement cost. The transaction first locks the tenant's chain
+/// head (<c>SELECT … FOR UPDATE</c> on its <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and
+/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied into
+/// <c>audit_events</c> in one step (binary COPY into a temporary table, then one INSERT: row-level security refuses COPY
+/// into the table itself). When that fails on the primary key (a retried batch, or an id another request stored),
 /// the transaction is rolled back and the batch takes the dedup path: with the head locked again, the ids already
-/// stored are read, and only the others are linked and written — no other writer of the tenant can store one of them
+/// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
@@ -24,6 +23,18 @@ internal sealed class PostgresAuditEventStore(
     ActionVocabulary? actions = null, PostgresConnections? connections = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
+    // PostgreSQL refuses COPY FROM into a table under row-level security: the batch is copied into a temporary table of
+    // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
+    private const string Incoming = "audit_events_incoming";
+
+    private static readonly string s_prepareSql =
+        $"CREATE TEMPORARY TABLE IF NOT EXISTS {Incoming} (LIKE {AuditDbContext.EventsTable}) ON COMMIT DELETE ROWS";
+
+    private static readonly string s_copyIncomingSql = $"COPY {Incoming} ({AuditEventColumns.List}) FROM STDIN (FORMAT BINARY)";
+
+    private static readonly string s_moveSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {Incoming}";
+
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
@@ -56,7 +67,7 @@ internal sealed class PostgresAuditEventStore(
         head = chain.Link(head);
         try
         {
-            await WriteLinkedAsync(connection, rows, tenantId, head, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_audit_events")
         {
@@ -64,6 +75,7 @@ internal sealed class PostgresAuditEventStore(
             return false;
         }
 
+        await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         if (hooks.Written is { } written)
         {
             await RunWrittenAsync(connection, transaction, tenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
@@ -91,7 +103,8 @@ internal sealed class PostgresAuditEventStore(
         if (fresh.Count > 0)
         {
             head = chain.Link(head, stored.Keys.ToHashSet());
-            await WriteLinkedAsync(connection, fresh, tenantId, head, cancellationToken).ConfigureAwait(false);
+            await CopyAsync(connection, fresh, cancellationToken).ConfigureAwait(false);
+            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
         }
 
         var inserted = fresh.Select(static r => r.Id).ToHashSet();
@@ -104,24 +117,25 @@ internal sealed class PostgresAuditEventStore(
         return inserted;
     }
 
-    /// <summary>
-    /// Writes the linked rows and the tenant's new head in one round trip: the rows by one <c>INSERT</c> over arrays
-    /// (PostgreSQL refuses COPY FROM into a table under row-level security; the tenant policy checks the INSERT), the
-    /// head by <see cref="AuditChain.SaveHeadSql"/>. The head stays locked for that round trip, not two.
-    /// </summary>
-    private static async Task WriteLinkedAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, string tenantId, (long Seq, byte[] Hash) head, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        var insert = new NpgsqlBatchCommand(PostgresEventArrays.InsertSql);
-        PostgresEventArrays.Bind(insert.Parameters, rows);
-        batch.BatchCommands.Add(insert);
-        var saveHead = new NpgsqlBatchCommand(AuditChain.SaveHeadSql);
-        saveHead.Parameters.AddWithValue("tenant_id", tenantId);
-        saveHead.Parameters.AddWithValue("seq", head.Seq);
-        saveHead.Parameters.AddWithValue("hash", head.Hash);
-        batch.BatchCommands.Add(saveHead);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using (var prepare = new NpgsqlCommand(s_prepareSql, connection))
+        {
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var move = new NpgsqlCommand(s_moveSql, connection);
+        await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // Without connections (benchmarks, tests of the store alone) every intent opens a connection of the data source.
