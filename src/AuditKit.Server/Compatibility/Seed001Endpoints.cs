@@ -47,46 +47,30 @@ internal static class Seed001Endpoints
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    private static Task<IResult> CreateAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerSingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, CreatedAnswer, cancellationToken);
+
+    private static Task<IResult> CreateBatchAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerBatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, BatchAnswer, cancellationToken);
+
+    private static IResult CreatedAnswer(AuditEvent stored, bool duplicate) => duplicate
+        ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
+        : TypedResults.Created($"{AuditLogRoutes.Prefix}/{stored.Id}", SeedEventAnswers.Seed001(stored));
+
+    private static JsonObject BatchAnswer(AuditBatchResult result) => new()
     {
-        var outcome = await SeedIngest.SingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
-
-        var stored = outcome.Events[0].Event;
-        var item = outcome.Result!.Items[0];
-        return item.Status == AuditBatchItemStatus.Duplicate
-            ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
-            : TypedResults.Created($"{AuditLogRoutes.Prefix}/{stored.Id}", SeedEventAnswers.Seed001(stored));
-    }
-
-    private static async Task<IResult> CreateBatchAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
-    {
-        var outcome = await SeedIngest.BatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
-
-        var result = outcome.Result!;
-        return TypedResults.Ok(new JsonObject
-        {
-            ["total"] = result.Items.Count,
-            ["created"] = result.Accepted,
-            ["duplicates"] = result.Duplicates,
-            ["rejected"] = result.Rejected,
-            ["event_ids"] = SeedEventAnswers.EventIds(result),
-        });
-    }
+        ["total"] = result.Items.Count,
+        ["created"] = result.Accepted,
+        ["duplicates"] = result.Duplicates,
+        ["rejected"] = result.Rejected,
+        ["event_ids"] = SeedEventAnswers.EventIds(result),
+    };
 
     private static Task<IResult> QueryAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerAsync(
-            context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
+        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
 
     private static Task<IResult> QueryBodyAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
@@ -94,8 +78,7 @@ internal static class Seed001Endpoints
 
     private static Task<IResult> LogsAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerAsync(
-            context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, Seed001Query.ToNative, Logs, cancellationToken);
+        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Logs, cancellationToken);
 
     private static JsonObject Events(AuditEventQuery query, AuditEventPage page) => Page("events", query, page);
 

@@ -36,45 +36,32 @@ internal static class Seed003Endpoints
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
-    {
-        var outcome = await SeedIngest.SingleAsync(context, ingestor, options.Value, Seed003EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
+    private static Task<IResult> CreateAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerSingleAsync(context, ingestor, options.Value, Seed003EventMapper.Map, CreatedAnswer, cancellationToken);
 
-        var stored = outcome.Events[0].Event;
-        var duplicate = outcome.Result!.Items[0].Status == AuditBatchItemStatus.Duplicate;
+    private static Task<IResult> CreateBatchAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerBatchAsync(context, ingestor, options.Value, Seed003EventMapper.Map, BatchAnswer, cancellationToken);
+
+    private static IResult CreatedAnswer(AuditEvent stored, bool duplicate)
+    {
         var answer = new JsonObject { ["success"] = true, ["event_id"] = stored.Id.ToString(), ["status"] = duplicate ? "duplicate" : "logged" };
         return duplicate ? TypedResults.Ok(answer) : TypedResults.Created($"{Events}/{stored.Id}", answer);
     }
 
-    private static async Task<IResult> CreateBatchAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    private static JsonObject BatchAnswer(AuditBatchResult result) => new()
     {
-        var outcome = await SeedIngest.BatchAsync(context, ingestor, options.Value, Seed003EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
-
-        var result = outcome.Result!;
-        return TypedResults.Ok(new JsonObject
-        {
-            ["success"] = result.Rejected == 0,
-            ["logged"] = result.Accepted,
-            ["duplicates"] = result.Duplicates,
-            ["rejected"] = result.Rejected,
-            ["event_ids"] = SeedEventAnswers.EventIds(result),
-        });
-    }
+        ["success"] = result.Rejected == 0,
+        ["logged"] = result.Accepted,
+        ["duplicates"] = result.Duplicates,
+        ["rejected"] = result.Rejected,
+        ["event_ids"] = SeedEventAnswers.EventIds(result),
+    };
 
     private static Task<IResult> QueryAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerAsync(
-            context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, Seed003Query.ToNative, Page, cancellationToken);
+        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed003Query.ToNative, Page, cancellationToken);
 
     private static Task<IResult> QueryBodyAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>

@@ -14,8 +14,8 @@ internal static class SeedQueryAnswer
     /// <summary>The seed's mapping of its parameters onto a native query, at most <c>maxPageSize</c> a page.</summary>
     public delegate AuditEventQuery? ToNative(SeedQueryParameters parameters, int maxPageSize);
 
-    /// <summary>Answers the query of a query string or a JSON body (<paramref name="parameters"/>).</summary>
-    public static async Task<IResult> AnswerAsync(
+    /// <summary>Answers the query of <paramref name="parameters"/>.</summary>
+    private static async Task<IResult> AnswerAsync(
         HttpContext context,
         SeedQueryParameters parameters,
         IAuditEventStore store,
@@ -34,6 +34,16 @@ internal static class SeedQueryAnswer
         var page = await store.QueryAsync(AuditCaller.From(context.User).TenantId!, query, cancellationToken);
         return TypedResults.Ok(answer(query, page));
     }
+
+    /// <summary>Answers the query whose parameters are the request's query string.</summary>
+    public static Task<IResult> AnswerQueryStringAsync(
+        HttpContext context,
+        IAuditEventStore store,
+        AuditKitServerOptions options,
+        ToNative toNative,
+        Func<AuditEventQuery, AuditEventPage, JsonObject> answer,
+        CancellationToken cancellationToken) =>
+        AnswerAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options, toNative, answer, cancellationToken);
 
     /// <summary>Answers the query whose parameters are the request's JSON object body.</summary>
     public static async Task<IResult> AnswerBodyAsync(

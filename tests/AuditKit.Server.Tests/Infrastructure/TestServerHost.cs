@@ -20,12 +20,12 @@ internal static class TestServerHost
 
     /// <summary>
     /// A host in <paramref name="environment"/> with <paramref name="settings"/> (later ones win) and
-    /// <paramref name="time"/>; its log kept by the fake logger when <paramref name="fakeLogging"/>, and
+    /// <paramref name="time"/> (the system clock when null); its log kept by the fake logger when <paramref name="fakeLogging"/>, and
     /// <paramref name="services"/> changing its services after the server's own.
     /// </summary>
     public static WebApplicationFactory<Program> Create(
         IEnumerable<KeyValuePair<string, string?>> settings,
-        TimeProvider time,
+        TimeProvider? time = null,
         string environment = "Testing",
         bool fakeLogging = false,
         Action<IServiceCollection>? services = null) =>
@@ -46,7 +46,11 @@ internal static class TestServerHost
 
             builder.ConfigureTestServices(collection =>
             {
-                collection.AddSingleton<TimeProvider>(time);
+                if (time is not null)
+                {
+                    collection.AddSingleton<TimeProvider>(time);
+                }
+
                 services?.Invoke(collection);
             });
         });
