@@ -63,7 +63,7 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
 
         var shutDown = IsCompleted;
         _metrics.Dropped(1, shutDown ? AuditDropReasons.ShutDown : AuditDropReasons.ChannelFull);
-        LogDropThrottled(shutDown);
+        _drops.Drop(shutDown, _logger, _channel.Reader, AuditDeliveryLog.DroppedAfterShutdown, AuditDeliveryLog.DroppedChannelFull);
         return false;
     }
 
@@ -75,22 +75,5 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
     {
         IsCompleted = true;
         _channel.Writer.TryComplete();
-    }
-
-    private void LogDropThrottled(bool shutDown)
-    {
-        if (!_drops.Drop(out var dropped))
-        {
-            return;
-        }
-
-        if (shutDown)
-        {
-            AuditDeliveryLog.DroppedAfterShutdown(_logger, dropped);
-        }
-        else
-        {
-            AuditDeliveryLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
-        }
     }
 }

@@ -1,3 +1,6 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
 namespace AuditKit.Delivery;
 
 /// <summary>
@@ -29,5 +32,27 @@ internal sealed class DropLogThrottle(TimeProvider time)
 
         Interlocked.Add(ref _droppedSinceLog, -dropped);
         return true;
+    }
+
+    /// <summary>
+    /// Counts one drop of an event <paramref name="channel"/> refused and, when this caller is the one to log them,
+    /// logs the drops: as written after shutdown, or as refused by the full channel with its backlog.
+    /// </summary>
+    public void Drop<T>(
+        bool shutDown, ILogger logger, ChannelReader<T> channel, Action<ILogger, long> afterShutdown, Action<ILogger, long, int> channelFull)
+    {
+        if (!Drop(out var dropped))
+        {
+            return;
+        }
+
+        if (shutDown)
+        {
+            afterShutdown(logger, dropped);
+        }
+        else
+        {
+            channelFull(logger, dropped, channel.Count);
+        }
     }
 }

@@ -20,10 +20,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
         TransactionEndEventData eventData,
         DbTransaction result,
         CancellationToken cancellationToken = default)
-    {
-        buffer.TransactionStarted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+        => ValueTask.FromResult(TransactionStarted(connection, eventData, result));
 
     public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
     {
@@ -36,17 +33,14 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
         TransactionEventData eventData,
         DbTransaction result,
         CancellationToken cancellationToken = default)
-    {
-        buffer.TransactionStarted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
+        => ValueTask.FromResult(TransactionUsed(connection, eventData, result));
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
         => buffer.TransactionCommitted(eventData.Context, eventData.TransactionId);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        buffer.TransactionCommitted(eventData.Context, eventData.TransactionId);
+        TransactionCommitted(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -55,7 +49,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
 
     public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        buffer.TransactionEnded(eventData.Context, "transaction rolled back");
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -69,11 +63,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
 
     public override Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (IsCommit(eventData))
-        {
-            buffer.TransactionEnded(eventData.Context, "commit failed");
-        }
-
+        TransactionFailed(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -82,7 +72,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
 
     public override Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        buffer.SavepointCreated(eventData.Context);
+        CreatedSavepoint(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -91,7 +81,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
 
     public override Task ReleasedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        buffer.SavepointReleased(eventData.Context);
+        ReleasedSavepoint(transaction, eventData);
         return Task.CompletedTask;
     }
 
@@ -100,7 +90,7 @@ internal sealed class AuditTransactionInterceptor(AuditEventBuffer buffer) : DbT
 
     public override Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
     {
-        buffer.SavepointRolledBack(eventData.Context);
+        RolledBackToSavepoint(transaction, eventData);
         return Task.CompletedTask;
     }
 

@@ -94,45 +94,59 @@ internal sealed class EntityAuditor
     /// </summary>
     public void SavingChanges(DbContext? context)
     {
-        if (context is null)
+        if (StartSave(context) is not { } save)
         {
             return;
         }
 
-        var state = StateOf(context);
-        var capture = StartCapture(context, state);
-        if (WaitsForDetectChanges(context))
+        foreach (var entry in save.Reload ?? [])
         {
-            state.PushSave(capture);
-            AwaitDetection(context, state, capture);
-            return;
-        }
-
-        var reload = Capture(context, capture);
-        if (reload is not null)
-        {
-            foreach (var entry in reload)
+            try
             {
-                try
-                {
-                    EntityChangeCollector.UseDatabaseValues(entry, entry.Entry.GetDatabaseValues());
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    entry.OriginalValuesUnknown = true;
-                    _logger.ReloadFailed(ex, entry.Plan.ResourceType);
-                }
+                EntityChangeCollector.UseDatabaseValues(entry, entry.Entry.GetDatabaseValues());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReloadFailed(entry, ex);
             }
         }
 
-        state.PushSave(capture);
+        save.State.PushSave(save.Capture);
     }
 
     public async ValueTask SavingChangesAsync(DbContext? context, CancellationToken cancellationToken)
     {
-        if (context is null)
+        if (StartSave(context) is not { } save)
         {
             return;
+        }
+
+        foreach (var entry in save.Reload ?? [])
+        {
+            try
+            {
+                var values = await entry.Entry.GetDatabaseValuesAsync(cancellationToken).ConfigureAwait(false);
+                EntityChangeCollector.UseDatabaseValues(entry, values);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                ReloadFailed(entry, ex);
+            }
+        }
+
+        save.State.PushSave(save.Capture);
+    }
+
+    /// <summary>
+    /// What <see cref="SavingChanges"/> and its async twin share: the capture started, and either left to EF Core's
+    /// own change detection (pushed already; null returned) or taken now, with the entries whose values must first be
+    /// read from the database (<c>Reload</c>, null when none); the caller reads them and pushes the capture.
+    /// </summary>
+    private (ContextAuditState State, SaveChangesCapture Capture, List<CapturedEntry>? Reload)? StartSave(DbContext? context)
+    {
+        if (context is null)
+        {
+            return null;
         }
 
         var state = StateOf(context);
@@ -141,28 +155,17 @@ internal sealed class EntityAuditor
         {
             state.PushSave(capture);
             AwaitDetection(context, state, capture);
-            return;
+            return null;
         }
 
-        var reload = Capture(context, capture);
-        if (reload is not null)
-        {
-            foreach (var entry in reload)
-            {
-                try
-                {
-                    var values = await entry.Entry.GetDatabaseValuesAsync(cancellationToken).ConfigureAwait(false);
-                    EntityChangeCollector.UseDatabaseValues(entry, values);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    entry.OriginalValuesUnknown = true;
-                    _logger.ReloadFailed(ex, entry.Plan.ResourceType);
-                }
-            }
-        }
+        return (state, capture, Capture(context, capture));
+    }
 
-        state.PushSave(capture);
+    // A row that could not be read back: its original values are unknown, and the event says so.
+    private void ReloadFailed(CapturedEntry entry, Exception exception)
+    {
+        entry.OriginalValuesUnknown = true;
+        _logger.ReloadFailed(exception, entry.Plan.ResourceType);
     }
 
     public void SavedChanges(DbContext? context)

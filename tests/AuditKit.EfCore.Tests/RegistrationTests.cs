@@ -18,11 +18,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     [Fact]
     public async Task A_sink_that_throws_never_fails_the_save()
     {
-        await using var services = new ServiceCollection()
-            .AddSingleton<IAuditSink>(new ThrowingAuditSink())
-            .AddEntityAuditing()
-            .AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
-            .BuildServiceProvider();
+        await using var services = AuditedServices(
+            new ThrowingAuditSink(),
+            s => s.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp)));
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
         context.Customers.Add(NewCustomer("saved-despite-the-sink"));
@@ -40,11 +38,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task Pooled_contexts_keep_each_lease_s_user_and_never_leak_state_between_leases()
     {
         var sink = new CollectingAuditSink();
-        var services = new ServiceCollection()
-            .AddSingleton<IAuditSink>(sink)
-            .AddEntityAuditing()
-            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 2)
-            .BuildServiceProvider();
+        var services = AuditedServices(
+            sink,
+            s => s.AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 2));
         var accessor = services.GetRequiredService<IAuditContextAccessor>();
 
         var writers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
@@ -69,11 +65,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task A_pooled_context_returned_with_an_uncommitted_transaction_does_not_carry_its_events_to_the_next_lease()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection()
-            .AddSingleton<IAuditSink>(sink)
-            .AddEntityAuditing()
-            .AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 1)
-            .BuildServiceProvider();
+        await using var services = AuditedServices(
+            sink,
+            s => s.AddDbContextPool<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp), poolSize: 1));
 
         ShopContext firstLease;
         await using (var scope = services.CreateAsyncScope())
@@ -99,11 +93,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task Context_factories_are_audited()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection()
-            .AddSingleton<IAuditSink>(sink)
-            .AddEntityAuditing()
-            .AddDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
-            .BuildServiceProvider();
+        await using var services = AuditedServices(
+            sink,
+            s => s.AddDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp)));
         var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
         await using (var context = await factory.CreateDbContextAsync())
@@ -119,11 +111,9 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task Pooled_context_factories_are_audited()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection()
-            .AddSingleton<IAuditSink>(sink)
-            .AddEntityAuditing()
-            .AddPooledDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp))
-            .BuildServiceProvider();
+        await using var services = AuditedServices(
+            sink,
+            s => s.AddPooledDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp)));
         var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
         for (var i = 0; i < 3; i++)
@@ -140,7 +130,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task AddInterceptors_with_the_auditing_interceptors_works_and_they_are_shared()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
+        await using var services = AuditedServices(sink);
         var interceptors = services.GetAuditingInterceptors();
         services.GetAuditingInterceptors().ShouldBe(interceptors);
         interceptors.Length.ShouldBe(3);
@@ -159,7 +149,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task With_an_application_built_EF_service_provider_bulk_commands_of_audited_contexts_only_are_captured()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
+        await using var services = AuditedServices(sink);
         await using var efServices = new ServiceCollection().AddEntityFrameworkSqlite().BuildServiceProvider();
         ShopContext NewContext(bool audited)
         {
@@ -193,7 +183,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     public async Task With_a_command_logger_of_the_application_s_own_bulk_commands_are_still_captured()
     {
         var sink = new CollectingAuditSink();
-        await using var services = new ServiceCollection().AddSingleton<IAuditSink>(sink).AddEntityAuditing().BuildServiceProvider();
+        await using var services = AuditedServices(sink);
         var builder = new DbContextOptionsBuilder<ShopContext>().Configure(database);
         builder.ReplaceService<IRelationalCommandDiagnosticsLogger, CustomCommandLogger>();
         builder.AddEntityAuditing(services);
@@ -412,6 +402,10 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         customer.Id.ShouldBeGreaterThan(0);
         harness.Sink.Events.ShouldBeEmpty();
     }
+
+    // The sink and entity auditing as an application registers them, and the context as registerContext adds it.
+    private static ServiceProvider AuditedServices(IAuditSink sink, Func<IServiceCollection, IServiceCollection>? registerContext = null) =>
+        (registerContext ?? (static services => services))(new ServiceCollection().AddSingleton(sink).AddEntityAuditing()).BuildServiceProvider();
 
     private static Customer NewCustomer(string name) => new()
     {

@@ -86,45 +86,7 @@ public sealed class AuditKitServerHost : IAsyncDisposable
     }
 
     /// <summary>Whether <paramref name="text"/> appears anywhere in the server's stored data (every table, every column).</summary>
-    public async Task<bool> StoredDataContainsAsync(string text)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var table in tables)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    var value = reader.GetValue(i) switch
-                    {
-                        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
-                        var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
-                    };
-                    if (value?.Contains(text, StringComparison.Ordinal) == true)
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
+    public Task<bool> StoredDataContainsAsync(string text) => SqliteStoredData.ContainsAsync(DatabasePath, text);
 
     public async ValueTask DisposeAsync()
     {

@@ -87,7 +87,7 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
 
         var shutDown = Volatile.Read(ref _disposed) != 0;
         _metrics.Dropped(1, shutDown ? AuditDropReasons.ShutDown : AuditDropReasons.ChannelFull);
-        LogDropThrottled(shutDown);
+        _drops.Drop(shutDown, _logger, _channel.Reader, AuditFileSinkLog.DroppedAfterShutdown, AuditFileSinkLog.DroppedChannelFull);
         return false;
     }
 
@@ -260,23 +260,6 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             AuditFileSinkLog.WriteFailed(_logger, 0, Path, ex);
-        }
-    }
-
-    private void LogDropThrottled(bool shutDown)
-    {
-        if (!_drops.Drop(out var dropped))
-        {
-            return;
-        }
-
-        if (shutDown)
-        {
-            AuditFileSinkLog.DroppedAfterShutdown(_logger, dropped);
-        }
-        else
-        {
-            AuditFileSinkLog.DroppedChannelFull(_logger, dropped, _channel.Reader.Count);
         }
     }
 }

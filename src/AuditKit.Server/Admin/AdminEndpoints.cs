@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AuditKit.Server.Auth;
@@ -45,23 +44,14 @@ internal static partial class AdminEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/tenants/{tenantId}/keys", CreateKeyAsync)
-            .RequireTenantManagement()
-            .WithName("CreateApiKey")
-            .WithSummary("Creates an API key for a tenant; the key is in the answer this once.")
-            .Accepts<CreateApiKeyRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("CreateApiKey", "Creates an API key for a tenant; the key is in the answer this once.")
+            .Accepts<CreateApiKeyRequest>("application/json");
 
         group.MapGet("/tenants/{tenantId}/keys", ListKeysAsync)
-            .RequireTenantManagement()
-            .WithName("ListApiKeys")
-            .WithSummary("The tenant's API keys, live and revoked: prefixes and roles, never the keys or their hashes.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("ListApiKeys", "The tenant's API keys, live and revoked: prefixes and roles, never the keys or their hashes.");
 
         group.MapDelete("/tenants/{tenantId}/keys/{keyId}", RevokeKeyAsync)
-            .RequireTenantManagement()
-            .WithName("RevokeApiKey")
-            .WithSummary("Revokes an API key at once; requests made with it are unauthorized from then on.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("RevokeApiKey", "Revokes an API key at once; requests made with it are unauthorized from then on.");
 
         group.MapErasureEndpoints();
         return group;
@@ -495,38 +485,17 @@ internal static partial class AdminEndpoints
     private static ProblemHttpResult KeyNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such live API key in this tenant.");
 
-    /// <summary>Reads a small JSON body; a malformed body or a wrong-typed field is answered naming the field.</summary>
+    /// <summary>Reads a small JSON object body; a malformed body or a wrong-typed field is answered naming the field.</summary>
     internal static async Task<(T? Value, ProblemHttpResult? Problem, ValidationProblem? Invalid)> ReadAsync<T>(
         HttpContext context, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
-        if (problem is not null)
-        {
-            return (null, problem, null);
-        }
-
-        using (body)
-        {
-            try
-            {
-                var value = JsonSerializer.Deserialize(body!.Content.Span, typeInfo);
-                return value is null
-                    ? (null, null, BadBody(JsonSyntaxErrorLocator.BodyField, "must be a JSON object."))
-                    : (value, null, null);
-            }
-            catch (JsonException ex)
-            {
-                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
-                return (null, null, BadBody(field, "is not valid JSON or has the wrong type (expected strings, and an array of strings for allowed_tenants)."));
-            }
-        }
+        var read = await JsonRequestBody.ReadAsync(
+            context, MaxBodyBytes, typeInfo, "expected strings, and an array of strings for allowed_tenants", cancellationToken);
+        return read is { Value: null, Problem: null, Invalid: null }
+            ? (null, null, JsonRequestBody.Invalid(JsonSyntaxErrorLocator.BodyField, "must be a JSON object."))
+            : read;
     }
-
-    private static ValidationProblem BadBody(string field, string message) =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { [field] = [message] },
-            title: "The request body is not valid.");
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Tenant {TenantId} created by key {CallerKeyPrefix}")]
     private static partial void LogTenantCreated(ILogger logger, string tenantId, string callerKeyPrefix);

@@ -19,6 +19,13 @@ internal static class TenantManagement
         caller.MayManage(tenantId) && await tenants.GetTenantAsync(tenantId, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
+    /// A route of one tenant's management: <see cref="RequireTenantManagement"/>, its OpenAPI name and summary, and the
+    /// 404 it answers a caller that may not manage the tenant.
+    /// </summary>
+    public static RouteHandlerBuilder ManagesTenant(this RouteHandlerBuilder route, string name, string summary) =>
+        route.RequireTenantManagement().WithName(name).WithSummary(summary).ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>
     /// Runs the endpoints only for a caller that may manage the route's <c>{tenantId}</c> (see
     /// <see cref="CanManageAsync"/>); others are answered <see cref="TenantNotFound"/> before the endpoint reads
     /// anything.

@@ -1,9 +1,8 @@
-using System.Text.Json;
+using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -104,26 +103,16 @@ internal static class AlertEndpoints
             return NotFound();
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        var (request, problem, invalid) = await JsonRequestBody.ReadAsync(
+            context, MaxBodyBytes, AlertJsonContext.Default.UpdateAlertRequest, "expected strings", cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        UpdateAlertRequest? request;
-        using (body)
+        if (invalid is not null)
         {
-            try
-            {
-                request = JsonSerializer.Deserialize(body!.Content.Span, AlertJsonContext.Default.UpdateAlertRequest);
-            }
-            catch (JsonException ex)
-            {
-                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
-                return TypedResults.ValidationProblem(
-                    new Dictionary<string, string[]> { [field] = ["is not valid JSON or has the wrong type (expected strings)."] },
-                    title: "The request body is not valid.");
-            }
+            return invalid;
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

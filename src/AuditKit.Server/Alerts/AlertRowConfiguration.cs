@@ -12,27 +12,11 @@ internal sealed class AlertRowConfiguration : IEntityTypeConfiguration<AlertRow>
         ArgumentNullException.ThrowIfNull(alerts);
 
         alerts.ToTable(DetectionModel.AlertsTable);
+        alerts.HasSnakeCaseColumns();
         alerts.HasKey(a => new { a.TenantId, a.Id }).HasName("pk_alerts");
-        alerts.Property(a => a.TenantId).HasColumnName("tenant_id");
-        alerts.Property(a => a.Id).HasColumnName("id").ValueGeneratedNever();
-        alerts.Property(a => a.Rule).HasColumnName("rule");
-        alerts.Property(a => a.KeyType).HasColumnName("key_type");
-        alerts.Property(a => a.KeyValue).HasColumnName("key_value");
-        alerts.Property(a => a.Severity).HasColumnName("severity").HasConversion<short>();
-        alerts.Property(a => a.Status).HasColumnName("status").HasConversion<short>();
-        alerts.Property(a => a.FirstSeen).HasColumnName("first_seen");
-        alerts.Property(a => a.LastSeen).HasColumnName("last_seen");
-        alerts.Property(a => a.EventCount).HasColumnName("event_count");
-        alerts.Property(a => a.Evidence).HasColumnName("evidence");
-        alerts.Property(a => a.Details).HasColumnName("details");
-        alerts.Property(a => a.CreatedAt).HasColumnName("created_at");
-        alerts.Property(a => a.UpdatedAt).HasColumnName("updated_at");
-        alerts.Property(a => a.AcknowledgedAt).HasColumnName("acknowledged_at");
-        alerts.Property(a => a.AcknowledgedBy).HasColumnName("acknowledged_by");
-        alerts.Property(a => a.AcknowledgedNote).HasColumnName("acknowledged_note");
-        alerts.Property(a => a.ResolvedAt).HasColumnName("resolved_at");
-        alerts.Property(a => a.ResolvedBy).HasColumnName("resolved_by");
-        alerts.Property(a => a.ResolvedNote).HasColumnName("resolved_note");
+        alerts.Property(a => a.Id).ValueGeneratedNever();
+        alerts.Property(a => a.Severity).HasConversion<short>();
+        alerts.Property(a => a.Status).HasConversion<short>();
         alerts.HasIndex(a => new { a.TenantId, a.Rule, a.KeyType, a.KeyValue })
             .IsUnique()
             .HasFilter(DetectionModel.UnresolvedPredicate)

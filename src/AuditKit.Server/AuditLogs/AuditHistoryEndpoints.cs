@@ -23,42 +23,41 @@ internal static class AuditHistoryEndpoints
         ArgumentNullException.ThrowIfNull(group);
 
         group.MapGet("/resource/{type}/{id}", ResourceHistoryAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("GetResourceHistory")
-            .WithSummary("A resource's history: every event on it (with its changes), newest first.")
-            .WithDescription("Takes the list's filters, paging and sorting; 'resource' and 'resource_id', if given, must match the path.");
+            .Reads(
+                "GetResourceHistory",
+                "A resource's history: every event on it (with its changes), newest first.",
+                "Takes the list's filters, paging and sorting; 'resource' and 'resource_id', if given, must match the path.");
 
         group.MapGet("/user/{userId}", UserActivityAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("GetUserActivity")
-            .WithSummary("A user's activity, newest first.")
-            .WithDescription("Paginated { items, total, limit, offset }. Takes the list's filters (log_type among them), paging and sorting; 'user_id', if given, must match the path.");
+            .Reads(
+                "GetUserActivity",
+                "A user's activity, newest first.",
+                "Paginated { items, total, limit, offset }. Takes the list's filters (log_type among them), paging and sorting; 'user_id', if given, must match the path.");
 
         group.MapGet("/user/{userId}/ip-history", IpHistoryAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("GetUserIpHistory")
-            .WithSummary("The distinct IP addresses a user acted from, with first_seen, last_seen and count; most recently seen first.")
-            .WithDescription("Takes the list's filters (e.g. a date range) and limit / offset over the IP addresses.");
+            .Reads(
+                "GetUserIpHistory",
+                "The distinct IP addresses a user acted from, with first_seen, last_seen and count; most recently seen first.",
+                "Takes the list's filters (e.g. a date range) and limit / offset over the IP addresses.");
 
         group.MapGet("/critical", CriticalAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("ListCriticalEvents")
-            .WithSummary("CRITICAL events, newest first.")
-            .WithDescription("Takes the list's filters, paging and sorting; 'severity', if given, must be CRITICAL.");
+            .Reads(
+                "ListCriticalEvents",
+                "CRITICAL events, newest first.",
+                "Takes the list's filters, paging and sorting; 'severity', if given, must be CRITICAL.");
 
         group.MapGet("/failed-auth", FailedAuthenticationAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("ListFailedAuthentication")
-            .WithSummary("Failed authentication (LOGIN_FAILED, and LOGIN with status FAILURE): the events, or grouped by IP or user.")
-            .WithDescription(
+            .Reads(
+                "ListFailedAuthentication",
+                "Failed authentication (LOGIN_FAILED, and LOGIN with status FAILURE): the events, or grouped by IP or user.",
                 "Without group_by: events, newest first, with the list's filters and paging. With group_by=ip or group_by=user: " +
-                "one row per IP address or user with count, first_seen and last_seen, most attempts first.");
+                    "one row per IP address or user with count, first_seen and last_seen, most attempts first.");
 
         group.MapGet("/type/{logType}", ByCategoryAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .WithName("ListAuditLogsByType")
-            .WithSummary("The events of one category (the older clients' log_type), newest first.")
-            .WithDescription("Paginated { items, total, limit, offset }; takes start_date / end_date and the list's other filters.");
+            .Reads(
+                "ListAuditLogsByType",
+                "The events of one category (the older clients' log_type), newest first.",
+                "Paginated { items, total, limit, offset }; takes start_date / end_date and the list's other filters.");
 
         return group;
     }
@@ -153,6 +152,10 @@ internal static class AuditHistoryEndpoints
         var page = await store.QueryAsync(caller.TenantId!, query, cancellationToken);
         return TypedResults.Ok(AuditEventListResponse.From(page, query));
     }
+
+    // Every route here: the read role, its OpenAPI name, summary and description.
+    private static RouteHandlerBuilder Reads(this RouteHandlerBuilder route, string name, string summary, string description) =>
+        route.RequireAuthorization(AuditKitPolicies.Read).WithName(name).WithSummary(summary).WithDescription(description);
 
     private static async Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> ListAsync(
         HttpContext context,

@@ -24,25 +24,13 @@ internal static class Seed001Endpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var v2 = endpoints.MapGroup(V2).WithTags("Compatibility: seed 001");
         v2.MapPost(string.Empty, CreateAsync)
-            .RequireAuthorization(AuditKitPolicies.Ingest)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
-            .WithName("Seed001CreateEvent")
-            .WithSummary("Stores one event of seed 001's shape (event_type, service, result, details, compliance_tags).");
+            .Ingests("Seed001CreateEvent", "Stores one event of seed 001's shape (event_type, service, result, details, compliance_tags).");
         v2.MapPost("/batch", CreateBatchAsync)
-            .RequireAuthorization(AuditKitPolicies.Ingest)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.Ingest)
-            .WithName("Seed001CreateEvents")
-            .WithSummary("Stores a batch of seed 001 events (an array or {\"events\": [...]}), all or none.");
+            .Ingests("Seed001CreateEvents", "Stores a batch of seed 001 events (an array or {\"events\": [...]}), all or none.");
         v2.MapGet("/query", QueryAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
-            .WithName("Seed001QueryEvents")
-            .WithSummary("Lists events by event_type, user_id, service, result, action, start_time, end_time, limit, offset.");
+            .Reads("Seed001QueryEvents", "Lists events by event_type, user_id, service, result, action, start_time, end_time, limit, offset.");
         v2.MapPost("/query", QueryBodyAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
-            .WithName("Seed001QueryEventsBody")
-            .WithSummary("The same query with its parameters in a JSON object body.");
+            .Reads("Seed001QueryEventsBody", "The same query with its parameters in a JSON object body.");
         v2.MapGet("/health", HealthAsync)
             .AllowAnonymous()
             .WithName("Seed001Health")
@@ -50,88 +38,59 @@ internal static class Seed001Endpoints
 
         var v1 = endpoints.MapGroup(V1).WithTags("Compatibility: seed 001");
         v1.MapGet("/logs", LogsAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.Read)
-            .WithName("Seed001Logs")
-            .WithSummary("The v1 search: the same parameters as /api/v2/events/query, answered as {\"logs\", \"total\"}.");
+            .Reads("Seed001Logs", "The v1 search: the same parameters as /api/v2/events/query, answered as {\"logs\", \"total\"}.");
         v1.MapGet("/statistics/dashboard", DashboardAsync)
-            .RequireAuthorization(AuditKitPolicies.Read)
-            .RequireRateLimiting(AuditKitRateLimitPolicies.LongRead)
-            .WithName("Seed001Dashboard")
-            .WithSummary("Counts over the last time_range (e.g. 24h, 7d; default 24h) by event type, result, service and severity.");
+            .Reads(
+                "Seed001Dashboard",
+                "Counts over the last time_range (e.g. 24h, 7d; default 24h) by event type, result, service and severity.",
+                AuditKitRateLimitPolicies.LongRead);
         return endpoints;
     }
 
-    private static async Task<IResult> CreateAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
+    private static Task<IResult> CreateAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerSingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, CreatedAnswer, cancellationToken);
+
+    private static Task<IResult> CreateBatchAsync(
+        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedIngest.AnswerBatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, BatchAnswer, cancellationToken);
+
+    private static IResult CreatedAnswer(AuditEvent stored, bool duplicate) => duplicate
+        ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
+        : TypedResults.Created($"{AuditLogRoutes.Prefix}/{stored.Id}", SeedEventAnswers.Seed001(stored));
+
+    private static JsonObject BatchAnswer(AuditBatchResult result) => new()
     {
-        var outcome = await SeedIngest.SingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
-
-        var stored = outcome.Events[0].Event;
-        var item = outcome.Result!.Items[0];
-        return item.Status == AuditBatchItemStatus.Duplicate
-            ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
-            : TypedResults.Created($"{AuditLogRoutes.Prefix}/{stored.Id}", SeedEventAnswers.Seed001(stored));
-    }
-
-    private static async Task<IResult> CreateBatchAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
-    {
-        var outcome = await SeedIngest.BatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, cancellationToken);
-        if (outcome.Problem is not null)
-        {
-            return outcome.Problem;
-        }
-
-        var result = outcome.Result!;
-        return TypedResults.Ok(new JsonObject
-        {
-            ["total"] = result.Items.Count,
-            ["created"] = result.Accepted,
-            ["duplicates"] = result.Duplicates,
-            ["rejected"] = result.Rejected,
-            ["event_ids"] = new JsonArray([.. result.Items.Select(static i => (JsonNode?)JsonValue.Create(i.Id?.ToString()))]),
-        });
-    }
+        ["total"] = result.Items.Count,
+        ["created"] = result.Accepted,
+        ["duplicates"] = result.Duplicates,
+        ["rejected"] = result.Rejected,
+        ["event_ids"] = SeedEventAnswers.EventIds(result),
+    };
 
     private static Task<IResult> QueryAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        AnswerQueryAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, "events", cancellationToken);
+        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
 
-    private static async Task<IResult> QueryBodyAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
-    {
-        var (parameters, problem) = await SeedQueryParameters.FromBodyAsync(context.Request, options.Value.MaxEventBytes, cancellationToken);
-        return problem ?? await AnswerQueryAsync(context, parameters, store, options.Value, "events", cancellationToken);
-    }
+    private static Task<IResult> QueryBodyAsync(
+        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+        SeedQueryAnswer.AnswerBodyAsync(context, store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
 
     private static Task<IResult> LogsAsync(
         HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        AnswerQueryAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options.Value, "logs", cancellationToken);
+        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Logs, cancellationToken);
 
-    private static async Task<IResult> AnswerQueryAsync(
-        HttpContext context, SeedQueryParameters? parameters, IAuditEventStore store, AuditKitServerOptions options, string listName, CancellationToken cancellationToken)
+    private static JsonObject Events(AuditEventQuery query, AuditEventPage page) => Page("events", query, page);
+
+    private static JsonObject Logs(AuditEventQuery query, AuditEventPage page) => Page("logs", query, page);
+
+    private static JsonObject Page(string listName, AuditEventQuery query, AuditEventPage page) => new()
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var query = parameters.Errors.Count == 0 ? Seed001Query.ToNative(parameters, options.MaxPageSize) : null;
-        if (query is null)
-        {
-            return TypedResults.ValidationProblem(parameters.Errors, title: "The query is not valid.");
-        }
-
-        var page = await store.QueryAsync(AuditCaller.From(context.User).TenantId!, query, cancellationToken);
-        return TypedResults.Ok(new JsonObject
-        {
-            [listName] = new JsonArray([.. page.Items.Select(static e => (JsonNode)SeedEventAnswers.Seed001(e))]),
-            ["total"] = SeedEventAnswers.Count(page.Total),
-            ["limit"] = query.Limit,
-            ["offset"] = query.Offset,
-        });
-    }
+        [listName] = new JsonArray([.. page.Items.Select(static e => (JsonNode)SeedEventAnswers.Seed001(e))]),
+        ["total"] = SeedEventAnswers.Count(page.Total),
+        ["limit"] = query.Limit,
+        ["offset"] = query.Offset,
+    };
 
     private static async Task<IResult> HealthAsync(IAuditEventStore store, CancellationToken cancellationToken) =>
         await store.IsReachableAsync(cancellationToken)

@@ -18,79 +18,61 @@ internal static class Seed001EventMapper
     public const string Result = "result";
     public const string Details = "details";
     public const string ComplianceTags = "compliance_tags";
-    public const string EventId = "event_id";
+    public const string EventId = SeedEventMapping.EventIdField;
 
     /// <summary>Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does.</summary>
     public static ParsedAuditEvent Map(int index, JsonElement element, DateTimeOffset now, TimeSpan maxClockSkew)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return SeedEventMapping.NotAnObject(index);
-        }
-
-        var native = new JsonObject();
-        var metadata = new JsonObject();
-        var errors = new List<AuditFieldError>();
         JsonNode? eventType = null, service = null, tags = null;
         JsonElement? result = null;
-        foreach (var property in element.EnumerateObject())
-        {
-            var value = property.Value;
-            switch (property.Name)
+        return SeedEventMapping.Map(
+            index,
+            element,
+            now,
+            maxClockSkew,
+            (property, metadata, errors) =>
             {
-                case EventType:
-                    eventType = SeedEventMapping.Copy(value);
-                    break;
-                case Service:
-                    service = SeedEventMapping.Copy(value);
-                    break;
-                case Result:
-                    result = value.Clone();
-                    break;
-                case Details when value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
-                    metadata[Details] = SeedEventMapping.Copy(value);
-                    break;
-                case Details:
-                    errors.Add(new AuditFieldError(Details, "must be a JSON object."));
-                    break;
-                case ComplianceTags:
-                    tags = SeedEventMapping.Copy(value);
-                    break;
-                case EventId:
-                    SeedEventMapping.EventId(EventId, value, native, metadata);
-                    break;
-                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Object:
-                    foreach (var entry in value.EnumerateObject())
-                    {
-                        SeedEventMapping.Unknown(entry.Name, entry.Value, metadata, errors);
-                    }
+                var value = property.Value;
+                switch (property.Name)
+                {
+                    case EventType:
+                        eventType = SeedEventMapping.Copy(value);
+                        return true;
+                    case Service:
+                        service = SeedEventMapping.Copy(value);
+                        return true;
+                    case Result:
+                        result = value.Clone();
+                        return true;
+                    case Details when value.ValueKind is JsonValueKind.Object or JsonValueKind.Null:
+                        metadata[Details] = SeedEventMapping.Copy(value);
+                        return true;
+                    case Details:
+                        errors.Add(new AuditFieldError(Details, "must be a JSON object."));
+                        return true;
+                    case ComplianceTags:
+                        tags = SeedEventMapping.Copy(value);
+                        return true;
+                    default:
+                        return false;
+                }
+            },
+            (native, metadata, errors) =>
+            {
+                if (eventType is not null && native[AuditEventFields.Action] is null)
+                {
+                    native[AuditEventFields.Action] = eventType.DeepClone();
+                }
 
-                    break;
-                case var name when SeedEventMapping.NativeFields.Contains(name):
-                    // The contract's name wins over the seed's (service_name over service, tags over compliance_tags).
-                    native[name] = SeedEventMapping.Copy(value);
-                    break;
-                default:
-                    SeedEventMapping.Unknown(property.Name, value, metadata, errors);
-                    break;
-            }
-        }
+                if (result is { } posted)
+                {
+                    MapResult(posted, native, metadata, errors);
+                }
 
-        if (eventType is not null && native[AuditEventFields.Action] is null)
-        {
-            native[AuditEventFields.Action] = eventType.DeepClone();
-        }
-
-        if (result is { } posted)
-        {
-            MapResult(posted, native, metadata, errors);
-        }
-
-        SeedEventMapping.Alias(AuditEventFields.Category, EventType, eventType, native, metadata);
-        SeedEventMapping.Alias(AuditEventFields.ServiceName, Service, service, native, metadata);
-        SeedEventMapping.Alias(AuditEventFields.Tags, ComplianceTags, tags, native, metadata);
-
-        return SeedEventMapping.Finish(index, native, metadata, errors, now, maxClockSkew);
+                SeedEventMapping.Alias(AuditEventFields.Category, EventType, eventType, native, metadata);
+                SeedEventMapping.Alias(AuditEventFields.ServiceName, Service, service, native, metadata);
+                SeedEventMapping.Alias(AuditEventFields.Tags, ComplianceTags, tags, native, metadata);
+            });
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace AuditKit.Server.Compatibility;
 /// </summary>
 internal static class Seed003EventMapper
 {
-    public const string EventId = "event_id";
+    public const string EventId = SeedEventMapping.EventIdField;
     public const string Level = "level";
     public const string Message = "message";
 
@@ -46,61 +46,45 @@ internal static class Seed003EventMapper
     /// <summary>Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does.</summary>
     public static ParsedAuditEvent Map(int index, JsonElement element, DateTimeOffset now, TimeSpan maxClockSkew)
     {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            return SeedEventMapping.NotAnObject(index);
-        }
-
-        var native = new JsonObject();
-        var metadata = new JsonObject();
-        var errors = new List<AuditFieldError>();
         JsonNode? severity = null, description = null;
         var failed = false;
-        foreach (var property in element.EnumerateObject())
-        {
-            var value = property.Value;
-            switch (property.Name)
+        return SeedEventMapping.Map(
+            index,
+            element,
+            now,
+            maxClockSkew,
+            (property, metadata, errors) =>
             {
-                case Level:
-                    severity = MapLevel(value, errors);
-                    break;
-                case Message:
-                    description = SeedEventMapping.Copy(value);
-                    break;
-                case EventId:
-                    SeedEventMapping.EventId(EventId, value, native, metadata);
-                    break;
-                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Object:
-                    foreach (var entry in value.EnumerateObject())
-                    {
-                        SeedEventMapping.Unknown(entry.Name, entry.Value, metadata, errors);
-                    }
-
-                    break;
-                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Null:
-                    break;
-                case AuditEventFields.Metadata:
-                    errors.Add(new AuditFieldError(AuditEventFields.Metadata, "must be a JSON object."));
-                    break;
-                case var name when SeedEventMapping.NativeFields.Contains(name):
-                    native[name] = SeedEventMapping.Copy(value);
-                    failed |= name is AuditEventFields.ErrorCode or AuditEventFields.ErrorMessage or AuditEventFields.StackTrace
-                        && value.ValueKind != JsonValueKind.Null;
-                    break;
-                default:
-                    SeedEventMapping.Unknown(property.Name, value, metadata, errors);
-                    break;
-            }
-        }
-
-        SeedEventMapping.Alias(AuditEventFields.Severity, Level, severity, native, metadata);
-        SeedEventMapping.Alias(AuditEventFields.Description, Message, description, native, metadata);
-        if (failed && native[AuditEventFields.Status] is null)
-        {
-            native[AuditEventFields.Status] = "FAILURE";
-        }
-
-        return SeedEventMapping.Finish(index, native, metadata, errors, now, maxClockSkew);
+                var value = property.Value;
+                switch (property.Name)
+                {
+                    case Level:
+                        severity = MapLevel(value, errors);
+                        return true;
+                    case Message:
+                        description = SeedEventMapping.Copy(value);
+                        return true;
+                    case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Null:
+                        return true;
+                    case AuditEventFields.Metadata when value.ValueKind != JsonValueKind.Object:
+                        errors.Add(new AuditFieldError(AuditEventFields.Metadata, "must be a JSON object."));
+                        return true;
+                    default:
+                        // A field of the contract is read as it is; one that carries an error makes the event a failure.
+                        failed |= property.Name is AuditEventFields.ErrorCode or AuditEventFields.ErrorMessage or AuditEventFields.StackTrace
+                            && value.ValueKind != JsonValueKind.Null;
+                        return false;
+                }
+            },
+            (native, metadata, _) =>
+            {
+                SeedEventMapping.Alias(AuditEventFields.Severity, Level, severity, native, metadata);
+                SeedEventMapping.Alias(AuditEventFields.Description, Message, description, native, metadata);
+                if (failed && native[AuditEventFields.Status] is null)
+                {
+                    native[AuditEventFields.Status] = "FAILURE";
+                }
+            });
     }
 
     private static JsonNode? MapLevel(JsonElement value, List<AuditFieldError> errors)

@@ -70,6 +70,10 @@ internal static class SeedEventAnswers
         return answer;
     }
 
+    /// <summary>The ids of a batch's items in order (null for an item that was rejected).</summary>
+    public static JsonArray EventIds(AuditBatchResult result) =>
+        new([.. result.Items.Select(static i => (JsonNode?)JsonValue.Create(i.Id?.ToString()))]);
+
     /// <summary>A count as JSON (totals are longs).</summary>
     public static JsonNode Count(long? value) => JsonValue.Create(value ?? 0);
 

@@ -25,6 +25,69 @@ internal static class SeedEventMapping
         AuditEventFields.Tags, AuditEventFields.DataClassification,
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>The seeds' own event id (both seeds call it so).</summary>
+    public const string EventIdField = "event_id";
+
+    /// <summary>
+    /// Maps one posted event (<paramref name="index"/> in its batch) and reads it as the native ingest does. Each field
+    /// goes first to <paramref name="readSeedField"/> (with the metadata and errors so far), which returns true when it
+    /// took the field as the seed's own; any other is mapped as every seed maps it: <c>event_id</c> as the contract's
+    /// <c>id</c> when it is a UUID, <c>metadata</c>'s entries kept, the contract's own fields as they are, and anything
+    /// else kept in <c>metadata</c> under its name. <paramref name="complete"/> then adds what the seed derives from its
+    /// fields to the contract's JSON (with the metadata and errors).
+    /// </summary>
+    public static ParsedAuditEvent Map(
+        int index,
+        JsonElement element,
+        DateTimeOffset now,
+        TimeSpan maxClockSkew,
+        Func<JsonProperty, JsonObject, List<AuditFieldError>, bool> readSeedField,
+        Action<JsonObject, JsonObject, List<AuditFieldError>> complete)
+    {
+        ArgumentNullException.ThrowIfNull(readSeedField);
+        ArgumentNullException.ThrowIfNull(complete);
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return NotAnObject(index);
+        }
+
+        var native = new JsonObject();
+        var metadata = new JsonObject();
+        var errors = new List<AuditFieldError>();
+        foreach (var property in element.EnumerateObject())
+        {
+            if (readSeedField(property, metadata, errors))
+            {
+                continue;
+            }
+
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case EventIdField:
+                    EventId(EventIdField, value, native, metadata);
+                    break;
+                case AuditEventFields.Metadata when value.ValueKind == JsonValueKind.Object:
+                    foreach (var entry in value.EnumerateObject())
+                    {
+                        Unknown(entry.Name, entry.Value, metadata, errors);
+                    }
+
+                    break;
+                case var name when NativeFields.Contains(name):
+                    // The contract's name wins over a seed's (service_name over service, tags over compliance_tags).
+                    native[name] = Copy(value);
+                    break;
+                default:
+                    Unknown(property.Name, value, metadata, errors);
+                    break;
+            }
+        }
+
+        complete(native, metadata, errors);
+        return Finish(index, native, metadata, errors, now, maxClockSkew);
+    }
+
     /// <summary>Reads <paramref name="native"/> (the contract's JSON of one event) as the native ingest reads a posted event.</summary>
     public static ParsedAuditEvent Read(int index, JsonObject native, DateTimeOffset now, TimeSpan maxClockSkew)
     {

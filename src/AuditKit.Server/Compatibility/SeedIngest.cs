@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
@@ -18,6 +19,37 @@ internal static class SeedIngest
 
     /// <summary>The outcome of a seed's ingest request: the stored events' results, or the problem to answer.</summary>
     public sealed record Outcome(IReadOnlyList<ParsedAuditEvent> Events, AuditBatchResult? Result, IResult? Problem);
+
+    /// <summary>
+    /// Stores one posted event and answers what <paramref name="answer"/> makes of it (the stored event, and whether
+    /// it had been stored before), or the problem.
+    /// </summary>
+    public static async Task<IResult> AnswerSingleAsync(
+        HttpContext context,
+        AuditIngestor ingestor,
+        AuditKitServerOptions options,
+        Mapper map,
+        Func<AuditEvent, bool, IResult> answer,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var outcome = await SingleAsync(context, ingestor, options, map, cancellationToken);
+        return outcome.Problem ?? answer(outcome.Events[0].Event, outcome.Result!.Items[0].Status == AuditBatchItemStatus.Duplicate);
+    }
+
+    /// <summary>Stores a posted batch and answers 200 with what <paramref name="answer"/> makes of its result, or the problem.</summary>
+    public static async Task<IResult> AnswerBatchAsync(
+        HttpContext context,
+        AuditIngestor ingestor,
+        AuditKitServerOptions options,
+        Mapper map,
+        Func<AuditBatchResult, JsonObject> answer,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var outcome = await BatchAsync(context, ingestor, options, map, cancellationToken);
+        return outcome.Problem ?? TypedResults.Ok(answer(outcome.Result!));
+    }
 
     public static async Task<Outcome> SingleAsync(
         HttpContext context, AuditIngestor ingestor, AuditKitServerOptions options, Mapper map, CancellationToken cancellationToken)

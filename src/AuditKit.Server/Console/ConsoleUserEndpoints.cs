@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AuditKit.Server.Admin;
@@ -29,24 +28,17 @@ internal static partial class ConsoleUserEndpoints
             .RequireAuthorization(AuditKitPolicies.Admin);
 
         group.MapPost("/tenants/{tenantId}/console-users", CreateAsync)
-            .RequireTenantManagement()
-            .WithName("CreateConsoleUser")
-            .WithSummary("Creates a console user with a role in the tenant, or grants an existing one the role (no password then).")
+            .ManagesTenant(
+                "CreateConsoleUser",
+                "Creates a console user with a role in the tenant, or grants an existing one the role (no password then).")
             .Accepts<CreateConsoleUserRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapDelete("/tenants/{tenantId}/console-users/{username}", RevokeAsync)
-            .RequireTenantManagement()
-            .WithName("RevokeConsoleUserRole")
-            .WithSummary("Takes the console user's role in the tenant away (the user and its roles in other tenants stay).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("RevokeConsoleUserRole", "Takes the console user's role in the tenant away (the user and its roles in other tenants stay).");
 
         group.MapGet("/tenants/{tenantId}/console-users", ListAsync)
-            .RequireTenantManagement()
-            .WithName("ListConsoleUsers")
-            .WithSummary("The console users holding a role in the tenant.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("ListConsoleUsers", "The console users holding a role in the tenant.");
 
         return group;
     }
@@ -72,30 +64,17 @@ internal static partial class ConsoleUserEndpoints
         CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        // A malformed body or a wrong-typed field is answered as a body that is not an object of strings.
+        var (request, problem, invalid) = await JsonRequestBody.ReadAsync(
+            context, MaxBodyBytes, ConsoleJsonContext.Default.CreateConsoleUserRequest, "expected strings", cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        CreateConsoleUserRequest? request;
-        using (body)
+        if (request is null || invalid is not null)
         {
-            try
-            {
-                request = JsonSerializer.Deserialize(body!.Content.Span, ConsoleJsonContext.Default.CreateConsoleUserRequest);
-            }
-            catch (JsonException)
-            {
-                request = null;
-            }
-        }
-
-        if (request is null)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [JsonSyntaxErrorLocator.BodyField] = ["must be a JSON object of strings: username, password, role."] },
-                title: "The request body is not valid.");
+            return JsonRequestBody.Invalid(JsonSyntaxErrorLocator.BodyField, "must be a JSON object of strings: username, password, role.");
         }
 
         return await CreateCoreAsync(context, caller, tenantId, request, users, recorder, timeProvider, options, loggerFactory, cancellationToken);

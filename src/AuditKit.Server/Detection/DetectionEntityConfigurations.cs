@@ -48,14 +48,9 @@ internal sealed class DetectionOutboxConfiguration : IEntityTypeConfiguration<De
         // No foreign key to tenants and no index beyond the key: ingest writes a row per batch and should pay for that
         // row alone, and the table only ever holds the batches of the last moments (the sweep reads it whole).
         outbox.ToTable(DetectionModel.OutboxTable);
+        outbox.HasSnakeCaseColumns();
         outbox.HasKey(o => new { o.TenantId, o.Id }).HasName("pk_detection_outbox");
-        outbox.Property(o => o.TenantId).HasColumnName("tenant_id");
-        outbox.Property(o => o.Id).HasColumnName("id").ValueGeneratedNever();
-        outbox.Property(o => o.CreatedAt).HasColumnName("created_at");
-        outbox.Property(o => o.EventCount).HasColumnName("event_count");
-        outbox.Property(o => o.EventIds).HasColumnName("event_ids");
-        outbox.Property(o => o.ClaimedUntil).HasColumnName("claimed_until");
-        outbox.Property(o => o.Attempts).HasColumnName("attempts");
+        outbox.Property(o => o.Id).ValueGeneratedNever();
     }
 }
 
@@ -67,12 +62,8 @@ internal sealed class UserIpConfiguration : IEntityTypeConfiguration<UserIpRow>
         ArgumentNullException.ThrowIfNull(userIps);
 
         userIps.ToTable(DetectionModel.UserIpsTable);
+        userIps.HasSnakeCaseColumns();
         userIps.HasKey(r => new { r.TenantId, r.UserId, r.IpAddress }).HasName("pk_detection_user_ips");
-        userIps.Property(r => r.TenantId).HasColumnName("tenant_id");
-        userIps.Property(r => r.UserId).HasColumnName("user_id");
-        userIps.Property(r => r.IpAddress).HasColumnName("ip_address");
-        userIps.Property(r => r.FirstSeen).HasColumnName("first_seen");
-        userIps.Property(r => r.FirstEventId).HasColumnName("first_event_id");
     }
 }
 
@@ -84,10 +75,8 @@ internal sealed class UserDayConfiguration : IEntityTypeConfiguration<UserDayRow
         ArgumentNullException.ThrowIfNull(userDays);
 
         userDays.ToTable(DetectionModel.UserDaysTable);
+        userDays.HasSnakeCaseColumns();
         userDays.HasKey(r => new { r.TenantId, r.UserId, r.Day }).HasName("pk_detection_user_days");
-        userDays.Property(r => r.TenantId).HasColumnName("tenant_id");
-        userDays.Property(r => r.UserId).HasColumnName("user_id");
-        userDays.Property(r => r.Day).HasColumnName("day");
     }
 }
 
@@ -99,10 +88,7 @@ internal sealed class UserMinuteConfiguration : IEntityTypeConfiguration<UserMin
         ArgumentNullException.ThrowIfNull(userMinutes);
 
         userMinutes.ToTable(DetectionModel.UserMinutesTable);
+        userMinutes.HasSnakeCaseColumns();
         userMinutes.HasKey(r => new { r.TenantId, r.UserId, r.Minute }).HasName("pk_detection_user_minutes");
-        userMinutes.Property(r => r.TenantId).HasColumnName("tenant_id");
-        userMinutes.Property(r => r.UserId).HasColumnName("user_id");
-        userMinutes.Property(r => r.Minute).HasColumnName("minute");
-        userMinutes.Property(r => r.EventCount).HasColumnName("event_count");
     }
 }

@@ -20,14 +20,8 @@ internal sealed class CheckpointRowConfiguration : IEntityTypeConfiguration<Chec
         ArgumentNullException.ThrowIfNull(checkpoints);
 
         checkpoints.ToTable(Table);
+        checkpoints.HasSnakeCaseColumns();
         checkpoints.HasKey(c => new { c.TenantId, c.Seq, c.Kind }).HasName("pk_integrity_checkpoints");
-        checkpoints.Property(c => c.TenantId).HasColumnName("tenant_id");
-        checkpoints.Property(c => c.Seq).HasColumnName("seq");
-        checkpoints.Property(c => c.Hash).HasColumnName("hash");
-        checkpoints.Property(c => c.SignedAt).HasColumnName("signed_at");
-        checkpoints.Property(c => c.KeyId).HasColumnName("key_id");
-        checkpoints.Property(c => c.Signature).HasColumnName("signature");
-        checkpoints.Property(c => c.Kind).HasColumnName("kind");
         checkpoints.HasIndex(c => new { c.TenantId, c.Seq })
             .IsUnique()
             .HasFilter($"kind <> '{CheckpointKinds.Anchor}'")

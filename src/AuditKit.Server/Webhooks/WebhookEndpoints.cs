@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
@@ -79,26 +78,16 @@ internal static partial class WebhookEndpoints
             return NotConfigured();
         }
 
-        var (body, problem) = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, cancellationToken);
+        var (request, problem, invalid) = await JsonRequestBody.ReadAsync(
+            context, MaxBodyBytes, WebhookJsonContext.Default.CreateWebhookRequest, "expected strings", cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        CreateWebhookRequest? request;
-        using (body)
+        if (invalid is not null)
         {
-            try
-            {
-                request = JsonSerializer.Deserialize(body!.Content.Span, WebhookJsonContext.Default.CreateWebhookRequest);
-            }
-            catch (JsonException ex)
-            {
-                var field = ex.Path is { Length: > 1 } path ? path.TrimStart('$').TrimStart('.') : JsonSyntaxErrorLocator.BodyField;
-                return TypedResults.ValidationProblem(
-                    new Dictionary<string, string[]> { [field] = ["is not valid JSON or has the wrong type (expected strings)."] },
-                    title: "The request body is not valid.");
-            }
+            return invalid;
         }
 
         return await CreateCoreAsync(

@@ -12,14 +12,10 @@ internal sealed class WebhookRowConfiguration : IEntityTypeConfiguration<Webhook
         ArgumentNullException.ThrowIfNull(webhooks);
 
         webhooks.ToTable(DetectionModel.WebhooksTable);
+        webhooks.HasSnakeCaseColumns();
         webhooks.HasKey(w => new { w.TenantId, w.Id }).HasName("pk_webhooks");
-        webhooks.Property(w => w.TenantId).HasColumnName("tenant_id");
-        webhooks.Property(w => w.Id).HasColumnName("id").ValueGeneratedNever();
-        webhooks.Property(w => w.Url).HasColumnName("url");
-        webhooks.Property(w => w.SecretCiphertext).HasColumnName("secret_ciphertext");
-        webhooks.Property(w => w.MinimumSeverity).HasColumnName("minimum_severity").HasConversion<short>();
-        webhooks.Property(w => w.Description).HasColumnName("description");
-        webhooks.Property(w => w.CreatedAt).HasColumnName("created_at");
+        webhooks.Property(w => w.Id).ValueGeneratedNever();
+        webhooks.Property(w => w.MinimumSeverity).HasConversion<short>();
         webhooks.HasOne<TenantRow>().WithMany().HasForeignKey(w => w.TenantId)
             .HasConstraintName("fk_webhooks_tenants").OnDelete(DeleteBehavior.Cascade);
     }
@@ -33,20 +29,10 @@ internal sealed class WebhookDeliveryRowConfiguration : IEntityTypeConfiguration
         ArgumentNullException.ThrowIfNull(deliveries);
 
         deliveries.ToTable(DetectionModel.DeliveriesTable);
+        deliveries.HasSnakeCaseColumns();
         deliveries.HasKey(d => new { d.TenantId, d.Id }).HasName("pk_webhook_deliveries");
-        deliveries.Property(d => d.TenantId).HasColumnName("tenant_id");
-        deliveries.Property(d => d.Id).HasColumnName("id").ValueGeneratedNever();
-        deliveries.Property(d => d.WebhookId).HasColumnName("webhook_id");
-        deliveries.Property(d => d.AlertId).HasColumnName("alert_id");
-        deliveries.Property(d => d.Url).HasColumnName("url");
-        deliveries.Property(d => d.Status).HasColumnName("status").HasConversion<short>();
-        deliveries.Property(d => d.Attempts).HasColumnName("attempts");
-        deliveries.Property(d => d.CreatedAt).HasColumnName("created_at");
-        deliveries.Property(d => d.NextAttemptAt).HasColumnName("next_attempt_at");
-        deliveries.Property(d => d.ClaimedUntil).HasColumnName("claimed_until");
-        deliveries.Property(d => d.CompletedAt).HasColumnName("completed_at");
-        deliveries.Property(d => d.ResponseStatus).HasColumnName("response_status");
-        deliveries.Property(d => d.Error).HasColumnName("error");
+        deliveries.Property(d => d.Id).ValueGeneratedNever();
+        deliveries.Property(d => d.Status).HasConversion<short>();
         deliveries.HasIndex(d => new { d.TenantId, d.WebhookId, d.CreatedAt, d.Id })
             .IsDescending(false, false, true, true)
             .HasDatabaseName("ix_webhook_deliveries_tenant_webhook_created");

@@ -11,11 +11,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
     public async Task An_admin_creates_a_key_sees_it_once_and_revokes_it_after_confirming()
     {
         var (tenant, _, readKey) = await fixture.Server.CreateTenantAsync();
-        var user = ConsoleBrowserFixture.Unique("ada");
-        await fixture.CreateConsoleUserAsync(tenant, user, "admin");
-        var page = await fixture.NewPageAsync();
-        await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        var (page, user) = await fixture.SignInNewAdminAsync(tenant);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
         await page.WaitForURLAsync($"**/console/{tenant}/admin");
@@ -66,11 +62,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
     public async Task An_admin_creates_a_console_user_who_can_sign_in_and_revokes_the_role()
     {
         var (tenant, _, _) = await fixture.Server.CreateTenantAsync();
-        var admin = ConsoleBrowserFixture.Unique("ada");
-        await fixture.CreateConsoleUserAsync(tenant, admin, "admin");
-        var page = await fixture.NewPageAsync();
-        await ConsoleBrowserFixture.SignInAsync(page, admin);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        var (page, _) = await fixture.SignInNewAdminAsync(tenant);
         await page.GotoAsync($"/console/{tenant}/admin/users");
 
         var newcomer = ConsoleBrowserFixture.Unique("nell");
@@ -105,11 +97,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
     public async Task The_webhooks_page_names_why_a_webhook_cannot_be_added()
     {
         var (tenant, _, _) = await fixture.Server.CreateTenantAsync();
-        var admin = ConsoleBrowserFixture.Unique("ada");
-        await fixture.CreateConsoleUserAsync(tenant, admin, "admin");
-        var page = await fixture.NewPageAsync();
-        await ConsoleBrowserFixture.SignInAsync(page, admin);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        var (page, _) = await fixture.SignInNewAdminAsync(tenant);
         await page.GotoAsync($"/console/{tenant}/admin/webhooks");
 
         await page.GetByLabel("URL").FillAsync("https://hooks.example.com/auditkit");

@@ -81,6 +81,20 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// A new admin of <paramref name="tenantId"/> (a console user of its own) signed in on a new page, which is on the
+    /// tenant's events; the page and the admin's user name.
+    /// </summary>
+    public async Task<(IPage Page, string Admin)> SignInNewAdminAsync(string tenantId)
+    {
+        var admin = Unique("ada");
+        await CreateConsoleUserAsync(tenantId, admin, "admin");
+        var page = await NewPageAsync();
+        await SignInAsync(page, admin);
+        await page.WaitForURLAsync($"**/console/{tenantId}/events");
+        return (page, admin);
+    }
+
     /// <summary>Signs in on the sign-in page as a person would.</summary>
     public static async Task SignInAsync(IPage page, string username, string password = Password)
     {

@@ -1,9 +1,7 @@
 using System.Net.Http.Headers;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -28,25 +26,11 @@ public sealed class DetectionHost : IAsyncDisposable
     /// </summary>
     public DetectionHost(IReadOnlyDictionary<string, string?> settings, bool evaluateQueue = true)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
-
-            // Passes are paced by the server's clock, which is fake here: unpaced unless a test asks for it
-            // (DetectionPacingTests).
-            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
-
-            // Nor does the retention job delete anything a test did not ask it to (RetentionTests).
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-            foreach (var (key, value) in settings)
+        _factory = TestServerHost.Create(
+            [TestServerHost.UnpacedDetection, .. settings],
+            Time,
+            services: services =>
             {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddSingleton<TimeProvider>(Time);
                 if (!evaluateQueue)
                 {
                     foreach (var worker in services.Where(static d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DetectionWorker)).ToList())
@@ -55,7 +39,6 @@ public sealed class DetectionHost : IAsyncDisposable
                     }
                 }
             });
-        });
     }
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));

@@ -3,10 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using AuditKit.Server.Hosting;
 using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -28,16 +25,11 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
     {
         _cluster = await PrivatePostgresCluster.CreateAsync()
             ?? throw new InvalidOperationException("PostgreSQL's server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
-            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-            builder.UseSetting("ConnectionStrings:AuditKit", _cluster.ConnectionString);
-            builder.ConfigureLogging(static logging => logging.AddFakeLogging());
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_time));
-        });
+        _factory = TestServerHost.Create(
+            [TestServerHost.UnpacedDetection, KeyValuePair.Create("ConnectionStrings:AuditKit", (string?)_cluster.ConnectionString)],
+            _time,
+            "Development",
+            fakeLogging: true);
         using var client = _factory.CreateClient();
         (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode();
     }

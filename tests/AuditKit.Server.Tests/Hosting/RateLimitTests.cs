@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Text;
 using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Testing;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -34,25 +33,19 @@ public abstract class RateLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var settings = await StorageSettingsAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
-            builder.UseSetting("AuditKit:Detection:Enabled", "false");
-            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-            builder.UseSetting("AuditKit:Storage:MaxPoolSize", PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("AuditKit:RateLimits:FailedAuthentication:TokenLimit", "3");
-            builder.UseSetting("AuditKit:RateLimits:FailedAuthentication:TokensPerPeriod", "3");
-            builder.UseSetting("AuditKit:RateLimits:FailedAuthentication:ReplenishmentPeriod", "01:00:00");
-            builder.UseSetting($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:TokenLimit", "2");
-            builder.UseSetting($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:TokensPerPeriod", "1");
-            builder.UseSetting($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:ReplenishmentPeriod", "01:00:00");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-        });
+        _factory = TestServerHost.Create(
+            [
+                KeyValuePair.Create("AuditKit:Detection:Enabled", (string?)"false"),
+                TestServerHost.UnpacedDetection,
+                KeyValuePair.Create("AuditKit:Storage:MaxPoolSize", (string?)PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                KeyValuePair.Create("AuditKit:RateLimits:FailedAuthentication:TokenLimit", (string?)"3"),
+                KeyValuePair.Create("AuditKit:RateLimits:FailedAuthentication:TokensPerPeriod", (string?)"3"),
+                KeyValuePair.Create("AuditKit:RateLimits:FailedAuthentication:ReplenishmentPeriod", (string?)"01:00:00"),
+                KeyValuePair.Create($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:TokenLimit", (string?)"2"),
+                KeyValuePair.Create($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:TokensPerPeriod", (string?)"1"),
+                KeyValuePair.Create($"AuditKit:RateLimits:Tenants:{_limitedTenant}:Ingest:ReplenishmentPeriod", (string?)"01:00:00"),
+                .. settings,
+            ]);
         _factory.UseKestrel(static options => options.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         _address = new Uri(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -2,9 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AuditKit.Server.Hosting;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,29 +44,17 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var settings = await CreateStorageSettingsAsync();
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("AuditKit:BootstrapAdminKey", BootstrapKey);
+        _factory = TestServerHost.Create(
+            [
+                TestServerHost.UnpacedDetection,
 
-            // Passes are paced by the server's clock, which is fake here: unpaced unless a test asks for it
-            // (DetectionPacingTests).
-            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
-
-            // Nor does the retention job delete anything a test did not ask it to (RetentionTests).
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-
-            // A configured checkpoint key on both providers (PostgreSQL signs nothing without one).
-            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:KeyId", SigningKeyId);
-            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:PrivateKeyPem", SigningKeyPem);
-            builder.UseSetting("AuditKit:Integrity:SigningKeys:0:Active", "true");
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
-        });
+                // A configured checkpoint key on both providers (PostgreSQL signs nothing without one).
+                KeyValuePair.Create("AuditKit:Integrity:SigningKeys:0:KeyId", (string?)SigningKeyId),
+                KeyValuePair.Create("AuditKit:Integrity:SigningKeys:0:PrivateKeyPem", (string?)SigningKeyPem),
+                KeyValuePair.Create("AuditKit:Integrity:SigningKeys:0:Active", (string?)"true"),
+                .. settings,
+            ],
+            Time);
 
         // Start the host now so schema creation is not billed to the first test.
         using var client = _factory.CreateClient();

@@ -6,11 +6,8 @@ using System.Security.Cryptography;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;
@@ -31,31 +28,18 @@ public sealed class CheckpointHost : IAsyncDisposable
         params (string Key, string? Value)[] settings)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment(environment);
-            builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-            foreach (var (key, value) in storage)
+        _factory = TestServerHost.Create(
+            [.. storage, .. settings.Select(static s => KeyValuePair.Create(s.Key, s.Value))],
+            Time,
+            environment,
+            fakeLogging: true,
+            services: services =>
             {
-                builder.UseSetting(key, value);
-            }
-
-            foreach (var (key, value) in settings)
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureLogging(static logging => logging.AddFakeLogging());
-            builder.ConfigureTestServices(services =>
-            {
-                services.AddSingleton<TimeProvider>(Time);
                 if (heads is not null)
                 {
                     services.AddSingleton<IChainHeadReader>(heads);
                 }
             });
-        });
     }
 
     public FakeTimeProvider Time { get; }

@@ -9,9 +9,7 @@ using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -230,18 +228,16 @@ public sealed class ReadReplicaTests : IAsyncLifetime
     // Starts the server on the primary with `read` as ConnectionStrings:AuditKitRead; records the read fallbacks.
     private MetricCollector<long> StartServer(string read, TimeSpan maxLag)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseEnvironment("Development");
-            builder.UseSetting("AuditKit:BootstrapAdminKey", AuditKitServerFixture.BootstrapKey);
-            builder.UseSetting("AuditKit:Detection:PassInterval", "00:00:00");
-            builder.UseSetting("AuditKit:Retention:Days", "0");
-            builder.UseSetting("ConnectionStrings:AuditKit", _primary!.ConnectionString);
-            builder.UseSetting("ConnectionStrings:AuditKitRead", read);
-            builder.UseSetting("AuditKit:Storage:ReadReplicaMaxLag", maxLag.ToString("c", CultureInfo.InvariantCulture));
-            builder.ConfigureLogging(static logging => logging.AddFakeLogging());
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(_time));
-        });
+        _factory = TestServerHost.Create(
+            [
+                TestServerHost.UnpacedDetection,
+                KeyValuePair.Create("ConnectionStrings:AuditKit", (string?)_primary!.ConnectionString),
+                KeyValuePair.Create("ConnectionStrings:AuditKitRead", (string?)read),
+                KeyValuePair.Create("AuditKit:Storage:ReadReplicaMaxLag", (string?)maxLag.ToString("c", CultureInfo.InvariantCulture)),
+            ],
+            _time,
+            "Development",
+            fakeLogging: true);
         _ = _factory.Server;
         return new MetricCollector<long>(
             _factory.Services.GetRequiredService<IMeterFactory>(), AuditStorageMetrics.MeterName, "auditkit.storage.read_fallbacks");

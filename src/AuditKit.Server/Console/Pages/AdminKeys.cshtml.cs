@@ -1,7 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +17,7 @@ internal sealed class AdminKeysModel(
     ApiKeyLookup keyLookup,
     IOptions<AdminOptions> adminOptions,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<ApiKeyResponse> Keys { get; private set; } = [];
 
@@ -34,27 +33,12 @@ internal sealed class AdminKeysModel(
     [BindProperty]
     public string? KeyName { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        await ListAsync(cancellationToken);
-        return Page();
-    }
-
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var answer = await AdminEndpoints.CreateKeyCoreAsync(
             HttpContext, Caller, TenantId, new CreateApiKeyRequest(KeyRole, KeyName, null), tenants, recorder, keyLookup, adminOptions, timeProvider,
             loggerFactory, cancellationToken);
-        if (answer.Result is Created<ApiKeyCreatedResponse> { Value: { } created })
-        {
-            DoNotStore();
-            Created = created;
-            return Page();
-        }
-
-        ShowRefusal(answer.Result);
-        await ListAsync(cancellationToken);
-        return Page();
+        return await ShowCreatedOnceAsync<ApiKeyCreatedResponse>(answer.Result, created => Created = created, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmRevokeAsync(string? id, CancellationToken cancellationToken)
@@ -69,9 +53,9 @@ internal sealed class AdminKeysModel(
     {
         var answer = await AdminEndpoints.RevokeKeyCoreAsync(
             HttpContext, Caller, TenantId, id ?? string.Empty, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
-        return answer.Result is NoContent ? RedirectToPage("/AdminKeys", new { tenant = TenantId }) : NotFound();
+        return Removed(answer.Result, "/AdminKeys");
     }
 
-    private async Task ListAsync(CancellationToken cancellationToken) =>
+    protected override async Task ListAsync(CancellationToken cancellationToken) =>
         Keys = (await AdminEndpoints.ListKeysCoreAsync(HttpContext, Caller, TenantId, tenants, recorder, cancellationToken)).Items;
 }

@@ -18,7 +18,7 @@ internal sealed class AdminUsersModel(
     ConsoleActivityRecorder activity,
     TimeProvider timeProvider,
     IOptions<ConsoleSignInOptions> options,
-    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<ConsoleUserResponse> Users { get; private set; } = [];
 
@@ -37,12 +37,6 @@ internal sealed class AdminUsersModel(
     [BindProperty]
     public string? NewRole { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        await ListAsync(cancellationToken);
-        return Page();
-    }
-
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var request = new CreateConsoleUserRequest { Username = Username, Password = string.IsNullOrEmpty(Password) ? null : Password, Role = NewRole };
@@ -60,8 +54,7 @@ internal sealed class AdminUsersModel(
                 Username = null;
                 break;
             default:
-                ShowRefusal(answer.Result);
-                break;
+                return await RefusedAsync(answer.Result, cancellationToken);
         }
 
         await ListAsync(cancellationToken);
@@ -79,10 +72,10 @@ internal sealed class AdminUsersModel(
     {
         var answer = await ConsoleUserEndpoints.RevokeCoreAsync(
             HttpContext, Caller, TenantId, username?.Trim() ?? string.Empty, users, recorder, loggerFactory, cancellationToken);
-        return answer.Result is NoContent ? RedirectToPage("/AdminUsers", new { tenant = TenantId }) : NotFound();
+        return Removed(answer.Result, "/AdminUsers");
     }
 
-    private async Task ListAsync(CancellationToken cancellationToken)
+    protected override async Task ListAsync(CancellationToken cancellationToken)
     {
         Users = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, users, cancellationToken)).Items;
         await activity.RecordViewAsync(

@@ -1,7 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Webhooks;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +18,7 @@ internal sealed class AdminWebhooksModel(
     AdminAuditRecorder recorder,
     IOptions<WebhookOptions> options,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : ConsoleAdminPageModel
+    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<WebhookResponse> Webhooks { get; private set; } = [];
 
@@ -38,27 +37,12 @@ internal sealed class AdminWebhooksModel(
     [BindProperty]
     public string? Description { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
-    {
-        await ListAsync(cancellationToken);
-        return Page();
-    }
-
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var answer = await WebhookEndpoints.CreateCoreAsync(
             HttpContext, Caller, TenantId, new CreateWebhookRequest(WebhookUrl, MinimumSeverity, Description), webhooks, protector, addresses, recorder, options,
             timeProvider, loggerFactory, cancellationToken);
-        if (answer.Result is Created<WebhookCreatedResponse> { Value: { } created })
-        {
-            DoNotStore();
-            Created = created;
-            return Page();
-        }
-
-        ShowRefusal(answer.Result);
-        await ListAsync(cancellationToken);
-        return Page();
+        return await ShowCreatedOnceAsync<WebhookCreatedResponse>(answer.Result, created => Created = created, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmDeleteAsync(string? id, CancellationToken cancellationToken)
@@ -76,9 +60,9 @@ internal sealed class AdminWebhooksModel(
     public async Task<IActionResult> OnPostDeleteAsync(string? id, CancellationToken cancellationToken)
     {
         var answer = await WebhookEndpoints.DeleteCoreAsync(HttpContext, Caller, TenantId, id ?? string.Empty, webhooks, recorder, loggerFactory, cancellationToken);
-        return answer.Result is NoContent ? RedirectToPage("/AdminWebhooks", new { tenant = TenantId }) : NotFound();
+        return Removed(answer.Result, "/AdminWebhooks");
     }
 
-    private async Task ListAsync(CancellationToken cancellationToken) =>
+    protected override async Task ListAsync(CancellationToken cancellationToken) =>
         Webhooks = (await WebhookEndpoints.ListCoreAsync(HttpContext, Caller, TenantId, recorder, webhooks, cancellationToken)).Items;
 }
