@@ -16,6 +16,7 @@ internal sealed record LoadOptions
     public int Seconds { get; init; } = 60;
     public int Senders { get; init; } = 2;
     public int Tenants { get; init; } = 1;
+    public bool NoGroupCommit { get; init; }
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public int? ServerPid { get; init; }
@@ -44,6 +45,7 @@ internal sealed record LoadOptions
           --senders <n>                   concurrent senders (default 2)
           --batch <n>                     events per batch (default 1000)
           --tenants <n>                   'store': spread the batches over n tenants, batch i to tenant i mod n (default 1)
+          --no-group-commit               'store': each insert in a transaction of its own (no group commit of one tenant's inserts)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
           --server-pid <pid>              report the server's CPU time per 1000 events
@@ -95,6 +97,7 @@ internal sealed record LoadOptions
                 "--senders" => options with { Senders = Number() },
                 "--batch" => options with { BatchSize = Number() },
                 "--tenants" => options with { Tenants = Number() },
+                "--no-group-commit" => options with { NoGroupCommit = true },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
                 "--server-pid" => options with { ServerPid = Number() },

@@ -129,9 +129,13 @@ if (options.Phases.Contains("copy") && services is not null)
 if (options.Phases.Contains("store") && services is not null)
 {
     await ResetAsync();
-    var store = services.GetRequiredService<IAuditEventStore>();
+    // --no-group-commit: each insert its own transaction, as before group commit (the same build, for a same-run A/B).
+    IAuditEventStore store = options.NoGroupCommit
+        ? new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>()) { GroupCommit = false }
+        : services.GetRequiredService<IAuditEventStore>();
     var events = MakeBatches();
-    var storeName = options.Tenants == 1 ? "store (PostgresAuditEventStore.InsertAsync, in-process)" : $"store (PostgresAuditEventStore.InsertAsync, in-process, {options.Tenants} tenants)";
+    var storeName = (options.Tenants == 1 ? "store (PostgresAuditEventStore.InsertAsync, in-process" : $"store (PostgresAuditEventStore.InsertAsync, in-process, {options.Tenants} tenants")
+        + (options.NoGroupCommit ? ", no group commit)" : ")");
     results.Add(await LoadRun.RunAsync(storeName, batches, options.Senders, limit, async (index, ct) =>
     {
         var batchTenant = options.Tenants == 1 ? tenant : $"{tenant}-{index % options.Tenants}";

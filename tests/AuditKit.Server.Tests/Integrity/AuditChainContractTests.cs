@@ -276,4 +276,137 @@ public abstract class AuditChainContractTests : IAsyncLifetime
             await drop();
         }
     }
+
+    // ---- group commit: concurrent inserts of one tenant in this process
+
+    /// <summary>
+    /// Starts an insert of one event of <paramref name="tenantId"/> that stops inside its transaction (its Written hook
+    /// waits; the rows are written, the tenant's head is held) until <c>release</c> is completed: the write in flight the
+    /// next inserts of the tenant queue behind.
+    /// </summary>
+    private protected Task<IReadOnlyList<AuditInsertResult>> StartHeldInsert(string tenantId, out TaskCompletionSource release)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        release = gate;
+        return Events.InsertLinkedAsync(tenantId, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) => gate.Task), default);
+    }
+
+    /// <summary>
+    /// A Written hook that counts, inside the insert's transaction, the tenant's events it sees: the inserts written
+    /// together in one transaction all see every row of the group.
+    /// </summary>
+    private static AuditInsertHooks Counting(List<long> seen, Func<Exception>? fail = null) => new(Written: async (connection, transaction, _, tenantId, _, cancellationToken) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM audit_events WHERE tenant_id = @tenant";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@tenant";
+        parameter.Value = tenantId;
+        command.Parameters.Add(parameter);
+        var count = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        lock (seen)
+        {
+            seen.Add(count);
+        }
+
+        if (fail is not null)
+        {
+            throw fail();
+        }
+    });
+
+    [Fact]
+    public async Task Inserts_of_one_tenant_queued_behind_a_write_commit_together_in_one_transaction_with_gapless_seqs()
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (seenByA, seenByB) = (new List<long>(), new List<long>());
+        var leader = StartHeldInsert(tenant, out var release);
+        var a = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, Counting(seenByA), default);
+        var b = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, Counting(seenByB), default);
+        release.SetResult();
+
+        (await leader).Select(static r => r.Seq).ShouldBe([2L]);
+        (await a).Select(static r => r.Seq).ShouldBe([3L, 4]);
+        (await b).Select(static r => r.Seq).ShouldBe([5L, 6, 7]);
+
+        // Both hooks ran in the one transaction that wrote the rows of both (each with its own ids), after all of them.
+        seenByA.ShouldBe([7L]);
+        seenByB.ShouldBe([7L]);
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(7));
+    }
+
+    [Fact]
+    public async Task An_id_in_two_queued_inserts_is_stored_once_and_the_second_answers_its_seq_and_hash()
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var shared = NewEvent();
+        var copy = new AuditEvent { Id = shared.Id, Timestamp = shared.Timestamp, Source = shared.Source, Action = shared.Action, Description = "sent again" };
+        var leader = StartHeldInsert(tenant, out var release);
+        var a = Events.InsertLinkedAsync(tenant, [NewEvent(), shared], s_received, AuditInsertHooks.None, default);
+        var b = Events.InsertLinkedAsync(tenant, [copy, NewEvent()], s_received, AuditInsertHooks.None, default);
+        release.SetResult();
+
+        await leader;
+        var (first, second) = (await a, await b);
+        first.ShouldAllBe(static r => r.Outcome == AuditInsertOutcome.Inserted);
+        second[0].ShouldBe(new AuditInsertResult(AuditInsertOutcome.Duplicate, first[1].Seq, first[1].Hash), new AuditInsertResultComparer());
+        second[1].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(5));
+        (await Events.GetAsync(tenant, shared.Id, default))!.Description.ShouldBe(shared.Description);
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+    }
+
+    [Fact]
+    public async Task A_queued_insert_that_fails_does_not_fail_the_inserts_written_with_it()
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (before, failing, after) = (new List<long>(), new List<long>(), new List<long>());
+        var badEvent = NewEvent();
+        var leader = StartHeldInsert(tenant, out var release);
+        var a = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, Counting(before), default);
+        var bad = Events.InsertLinkedAsync(tenant, [badEvent], s_received, Counting(failing, static () => new InvalidOperationException("refused")), default);
+        var c = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, Counting(after), default);
+        release.SetResult();
+
+        await leader;
+        (await Should.ThrowAsync<InvalidOperationException>(bad)).Message.ShouldBe("refused");
+        (await a).Select(static r => r.Seq).ShouldBe([3L]);
+        (await c).Select(static r => r.Seq).ShouldBe([4L, 5]);
+        (await Events.GetAsync(tenant, badEvent.Id, default)).ShouldBeNull();
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+    }
+
+    [Fact]
+    public async Task A_caller_cancelled_while_queued_leaves_at_once_and_the_others_are_stored()
+    {
+        var tenant = NewTenant();
+        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        using var cancel = new CancellationTokenSource();
+        var dropped = NewEvent();
+        var leader = StartHeldInsert(tenant, out var release);
+        var cancelled = Events.InsertLinkedAsync(tenant, [dropped], s_received, AuditInsertHooks.None, cancel.Token);
+        var kept = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        await cancel.CancelAsync();
+
+        // Answered while the tenant's write is still held.
+        await Should.ThrowAsync<OperationCanceledException>(cancelled);
+        leader.IsCompleted.ShouldBeFalse();
+        release.SetResult();
+
+        (await leader).Single().Seq.ShouldBe(2);
+        (await kept).Single().Seq.ShouldBe(3);
+        (await Events.GetAsync(tenant, dropped.Id, default)).ShouldBeNull();
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(3));
+    }
+
+    private sealed class AuditInsertResultComparer : IEqualityComparer<AuditInsertResult>
+    {
+        public bool Equals(AuditInsertResult x, AuditInsertResult y) =>
+            x.Outcome == y.Outcome && x.Seq == y.Seq && (x.Hash ?? []).AsSpan().SequenceEqual(y.Hash ?? []);
+
+        public int GetHashCode(AuditInsertResult obj) => obj.Outcome.GetHashCode();
+    }
 }

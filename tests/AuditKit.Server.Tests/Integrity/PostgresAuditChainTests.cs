@@ -25,6 +25,29 @@ public sealed class PostgresAuditChainTests(PostgresDatabaseFixture database) : 
     private protected override string JsonText(string json) => "'" + json.Replace("'", "''", StringComparison.Ordinal) + "'::jsonb";
 
     [Fact]
+    public async Task A_tenant_with_inserts_queued_behind_a_held_write_does_not_hold_up_another_tenant()
+    {
+        var (busy, other) = (NewTenant(), NewTenant());
+        await Events.InsertLinkedAsync(busy, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var leader = StartHeldInsert(busy, out var release);
+        var queued = Events.InsertLinkedAsync(busy, [NewEvent()], s_received, AuditInsertHooks.None, default);
+
+        // Another tenant's inserts, one after another, all go through while the busy one's are held.
+        for (var i = 1; i <= 3; i++)
+        {
+            (await Events.InsertLinkedAsync(other, [NewEvent()], s_received, AuditInsertHooks.None, default).WaitAsync(TimeSpan.FromSeconds(30)))
+                .Single().Seq.ShouldBe(i);
+        }
+
+        leader.IsCompleted.ShouldBeFalse();
+        queued.IsCompleted.ShouldBeFalse();
+        release.SetResult();
+
+        (await leader).Single().Seq.ShouldBe(2);
+        (await queued).Single().Seq.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task Concurrent_batches_of_one_tenant_are_numbered_in_commit_order_without_gaps()
     {
         var tenant = NewTenant();
