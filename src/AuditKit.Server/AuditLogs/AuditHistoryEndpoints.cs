@@ -22,7 +22,8 @@ internal static class AuditHistoryEndpoints
     {
         ArgumentNullException.ThrowIfNull(group);
 
-        group.MapGet("/resource/{type}/{id}", ResourceHistoryAsync)
+        // The resource id is the rest of the path, so an id with '/' (orders/17) may be sent as is or as %2F.
+        group.MapGet("/resource/{type}/{**id}", ResourceHistoryAsync)
             .Reads(
                 "GetResourceHistory",
                 "A resource's history: every event on it (with its changes), newest first.",
@@ -62,13 +63,20 @@ internal static class AuditHistoryEndpoints
         return group;
     }
 
+    /// <summary>
+    /// A value taken from one path segment, with <c>%2F</c> read as '/': the server decodes every escape of the path but
+    /// that one (which would split the segment), so an id with '/' (<c>svc/backup</c>) arrives as <c>svc%2Fbackup</c>.
+    /// </summary>
+    internal static string PathValue(string value) =>
+        value.Contains('%', StringComparison.Ordinal) ? value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) : value;
+
     private static Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> ResourceHistoryAsync(
         HttpContext context, string type, string id, [AsParameters] AuditLogQueryParameters parameters,
         IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
         ListAsync(context, parameters, store, options.Value, (query, errors) => query with
         {
-            ResourceType = Pin(errors, "resource", query.ResourceType, type),
-            ResourceId = Pin(errors, "resource_id", query.ResourceId, id),
+            ResourceType = Pin(errors, "resource", query.ResourceType, PathValue(type)),
+            ResourceId = Pin(errors, "resource_id", query.ResourceId, PathValue(id)),
         }, cancellationToken);
 
     private static Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> UserActivityAsync(
@@ -76,7 +84,7 @@ internal static class AuditHistoryEndpoints
         IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
         ListAsync(context, parameters, store, options.Value, (query, errors) => query with
         {
-            UserId = Pin(errors, "user_id", query.UserId, userId),
+            UserId = Pin(errors, "user_id", query.UserId, PathValue(userId)),
         }, cancellationToken);
 
     private static Task<Results<Ok<AuditEventListResponse>, ValidationProblem>> CriticalAsync(
@@ -104,6 +112,7 @@ internal static class AuditHistoryEndpoints
         HttpContext context, string userId, [AsParameters] AuditLogQueryParameters parameters,
         IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken)
     {
+        userId = PathValue(userId);
         if (!TryParse(parameters, options.Value, (query, errors) => query with { UserId = Pin(errors, "user_id", query.UserId, userId) }, out var query, out var problem))
         {
             return problem;
@@ -192,7 +201,11 @@ internal static class AuditHistoryEndpoints
     // A filter the path already fixes may be repeated in the query string, but not contradicted.
     internal static AnyOf<string> Pin(Dictionary<string, string[]> errors, string field, AnyOf<string> given, string fromPath)
     {
-        if (fromPath.Length > MaxPathValueLength)
+        if (fromPath.Length == 0)
+        {
+            errors[field] = ["is required in the path."];
+        }
+        else if (fromPath.Length > MaxPathValueLength)
         {
             errors[field] = [$"must be at most {MaxPathValueLength} characters."];
         }

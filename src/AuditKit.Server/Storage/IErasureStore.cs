@@ -38,8 +38,11 @@ internal interface IErasureStore
     /// <summary>The anchors of <paramref name="erasureId"/> not signed yet, by seq.</summary>
     Task<IReadOnlyList<ErasureAnchorRow>> UnsignedAnchorsAsync(string tenantId, Guid erasureId, CancellationToken cancellationToken);
 
-    /// <summary>Stores the rewritten hash and the signature of <paramref name="anchor"/> (an anchor not signed yet).</summary>
-    Task SignAnchorAsync(ErasureAnchorRow anchor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the rewritten hash and the signature of each of <paramref name="anchors"/> (anchors not signed yet), in one
+    /// transaction.
+    /// </summary>
+    Task SignAnchorsAsync(IReadOnlyList<ErasureAnchorRow> anchors, CancellationToken cancellationToken);
 
     /// <summary>The tenant's signed anchors with <paramref name="fromSeq"/> ≤ seq ≤ <paramref name="toSeq"/>, by seq.</summary>
     Task<IReadOnlyList<ErasureAnchorRow>> SignedAnchorsAsync(string tenantId, long fromSeq, long toSeq, CancellationToken cancellationToken);

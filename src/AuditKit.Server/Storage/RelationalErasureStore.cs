@@ -265,18 +265,49 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task SignAnchorAsync(ErasureAnchorRow anchor, CancellationToken cancellationToken)
+    public async Task SignAnchorsAsync(IReadOnlyList<ErasureAnchorRow> anchors, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(anchor);
-        await using var connection = await connections.OpenAsync(StorageScope.Tenant(anchor.TenantId), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(anchors);
+        if (anchors.Count == 0)
+        {
+            return;
+        }
+
+        var tenantId = anchors[0].TenantId;
+        if (anchors.Any(a => !string.Equals(a.TenantId, tenantId, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("The anchors signed together are of one tenant.", nameof(anchors));
+        }
+
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // One statement, prepared once and run per anchor with its values.
+        System.Data.Common.DbParameter Bind(string name)
+        {
+            DbParameters.Add(command, name, null);
+            return command.Parameters[^1];
+        }
+
+        var (rewritten, signedAt, keyId, signature) = (Bind("@r"), Bind("@at"), Bind("@k"), Bind("@sig"));
+        var (tenant, erasure, seq) = (Bind("@t"), Bind("@e"), Bind("@s"));
+        tenant.Value = tenantId;
         command.CommandText =
-            $"UPDATE {ErasureAnchorRowConfiguration.Table} SET rewritten_hash = {DbParameters.Add(command, "@r", anchor.RewrittenHash)}, " +
-            $"signed_at = {DbParameters.Add(command, "@at", connections.Dialect.TimeValue(anchor.SignedAt!.Value))}, key_id = {DbParameters.Add(command, "@k", anchor.KeyId)}, " +
-            $"signature = {DbParameters.Add(command, "@sig", anchor.Signature)} " +
-            $"WHERE tenant_id = {DbParameters.Add(command, "@t", anchor.TenantId)} AND erasure_id = {DbParameters.Add(command, "@e", ErasureIdValue(anchor.ErasureId))} " +
-            $"AND seq = {DbParameters.Add(command, "@s", anchor.Seq)} AND signature IS NULL";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            $"UPDATE {ErasureAnchorRowConfiguration.Table} SET rewritten_hash = @r, signed_at = @at, key_id = @k, signature = @sig " +
+            "WHERE tenant_id = @t AND erasure_id = @e AND seq = @s AND signature IS NULL";
+        foreach (var anchor in anchors)
+        {
+            rewritten.Value = anchor.RewrittenHash;
+            signedAt.Value = connections.Dialect.TimeValue(anchor.SignedAt!.Value);
+            keyId.Value = anchor.KeyId;
+            signature.Value = anchor.Signature;
+            erasure.Value = ErasureIdValue(anchor.ErasureId);
+            seq.Value = anchor.Seq;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<ErasureAnchorRow>> ReadAnchorsAsync(

@@ -228,6 +228,82 @@ public abstract class ErasureTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task Erasure_signs_the_anchors_of_more_events_than_one_signing_batch_and_the_chain_verifies()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var alice = Person.New("alice", "198.51.100.37");
+        var count = (ErasureAnchorSigningBatch * 2) + 37;
+        using (var ingest = server.CreateClient(tenant.IngestKey))
+        {
+            for (var at = 0; at < count; at += 250)
+            {
+                var events = Enumerable.Range(at, Math.Min(250, count - at))
+                    .Select(i => (object)new { action = "UPDATE", description = $"note {i}", user_id = $"agent-{i % 7}", metadata = new { about = alice.UserId, n = i } })
+                    .ToList();
+                await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+            }
+        }
+
+        var erased = await EraseAsync(tenant.Id, tenant.AdminKey, alice.UserId);
+
+        erased["events_rewritten"]!.GetValue<long>().ShouldBe(count);
+        var read = server.CreateClient(tenant.ReadKey);
+        (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await read.GetStringAsync($"{Logs}?limit=100")).ShouldNotContain(alice.UserId, Case.Sensitive);
+    }
+
+    /// <summary>
+    /// The matching rule of the JSON rewrite (<see cref="ErasureJson"/> on SQLite, <c>auditkit_erase_json_value</c> on
+    /// PostgreSQL) as one table of cases: each provider must turn every input into the same output.
+    /// </summary>
+    [Fact]
+    public async Task Erasure_json_matching_rule_gives_the_same_rows_on_both_providers()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var unique = Guid.NewGuid().ToString("N")[..10];
+        var userId = $"erin-{unique}";
+        var username = "90210" + string.Concat(unique.Where(char.IsAsciiDigit)).PadRight(4, '7');
+        var email = $"erin.{unique}@example.com";
+        const string ip = "198.51.100.4";
+        const string erased = ErasureJson.Marker;
+        (string Input, string Expected)[] cases =
+        [
+            ($$$$"""{"a":{"b":{"c":"{{{{email}}}}"}}}""", $$$$"""{"a":{"b":{"c":"{{{{erased}}}}"}}}"""),
+            ($$"""{"list":["x","{{userId}}",3,["{{email}}"]]}""", $$"""{"list":["x","{{erased}}",3,["{{erased}}"]]}"""),
+            ($$"""{"zip":{{username}},"code":"{{username}}"}""", $$"""{"zip":{{username}},"code":"{{erased}}"}"""),
+            ($$"""{"email":"{{email.ToUpperInvariant()}}"}""", $$"""{"email":"{{email.ToUpperInvariant()}}"}"""),
+            ("""{"peer":"198.51.100.42","text":"seen at 198.51.100.4 today"}""", $$"""{"peer":"{{erased}}","text":"{{erased}}"}"""),
+            ("""{"by":"bob@example.com","ip":"203.0.113.9"}""", """{"by":"bob@example.com","ip":"203.0.113.9"}"""),
+            ($$"""{"{{userId}}":"kept name"}""", $$"""{"{{userId}}":"kept name"}"""),
+            ($$"""{"ok":true,"none":null,"n":1.5,"s":"{{userId}}"}""", $$"""{"ok":true,"none":null,"n":1.5,"s":"{{erased}}"}"""),
+        ];
+        var events = new List<JsonObject>
+        {
+            new() { ["action"] = "LOGIN", ["description"] = "own", ["user_id"] = userId, ["username"] = username, ["user_email"] = email, ["ip_address"] = ip },
+        };
+        for (var i = 0; i < cases.Length; i++)
+        {
+            events.Add(new JsonObject { ["action"] = "UPDATE", ["description"] = $"case {i}", ["user_id"] = "someone-else", ["metadata"] = JsonNode.Parse(cases[i].Input) });
+        }
+
+        await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+
+        await EraseAsync(tenant.Id, tenant.AdminKey, userId);
+
+        var read = server.CreateClient(tenant.ReadKey);
+        var items = (await read.GetFromJsonAsync<JsonNode>($"{Logs}?limit=100&user_id=someone-else"))!["items"]!.AsArray();
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var stored = items.Single(e => e!["description"]!.GetValue<string>() == $"case {i}")!["metadata"];
+            JsonNode.DeepEquals(stored, JsonNode.Parse(cases[i].Expected)).ShouldBeTrue($"case {i} on {server.Provider}: {stored?.ToJsonString()}");
+        }
+
+        (await read.GetFromJsonAsync<JsonNode>("/api/v1/integrity/verify"))!["ok"]!.GetValue<bool>().ShouldBeTrue();
+    }
+
+    private const int ErasureAnchorSigningBatch = AuditKit.Server.Integrity.ErasureAnchorSigning.BatchSize;
+
+    [Fact]
     public async Task Erasure_is_for_admin_keys_of_an_existing_tenant_and_names_a_missing_user_id()
     {
         var tenant = await server.CreateTenantAsync();

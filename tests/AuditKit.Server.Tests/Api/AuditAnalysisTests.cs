@@ -74,6 +74,34 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task User_and_resource_ids_with_a_slash_are_found_by_their_history_routes()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using (var ingest = server.CreateClient(tenant.IngestKey))
+        {
+            object[] events =
+            [
+                new { action = "UPDATE", resource_type = "Order", resource_id = "orders/17", user_id = "svc/backup", ip_address = "10.1.2.3" },
+                new { action = "UPDATE", resource_type = "Order", resource_id = "orders", user_id = "svc", ip_address = "10.1.2.4" },
+            ];
+            await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        }
+
+        using var read = server.CreateClient(tenant.ReadKey);
+        foreach (var path in (string[])[$"{Logs}/user/svc%2Fbackup", $"{Logs}/user/svc%2fbackup", $"{Logs}/resource/Order/orders%2F17", $"{Logs}/resource/Order/orders/17"])
+        {
+            var page = await (await read.GetAsync(path)).ReadPageAsync();
+            page.Items.Select(static e => (e.UserId, e.ResourceId)).ShouldBe([("svc/backup", "orders/17")], path);
+        }
+
+        var ips = await ReadGroupsAsync(await read.GetAsync($"{Logs}/user/svc%2Fbackup/ip-history"));
+        ips.UserId.ShouldBe("svc/backup");
+        ips.Items.Select(static g => g.IpAddress).ShouldBe(["10.1.2.3"]);
+        (await (await read.GetAsync($"{Logs}/user/svc")).ReadPageAsync()).Items.Select(static e => e.ResourceId).ShouldBe(["orders"]);
+        (await read.GetAsync($"{Logs}/resource/Order/")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Critical_lists_only_critical_events()
     {
         using var read = await ArrangeAsync();

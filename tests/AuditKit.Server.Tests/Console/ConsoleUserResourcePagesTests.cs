@@ -90,6 +90,33 @@ public sealed partial class ConsoleUserResourcePagesTests(SqliteServerFixture se
     }
 
     [Fact]
+    public async Task Ids_with_a_slash_link_to_user_and_resource_pages_that_show_their_events()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var id = await IngestAsync(tenant, new { action = "UPDATE", resource_type = "Order", resource_id = "orders/17", user_id = "svc/backup", description = "slashed ids" });
+        await IngestAsync(tenant, new { action = "UPDATE", resource_type = "Order", resource_id = "orders", user_id = "svc", description = "the prefix only" });
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password);
+
+        var detail = await session.ReadPageAsync($"/console/{tenant.Id}/events/{id}");
+        var userLink = $"/console/{tenant.Id}/users/svc/backup";
+        var resourceLink = $"/console/{tenant.Id}/resources/Order/orders/17";
+        detail.ShouldContain($"href=\"{userLink}\"");
+        detail.ShouldContain($"href=\"{resourceLink}\"");
+        (await session.ReadPageAsync($"/console/{tenant.Id}/events?actor=svc/backup")).ShouldContain($"href=\"{userLink}\"");
+
+        var user = await session.ReadPageAsync(userLink);
+        user.ShouldContain("<span id=\"user-id\">svc/backup</span>");
+        Rows(Section(user, "timeline")).ShouldBe(1);
+        user.ShouldContain("slashed ids");
+        user.ShouldNotContain("the prefix only");
+
+        var resource = await session.ReadPageAsync(resourceLink);
+        resource.ShouldContain("<span id=\"resource-id\">orders/17</span>");
+        resource.ShouldContain($"data-event=\"{id}\"");
+        resource.ShouldNotContain("No events on this resource.");
+    }
+
+    [Fact]
     public async Task A_person_of_one_tenant_gets_404_on_the_user_and_resource_pages_of_another_and_views_are_recorded()
     {
         var mine = await server.CreateTenantAsync();

@@ -13,7 +13,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// primary has been idle; otherwise the lag is <c>now() - pg_last_xact_replay_timestamp()</c>, and unknown (no
 /// transaction replayed yet) counts as too far behind. A replica that is unreachable, too far behind or not a standby
 /// sends reads to the primary: each such read is counted (<c>auditkit.storage.read_fallbacks</c>), and each change of
-/// state is logged once. So a read is at most the bound plus <see cref="CheckInterval"/> behind the primary.
+/// state is logged once. So a read is at most the bound plus <see cref="CheckInterval"/> behind the primary. The check is
+/// single-flight: when it is due, one read runs it and the reads arriving meanwhile use the last answer (before the
+/// first answer they wait for it), so a burst of reads runs the lag query once, not once per read.
 /// </summary>
 internal sealed partial class PostgresConnections : IAsyncDisposable
 {
@@ -35,6 +37,7 @@ internal sealed partial class PostgresConnections : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private ReplicaCheck? _last;
+    private Task? _inFlight;
 
     public PostgresConnections(
         NpgsqlDataSource primary, NpgsqlDataSource? replica, TimeSpan maxLag, TimeProvider time, AuditStorageMetrics? metrics, ILogger<PostgresConnections> logger)
@@ -64,35 +67,64 @@ internal sealed partial class PostgresConnections : IAsyncDisposable
             return await _primary.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var now = _time.GetUtcNow();
-        var last = Volatile.Read(ref _last);
-        ReadReplicaState state;
-        if (last is not null && now - last.At < CheckInterval)
+        while (true)
         {
-            state = last.State;
-            if (state == ReadReplicaState.Fresh)
+            var now = _time.GetUtcNow();
+            var last = Volatile.Read(ref _last);
+            if (last is not null && now - last.At < CheckInterval)
             {
-                try
-                {
-                    return await _replica.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (IsUnreachable(e))
-                {
-                    state = ReadReplicaState.Unreachable;
-                    Record(now, state, e.Message);
-                }
-            }
-        }
-        else
-        {
-            var (checkedState, connection, detail) = await CheckAsync(_replica, cancellationToken).ConfigureAwait(false);
-            Record(now, checkedState, detail);
-            if (connection is not null)
-            {
-                return connection;
+                return await OpenByStateAsync(_replica, last.State, now, cancellationToken).ConfigureAwait(false);
             }
 
-            state = checkedState;
+            // The check is due. One read runs it (single flight); the reads that come meanwhile use the last answer, or
+            // before the first answer wait for the check in flight and then look again.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (Interlocked.CompareExchange(ref _inFlight, done.Task, null) is { } running)
+            {
+                if (last is not null)
+                {
+                    return await OpenByStateAsync(_replica, last.State, now, cancellationToken).ConfigureAwait(false);
+                }
+
+                await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                var (checkedState, connection, detail) = await CheckAsync(_replica, cancellationToken).ConfigureAwait(false);
+                Record(now, checkedState, detail);
+                if (connection is not null)
+                {
+                    return connection;
+                }
+
+                _metrics?.ReadFellBack(checkedState);
+                return await _primary.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _inFlight, null);
+                done.TrySetResult();
+            }
+        }
+    }
+
+    // A read by the last answer: the replica while it was fresh (the primary when it is found unreachable), else the primary.
+    private async ValueTask<NpgsqlConnection> OpenByStateAsync(
+        NpgsqlDataSource replica, ReadReplicaState state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (state == ReadReplicaState.Fresh)
+        {
+            try
+            {
+                return await replica.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsUnreachable(e))
+            {
+                state = ReadReplicaState.Unreachable;
+                Record(now, state, e.Message);
+            }
         }
 
         _metrics?.ReadFellBack(state);
