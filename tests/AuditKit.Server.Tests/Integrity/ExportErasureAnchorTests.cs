@@ -110,6 +110,26 @@ public abstract class ExportErasureAnchorTests(AuditKitServerFixture server)
         (await read.GetStringAsync($"{Logs}/export?format=csv")).ShouldNotContain("erasure_anchor");
     }
 
+    [Fact]
+    public async Task Public_keys_go_with_file_and_must_be_the_listed_es256_keys()
+    {
+        using var directory = new TempDirectory("auditkit-export-keys");
+        var keysFile = directory.File("keys.json");
+        (await AuditVerifyCommand.RunAsync(["--tenant", "acme", "--public-keys", keysFile])).ShouldBe(2);
+
+        await File.WriteAllTextAsync(keysFile, "{\"keys\":[]}");
+        await Should.ThrowAsync<ArgumentException>(() => TrustedPublicKeys.LoadAsync(keysFile, default));
+        await File.WriteAllTextAsync(keysFile, "not json");
+        await Should.ThrowAsync<ArgumentException>(() => TrustedPublicKeys.LoadAsync(keysFile, default));
+        var listed = JsonNode.Parse(await server.CreateClient((await server.CreateTenantAsync()).ReadKey).GetStringAsync("/api/v1/integrity/public-keys"))!;
+        listed["keys"]![0]!["algorithm"] = "RS256";
+        await File.WriteAllTextAsync(keysFile, listed.ToJsonString());
+        (await Should.ThrowAsync<ArgumentException>(() => TrustedPublicKeys.LoadAsync(keysFile, default))).Message.ShouldContain("ES256");
+        var file = directory.File("export.ndjson");
+        await File.WriteAllTextAsync(file, string.Empty);
+        (await AuditVerifyCommand.RunAsync(["--file", file, "--public-keys", keysFile])).ShouldBe(2);
+    }
+
     private async Task<(TestTenant Tenant, string Export)> ExportAfterErasureAsync()
     {
         var tenant = await server.CreateTenantAsync();
