@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 using AuditKit.Server.Storage;
 
@@ -57,6 +58,24 @@ internal static class AuditExportJson
     private static readonly JsonEncodedText s_property = JsonEncodedText.Encode("property");
     private static readonly JsonEncodedText s_old = JsonEncodedText.Encode("old");
     private static readonly JsonEncodedText s_new = JsonEncodedText.Encode("new");
+    private static readonly JsonEncodedText s_record = JsonEncodedText.Encode(RecordProperty);
+    private static readonly JsonEncodedText s_erasureAnchor = JsonEncodedText.Encode(ErasureAnchorRecord);
+    private static readonly JsonEncodedText s_erasureId = JsonEncodedText.Encode("erasure_id");
+    private static readonly JsonEncodedText s_originalHash = JsonEncodedText.Encode("original_hash");
+    private static readonly JsonEncodedText s_rewrittenHash = JsonEncodedText.Encode("rewritten_hash");
+    private static readonly JsonEncodedText s_erasedAt = JsonEncodedText.Encode("erased_at");
+    private static readonly JsonEncodedText s_signedAt = JsonEncodedText.Encode("signed_at");
+    private static readonly JsonEncodedText s_keyId = JsonEncodedText.Encode("key_id");
+    private static readonly JsonEncodedText s_signature = JsonEncodedText.Encode("signature");
+
+    /// <summary>
+    /// The property that marks an NDJSON line as something other than an event (events never have it): its value says
+    /// what the line is.
+    /// </summary>
+    public const string RecordProperty = "record";
+
+    /// <summary>The <see cref="RecordProperty"/> of a signed erasure anchor's line.</summary>
+    public const string ErasureAnchorRecord = "erasure_anchor";
 
     /// <summary>Status and severity by value, as the contract names them.</summary>
     public static readonly string[] StatusNames = Names<AuditStatus>();
@@ -138,6 +157,37 @@ internal static class AuditExportJson
             Hex(writer, s_hash, row.Hash);
             Hex(writer, s_salt, row.Salt);
             Hex(writer, s_personalDigests, row.PersonalDigests);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Writes a signed erasure anchor as one JSON object marked <c>"record":"erasure_anchor"</c>: its tenant, seq and
+    /// erasure, <c>original_hash</c> and <c>rewritten_hash</c> (hex), <c>erased_at</c>, <c>signed_at</c>, <c>key_id</c> and
+    /// <c>signature</c> (base64url without padding, as the checkpoints endpoint shows one), see docs/integrity.md.
+    /// </summary>
+    public static void WriteErasureAnchor(Utf8JsonWriter writer, ErasureAnchorRow anchor)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(anchor);
+        writer.WriteStartObject();
+        writer.WriteString(s_record, s_erasureAnchor);
+        writer.WriteString(s_tenantId, anchor.TenantId);
+        writer.WriteNumber(s_seq, anchor.Seq);
+        writer.WriteString(s_erasureId, anchor.ErasureId);
+        Hex(writer, s_originalHash, anchor.OriginalHash);
+        Hex(writer, s_rewrittenHash, anchor.RewrittenHash);
+        writer.WriteString(s_erasedAt, anchor.ErasedAt);
+        if (anchor.SignedAt is { } signedAt)
+        {
+            writer.WriteString(s_signedAt, signedAt);
+        }
+
+        Text(writer, s_keyId, anchor.KeyId);
+        if (anchor.Signature is not null)
+        {
+            writer.WriteString(s_signature, Base64Url.EncodeToString(anchor.Signature));
         }
 
         writer.WriteEndObject();

@@ -30,6 +30,7 @@ internal static partial class AuditExporter
         ArgumentNullException.ThrowIfNull(filter);
         var services = context.RequestServices;
         var store = services.GetRequiredService<IAuditEventStore>();
+        var erasures = services.GetRequiredService<IErasureStore>();
         var recorder = services.GetRequiredService<AdminAuditRecorder>();
         var time = services.GetRequiredService<TimeProvider>();
         var json = services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
@@ -60,7 +61,9 @@ internal static partial class AuditExporter
             var rows = format switch
             {
                 AuditExportFormat.Csv => await AuditCsvExportWriter.WriteAsync(events, response.Body, json, cancellationToken),
-                _ => await AuditJsonExportWriter.WriteAsync(events, response.BodyWriter, format == AuditExportFormat.Ndjson, json, cancellationToken),
+                AuditExportFormat.Ndjson => await AuditJsonExportWriter.WriteAsync(
+                    events, response.BodyWriter, lines: true, json, (from, to, ct) => erasures.SignedAnchorsAsync(tenantId, from, to, ct), cancellationToken),
+                _ => await AuditJsonExportWriter.WriteAsync(events, response.BodyWriter, lines: false, json, cancellationToken),
             };
             completed = true;
             LogExported(logger, rows, tenantId, format, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

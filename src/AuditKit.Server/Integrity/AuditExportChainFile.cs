@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AuditKit.Server.Storage;
@@ -12,18 +13,32 @@ namespace AuditKit.Server.Integrity;
 /// database, with no database. The lines may come in any order (an export is sorted by time): a first pass indexes
 /// each line's tenant, seq and place in the file, a second reads them back by seq — memory holds the index, not the
 /// events. An export of one tenant with no filter holds its whole chain; a filtered one shows up as <c>missing</c>.
+/// Lines marked <c>"record":"erasure_anchor"</c> are the signed erasure anchors of the exported events: checked against
+/// the keys the caller trusts (never a key read from the file), they let a rewritten event through as the online verify
+/// does; without trusted keys they are not used, and a rewritten event stays a <c>hash_mismatch</c>.
 /// </summary>
 internal static class AuditExportChainFile
 {
     private readonly record struct Line(string TenantId, long Seq, long Offset, int Length);
 
-    /// <summary>Verifies each tenant of the file (or only <paramref name="tenantId"/>), in tenant order.</summary>
-    public static async Task<IReadOnlyList<(string TenantId, ChainVerification Result)>> VerifyAsync(
-        string path, string? tenantId, long? fromSeq, long? toSeq, CancellationToken cancellationToken)
+    /// <summary>Verifies each tenant of the file (or only <paramref name="tenantId"/>), in tenant order, using no erasure anchor.</summary>
+    public static Task<IReadOnlyList<(string TenantId, ChainVerification Result, int UncheckedAnchors)>> VerifyAsync(
+        string path, string? tenantId, long? fromSeq, long? toSeq, CancellationToken cancellationToken) =>
+        VerifyAsync(path, tenantId, fromSeq, toSeq, trustedKeys: null, cancellationToken);
+
+    /// <summary>
+    /// Verifies each tenant of the file (or only <paramref name="tenantId"/>), in tenant order. The file's erasure anchors
+    /// are checked against <paramref name="trustedKeys"/>; with none given they are not used, and
+    /// <c>UncheckedAnchors</c> says how many of the tenant's were left aside.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string TenantId, ChainVerification Result, int UncheckedAnchors)>> VerifyAsync(
+        string path, string? tenantId, long? fromSeq, long? toSeq, IReadOnlyList<SigningKey>? trustedKeys, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var lines = await IndexAsync(path, cancellationToken).ConfigureAwait(false);
-        var results = new List<(string, ChainVerification)>();
+        var anchors = new List<ErasureAnchorRow>();
+        var lines = await IndexAsync(path, anchors, cancellationToken).ConfigureAwait(false);
+        var results = new List<(string, ChainVerification, int)>();
+        var anchorsByTenant = anchors.ToLookup(static a => a.TenantId, StringComparer.Ordinal);
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         foreach (var tenant in lines.Where(l => tenantId is null || l.TenantId == tenantId)
                      .GroupBy(static l => l.TenantId, StringComparer.Ordinal).OrderBy(static g => g.Key, StringComparer.Ordinal))
@@ -48,10 +63,12 @@ internal static class AuditExportChainFile
                 }
             }
 
+            var tenantAnchors = anchorsByTenant[tenant.Key].ToList();
+            IReadOnlyList<ChainWitnessMark> marks = trustedKeys is null ? [] : [.. tenantAnchors.Select(a => ErasureAnchorWitness.Mark(a, trustedKeys))];
             result ??= await AuditChainVerifier.VerifyAsync(
-                Rows(file, ordered.Where(l => l.Seq >= from && l.Seq <= to), cancellationToken), from, to, previous, chained, headHash: null, [],
+                Rows(file, ordered.Where(l => l.Seq >= from && l.Seq <= to), cancellationToken), from, to, previous, chained, headHash: null, marks,
                 cancellationToken).ConfigureAwait(false);
-            results.Add((tenant.Key, result));
+            results.Add((tenant.Key, result, trustedKeys is null ? tenantAnchors.Count : 0));
         }
 
         return results;
@@ -61,7 +78,27 @@ internal static class AuditExportChainFile
     public static AuditEventRow ParseRow(ReadOnlySpan<byte> line)
     {
         using var document = JsonDocument.Parse(line.ToArray());
-        var e = document.RootElement;
+        return ParseRow(document.RootElement);
+    }
+
+    /// <summary>Reads an erasure anchor's line (<c>"record":"erasure_anchor"</c>) back as the anchor it was written from.</summary>
+    public static ErasureAnchorRow ParseErasureAnchor(JsonElement e) => new()
+    {
+        TenantId = Text(e, "tenant_id") ?? throw new FormatException("An exported erasure anchor has no tenant_id."),
+        Seq = e.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number
+            ? seq.GetInt64()
+            : throw new FormatException("An exported erasure anchor has no seq."),
+        ErasureId = Text(e, "erasure_id") is { } erasureId ? Guid.Parse(erasureId) : Guid.Empty,
+        OriginalHash = Hex(e, "original_hash") ?? throw new FormatException("An exported erasure anchor has no original_hash."),
+        RewrittenHash = Hex(e, "rewritten_hash"),
+        ErasedAt = e.TryGetProperty("erased_at", out var erasedAt) && erasedAt.ValueKind == JsonValueKind.String ? erasedAt.GetDateTimeOffset().ToUniversalTime() : default,
+        SignedAt = e.TryGetProperty("signed_at", out var signedAt) && signedAt.ValueKind == JsonValueKind.String ? signedAt.GetDateTimeOffset().ToUniversalTime() : null,
+        KeyId = Text(e, "key_id"),
+        Signature = Text(e, "signature") is { } signature ? Base64Url.DecodeFromChars(signature) : null,
+    };
+
+    private static AuditEventRow ParseRow(JsonElement e)
+    {
         return new AuditEventRow
         {
             TenantId = Text(e, "tenant_id") ?? throw new FormatException("An exported event has no tenant_id."),
@@ -148,7 +185,7 @@ internal static class AuditExportChainFile
         }
     }
 
-    private static async Task<List<Line>> IndexAsync(string path, CancellationToken cancellationToken)
+    private static async Task<List<Line>> IndexAsync(string path, List<ErasureAnchorRow> anchors, CancellationToken cancellationToken)
     {
         var lines = new List<Line>();
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
@@ -163,7 +200,7 @@ internal static class AuditExportChainFile
             while (span.IndexOf((byte)'\n') is var end and >= 0)
             {
                 pending.Write(span[..end]);
-                Index(pending.WrittenSpan, lineStart, lines);
+                Index(pending.WrittenSpan, lineStart, lines, anchors);
                 offset += end + 1;
                 lineStart = offset;
                 pending.Clear();
@@ -174,11 +211,11 @@ internal static class AuditExportChainFile
             offset += span.Length;
         }
 
-        Index(pending.WrittenSpan, lineStart, lines);
+        Index(pending.WrittenSpan, lineStart, lines, anchors);
         return lines;
     }
 
-    private static void Index(ReadOnlySpan<byte> line, long offset, List<Line> lines)
+    private static void Index(ReadOnlySpan<byte> line, long offset, List<Line> lines, List<ErasureAnchorRow> anchors)
     {
         var trimmed = line.TrimEnd("\r"u8);
         if (trimmed.Trim(" \t"u8).IsEmpty)
@@ -186,7 +223,21 @@ internal static class AuditExportChainFile
             return;
         }
 
-        var row = ParseRow(trimmed);
+        using var document = JsonDocument.Parse(trimmed.ToArray());
+        var e = document.RootElement;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("record"u8, out var record))
+        {
+            // Not an event: an erasure anchor is kept for the check; any other record is not one this version knows.
+            if (record.ValueKind == JsonValueKind.String && record.ValueEquals("erasure_anchor"u8))
+            {
+                anchors.Add(ParseErasureAnchor(e));
+                return;
+            }
+
+            throw new FormatException($"A line at byte {offset} is a record of an unknown kind ({record.GetRawText()}).");
+        }
+
+        var row = ParseRow(e);
         lines.Add(new Line(row.TenantId, row.Seq, offset, trimmed.Length));
     }
 

@@ -7,19 +7,21 @@ namespace AuditKit.Server.Integrity;
 /// <summary>
 /// <c>verify</c>: checks a tenant's hash chain offline, against the configured database
 /// (<c>verify --tenant acme [--from-seq N] [--to-seq N]</c>) or against an NDJSON export
-/// (<c>verify --file export.ndjson [--tenant acme] [--from-seq N] [--to-seq N]</c>). Prints one verdict line per tenant;
+/// (<c>verify --file export.ndjson [--public-keys keys.json] [--tenant acme] [--from-seq N] [--to-seq N]</c>; the export's
+/// erasure anchors count only with <c>--public-keys</c>, the keys the operator trusts). Prints one verdict line per tenant;
 /// exits 0 when every chain holds, 1 when one is broken, 2 when it could not check (bad arguments, no such file).
 /// </summary>
 internal static class AuditVerifyCommand
 {
     public const string Usage =
         "usage: verify --tenant <id> [--from-seq <n>] [--to-seq <n>]   (the configured database)\n" +
-        "       verify --file <export.ndjson> [--tenant <id>] [--from-seq <n>] [--to-seq <n>]";
+        "       verify --file <export.ndjson> [--public-keys <keys.json>] [--tenant <id>] [--from-seq <n>] [--to-seq <n>]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         string? tenant = null;
         string? file = null;
+        string? publicKeys = null;
         long? from = null;
         long? to = null;
         var rest = new List<string>();
@@ -34,6 +36,9 @@ internal static class AuditVerifyCommand
                         break;
                     case "--file":
                         file = Value(args, ++i);
+                        break;
+                    case "--public-keys":
+                        publicKeys = Value(args, ++i);
                         break;
                     case "--from-seq":
                         from = Seq(args, ++i);
@@ -51,6 +56,11 @@ internal static class AuditVerifyCommand
             if (file is null && tenant is null)
             {
                 throw new ArgumentException("Give --tenant (the configured database) or --file (an NDJSON export).");
+            }
+
+            if (publicKeys is not null && file is null)
+            {
+                throw new ArgumentException("--public-keys goes with --file: against the database, the configured keys are used.");
             }
 
             if (to < from)
@@ -72,12 +82,14 @@ internal static class AuditVerifyCommand
             cancellation.Cancel();
         };
 
-        IReadOnlyList<(string TenantId, ChainVerification Result)> results;
+        IReadOnlyList<(string TenantId, ChainVerification Result, int UncheckedAnchors)> results;
         try
         {
+            // The keys an export's erasure anchors are checked with come from the operator, never from the export.
+            var trusted = publicKeys is null ? null : await TrustedPublicKeys.LoadAsync(publicKeys, cancellation.Token);
             results = file is not null
-                ? await AuditExportChainFile.VerifyAsync(file, tenant, from, to, cancellation.Token)
-                : [(tenant!, await VerifyDatabaseAsync(tenant!, from, to, [.. rest], cancellation.Token))];
+                ? await AuditExportChainFile.VerifyAsync(file, tenant, from, to, trusted, cancellation.Token)
+                : [(tenant!, await VerifyDatabaseAsync(tenant!, from, to, [.. rest], cancellation.Token), 0)];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -92,9 +104,14 @@ internal static class AuditVerifyCommand
             return 2;
         }
 
-        foreach (var (tenantId, result) in results)
+        foreach (var (tenantId, result, uncheckedAnchors) in results)
         {
             await System.Console.Out.WriteLineAsync(result.Verdict(tenantId));
+            if (uncheckedAnchors > 0)
+            {
+                await System.Console.Error.WriteLineAsync(FormattableString.Invariant(
+                    $"verify: tenant {tenantId}: the export carries {uncheckedAnchors} erasure anchors, not used without --public-keys (the keys you trust, as /api/v1/integrity/public-keys lists them): events rewritten by an erasure read as hash_mismatch"));
+            }
         }
 
         return results.All(static r => r.Result.Ok) ? 0 : 1;

@@ -16,12 +16,24 @@ internal sealed class ErasureAnchorWitness(IErasureStore erasures, SigningKeyRin
     {
         foreach (var anchor in await erasures.SignedAnchorsAsync(tenantId, fromSeq, toSeq, cancellationToken).ConfigureAwait(false))
         {
-            var verdict = CheckpointSignature.VerifyErasure(anchor, keys.Keys);
-            yield return new ChainWitnessMark(
-                anchor.Seq,
-                anchor.OriginalHash,
-                verdict == CheckpointVerification.Ok ? null : ChainBreakReasons.CheckpointSignature,
-                Rewritten: anchor.RewrittenHash ?? []);
+            yield return Mark(anchor, keys.Keys);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="anchor"/> as a mark, failing as <see cref="ChainBreakReasons.CheckpointSignature"/> unless its
+    /// signature checks against one of <paramref name="keys"/>: the database's anchors here, an export's in
+    /// <c>verify --file</c>.
+    /// </summary>
+    public static ChainWitnessMark Mark(ErasureAnchorRow anchor, IEnumerable<SigningKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(keys);
+        var verdict = CheckpointSignature.VerifyErasure(anchor, keys);
+        return new ChainWitnessMark(
+            anchor.Seq,
+            anchor.OriginalHash,
+            verdict == CheckpointVerification.Ok ? null : ChainBreakReasons.CheckpointSignature,
+            Rewritten: anchor.RewrittenHash ?? []);
     }
 }
