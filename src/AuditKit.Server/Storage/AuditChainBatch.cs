@@ -75,7 +75,9 @@ internal sealed class AuditChainBatch
         head.Hash.CopyTo(linked);
         BinaryPrimitives.WriteInt64BigEndian(linked[_seqAt[index]..], head.Seq + 1);
         row.Seq = head.Seq + 1;
-        row.Hash = SHA256.HashData(linked);
+        var hash = new byte[AuditEventCanonicalForm.HashLength];
+        ReusedSha256.Hash(linked, hash);
+        row.Hash = hash;
         return (row.Seq, row.Hash);
     }
 }

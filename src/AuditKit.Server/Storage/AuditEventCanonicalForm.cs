@@ -168,7 +168,7 @@ internal static class AuditEventCanonicalForm
             salt.CopyTo(input);
             BinaryPrimitives.WriteUInt16BigEndian(input[salt.Length..], fieldId);
             var length = salt.Length + 2 + Encoding.UTF8.GetBytes(value, input[(salt.Length + 2)..]);
-            SHA256.HashData(input[..length], destination);
+            ReusedSha256.Hash(input[..length], destination);
         }
         finally
         {
