@@ -33,10 +33,13 @@ internal sealed class AuditChainBatch
         var scratch = new CanonicalWriter();
         var bytes = new byte[rows.Count][];
         var seqAt = new int[rows.Count];
+        // The salts of the whole batch drawn by one call to the random generator, not one per row.
+        var salts = new byte[rows.Count * AuditEventCanonicalForm.SaltLength];
+        RandomNumberGenerator.Fill(salts);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            row.Salt ??= RandomNumberGenerator.GetBytes(AuditEventCanonicalForm.SaltLength);
+            row.Salt ??= salts.AsSpan(i * AuditEventCanonicalForm.SaltLength, AuditEventCanonicalForm.SaltLength).ToArray();
             scratch.Clear();
             scratch.Reserve(AuditEventCanonicalForm.HashLength);
             seqAt[i] = AuditEventCanonicalForm.AppendLinkable(row, scratch);
@@ -72,7 +75,9 @@ internal sealed class AuditChainBatch
         head.Hash.CopyTo(linked);
         BinaryPrimitives.WriteInt64BigEndian(linked[_seqAt[index]..], head.Seq + 1);
         row.Seq = head.Seq + 1;
-        row.Hash = SHA256.HashData(linked);
+        var hash = new byte[AuditEventCanonicalForm.HashLength];
+        ReusedSha256.Hash(linked, hash);
+        row.Hash = hash;
         return (row.Seq, row.Hash);
     }
 }

@@ -34,7 +34,10 @@ internal static class AuditEventCanonicalForm
     private static readonly string[] s_severityNames = Names<AuditSeverity>();
 
     /// <summary>Every field of the encoding, by ascending id. Ids are never reused.</summary>
-    public static readonly IReadOnlyList<CanonicalField> Fields =
+    public static IReadOnlyList<CanonicalField> Fields => s_fields;
+
+    // An array, so encoding an event walks it without an enumerator object or an interface call per field.
+    private static readonly CanonicalField[] s_fields =
     [
         new TextField(1, "tenant_id", static r => r.TenantId),
         new UuidField(2, "id", static r => r.Id),
@@ -117,7 +120,7 @@ internal static class AuditEventCanonicalForm
         ArgumentNullException.ThrowIfNull(writer);
         var seqAt = -1;
         writer.WriteByte(Version);
-        foreach (var field in Fields)
+        foreach (var field in s_fields)
         {
             if (field.Id == SeqFieldId)
             {
@@ -134,7 +137,7 @@ internal static class AuditEventCanonicalForm
     private static void Append(AuditEventRow row, CanonicalWriter writer)
     {
         writer.WriteByte(Version);
-        foreach (var field in Fields)
+        foreach (var field in s_fields)
         {
             field.Write(writer, row);
         }
@@ -156,15 +159,16 @@ internal static class AuditEventCanonicalForm
     /// <summary><see cref="PersonalDigest"/> into <paramref name="destination"/> (32 bytes), with no allocation for usual values.</summary>
     private static void WritePersonalDigest(ReadOnlySpan<byte> salt, ushort fieldId, string value, Span<byte> destination)
     {
-        var length = salt.Length + 2 + Encoding.UTF8.GetByteCount(value);
+        // Room for the longest UTF-8 the value can take, so it is encoded in one pass (no byte count first).
+        var room = salt.Length + 2 + Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
-        var input = length <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        var input = room <= 512 ? stackalloc byte[512] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(room));
         try
         {
             salt.CopyTo(input);
             BinaryPrimitives.WriteUInt16BigEndian(input[salt.Length..], fieldId);
-            Encoding.UTF8.GetBytes(value, input[(salt.Length + 2)..]);
-            SHA256.HashData(input[..length], destination);
+            var length = salt.Length + 2 + Encoding.UTF8.GetBytes(value, input[(salt.Length + 2)..]);
+            ReusedSha256.Hash(input[..length], destination);
         }
         finally
         {

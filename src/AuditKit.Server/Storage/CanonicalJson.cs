@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -48,11 +49,11 @@ internal static class CanonicalJson
                 break;
             case JsonValueKind.Number:
                 writer.WriteByte(Number);
-                writer.WriteLengthPrefixedUtf8(CanonicalNumber(value.GetRawText()));
+                WriteNumber(writer, value);
                 break;
             case JsonValueKind.String:
                 writer.WriteByte(String);
-                writer.WriteLengthPrefixedUtf8(value.GetString()!);
+                WriteString(writer, value);
                 break;
             case JsonValueKind.Array:
                 writer.WriteByte(Array);
@@ -96,21 +97,21 @@ internal static class CanonicalJson
                     members = larger;
                 }
 
-                members[count] = new Member(Encoding.UTF8.GetBytes(member.Name), member.Value, count);
+                members[count] = new Member(EscapedName(member), member, count);
                 count++;
             }
 
             var sorted = members.AsSpan(0, count);
             sorted.Sort(static (a, b) =>
             {
-                var byName = a.Name.AsSpan().SequenceCompareTo(b.Name);
+                var byName = a.Name.SequenceCompareTo(b.Name);
                 return byName != 0 ? byName : a.Position.CompareTo(b.Position);
             });
 
             var distinct = 0;
             for (var i = 0; i < sorted.Length; i++)
             {
-                if (i + 1 == sorted.Length || !sorted[i].Name.AsSpan().SequenceEqual(sorted[i + 1].Name))
+                if (i + 1 == sorted.Length || !sorted[i].Name.SequenceEqual(sorted[i + 1].Name))
                 {
                     distinct++;
                 }
@@ -120,13 +121,13 @@ internal static class CanonicalJson
             writer.WriteUInt32((uint)distinct);
             for (var i = 0; i < sorted.Length; i++)
             {
-                if (i + 1 < sorted.Length && sorted[i].Name.AsSpan().SequenceEqual(sorted[i + 1].Name))
+                if (i + 1 < sorted.Length && sorted[i].Name.SequenceEqual(sorted[i + 1].Name))
                 {
                     continue;
                 }
 
                 WriteName(writer, sorted[i].Name);
-                Write(writer, sorted[i].Value);
+                Write(writer, sorted[i].Property.Value);
             }
         }
         finally
@@ -215,5 +216,69 @@ internal static class CanonicalJson
         return string.Concat(text[0] == '-' ? "-" : string.Empty, trimmed, "e", exponent.ToString(CultureInfo.InvariantCulture));
     }
 
-    private readonly record struct Member(byte[] Name, JsonElement Value, int Position);
+    /// <summary>
+    /// A string's value as UTF-8: the document's own bytes between the quotes when they hold no escape (the document
+    /// was parsed from valid UTF-8, so they are exactly the UTF-8 of the unescaped value), without a string made and
+    /// encoded again; otherwise the unescaped string, encoded.
+    /// </summary>
+    private static void WriteString(CanonicalWriter writer, JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' && !raw[1..^1].Contains((byte)'\\'))
+        {
+            writer.WriteLengthPrefixed(raw[1..^1]);
+            return;
+        }
+
+        writer.WriteLengthPrefixedUtf8(value.GetString()!);
+    }
+
+    /// <summary>
+    /// <see cref="CanonicalNumber"/> of a number, written as a 4-byte length and its UTF-8; the common case, an integer
+    /// spelled <c>-?[0-9]+</c>, straight from the document's bytes (the same spelling <see cref="PlainInteger"/> gives).
+    /// </summary>
+    private static void WriteNumber(CanonicalWriter writer, JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        var negative = raw.Length > 0 && raw[0] == (byte)'-';
+        var digits = raw[(negative ? 1 : 0)..];
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            writer.WriteLengthPrefixedUtf8(CanonicalNumber(value.GetRawText()));
+            return;
+        }
+
+        var start = writer.BeginLength();
+        var significant = digits.TrimStart((byte)'0');
+        if (significant.IsEmpty)
+        {
+            writer.WriteByte((byte)'0');
+        }
+        else
+        {
+            var trimmed = significant.TrimEnd((byte)'0');
+            if (negative)
+            {
+                writer.WriteByte((byte)'-');
+            }
+
+            writer.WriteBytes(trimmed);
+            writer.WriteByte((byte)'e');
+            Span<byte> exponent = stackalloc byte[11];
+            (significant.Length - trimmed.Length).TryFormat(exponent, out var written, default, CultureInfo.InvariantCulture);
+            writer.WriteBytes(exponent[..written]);
+        }
+
+        writer.EndLength(start);
+    }
+
+    /// <summary>A member's name as UTF-8 when it has an escape in the document (null when its raw bytes are the name).</summary>
+    private static byte[]? EscapedName(JsonProperty member) =>
+        JsonMarshal.GetRawUtf8PropertyName(member).Contains((byte)'\\') ? Encoding.UTF8.GetBytes(member.Name) : null;
+
+    /// <summary>An object's member, its name as UTF-8: the document's bytes, or <see cref="Escaped"/> when it had an escape.</summary>
+    private readonly record struct Member(byte[]? Escaped, JsonProperty Property, int Position)
+    {
+        public ReadOnlySpan<byte> Name => Escaped is { } escaped ? escaped : JsonMarshal.GetRawUtf8PropertyName(Property);
+    }
 }

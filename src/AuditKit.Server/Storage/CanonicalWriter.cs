@@ -34,16 +34,24 @@ internal sealed class CanonicalWriter
     /// <summary>Writes <paramref name="value"/> as UTF-8 (no length; see <see cref="WriteLengthPrefixedUtf8"/>).</summary>
     public void WriteUtf8(string value)
     {
-        var count = Encoding.UTF8.GetByteCount(value);
-        Encoding.UTF8.GetBytes(value, Reserve(count));
+        // Room for the longest UTF-8 the text can take, then one encoding pass (no byte count first).
+        EnsureRoom(Encoding.UTF8.GetMaxByteCount(value.Length));
+        Length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));
     }
 
     /// <summary>A 4-byte length, then <paramref name="value"/> as UTF-8.</summary>
     public void WriteLengthPrefixedUtf8(string value)
     {
-        var count = Encoding.UTF8.GetByteCount(value);
-        WriteUInt32((uint)count);
-        Encoding.UTF8.GetBytes(value, Reserve(count));
+        var start = BeginLength();
+        WriteUtf8(value);
+        EndLength(start);
+    }
+
+    /// <summary>A 4-byte length, then <paramref name="value"/> (UTF-8 already).</summary>
+    public void WriteLengthPrefixed(ReadOnlySpan<byte> value)
+    {
+        WriteUInt32((uint)value.Length);
+        WriteBytes(value);
     }
 
     /// <summary>Leaves room for a 4-byte length of what follows; returns where, for <see cref="EndLength"/>.</summary>
@@ -60,13 +68,17 @@ internal sealed class CanonicalWriter
     /// <summary>Appends <paramref name="count"/> bytes for the caller to fill; the span is valid until the next write.</summary>
     public Span<byte> Reserve(int count)
     {
+        EnsureRoom(count);
+        var span = _buffer.AsSpan(Length, count);
+        Length += count;
+        return span;
+    }
+
+    private void EnsureRoom(int count)
+    {
         if (Length + count > _buffer.Length)
         {
             Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
         }
-
-        var span = _buffer.AsSpan(Length, count);
-        Length += count;
-        return span;
     }
 }

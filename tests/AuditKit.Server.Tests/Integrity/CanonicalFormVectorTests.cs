@@ -175,6 +175,55 @@ public sealed class CanonicalFormVectorTests
         CanonicalJson.CanonicalNumber(text).ShouldBe(canonical);
     }
 
+    [Theory]
+    [InlineData("100", "1e2")]
+    [InlineData("1e2", "1e2")]
+    [InlineData("100.0", "1e2")]
+    [InlineData("1.50", "15e-1")]
+    [InlineData("-0", "0")]
+    [InlineData("0", "0")]
+    [InlineData("0.000", "0")]
+    [InlineData("-7", "-7e0")]
+    [InlineData("-1200", "-12e2")]
+    [InlineData("12345678901234567890123", "12345678901234567890123e0")]
+    [InlineData("10000000000000000000000000", "1e25")]
+    [InlineData("1E-400", "1e-400")]
+    public void Numbers_in_a_document_encode_in_their_one_spelling(string text, string canonical)
+    {
+        var writer = new CanonicalWriter();
+        CanonicalJson.Write(writer, "[" + text + "]");
+
+        var spelling = System.Text.Encoding.UTF8.GetBytes(canonical);
+        byte[] expected = [CanonicalJson.Array, 0, 0, 0, 1, CanonicalJson.Number, 0, 0, 0, (byte)spelling.Length, .. spelling];
+        writer.Written.ToArray().ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("{\"\\u0061\":\"\\u00e9\",\"b\":\"x\"}", "{\"a\":\"\u00e9\",\"b\":\"x\"}")]
+    [InlineData("{\"a\\\"b\":1}", "{\"a\\u0022b\":1}")]
+    [InlineData("{\"\\u0061\":1,\"a\":2}", "{\"a\":2}")]
+    [InlineData("{\"a\":1,\"\\u0061\":2}", "{\"a\":2}")]
+    [InlineData("[\"\\ud83d\\ude00\",\"\\n\"]", "[\"\ud83d\ude00\",\"\\u000a\"]")]
+    public void Escaped_names_and_strings_encode_as_their_unescaped_text(string escaped, string plain)
+    {
+        var first = new CanonicalWriter();
+        CanonicalJson.Write(first, escaped);
+        var second = new CanonicalWriter();
+        CanonicalJson.Write(second, plain);
+
+        first.Written.ToArray().ShouldBe(second.Written.ToArray());
+    }
+
+    [Fact]
+    public void An_escaped_name_and_string_encode_as_their_utf8()
+    {
+        var writer = new CanonicalWriter();
+        CanonicalJson.Write(writer, "{\"\\u0061\":\"\\u00e9\"}");
+
+        byte[] expected = [CanonicalJson.Object, 0, 0, 0, 1, 0, 0, 0, 1, (byte)'a', CanonicalJson.String, 0, 0, 0, 2, 0xC3, 0xA9];
+        writer.Written.ToArray().ShouldBe(expected);
+    }
+
     private static IEnumerable<JsonElement> Load()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(s_vectors));
