@@ -125,7 +125,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         }
 
         await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Address.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, admin);
         await page.WaitForURLAsync($"**/console/{tenant}/events");

@@ -60,7 +60,7 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(10_000);
+        context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
     }
 
