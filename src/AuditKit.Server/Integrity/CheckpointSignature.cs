@@ -94,16 +94,12 @@ internal static class CheckpointSignature
     {
         ArgumentNullException.ThrowIfNull(anchor);
         ArgumentNullException.ThrowIfNull(keys);
-        var key = keys.FirstOrDefault(k => string.Equals(k.KeyId, anchor.KeyId, StringComparison.Ordinal));
-        if (key is null)
-        {
-            return CheckpointVerification.UnknownKey;
-        }
-
-        return anchor is { Signature.Length: SignatureLength, RewrittenHash.Length: HashLength, OriginalHash.Length: HashLength }
-            && key.Key.VerifyData(SignedBytes(anchor), anchor.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-            ? CheckpointVerification.Ok
-            : CheckpointVerification.BadSignature;
+        return VerifySigned(
+            keys,
+            anchor.KeyId,
+            anchor is { RewrittenHash.Length: HashLength, OriginalHash.Length: HashLength },
+            anchor.Signature,
+            () => SignedBytes(anchor));
     }
 
     /// <summary>Signs <paramref name="head"/> with <paramref name="key"/> at <paramref name="signedAt"/> (to the microsecond).</summary>
@@ -140,14 +136,25 @@ internal static class CheckpointSignature
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(keys);
-        var key = keys.FirstOrDefault(k => string.Equals(k.KeyId, checkpoint.KeyId, StringComparison.Ordinal));
+        return VerifySigned(keys, checkpoint.KeyId, wellFormed: true, checkpoint.Signature, () => SignedBytes(checkpoint));
+    }
+
+    /// <summary>
+    /// Finds the key of <paramref name="keyId"/> among <paramref name="keys"/> and checks <paramref name="signature"/>
+    /// over the signed bytes (made only when a key is found and the record is <paramref name="wellFormed"/>).
+    /// </summary>
+    private static CheckpointVerification VerifySigned(
+        IEnumerable<SigningKey> keys, string? keyId, bool wellFormed, byte[]? signature, Func<byte[]> signedBytes)
+    {
+        var key = keys.FirstOrDefault(k => string.Equals(k.KeyId, keyId, StringComparison.Ordinal));
         if (key is null)
         {
             return CheckpointVerification.UnknownKey;
         }
 
-        return checkpoint.Signature is { Length: SignatureLength }
-            && key.Key.VerifyData(SignedBytes(checkpoint), checkpoint.Signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
+        return wellFormed
+            && signature is { Length: SignatureLength }
+            && key.Key.VerifyData(signedBytes(), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
             ? CheckpointVerification.Ok
             : CheckpointVerification.BadSignature;
     }
