@@ -1,5 +1,6 @@
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
+using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -92,5 +93,52 @@ public sealed class PostgresAuditChainTests(PostgresDatabaseFixture database) : 
 
         (await Verification.VerifyAsync(one, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(51));
         (await Verification.VerifyAsync(two, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(99));
+    }
+
+    [Fact]
+    public async Task The_server_s_registered_store_links_every_insert_into_the_chain_whatever_the_settings_say()
+    {
+        // The store's chain switch is for the load tool's same-build comparison only: no setting reaches it.
+        await using var server = TestServerHost.Create(
+        [
+            TestServerHost.UnpacedDetection,
+            KeyValuePair.Create("ConnectionStrings:AuditKit", (string?)database.ConnectionString),
+            KeyValuePair.Create("AuditKit:Storage:Chain", (string?)"false"),
+            KeyValuePair.Create("AuditKit:Chain", (string?)"false"),
+            KeyValuePair.Create("AuditKit:Integrity:Chain", (string?)"false"),
+        ]);
+        var store = server.Services.GetRequiredService<IAuditEventStore>();
+        var tenant = NewTenant();
+
+        var inserted = await store.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+
+        store.ShouldBeOfType<PostgresAuditEventStore>().Chain.ShouldBeTrue();
+        inserted.Select(static r => r.Seq).ShouldBe([1L, 2L]);
+        inserted.ShouldAllBe(static r => r.Hash != null && r.Hash.Length == 32);
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
+    }
+
+    [Fact]
+    public async Task The_store_with_the_chain_switched_off_writes_none_of_it_and_still_refuses_duplicates()
+    {
+        var store = new PostgresAuditEventStore(Services.GetRequiredService<NpgsqlDataSource>()) { Chain = false };
+        var tenant = NewTenant();
+        AuditEvent[] events = [NewEvent(), NewEvent(), NewEvent()];
+
+        var first = await store.InsertLinkedAsync(tenant, events[..2], s_received, AuditInsertHooks.None, default);
+        var again = await store.InsertLinkedAsync(tenant, events, s_received, AuditInsertHooks.None, default);
+
+        first.ShouldAllBe(static r => r.Outcome == AuditInsertOutcome.Inserted && r.Hash == null);
+        again.Select(static r => r.Outcome).ShouldBe([AuditInsertOutcome.Duplicate, AuditInsertOutcome.Duplicate, AuditInsertOutcome.Inserted]);
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM audit_chain_heads WHERE tenant_id = @t), " +
+            "(SELECT count(*) FROM audit_events WHERE tenant_id = @t AND hash IS NULL AND salt IS NULL AND personal_digests IS NULL), " +
+            "(SELECT count(DISTINCT seq) FROM audit_events WHERE tenant_id = @t)", connection);
+        command.Parameters.AddWithValue("t", tenant);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)).ShouldBe((0L, 3L, 3L));
     }
 }

@@ -35,12 +35,24 @@ internal sealed class PostgresAuditEventStore(
     private static readonly string s_moveSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {Incoming}";
 
+    // The seqs of the rows written with the chain off (see Chain): unique in this process, never a chain's.
+    private long _unchainedSeq;
+
+    /// <summary>
+    /// Whether rows are linked into their tenant's chain; always on, except where a benchmark turns it off to measure
+    /// what the chain costs in the same build and run. Off, the store skips everything the chain adds (no canonical
+    /// bytes, no head lock, read or save; hash, salt and personal digests stored NULL; seq from a counter of this
+    /// process) and what it stores cannot be verified, so no configuration or request reaches this switch: the
+    /// server's registered store keeps the default.
+    /// </summary>
+    internal bool Chain { get; init; } = true;
+
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
         // the hashing, which needs the previous hash, waits for the tenant's head.
-        var chain = AuditChainBatch.Prepare(rows);
+        var chain = Chain ? AuditChainBatch.Prepare(rows) : Unchained(rows);
         await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.Tenant(rows[0].TenantId), cancellationToken)
             .ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
@@ -52,9 +64,23 @@ internal sealed class PostgresAuditEventStore(
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 
+    // With the chain off: a seq of this process for each row, and none of the chain's columns.
+    private AuditChainBatch? Unchained(List<AuditEventRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            row.Seq = Interlocked.Increment(ref _unchainedSeq);
+            row.Hash = null;
+            row.Salt = null;
+            row.PersonalDigests = null;
+        }
+
+        return null;
+    }
+
     /// <summary>Copies the rows into the table and commits; false, with nothing written, when one is already stored.</summary>
     private async Task<bool> TryCopyIntoTableAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
@@ -63,8 +89,7 @@ internal sealed class PostgresAuditEventStore(
         }
 
         var tenantId = rows[0].TenantId;
-        var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
-        head = chain.Link(head);
+        var head = chain is null ? default : chain.Link(await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false));
         try
         {
             await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
@@ -75,7 +100,11 @@ internal sealed class PostgresAuditEventStore(
             return false;
         }
 
-        await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+        if (chain is not null)
+        {
+            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+        }
+
         if (hooks.Written is { } written)
         {
             await RunWrittenAsync(connection, transaction, tenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
@@ -87,7 +116,7 @@ internal sealed class PostgresAuditEventStore(
 
     /// <summary>Stores the rows not already stored, in one transaction; returns the ids it stored.</summary>
     private async Task<HashSet<Guid>> InsertNewAsync(
-        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
@@ -96,15 +125,18 @@ internal sealed class PostgresAuditEventStore(
         }
 
         var tenantId = rows[0].TenantId;
-        var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
+        var head = chain is null ? default : await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
         var stored = await AuditChain.ReadLinksAsync(connection, transaction, Dialect, tenantId, [.. rows.Select(static r => r.Id)], cancellationToken)
             .ConfigureAwait(false);
         var fresh = rows.Where(row => !stored.ContainsKey(row.Id)).ToList();
         if (fresh.Count > 0)
         {
-            head = chain.Link(head, stored.Keys.ToHashSet());
+            head = chain is null ? head : chain.Link(head, stored.Keys.ToHashSet());
             await CopyAsync(connection, fresh, cancellationToken).ConfigureAwait(false);
-            await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+            if (chain is not null)
+            {
+                await AuditChain.SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var inserted = fresh.Select(static r => r.Id).ToHashSet();
