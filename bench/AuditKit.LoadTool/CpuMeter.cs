@@ -61,8 +61,16 @@ internal sealed record CpuSample(double Tool, double? Server, double? Postgres)
 {
     public string PerThousandEvents(CpuSample before, long events)
     {
-        string Ms(double? after, double? start) =>
-            after is { } a && start is { } s ? ((a - s) * 1000 / (events / 1000.0)).ToString("F0", CultureInfo.InvariantCulture) : "-";
-        return $"{Ms(Tool, before.Tool),6} {Ms(Server, before.Server),6} {Ms(Postgres, before.Postgres),6}";
+        var (tool, server, postgres) = MsPerThousandEvents(before, events);
+        static string Ms(double? value) => value is { } v ? v.ToString("F0", CultureInfo.InvariantCulture) : "-";
+        return $"{Ms(tool),6} {Ms(server),6} {Ms(postgres),6}";
+    }
+
+    /// <summary>CPU milliseconds per 1000 events since <paramref name="before"/>: the tool's, the server's and PostgreSQL's (null when not read).</summary>
+    public (double? Tool, double? Server, double? Postgres) MsPerThousandEvents(CpuSample before, long events)
+    {
+        double? Ms(double? after, double? start) =>
+            after is { } a && start is { } s && events > 0 ? (a - s) * 1000 / (events / 1000.0) : null;
+        return (Ms(Tool, before.Tool), Ms(Server, before.Server), Ms(Postgres, before.Postgres));
     }
 }

@@ -44,14 +44,14 @@ internal sealed record LoadOptions
           --seconds <n>                   time bound per phase (default 60)
           --senders <n>                   concurrent senders (default 2)
           --batch <n>                     events per batch (default 1000)
-          --tenants <n>                   'store': spread the batches over n tenants, batch i to tenant i mod n (default 1)
-          --no-group-commit               'store': each insert in a transaction of its own (no group commit of one tenant's inserts)
+          --tenants <n>                   'store', 'chain': spread the batches over n tenants, batch i to tenant i mod n (default 1)
+          --no-group-commit               'store', 'chain': each insert in a transaction of its own (no group commit of one tenant's inserts)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
           --server-pid <pid>              report the server's CPU time per 1000 events
           --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres
-          --rounds <n>                    --detection: rounds of off+on; phases outbox, partial-indexes: rounds of without+with (default 2)
+          --rounds <n>                    --detection: rounds of off+on; phases outbox, partial-indexes, chain: rounds of without+with (default 2)
           --probes <n>                    --detection: alert latency probes under load (default 20)
           --mix default|benign            --detection: the default events, or everyday traffic no rule should flag
 
@@ -62,6 +62,11 @@ internal sealed record LoadOptions
           staging (on request) the store's dedup path for every batch, for comparison with 'store'
           outbox (on request) 'store' without and with the detection_outbox row ingest writes per batch with detection
                  on, alternating for --rounds rounds (TRUNCATEs audit_events and detection_outbox: benchmark databases only)
+          chain  (on request) 'store' with and without the hash chain (the same build, the chain switched off in the
+                 store, no group commit, its (tenant_id, seq) index dropped for those rounds; --no-group-commit turns
+                 group commit off for the rounds with the chain too), alternating for --rounds rounds, for
+                 --senders and --tenants, with CPU per event and the active backends' wait events per variant
+                 (TRUNCATEs the tables: benchmark databases only; the owner role needs pg_read_all_stats for the waits)
           partial-indexes (on request) 'store' with and without detection's partial indexes on audit_events,
                  alternating for --rounds rounds (drops and re-creates them; TRUNCATEs audit_events: benchmark databases only)
           sqlite the embedded store's InsertAsync into --sqlite, for reference

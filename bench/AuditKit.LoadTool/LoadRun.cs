@@ -26,7 +26,11 @@ internal static class LoadRun
         }));
         await Task.WhenAll(tasks);
         stopwatch.Stop();
-        return new PhaseResult(name, rows, stopwatch.Elapsed, deadline.IsCancellationRequested, Cpu.Sample().PerThousandEvents(cpuBefore, rows));
+        var cpuAfter = Cpu.Sample();
+        return new PhaseResult(name, rows, stopwatch.Elapsed, deadline.IsCancellationRequested, cpuAfter.PerThousandEvents(cpuBefore, rows))
+        {
+            CpuMs = cpuAfter.MsPerThousandEvents(cpuBefore, rows),
+        };
     }
 }
 
@@ -34,4 +38,7 @@ internal static class LoadRun
 internal sealed record PhaseResult(string Name, long Rows, TimeSpan Elapsed, bool TimedOut, string CpuPerThousand)
 {
     public double RowsPerSecond => Rows / Elapsed.TotalSeconds;
+
+    /// <summary>CPU milliseconds per 1000 events of the tool, the server and PostgreSQL (null when not read).</summary>
+    public (double? Tool, double? Server, double? Postgres) CpuMs { get; init; }
 }

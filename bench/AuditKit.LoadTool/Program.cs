@@ -174,6 +174,14 @@ if (options.Phases.Contains("outbox") && services is not null)
         $"store with / without the detection_outbox row (mean of {options.Rounds} rounds): {withOutbox.Average():F0} / {without.Average():F0} = {withOutbox.Average() / without.Average():F3}x"));
 }
 
+if (options.Phases.Contains("chain") && services is not null)
+{
+    // The chain's cost in the same build and run (see ChainPhase); the owner, with --migrations, drops and creates the index.
+    await using var owner = options.Migrations is null ? null : NpgsqlDataSource.Create(options.Migrations);
+    var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+    await ChainPhase.RunAsync(options, dataSource, owner ?? dataSource, MakeBatches(), tenant, TruncateAsync, results);
+}
+
 if (options.Phases.Contains("partial-indexes") && services is not null)
 {
     // What detection's six partial indexes on audit_events cost ingest: the store with them (as migrated) and without them
