@@ -102,6 +102,35 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task A_log_type_with_a_slash_is_found_by_its_route_and_an_event_id_with_one_is_not_found()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using (var ingest = server.CreateClient(tenant.IngestKey))
+        {
+            object[] events =
+            [
+                new { action = "UPDATE", resource_type = "Order", resource_id = "o-1", log_type = "ops/billing" },
+                new { action = "UPDATE", resource_type = "Order", resource_id = "o-2", log_type = "ops" },
+            ];
+            await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        }
+
+        using var read = server.CreateClient(tenant.ReadKey);
+        foreach (var path in (string[])[$"{Logs}/type/ops%2Fbilling", $"{Logs}/type/ops%2fbilling", $"{Logs}/type/ops/billing"])
+        {
+            var page = await (await read.GetAsync(path)).ReadPageAsync();
+            page.Items.Select(static e => e.ResourceId).ShouldBe(["o-1"], path);
+        }
+
+        (await (await read.GetAsync($"{Logs}/type/ops")).ReadPageAsync()).Items.Select(static e => e.ResourceId).ShouldBe(["o-2"]);
+        (await read.GetAsync($"{Logs}/type/")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        foreach (var path in (string[])[$"{Logs}/{Guid.NewGuid()}%2Fx", $"{Logs}/a%2Fb"])
+        {
+            (await read.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+        }
+    }
+
+    [Fact]
     public async Task Critical_lists_only_critical_events()
     {
         using var read = await ArrangeAsync();
