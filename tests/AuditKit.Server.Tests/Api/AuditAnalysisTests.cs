@@ -202,6 +202,19 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task Summary_answers_its_fields_in_the_documented_order()
+    {
+        using var read = await ArrangeAsync();
+
+        using var response = await read.GetAsync($"{Logs}/summary?from_date={Q(T0)}&to_date={Q(At(240))}");
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        json.RootElement.EnumerateObject().Select(static p => p.Name).ShouldBe(
+            ["from", "to", "bucket", "total", "by_action", "by_severity", "by_status", "by_service", "top_users", "top_ips", "time_buckets"]);
+    }
+
+    [Fact]
     public async Task Summary_takes_filters_day_buckets_and_shows_empty_buckets()
     {
         using var read = await ArrangeAsync();
