@@ -41,13 +41,13 @@ internal static class AuditImportCommand
                 switch (args[i])
                 {
                     case "--tenant":
-                        tenant = Value(args, ++i);
+                        tenant = CommandLine.Value(args, ++i);
                         break;
                     case "--file":
-                        paths.Add(Value(args, ++i));
+                        paths.Add(CommandLine.Value(args, ++i));
                         break;
                     case "--format":
-                        format = Value(args, ++i);
+                        format = CommandLine.Value(args, ++i);
                         break;
                     case "--strict":
                         strict = true;
@@ -75,12 +75,7 @@ internal static class AuditImportCommand
             return 2;
         }
 
-        using var cancellation = new CancellationTokenSource();
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using var cancellation = CommandLine.CancelOnCtrlC();
         var cancellationToken = cancellation.Token;
 
         var builder = WebApplication.CreateBuilder([.. rest]);
@@ -170,7 +165,4 @@ internal static class AuditImportCommand
             ? (name[..dot], backup)
             : (name, 0);
     }
-
-    private static string Value(string[] args, int i) =>
-        i < args.Length && !args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -32,13 +33,13 @@ internal static class AuditVerifyCommand
                 switch (args[i])
                 {
                     case "--tenant":
-                        tenant = Value(args, ++i);
+                        tenant = CommandLine.Value(args, ++i);
                         break;
                     case "--file":
-                        file = Value(args, ++i);
+                        file = CommandLine.Value(args, ++i);
                         break;
                     case "--public-keys":
-                        publicKeys = Value(args, ++i);
+                        publicKeys = CommandLine.Value(args, ++i);
                         break;
                     case "--from-seq":
                         from = Seq(args, ++i);
@@ -75,12 +76,7 @@ internal static class AuditVerifyCommand
             return 2;
         }
 
-        using var cancellation = new CancellationTokenSource();
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using var cancellation = CommandLine.CancelOnCtrlC();
 
         IReadOnlyList<(string TenantId, ChainVerification Result, int UncheckedAnchors)> results;
         try
@@ -131,11 +127,8 @@ internal static class AuditVerifyCommand
         return await app.Services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, from, to, cancellationToken);
     }
 
-    private static string Value(string[] args, int i) =>
-        i < args.Length && !args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
-
     private static long Seq(string[] args, int i) =>
-        long.TryParse(Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq >= 1
+        long.TryParse(CommandLine.Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq >= 1
             ? seq
             : throw new ArgumentException($"{args[i - 1]} must be a whole number, 1 or more.");
 }
