@@ -57,10 +57,7 @@ internal sealed class PostgresAuditEventStore(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (hooks.Before is { } before)
-        {
-            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
         var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
@@ -90,10 +87,7 @@ internal sealed class PostgresAuditEventStore(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (hooks.Before is { } before)
-        {
-            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
         var head = await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);
