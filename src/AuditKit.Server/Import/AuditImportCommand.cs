@@ -31,33 +31,31 @@ internal static class AuditImportCommand
         var format = AuditImportFormats.Native;
         var strict = false;
         var paths = new List<string>();
-        var rest = new List<string>();
+        List<string> rest;
         IImportLineMapper? mapper;
         List<string> files;
         try
         {
-            for (var i = 0; i < args.Length; i++)
+            rest = CommandLine.Read(args, (option, value) =>
             {
-                switch (args[i])
+                switch (option)
                 {
                     case "--tenant":
-                        tenant = CommandLine.Value(args, ++i);
-                        break;
+                        tenant = value();
+                        return true;
                     case "--file":
-                        paths.Add(CommandLine.Value(args, ++i));
-                        break;
+                        paths.Add(value());
+                        return true;
                     case "--format":
-                        format = CommandLine.Value(args, ++i);
-                        break;
+                        format = value();
+                        return true;
                     case "--strict":
                         strict = true;
-                        break;
+                        return true;
                     default:
-                        // Anything else is configuration (--ConnectionStrings:AuditKit=…, --AuditKit:Storage:SqlitePath …).
-                        rest.Add(args[i]);
-                        break;
+                        return false;
                 }
-            }
+            });
 
             if (string.IsNullOrWhiteSpace(tenant) || paths.Count == 0)
             {
