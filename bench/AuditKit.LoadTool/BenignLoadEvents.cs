@@ -29,24 +29,14 @@ internal sealed class BenignLoadEvents(int seed)
         };
         var resource = s_resources[_random.Next(s_resources.Length)];
         var resourceId = _random.Next(1, 50_000).ToString(CultureInfo.InvariantCulture);
-        return new AuditEvent
-        {
-            Id = Guid.CreateVersion7(at),
-            Timestamp = at,
-            Source = AuditSources.Http,
-            Action = action,
-            ResourceType = resource,
-            ResourceId = resourceId,
-            UserId = "user-" + user.ToString(CultureInfo.InvariantCulture),
-            Status = status,
-            Severity = severity,
-            ServiceName = "crm-web",
-            Method = "POST",
-            Path = $"/api/{resource.ToLowerInvariant()}s/{resourceId}",
-            StatusCode = status == AuditStatus.Failure ? 401 : 200,
-            DurationMs = Math.Round(_random.NextDouble() * 80, 2),
-            IpAddress = $"10.{user % 200}.{user / 200}.{(_random.Next(2) * 100) + 1}",
-            Description = $"{action} {resource} {resourceId}",
-        };
+        var auditEvent = LoadEvents.OnResource(at, action, resource, resourceId, user);
+        auditEvent.Status = status;
+        auditEvent.Severity = severity;
+        auditEvent.ServiceName = "crm-web";
+        auditEvent.Method = "POST";
+        auditEvent.StatusCode = status == AuditStatus.Failure ? 401 : 200;
+        auditEvent.DurationMs = Math.Round(_random.NextDouble() * 80, 2);
+        auditEvent.IpAddress = $"10.{user % 200}.{user / 200}.{(_random.Next(2) * 100) + 1}";
+        return auditEvent;
     }
 }

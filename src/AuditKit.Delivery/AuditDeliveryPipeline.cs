@@ -27,14 +27,7 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
         ILogger<AuditDeliveryPipeline> logger)
     {
         var value = options.Value;
-        _channel = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(value.Delivery.ChannelCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            // The writer is a request thread: never run the batcher's continuation on it.
-            AllowSynchronousContinuations = false,
-        });
+        _channel = AuditEventChannel.Create(value.Delivery.ChannelCapacity);
         _metrics = metrics;
         _time = time;
         _drops = new DropLogThrottle(time);
@@ -51,11 +44,7 @@ internal sealed class AuditDeliveryPipeline : IAuditSink
     /// <inheritdoc />
     public bool TryWrite(AuditEvent auditEvent)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        auditEvent.ServiceName ??= _serviceName;
-        auditEvent.ServiceVersion ??= _serviceVersion;
-
-        if (_channel.Writer.TryWrite(auditEvent))
+        if (AuditEventChannel.TryWrite(_channel.Writer, auditEvent, _serviceName, _serviceVersion))
         {
             _metrics.Enqueued();
             return true;

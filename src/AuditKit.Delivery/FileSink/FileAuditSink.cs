@@ -58,14 +58,7 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
         _logger = logger;
         _serviceName = kitOptions?.Value.ServiceName;
         _serviceVersion = kitOptions?.Value.ServiceVersion;
-        _channel = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(value.ChannelCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            // The writer is a request thread: never run the file writer's continuation on it.
-            AllowSynchronousContinuations = false,
-        });
+        _channel = AuditEventChannel.Create(value.ChannelCapacity);
         _writer = Task.Run(WriteAllAsync);
     }
 
@@ -75,11 +68,7 @@ internal sealed class FileAuditSink : IAuditSink, IAsyncDisposable, IDisposable
     /// <inheritdoc />
     public bool TryWrite(AuditEvent auditEvent)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        auditEvent.ServiceName ??= _serviceName;
-        auditEvent.ServiceVersion ??= _serviceVersion;
-
-        if (_channel.Writer.TryWrite(auditEvent))
+        if (AuditEventChannel.TryWrite(_channel.Writer, auditEvent, _serviceName, _serviceVersion))
         {
             _metrics.Enqueued();
             return true;

@@ -3,6 +3,7 @@ using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
+using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -159,8 +160,8 @@ internal static class AlertEndpoints
         var caller = AuditCaller.From(context.User);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => errors[field] = [message];
-        var to = AlertQueryParser.Date("to_date", toDate, Fail) ?? timeProvider.GetUtcNow();
-        var from = AlertQueryParser.Date("from_date", fromDate, Fail) ?? to.AddDays(-1);
+        var to = RfcDateTime.Parameter("to_date", toDate, Fail) ?? timeProvider.GetUtcNow();
+        var from = RfcDateTime.Parameter("from_date", fromDate, Fail) ?? to.AddDays(-1);
         if (from > to)
         {
             Fail("from_date", "must not be after to_date.");

@@ -80,8 +80,8 @@ internal static class AlertQueryParser
             }
         }
 
-        var from = Date("from_date", parameters.FromDate ?? parameters.From, Fail);
-        var to = Date("to_date", parameters.ToDate ?? parameters.To, Fail);
+        var from = RfcDateTime.Parameter("from_date", parameters.FromDate ?? parameters.From, Fail);
+        var to = RfcDateTime.Parameter("to_date", parameters.ToDate ?? parameters.To, Fail);
         if (from is { } f && to is { } t && f > t)
         {
             Fail("from_date", "must not be after to_date.");
@@ -127,23 +127,5 @@ internal static class AlertQueryParser
         };
         errors = failures;
         return failures.Count == 0;
-    }
-
-    /// <summary>An RFC 3339 date-time parameter, or null when absent; a bad one is reported with <paramref name="fail"/>.</summary>
-    public static DateTimeOffset? Date(string field, string? value, Action<string, string> fail)
-    {
-        ArgumentNullException.ThrowIfNull(fail);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (RfcDateTime.TryParse(value, out var date))
-        {
-            return date;
-        }
-
-        fail(field, "must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z.");
-        return null;
     }
 }

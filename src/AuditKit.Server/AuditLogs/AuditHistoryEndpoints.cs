@@ -54,7 +54,8 @@ internal static class AuditHistoryEndpoints
                 "Without group_by: events, newest first, with the list's filters and paging. With group_by=ip or group_by=user: " +
                     "one row per IP address or user with count, first_seen and last_seen, most attempts first.");
 
-        group.MapGet("/type/{logType}", ByCategoryAsync)
+        // The category is the rest of the path too, so a category with '/' is found sent as is or as %2F.
+        group.MapGet("/type/{**logType}", ByCategoryAsync)
             .Reads(
                 "ListAuditLogsByType",
                 "The events of one category (the older clients' log_type), newest first.",
@@ -105,7 +106,7 @@ internal static class AuditHistoryEndpoints
         IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
         ListAsync(context, parameters, store, options.Value, (query, errors) => query with
         {
-            Category = Pin(errors, "category", query.Category, logType),
+            Category = Pin(errors, "category", query.Category, PathValue(logType)),
         }, cancellationToken);
 
     private static async Task<Results<Ok<AuditGroupListResponse>, ValidationProblem>> IpHistoryAsync(

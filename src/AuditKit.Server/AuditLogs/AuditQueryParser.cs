@@ -173,8 +173,8 @@ internal static class AuditQueryParser
 
         var metadata = Metadata(parameters.Request, Fail);
 
-        var from = Date("from_date", parameters.FromDate ?? parameters.StartDate, Fail);
-        var to = Date("to_date", parameters.ToDate ?? parameters.EndDate, Fail);
+        var from = RfcDateTime.Parameter("from_date", parameters.FromDate ?? parameters.StartDate, Fail);
+        var to = RfcDateTime.Parameter("to_date", parameters.ToDate ?? parameters.EndDate, Fail);
         if (from is { } f && to is { } t && f > t)
         {
             Fail("from_date", "must not be after to_date.");
@@ -366,20 +366,4 @@ internal static class AuditQueryParser
 
     private static bool IsMetadataKey(string key) =>
         key.Length is > 0 and <= MaxMetadataKeyLength && key.All(static c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
-
-    private static DateTimeOffset? Date(string field, string? value, Action<string, string> fail)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (RfcDateTime.TryParse(value, out var date))
-        {
-            return date;
-        }
-
-        fail(field, "must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z.");
-        return null;
-    }
 }

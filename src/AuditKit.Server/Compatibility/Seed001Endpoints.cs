@@ -129,7 +129,7 @@ internal static class Seed001Endpoints
             ["events_by_service"] = Counts(summary.ByService),
             ["events_by_severity"] = Counts(summary.BySeverity),
             ["top_users"] = new JsonArray([.. summary.TopUsers.Select(static c => (JsonNode)new JsonObject { ["user_id"] = c.Key, ["count"] = c.Count })]),
-            ["timeline"] = new JsonArray([.. summary.Buckets.Select(static b => (JsonNode)new JsonObject { ["timestamp"] = SeedEventAnswers.Time(b.Start), ["count"] = b.Count })]),
+            ["timeline"] = new JsonArray([.. summary.TimeBuckets.Select(static b => (JsonNode)new JsonObject { ["timestamp"] = SeedEventAnswers.Time(b.Start), ["count"] = b.Count })]),
         });
     }
 

@@ -68,10 +68,7 @@ internal sealed partial class AlertDetector(
             withEventIds: true,
             async (claimed, session, ct) =>
             {
-                var stored = await session.ReadEventsAsync(claimed.Values.SelectMany(static ids => ids!), ct).ConfigureAwait(false);
-                var events = stored.Select(static e => new DetectionEvent(
-                    e.Id, e.Timestamp, e.Action, e.Status, e.Severity,
-                    DetectionEvent.Blank(e.UserId), DetectionEvent.Blank(e.IpAddress), e.ResourceType, DetectionEvent.Blank(e.ResourceId))).ToList();
+                var events = await session.ReadEventsAsync(claimed.Values.SelectMany(static ids => ids!), DetectionEvent.FromStored, ct).ConfigureAwait(false);
                 events.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Id.CompareTo(b.Id));
                 return events;
             },

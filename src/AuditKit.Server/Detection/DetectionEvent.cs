@@ -31,6 +31,12 @@ internal sealed record DetectionEvent(
             Blank(auditEvent.ResourceId));
     }
 
+    /// <summary>The fields as read back from the store (<see cref="Storage.StoredEventFactory{T}"/>), blank values as none, as <see cref="From"/> reads them.</summary>
+    public static DetectionEvent FromStored(
+        Guid id, DateTimeOffset timestamp, string action, AuditStatus status, AuditSeverity severity,
+        string? userId, string? ipAddress, string? resourceType, string? resourceId) =>
+        new(id, timestamp, action, status, severity, Blank(userId), Blank(ipAddress), resourceType, Blank(resourceId));
+
     /// <summary>A failed sign-in: <c>LOGIN_FAILED</c>, or <c>LOGIN</c> with status FAILURE (how older clients report it).</summary>
     public bool IsFailedLogin => DetectionPredicates.IsFailedLogin(Action, Status);
 

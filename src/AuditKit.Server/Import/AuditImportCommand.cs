@@ -31,33 +31,31 @@ internal static class AuditImportCommand
         var format = AuditImportFormats.Native;
         var strict = false;
         var paths = new List<string>();
-        var rest = new List<string>();
+        List<string> rest;
         IImportLineMapper? mapper;
         List<string> files;
         try
         {
-            for (var i = 0; i < args.Length; i++)
+            rest = CommandLine.Read(args, (option, value) =>
             {
-                switch (args[i])
+                switch (option)
                 {
                     case "--tenant":
-                        tenant = Value(args, ++i);
-                        break;
+                        tenant = value();
+                        return true;
                     case "--file":
-                        paths.Add(Value(args, ++i));
-                        break;
+                        paths.Add(value());
+                        return true;
                     case "--format":
-                        format = Value(args, ++i);
-                        break;
+                        format = value();
+                        return true;
                     case "--strict":
                         strict = true;
-                        break;
+                        return true;
                     default:
-                        // Anything else is configuration (--ConnectionStrings:AuditKit=…, --AuditKit:Storage:SqlitePath …).
-                        rest.Add(args[i]);
-                        break;
+                        return false;
                 }
-            }
+            });
 
             if (string.IsNullOrWhiteSpace(tenant) || paths.Count == 0)
             {
@@ -75,12 +73,7 @@ internal static class AuditImportCommand
             return 2;
         }
 
-        using var cancellation = new CancellationTokenSource();
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using var cancellation = CommandLine.CancelOnCtrlC();
         var cancellationToken = cancellation.Token;
 
         var builder = WebApplication.CreateBuilder([.. rest]);
@@ -170,7 +163,4 @@ internal static class AuditImportCommand
             ? (name[..dot], backup)
             : (name, 0);
     }
-
-    private static string Value(string[] args, int i) =>
-        i < args.Length && !args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
 }

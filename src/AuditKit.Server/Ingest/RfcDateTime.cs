@@ -19,6 +19,27 @@ internal static class RfcDateTime
         "yyyy-MM-dd",
     ];
 
+    /// <summary>
+    /// A query parameter <paramref name="field"/> that is an RFC 3339 date-time, or null when it is absent; a bad one is
+    /// reported with <paramref name="fail"/> (and is null too).
+    /// </summary>
+    public static DateTimeOffset? Parameter(string field, string? value, Action<string, string> fail)
+    {
+        ArgumentNullException.ThrowIfNull(fail);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (RfcDateTime.TryParse(value, out var date))
+        {
+            return date;
+        }
+
+        fail(field, "must be an RFC 3339 date-time, e.g. 2024-05-01T00:00:00Z.");
+        return null;
+    }
+
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -24,34 +25,32 @@ internal static class AuditVerifyCommand
         string? publicKeys = null;
         long? from = null;
         long? to = null;
-        var rest = new List<string>();
+        List<string> rest;
         try
         {
-            for (var i = 0; i < args.Length; i++)
+            rest = CommandLine.Read(args, (option, value) =>
             {
-                switch (args[i])
+                switch (option)
                 {
                     case "--tenant":
-                        tenant = Value(args, ++i);
-                        break;
+                        tenant = value();
+                        return true;
                     case "--file":
-                        file = Value(args, ++i);
-                        break;
+                        file = value();
+                        return true;
                     case "--public-keys":
-                        publicKeys = Value(args, ++i);
-                        break;
+                        publicKeys = value();
+                        return true;
                     case "--from-seq":
-                        from = Seq(args, ++i);
-                        break;
+                        from = Seq(option, value());
+                        return true;
                     case "--to-seq":
-                        to = Seq(args, ++i);
-                        break;
+                        to = Seq(option, value());
+                        return true;
                     default:
-                        // Anything else is configuration (--ConnectionStrings:AuditKit=…, --AuditKit:Storage:SqlitePath …).
-                        rest.Add(args[i]);
-                        break;
+                        return false;
                 }
-            }
+            });
 
             if (file is null && tenant is null)
             {
@@ -75,12 +74,7 @@ internal static class AuditVerifyCommand
             return 2;
         }
 
-        using var cancellation = new CancellationTokenSource();
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using var cancellation = CommandLine.CancelOnCtrlC();
 
         IReadOnlyList<(string TenantId, ChainVerification Result, int UncheckedAnchors)> results;
         try
@@ -131,11 +125,8 @@ internal static class AuditVerifyCommand
         return await app.Services.GetRequiredService<AuditChainVerification>().VerifyAsync(tenant, from, to, cancellationToken);
     }
 
-    private static string Value(string[] args, int i) =>
-        i < args.Length && !args[i].StartsWith("--", StringComparison.Ordinal) ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
-
-    private static long Seq(string[] args, int i) =>
-        long.TryParse(Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq >= 1
+    private static long Seq(string option, string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) && seq >= 1
             ? seq
-            : throw new ArgumentException($"{args[i - 1]} must be a whole number, 1 or more.");
+            : throw new ArgumentException($"{option} must be a whole number, 1 or more.");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using AuditKit.Server.Actions;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 
@@ -36,12 +37,7 @@ internal static partial class AuditSeedCommand
         builder.Services.AddAuditStorage(builder.Configuration);
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditSeedCommand));
-        using var cancellation = new CancellationTokenSource();
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
+        using var cancellation = CommandLine.CancelOnCtrlC();
         var cancellationToken = cancellation.Token;
 
         await app.Services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(cancellationToken);

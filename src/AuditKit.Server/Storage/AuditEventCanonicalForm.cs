@@ -252,34 +252,33 @@ internal static class AuditEventCanonicalForm
         }
     }
 
-    private sealed class IntegerField(ushort id, string name, Func<AuditEventRow, long?> value) : CanonicalField(id, name)
+    private sealed class IntegerField(ushort id, string name, Func<AuditEventRow, long?> value) : Int64Field(id, name, "int64")
     {
-        public override string Kind => "int64";
+        protected override long? Value(AuditEventRow row) => value(row);
+    }
+
+    /// <summary>A double written as the 64 bits of its IEEE 754 form.</summary>
+    private sealed class FloatField(ushort id, string name, Func<AuditEventRow, double?> value) : Int64Field(id, name, "float64")
+    {
+        protected override long? Value(AuditEventRow row) => value(row) is { } number ? BitConverter.DoubleToInt64Bits(number) : null;
+    }
+
+    /// <summary>A field written as 8 bytes of a 64-bit integer, left out when it has no value.</summary>
+    private abstract class Int64Field(ushort id, string name, string kind) : CanonicalField(id, name)
+    {
+        public override string Kind => kind;
 
         public override void Write(CanonicalWriter writer, AuditEventRow row)
         {
-            if (value(row) is { } number)
+            if (Value(row) is { } number)
             {
                 var start = Begin(writer);
                 writer.WriteInt64(number);
                 writer.EndLength(start);
             }
         }
-    }
 
-    private sealed class FloatField(ushort id, string name, Func<AuditEventRow, double?> value) : CanonicalField(id, name)
-    {
-        public override string Kind => "float64";
-
-        public override void Write(CanonicalWriter writer, AuditEventRow row)
-        {
-            if (value(row) is { } number)
-            {
-                var start = Begin(writer);
-                writer.WriteInt64(BitConverter.DoubleToInt64Bits(number));
-                writer.EndLength(start);
-            }
-        }
+        protected abstract long? Value(AuditEventRow row);
     }
 
     private sealed class TimeField(ushort id, string name, Func<AuditEventRow, DateTimeOffset> value) : CanonicalField(id, name)

@@ -13,6 +13,10 @@ internal readonly record struct AuditInsertHooks(AuditTransactionWork? Before = 
 {
     /// <summary>No work alongside the insert.</summary>
     public static AuditInsertHooks None => default;
+
+    /// <summary>Runs <see cref="Before"/>, when there is one, in <paramref name="transaction"/>.</summary>
+    public Task RunBeforeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Before is { } before ? before(connection, transaction, cancellationToken) : Task.CompletedTask;
 }
 
 /// <summary>

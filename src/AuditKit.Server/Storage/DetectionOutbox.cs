@@ -82,17 +82,19 @@ internal static class DetectionOutbox
 
     /// <summary>
     /// The fields the detection rules look at of the stored events of <paramref name="tenantId"/> with <paramref name="eventIds"/>. Events
-    /// no longer stored (removed since) are simply not found.
+    /// no longer stored (removed since) are simply not found. Each event is made by <paramref name="create"/>.
     /// </summary>
-    public static async Task<List<StoredEvent>> ReadEventsAsync(
+    public static async Task<List<T>> ReadEventsAsync<T>(
         DbConnection connection,
         DbTransaction transaction,
         AuditSqlDialect sql,
         string tenantId,
         IEnumerable<Guid> eventIds,
+        StoredEventFactory<T> create,
         CancellationToken cancellationToken)
     {
-        var events = new List<StoredEvent>();
+        ArgumentNullException.ThrowIfNull(create);
+        var events = new List<T>();
         foreach (var chunk in eventIds.Chunk(500))
         {
             await using var command = connection.CreateCommand();
@@ -104,7 +106,7 @@ internal static class DetectionOutbox
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new StoredEvent(
+                events.Add(create(
                     sql.ReadId(reader, 0),
                     sql.ReadTime(reader, 1),
                     reader.GetString(2),

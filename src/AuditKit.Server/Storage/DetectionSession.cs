@@ -26,9 +26,9 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
     public Task<Dictionary<Guid, Guid[]?>> ClaimBatchesAsync(IReadOnlyCollection<Guid> batchIds, bool withEventIds, CancellationToken cancellationToken) =>
         DetectionOutbox.ClaimAsync(connection, Transaction, Dialect, TenantId, batchIds, withEventIds, cancellationToken);
 
-    /// <summary>The stored events with <paramref name="eventIds"/> (see <see cref="DetectionOutbox.ReadEventsAsync"/>).</summary>
-    public Task<List<StoredEvent>> ReadEventsAsync(IEnumerable<Guid> eventIds, CancellationToken cancellationToken) =>
-        DetectionOutbox.ReadEventsAsync(connection, Transaction, Dialect, TenantId, eventIds, cancellationToken);
+    /// <summary>The stored events with <paramref name="eventIds"/>, each made by <paramref name="create"/> (see <see cref="DetectionOutbox.ReadEventsAsync"/>).</summary>
+    public Task<List<T>> ReadEventsAsync<T>(IEnumerable<Guid> eventIds, StoredEventFactory<T> create, CancellationToken cancellationToken) =>
+        DetectionOutbox.ReadEventsAsync(connection, Transaction, Dialect, TenantId, eventIds, create, cancellationToken);
 
     /// <summary>
     /// Reads the stored events of <paramref name="filter"/> for the keys in <paramref name="keys"/>, with timestamps

@@ -319,8 +319,8 @@ internal abstract class RelationalAuditEventStore(
             ByStatus = Sorted(AuditSummarySql.Dimension.Status),
             ByService = Sorted(AuditSummarySql.Dimension.Service),
             TopUsers = Sorted(AuditSummarySql.Dimension.User),
-            TopIpAddresses = Sorted(AuditSummarySql.Dimension.IpAddress),
-            Buckets = EveryBucket(AuditEventRow.ToStoredTime(from), AuditEventRow.ToStoredTime(to), bucket, buckets),
+            TopIps = Sorted(AuditSummarySql.Dimension.IpAddress),
+            TimeBuckets = EveryBucket(AuditEventRow.ToStoredTime(from), AuditEventRow.ToStoredTime(to), bucket, buckets),
         };
     }
 

@@ -102,6 +102,35 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
     }
 
     [Fact]
+    public async Task A_log_type_with_a_slash_is_found_by_its_route_and_an_event_id_with_one_is_not_found()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using (var ingest = server.CreateClient(tenant.IngestKey))
+        {
+            object[] events =
+            [
+                new { action = "UPDATE", resource_type = "Order", resource_id = "o-1", log_type = "ops/billing" },
+                new { action = "UPDATE", resource_type = "Order", resource_id = "o-2", log_type = "ops" },
+            ];
+            await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ShouldHaveStatusAsync(HttpStatusCode.OK);
+        }
+
+        using var read = server.CreateClient(tenant.ReadKey);
+        foreach (var path in (string[])[$"{Logs}/type/ops%2Fbilling", $"{Logs}/type/ops%2fbilling", $"{Logs}/type/ops/billing"])
+        {
+            var page = await (await read.GetAsync(path)).ReadPageAsync();
+            page.Items.Select(static e => e.ResourceId).ShouldBe(["o-1"], path);
+        }
+
+        (await (await read.GetAsync($"{Logs}/type/ops")).ReadPageAsync()).Items.Select(static e => e.ResourceId).ShouldBe(["o-2"]);
+        (await read.GetAsync($"{Logs}/type/")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        foreach (var path in (string[])[$"{Logs}/{Guid.NewGuid()}%2Fx", $"{Logs}/a%2Fb"])
+        {
+            (await read.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+        }
+    }
+
+    [Fact]
     public async Task Critical_lists_only_critical_events()
     {
         using var read = await ArrangeAsync();
@@ -170,6 +199,19 @@ public abstract class AuditAnalysisTests(AuditKitServerFixture server)
         Pairs(summary.TopUsers).ShouldBe([("alice", 5), ("bob", 2)]);
         Pairs(summary.TopIps).ShouldBe([("10.0.0.1", 3), ("10.0.0.2", 2)]);
         summary.TimeBuckets.Select(static b => (b.Start, b.Count)).ShouldBe([(T0, 4L), (At(60), 2L), (At(120), 2L), (At(180), 1L)]);
+    }
+
+    [Fact]
+    public async Task Summary_answers_its_fields_in_the_documented_order()
+    {
+        using var read = await ArrangeAsync();
+
+        using var response = await read.GetAsync($"{Logs}/summary?from_date={Q(T0)}&to_date={Q(At(240))}");
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        json.RootElement.EnumerateObject().Select(static p => p.Name).ShouldBe(
+            ["from", "to", "bucket", "total", "by_action", "by_severity", "by_status", "by_service", "top_users", "top_ips", "time_buckets"]);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,7 +17,7 @@ public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClas
     {
         var mine = await server.CreateTenantAsync();
         var other = await server.CreateTenantAsync();
-        await IngestAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "before-1" });
+        await server.IngestOneAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "before-1" });
         var (client, user) = await SignedInClientAsync(mine);
         using var owned = client;
 
@@ -27,8 +26,8 @@ public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClas
         stream.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
 
-        await IngestAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-of-other" });
-        var wanted = await IngestAsync(mine, new { action = "DELETE", resource_type = "Invoice", resource_id = "after-1", description = "invoice removed" });
+        await server.IngestOneAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-of-other" });
+        var wanted = await server.IngestOneAsync(mine, new { action = "DELETE", resource_type = "Invoice", resource_id = "after-1", description = "invoice removed" });
 
         var received = await ReadUntilAsync(reader, wanted.ToString());
         received.ShouldNotContain("secret-of-other");
@@ -51,7 +50,7 @@ public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClas
     public async Task The_page_lists_the_newest_events_and_runs_only_its_own_pinned_script()
     {
         var tenant = await server.CreateTenantAsync();
-        var id = await IngestAsync(tenant, new { action = "EXPORT", resource_type = "Payroll", description = "payroll exported" });
+        var id = await server.IngestOneAsync(tenant, new { action = "EXPORT", resource_type = "Payroll", description = "payroll exported" });
         var (client, _) = await SignedInClientAsync(tenant);
         using var owned = client;
 
@@ -171,16 +170,6 @@ public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClas
         }));
         signIn.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return (client, user);
-    }
-
-    private async Task<Guid> IngestAsync(TestTenant tenant, object body)
-    {
-        using var ingest = server.CreateClient(tenant.IngestKey);
-        var json = JsonSerializer.SerializeToNode(body)!.AsObject();
-        json["timestamp"] = server.Time.GetUtcNow();
-        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", json);
-        response.StatusCode.ShouldBe(HttpStatusCode.Created);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
     [GeneratedRegex("^data: (.+)$", RegexOptions.Multiline)]

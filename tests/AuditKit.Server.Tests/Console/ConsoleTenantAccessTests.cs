@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Tests.Infrastructure;
@@ -19,8 +17,8 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
     {
         var mine = await server.CreateTenantAsync();
         var other = await server.CreateTenantAsync();
-        var myEvent = await IngestAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "in-1" });
-        var otherEvent = await IngestAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-1" });
+        var myEvent = await server.IngestOneAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "in-1" });
+        var otherEvent = await server.IngestOneAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-1" });
         var user = ConsoleSignInTests.Unique("ivan");
         (await ConsoleSession.CreateUserAsync(server, mine.Id, user, Password, "read")).EnsureSuccessStatusCode();
         using var session = new ConsoleSession(server);
@@ -50,7 +48,7 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
     public async Task The_event_detail_shows_every_field_and_marks_masked_values()
     {
         var tenant = await server.CreateTenantAsync();
-        var id = await IngestAsync(tenant, new
+        var id = await server.IngestOneAsync(tenant, new
         {
             action = "UPDATE",
             resource_type = "Customer",
@@ -88,10 +86,10 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
         var tenant = await server.CreateTenantAsync();
         for (var i = 0; i < 55; i++)
         {
-            await IngestAsync(tenant, new { action = "READ", resource_type = "Report", resource_id = $"r-{i}", user_id = i % 2 == 0 ? "even" : "odd" });
+            await server.IngestOneAsync(tenant, new { action = "READ", resource_type = "Report", resource_id = $"r-{i}", user_id = i % 2 == 0 ? "even" : "odd" });
         }
 
-        await IngestAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", severity = "CRITICAL", user_id = "even", description = "bad password from kiosk" });
+        await server.IngestOneAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", severity = "CRITICAL", user_id = "even", description = "bad password from kiosk" });
         var user = ConsoleSignInTests.Unique("kim");
         (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
         using var session = new ConsoleSession(server);
@@ -144,15 +142,5 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
         AuditCaller.From(scoped).TenantId.ShouldBe("acme");
         AuditCaller.From(scoped).MayManage("acme").ShouldBe(admin);
         PersonPrincipal.ForTenant(person, "other").ShouldBeNull();
-    }
-
-    private async Task<Guid> IngestAsync(TestTenant tenant, object body)
-    {
-        using var ingest = server.CreateClient(tenant.IngestKey);
-        var json = JsonSerializer.SerializeToNode(body)!.AsObject();
-        json["timestamp"] = server.Time.GetUtcNow();
-        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", json);
-        response.StatusCode.ShouldBe(HttpStatusCode.Created);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AuditKit.Server.Alerts;
@@ -46,12 +45,7 @@ public abstract class DetectionServerFixture : AuditKitServerFixture
     public async Task<TestTenant> CreateTenantWithIdAsync(string id)
     {
         using var admin = CreateClient(BootstrapKey);
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await CreateKeyAsync(admin, id, "ingest"),
-            await CreateKeyAsync(admin, id, "read"),
-            await CreateKeyAsync(admin, id, "admin"));
+        return await CreateTenantWithKeysAsync(admin, id);
     }
 
     /// <summary>The detection and webhook settings every test host gets.</summary>

@@ -51,13 +51,7 @@ public sealed class OutboxStorage : IAsyncDisposable
     internal static async Task<TestTenant> CreateTenantAsync(DetectionHost host, string prefix, string? id = null)
     {
         using var admin = host.CreateClient(AuditKitServerFixture.BootstrapKey);
-        id ??= $"{prefix}-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "admin"));
+        return await AuditKitServerFixture.CreateTenantWithKeysAsync(admin, id ?? $"{prefix}-{Guid.NewGuid():N}"[..20]);
     }
 
     internal static async Task<AuditBatchResult> PostAsync(HttpClient ingest, object[] batch)

@@ -87,13 +87,34 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     public async Task<TestTenant> CreateTenantAsync(string? prefix = "t")
     {
         using var admin = CreateClient(BootstrapKey);
-        var id = $"{prefix}-{Guid.NewGuid():N}";
+        return await CreateTenantWithKeysAsync(admin, $"{prefix}-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>Creates the tenant <paramref name="id"/> through <paramref name="admin"/> (the bootstrap key) with one key of each role.</summary>
+    public static async Task<TestTenant> CreateTenantWithKeysAsync(HttpClient admin, string id)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
         (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
         return new TestTenant(
             id,
             await CreateKeyAsync(admin, id, "ingest"),
             await CreateKeyAsync(admin, id, "read"),
             await CreateKeyAsync(admin, id, "admin"));
+    }
+
+    /// <summary>
+    /// Stores one event of <paramref name="tenant"/> (<paramref name="body"/>, timestamped now by <see cref="Time"/>)
+    /// through <c>POST /api/v1/audit-logs</c>, and returns its id.
+    /// </summary>
+    public async Task<Guid> IngestOneAsync(TestTenant tenant, object body)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        using var ingest = CreateClient(tenant.IngestKey);
+        var json = JsonSerializer.SerializeToNode(body)!.AsObject();
+        json["timestamp"] = Time.GetUtcNow();
+        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", json);
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 
     /// <summary>Creates a key for <paramref name="tenantId"/> and returns the clear key.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using AuditKit.Server.Integrity;
@@ -65,13 +64,7 @@ public sealed class CheckpointHost : IAsyncDisposable
     internal async Task<TestTenant> CreateTenantAsync(string prefix)
     {
         using var admin = CreateClient(AuditKitServerFixture.BootstrapKey);
-        var id = $"{prefix}-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"),
-            await AuditKitServerFixture.CreateKeyAsync(admin, id, "admin"));
+        return await AuditKitServerFixture.CreateTenantWithKeysAsync(admin, $"{prefix}-{Guid.NewGuid():N}"[..20]);
     }
 
     /// <summary>Every checkpoint of <paramref name="tenantId"/> as stored, by seq.</summary>

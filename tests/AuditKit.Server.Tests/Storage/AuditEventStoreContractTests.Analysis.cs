@@ -108,11 +108,11 @@ public abstract partial class AuditEventStoreContractTests
         summary.ByStatus.ShouldBe(Counts(inRange.Select(e => e.Status.ToString().ToUpperInvariant())));
         summary.ByService.ShouldBe([new AuditCount("svc-b", inRange.Count)]);
         summary.TopUsers.ShouldBe(Counts(inRange.Select(e => e.UserId), 2));
-        summary.TopIpAddresses.ShouldBe(Counts(inRange.Select(e => e.IpAddress), 2));
-        summary.Buckets.Select(b => b.Start).ShouldBe(Enumerable.Range(0, 6).Select(h => StorageTestEvents.BaseTime.AddHours(h)));
-        summary.Buckets.Select(b => b.Count).ShouldBe(
+        summary.TopIps.ShouldBe(Counts(inRange.Select(e => e.IpAddress), 2));
+        summary.TimeBuckets.Select(b => b.Start).ShouldBe(Enumerable.Range(0, 6).Select(h => StorageTestEvents.BaseTime.AddHours(h)));
+        summary.TimeBuckets.Select(b => b.Count).ShouldBe(
             Enumerable.Range(0, 6).Select(h => (long)inRange.Count(e => e.Timestamp >= StorageTestEvents.BaseTime.AddHours(h) && e.Timestamp < StorageTestEvents.BaseTime.AddHours(h + 1))));
-        summary.Buckets.Sum(b => b.Count).ShouldBe(inRange.Count);
+        summary.TimeBuckets.Sum(b => b.Count).ShouldBe(inRange.Count);
     }
 
     [Fact]

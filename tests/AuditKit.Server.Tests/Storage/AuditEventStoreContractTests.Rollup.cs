@@ -277,8 +277,8 @@ public abstract partial class AuditEventStoreContractTests
             ByStatus = Counts(matches.Select(e => e.Status.ToString().ToUpperInvariant())),
             ByService = Counts(matches.Select(e => e.ServiceName), AuditSummarySql.MaxKeysPerDimension),
             TopUsers = Counts(matches.Select(e => e.UserId), top),
-            TopIpAddresses = Counts(matches.Select(e => e.IpAddress), top),
-            Buckets = buckets,
+            TopIps = Counts(matches.Select(e => e.IpAddress), top),
+            TimeBuckets = buckets,
         };
     }
 
@@ -290,8 +290,8 @@ public abstract partial class AuditEventStoreContractTests
         actual.ByStatus.ShouldBe(expected.ByStatus, because);
         actual.ByService.ShouldBe(expected.ByService, because);
         actual.TopUsers.ShouldBe(expected.TopUsers, because);
-        actual.TopIpAddresses.ShouldBe(expected.TopIpAddresses, because);
-        actual.Buckets.ShouldBe(expected.Buckets, because);
+        actual.TopIps.ShouldBe(expected.TopIps, because);
+        actual.TimeBuckets.ShouldBe(expected.TimeBuckets, because);
     }
 
     /// <summary>The rollup rows of <paramref name="tenants"/> are exactly a GROUP BY of their stored events.</summary>

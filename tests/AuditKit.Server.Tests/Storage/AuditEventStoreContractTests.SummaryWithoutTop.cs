@@ -25,13 +25,13 @@ public abstract partial class AuditEventStoreContractTests
                 full.Total.ShouldBeGreaterThan(0);
                 full.TopUsers.ShouldNotBeEmpty();
                 bare.Total.ShouldBe(full.Total);
-                bare.Buckets.ShouldBe(full.Buckets);
+                bare.TimeBuckets.ShouldBe(full.TimeBuckets);
                 bare.ByAction.ShouldBe(full.ByAction);
                 bare.BySeverity.ShouldBe(full.BySeverity);
                 bare.ByStatus.ShouldBe(full.ByStatus);
                 bare.ByService.ShouldBe(full.ByService);
                 bare.TopUsers.ShouldBeEmpty();
-                bare.TopIpAddresses.ShouldBeEmpty();
+                bare.TopIps.ShouldBeEmpty();
             }
         }
 

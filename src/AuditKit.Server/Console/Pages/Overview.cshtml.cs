@@ -58,7 +58,7 @@ internal sealed class OverviewModel(IAuditEventStore store, ConsoleActivityRecor
         var bySeverity = new Dictionary<AuditSeverity, IReadOnlyList<AuditBucketCount>>();
         for (var i = 0; i < queried.Count; i++)
         {
-            bySeverity[queried[i]] = (await severityTasks[i]).Buckets;
+            bySeverity[queried[i]] = (await severityTasks[i]).TimeBuckets;
         }
 
         long Count(AuditSeverity severity, AuditBucketCount hour) => severity == derived
@@ -66,12 +66,12 @@ internal sealed class OverviewModel(IAuditEventStore store, ConsoleActivityRecor
             : bySeverity.TryGetValue(severity, out var buckets) ? buckets.FirstOrDefault(b => b.Start == hour.Start)?.Count ?? 0 : 0;
 
         Total = all.Total;
-        Hours = [.. all.Buckets.Select(b => new ConsoleHourBar(
+        Hours = [.. all.TimeBuckets.Select(b => new ConsoleHourBar(
             b.Start, Count(AuditSeverity.Low, b), Count(AuditSeverity.Medium, b), Count(AuditSeverity.High, b), Count(AuditSeverity.Critical, b)))];
         TopActions = Bars(all.ByAction.OrderByDescending(static c => c.Count).ThenBy(static c => c.Key, StringComparer.Ordinal).Take(Top));
         TopUsers = Bars(all.TopUsers);
         FailedSignIns = failed.Total;
-        FailedSignInHours = [.. failed.Buckets.Select(static b => new ConsoleBar(Hour(b.Start), b.Count))];
+        FailedSignInHours = [.. failed.TimeBuckets.Select(static b => new ConsoleBar(Hour(b.Start), b.Count))];
         FailedSignInUsers = Bars(failed.TopUsers);
 
         await activity.RecordViewAsync(HttpContext, Caller, "AuditEvent", "summary", "Viewed the overview (last 24 hours) in the console.", cancellationToken);

@@ -83,10 +83,7 @@ internal sealed class PostgresAuditEventStore(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (hooks.Before is { } before)
-        {
-            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
         var head = chain is null ? default : chain.Link(await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false));
@@ -119,10 +116,7 @@ internal sealed class PostgresAuditEventStore(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (hooks.Before is { } before)
-        {
-            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
         var head = chain is null ? default : await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false);

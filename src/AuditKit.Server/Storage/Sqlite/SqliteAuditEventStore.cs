@@ -25,10 +25,7 @@ internal sealed class SqliteAuditEventStore(
         var chain = AuditChainBatch.Prepare(rows);
         await using var connection = await storage.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (hooks.Before is { } before)
-        {
-            await before(connection, transaction, cancellationToken).ConfigureAwait(false);
-        }
+        await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
