@@ -138,11 +138,14 @@ internal static class EventPartitionSql
 
                 EXECUTE format('DROP TABLE %s', v_partition);
 
-                RETURN QUERY
-                    SELECT d.tenant_id, d.n::integer, d.seq, d.hash FROM auditkit_dropped d
-                    WHERE d.next_seq IS NULL OR d.next_seq <> d.seq + 1
-                    ORDER BY d.tenant_id, d.seq;
-                RETURN;
+                -- An empty partition goes without a word; the next one is looked at in the same call.
+                IF EXISTS (SELECT 1 FROM auditkit_dropped) THEN
+                    RETURN QUERY
+                        SELECT d.tenant_id, d.n::integer, d.seq, d.hash FROM auditkit_dropped d
+                        WHERE d.next_seq IS NULL OR d.next_seq <> d.seq + 1
+                        ORDER BY d.tenant_id, d.seq;
+                    RETURN;
+                END IF;
             END LOOP;
             RETURN;
         END
