@@ -5,10 +5,8 @@ using System.Text.Json.Nodes;
 using AuditKit.Server.Retention;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Infrastructure;
-using AuditKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AuditKit.Server.Tests.Retention;
 
