@@ -129,7 +129,10 @@ internal static class EventPartitionSql
                      FROM %s e GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
                      ON CONFLICT (tenant_id, hour, action, severity, status, service_name)
                      DO UPDATE SET event_count = h.event_count + excluded.event_count', v_partition);
-                DELETE FROM audit_event_hourly h WHERE h.event_count = 0;
+                EXECUTE format(
+                    'DELETE FROM audit_event_hourly h
+                     USING (SELECT DISTINCT e.tenant_id, date_trunc(''hour'', e."timestamp", ''UTC'') AS hour FROM %s e) d
+                     WHERE h.tenant_id = d.tenant_id AND h.hour = d.hour AND h.event_count = 0', v_partition);
 
                 INSERT INTO retention_cuts (tenant_id, id, cut_at, cut_before, deleted_events, last_seq, last_hash, performed_by)
                 SELECT d.tenant_id, (SELECT COALESCE(max(c.id), 0) + 1 FROM retention_cuts c WHERE c.tenant_id = d.tenant_id),
@@ -210,9 +213,8 @@ internal static class EventPartitionSql
 
             -- Monthly partitions from the oldest stored event's month (at most ten years back) to three months ahead; ids
             -- outside them (not UUIDv7, or older) go to the default partition.
-            SELECT greatest(date_trunc('month', min("timestamp"), 'UTC'), date_trunc('month', now(), 'UTC') - interval '10 years')
-            INTO v_first FROM audit_events_unpartitioned;
-            v_month := coalesce(v_first, date_trunc('month', now(), 'UTC'));
+            SELECT date_trunc('month', min("timestamp"), 'UTC') INTO v_first FROM audit_events_unpartitioned;
+            v_month := greatest(coalesce(v_first, date_trunc('month', now(), 'UTC')), date_trunc('month', now(), 'UTC') - interval '10 years');
             WHILE v_month < date_trunc('month', now(), 'UTC') + interval '4 months' LOOP
                 EXECUTE format('CREATE TABLE %I PARTITION OF audit_events FOR VALUES FROM (%L) TO (%L)',
                     'audit_events_p' || to_char(v_month AT TIME ZONE 'UTC', 'YYYYMMDD'),
