@@ -5,7 +5,7 @@
 #   psql -c "SELECT auditkit_event_partitions_ensure(now() - interval '410 days', now(), false)"
 #   seed --tenants 5 --events 1000000 --days 400
 # AUDITKIT_BENCH_PG: libpq conninfo of a superuser on that server (without dbname); AUDITKIT_BENCH_DB: the database;
-# AUDITKIT_BENCH_RETENTION_DAYS (30). The copies are <db>_rows (made one table again by the migration's Down, as the
+# AUDITKIT_BENCH_RETENTION_DAYS (30); AUDITKIT_BENCH_QUERIES=1 also compares query latency first (queries.sh). The copies are <db>_rows (made one table again by the migration's Down, as the
 # table was before) and <db>_drop, and are dropped at the end (kept with AUDITKIT_BENCH_KEEP=1). Prints the seconds each took and their ratio.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,8 +14,11 @@ db="${AUDITKIT_BENCH_DB:?the seeded database}"
 days="${AUDITKIT_BENCH_RETENTION_DAYS:-30}"
 batch=10000
 
+# The copies belong to the seeded database's owner, who owns the table and the retention functions (SECURITY DEFINER:
+# they act with its privileges); the unpartitioning runs as that role.
+owner="$(psql "$pg dbname=$db" -qAt -c "SELECT tableowner FROM pg_tables WHERE tablename = 'audit_events'")"
 psql "$pg dbname=postgres" -qAt -c "DROP DATABASE IF EXISTS ${db}_rows" -c "DROP DATABASE IF EXISTS ${db}_drop" \
-  -c "CREATE DATABASE ${db}_rows TEMPLATE $db" -c "CREATE DATABASE ${db}_drop TEMPLATE $db"
+  -c "CREATE DATABASE ${db}_rows TEMPLATE $db OWNER \"$owner\"" -c "CREATE DATABASE ${db}_drop TEMPLATE $db OWNER \"$owner\""
 if [ "${AUDITKIT_BENCH_KEEP:-0}" != 1 ]; then
   trap 'psql "$pg dbname=postgres" -qAt -c "DROP DATABASE IF EXISTS ${db}_rows" -c "DROP DATABASE IF EXISTS ${db}_drop" >/dev/null' EXIT
 fi
@@ -27,8 +30,13 @@ s = open(sys.argv[1]).read()
 a = s.index('"""', s.index('public const string Unpartition')) + 3
 print('\n'.join(l[8:] for l in s[a:s.index('"""', a)].split('\n')))
 PY
-psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -f "${TMPDIR:-/tmp}/auditkit-unpartition.sql" -c "VACUUM ANALYZE audit_events" >/dev/null
+psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -c "SET ROLE \"$owner\"" -f "${TMPDIR:-/tmp}/auditkit-unpartition.sql" -c "VACUUM ANALYZE audit_events" >/dev/null
 psql "$pg dbname=${db}_drop" -qAt -c "VACUUM ANALYZE audit_events" >/dev/null
+
+# The same queries on both copies before the deletes (queries.sh), when asked.
+if [ "${AUDITKIT_BENCH_QUERIES:-0}" = 1 ]; then
+  AUDITKIT_BENCH_DB_A="${db}_rows" AUDITKIT_BENCH_DB_B="${db}_drop" bash "$root/bench/retention/queries.sh"
+fi
 
 cut="$(psql "$pg dbname=$db" -qAt -c "SELECT date_trunc('hour', now() - interval '$days days')")"
 tenants="$(psql "$pg dbname=$db" -qAt -c "SELECT DISTINCT tenant_id FROM audit_events ORDER BY 1")"
