@@ -148,7 +148,7 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
         var events = Enumerable.Range(0, 20)
-            .Select(i => new { id = Guid.CreateVersion7(), timestamp = s_start.AddSeconds(i), action = "TIE", user_id = $"user-{i % 4}" })
+            .Select(i => new { id = AuditEventIds.New(s_start.AddSeconds(i)), timestamp = s_start.AddSeconds(i), action = "TIE", user_id = $"user-{i % 4}" })
             .ToArray();
         await ingest.PostAsJsonAsync($"{Logs}/batch", events);
 
@@ -224,7 +224,7 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
     {
         using var ingest = server.CreateClient(tenant.IngestKey);
         var events = Enumerable.Range(0, count)
-            .Select(i => new { id = Guid.CreateVersion7(), timestamp = from.AddSeconds(i), action })
+            .Select(i => new { id = AuditEventIds.New(from.AddSeconds(i)), timestamp = from.AddSeconds(i), action })
             .ToArray();
         (await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ReadBatchResultAsync()).Accepted.ShouldBe(count);
         return [.. events.Select(static e => e.id)];
