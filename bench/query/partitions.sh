@@ -10,10 +10,10 @@
 #   seed --tenants 10 --events 600000 --days 400
 # AUDITKIT_BENCH_CONN: the server's connection string (the seeded database); AUDITKIT_BENCH_BEFORE_DLL: the
 # AuditKit.Server.dll to compare with; AUDITKIT_BENCH_REQUESTS (100). Output: bench/query/partitions-results.md.
-set -euo pipefail
+set -eo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-conn="${AUDITKIT_BENCH_CONN:?the seeded database's connection string}"
+conn="${AUDITKIT_BENCH_CONN:?connection string of the seeded database}"
 before_dll="${AUDITKIT_BENCH_BEFORE_DLL:?AuditKit.Server.dll of the build before partitions}"
 rounds="${AUDITKIT_BENCH_ROUNDS:-2}"
 requests="${AUDITKIT_BENCH_REQUESTS:-100}"
@@ -32,7 +32,9 @@ s = open(sys.argv[1]).read()
 a = s.index('"""', s.index('public const string Unpartition')) + 3
 print('\n'.join(l[8:] for l in s[a:s.index('"""', a)].split('\n')))
 PY
-psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -f "$dir/unpartition.sql" -c "VACUUM ANALYZE audit_events" >/dev/null
+# The server before partitions refuses a database with migrations it does not know: the copy is its schema again.
+psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -f "$dir/unpartition.sql" \
+  -c "DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" >= '20261208200000'" -c "VACUUM ANALYZE audit_events" >/dev/null
 psql "$pg dbname=$db" -qAt -c "VACUUM ANALYZE audit_events" >/dev/null
 
 key_file="$dir/signing-key.pem"
@@ -40,14 +42,17 @@ key_file="$dir/signing-key.pem"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+# Retention is off on both (Days 0 keeps every event): its deletes would change the data while it is measured.
 start_server() { # dll, connection string, http port
-  (cd "$(dirname "$1")" && ConnectionStrings__AuditKit="$2" AuditKit__BootstrapAdminKey="$key" \
+  local dll="$1" server_conn="$2" http_port="$3"
+  (cd "$(dirname "$dll")" && ConnectionStrings__AuditKit="$server_conn" AuditKit__BootstrapAdminKey="$key" \
     AuditKit__Integrity__SigningKeys__0__KeyId=bench AuditKit__Integrity__SigningKeys__0__PrivateKeyPath="$key_file" \
-    AuditKit__Integrity__SigningKeys__0__Active=true \
-    ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$3" exec dotnet "$(basename "$1")") >"$dir/server-$3.log" 2>&1 &
+    AuditKit__Integrity__SigningKeys__0__Active=true AuditKit__Retention__Days=0 \
+    ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$http_port" exec dotnet "$(basename "$dll")") >"$dir/server-$http_port.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$3/health/ready" >/dev/null && return; sleep 1; done
-  echo "server on $3 did not start" >&2; exit 1
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/health/ready" >/dev/null && return 0; sleep 1; done
+  echo "server on $http_port did not start" >&2
+  exit 1
 }
 start_server "$before_dll" "$rows_conn" 5891
 start_server "$root/src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll" "$conn" 5892

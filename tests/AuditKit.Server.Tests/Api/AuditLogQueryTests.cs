@@ -69,8 +69,9 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
+        var ids = Enumerable.Range(0, 4).Select(static i => AuditEventIds.New(s_start.AddMinutes(i))).ToArray();
         var events = new[] { ("MEDIUM", 0), ("CRITICAL", 1), ("LOW", 2), ("HIGH", 3) }
-            .Select(e => new { id = Id(e.Item2), timestamp = s_start.AddMinutes(e.Item2), action = "READ", severity = e.Item1 })
+            .Select(e => new { id = ids[e.Item2], timestamp = s_start.AddMinutes(e.Item2), action = "READ", severity = e.Item1 })
             .ToArray();
         await ingest.PostAsJsonAsync($"{Logs}/batch", events);
 
@@ -78,9 +79,9 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         var bySeverity = await (await read.GetAsync($"{Logs}?action=READ&sort_by=severity&sort_order=desc")).ReadPageAsync();
         var oldest = await (await read.GetAsync($"{Logs}?action=READ&sort_order=asc")).ReadPageAsync();
 
-        newest.Items.Select(static e => e.Id).ShouldBe([Id(3), Id(2), Id(1), Id(0)]);
+        newest.Items.Select(static e => e.Id).ShouldBe([ids[3], ids[2], ids[1], ids[0]]);
         bySeverity.Items.Select(static e => e.Severity).ShouldBe([AuditSeverity.Critical, AuditSeverity.High, AuditSeverity.Medium, AuditSeverity.Low]);
-        oldest.Items.Select(static e => e.Id).ShouldBe([Id(0), Id(1), Id(2), Id(3)]);
+        oldest.Items.Select(static e => e.Id).ShouldBe([ids[0], ids[1], ids[2], ids[3]]);
         newest.Limit.ShouldBe(50);
         newest.Offset.ShouldBe(0);
     }
