@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Compatibility;
@@ -155,6 +156,7 @@ internal static class SeedEventMapping
     public static ParsedAuditEvent Finish(
         int index, JsonObject native, JsonObject metadata, List<AuditFieldError> errors, DateTimeOffset now, TimeSpan maxClockSkew)
     {
+        ReKey(native, metadata, now);
         if (metadata.Count > 0)
         {
             native[AuditEventFields.Metadata] = metadata;
@@ -162,6 +164,42 @@ internal static class SeedEventMapping
 
         var parsed = Read(index, native, now, maxClockSkew);
         return errors.Count == 0 ? parsed : parsed with { Errors = [.. errors, .. parsed.Errors] };
+    }
+
+    /// <summary>
+    /// The id rule for the seeds' clients, which make their ids as they please (the Python service's <c>uuid4()</c>): a
+    /// UUID that is not a UUIDv7 of about the event's timestamp (<see cref="EventIdRule"/>) is kept in metadata as
+    /// <c>event_id</c> and the event stored under <see cref="EventIdRule.Derive"/> of it at the event's timestamp, so
+    /// a retry of the same event is still recognised. A native route refuses such an id instead.
+    /// </summary>
+    private static void ReKey(JsonObject native, JsonObject metadata, DateTimeOffset now)
+    {
+        if (native[AuditEventFields.Id] is not JsonValue idValue
+            || !idValue.TryGetValue<string>(out var idText)
+            || !Guid.TryParse(idText, out var id)
+            || id == Guid.Empty
+            || metadata.ContainsKey(EventIdField))
+        {
+            return;
+        }
+
+        DateTimeOffset timestamp;
+        if (native[AuditEventFields.Timestamp] is null)
+        {
+            timestamp = now;
+        }
+        else if (native[AuditEventFields.Timestamp] is not JsonValue timeValue
+            || !timeValue.TryGetValue<string>(out var timeText)
+            || !RfcDateTime.TryParse(timeText, out timestamp))
+        {
+            return;
+        }
+
+        if (!EventIdRule.Holds(id, timestamp))
+        {
+            metadata[EventIdField] = idText;
+            native[AuditEventFields.Id] = EventIdRule.Derive(timestamp, id.ToString()).ToString();
+        }
     }
 
     /// <summary>An error for a body that is not a JSON object.</summary>

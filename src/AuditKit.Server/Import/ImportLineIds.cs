@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Import;
 
@@ -28,6 +29,19 @@ internal static class ImportLineIds
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes, bigEndian: true);
+    }
+
+    /// <summary>
+    /// The id the line's event is stored under: a UUIDv7 at its <paramref name="timestamp"/> (the id rule,
+    /// <see cref="EventIdRule"/>) whose other bits are <paramref name="derived"/>'s, so a line with its own timestamp
+    /// gets the same id at every import. A line without one is stamped with the import's time, and so is a new event
+    /// at each import.
+    /// </summary>
+    public static Guid At(Guid derived, DateTimeOffset timestamp)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        derived.TryWriteBytes(bytes, bigEndian: true, out _);
+        return EventIdRule.AtTime(timestamp, bytes);
     }
 
     /// <summary>Whether <paramref name="id"/> is a UUIDv8, as <see cref="Derive"/> makes them.</summary>

@@ -17,7 +17,7 @@ internal sealed class NativeImportLineMapper : IImportLineMapper
         if (line.ValueKind == JsonValueKind.Object && !NamesId(line, AuditEventFields.Id) && !errors.Any(static e => e.Field == AuditEventFields.Id))
         {
             // The reader made a fresh UUIDv7; an import needs the same id every time it reads this line.
-            auditEvent.Id = context.DerivedId;
+            auditEvent.Id = ImportLineIds.At(context.DerivedId, auditEvent.Timestamp);
         }
 
         return (auditEvent, errors);

@@ -19,7 +19,7 @@ internal sealed class Seed003ImportLineMapper : IImportLineMapper
         var parsed = Seed003EventMapper.Map(0, line, context.Now, context.MaxClockSkew);
         if (!HasId(line))
         {
-            parsed.Event.Id = context.DerivedId;
+            parsed.Event.Id = ImportLineIds.At(context.DerivedId, parsed.Event.Timestamp);
         }
 
         return (parsed.Event, parsed.Errors);

@@ -16,8 +16,8 @@ namespace AuditKit.Server.Ingest;
 internal static class AuditEventReader
 {
     /// <summary>
-    /// Reads <paramref name="element"/>, fills defaults (a UUIDv7 id and <paramref name="now"/> as timestamp when they
-    /// are missing) and validates the result with <see cref="AuditEventValidator"/>. The server's own values
+    /// Reads <paramref name="element"/>, fills defaults (<paramref name="now"/> as timestamp and a UUIDv7 id at the
+    /// event's timestamp when they are missing), refuses an id that breaks <see cref="EventIdRule"/> and validates the result with <see cref="AuditEventValidator"/>. The server's own values
     /// (<see cref="ServerRecords"/>) and a timestamp more than <paramref name="maxClockSkew"/> (default
     /// <see cref="AuditKitServerOptions.DefaultMaxClockSkew"/>) after <paramref name="now"/> are refused.
     /// </summary>
@@ -181,14 +181,20 @@ internal static class AuditEventReader
         auditEvent.ResourceType = resourceType ?? entityType;
         auditEvent.ResourceId = resourceId ?? entityId;
 
-        if (auditEvent.Id == Guid.Empty && !HasError(errors, AuditEventFields.Id))
-        {
-            auditEvent.Id = AuditEventIds.New(now);
-        }
-
         if (auditEvent.Timestamp == default && !HasError(errors, AuditEventFields.Timestamp))
         {
             auditEvent.Timestamp = now;
+        }
+
+        // The id rule (EventIdRule): an id's time is its event's. A missing id is made at the event's timestamp; a
+        // posted one must be a UUIDv7 of about that time (checked only against a timestamp that could be read).
+        if (auditEvent.Id == Guid.Empty && !HasError(errors, AuditEventFields.Id))
+        {
+            auditEvent.Id = AuditEventIds.New(auditEvent.Timestamp > DateTimeOffset.UnixEpoch ? auditEvent.Timestamp : now);
+        }
+        else if (auditEvent.Id != Guid.Empty && !HasError(errors, AuditEventFields.Timestamp) && !EventIdRule.Holds(auditEvent.Id, auditEvent.Timestamp))
+        {
+            errors.Add(new AuditFieldError(AuditEventFields.Id, EventIdRule.Refusal));
         }
 
         RefuseServerValues(auditEvent, errors);
@@ -268,7 +274,7 @@ internal static class AuditEventReader
             case JsonValueKind.String when value.ValueEquals(string.Empty):
                 return Guid.Empty;
             default:
-                errors.Add(new AuditFieldError(AuditEventFields.Id, "must be a UUID string (UUIDv7 recommended), or omitted for the server to assign one."));
+                errors.Add(new AuditFieldError(AuditEventFields.Id, "must be a UUID string (a UUIDv7 made with the event), or omitted for the server to assign one."));
                 return Guid.Empty;
         }
     }

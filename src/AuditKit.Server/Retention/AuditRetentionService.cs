@@ -28,6 +28,7 @@ internal sealed partial class AuditRetentionService(
     CheckpointService checkpoints,
     AuditStorageMetrics metrics,
     IOptions<RetentionOptions> options,
+    IOptions<EventPartitionOptions> partitions,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<AuditRetentionService> logger) : BackgroundService
@@ -88,7 +89,10 @@ internal sealed partial class AuditRetentionService(
         {
             var deleted = new Dictionary<string, long>(StringComparer.Ordinal);
             var now = timeProvider.GetUtcNow();
-            foreach (var tenant in await retention.TenantsAsync(cancellationToken).ConfigureAwait(false))
+            var tenants = await retention.TenantsAsync(cancellationToken).ConfigureAwait(false);
+            await EnsurePartitionsAsync(now, cancellationToken).ConfigureAwait(false);
+            var dropped = await DropPartitionsAsync(tenants, now, cancellationToken).ConfigureAwait(false);
+            foreach (var tenant in tenants)
             {
                 var days = options.Value.DaysFor(tenant);
                 if (days == 0)
@@ -97,7 +101,7 @@ internal sealed partial class AuditRetentionService(
                 }
 
                 var cut = Cut(now, days);
-                var events = await PurgeTenantAsync(tenant, cut, cancellationToken).ConfigureAwait(false);
+                var events = dropped.GetValueOrDefault(tenant) + await PurgeTenantAsync(tenant, cut, cancellationToken).ConfigureAwait(false);
                 if (events > 0)
                 {
                     deleted[tenant] = events;
@@ -120,6 +124,58 @@ internal sealed partial class AuditRetentionService(
     {
         var cut = now.ToUniversalTime().AddDays(-days);
         return new DateTimeOffset(cut.UtcTicks - (cut.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Creates the time partitions up to <see cref="EventPartitionOptions.Ahead"/> past <paramref name="now"/>
+    /// (PostgreSQL). A failure is logged and the purge goes on: ingest does not need the partitions (the default one
+    /// takes what none covers), and the next run tries again.
+    /// </summary>
+    private async Task EnsurePartitionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var created = await retention.EnsurePartitionsAsync(now, now + partitions.Value.Ahead, partitions.Value.Period, cancellationToken).ConfigureAwait(false);
+            if (created > 0)
+            {
+                LogPartitionsCreated(logger, created);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPartitionsFailed(logger, ex);
+        }
+    }
+
+    /// <summary>
+    /// Drops whole the time partitions every tenant's retention has passed (the longest retention's cut; none when a
+    /// tenant keeps its events), signing the anchors of each tenant's deleted runs as a row-by-row delete does; returns
+    /// the events dropped per tenant. What a shorter retention reaches in newer partitions is deleted row by row after.
+    /// </summary>
+    private async Task<Dictionary<string, long>> DropPartitionsAsync(IReadOnlyList<string> tenants, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var dropped = new Dictionary<string, long>(StringComparer.Ordinal);
+        var days = tenants.Select(options.Value.DaysFor).ToList();
+        if (days.Count == 0 || days.Contains(0))
+        {
+            return dropped;
+        }
+
+        var before = Cut(now, days.Max());
+        while (true)
+        {
+            var drops = await retention.DropPartitionAsync(before, cancellationToken).ConfigureAwait(false);
+            if (drops.Count == 0)
+            {
+                return dropped;
+            }
+
+            foreach (var drop in drops)
+            {
+                dropped[drop.TenantId] = dropped.GetValueOrDefault(drop.TenantId) + drop.Chunk.Deleted;
+                await checkpoints.SignAnchorsAsync(drop.TenantId, drop.Chunk.RunEnds, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<long> PurgeTenantAsync(string tenant, DateTimeOffset cut, CancellationToken cancellationToken)
@@ -176,6 +232,12 @@ internal sealed partial class AuditRetentionService(
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Retention deleted {Events} events of tenant {TenantId} older than {Cut} ({Days} days)")]
     private static partial void LogPurged(ILogger logger, long events, string tenantId, DateTimeOffset cut, int days);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Retention created {Count} time partitions of the events table ahead")]
+    private static partial void LogPartitionsCreated(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Creating the time partitions of the events table failed; ingest goes on (the default partition takes the events) and the next run tries again")]
+    private static partial void LogPartitionsFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Error, Message = "Retention job failed; it runs again after its interval")]
     private static partial void LogPurgeFailed(ILogger logger, Exception exception);

@@ -119,6 +119,8 @@ internal sealed class AuditEventSql
             sql.Filter("e.timestamp < {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(to)));
         }
 
+        sql._where.Append(sql.IdBounds(dialect, query.From, query.To));
+
         if (query.FailedAuthentication)
         {
             sql._where.Append(" AND (e.action_canonical = ").Append(sql.Add(AuditActions.LoginFailed))
@@ -200,6 +202,33 @@ internal sealed class AuditEventSql
         }
 
         _where.Append(predicate.Replace("{0}", Add(value), StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// <c> AND e.id &gt;= … AND e.id &lt; …</c>: the ids events stamped in [<paramref name="from"/>,
+    /// <paramref name="to"/>) can have under the id rule (<see cref="Common.EventIdRule"/>), as parameters the planner
+    /// prunes partitions by; empty where the dialect does not bound ids or no end is given.
+    /// </summary>
+    public string IdBounds(AuditSqlDialect dialect, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        if (!dialect.BoundsIdByTime)
+        {
+            return string.Empty;
+        }
+
+        var bounds = new StringBuilder();
+        if (from is { } lower)
+        {
+            bounds.Append(" AND ").Append(dialect.IdBound(">=", Add(dialect.IdValue(Common.EventIdRule.LowerBound(lower)))));
+        }
+
+        if (to is { } upper)
+        {
+            bounds.Append(" AND ").Append(dialect.IdBound("<", Add(dialect.IdValue(Common.EventIdRule.UpperBound(upper)))));
+        }
+
+        return bounds.ToString();
     }
 
     /// <summary>Adds a parameter for a statement built on <see cref="WhereSql"/>; returns its name.</summary>

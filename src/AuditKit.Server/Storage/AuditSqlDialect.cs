@@ -44,7 +44,28 @@ internal abstract partial class AuditSqlDialect
     /// </summary>
     public abstract bool SupportsGroupingSets { get; }
 
+    /// <summary>
+    /// Whether a query over a range of <c>timestamp</c> also bounds <c>id</c> by that range widened by the id rule's
+    /// tolerance (<see cref="Common.EventIdRule"/>): on PostgreSQL the bounds, parameters known at planning, prune the
+    /// time partitions of <c>audit_events</c>; SQLite has no partitions and leaves them out.
+    /// </summary>
+    public virtual bool BoundsIdByTime => false;
+
     public abstract object IdValue(Guid id);
+
+    /// <summary>
+    /// <c> AND e.id &gt;= @id_lo AND e.id &lt; @id_hi</c> for events stamped in [<paramref name="from"/>,
+    /// <paramref name="to"/>] (see <see cref="BoundsIdByTime"/>), its two parameters added to <paramref name="command"/>;
+    /// empty where the dialect does not bound ids.
+    /// </summary>
+    public string IdBounds(DbCommand command, DateTimeOffset from, DateTimeOffset to) =>
+        !BoundsIdByTime
+            ? string.Empty
+            : $" AND {IdBound(">=", DbParameters.Add(command, "@id_lo", IdValue(Common.EventIdRule.LowerBound(from))))} " +
+              $"AND {IdBound("<", DbParameters.Add(command, "@id_hi", IdValue(Common.EventIdRule.UpperBound(to))))}";
+
+    /// <summary>The predicate <c>e.id {op} {parameter}</c> of <see cref="IdBounds"/>, as the provider writes it.</summary>
+    public virtual string IdBound(string op, string parameter) => $"e.id {op} {parameter}";
 
     public abstract object TimeValue(DateTimeOffset value);
 

@@ -47,6 +47,8 @@ internal static class AuditStorageServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditStorageOptions>, AuditStorageOptionsValidator>());
+        services.AddOptions<EventPartitionOptions>().Bind(configuration.GetSection(EventPartitionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventPartitionOptions>, EventPartitionOptionsValidator>());
         services.AddAuditActions(configuration);
 
         services.TryAddSingleton(sp =>

@@ -57,7 +57,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
             command.CommandText =
                 $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
                 $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
-                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi} AND {filter.Predicate} " +
+                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(command, from, to)} AND {filter.Predicate} " +
                 $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -17,6 +17,19 @@ internal interface IRetentionStore
     Task<RetentionChunk> DeleteEventsAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Creates the time partitions of <c>audit_events</c> from the period holding <paramref name="from"/> to the one
+    /// holding <paramref name="until"/> that do not exist yet (PostgreSQL; nothing on SQLite); returns how many.
+    /// </summary>
+    Task<int> EnsurePartitionsAsync(DateTimeOffset from, DateTimeOffset until, EventPartitionPeriod period, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Drops the oldest time partition all of whose events are stored before <paramref name="before"/> (PostgreSQL;
+    /// nothing on SQLite), recording a cut per tenant it held as <see cref="DeleteEventsAsync"/> does; returns what
+    /// each tenant lost, or an empty list when no partition was old enough.
+    /// </summary>
+    Task<IReadOnlyList<PartitionDrop>> DropPartitionAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes what is derived from the tenant's events before <paramref name="cut"/> by time: the detection rules'
     /// minutes before it and days wholly before it, resolved alerts last seen before it and webhook deliveries made
     /// before it. The first-seen IPs of the users are kept (one row per user and IP, not per event).
@@ -29,3 +42,6 @@ internal sealed record RetentionChunk(int Deleted, IReadOnlyList<RetentionRunEnd
 
 /// <summary>The last deleted event of a run of consecutive seqs: its seq and chain hash (null for an event from before the chain).</summary>
 internal sealed record RetentionRunEnd(long Seq, byte[]? Hash);
+
+/// <summary>What a dropped partition held of one tenant: <see cref="Chunk"/>'s count and anchors, as a delete reports them.</summary>
+internal sealed record PartitionDrop(string TenantId, RetentionChunk Chunk);

@@ -109,7 +109,7 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
             var take = DbParameters.Add(command, "@limit", limit);
             command.CommandText =
                 $"SELECT e.{p.KeyColumn}, count(*), count(DISTINCT e.{p.DistinctColumn}), min(e.timestamp), max(e.timestamp) FROM audit_events e " +
-                $"WHERE e.tenant_id = {tenant} AND e.timestamp >= {lo} AND e.timestamp < {hi} AND e.{p.KeyColumn} IS NOT NULL AND {p.Predicate} " +
+                $"WHERE e.tenant_id = {tenant} AND e.timestamp >= {lo} AND e.timestamp < {hi}{sql.IdBounds(command, from, to)} AND e.{p.KeyColumn} IS NOT NULL AND {p.Predicate} " +
                 $"GROUP BY e.{p.KeyColumn} HAVING count(*) >= {threshold} ORDER BY count(*) DESC, e.{p.KeyColumn} LIMIT {take}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -32,6 +32,50 @@ internal sealed class RelationalRetentionStore(StorageConnections connections, T
             ? DeleteThroughFunctionAsync(tenantId, cut, limit, cancellationToken)
             : DeleteAndRecordAsync(tenantId, cut, limit, cancellationToken);
 
+    public async Task<int> EnsurePartitionsAsync(DateTimeOffset from, DateTimeOffset until, EventPartitionPeriod period, CancellationToken cancellationToken)
+    {
+        if (!connections.IsPostgres)
+        {
+            return 0;
+        }
+
+        await using var connection = await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT {Postgres.EventPartitionSql.EnsureFunction}({DbParameters.Add(command, "@from", from.ToUniversalTime())}, " +
+            $"{DbParameters.Add(command, "@until", until.ToUniversalTime())}, {DbParameters.Add(command, "@daily", period == EventPartitionPeriod.Day)})";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<PartitionDrop>> DropPartitionAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        if (!connections.IsPostgres)
+        {
+            return [];
+        }
+
+        var tenants = new Dictionary<string, (int Deleted, List<RetentionRunEnd> RunEnds)>(StringComparer.Ordinal);
+        await using var connection = await connections.OpenAsync(StorageScope.System, cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT tenant_id, deleted, anchor_seq, anchor_hash FROM {Postgres.EventPartitionSql.DropFunction}(" +
+            $"{DbParameters.Add(command, "@before", connections.Dialect.TimeValue(AuditEventRow.ToStoredTime(before)))})";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var tenant = reader.GetString(0);
+            if (!tenants.TryGetValue(tenant, out var dropped))
+            {
+                dropped = (reader.GetInt32(1), []);
+                tenants[tenant] = dropped;
+            }
+
+            dropped.RunEnds.Add(new RetentionRunEnd(reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
+        }
+
+        return [.. tenants.Select(static t => new PartitionDrop(t.Key, new RetentionChunk(t.Value.Deleted, t.Value.RunEnds)))];
+    }
+
     // PostgreSQL: the runtime role may not DELETE events; the owner's SECURITY DEFINER function deletes and records.
     private async Task<RetentionChunk> DeleteThroughFunctionAsync(string tenantId, DateTimeOffset cut, int limit, CancellationToken cancellationToken)
     {

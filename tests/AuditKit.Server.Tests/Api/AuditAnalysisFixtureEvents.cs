@@ -16,7 +16,11 @@ internal static class AuditAnalysisFixtureEvents
     /// <summary>Text that a spreadsheet would run, and characters CSV must quote.</summary>
     public const string FormulaDescription = "=HYPERLINK(\"http://evil.test\",\"click\"), \"quoted\", with comma\nand a new line";
 
-    public static Guid Id(int i) => Guid.Parse($"0195f1a2-0000-7000-8000-{i:D12}");
+    // Event i is stamped At(s_minutes[i]); its id is a UUIDv7 of that time (the id rule), told apart by i.
+    private static readonly int[] s_minutes = [0, 10, 20, 30, 65, 100, 135, 170, 210];
+
+    public static Guid Id(int i) =>
+        Guid.Parse($"{At(s_minutes[i]).ToUnixTimeMilliseconds():x12}-7000-8000-{i:D12}".Insert(8, "-"));
 
     public static DateTimeOffset At(int minutes) => T0.AddMinutes(minutes);
 

@@ -113,7 +113,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
-        var id = Guid.CreateVersion7();
+        var id = AuditEventIds.New(server.Time.GetUtcNow());
 
         var first = await ingest.PostAsJsonAsync(Single, new { id, action = "DELETE", resource_id = "r-1", description = "first" });
         var second = await ingest.PostAsJsonAsync(Single, new { id, action = "DELETE", resource_id = "r-1", description = "second" });
@@ -137,7 +137,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         var writesForVictim = await AuditKitServerFixture.CreateKeyAsync(bootstrap, home.Id, "ingest", new { role = "ingest", allowed_tenants = new[] { victim.Id } });
         using var victimIngest = server.CreateClient(victim.IngestKey);
         using var multiTenant = server.CreateClient(writesForVictim);
-        var id = Guid.CreateVersion7();
+        var id = AuditEventIds.New(server.Time.GetUtcNow());
         const string Secret = "wire-transfer-7741-to-acct-0099";
         (await victimIngest.PostAsJsonAsync(Single, new { id, action = "UPDATE", resource_id = "acct-1", user_id = "treasurer", description = Secret }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
@@ -170,7 +170,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
-        Guid[] ids = [Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7()];
+        Guid[] ids = [.. Enumerable.Range(0, 4).Select(_ => AuditEventIds.New(server.Time.GetUtcNow()))];
         var batch = $$"""
             [
               { "id": "{{ids[0]}}", "action": "CREATE", "resource_type": "Order" },
@@ -204,7 +204,7 @@ public abstract class AuditLogIngestTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
-        var events = Enumerable.Range(0, 5).Select(i => new { id = Guid.CreateVersion7(), action = "EXPORT", resource_id = $"file-{i}" }).ToArray();
+        var events = Enumerable.Range(0, 5).Select(i => new { id = AuditEventIds.New(server.Time.GetUtcNow()), action = "EXPORT", resource_id = $"file-{i}" }).ToArray();
 
         var first = await (await ingest.PostAsJsonAsync(Batch, new { events })).ReadBatchResultAsync();
         var retry = await (await ingest.PostAsJsonAsync(Batch, events)).ReadBatchResultAsync();

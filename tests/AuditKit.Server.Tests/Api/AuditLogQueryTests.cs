@@ -69,8 +69,9 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
+        var ids = Enumerable.Range(0, 4).Select(static i => AuditEventIds.New(s_start.AddMinutes(i))).ToArray();
         var events = new[] { ("MEDIUM", 0), ("CRITICAL", 1), ("LOW", 2), ("HIGH", 3) }
-            .Select(e => new { id = Id(e.Item2), timestamp = s_start.AddMinutes(e.Item2), action = "READ", severity = e.Item1 })
+            .Select(e => new { id = ids[e.Item2], timestamp = s_start.AddMinutes(e.Item2), action = "READ", severity = e.Item1 })
             .ToArray();
         await ingest.PostAsJsonAsync($"{Logs}/batch", events);
 
@@ -78,9 +79,9 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         var bySeverity = await (await read.GetAsync($"{Logs}?action=READ&sort_by=severity&sort_order=desc")).ReadPageAsync();
         var oldest = await (await read.GetAsync($"{Logs}?action=READ&sort_order=asc")).ReadPageAsync();
 
-        newest.Items.Select(static e => e.Id).ShouldBe([Id(3), Id(2), Id(1), Id(0)]);
+        newest.Items.Select(static e => e.Id).ShouldBe([ids[3], ids[2], ids[1], ids[0]]);
         bySeverity.Items.Select(static e => e.Severity).ShouldBe([AuditSeverity.Critical, AuditSeverity.High, AuditSeverity.Medium, AuditSeverity.Low]);
-        oldest.Items.Select(static e => e.Id).ShouldBe([Id(0), Id(1), Id(2), Id(3)]);
+        oldest.Items.Select(static e => e.Id).ShouldBe([ids[0], ids[1], ids[2], ids[3]]);
         newest.Limit.ShouldBe(50);
         newest.Offset.ShouldBe(0);
     }
@@ -148,7 +149,7 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
         var events = Enumerable.Range(0, 20)
-            .Select(i => new { id = Guid.CreateVersion7(), timestamp = s_start.AddSeconds(i), action = "TIE", user_id = $"user-{i % 4}" })
+            .Select(i => new { id = AuditEventIds.New(s_start.AddSeconds(i)), timestamp = s_start.AddSeconds(i), action = "TIE", user_id = $"user-{i % 4}" })
             .ToArray();
         await ingest.PostAsJsonAsync($"{Logs}/batch", events);
 
@@ -224,13 +225,15 @@ public abstract class AuditLogQueryTests(AuditKitServerFixture server)
     {
         using var ingest = server.CreateClient(tenant.IngestKey);
         var events = Enumerable.Range(0, count)
-            .Select(i => new { id = Guid.CreateVersion7(), timestamp = from.AddSeconds(i), action })
+            .Select(i => new { id = AuditEventIds.New(from.AddSeconds(i)), timestamp = from.AddSeconds(i), action })
             .ToArray();
         (await (await ingest.PostAsJsonAsync($"{Logs}/batch", events)).ReadBatchResultAsync()).Accepted.ShouldBe(count);
         return [.. events.Select(static e => e.id)];
     }
 
-    private static Guid Id(int i) => Guid.Parse($"0195f1a2-0000-7000-8000-{i:D12}");
+    // Event i is stamped s_start + i hours; its id is a UUIDv7 of that time (the id rule), told apart by i.
+    private static Guid Id(int i) =>
+        Guid.Parse($"{s_start.AddHours(i).ToUnixTimeMilliseconds():x12}-7000-8000-{i:D12}".Insert(8, "-"));
 
     private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -22,7 +22,7 @@ internal static class BadInputFuzzCases
     [
         """{"action":"LOGIN"}""",
         """
-        {"id":"01950b8c-8a6e-7cc2-9d8e-1a2b3c4d5e6f","timestamp":"2025-02-28T17:45:12.1234567Z","source":"http","action":"UPDATE",
+        {"id":"01954da9-8cbb-7cc2-9d8e-1a2b3c4d5e6f","timestamp":"2025-02-28T17:45:12.1234567Z","source":"http","action":"UPDATE",
          "category":"customer","resource_type":"Customer","resource_id":"c-17","resource_name":"Ada","user_id":"alice",
          "username":"Alice","user_email":"alice@example.com","status":"FAILURE","severity":"HIGH","service_name":"shop",
          "service_version":"1.2.3","method":"PUT","path":"/api/customers/c-17","route":"/api/customers/{id}",

@@ -76,7 +76,7 @@ internal static class SeedExamples
     /// <summary>Seed 003, "Event Model": an event carrying every field of its <c>AuditEvent</c> dataclass.</summary>
     public const string Seed003FullEvent = """
         {
-            "event_id": "0193a1c2-7d4e-7f00-8a3b-5c6d7e8f9a0b",
+            "event_id": "019550d3-9b40-7f00-8a3b-5c6d7e8f9a0b",
             "timestamp": "2025-03-01T08:30:00Z",
             "level": "ERROR",
             "category": "SYSTEM_EVENT",

@@ -129,5 +129,9 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         return (await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
     }
 
-    private object NewEvent() => new { id = Guid.CreateVersion7(), action = "LOGIN", timestamp = _time.GetUtcNow() };
+    private object NewEvent()
+    {
+        var now = _time.GetUtcNow();
+        return new { id = AuditEventIds.New(now), action = "LOGIN", timestamp = now };
+    }
 }

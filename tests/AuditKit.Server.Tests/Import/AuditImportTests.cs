@@ -1,3 +1,4 @@
+using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Import;
 using AuditKit.Server.Storage;
@@ -110,7 +111,10 @@ public abstract class AuditImportTests : IAsyncLifetime
         output.ShouldContain("3 read, 3 stored, 0 already stored, 0 rejected");
         var stored = await StoredAsync(tenant);
 
-        var login = stored.Single(static e => e.Id == Guid.Parse("7d9f3c1e-2b4a-4f6e-9c8d-1a2b3c4d5e6f"));
+        // The service's uuid4 is not a UUIDv7 of its event's time: the event is re-keyed as the seed's HTTP routes do.
+        var login = stored.Single(static e => e.Action == "USER_LOGIN");
+        login.Id.ShouldBe(EventIdRule.Derive(login.Timestamp, "7d9f3c1e-2b4a-4f6e-9c8d-1a2b3c4d5e6f"));
+        login.Metadata!["event_id"]!.GetValue<string>().ShouldBe("7d9f3c1e-2b4a-4f6e-9c8d-1a2b3c4d5e6f");
         login.Action.ShouldBe("USER_LOGIN");
         login.Severity.ShouldBe(AuditSeverity.Low);
         login.Status.ShouldBe(AuditStatus.Success);
@@ -130,7 +134,7 @@ public abstract class AuditImportTests : IAsyncLifetime
         // No UUID to keep: the id is derived from the line, and the service's own id stays with the event.
         var limited = stored.Single(static e => e.Action == "RATE_LIMITED");
         limited.Severity.ShouldBe(AuditSeverity.Medium);
-        ImportLineIds.IsDerived(limited.Id).ShouldBeTrue();
+        EventIdRule.Holds(limited.Id, limited.Timestamp).ShouldBeTrue();
         limited.Metadata!["event_id"]!.GetValue<string>().ShouldBe("evt-42");
         limited.Metadata["region"]!.GetValue<string>().ShouldBe("eu-west-1");
 
@@ -147,14 +151,14 @@ public abstract class AuditImportTests : IAsyncLifetime
         var file = _directory.File("mixed.jsonl");
         await File.WriteAllLinesAsync(file,
         [
-            """{"action":"LOGIN","user_id":"alice"}""",
+            """{"action":"LOGIN","user_id":"alice","timestamp":"2025-01-01T10:00:00Z"}""",
             """{"action":"LOGIN",""",
-            """{"action":"LOGOUT","user_id":"alice"}""",
+            """{"action":"LOGOUT","user_id":"alice","timestamp":"2025-01-01T11:00:00Z"}""",
             """{"action":"LOGIN","source":"server"}""",
             """{"action":"LOGIN","tenant_id":"someone-else"}""",
             "",
             """{"action":"DELETE","severity":"enormous"}""",
-            """{"action":"LOGOUT","user_id":"alice"}""",
+            """{"action":"LOGOUT","user_id":"alice","timestamp":"2025-01-01T11:00:00Z"}""",
         ]);
 
         var (exit, output, errors) = await ImportAsync("--tenant", tenant, "--file", file);
@@ -168,10 +172,10 @@ public abstract class AuditImportTests : IAsyncLifetime
         lines[2].ShouldStartWith($"rejected {file}:5: tenant_id is 'someone-else', not the tenant being imported");
         lines[3].ShouldStartWith($"rejected {file}:7: severity must be one of");
 
-        // Lines without an id get one derived from their text: the two identical LOGOUT lines are one event.
+        // Lines without an id get one derived from their text at their timestamp: the two identical LOGOUT lines are one event.
         var stored = await StoredAsync(tenant);
         stored.Select(static e => e.Action).ShouldBe([AuditActions.Login, AuditActions.Logout], ignoreOrder: true);
-        stored.ShouldAllBe(static e => ImportLineIds.IsDerived(e.Id));
+        stored.ShouldAllBe(static e => EventIdRule.Holds(e.Id, e.Timestamp));
         (await ImportAsync("--tenant", tenant, "--file", file)).Output.ShouldContain("7 read, 0 stored, 3 already stored, 4 rejected");
     }
 
@@ -198,7 +202,7 @@ public abstract class AuditImportTests : IAsyncLifetime
     {
         var tenant = await NewTenantAsync();
         var file = _directory.File("outbox.jsonl");
-        await File.WriteAllLinesAsync(file, Enumerable.Range(0, 5).Select(static i => $$"""{"action":"LOGIN_FAILED","user_id":"u{{i}}"}"""));
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, 5).Select(static i => $$"""{"action":"LOGIN_FAILED","user_id":"u{{i}}","timestamp":"2025-01-01T10:00:0{{i}}Z"}"""));
 
         (await ImportAsync("--tenant", tenant, "--file", file)).Exit.ShouldBe(0);
         (await ImportAsync("--tenant", tenant, "--file", file)).Exit.ShouldBe(0);
@@ -235,6 +239,13 @@ public abstract class AuditImportTests : IAsyncLifetime
         (id.Variant & 0b1100).ShouldBe(0b1000, "RFC 9562 variant 0b10");
         ImportLineIds.IsDerived(id).ShouldBeTrue();
         ImportLineIds.IsDerived(AuditEventIds.New(DateTimeOffset.UtcNow)).ShouldBeFalse();
+
+        // The stored id: a UUIDv7 at the line's timestamp carrying the derived bits, the same at every import.
+        var at = new DateTimeOffset(2025, 1, 1, 10, 0, 0, TimeSpan.Zero);
+        var stored = ImportLineIds.At(id, at);
+        stored.ShouldBe(ImportLineIds.At(id, at));
+        EventIdRule.Holds(stored, at).ShouldBeTrue();
+        EventIdRule.Milliseconds(stored).ShouldBe(at.ToUnixTimeMilliseconds());
     }
 
     private async Task<string> NewTenantAsync()

@@ -78,7 +78,7 @@ public sealed class AuditEventReaderTests
     [Fact]
     public void Keeps_posted_id_and_timestamp_in_utc()
     {
-        var id = Guid.CreateVersion7();
+        var id = AuditEventIds.New(new DateTimeOffset(2024, 3, 1, 8, 0, 0, TimeSpan.Zero));
         var (auditEvent, errors) = Read($$"""{ "id": "{{id}}", "action": "READ", "timestamp": "2024-03-01T10:00:00+02:00" }""");
 
         errors.ShouldBeEmpty();

@@ -27,7 +27,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
     {
         var tenant = await server.CreateTenantAsync();
         var ingest = server.CreateClient(tenant.IngestKey);
-        var (a, b) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (a, b) = (AuditEventIds.New(server.Time.GetUtcNow()), AuditEventIds.New(server.Time.GetUtcNow()));
 
         var first = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = a, action = "LOGIN" }, new { id = b, action = "LOGOUT" } }));
         var again = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = b, action = "LOGOUT" } }));

@@ -1,7 +1,11 @@
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Tests.Infrastructure;
+using AuditKit.Server.Integrity;
 using AuditKit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -46,6 +50,76 @@ public sealed class PostgresAuditChainTests(PostgresDatabaseFixture database) : 
 
         (await leader).Single().Seq.ShouldBe(2);
         (await queued).Single().Seq.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task A_database_that_held_events_is_partitioned_keeping_its_events_chain_answers_and_walls()
+    {
+        var (settings, drop) = await NewDatabaseAsync();
+        try
+        {
+            await using var services = BuildServices(settings);
+            await using (var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
+            {
+                var migrations = db.Database.GetMigrations().ToList();
+                var partitioned = migrations.FindIndex(static m => m.EndsWith("_PartitionAuditEvents", StringComparison.Ordinal));
+                await db.GetService<IMigrator>().MigrateAsync(migrations[partitioned - 1]);
+            }
+
+            // Two tenants' events before the partitions: UUIDv7 ids and a v4 one (which the default partition takes).
+            var store = services.GetRequiredService<IAuditEventStore>();
+            var (a, b) = (NewTenant(), NewTenant());
+            var v4 = NewEvent("kept in the default partition");
+            v4.Id = Guid.NewGuid();
+            await store.InsertLinkedAsync(a, [NewEvent("alpha invoice"), NewEvent("beta"), v4], s_received, AuditInsertHooks.None, default);
+            await store.InsertLinkedAsync(a, [NewEvent("gamma invoice")], s_received, AuditInsertHooks.None, default);
+            await store.InsertLinkedAsync(b, [NewEvent("other tenant invoice")], s_received, AuditInsertHooks.None, default);
+            var listed = await store.QueryAsync(a, new AuditEventQuery(), default);
+            var searched = await store.QueryAsync(a, new AuditEventQuery { Search = "invoice" }, default);
+            listed.Items.Count.ShouldBe(4);
+            searched.Items.Count.ShouldBe(2);
+
+            await services.GetRequiredService<AuditStorageInitializer>().InitializeAsync(default);
+
+            await using (var connection = new NpgsqlConnection(settings["ConnectionStrings:AuditKit"]))
+            {
+                await connection.OpenAsync();
+                (await ScalarAsync(connection, "SELECT relkind::text FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe("p");
+                (await ScalarAsync(connection, "SELECT count(*) FROM audit_events_default")).ShouldBe(1L);
+                (await ScalarAsync(connection, "SELECT count(*) FROM ONLY audit_events")).ShouldBe(0L);
+                (await ScalarAsync(connection, "SELECT count(*) FROM audit_events")).ShouldBe(5L);
+                (await ScalarAsync(connection, "SELECT relrowsecurity FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe(true);
+                (await ScalarAsync(connection,
+                    $"SELECT count(*) FROM pg_policy WHERE polrelid = 'audit_events'::regclass AND polname = '{RowLevelSecurity.Policy}'")).ShouldBe(1L);
+                (await ScalarAsync(connection,
+                    "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal")).ShouldBe(4L);
+                (await ScalarAsync(connection, "SELECT sum(event_count) FROM audit_event_hourly")).ShouldBe(5m);
+            }
+
+            var after = await store.QueryAsync(a, new AuditEventQuery(), default);
+            after.Items.Select(static e => (e.Id, e.Description)).ShouldBe(listed.Items.Select(static e => (e.Id, e.Description)));
+            (await store.QueryAsync(a, new AuditEventQuery { Search = "invoice" }, default)).Items.Select(static e => e.Id)
+                .ShouldBe(searched.Items.Select(static e => e.Id));
+            (await store.QueryAsync(b, new AuditEventQuery(), default)).Items.Count.ShouldBe(1);
+
+            // Dedup still refuses a stored id, the v4 one in the default partition as well; new events go on the chain.
+            var again = await store.InsertLinkedAsync(a, [v4, listed.Items[0]], s_received, AuditInsertHooks.None, default);
+            again.Select(static r => r.Outcome).ShouldBe([AuditInsertOutcome.Duplicate, AuditInsertOutcome.Duplicate]);
+            var fresh = await store.InsertLinkedAsync(a, [NewEvent("after")], s_received, AuditInsertHooks.None, default);
+            fresh.Single().Seq.ShouldBe(5);
+            (await services.GetRequiredService<AuditChainVerification>().VerifyAsync(a, null, null, default))
+                .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+        }
+        finally
+        {
+            await drop();
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     [Fact]

@@ -108,7 +108,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         var at = _time.GetUtcNow();
         var failed = Enumerable.Range(0, 5).Select(i => new
         {
-            id = Guid.CreateVersion7(), timestamp = at.AddSeconds(i), action = "LOGIN_FAILED", user_id = "rita",
+            id = AuditEventIds.New(at.AddSeconds(i)), timestamp = at.AddSeconds(i), action = "LOGIN_FAILED", user_id = "rita",
             ip_address = "203.0.113.80", status = "FAILURE", severity = "CRITICAL",
         }).ToArray();
         await (await ingest.PostAsJsonAsync($"{Logs}/batch", failed)).ShouldHaveStatusAsync(HttpStatusCode.OK);
@@ -250,8 +250,9 @@ public sealed class ReadReplicaTests : IAsyncLifetime
 
     private async Task<Guid> IngestAsync(HttpClient ingest)
     {
-        var id = Guid.CreateVersion7();
-        var response = await ingest.PostAsJsonAsync(Logs, new { id, action = "LOGIN", timestamp = _time.GetUtcNow() });
+        var now = _time.GetUtcNow();
+        var id = AuditEventIds.New(now);
+        var response = await ingest.PostAsJsonAsync(Logs, new { id, action = "LOGIN", timestamp = now });
         await response.ShouldHaveStatusAsync(HttpStatusCode.Created);
         (await response.ReadEventAsync()).Id.ShouldBe(id);
         return id;

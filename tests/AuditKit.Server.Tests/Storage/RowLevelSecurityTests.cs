@@ -22,7 +22,7 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
         await using var connection = await Connections.OpenAsync(StorageScope.System, default);
         var unguarded = await ListAsync(connection,
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
-            "WHERE n.nspname = 'public' AND c.relkind = 'r' " +
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition " +
             "AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) " +
             $"AND (NOT c.relrowsecurity OR NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = '{RowLevelSecurity.Policy}'))");
         unguarded.ShouldBeEmpty();
@@ -31,6 +31,13 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
         guarded.ShouldContain("audit_events");
         guarded.Count.ShouldBe(14);
         (await ScalarAsync(connection, "SELECT row_security_active('audit_events')")).ShouldBe(true);
+
+        // The time partitions of audit_events carry no policy of their own: they are reached only through the table,
+        // whose policy applies, as the runtime role holds no privilege on any of them.
+        (await ScalarAsync(connection,
+            "SELECT count(*) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass " +
+            "AND has_table_privilege(current_user, i.inhrelid, 'SELECT, INSERT, UPDATE, DELETE')")).ShouldBe(0L);
+        (await ScalarAsync(connection, "SELECT count(*) > 0 FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass")).ShouldBe(true);
     }
 
     [Fact]

@@ -91,7 +91,7 @@ internal sealed class PostgresAuditEventStore(
         {
             await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "pk_audit_events")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && IsPrimaryKey(e.ConstraintName))
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
@@ -142,6 +142,14 @@ internal sealed class PostgresAuditEventStore(
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return inserted;
     }
+
+    /// <summary>
+    /// Whether a unique violation is of the primary key: named so on the table, <c>audit_events_…_pkey</c> on each of
+    /// its time partitions (which report their own index).
+    /// </summary>
+    private static bool IsPrimaryKey(string? constraint) =>
+        constraint is "pk_audit_events" ||
+        (constraint is not null && constraint.StartsWith("audit_events_", StringComparison.Ordinal) && constraint.EndsWith("_pkey", StringComparison.Ordinal));
 
     private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {

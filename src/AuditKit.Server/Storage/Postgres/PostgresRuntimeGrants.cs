@@ -61,6 +61,8 @@ internal static class PostgresRuntimeGrants
         RetentionCutSql.Function + "(text, timestamp with time zone, integer)",
         ErasureSql.Signature,
         ErasureJsonSql.Signature,
+        EventPartitionSql.EnsureSignature,
+        EventPartitionSql.DropSignature,
     ];
 
     /// <summary>

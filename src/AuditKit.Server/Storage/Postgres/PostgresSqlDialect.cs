@@ -33,6 +33,10 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
 
     public override bool SupportsGroupingSets => true;
 
+    public override bool BoundsIdByTime => true;
+
+    public override string IdBound(string op, string parameter) => EventIdRuleSql.Bound(op, parameter);
+
     public override object IdValue(Guid id) => id;
 
     public override object TimeValue(DateTimeOffset value) => value.ToUniversalTime();
