@@ -20,9 +20,13 @@ namespace AuditKit.Server.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
-    ActionVocabulary? actions = null, PostgresConnections? connections = null)
+    ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
+    // The writes' pool: the store's own, not reset between users, so the staging table outlives a batch (see
+    // PostgresIngestDataSource); without it (benchmarks, tests of the store alone) the shared one, reset on every return.
+    private readonly NpgsqlDataSource _writes = ingest?.DataSource ?? dataSource;
+
     // PostgreSQL refuses COPY FROM into a table under row-level security: the batch is copied into a temporary table of
     // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
     private const string Incoming = "audit_events_incoming";
@@ -41,8 +45,8 @@ internal sealed class PostgresAuditEventStore(
         // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
         // the hashing, which needs the previous hash, waits for the tenant's head.
         var chain = AuditChainBatch.Prepare(rows);
-        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.Tenant(rows[0].TenantId), cancellationToken)
-            .ConfigureAwait(false);
+        // No session-level tenant: every transaction below sets its own (BeginAsync), which ends with it.
+        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
@@ -56,7 +60,7 @@ internal sealed class PostgresAuditEventStore(
     private async Task<bool> TryCopyIntoTableAsync(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAsync(connection, rows[0].TenantId, cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
         {
             await before(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -89,7 +93,7 @@ internal sealed class PostgresAuditEventStore(
     private async Task<HashSet<Guid>> InsertNewAsync(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAsync(connection, rows[0].TenantId, cancellationToken).ConfigureAwait(false);
         if (hooks.Before is { } before)
         {
             await before(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -117,13 +121,33 @@ internal sealed class PostgresAuditEventStore(
         return inserted;
     }
 
+    /// <summary>
+    /// Begins a transaction that sees and writes the rows of <paramref name="tenantId"/> only, for as long as it lasts,
+    /// with the staging table in place: one round trip (BEGIN, the tenant, <c>CREATE TEMPORARY TABLE IF NOT EXISTS</c>).
+    /// On the write pool the table is created by a connection's first batch only; on a pool that is reset between users
+    /// (<c>DISCARD ALL</c>) by every batch.
+    /// </summary>
+    private static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, string tenantId, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { RowLevelSecurity.TransactionScope(StorageScope.Tenant(tenantId)), new NpgsqlBatchCommand(s_prepareSql) },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using (var prepare = new NpgsqlCommand(s_prepareSql, connection))
-        {
-            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in rows)

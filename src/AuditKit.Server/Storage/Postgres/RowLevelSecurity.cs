@@ -57,6 +57,22 @@ internal static class RowLevelSecurity
     }
 
     /// <summary>
+    /// A statement that sets both settings for the rest of the transaction it runs in (<c>set_config(…, true)</c>): the
+    /// tenant of <paramref name="scope"/> (or none), and the system scope (or none). When the transaction ends, by commit
+    /// or rollback, the session is back to what it was, so a connection that only ever runs such transactions (the event
+    /// store's write pool, <see cref="PostgresIngestDataSource"/>, which is not reset between users) carries no tenant
+    /// from one user to the next. For an <see cref="NpgsqlBatch"/>, to share the round trip of the transaction's first
+    /// statement.
+    /// </summary>
+    public static NpgsqlBatchCommand TransactionScope(StorageScope scope)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT set_config('{TenantSetting}', $1, true), set_config('{ScopeSetting}', $2, true)");
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId ?? string.Empty });
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.IsSystem ? SystemScope : string.Empty });
+        return command;
+    }
+
+    /// <summary>
     /// Sets both settings for the session of <paramref name="connection"/>, just opened from the pool: the tenant of
     /// <paramref name="scope"/> (or none), and the system scope (or none). Both are always written, so nothing the
     /// previous user of the pooled connection set survives (Npgsql's reset on close clears them as well).
