@@ -17,6 +17,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
+/// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
+/// staging table is made once per connection; each write transaction sets its tenant for itself.
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,

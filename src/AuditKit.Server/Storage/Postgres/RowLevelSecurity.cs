@@ -7,7 +7,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// Row-level security on every table with a <c>tenant_id</c> column: a row is visible, updatable and insertable only
 /// when its tenant is the session's <c>app.tenant_id</c>, or when the session's <c>app.scope</c> is <c>system</c>
 /// (<see cref="StorageScope.System"/>). Both settings are set by <see cref="ApplyAsync"/> on every connection the
-/// server opens (<see cref="StorageConnections"/>, <see cref="AuditDbContextFactoryExtensions"/>); a connection that
+/// server opens (<see cref="StorageConnections"/>, <see cref="AuditDbContextFactoryExtensions"/>), and on the event store's
+/// write pool, which is not reset between users, for each write transaction only (<see cref="TransactionScope"/>); a connection that
 /// sets neither sees no row and may insert none. The policies bind the runtime role only: the owner role (which
 /// migrates and owns the SECURITY DEFINER functions of retention and erasure) is not subject to them, as the tables
 /// are not FORCEd (docs/security.md). Created by the migration <c>AddRowLevelSecurity</c>.
