@@ -74,11 +74,24 @@ internal sealed class AuditStorageOptions
     public const int DefaultMaxPoolSize = 50;
 
     /// <summary>
-    /// The most PostgreSQL connections this server instance opens (Npgsql's <c>Maximum Pool Size</c>), 50 by default:
+    /// The most PostgreSQL connections of this server instance's shared pool (Npgsql's <c>Maximum Pool Size</c>; the event
+    /// store's write pool, <see cref="IngestPoolSize"/>, comes on top), 50 by default:
     /// half of PostgreSQL's default <c>max_connections</c> of 100, leaving room for a second instance, migrations and
     /// an operator's session. A <c>Maximum Pool Size</c> in the connection string wins over this setting.
     /// </summary>
     public int MaxPoolSize { get; set; } = DefaultMaxPoolSize;
+
+    /// <summary>The default of <see cref="IngestPoolSize"/>.</summary>
+    public const int DefaultIngestPoolSize = 8;
+
+    /// <summary>
+    /// The most PostgreSQL connections of the event store's write pool (8 by default), on top of
+    /// <see cref="MaxPoolSize"/>: the store writes batches through a pool of its own that is not reset between batches,
+    /// so its staging table is made once per connection (see <c>PostgresIngestDataSource</c>). One tenant's writes go
+    /// one at a time (group commit), so this bounds how many tenants' batches are written at once; more wait for a
+    /// connection.
+    /// </summary>
+    public int IngestPoolSize { get; set; } = DefaultIngestPoolSize;
 
     /// <summary>Which provider these options select.</summary>
     public AuditStorageProvider Provider =>
@@ -171,6 +184,11 @@ internal sealed class AuditStorageOptions
             if (MaxPoolSize is < 1 or > 1024)
             {
                 yield return $"{SectionName}:MaxPoolSize must be between 1 and 1024 (was {MaxPoolSize}).";
+            }
+
+            if (IngestPoolSize is < 1 or > 1024)
+            {
+                yield return $"{SectionName}:IngestPoolSize must be between 1 and 1024 (was {IngestPoolSize}).";
             }
         }
         else if (string.IsNullOrWhiteSpace(SqlitePath))

@@ -63,6 +63,12 @@ internal static class AuditStorageServiceCollectionExtensions
             builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
             return builder.Build();
         });
+        // The event store's write pool (same database, not reset between users, its own size): nothing else opens it.
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
+            return PostgresIngestDataSource.Create(options.PooledConnectionString(), options.IngestPoolSize, sp.GetService<ILoggerFactory>());
+        });
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
@@ -90,7 +96,8 @@ internal static class AuditStorageServiceCollectionExtensions
             return options.Provider == AuditStorageProvider.Postgres
                 ? new PostgresAuditEventStore(
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup,
-                    actions: sp.GetRequiredService<ActionVocabulary>(), connections: sp.GetRequiredService<PostgresConnections>())
+                    actions: sp.GetRequiredService<ActionVocabulary>(), connections: sp.GetRequiredService<PostgresConnections>(),
+                    ingest: sp.GetRequiredService<PostgresIngestDataSource>())
                 : new SqliteAuditEventStore(
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup,
                     sp.GetRequiredService<ActionVocabulary>());

@@ -17,12 +17,18 @@ namespace AuditKit.Server.Storage.Postgres;
 /// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
+/// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
+/// staging table is made once per connection; each write transaction sets its tenant for itself.
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
-    ActionVocabulary? actions = null, PostgresConnections? connections = null)
+    ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
+    // The writes' pool: the store's own, not reset between users, so the staging table outlives a batch (see
+    // PostgresIngestDataSource); without it (benchmarks, tests of the store alone) the shared one, reset on every return.
+    private readonly NpgsqlDataSource _writes = ingest?.DataSource ?? dataSource;
+
     // PostgreSQL refuses COPY FROM into a table under row-level security: the batch is copied into a temporary table of
     // the session (emptied at every commit) and moved from there by one INSERT, which the tenant policy checks.
     private const string Incoming = "audit_events_incoming";
@@ -53,8 +59,8 @@ internal sealed class PostgresAuditEventStore(
         // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
         // the hashing, which needs the previous hash, waits for the tenant's head.
         var chain = Chain ? AuditChainBatch.Prepare(rows) : Unchained(rows);
-        await using var connection = await StorageConnections.OpenPostgresAsync(dataSource, StorageScope.Tenant(rows[0].TenantId), cancellationToken)
-            .ConfigureAwait(false);
+        // No session-level tenant: every transaction below sets its own (BeginAsync), which ends with it.
+        await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
         {
             return [.. rows.Select(_ => true)];
@@ -82,7 +88,7 @@ internal sealed class PostgresAuditEventStore(
     private async Task<bool> TryCopyIntoTableAsync(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAsync(connection, rows[0].TenantId, cancellationToken).ConfigureAwait(false);
         await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
@@ -115,7 +121,7 @@ internal sealed class PostgresAuditEventStore(
     private async Task<HashSet<Guid>> InsertNewAsync(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginAsync(connection, rows[0].TenantId, cancellationToken).ConfigureAwait(false);
         await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
@@ -151,13 +157,33 @@ internal sealed class PostgresAuditEventStore(
         constraint is "pk_audit_events" ||
         (constraint is not null && constraint.StartsWith("audit_events_", StringComparison.Ordinal) && constraint.EndsWith("_pkey", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Begins a transaction that sees and writes the rows of <paramref name="tenantId"/> only, for as long as it lasts,
+    /// with the staging table in place: one round trip (BEGIN, the tenant, <c>CREATE TEMPORARY TABLE IF NOT EXISTS</c>).
+    /// On the write pool the table is created by a connection's first batch only; on a pool that is reset between users
+    /// (<c>DISCARD ALL</c>) by every batch.
+    /// </summary>
+    private static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, string tenantId, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands = { RowLevelSecurity.TransactionScope(StorageScope.Tenant(tenantId)), new NpgsqlBatchCommand(s_prepareSql) },
+            };
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using (var prepare = new NpgsqlCommand(s_prepareSql, connection))
-        {
-            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
         {
             foreach (var row in rows)

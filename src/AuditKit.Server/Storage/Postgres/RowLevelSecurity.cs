@@ -7,7 +7,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// Row-level security on every table with a <c>tenant_id</c> column: a row is visible, updatable and insertable only
 /// when its tenant is the session's <c>app.tenant_id</c>, or when the session's <c>app.scope</c> is <c>system</c>
 /// (<see cref="StorageScope.System"/>). Both settings are set by <see cref="ApplyAsync"/> on every connection the
-/// server opens (<see cref="StorageConnections"/>, <see cref="AuditDbContextFactoryExtensions"/>); a connection that
+/// server opens (<see cref="StorageConnections"/>, <see cref="AuditDbContextFactoryExtensions"/>), and on the event store's
+/// write pool, which is not reset between users, for each write transaction only (<see cref="TransactionScope"/>); a connection that
 /// sets neither sees no row and may insert none. The policies bind the runtime role only: the owner role (which
 /// migrates and owns the SECURITY DEFINER functions of retention and erasure) is not subject to them, as the tables
 /// are not FORCEd (docs/security.md). Created by the migration <c>AddRowLevelSecurity</c>.
@@ -54,6 +55,22 @@ internal static class RowLevelSecurity
 
         await using var command = new NpgsqlCommand($"SELECT set_config('{ScopeSetting}', '{SystemScope}', true)", connection, (NpgsqlTransaction)transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A statement that sets both settings for the rest of the transaction it runs in (<c>set_config(…, true)</c>): the
+    /// tenant of <paramref name="scope"/> (or none), and the system scope (or none). When the transaction ends, by commit
+    /// or rollback, the session is back to what it was, so a connection that only ever runs such transactions (the event
+    /// store's write pool, <see cref="PostgresIngestDataSource"/>, which is not reset between users) carries no tenant
+    /// from one user to the next. For an <see cref="NpgsqlBatch"/>, to share the round trip of the transaction's first
+    /// statement.
+    /// </summary>
+    public static NpgsqlBatchCommand TransactionScope(StorageScope scope)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT set_config('{TenantSetting}', $1, true), set_config('{ScopeSetting}', $2, true)");
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.TenantId ?? string.Empty });
+        command.Parameters.Add(new NpgsqlParameter { Value = scope.IsSystem ? SystemScope : string.Empty });
+        return command;
     }
 
     /// <summary>
