@@ -28,8 +28,12 @@ internal static class ChainPhase
 
         async Task SetIndexAsync(bool present)
         {
+            // Unique on one table; a plain index on a partitioned one, whose definition reads ON ONLY (the parent's index
+            // alone): made again over every partition.
             await using var command = ddl.CreateCommand(
-                present ? definition.Replace("CREATE UNIQUE INDEX ", "CREATE UNIQUE INDEX IF NOT EXISTS ", StringComparison.Ordinal) : $"DROP INDEX IF EXISTS {SeqIndex}");
+                present
+                    ? definition.Replace(" INDEX ", " INDEX IF NOT EXISTS ", StringComparison.Ordinal).Replace(" ON ONLY ", " ON ", StringComparison.Ordinal)
+                    : $"DROP INDEX IF EXISTS {SeqIndex}");
             await command.ExecuteNonQueryAsync();
         }
 
