@@ -23,12 +23,17 @@ if [ "${AUDITKIT_BENCH_KEEP:-0}" != 1 ]; then
   trap 'psql "$pg dbname=postgres" -qAt -c "DROP DATABASE IF EXISTS ${db}_rows" -c "DROP DATABASE IF EXISTS ${db}_drop" >/dev/null' EXIT
 fi
 
-# The unpartitioned table, as before the migration: the migration's Down statement, read from its source.
+# The unpartitioned table, as before the migration: the migration's Down statement, read from its source (raw string
+# literals joined with the constants they name, as the compiler joins them).
 python3 - "$root/src/AuditKit.Server/Storage/Postgres/EventPartitionSql.cs" >"${TMPDIR:-/tmp}/auditkit-unpartition.sql" <<'PY'
-import sys
+import re, sys
 s = open(sys.argv[1]).read()
-a = s.index('"""', s.index('public const string Unpartition')) + 3
-print('\n'.join(l[8:] for l in s[a:s.index('"""', a)].split('\n')))
+def const(name):
+    body = s[s.index('const string ' + name + ' ='):]
+    body = body[:body.index('""";') + 4]
+    parts = re.findall(r'"""\n(.*?)\n[ ]*"""|\+ (\w+) \+', body, re.S)
+    return '\n'.join('\n'.join(l[8:] for l in raw.split('\n')) if raw else const(ref) for raw, ref in parts)
+print(const('Unpartition'))
 PY
 psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -c "SET ROLE \"$owner\"" -f "${TMPDIR:-/tmp}/auditkit-unpartition.sql" -c "VACUUM ANALYZE audit_events" >/dev/null
 psql "$pg dbname=${db}_drop" -qAt -c "VACUUM ANALYZE audit_events" >/dev/null

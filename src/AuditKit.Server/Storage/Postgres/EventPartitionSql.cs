@@ -156,6 +156,48 @@ internal static class EventPartitionSql
         REVOKE ALL ON FUNCTION auditkit_retention_drop_partition(timestamp with time zone) FROM PUBLIC;
         """;
 
+    // What audit_events carries besides its columns (indexes, triggers, row-level security, policies, grants), read from
+    // the catalog before the table is renamed: both ways of the migration carry it over as it is.
+    private const string CaptureCarried =
+        """
+            -- What the table carries besides its columns, read from the catalog so whatever an earlier migration
+            -- added (indexes, triggers, policies, grants) is carried over as it is.
+            SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid) ORDER BY c.relname), '{}') INTO v_indexes
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'audit_events'::regclass AND NOT i.indisprimary;
+            SELECT coalesce(array_agg(pg_get_triggerdef(t.oid) ORDER BY t.tgname), '{}') INTO v_triggers
+            FROM pg_trigger t WHERE t.tgrelid = 'audit_events'::regclass AND NOT t.tgisinternal;
+            SELECT coalesce(array_agg(format('CREATE POLICY %I ON audit_events AS %s FOR %s TO %s%s%s', p.policyname, p.permissive, p.cmd,
+                       array_to_string(ARRAY(SELECT CASE WHEN r = 'public' THEN 'PUBLIC' ELSE quote_ident(r) END FROM unnest(p.roles) r), ', '),
+                       CASE WHEN p.qual IS NULL THEN '' ELSE ' USING (' || p.qual || ')' END,
+                       CASE WHEN p.with_check IS NULL THEN '' ELSE ' WITH CHECK (' || p.with_check || ')' END)), '{}') INTO v_policies
+            FROM pg_policies p WHERE p.schemaname = current_schema() AND p.tablename = 'audit_events';
+            SELECT coalesce(array_agg(format('GRANT %s ON audit_events TO %s', a.privilege_type,
+                       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)), '{}') INTO v_grants
+            FROM pg_class c, aclexplode(c.relacl) a
+            WHERE c.oid = 'audit_events'::regclass AND a.grantee <> c.relowner;
+            SELECT c.relrowsecurity, c.relforcerowsecurity INTO v_rls, v_force FROM pg_class c WHERE c.oid = 'audit_events'::regclass;
+            SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_columns
+            FROM pg_attribute a WHERE a.attrelid = 'audit_events'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
+        """;
+
+    // Row-level security, its policies and the grants read by CaptureCarried, made again on the new audit_events.
+    private const string RestoreCarried =
+        """
+            IF v_rls THEN
+                ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
+            END IF;
+            IF v_force THEN
+                ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
+            END IF;
+            FOREACH v_sql IN ARRAY v_policies LOOP
+                EXECUTE v_sql;
+            END LOOP;
+            FOREACH v_sql IN ARRAY v_grants LOOP
+                EXECUTE v_sql;
+            END LOOP;
+        """;
+
     /// <summary>
     /// Turns the unpartitioned <c>audit_events</c> into the partitioned one, moving its rows: the columns, defaults and
     /// generated column come over by <c>LIKE</c>; the indexes, triggers, row-level security policies and grants are
@@ -181,25 +223,7 @@ internal static class EventPartitionSql
         BEGIN
             LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE;
 
-            -- What the unpartitioned table carries besides its columns, read from the catalog so whatever an earlier migration
-            -- added (indexes, triggers, policies, grants) is carried over as it is.
-            SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid) ORDER BY c.relname), '{}') INTO v_indexes
-            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'audit_events'::regclass AND NOT i.indisprimary;
-            SELECT coalesce(array_agg(pg_get_triggerdef(t.oid) ORDER BY t.tgname), '{}') INTO v_triggers
-            FROM pg_trigger t WHERE t.tgrelid = 'audit_events'::regclass AND NOT t.tgisinternal;
-            SELECT coalesce(array_agg(format('CREATE POLICY %I ON audit_events AS %s FOR %s TO %s%s%s', p.policyname, p.permissive, p.cmd,
-                       array_to_string(ARRAY(SELECT CASE WHEN r = 'public' THEN 'PUBLIC' ELSE quote_ident(r) END FROM unnest(p.roles) r), ', '),
-                       CASE WHEN p.qual IS NULL THEN '' ELSE ' USING (' || p.qual || ')' END,
-                       CASE WHEN p.with_check IS NULL THEN '' ELSE ' WITH CHECK (' || p.with_check || ')' END)), '{}') INTO v_policies
-            FROM pg_policies p WHERE p.schemaname = current_schema() AND p.tablename = 'audit_events';
-            SELECT coalesce(array_agg(format('GRANT %s ON audit_events TO %s', a.privilege_type,
-                       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)), '{}') INTO v_grants
-            FROM pg_class c, aclexplode(c.relacl) a
-            WHERE c.oid = 'audit_events'::regclass AND a.grantee <> c.relowner;
-            SELECT c.relrowsecurity, c.relforcerowsecurity INTO v_rls, v_force FROM pg_class c WHERE c.oid = 'audit_events'::regclass;
-            SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_columns
-            FROM pg_attribute a WHERE a.attrelid = 'audit_events'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
+        """ + CaptureCarried + """
 
             ALTER TABLE audit_events RENAME TO audit_events_unpartitioned;
             ALTER TABLE audit_events_unpartitioned RENAME CONSTRAINT pk_audit_events TO pk_audit_events_unpartitioned;
@@ -238,18 +262,7 @@ internal static class EventPartitionSql
             FOREACH v_sql IN ARRAY v_triggers LOOP
                 EXECUTE replace(replace(v_sql, ' ON public.audit_events_unpartitioned ', ' ON public.audit_events '), ' ON audit_events_unpartitioned ', ' ON audit_events ');
             END LOOP;
-            IF v_rls THEN
-                ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
-            END IF;
-            IF v_force THEN
-                ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
-            END IF;
-            FOREACH v_sql IN ARRAY v_policies LOOP
-                EXECUTE v_sql;
-            END LOOP;
-            FOREACH v_sql IN ARRAY v_grants LOOP
-                EXECUTE v_sql;
-            END LOOP;
+        """ + RestoreCarried + """
 
             DROP TABLE audit_events_unpartitioned;
         END
@@ -273,25 +286,7 @@ internal static class EventPartitionSql
         BEGIN
             LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE;
 
-            -- What the unpartitioned table carries besides its columns, read from the catalog so whatever an earlier migration
-            -- added (indexes, triggers, policies, grants) is carried over as it is.
-            SELECT coalesce(array_agg(pg_get_indexdef(i.indexrelid) ORDER BY c.relname), '{}') INTO v_indexes
-            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'audit_events'::regclass AND NOT i.indisprimary;
-            SELECT coalesce(array_agg(pg_get_triggerdef(t.oid) ORDER BY t.tgname), '{}') INTO v_triggers
-            FROM pg_trigger t WHERE t.tgrelid = 'audit_events'::regclass AND NOT t.tgisinternal;
-            SELECT coalesce(array_agg(format('CREATE POLICY %I ON audit_events AS %s FOR %s TO %s%s%s', p.policyname, p.permissive, p.cmd,
-                       array_to_string(ARRAY(SELECT CASE WHEN r = 'public' THEN 'PUBLIC' ELSE quote_ident(r) END FROM unnest(p.roles) r), ', '),
-                       CASE WHEN p.qual IS NULL THEN '' ELSE ' USING (' || p.qual || ')' END,
-                       CASE WHEN p.with_check IS NULL THEN '' ELSE ' WITH CHECK (' || p.with_check || ')' END)), '{}') INTO v_policies
-            FROM pg_policies p WHERE p.schemaname = current_schema() AND p.tablename = 'audit_events';
-            SELECT coalesce(array_agg(format('GRANT %s ON audit_events TO %s', a.privilege_type,
-                       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END)), '{}') INTO v_grants
-            FROM pg_class c, aclexplode(c.relacl) a
-            WHERE c.oid = 'audit_events'::regclass AND a.grantee <> c.relowner;
-            SELECT c.relrowsecurity, c.relforcerowsecurity INTO v_rls, v_force FROM pg_class c WHERE c.oid = 'audit_events'::regclass;
-            SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_columns
-            FROM pg_attribute a WHERE a.attrelid = 'audit_events'::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
+        """ + CaptureCarried + """
 
             ALTER TABLE audit_events RENAME TO audit_events_partitioned;
             ALTER TABLE audit_events_partitioned RENAME CONSTRAINT pk_audit_events TO pk_audit_events_partitioned;
@@ -317,18 +312,7 @@ internal static class EventPartitionSql
             FOREACH v_sql IN ARRAY v_triggers LOOP
                 EXECUTE replace(replace(v_sql, ' ON public.audit_events_partitioned ', ' ON public.audit_events '), ' ON audit_events_partitioned ', ' ON audit_events ');
             END LOOP;
-            IF v_rls THEN
-                ALTER TABLE audit_events ENABLE ROW LEVEL SECURITY;
-            END IF;
-            IF v_force THEN
-                ALTER TABLE audit_events FORCE ROW LEVEL SECURITY;
-            END IF;
-            FOREACH v_sql IN ARRAY v_policies LOOP
-                EXECUTE v_sql;
-            END LOOP;
-            FOREACH v_sql IN ARRAY v_grants LOOP
-                EXECUTE v_sql;
-            END LOOP;
+        """ + RestoreCarried + """
 
             DROP TABLE audit_events_partitioned;
         END
