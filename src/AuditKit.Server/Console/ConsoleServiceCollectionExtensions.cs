@@ -104,6 +104,8 @@ internal static class ConsoleServiceCollectionExtensions
         {
             OnTokenValidated = async context =>
             {
+                // The session ends when the ID token does (ConsoleSessionRevalidator): the provider owns the grants.
+                ConsoleSessionRevalidator.StampProviderExpiry(context.Properties!, context.Principal!);
                 var person = PersonClaimsMapper.Map(context.Principal!, oidc.TenantRolesClaim, ConsoleAuthentication.CookieScheme);
                 if (person is null)
                 {
