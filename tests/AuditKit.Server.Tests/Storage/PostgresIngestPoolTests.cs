@@ -25,6 +25,7 @@ public sealed class PostgresIngestPoolTests(PostgresServerFixture server) : ICla
         var settings = new NpgsqlConnectionStringBuilder(ingest.DataSource.ConnectionString);
         settings.NoResetOnClose.ShouldBeTrue();
         settings.MaxPoolSize.ShouldBe(AuditStorageOptions.DefaultIngestPoolSize);
+        settings.WriteBufferSize.ShouldBe(PostgresIngestDataSource.WriteBufferBytes);
         ingest.DataSource.ShouldNotBeSameAs(server.Factory.Services.GetRequiredService<NpgsqlDataSource>());
 
         // And it is the pool the store's batches go through: one of its connections holds the staging table after one.

@@ -51,6 +51,7 @@ internal sealed class NewIpRule : IDetectionRule
         var known = await pass.Store.ReadKnownIpsAsync(sightings.Select(static e => e.UserId!).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var fresh = new List<DetectionEvent>();
         var earlier = new List<IpSighting>();
+        var learned = Remember(pass);
         foreach (var sighting in sightings)
         {
             if (!known.TryGetValue((sighting.UserId!, sighting.IpAddress!), out var firstSeen))
@@ -61,7 +62,7 @@ internal sealed class NewIpRule : IDetectionRule
             {
                 // A late event moves the first sighting back; the IP was not new when it was first seen live.
                 earlier.Add(Sighting(sighting));
-                Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
+                learned.Add((sighting.UserId!, sighting.IpAddress!, sighting.Timestamp));
             }
         }
 
@@ -77,7 +78,7 @@ internal sealed class NewIpRule : IDetectionRule
             (i, days) =>
             {
                 var sighting = fresh[i];
-                Remember(pass, sighting.UserId!, sighting.IpAddress!, sighting.Timestamp);
+                learned.Add((sighting.UserId!, sighting.IpAddress!, sighting.Timestamp));
                 if (days >= settings.MinimumHistoryDays)
                 {
                     pass.Report(new AlertMatch(
@@ -91,18 +92,33 @@ internal sealed class NewIpRule : IDetectionRule
 
     private static IpSighting Sighting(DetectionEvent e) => new(e.UserId!, e.IpAddress!, e.Timestamp, e.Id);
 
-    private void Remember(DetectionPass pass, string user, string ip, DateTimeOffset firstSeen)
+    /// <summary>
+    /// The list of first sightings (user, IP, first seen) this pass learns, remembered once the pass has committed. They
+    /// are remembered together, behind one check of the bound per pass: counting a
+    /// <see cref="ConcurrentDictionary{TKey, TValue}"/> takes all of its locks, too dear to do for every sighting.
+    /// </summary>
+    private List<(string User, string Ip, DateTimeOffset FirstSeen)> Remember(DetectionPass pass)
     {
         var tenant = pass.TenantId;
+        var learned = new List<(string User, string Ip, DateTimeOffset FirstSeen)>();
         pass.AfterCommit(() =>
         {
+            if (learned.Count == 0)
+            {
+                return;
+            }
+
             if (_knownIps.Count > MaxRemembered)
             {
                 _knownIps.Clear();
             }
 
-            _knownIps[(tenant, user, ip)] = firstSeen;
+            foreach (var (user, ip, firstSeen) in learned)
+            {
+                _knownIps[(tenant, user, ip)] = firstSeen;
+            }
         });
+        return learned;
     }
 
     private async Task RecordDaysAsync(DetectionPass pass, List<DetectionEvent> events, CancellationToken cancellationToken)
