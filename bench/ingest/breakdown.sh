@@ -20,7 +20,7 @@ spec() {
     no_tsvector) echo "ALTER TABLE TBL DROP COLUMN search_vector;";;
     no_detection_partials) echo "SELECT bd_drop('TBL', 'LOGIN_FAILED'); SELECT bd_drop('TBL', 'WHERE (action_canonical = ANY'); SELECT bd_drop('TBL', 'WHERE (severity >= 2)'); SELECT bd_drop('TBL', 'WHERE (severity = 3)');";;
     no_jsonb_gin) echo "SELECT bd_drop('TBL', 'jsonb_path_ops');";;
-    no_list_btrees6) echo "SELECT bd_drop('TBL', '(tenant_id, category,'); SELECT bd_drop('TBL', '(tenant_id, action, \"timestamp\" DESC'); SELECT bd_drop('TBL', '(tenant_id, action_canonical, \"timestamp\" DESC'); SELECT bd_drop('TBL', '(tenant_id, severity,'); SELECT bd_drop('TBL', '(tenant_id, ip_address, \"timestamp\" DESC'); SELECT bd_drop('TBL', '(tenant_id, resource_type,');";;
+    no_list_btrees6) echo "SELECT bd_drop('TBL', '(tenant_id, category,'); SELECT bd_drop('TBL', '(tenant_id, action, \"timestamp\"'); SELECT bd_drop('TBL', '(tenant_id, action_canonical, \"timestamp\"'); SELECT bd_drop('TBL', '(tenant_id, severity,'); SELECT bd_drop('TBL', '(tenant_id, ip_address, \"timestamp\" DESC'); SELECT bd_drop('TBL', '(tenant_id, resource_type,');";;
     no_timestamp_include) echo "SELECT bd_drop('TBL', 'INCLUDE (action,');";;
     no_user_include) echo "SELECT bd_drop('TBL', 'INCLUDE (ip_address)');";;
     no_seq_unique) echo "SELECT bd_drop('TBL', '(tenant_id, seq)');";;

@@ -123,7 +123,7 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         }
 
         indexes["pk_audit_events"].ShouldEndWith("(tenant_id, id)");
-        indexes["ix_audit_events_tenant_timestamp"].ShouldContain("(tenant_id, \"timestamp\" DESC, id DESC)");
+        indexes["ix_audit_events_tenant_timestamp"].ShouldContain("(tenant_id, \"timestamp\", id)");
         indexes["ix_audit_events_tenant_timestamp"].ShouldEndWith("INCLUDE (action, severity, status, service_name, user_id, ip_address)");
         indexes["ix_audit_events_tenant_user_timestamp"].ShouldEndWith("INCLUDE (ip_address)");
         indexes["ix_audit_events_tenant_user_timestamp"].ShouldContain("(tenant_id, user_id, \"timestamp\" DESC");

@@ -608,7 +608,6 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Timestamp", "Id")
-                        .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_timestamp");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("TenantId", "Timestamp", "Id"), new[] { "Action", "Severity", "Status", "ServiceName", "UserId", "IpAddress" });
@@ -618,15 +617,12 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasFilter("action_canonical = 'LOGIN_FAILED' OR (action_canonical = 'LOGIN' AND status = 1)");
 
                     b.HasIndex("TenantId", "Action", "Timestamp", "Id")
-                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_timestamp");
 
                     b.HasIndex("TenantId", "ActionCanonical", "Timestamp", "Id")
-                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_action_canonical_timestamp");
 
                     b.HasIndex("TenantId", "Category", "Timestamp", "Id")
-                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_category_timestamp");
 
                     b.HasIndex("TenantId", "IpAddress", "Timestamp", "Id")
@@ -634,7 +630,6 @@ namespace AuditKit.Server.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_audit_events_tenant_ip_timestamp");
 
                     b.HasIndex("TenantId", "Severity", "Timestamp", "Id")
-                        .IsDescending(false, false, true, true)
                         .HasDatabaseName("ix_audit_events_tenant_severity_timestamp");
 
                     b.HasIndex("TenantId", "UserId", "ActionCanonical", "Timestamp")
