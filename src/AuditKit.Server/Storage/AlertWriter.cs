@@ -108,7 +108,7 @@ internal static class AlertWriter
             var alert = alerts[i];
             var n = i.ToString(CultureInfo.InvariantCulture);
             var key = DetectionSession.Add(recount, "k" + n, alert.Match.Key);
-            var ids = IdBounds(recount, sql, n, alert);
+            var ids = IdBounds(sql, alert);
             var match = alert.Match;
             var count = !alert.Created
                 && match.Tally.SupportsDelta
@@ -127,11 +127,11 @@ internal static class AlertWriter
 
     // The ids of events stamped from the alert's first_seen to a minute after its last_seen (a rate alert's last_seen is
     // the start of its last minute): a superset of every tally's span, so the bounds never drop an event a tally counts.
-    private static string IdBounds(DbCommand recount, AuditSqlDialect sql, string n, WrittenAlert alert) =>
+    private static string IdBounds(AuditSqlDialect sql, WrittenAlert alert) =>
         !sql.BoundsIdByTime
             ? string.Empty
-            : $" AND {sql.IdBound(">=", DetectionSession.Add(recount, "id_lo" + n, sql.IdValue(Common.EventIdRule.LowerBound(alert.FirstSeen))))}" +
-              $" AND {sql.IdBound("<", DetectionSession.Add(recount, "id_hi" + n, sql.IdValue(Common.EventIdRule.UpperBound(alert.LastSeen.AddMinutes(1)))))}";
+            : $" AND {sql.IdBound(">=", Common.EventIdRule.LowerBound(alert.FirstSeen))}" +
+              $" AND {sql.IdBound("<", Common.EventIdRule.UpperBound(alert.LastSeen.AddMinutes(1)))}";
 
     private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
         DetectionSession session, List<AlertMatch> matches, CancellationToken cancellationToken)

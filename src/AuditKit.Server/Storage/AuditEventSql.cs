@@ -117,12 +117,12 @@ internal sealed class AuditEventSql
 
         if (query.From is { } from)
         {
-            sql.Filter("e.timestamp >= {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(from)));
+            sql.Where("e.timestamp >= " + dialect.RangeTime(AuditEventRow.ToStoredTime(from), sql.Add));
         }
 
         if (query.To is { } to)
         {
-            sql.Filter("e.timestamp < {0}", dialect.TimeValue(AuditEventRow.ToStoredTime(to)));
+            sql.Where("e.timestamp < " + dialect.RangeTime(AuditEventRow.ToStoredTime(to), sql.Add));
         }
 
         sql._where.Append(sql.IdBounds(dialect, query.From, query.To));
@@ -200,6 +200,16 @@ internal sealed class AuditEventSql
         _where.Append(" IN (").AppendJoin(", ", values.Select(v => Add(v))).Append(')');
     }
 
+    private void Where(string predicate)
+    {
+        if (_where.Length > 0)
+        {
+            _where.Append(" AND ");
+        }
+
+        _where.Append(predicate);
+    }
+
     private void Filter(string predicate, object value)
     {
         if (_where.Length > 0)
@@ -212,8 +222,9 @@ internal sealed class AuditEventSql
 
     /// <summary>
     /// <c> AND e.id &gt;= … AND e.id &lt; …</c>: the ids events stamped in [<paramref name="from"/>,
-    /// <paramref name="to"/>) can have under the id rule (<see cref="Common.EventIdRule"/>), as parameters the planner
-    /// prunes partitions by; empty where the dialect does not bound ids or no end is given.
+    /// <paramref name="to"/>) can have under the id rule (<see cref="Common.EventIdRule"/>), written into the statement
+    /// (<see cref="AuditSqlDialect.IdBound"/>) for the planner to prune partitions by; empty where the dialect does not
+    /// bound ids or no end is given.
     /// </summary>
     public string IdBounds(AuditSqlDialect dialect, DateTimeOffset? from, DateTimeOffset? to)
     {
@@ -226,12 +237,12 @@ internal sealed class AuditEventSql
         var bounds = new StringBuilder();
         if (from is { } lower)
         {
-            bounds.Append(" AND ").Append(dialect.IdBound(">=", Add(dialect.IdValue(Common.EventIdRule.LowerBound(lower)))));
+            bounds.Append(" AND ").Append(dialect.IdBound(">=", Common.EventIdRule.LowerBound(lower)));
         }
 
         if (to is { } upper)
         {
-            bounds.Append(" AND ").Append(dialect.IdBound("<", Add(dialect.IdValue(Common.EventIdRule.UpperBound(upper)))));
+            bounds.Append(" AND ").Append(dialect.IdBound("<", Common.EventIdRule.UpperBound(upper)));
         }
 
         return bounds.ToString();
