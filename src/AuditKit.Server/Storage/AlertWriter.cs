@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 
@@ -57,7 +58,7 @@ internal static class AlertWriter
                         $"ON CONFLICT (tenant_id, rule, key_type, key_value) WHERE {DetectionModel.UnresolvedPredicate} DO UPDATE SET " +
                         $"first_seen = {sql.Least("alerts.first_seen", "excluded.first_seen")}, " +
                         $"last_seen = {sql.Greatest("alerts.last_seen", "excluded.last_seen")}, " +
-                        "details = excluded.details, updated_at = excluded.updated_at RETURNING id;");
+                        "details = excluded.details, updated_at = excluded.updated_at RETURNING id, first_seen, last_seen;");
                 }
 
                 upsert.CommandText = text.ToString();
@@ -68,7 +69,7 @@ internal static class AlertWriter
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var id = sql.ReadId(reader, 0);
-                        written.Add(new WrittenAlert(id, chunk[i2], id == proposed[i2]));
+                        written.Add(new WrittenAlert(id, chunk[i2], id == proposed[i2], sql.ReadTime(reader, 1), sql.ReadTime(reader, 2)));
                     }
 
                     i2++;
@@ -82,33 +83,55 @@ internal static class AlertWriter
         foreach (var chunk in written.Chunk(Chunk))
         {
             await using var recount = session.CreateCommand(string.Empty);
-            var tenant = DetectionSession.Add(recount, "t", session.TenantId);
-            var limit = DetectionSession.Add(recount, "n", evidenceLimit);
-            var text = new StringBuilder();
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var alert = chunk[i];
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                var key = DetectionSession.Add(recount, "k" + n, alert.Match.Key);
-                var match = alert.Match;
-                var count = !alert.Created
-                    && match.Tally.SupportsDelta
-                    && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
-                    && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
-                        ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionSession.Add(recount, "after" + n, sql.TimeValue(before.LastSeen)))
-                        : match.Tally.CountSql(sql, tenant, key);
-                text.Append(
-                    $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
-                    $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit)} " +
-                    $"WHERE tenant_id = {tenant} AND id = {DetectionSession.Add(recount, "id" + n, sql.IdValue(alert.Id))};");
-            }
-
-            recount.CommandText = text.ToString();
+            recount.CommandText = RecountSql(recount, sql, session.TenantId, evidenceLimit, chunk, existing);
             await recount.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return written;
     }
+
+    /// <summary>
+    /// The statements recounting <paramref name="alerts"/>' count and evidence from the stored data, their parameters
+    /// added to <paramref name="recount"/>. The reads of <c>audit_events</c> are bounded by the ids each alert's stored
+    /// span can hold (<see cref="AlertTally"/>), computed here from the span the upsert returned, so PostgreSQL plans
+    /// them over the partitions of that span only.
+    /// </summary>
+    internal static string RecountSql(
+        DbCommand recount, AuditSqlDialect sql, string tenantId, int evidenceLimit, IReadOnlyList<WrittenAlert> alerts,
+        IReadOnlyDictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)> existing)
+    {
+        var tenant = DetectionSession.Add(recount, "t", tenantId);
+        var limit = DetectionSession.Add(recount, "n", evidenceLimit);
+        var text = new StringBuilder();
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            var alert = alerts[i];
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            var key = DetectionSession.Add(recount, "k" + n, alert.Match.Key);
+            var ids = IdBounds(sql, alert);
+            var match = alert.Match;
+            var count = !alert.Created
+                && match.Tally.SupportsDelta
+                && existing.TryGetValue((match.Rule, match.KeyType, match.Key), out var before)
+                && match.EarliestNew is { } earliestNew && earliestNew > before.LastSeen && match.FirstSeen >= before.FirstSeen
+                    ? "event_count + " + match.Tally.DeltaCountSql(sql, tenant, key, DetectionSession.Add(recount, "after" + n, sql.TimeValue(before.LastSeen)), ids)
+                    : match.Tally.CountSql(sql, tenant, key, ids);
+            text.Append(
+                $"UPDATE {DetectionModel.AlertsTable} SET event_count = {count}, " +
+                $"evidence = {alert.Match.Tally.EvidenceSql(sql, tenant, key, limit, ids)} " +
+                $"WHERE tenant_id = {tenant} AND id = {DetectionSession.Add(recount, "id" + n, sql.IdValue(alert.Id))};");
+        }
+
+        return text.ToString();
+    }
+
+    // The ids of events stamped from the alert's first_seen to a minute after its last_seen (a rate alert's last_seen is
+    // the start of its last minute): a superset of every tally's span, so the bounds never drop an event a tally counts.
+    private static string IdBounds(AuditSqlDialect sql, WrittenAlert alert) =>
+        !sql.BoundsIdByTime
+            ? string.Empty
+            : $" AND {sql.IdBound(">=", Common.EventIdRule.LowerBound(alert.FirstSeen))}" +
+              $" AND {sql.IdBound("<", Common.EventIdRule.UpperBound(alert.LastSeen.AddMinutes(1)))}";
 
     private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
         DetectionSession session, List<AlertMatch> matches, CancellationToken cancellationToken)

@@ -54,18 +54,35 @@ internal abstract partial class AuditSqlDialect
     public abstract object IdValue(Guid id);
 
     /// <summary>
-    /// <c> AND e.id &gt;= @id_lo AND e.id &lt; @id_hi</c> for events stamped in [<paramref name="from"/>,
-    /// <paramref name="to"/>] (see <see cref="BoundsIdByTime"/>), its two parameters added to <paramref name="command"/>;
-    /// empty where the dialect does not bound ids.
+    /// <c> AND e.id &gt;= … AND e.id &lt; …</c> for events stamped in [<paramref name="from"/>, <paramref name="to"/>]
+    /// (see <see cref="BoundsIdByTime"/>); empty where the dialect does not bound ids.
     /// </summary>
-    public string IdBounds(DbCommand command, DateTimeOffset from, DateTimeOffset to) =>
+    public string IdBounds(DateTimeOffset from, DateTimeOffset to) =>
         !BoundsIdByTime
             ? string.Empty
-            : $" AND {IdBound(">=", DbParameters.Add(command, "@id_lo", IdValue(Common.EventIdRule.LowerBound(from))))} " +
-              $"AND {IdBound("<", DbParameters.Add(command, "@id_hi", IdValue(Common.EventIdRule.UpperBound(to))))}";
+            : $" AND {IdBound(">=", Common.EventIdRule.LowerBound(from))} AND {IdBound("<", Common.EventIdRule.UpperBound(to))}";
 
-    /// <summary>The predicate <c>e.id {op} {parameter}</c> of <see cref="IdBounds"/>, as the provider writes it.</summary>
-    public virtual string IdBound(string op, string parameter) => $"e.id {op} {parameter}";
+    /// <summary>
+    /// The predicate <c>e.id {op} {bound}</c> of <see cref="IdBounds"/>, as the provider writes it. The bound is written
+    /// into the statement, not sent as a parameter: the statement's text then differs with its range, so the shared
+    /// pool never prepares it and PostgreSQL plans it for its range on every call (pruned at planning), where a
+    /// prepared statement could settle on a plan made for any range.
+    /// </summary>
+    public virtual string IdBound(string op, Guid bound) => throw new NotSupportedException("This provider does not bound ids by time.");
+
+    /// <summary>
+    /// A bound of a query's time range in SQL: where the dialect bounds ids by time (PostgreSQL) a literal, as the id
+    /// bounds are (<see cref="IdBound"/>), so that a prepared statement's plan is made for its range; elsewhere a
+    /// parameter made by <paramref name="add"/>.
+    /// </summary>
+    public string RangeTime(DateTimeOffset value, Func<object, string> add)
+    {
+        ArgumentNullException.ThrowIfNull(add);
+        return BoundsIdByTime ? TimeLiteral(value) : add(TimeValue(value));
+    }
+
+    /// <summary>The literal of <paramref name="value"/> (<see cref="RangeTime"/>), where the dialect bounds ids by time.</summary>
+    protected virtual string TimeLiteral(DateTimeOffset value) => throw new NotSupportedException("This provider writes times as parameters.");
 
     public abstract object TimeValue(DateTimeOffset value);
 

@@ -93,6 +93,19 @@ internal sealed class AuditStorageOptions
     /// </summary>
     public int IngestPoolSize { get; set; } = DefaultIngestPoolSize;
 
+    /// <summary>The default of <see cref="MaxAutoPrepare"/>.</summary>
+    public const int DefaultMaxAutoPrepare = 100;
+
+    /// <summary>
+    /// How many statements each connection of the shared pool (and the read replica's) keeps prepared (Npgsql's
+    /// <c>Max Auto Prepare</c>; a statement is prepared on its fifth use in a connection), 100 by default, 0 for none.
+    /// A prepared statement that PostgreSQL finds no cheaper to plan for its values than in general runs a plan made
+    /// once: a query with no time range then no longer plans over every time partition of <c>audit_events</c> on each
+    /// call (docs/bench-query.md, "Time partitions"). A <c>Max Auto Prepare</c> in the connection string wins; the
+    /// event store's write pool is left as it is.
+    /// </summary>
+    public int MaxAutoPrepare { get; set; } = DefaultMaxAutoPrepare;
+
     /// <summary>Which provider these options select.</summary>
     public AuditStorageProvider Provider =>
         string.IsNullOrWhiteSpace(PostgresConnectionString) ? AuditStorageProvider.Sqlite : AuditStorageProvider.Postgres;
@@ -106,19 +119,36 @@ internal sealed class AuditStorageOptions
     /// <summary><see cref="ReadConnectionString"/> with <c>Maximum Pool Size</c> set as <see cref="PooledConnectionString"/> does.</summary>
     public string PooledReadConnectionString() => Pooled(ReadConnectionString);
 
+    /// <summary>
+    /// <paramref name="connectionString"/> (one of the pooled ones) with <c>Max Auto Prepare</c> set to
+    /// <see cref="MaxAutoPrepare"/> unless it names one itself: what the shared pool and the read replica's connect with.
+    /// </summary>
+    public string AutoPrepared(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Names(connectionString, "MAXAUTOPREPARE"))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+
+        return builder.ConnectionString;
+    }
+
     private string Pooled(string? connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
-            .Cast<string>()
-            .Any(static k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "MAXPOOLSIZE" or "MAXIMUMPOOLSIZE");
-        if (!named)
+        if (!Names(connectionString, "MAXPOOLSIZE", "MAXIMUMPOOLSIZE"))
         {
             builder.MaxPoolSize = MaxPoolSize;
         }
 
         return builder.ConnectionString;
     }
+
+    private static bool Names(string? connectionString, params string[] keys) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>()
+            .Any(k => keys.Contains(k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant(), StringComparer.Ordinal));
 
     /// <summary>The reasons these options cannot work, if any.</summary>
     public IEnumerable<string> Validate()
@@ -189,6 +219,11 @@ internal sealed class AuditStorageOptions
             if (IngestPoolSize is < 1 or > 1024)
             {
                 yield return $"{SectionName}:IngestPoolSize must be between 1 and 1024 (was {IngestPoolSize}).";
+            }
+
+            if (MaxAutoPrepare is < 0 or > 256)
+            {
+                yield return $"{SectionName}:MaxAutoPrepare must be between 0 and 256 (was {MaxAutoPrepare}).";
             }
         }
         else if (string.IsNullOrWhiteSpace(SqlitePath))

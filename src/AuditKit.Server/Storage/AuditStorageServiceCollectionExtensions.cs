@@ -59,7 +59,7 @@ internal static class AuditStorageServiceCollectionExtensions
                 throw new InvalidOperationException($"No PostgreSQL connection string is configured (ConnectionStrings:{AuditStorageOptions.ConnectionStringName}).");
             }
 
-            var builder = new NpgsqlDataSourceBuilder(options.PooledConnectionString());
+            var builder = new NpgsqlDataSourceBuilder(options.AutoPrepared(options.PooledConnectionString()));
             builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
             return builder.Build();
         });
@@ -75,7 +75,7 @@ internal static class AuditStorageServiceCollectionExtensions
             NpgsqlDataSource? replica = null;
             if (options.HasReadReplica)
             {
-                var builder = new NpgsqlDataSourceBuilder(options.PooledReadConnectionString());
+                var builder = new NpgsqlDataSourceBuilder(options.AutoPrepared(options.PooledReadConnectionString()));
                 builder.UseLoggerFactory(sp.GetService<ILoggerFactory>());
                 replica = builder.Build();
             }

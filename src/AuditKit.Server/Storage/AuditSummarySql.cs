@@ -121,7 +121,7 @@ internal static class AuditSummarySql
         var sql = AuditEventSql.BuildFilter(dialect, tenantId, query with { From = null, To = null });
         var where = sql.WhereSql;
         var (startAt, firstHourAt, endHourAt, endAt) =
-            (sql.Add(dialect.TimeValue(start)), sql.Add(dialect.TimeValue(firstHour)), sql.Add(dialect.TimeValue(endHour)), sql.Add(dialect.TimeValue(end)));
+            (dialect.RangeTime(start, sql.Add), dialect.RangeTime(firstHour, sql.Add), dialect.RangeTime(endHour, sql.Add), dialect.RangeTime(end, sql.Add));
         var topParameter = top > 0 ? sql.Add(top) : null;
         var maxParameter = sql.Add(MaxKeysPerDimension);
         var hourOfEvent = dialect.TimeBucket(AuditTimeBucket.Hour, "e.timestamp");

@@ -51,13 +51,13 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         {
             await using var command = CreateCommand(string.Empty);
             var tenant = Add(command, "t", TenantId);
-            var lo = Add(command, "lo", Dialect.TimeValue(from));
-            var hi = Add(command, "hi", Dialect.TimeValue(to));
+            var lo = Dialect.RangeTime(from, v => Add(command, "lo", v));
+            var hi = Dialect.RangeTime(to, v => Add(command, "hi", v));
             var list = AddList(command, "k", chunk);
             command.CommandText =
                 $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
                 $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
-                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(command, from, to)} AND {filter.Predicate} " +
+                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(from, to)} AND {filter.Predicate} " +
                 $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -7,17 +7,17 @@ namespace AuditKit.Server.Storage;
 /// <param name="predicate">A predicate over alias <c>e</c> in which <c>{key}</c> stands for the key parameter.</param>
 internal sealed class EventTally(string predicate) : AlertTally
 {
-    public override string CountSql(AuditSqlDialect sql, string tenant, string key) =>
-        $"(SELECT count(*) FROM audit_events e WHERE {Where(tenant, key)})";
+    public override string CountSql(AuditSqlDialect sql, string tenant, string key, string ids) =>
+        $"(SELECT count(*) FROM audit_events e WHERE {Where(tenant, key)}{ids})";
 
     public override bool SupportsDelta => true;
 
-    public override string DeltaCountSql(AuditSqlDialect sql, string tenant, string key, string after) =>
-        $"(SELECT count(*) FROM audit_events e WHERE e.tenant_id = {tenant} AND e.timestamp > {after} AND e.timestamp <= alerts.last_seen " +
+    public override string DeltaCountSql(AuditSqlDialect sql, string tenant, string key, string after, string ids) =>
+        $"(SELECT count(*) FROM audit_events e WHERE e.tenant_id = {tenant} AND e.timestamp > {after} AND e.timestamp <= alerts.last_seen{ids} " +
         $"AND ({Predicate(key)}))";
 
-    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit) =>
-        sql.IdArray($"SELECT e.id AS id, e.timestamp AS ts FROM audit_events e WHERE {Where(tenant, key)} ORDER BY e.timestamp DESC, e.id DESC LIMIT {limit}");
+    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit, string ids) =>
+        sql.IdArray($"SELECT e.id AS id, e.timestamp AS ts FROM audit_events e WHERE {Where(tenant, key)}{ids} ORDER BY e.timestamp DESC, e.id DESC LIMIT {limit}");
 
     private string Where(string tenant, string key) =>
         $"e.tenant_id = {tenant} AND e.timestamp >= alerts.first_seen AND e.timestamp <= alerts.last_seen AND ({Predicate(key)})";

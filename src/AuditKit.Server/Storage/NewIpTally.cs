@@ -8,10 +8,10 @@ internal sealed class NewIpTally : AlertTally
 {
     public static NewIpTally Instance { get; } = new();
 
-    public override string CountSql(AuditSqlDialect sql, string tenant, string key) =>
+    public override string CountSql(AuditSqlDialect sql, string tenant, string key, string ids) =>
         $"(SELECT count(*) FROM {DetectionModel.UserIpsTable} u WHERE {Where(tenant, key)})";
 
-    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit) =>
+    public override string EvidenceSql(AuditSqlDialect sql, string tenant, string key, string limit, string ids) =>
         sql.IdArray($"SELECT u.first_event_id AS id, u.first_seen AS ts FROM {DetectionModel.UserIpsTable} u WHERE {Where(tenant, key)} ORDER BY u.first_seen DESC, u.first_event_id DESC LIMIT {limit}");
 
     private static string Where(string tenant, string key) =>

@@ -103,13 +103,13 @@ internal sealed class RelationalAlertStore(IDbContextFactory<AuditDbContext> con
             var p = Sql(pattern.Kind);
             await using var command = connection.CreateCommand();
             var tenant = DbParameters.Add(command, "@t", tenantId);
-            var lo = DbParameters.Add(command, "@lo", sql.TimeValue(AuditEventRow.ToStoredTime(from)));
-            var hi = DbParameters.Add(command, "@hi", sql.TimeValue(AuditEventRow.ToStoredTime(to)));
+            var lo = sql.RangeTime(AuditEventRow.ToStoredTime(from), v => DbParameters.Add(command, "@lo", v));
+            var hi = sql.RangeTime(AuditEventRow.ToStoredTime(to), v => DbParameters.Add(command, "@hi", v));
             var threshold = DbParameters.Add(command, "@n", pattern.Threshold);
             var take = DbParameters.Add(command, "@limit", limit);
             command.CommandText =
                 $"SELECT e.{p.KeyColumn}, count(*), count(DISTINCT e.{p.DistinctColumn}), min(e.timestamp), max(e.timestamp) FROM audit_events e " +
-                $"WHERE e.tenant_id = {tenant} AND e.timestamp >= {lo} AND e.timestamp < {hi}{sql.IdBounds(command, from, to)} AND e.{p.KeyColumn} IS NOT NULL AND {p.Predicate} " +
+                $"WHERE e.tenant_id = {tenant} AND e.timestamp >= {lo} AND e.timestamp < {hi}{sql.IdBounds(from, to)} AND e.{p.KeyColumn} IS NOT NULL AND {p.Predicate} " +
                 $"GROUP BY e.{p.KeyColumn} HAVING count(*) >= {threshold} ORDER BY count(*) DESC, e.{p.KeyColumn} LIMIT {take}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace AuditKit.Server.Storage.Postgres;
@@ -35,11 +36,16 @@ internal sealed class PostgresSqlDialect : AuditSqlDialect
 
     public override bool BoundsIdByTime => true;
 
-    public override string IdBound(string op, string parameter) => EventIdRuleSql.Bound(op, parameter);
+    public override string IdBound(string op, Guid bound) =>
+        EventIdRuleSql.Bound(op, string.Create(CultureInfo.InvariantCulture, $"'{bound:D}'::uuid"));
 
     public override object IdValue(Guid id) => id;
 
     public override object TimeValue(DateTimeOffset value) => value.ToUniversalTime();
+
+    // Microseconds, PostgreSQL's precision (Npgsql drops the tick below it alike).
+    protected override string TimeLiteral(DateTimeOffset value) =>
+        string.Create(CultureInfo.InvariantCulture, $"'{value.UtcDateTime:yyyy'-'MM'-'dd HH':'mm':'ss'.'ffffff}+00'::timestamptz");
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
