@@ -5,9 +5,11 @@ using System.Text;
 namespace AuditKit.Server.Storage;
 
 /// <summary>
-/// The SELECT of a list query: fixed SQL fragments chosen by which filters are set, every value a parameter.
-/// Everything leads with <c>tenant_id = @tenant_id</c> and orders by (sort column, id) in one direction, so
-/// the tenant-leading (…, timestamp DESC, id DESC) indexes serve a page as a plain range scan.
+/// The SELECT of a list query: fixed SQL fragments chosen by which filters are set, every filter value a parameter
+/// (the page's limit and offset, and on PostgreSQL the time range and its id bounds, are written in as validated
+/// literals: see <see cref="AuditSqlDialect.RangeTime"/>). Everything leads with <c>tenant_id = @tenant_id</c> and
+/// orders by (sort column, id) in one direction, so the tenant-leading (…, timestamp, id) indexes serve a page as a
+/// plain range scan, read forwards or backwards.
 /// </summary>
 internal sealed class AuditEventSql
 {
