@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
@@ -18,29 +17,29 @@ namespace AuditKit.Server.Tests.Storage;
 /// </summary>
 public sealed partial class AlertTallyPartitionTests(PostgresServerFixture server) : IClassFixture<PostgresServerFixture>
 {
-    private static readonly DateTimeOffset s_bound = new(2024, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_bound = PartitionPlans.Bound;
     private static readonly EventTally s_byUser = new("e.user_id = {key}");
 
     [Fact]
     public async Task An_alerts_recount_plans_only_the_partitions_of_its_span()
     {
-        await EnsureAsync();
+        await server.EnsureMonthlyPartitionsAsync();
         var tenant = await server.CreateTenantAsync("tallyplan");
         var inside = await PlanAsync(tenant.Id, new(2024, 11, 10, 0, 0, 0, TimeSpan.Zero), new(2024, 11, 20, 0, 0, 0, TimeSpan.Zero), s_byUser);
-        Partitions(inside).ShouldBe(["audit_events_p20241101"]);
+        PartitionPlans.Partitions(inside).ShouldBe(["audit_events_p20241101"]);
 
         // The tolerance (and the minute a rate alert's last_seen stands for) reaches into the next partition.
         var edge = await PlanAsync(tenant.Id, s_bound.AddHours(-3), s_bound.AddMinutes(-30), s_byUser);
-        Partitions(edge).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
+        PartitionPlans.Partitions(edge).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
 
         var rate = await PlanAsync(tenant.Id, new(2024, 11, 10, 0, 0, 0, TimeSpan.Zero), new(2024, 11, 10, 0, 5, 0, TimeSpan.Zero), RateTally.Instance);
-        Partitions(rate).ShouldBe(["audit_events_p20241101"]);
+        PartitionPlans.Partitions(rate).ShouldBe(["audit_events_p20241101"]);
     }
 
     [Fact]
     public async Task An_alerts_count_and_evidence_are_the_events_its_span_holds_across_a_partitions_bound()
     {
-        await EnsureAsync();
+        await server.EnsureMonthlyPartitionsAsync();
         var tenant = await server.CreateTenantAsync("tallyedge");
         using var ingest = server.CreateClient(tenant.IngestKey);
         var tick = TimeSpan.FromMilliseconds(1);
@@ -70,14 +69,10 @@ public sealed partial class AlertTallyPartitionTests(PostgresServerFixture serve
         var expected = await IdsAsync($"SELECT id FROM audit_events WHERE tenant_id = '{tenant.Id}' AND user_id = 'u-tally' " +
             $"AND timestamp >= '{first:O}' AND timestamp <= '{last:O}' ORDER BY timestamp DESC, id DESC");
         expected.Count.ShouldBe(4);
-        (await ScalarAsync($"SELECT event_count FROM alerts WHERE tenant_id = '{tenant.Id}' AND rule = 'test-rule'")).ShouldBe(4L);
-        var evidence = (string)(await ScalarAsync($"SELECT evidence::text FROM alerts WHERE tenant_id = '{tenant.Id}' AND rule = 'test-rule'"))!;
+        (await server.ScalarAsync($"SELECT event_count FROM alerts WHERE tenant_id = '{tenant.Id}' AND rule = 'test-rule'")).ShouldBe(4L);
+        var evidence = (string)(await server.ScalarAsync($"SELECT evidence::text FROM alerts WHERE tenant_id = '{tenant.Id}' AND rule = 'test-rule'"))!;
         GuidPattern().Matches(evidence).Select(static m => Guid.Parse(m.Value)).ShouldBe(expected);
     }
-
-    private async Task EnsureAsync() =>
-        await server.Factory.Services.GetRequiredService<IRetentionStore>()
-            .EnsurePartitionsAsync(new DateTimeOffset(2024, 8, 1, 0, 0, 0, TimeSpan.Zero), server.Time.GetUtcNow().AddDays(-40), EventPartitionPeriod.Month, default);
 
     // EXPLAIN of the recount of an existing alert spanning [first, last] (no earlier state: a full recount).
     private async Task<string> PlanAsync(string tenantId, DateTimeOffset first, DateTimeOffset last, AlertTally tally)
@@ -89,18 +84,8 @@ public sealed partial class AlertTallyPartitionTests(PostgresServerFixture serve
         command.CommandText = "EXPLAIN " + AlertWriter.RecountSql(
             command, PostgresSqlDialect.Instance, tenantId, 10, [written],
             new Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>()).TrimEnd(';');
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join('\n', lines);
+        return await PartitionPlans.ReadPlanAsync(command);
     }
-
-    private static List<string> Partitions(string plan) =>
-        [.. Regex.Matches(plan, @"\bon (audit_events_(?:p\d{8}|default))\b").Select(static m => m.Groups[1].Value).Distinct().Order()];
 
     private async Task<List<Guid>> IdsAsync(string sql)
     {
@@ -115,14 +100,6 @@ public sealed partial class AlertTallyPartitionTests(PostgresServerFixture serve
         }
 
         return ids;
-    }
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using DbConnection connection = await server.OpenTamperConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]

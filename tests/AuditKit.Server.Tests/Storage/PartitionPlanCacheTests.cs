@@ -20,7 +20,7 @@ public sealed class PartitionPlanCacheTests(PostgresServerFixture server) : ICla
 {
     private const string User = "u-plan";
     private const string ResourceId = "r-plan";
-    private static readonly DateTimeOffset s_bound = new(2024, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_bound = PartitionPlans.Bound;
 
     // More than Npgsql's uses before it prepares a statement (5) plus PostgreSQL's custom plans before it tries the
     // generic one (5): the later runs are the prepared, generically planned ones.
@@ -62,17 +62,7 @@ public sealed class PartitionPlanCacheTests(PostgresServerFixture server) : ICla
         var (name, _, _) = await PreparedAsync(connection, ranged.PageSql);
         await using var explain = connection.CreateCommand();
         explain.CommandText = $"EXPLAIN (COSTS OFF) EXECUTE {name}('{tenant}', '{User}')";
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
-
-        System.Text.RegularExpressions.Regex.Matches(string.Join('\n', plan), @"\bon (audit_events_(?:p\d{8}|default))\b")
-            .Select(static m => m.Groups[1].Value).Distinct().ShouldBe(["audit_events_p20241101"]);
+        PartitionPlans.Partitions(await PartitionPlans.ReadPlanAsync(explain)).ShouldBe(["audit_events_p20241101"]);
     }
 
     [Fact]
@@ -90,7 +80,7 @@ public sealed class PartitionPlanCacheTests(PostgresServerFixture server) : ICla
         await SetFollowsTimeAsync(false);
         try
         {
-            (await ScalarAsync("SELECT auditkit_event_ids_follow_time()")).ShouldBe(false);
+            (await server.ScalarAsync("SELECT auditkit_event_ids_follow_time()")).ShouldBe(false);
             await PagesMatchAsync(tenant);
         }
         finally
@@ -144,8 +134,7 @@ public sealed class PartitionPlanCacheTests(PostgresServerFixture server) : ICla
     // their timestamps (so some lie in the other month's partition), and one in an older month.
     private async Task<string> SeedAsync(string prefix)
     {
-        await server.Factory.Services.GetRequiredService<IRetentionStore>()
-            .EnsurePartitionsAsync(new DateTimeOffset(2024, 8, 1, 0, 0, 0, TimeSpan.Zero), server.Time.GetUtcNow().AddDays(-40), EventPartitionPeriod.Month, default);
+        await server.EnsureMonthlyPartitionsAsync();
         var tenant = await server.CreateTenantAsync(prefix);
         using var ingest = server.CreateClient(tenant.IngestKey);
         var tick = TimeSpan.FromMilliseconds(1);
@@ -224,14 +213,6 @@ public sealed class PartitionPlanCacheTests(PostgresServerFixture server) : ICla
 
     // As the id-rule migration defines it for a database holding events stored before the rule (false), or after (true).
     private async Task SetFollowsTimeAsync(bool follows) =>
-        await ScalarAsync(
+        await server.ScalarAsync(
             $"CREATE OR REPLACE FUNCTION auditkit_event_ids_follow_time() RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT {(follows ? "true" : "false")}$$");
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = await server.OpenTamperConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
 }

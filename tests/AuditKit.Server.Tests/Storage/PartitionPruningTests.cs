@@ -4,7 +4,6 @@ using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 
@@ -15,37 +14,37 @@ namespace AuditKit.Server.Tests.Storage;
 /// </summary>
 public sealed class PartitionPruningTests(PostgresServerFixture server) : IClassFixture<PostgresServerFixture>
 {
-    private static readonly DateTimeOffset s_bound = new(2024, 12, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_bound = PartitionPlans.Bound;
 
     [Fact]
     public async Task A_time_range_query_plans_only_the_partitions_of_its_range()
     {
-        await EnsureAsync();
+        await server.EnsureMonthlyPartitionsAsync();
         var tenant = await server.CreateTenantAsync("plan");
-        (await ScalarAsync("SELECT auditkit_event_ids_follow_time()")).ShouldBe(true);
+        (await server.ScalarAsync("SELECT auditkit_event_ids_follow_time()")).ShouldBe(true);
 
         var inside = await PlanAsync(tenant.Id, new AuditEventQuery { From = new(2024, 11, 10, 0, 0, 0, TimeSpan.Zero), To = new(2024, 11, 20, 0, 0, 0, TimeSpan.Zero) });
-        Partitions(inside).ShouldBe(["audit_events_p20241101"]);
+        PartitionPlans.Partitions(inside).ShouldBe(["audit_events_p20241101"]);
 
         var across = await PlanAsync(tenant.Id, new AuditEventQuery { From = s_bound.AddMinutes(-30), To = s_bound.AddMinutes(30), Search = "invoice" });
-        Partitions(across).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
+        PartitionPlans.Partitions(across).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
 
         // The tolerance reaches into the next partition: an event stamped just before the bound may have an id after it.
         var edge = await PlanAsync(tenant.Id, new AuditEventQuery { From = s_bound.AddHours(-3), To = s_bound.AddMinutes(-30) });
-        Partitions(edge).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
+        PartitionPlans.Partitions(edge).ShouldBe(["audit_events_p20241101", "audit_events_p20241201"]);
 
         // A grouped count over the same range, as the summary and the group lists build on the filter.
         var summary = await PlanAsync(tenant.Id, new AuditEventQuery { From = new(2024, 11, 10, 0, 30, 0, TimeSpan.Zero), To = new(2024, 11, 12, 0, 30, 0, TimeSpan.Zero) }, summary: true);
-        Partitions(summary).ShouldBe(["audit_events_p20241101"]);
+        PartitionPlans.Partitions(summary).ShouldBe(["audit_events_p20241101"]);
 
         var open = await PlanAsync(tenant.Id, new AuditEventQuery());
-        Partitions(open).ShouldContain("audit_events_default");
+        PartitionPlans.Partitions(open).ShouldContain("audit_events_default");
     }
 
     [Fact]
     public async Task A_time_range_finds_what_its_timestamps_alone_find_across_a_partitions_bound()
     {
-        await EnsureAsync();
+        await server.EnsureMonthlyPartitionsAsync();
         var tenant = await server.CreateTenantAsync("edge");
         using var ingest = server.CreateClient(tenant.IngestKey);
         using var read = server.CreateClient(tenant.ReadKey);
@@ -61,8 +60,8 @@ public sealed class PartitionPruningTests(PostgresServerFixture server) : IClass
             id = AuditEventIds.New(s.At + s.IdOffset), action = "READ", timestamp = s.At.ToString("O", CultureInfo.InvariantCulture), description = "invoice",
         }).ToArray();
         (await (await ingest.PostAsJsonAsync("/api/v1/audit-logs/batch", events)).ReadBatchResultAsync()).Accepted.ShouldBe(stamped.Length);
-        (await ScalarAsync($"SELECT count(*) FROM audit_events_p20241201 WHERE tenant_id = '{tenant.Id}' AND timestamp < '{s_bound:O}'")).ShouldBe(1L);
-        (await ScalarAsync($"SELECT count(*) FROM audit_events_p20241101 WHERE tenant_id = '{tenant.Id}' AND timestamp >= '{s_bound:O}'")).ShouldBe(1L);
+        (await server.ScalarAsync($"SELECT count(*) FROM audit_events_p20241201 WHERE tenant_id = '{tenant.Id}' AND timestamp < '{s_bound:O}'")).ShouldBe(1L);
+        (await server.ScalarAsync($"SELECT count(*) FROM audit_events_p20241101 WHERE tenant_id = '{tenant.Id}' AND timestamp >= '{s_bound:O}'")).ShouldBe(1L);
 
         foreach (var (from, to) in new[]
         {
@@ -81,10 +80,6 @@ public sealed class PartitionPruningTests(PostgresServerFixture server) : IClass
         }
     }
 
-    private async Task EnsureAsync() =>
-        await server.Factory.Services.GetRequiredService<IRetentionStore>()
-            .EnsurePartitionsAsync(new DateTimeOffset(2024, 8, 1, 0, 0, 0, TimeSpan.Zero), server.Time.GetUtcNow().AddDays(-40), EventPartitionPeriod.Month, default);
-
     private async Task<string> PlanAsync(string tenantId, AuditEventQuery query, bool summary = false)
     {
         await using var connection = await server.OpenTamperConnectionAsync();
@@ -94,18 +89,8 @@ public sealed class PartitionPruningTests(PostgresServerFixture server) : IClass
             ? $"SELECT e.action, count(*) FROM audit_events e WHERE {sql.WhereSql} GROUP BY e.action"
             : sql.PageSql);
         sql.Bind(command);
-        var lines = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join('\n', lines);
+        return await PartitionPlans.ReadPlanAsync(command);
     }
-
-    private static List<string> Partitions(string plan) =>
-        [.. System.Text.RegularExpressions.Regex.Matches(plan, @"\bon (audit_events_(?:p\d{8}|default))\b").Select(static m => m.Groups[1].Value).Distinct().Order()];
 
     private async Task<List<Guid>> IdsAsync(string tenantId, DateTimeOffset from, DateTimeOffset to)
     {
@@ -123,13 +108,5 @@ public sealed class PartitionPruningTests(PostgresServerFixture server) : IClass
         }
 
         return [.. ids.Order()];
-    }
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = await server.OpenTamperConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
     }
 }
