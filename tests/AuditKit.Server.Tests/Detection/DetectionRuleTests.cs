@@ -377,6 +377,44 @@ public abstract class DetectionRuleTests(DetectionServerFixture server)
     }
 
     [Fact]
+    public async Task Login_alerts_extended_pass_after_pass_count_every_event_and_recount_for_a_late_one()
+    {
+        using var client = await ClientAsync();
+        const string ip = "203.0.113.80";
+        const string user = "erin";
+
+        // A compromise extended by a later pass: the appended logins are added to the count.
+        await client.PostAsync([.. Series(5, Start, s_second, (at, _) => FailedLogin(at, user, ip)), Login(Start + (10 * s_second), user, ip)]);
+        (await client.AlertsAsync(AlertRules.CompromiseSuspect, user)).ShouldHaveSingleItem().Count.ShouldBe(6);
+        await client.PostAsync([.. Series(5, Start + (20 * s_second), s_second, (at, _) => FailedLogin(at, user, ip)), Login(Start + (30 * s_second), user, ip)]);
+        var compromise = (await client.AlertsAsync(AlertRules.CompromiseSuspect, user)).ShouldHaveSingleItem();
+        compromise.Count.ShouldBe(12);
+        compromise.FirstSeen.ShouldBe(Start);
+        compromise.LastSeen.ShouldBe(Start + (30 * s_second));
+
+        // A late failure inside the span is counted too (the span is recounted), with the appended login.
+        await client.PostAsync([FailedLogin(Start + (5 * s_second) + TimeSpan.FromMilliseconds(500), user, ip), Login(Start + (40 * s_second), user, ip)]);
+        compromise = (await client.AlertsAsync(AlertRules.CompromiseSuspect, user)).ShouldHaveSingleItem();
+        compromise.Count.ShouldBe(14);
+        compromise.Evidence.Count.ShouldBe(14);
+
+        // Password spraying from one IP and a distributed attack on one user, each extended and then hit by a late failure.
+        const string sprayIp = "203.0.113.81";
+        await client.PostAsync(Series(10, Start, s_second, (at, i) => FailedLogin(at, $"spray-{i}", sprayIp)));
+        await client.PostAsync(Series(5, Start + (20 * s_second), s_second, (at, i) => FailedLogin(at, $"spray-{i + 10}", sprayIp)));
+        (await client.AlertsAsync(AlertRules.PasswordSpraying, sprayIp)).ShouldHaveSingleItem().Count.ShouldBe(15);
+        await client.PostAsync(FailedLogin(Start + (3 * s_second) + TimeSpan.FromMilliseconds(500), "spray-late", sprayIp));
+        (await client.AlertsAsync(AlertRules.PasswordSpraying, sprayIp)).ShouldHaveSingleItem().Count.ShouldBe(16);
+
+        const string target = "frank";
+        await client.PostAsync(Series(5, Start, s_second, (at, i) => FailedLogin(at, target, $"198.51.100.{i + 1}")));
+        await client.PostAsync(Series(3, Start + (20 * s_second), s_second, (at, i) => FailedLogin(at, target, $"198.51.100.{i + 10}")));
+        (await client.AlertsAsync(AlertRules.DistributedAttack, target)).ShouldHaveSingleItem().Count.ShouldBe(8);
+        await client.PostAsync(FailedLogin(Start + (2 * s_second) + TimeSpan.FromMilliseconds(500), target, "198.51.100.30"));
+        (await client.AlertsAsync(AlertRules.DistributedAttack, target)).ShouldHaveSingleItem().Count.ShouldBe(9);
+    }
+
+    [Fact]
     public async Task The_alert_list_filters_and_checks_its_query()
     {
         using var client = await ClientAsync();

@@ -41,9 +41,11 @@ internal sealed class FailedLoginsByIpRule : IDetectionRule
         {
             if (SlidingWindow.Find([.. events.Select(static r => r.ToWindow(r.UserId))], spraying.Window, spraying.Threshold, distinct: true) is { } spray)
             {
+                // The earliest of the IP's new failures, a superset of the new events the tally counts (see AlertMatch.EarliestNew).
                 pass.Report(new AlertMatch(
                     AlertRules.PasswordSpraying, AlertRules.IpKey, ip, AuditSeverity.High, spray.First, spray.Last,
-                    RuleDetails.Count(spraying, "distinct users with failed logins"), StoredEventFilter.FailedLoginsWithUserByIp.Tally));
+                    RuleDetails.Count(spraying, "distinct users with failed logins"), StoredEventFilter.FailedLoginsWithUserByIp.Tally,
+                    failures.Where(e => e.IpAddress == ip).Min(static e => e.Timestamp)));
             }
         }
     }

@@ -49,7 +49,8 @@ internal sealed class LoginsByUserRule : IDetectionRule
                 {
                     pass.Report(new AlertMatch(
                         AlertRules.DistributedAttack, AlertRules.UserKey, user, AuditSeverity.High, match.First, match.Last,
-                        RuleDetails.Count(distributed, "distinct IPs with failed logins"), StoredEventFilter.FailedLoginsWithIpByUser.Tally));
+                        RuleDetails.Count(distributed, "distinct IPs with failed logins"), StoredEventFilter.FailedLoginsWithIpByUser.Tally,
+                        EarliestNew(pass, user, static e => e.IsFailedLogin)));
                 }
             }
         }
@@ -68,9 +69,30 @@ internal sealed class LoginsByUserRule : IDetectionRule
             {
                 pass.Report(new AlertMatch(
                     AlertRules.CompromiseSuspect, AlertRules.UserKey, user, AuditSeverity.Critical, suspect.First, suspect.Last,
-                    RuleDetails.Count(compromise, "failed logins before a successful login"), StoredEventFilter.LoginsByUser.Tally));
+                    RuleDetails.Count(compromise, "failed logins before a successful login"), StoredEventFilter.LoginsByUser.Tally,
+                    EarliestNew(pass, user, static e => e.IsFailedLogin || e.IsSuccessfulLogin)));
             }
         }
+    }
+
+    /// <summary>
+    /// The earliest of the pass's new events of <paramref name="user"/> that <paramref name="counted"/> (at least every
+    /// new event the alert's tally counts; see <see cref="AlertMatch.EarliestNew"/>): when it is later than the
+    /// unresolved alert's last_seen, the pass only appends to the alert, and its count is extended by the appended
+    /// span instead of recounted over the whole span. A superset only makes the recount whole more often.
+    /// </summary>
+    private static DateTimeOffset? EarliestNew(DetectionPass pass, string user, Func<DetectionEvent, bool> counted)
+    {
+        DateTimeOffset? earliest = null;
+        foreach (var e in pass.Events)
+        {
+            if (e.UserId == user && counted(e) && (earliest is not { } t || e.Timestamp < t))
+            {
+                earliest = e.Timestamp;
+            }
+        }
+
+        return earliest;
     }
 
     /// <summary>
