@@ -1,10 +1,5 @@
 using System.Diagnostics;
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AuditKit.EfCore.Tests;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AuditKit.EfCore.Tests.Infrastructure;
 
 namespace AuditKit.EfCore.Tests;
 

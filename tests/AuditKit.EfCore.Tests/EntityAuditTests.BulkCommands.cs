@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.EfCore.Tests;
 

@@ -1,7 +1,3 @@
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.EfCore.Tests;
 
 public abstract partial class EntityAuditTests

@@ -1,6 +1,3 @@
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-
 namespace AuditKit.EfCore.Tests;
 
 public abstract partial class EntityAuditTests

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using AuditKit.EfCore.Tests.Infrastructure;
 using AuditKit.Masking;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.EfCore.Tests;

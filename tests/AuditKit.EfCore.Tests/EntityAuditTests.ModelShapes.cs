@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.EfCore.Tests;
 

@@ -1,9 +1,4 @@
-using AuditKit.EfCore.Tests.Infrastructure;
-using AuditKit.EfCore.Tests.Model;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.EfCore.Tests;
 

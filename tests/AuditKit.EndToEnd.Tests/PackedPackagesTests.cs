@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
-using AuditKit.Testing;
 using Xunit.Abstractions;
 
 namespace AuditKit.EndToEnd.Tests;

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
-using AuditKit.Testing;
 
 namespace AuditKit.EndToEnd.Tests;
 

@@ -1,6 +1,5 @@
 extern alias sample;
 
-using AuditKit.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

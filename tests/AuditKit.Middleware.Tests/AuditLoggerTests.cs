@@ -1,8 +1,4 @@
 using System.Text.Json.Nodes;
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Middleware.Tests;
 

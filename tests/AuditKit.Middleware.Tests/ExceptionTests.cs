@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 
 namespace AuditKit.Middleware.Tests;
 

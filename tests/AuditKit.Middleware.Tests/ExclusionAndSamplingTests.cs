@@ -1,8 +1,3 @@
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace AuditKit.Middleware.Tests;
 
 public sealed class ExclusionAndSamplingTests

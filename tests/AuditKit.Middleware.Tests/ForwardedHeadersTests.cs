@@ -1,6 +1,4 @@
 using System.Net;
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace AuditKit.Middleware.Tests;

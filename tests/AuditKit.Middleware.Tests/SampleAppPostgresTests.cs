@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AuditKit.Middleware.Tests.Infrastructure;
 using AuditKit.Testing;
 
 namespace AuditKit.Middleware.Tests;

@@ -1,7 +1,3 @@
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-
 namespace AuditKit.Middleware.Tests;
 
 public sealed class SeverityTests

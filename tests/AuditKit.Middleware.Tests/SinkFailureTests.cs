@@ -1,9 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Text;
-using AuditKit.Middleware.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AuditKit.Middleware.Tests;

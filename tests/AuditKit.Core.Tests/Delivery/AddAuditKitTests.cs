@@ -1,10 +1,6 @@
-using AuditKit.Delivery;
 using AuditKit.Masking;
-using AuditKit.Testing;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Core.Tests.Delivery;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using AuditKit.Delivery;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Core.Tests.Delivery;

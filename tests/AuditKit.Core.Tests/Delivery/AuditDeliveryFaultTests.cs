@@ -1,12 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
-using AuditKit.Delivery;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
 
 namespace AuditKit.Core.Tests.Delivery;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using AuditKit.Delivery;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AuditKit.Core.Tests.Delivery;

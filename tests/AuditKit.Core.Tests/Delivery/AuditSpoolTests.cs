@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
-using AuditKit.Delivery;
 using AuditKit.Delivery.Spool;
-using AuditKit.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>A small real tmpfs mounted for one test, so the spool meets a genuinely full disk; unmounted on dispose.</summary>

@@ -1,8 +1,4 @@
-using AuditKit.EfCore.Tests.Model;
 using AuditKit.Masking;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.EfCore.Tests.Infrastructure;
 

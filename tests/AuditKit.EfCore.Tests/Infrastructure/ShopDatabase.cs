@@ -1,6 +1,4 @@
-using AuditKit.EfCore.Tests.Model;
 using AuditKit.Testing;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.EfCore.Tests.Infrastructure;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.EfCore.Tests.Model;
 
 /// <summary>A second context type over the shop's <c>OrderLines</c> table, for tests that mix context types in one process.</summary>

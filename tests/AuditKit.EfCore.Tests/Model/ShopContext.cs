@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.EfCore.Tests.Model;
 
 public sealed class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Playwright;
-
 namespace AuditKit.EndToEnd.Tests.Console;
 
 /// <summary>

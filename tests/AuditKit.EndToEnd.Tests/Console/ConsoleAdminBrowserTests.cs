@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Microsoft.Playwright;
 
 namespace AuditKit.EndToEnd.Tests.Console;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Playwright;
 
 namespace AuditKit.EndToEnd.Tests.Console;
 

@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace AuditKit.EndToEnd.Tests.Console;
 
 /// <summary>

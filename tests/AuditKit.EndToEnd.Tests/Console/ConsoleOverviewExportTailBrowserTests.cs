@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace AuditKit.EndToEnd.Tests.Console;
 
 /// <summary>The Overview charts, the Events page's Export and the live tail in a real browser (headless chromium).</summary>

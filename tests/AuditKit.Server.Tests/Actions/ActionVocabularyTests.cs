@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using AuditKit.Server.Actions;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Actions;

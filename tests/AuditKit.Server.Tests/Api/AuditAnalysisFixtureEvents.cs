@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Json;
-using AuditKit.Server.Tests.Infrastructure;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>

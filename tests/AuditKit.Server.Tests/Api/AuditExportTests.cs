@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Api.AuditAnalysisFixtureEvents;
 
 namespace AuditKit.Server.Tests.Api;

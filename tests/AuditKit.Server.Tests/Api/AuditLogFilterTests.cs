@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Api;
 

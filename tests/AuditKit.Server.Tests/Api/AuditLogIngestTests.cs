@@ -1,11 +1,7 @@
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Tests.Storage;
 
 namespace AuditKit.Server.Tests.Api;

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using AuditKit.Server.Tests.Infrastructure;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>GET /api/v1/audit-logs and /{id}, run against SQLite and PostgreSQL.</summary>

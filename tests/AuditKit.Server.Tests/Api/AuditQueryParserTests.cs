@@ -1,6 +1,5 @@
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Tests.Api;
 

@@ -1,11 +1,7 @@
 using AuditKit.Server.Admin;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using AuditKit.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace AuditKit.Server.Tests.Api;

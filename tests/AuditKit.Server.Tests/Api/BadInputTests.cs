@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Net.Http.Headers;
 using System.Text;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Api;
 

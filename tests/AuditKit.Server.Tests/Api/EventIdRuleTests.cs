@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Common;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Api;
 

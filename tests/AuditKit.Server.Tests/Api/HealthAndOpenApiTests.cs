@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using AuditKit.Server.Tests.Infrastructure;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>Health checks, the OpenAPI document and the API reference, run against SQLite and PostgreSQL.</summary>

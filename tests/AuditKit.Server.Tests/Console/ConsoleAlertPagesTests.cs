@@ -1,10 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Tests.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Console;

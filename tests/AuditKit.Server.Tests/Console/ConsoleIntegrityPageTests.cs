@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>The Integrity page: the API's verification, run on a form post, recorded under the person.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using AuditKit.Server.Tests.Infrastructure;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>The Overview's charts (the summary store call) and the Events page's Export (the API export's code path).</summary>

@@ -1,13 +1,9 @@
-using System.Globalization;
-using System.Net;
 using System.Security.Claims;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Console;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Console;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AuditKit.Server.Tests.Console;

@@ -1,6 +1,4 @@
-using System.Net;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Console;
 

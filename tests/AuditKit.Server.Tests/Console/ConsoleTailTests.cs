@@ -1,8 +1,5 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AuditKit.Server.Tests.Console;

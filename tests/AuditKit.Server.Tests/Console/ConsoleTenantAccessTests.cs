@@ -1,9 +1,6 @@
-using System.Net;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Console;
 

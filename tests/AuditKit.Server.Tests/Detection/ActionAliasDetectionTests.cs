@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;

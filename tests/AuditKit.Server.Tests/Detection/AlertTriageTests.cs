@@ -1,9 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

@@ -1,7 +1,6 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
-using Microsoft.Extensions.DependencyInjection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Detection;
 

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,4 @@
 using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;

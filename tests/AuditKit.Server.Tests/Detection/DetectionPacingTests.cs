@@ -2,8 +2,6 @@ using System.Diagnostics.Metrics;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

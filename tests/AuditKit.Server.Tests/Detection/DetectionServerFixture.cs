@@ -1,13 +1,9 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Hosting;
-using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Webhooks;
-using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Detection;
 

@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
-using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Detection;
 

@@ -1,8 +1,5 @@
-using System.Net.Http.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Infrastructure;
-using AuditKit.Testing;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

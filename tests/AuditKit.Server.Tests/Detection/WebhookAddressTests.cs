@@ -1,12 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 

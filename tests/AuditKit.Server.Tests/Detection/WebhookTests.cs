@@ -1,11 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Webhooks;
 using Npgsql;
 using static AuditKit.Server.Tests.Detection.TestEvents;

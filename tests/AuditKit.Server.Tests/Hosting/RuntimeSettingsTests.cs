@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>The runtime settings the server ships in its <c>runtimeconfig.json</c> (see docs/bench-ingest.md).</summary>

@@ -1,11 +1,8 @@
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Import;
-using AuditKit.Server.Storage;
-using AuditKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Import;
 

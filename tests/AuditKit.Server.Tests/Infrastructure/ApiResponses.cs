@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
 
 namespace AuditKit.Server.Tests.Infrastructure;

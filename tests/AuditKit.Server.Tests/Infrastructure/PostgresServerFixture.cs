@@ -1,4 +1,3 @@
-using AuditKit.Testing;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Infrastructure;

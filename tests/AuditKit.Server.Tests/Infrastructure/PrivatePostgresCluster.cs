@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using AuditKit.Testing;
 
 namespace AuditKit.Server.Tests.Infrastructure;
 

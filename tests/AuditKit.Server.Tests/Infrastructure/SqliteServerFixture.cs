@@ -1,4 +1,3 @@
-using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace AuditKit.Server.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Tests.Ingest;

@@ -1,11 +1,9 @@
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Integrity;
 

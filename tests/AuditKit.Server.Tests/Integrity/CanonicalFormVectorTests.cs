@@ -1,6 +1,3 @@
-using System.Text.Json;
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

@@ -1,11 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text.Json;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -3,10 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;

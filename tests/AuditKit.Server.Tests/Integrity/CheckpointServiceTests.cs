@@ -1,9 +1,5 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Detection;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;

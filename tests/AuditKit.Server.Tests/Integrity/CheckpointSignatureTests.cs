@@ -1,15 +1,10 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Detection;
-using AuditKit.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;
 

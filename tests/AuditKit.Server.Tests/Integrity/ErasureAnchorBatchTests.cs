@@ -1,5 +1,4 @@
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Tests.Integrity;
 

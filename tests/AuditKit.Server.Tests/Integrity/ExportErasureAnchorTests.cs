@@ -1,11 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Infrastructure;
-using AuditKit.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -1,12 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Integrity;

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text.Json;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Tests.Integrity;
 

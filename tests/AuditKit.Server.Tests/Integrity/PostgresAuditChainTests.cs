@@ -1,12 +1,8 @@
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
 using AuditKit.Server.Integrity;
-using AuditKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Integrity;

@@ -1,5 +1,3 @@
-using AuditKit.Testing;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>The chain on the embedded SQLite file (a real file per test).</summary>

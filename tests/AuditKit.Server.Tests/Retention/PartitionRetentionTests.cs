@@ -1,11 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Retention;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Retention;

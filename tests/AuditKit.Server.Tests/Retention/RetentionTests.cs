@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Retention;
 using AuditKit.Server.Tests.Detection;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;

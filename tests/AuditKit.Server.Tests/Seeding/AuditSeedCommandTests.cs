@@ -1,10 +1,7 @@
 using AuditKit.Server.Seeding;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Storage;
-using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Seeding;
 

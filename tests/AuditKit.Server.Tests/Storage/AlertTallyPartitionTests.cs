@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 

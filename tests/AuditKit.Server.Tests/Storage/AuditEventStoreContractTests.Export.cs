@@ -1,10 +1,8 @@
 using System.IO.Pipelines;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Hosting;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Tests.Api;
 
 namespace AuditKit.Server.Tests.Storage;

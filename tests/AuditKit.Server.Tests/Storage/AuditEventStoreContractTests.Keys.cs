@@ -1,6 +1,3 @@
-using AuditKit.Server.Storage;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

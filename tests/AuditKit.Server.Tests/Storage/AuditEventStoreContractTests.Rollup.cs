@@ -1,10 +1,7 @@
 using System.Data.Common;
-using System.Globalization;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Storage;

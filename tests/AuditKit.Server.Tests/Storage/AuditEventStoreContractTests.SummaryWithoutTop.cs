@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>A summary asked for no top users or IPs (top 0): the same counts, no user or IP list, on both ways.</summary>

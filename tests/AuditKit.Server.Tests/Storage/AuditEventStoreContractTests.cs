@@ -1,10 +1,6 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using AuditKit.Server.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 

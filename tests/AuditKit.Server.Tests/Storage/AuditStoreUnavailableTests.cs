@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using AuditKit.Server.Storage;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

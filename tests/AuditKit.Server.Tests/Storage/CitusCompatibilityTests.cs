@@ -1,4 +1,3 @@
-using AuditKit.Server.Tests.Infrastructure;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;

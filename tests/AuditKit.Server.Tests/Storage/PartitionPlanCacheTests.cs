@@ -1,11 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Net.Http.Json;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 

@@ -1,8 +1,5 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using AuditKit.Server.Storage;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Net.Http.Json;
 using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
 
 namespace AuditKit.Server.Tests.Storage;
 

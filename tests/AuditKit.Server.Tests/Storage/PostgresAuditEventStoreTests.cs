@@ -1,7 +1,4 @@
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;

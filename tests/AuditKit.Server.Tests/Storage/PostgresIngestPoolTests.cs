@@ -1,8 +1,5 @@
 using System.Data.Common;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;

@@ -1,6 +1,4 @@
-using AuditKit.Server.Storage;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Storage;

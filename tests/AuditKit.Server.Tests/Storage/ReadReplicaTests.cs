@@ -1,16 +1,9 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Tests.Storage;
 

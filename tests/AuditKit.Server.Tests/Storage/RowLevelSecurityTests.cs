@@ -1,10 +1,6 @@
 using System.Data.Common;
-using System.Net.Http.Json;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;

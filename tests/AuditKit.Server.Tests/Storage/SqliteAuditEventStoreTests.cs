@@ -1,8 +1,5 @@
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Sqlite;
-using AuditKit.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AuditKit.Server.Tests.Storage;
 

@@ -1,8 +1,4 @@
 using System.Buffers.Binary;
-using AuditKit.Delivery;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 

@@ -1,5 +1,3 @@
-using AuditKit.Testing;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>One real server process per test class; every test works in a tenant of its own.</summary>

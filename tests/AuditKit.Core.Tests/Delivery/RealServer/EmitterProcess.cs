@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;

@@ -1,5 +1,3 @@
-using AuditKit.Delivery;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>What every fault-matrix scenario shares: an app wired to a tenant, and the exactly-once check.</summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using AuditKit.Delivery;
-using AuditKit.Testing;
 using Xunit.Abstractions;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;

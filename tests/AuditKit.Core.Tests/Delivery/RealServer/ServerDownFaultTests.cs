@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using AuditKit.Delivery;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;

@@ -1,16 +1,11 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
-using AuditKit.Delivery;
-using AuditKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;

@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using AuditKit.Delivery;
-using AuditKit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;
