@@ -5,7 +5,7 @@ namespace AuditKit.Server.Storage;
 /// the alert's own <c>first_seen</c> and <c>last_seen</c> (table alias <c>alerts</c>), so the numbers are a function of
 /// the stored events — the same whichever process or pass updates the alert, and however batches were grouped.
 /// Every statement on <c>audit_events</c> also takes <c>ids</c>: <c> AND e.id &gt;= … AND e.id &lt; …</c>, the ids the
-/// alert's span can hold under the id rule (parameters, so PostgreSQL prunes its time partitions at planning), or
+/// alert's span can hold under the id rule (<see cref="AuditSqlDialect.IdBounds"/>: literals, so PostgreSQL prunes its time partitions at planning), or
 /// empty where the dialect does not bound ids.
 /// </summary>
 internal abstract class AlertTally

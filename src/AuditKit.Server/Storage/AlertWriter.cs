@@ -108,7 +108,9 @@ internal static class AlertWriter
             var alert = alerts[i];
             var n = i.ToString(CultureInfo.InvariantCulture);
             var key = DetectionSession.Add(recount, "k" + n, alert.Match.Key);
-            var ids = IdBounds(sql, alert);
+            // Events stamped from the alert's first_seen to a minute after its last_seen (a rate alert's last_seen is the
+            // start of its last minute): a superset of every tally's span, so the bounds never drop an event a tally counts.
+            var ids = sql.IdBounds(alert.FirstSeen, alert.LastSeen.AddMinutes(1));
             var match = alert.Match;
             var count = !alert.Created
                 && match.Tally.SupportsDelta
@@ -124,14 +126,6 @@ internal static class AlertWriter
 
         return text.ToString();
     }
-
-    // The ids of events stamped from the alert's first_seen to a minute after its last_seen (a rate alert's last_seen is
-    // the start of its last minute): a superset of every tally's span, so the bounds never drop an event a tally counts.
-    private static string IdBounds(AuditSqlDialect sql, WrittenAlert alert) =>
-        !sql.BoundsIdByTime
-            ? string.Empty
-            : $" AND {sql.IdBound(">=", Common.EventIdRule.LowerBound(alert.FirstSeen))}" +
-              $" AND {sql.IdBound("<", Common.EventIdRule.UpperBound(alert.LastSeen.AddMinutes(1)))}";
 
     private static async Task<Dictionary<(string Rule, string KeyType, string Key), (DateTimeOffset FirstSeen, DateTimeOffset LastSeen)>> ReadUnresolvedAsync(
         DetectionSession session, List<AlertMatch> matches, CancellationToken cancellationToken)

@@ -127,7 +127,7 @@ internal sealed class AuditEventSql
             sql.Where("e.timestamp < " + dialect.RangeTime(AuditEventRow.ToStoredTime(to), sql.Add));
         }
 
-        sql._where.Append(sql.IdBounds(dialect, query.From, query.To));
+        sql._where.Append(dialect.IdBounds(query.From, query.To));
 
         if (query.FailedAuthentication)
         {
@@ -220,34 +220,6 @@ internal sealed class AuditEventSql
         }
 
         _where.Append(predicate.Replace("{0}", Add(value), StringComparison.Ordinal));
-    }
-
-    /// <summary>
-    /// <c> AND e.id &gt;= … AND e.id &lt; …</c>: the ids events stamped in [<paramref name="from"/>,
-    /// <paramref name="to"/>) can have under the id rule (<see cref="Common.EventIdRule"/>), written into the statement
-    /// (<see cref="AuditSqlDialect.IdBound"/>) for the planner to prune partitions by; empty where the dialect does not
-    /// bound ids or no end is given.
-    /// </summary>
-    public string IdBounds(AuditSqlDialect dialect, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        ArgumentNullException.ThrowIfNull(dialect);
-        if (!dialect.BoundsIdByTime)
-        {
-            return string.Empty;
-        }
-
-        var bounds = new StringBuilder();
-        if (from is { } lower)
-        {
-            bounds.Append(" AND ").Append(dialect.IdBound(">=", Common.EventIdRule.LowerBound(lower)));
-        }
-
-        if (to is { } upper)
-        {
-            bounds.Append(" AND ").Append(dialect.IdBound("<", Common.EventIdRule.UpperBound(upper)));
-        }
-
-        return bounds.ToString();
     }
 
     /// <summary>Adds a parameter for a statement built on <see cref="WhereSql"/>; returns its name.</summary>

@@ -54,13 +54,16 @@ internal abstract partial class AuditSqlDialect
     public abstract object IdValue(Guid id);
 
     /// <summary>
-    /// <c> AND e.id &gt;= … AND e.id &lt; …</c> for events stamped in [<paramref name="from"/>, <paramref name="to"/>]
-    /// (see <see cref="BoundsIdByTime"/>); empty where the dialect does not bound ids.
+    /// <c> AND e.id &gt;= … AND e.id &lt; …</c>: the ids events stamped from <paramref name="from"/> to
+    /// <paramref name="to"/> can have under the id rule (<see cref="Common.EventIdRule"/>), written into the statement
+    /// (<see cref="IdBound"/>) for the planner to prune partitions by; a missing end adds no bound, and the result is
+    /// empty where the dialect does not bound ids (<see cref="BoundsIdByTime"/>).
     /// </summary>
-    public string IdBounds(DateTimeOffset from, DateTimeOffset to) =>
+    public string IdBounds(DateTimeOffset? from, DateTimeOffset? to) =>
         !BoundsIdByTime
             ? string.Empty
-            : $" AND {IdBound(">=", Common.EventIdRule.LowerBound(from))} AND {IdBound("<", Common.EventIdRule.UpperBound(to))}";
+            : (from is { } lower ? $" AND {IdBound(">=", Common.EventIdRule.LowerBound(lower))}" : string.Empty) +
+              (to is { } upper ? $" AND {IdBound("<", Common.EventIdRule.UpperBound(upper))}" : string.Empty);
 
     /// <summary>
     /// The predicate <c>e.id {op} {bound}</c> of <see cref="IdBounds"/>, as the provider writes it. The bound is written

@@ -130,8 +130,8 @@ internal static class AuditSummarySql
         var hours = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"SELECT e.hour AS hour, e.action AS action, e.severity AS severity, e.status AS status, e.service_name AS service_name, e.event_count AS n ")
             .Append(CultureInfo.InvariantCulture, $"FROM {AuditDbContext.HourlyTable} e WHERE {where} AND e.hour >= {firstHourAt} AND e.hour < {endHourAt}");
-        // Both edges lie within [start, end): one pair of id bounds over the whole range prunes them.
-        var edgeBounds = sql.IdBounds(dialect, start, end);
+        // Both edges lie within [start, end): one pair of id bounds over the whole range prunes them, and the range itself.
+        var edgeBounds = dialect.IdBounds(start, end);
         void Edge(string from, string to) => hours
             .Append(CultureInfo.InvariantCulture, $" UNION ALL SELECT {hourOfEvent}, e.action, e.severity, e.status, e.service_name, count(*) ")
             .Append(CultureInfo.InvariantCulture, $"FROM {AuditDbContext.EventsTable} e WHERE {where} AND e.timestamp >= {from} AND e.timestamp < {to}{edgeBounds} ")
@@ -146,7 +146,7 @@ internal static class AuditSummarySql
             Edge(endHourAt, endAt);
         }
 
-        var inRange = $"FROM {AuditDbContext.EventsTable} e WHERE {where} AND e.timestamp >= {startAt} AND e.timestamp < {endAt}{sql.IdBounds(dialect, start, end)}";
+        var inRange = $"FROM {AuditDbContext.EventsTable} e WHERE {where} AND e.timestamp >= {startAt} AND e.timestamp < {endAt}{edgeBounds}";
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"WITH h AS MATERIALIZED ({hours}) ")
 
