@@ -57,6 +57,9 @@ internal sealed record LoadOptions
 
         Phases:
           copy   raw binary COPY of the rows into a scratch table with the 3 tenant-leading indexes (the ceiling)
+          copy-schema (on request) the same raw binary COPY into a scratch copy of audit_events with its whole schema
+                 (every index, the generated tsvector, the rollup trigger): the database's own speed for this schema;
+                 the table gets a "vs schema" column
           store  the server's PostgresAuditEventStore.InsertAsync, called in-process (no HTTP)
           http   POST /api/v1/audit-logs/batch to --server
           staging (on request) the store's dedup path for every batch, for comparison with 'store'
