@@ -10,24 +10,13 @@ namespace AuditKit.Core.Tests.Delivery;
 /// The pipeline's behaviour under faults, against a real Kestrel receiver on 127.0.0.1 that speaks the server's
 /// batch contract. Every scenario ends with each event stored exactly once (or, for invalid ones, dead-lettered).
 /// </summary>
-public sealed class AuditDeliveryFaultTests : IAsyncLifetime
+public sealed class AuditDeliveryFaultTests : ReceiverTestBase
 {
-    private readonly TempDirectory _spool = new("auditkit-spool");
-    private AuditReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await AuditReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        _spool.Dispose();
-    }
-
     [Fact]
     public async Task Server_down_then_up_spools_reports_degraded_then_replays_everything_once()
     {
-        await _receiver.StopAsync();
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path);
+        await Receiver.StopAsync();
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path);
         using var spooled = Counter(app, "auditkit.delivery.spooled");
         using var sent = Counter(app, "auditkit.delivery.sent");
         await app.StartAsync();
@@ -38,12 +27,12 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         (await HealthAsync(app)).Status.ShouldBe(HealthStatus.Degraded);
         await Eventually.TrueAsync(() => Sum(spooled) == 60, "every spooled event is counted");
 
-        await _receiver.RestartAsync();
-        await Eventually.TrueAsync(() => _receiver.Stored.Count == 60, "the spool is replayed once the server is back");
-        _receiver.Posted.Values.ShouldAllBe(n => n == 1);
-        events.Select(e => e.Id).ShouldBeSubsetOf(_receiver.Stored.Keys);
+        await Receiver.RestartAsync();
+        await Eventually.TrueAsync(() => Receiver.Stored.Count == 60, "the spool is replayed once the server is back");
+        Receiver.Posted.Values.ShouldAllBe(n => n == 1);
+        events.Select(e => e.Id).ShouldBeSubsetOf(Receiver.Stored.Keys);
         await Eventually.TrueAsync(() => service.Spool!.IsEmpty, "the spool is empty");
-        Directory.GetFiles(_spool.Path, "*.segment").ShouldBeEmpty();
+        Directory.GetFiles(Spool.Path, "*.segment").ShouldBeEmpty();
         (await HealthAsync(app)).Status.ShouldBe(HealthStatus.Healthy);
         await Eventually.TrueAsync(() => Sum(sent) == 60, "every sent event is counted");
     }
@@ -51,19 +40,19 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_response_lost_after_the_server_stored_the_batch_is_retried_and_stored_once()
     {
-        _receiver.LoseNextResponse();
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.Delivery.Linger = TimeSpan.FromMilliseconds(200));
+        Receiver.LoseNextResponse();
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.Delivery.Linger = TimeSpan.FromMilliseconds(200));
         await app.StartAsync();
 
         var events = WriteEvents(app, 10);
-        await Eventually.TrueAsync(() => events.All(e => _receiver.Posted.GetValueOrDefault(e.Id) == 2), "the batch is posted a second time");
-        _receiver.Stored.Count.ShouldBe(10);
+        await Eventually.TrueAsync(() => events.All(e => Receiver.Posted.GetValueOrDefault(e.Id) == 2), "the batch is posted a second time");
+        Receiver.Stored.Count.ShouldBe(10);
     }
 
     [Fact]
     public async Task Items_the_server_rejects_are_dead_lettered_counted_and_not_retried()
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.Delivery.Linger = TimeSpan.FromMilliseconds(200));
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.Delivery.Linger = TimeSpan.FromMilliseconds(200));
         using var rejected = Counter(app, "auditkit.delivery.rejected");
         await app.StartAsync();
 
@@ -77,7 +66,7 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         letter.GetProperty("event").GetProperty("id").GetGuid().ShouldBe(bad.Id);
         letter.GetProperty("reason").GetString().ShouldBe("rejected by the server");
         letter.GetProperty("errors")[0].GetProperty("field").GetString().ShouldBe("action");
-        _receiver.Stored.Keys.ShouldBe([good.Id]);
+        Receiver.Stored.Keys.ShouldBe([good.Id]);
 
         // The letter is written before the counter moves: wait for the count rather than race it.
         await Eventually.TrueAsync(() => Sum(rejected) == 1, "the rejection is counted");
@@ -86,14 +75,14 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         // Anything sent after the rejection arrives while the rejected event is never posted again.
         var later = TestApp.NewEvent();
         app.Sink.TryWrite(later).ShouldBeTrue();
-        await Eventually.TrueAsync(() => _receiver.Stored.ContainsKey(later.Id), "a later event is delivered");
-        _receiver.Posted[bad.Id].ShouldBe(1);
+        await Eventually.TrueAsync(() => Receiver.Stored.ContainsKey(later.Id), "a later event is delivered");
+        Receiver.Posted[bad.Id].ShouldBe(1);
     }
 
     [Fact]
     public async Task Invalid_events_are_dead_lettered_in_the_app_and_never_sent()
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path);
         await app.StartAsync();
 
         var invalid = TestApp.NewEvent("lower case");
@@ -101,8 +90,8 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         app.Sink.TryWrite(invalid).ShouldBeTrue();
         app.Sink.TryWrite(valid).ShouldBeTrue();
 
-        await Eventually.TrueAsync(() => _receiver.Stored.ContainsKey(valid.Id), "the valid event is delivered");
-        _receiver.Posted.ContainsKey(invalid.Id).ShouldBeFalse();
+        await Eventually.TrueAsync(() => Receiver.Stored.ContainsKey(valid.Id), "the valid event is delivered");
+        Receiver.Posted.ContainsKey(invalid.Id).ShouldBeFalse();
         var letter = DeadLetters().Single();
         letter.GetProperty("reason").GetString().ShouldBe("invalid");
         letter.GetProperty("event").GetProperty("id").GetGuid().ShouldBe(invalid.Id);
@@ -113,8 +102,8 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
     [InlineData(HttpStatusCode.UnprocessableEntity)]
     public async Task A_4xx_other_than_408_and_429_is_not_retried(HttpStatusCode status)
     {
-        _receiver.FailNext(status);
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path);
+        Receiver.FailNext(status);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path);
         using var retried = Counter(app, "auditkit.delivery.retried");
         await app.StartAsync();
 
@@ -124,8 +113,8 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
 
         var later = TestApp.NewEvent();
         app.Sink.TryWrite(later).ShouldBeTrue();
-        await Eventually.TrueAsync(() => _receiver.Stored.ContainsKey(later.Id), "a later event is delivered");
-        _receiver.Requests.ShouldBe(2);
+        await Eventually.TrueAsync(() => Receiver.Stored.ContainsKey(later.Id), "a later event is delivered");
+        Receiver.Requests.ShouldBe(2);
         Sum(retried).ShouldBe(0);
         app.Services.GetRequiredService<AuditDeliveryService>().Spool!.IsEmpty.ShouldBeTrue();
     }
@@ -135,18 +124,18 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
     [InlineData(null, 401)]
     public async Task A_refused_key_pauses_sending_logs_the_cause_and_spools(string? key, int status)
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.ApiKey = key);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.ApiKey = key);
         await app.StartAsync();
 
         WriteEvents(app, 5);
         var service = app.Services.GetRequiredService<AuditDeliveryService>();
         await Eventually.TrueAsync(() => service.Spool!.PendingEvents == 5, "the events are spooled");
-        var refusals = _receiver.Requests;
+        var refusals = Receiver.Requests;
         WriteEvents(app, 5);
         await Eventually.TrueAsync(() => service.Spool!.PendingEvents == 10, "events written while paused are spooled without being sent");
 
-        _receiver.Requests.ShouldBe(refusals, "sending paused after the first refusal");
-        _receiver.Stored.ShouldBeEmpty();
+        Receiver.Requests.ShouldBe(refusals, "sending paused after the first refusal");
+        Receiver.Stored.ShouldBeEmpty();
         var error = app.Logs.Entries.Single(e => e.Level == LogLevel.Error);
         error.Message.ShouldContain(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         error.Message.ShouldContain("API key");
@@ -158,7 +147,7 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
     [Fact]
     public async Task Shutdown_drains_what_is_queued_when_the_server_keeps_up()
     {
-        var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.Delivery.Linger = TimeSpan.FromSeconds(30));
+        var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.Delivery.Linger = TimeSpan.FromSeconds(30));
         await using (app)
         {
             await app.StartAsync();
@@ -166,16 +155,16 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
             await app.StopAsync();
         }
 
-        _receiver.Stored.Count.ShouldBe(250);
-        Directory.GetFiles(_spool.Path, "*.segment").ShouldBeEmpty();
+        Receiver.Stored.Count.ShouldBe(250);
+        Directory.GetFiles(Spool.Path, "*.segment").ShouldBeEmpty();
     }
 
     [Fact]
     public async Task Shutdown_spools_what_the_deadline_leaves_and_the_next_start_replays_it()
     {
-        _receiver.Latency = TimeSpan.FromSeconds(30);
+        Receiver.Latency = TimeSpan.FromSeconds(30);
         List<AuditEvent> events;
-        var first = TestApp.Create(_receiver.Address, _spool.Path, o =>
+        var first = TestApp.Create(Receiver.Address, Spool.Path, o =>
         {
             o.Delivery.ShutdownDrainTimeout = TimeSpan.FromMilliseconds(300);
             o.Delivery.AttemptTimeout = TimeSpan.FromSeconds(60);
@@ -187,22 +176,22 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         {
             await first.StartAsync();
             events = WriteEvents(first, 100);
-            await Eventually.TrueAsync(() => _receiver.Requests > 0, "a batch is in flight");
+            await Eventually.TrueAsync(() => Receiver.Requests > 0, "a batch is in flight");
             await first.StopAsync();
             first.Logs.Entries.ShouldContain(e => e.Message.Contains("100 undelivered event(s) were spooled", StringComparison.Ordinal));
         }
 
-        _receiver.Latency = TimeSpan.Zero;
-        await using var second = TestApp.Create(_receiver.Address, _spool.Path);
+        Receiver.Latency = TimeSpan.Zero;
+        await using var second = TestApp.Create(Receiver.Address, Spool.Path);
         await second.StartAsync();
-        await Eventually.TrueAsync(() => _receiver.Stored.Count == 100, "the next start replays the spool");
-        events.Select(e => e.Id).ShouldBeSubsetOf(_receiver.Stored.Keys);
+        await Eventually.TrueAsync(() => Receiver.Stored.Count == 100, "the next start replays the spool");
+        events.Select(e => e.Id).ShouldBeSubsetOf(Receiver.Stored.Keys);
     }
 
     [Fact]
     public async Task A_full_channel_refuses_without_blocking_and_counts_the_drop()
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.Delivery.ChannelCapacity = 5);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.Delivery.ChannelCapacity = 5);
         using var dropped = Counter(app, "auditkit.delivery.dropped");
 
         // Not started: nothing drains the channel.
@@ -221,8 +210,8 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
     [Fact]
     public async Task While_the_senders_are_busy_a_filling_channel_overflows_to_the_spool_not_to_drops()
     {
-        _receiver.Latency = TimeSpan.FromSeconds(2);
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o =>
+        Receiver.Latency = TimeSpan.FromSeconds(2);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o =>
         {
             o.Delivery.ChannelCapacity = 200;
             o.Delivery.BatchSize = 20;
@@ -241,8 +230,8 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
         }
 
         Sum(spooled).ShouldBeGreaterThan(0);
-        _receiver.Latency = TimeSpan.Zero;
-        await Eventually.TrueAsync(() => _receiver.Stored.Count == 1000, "every event is delivered, live or replayed", timeoutSeconds: 30);
+        Receiver.Latency = TimeSpan.Zero;
+        await Eventually.TrueAsync(() => Receiver.Stored.Count == 1000, "every event is delivered, live or replayed", timeoutSeconds: 30);
         Sum(dropped).ShouldBe(0);
     }
 
@@ -259,7 +248,7 @@ public sealed class AuditDeliveryFaultTests : IAsyncLifetime
 
     private List<JsonElement> DeadLetters()
     {
-        var path = Path.Combine(_spool.Path, AuditDeadLetterFile.FileName);
+        var path = Path.Combine(Spool.Path, AuditDeadLetterFile.FileName);
         return File.Exists(path)
             ? [.. File.ReadAllLines(path).Select(line => JsonDocument.Parse(line).RootElement)]
             : [];

@@ -4,23 +4,12 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>The pipeline end to end against a real Kestrel receiver on 127.0.0.1.</summary>
-public sealed class AuditDeliveryTests : IAsyncLifetime
+public sealed class AuditDeliveryTests : ReceiverTestBase
 {
-    private readonly TempDirectory _spool = new("auditkit-spool");
-    private AuditReceiver _receiver = null!;
-
-    public async Task InitializeAsync() => _receiver = await AuditReceiver.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _receiver.DisposeAsync();
-        _spool.Dispose();
-    }
-
     [Fact]
     public async Task Events_arrive_once_each_in_gzip_batches_with_the_service_name_stamped()
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path, o => o.Delivery.BatchSize = 50);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path, o => o.Delivery.BatchSize = 50);
         using var enqueued = Counter(app, "auditkit.delivery.enqueued");
         using var sent = Counter(app, "auditkit.delivery.sent");
         await app.StartAsync();
@@ -31,11 +20,11 @@ public sealed class AuditDeliveryTests : IAsyncLifetime
             app.Sink.TryWrite(e).ShouldBeTrue();
         }
 
-        await Eventually.TrueAsync(() => _receiver.Stored.Count == events.Count, "all 120 events are stored");
-        _receiver.Posted.Values.ShouldAllBe(n => n == 1);
-        _receiver.BatchSizes.ShouldAllBe(n => n <= 50);
-        _receiver.ContentEncodings.ShouldAllBe(e => e == "gzip");
-        _receiver.Stored.Values.ShouldAllBe(e => e.ServiceName == "delivery-tests");
+        await Eventually.TrueAsync(() => Receiver.Stored.Count == events.Count, "all 120 events are stored");
+        Receiver.Posted.Values.ShouldAllBe(n => n == 1);
+        Receiver.BatchSizes.ShouldAllBe(n => n <= 50);
+        Receiver.ContentEncodings.ShouldAllBe(e => e == "gzip");
+        Receiver.Stored.Values.ShouldAllBe(e => e.ServiceName == "delivery-tests");
         enqueued.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(120);
         await Eventually.TrueAsync(() => sent.GetMeasurementSnapshot().Sum(m => m.Value) == 120, "every event is counted as sent");
     }
@@ -43,19 +32,19 @@ public sealed class AuditDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Transient_failures_are_retried_honouring_retry_after_and_counted()
     {
-        await using var app = TestApp.Create(_receiver.Address, _spool.Path);
+        await using var app = TestApp.Create(Receiver.Address, Spool.Path);
         using var retried = Counter(app, "auditkit.delivery.retried");
-        _receiver.FailNext(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(1));
-        _receiver.FailNext(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(1));
-        _receiver.FailNext(HttpStatusCode.InternalServerError);
+        Receiver.FailNext(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(1));
+        Receiver.FailNext(HttpStatusCode.TooManyRequests, retryAfter: TimeSpan.FromSeconds(1));
+        Receiver.FailNext(HttpStatusCode.InternalServerError);
         await app.StartAsync();
 
         var e = TestApp.NewEvent();
         var started = Stopwatch.GetTimestamp();
         app.Sink.TryWrite(e).ShouldBeTrue();
 
-        await Eventually.TrueAsync(() => _receiver.Stored.ContainsKey(e.Id), "the event is stored after three transient failures");
-        _receiver.Requests.ShouldBe(4);
+        await Eventually.TrueAsync(() => Receiver.Stored.ContainsKey(e.Id), "the event is stored after three transient failures");
+        Receiver.Requests.ShouldBe(4);
         retried.GetMeasurementSnapshot().Sum(m => m.Value).ShouldBe(3);
 
         // The configured backoff is 10–100 ms; only the two 1 s Retry-After answers make it take 2 s.
@@ -65,14 +54,14 @@ public sealed class AuditDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task An_unusable_spool_directory_does_not_stop_the_app_from_starting()
     {
-        var notADirectory = Path.Combine(_spool.Path, "file");
+        var notADirectory = Path.Combine(Spool.Path, "file");
         await File.WriteAllTextAsync(notADirectory, "x");
-        await using var app = TestApp.Create(_receiver.Address, Path.Combine(notADirectory, "spool"));
+        await using var app = TestApp.Create(Receiver.Address, Path.Combine(notADirectory, "spool"));
         await app.StartAsync();
 
         var e = TestApp.NewEvent();
         app.Sink.TryWrite(e).ShouldBeTrue();
-        await Eventually.TrueAsync(() => _receiver.Stored.ContainsKey(e.Id), "events are still delivered");
+        await Eventually.TrueAsync(() => Receiver.Stored.ContainsKey(e.Id), "events are still delivered");
         app.Logs.Entries.ShouldContain(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Error && l.Message.Contains("spool", StringComparison.Ordinal));
     }
 

@@ -24,16 +24,7 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
             description = "customer address corrected",
             changes = new object[] { new { property = "City", old = "Lyon", @new = "Paris" }, new { property = "Iban", old = "****1234", @new = "****9876" } },
         });
-        for (var i = 0; i < 5; i++)
-        {
-            await fixture.IngestAsync(ingestKey, new
-            {
-                action = "LOGIN_FAILED", status = "FAILURE", severity = "HIGH", user_id = "victor", ip_address = AttackerIp,
-                timestamp = now.AddSeconds(i - 5), description = "wrong password",
-            });
-        }
-
-        var alertId = await WaitForAlertAsync(readKey);
+        var alertId = await fixture.BruteForceAsync(ingestKey, readKey, "victor", AttackerIp, now);
 
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, triager);
@@ -91,24 +82,6 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
             await page.GotoAsync($"/console/{tenant}/resources/Customer/c-42");
             (await page.Locator("#history tr[data-property='Iban'] .masked-tag").CountAsync()).ShouldBe(2);
             await ConsoleScreenshots.TakeAsync(page, "resource");
-        }
-    }
-
-    /// <summary>Detection runs after the batch is stored: waits for the brute force alert on the attacker's address.</summary>
-    private async Task<Guid> WaitForAlertAsync(string readKey)
-    {
-        using var read = fixture.Server.CreateClient(readKey);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var alerts = await read.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?rule=brute_force&key={AttackerIp}");
-            if (alerts.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } alert)
-            {
-                return alert.GetProperty("id").GetGuid();
-            }
-
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "no brute force alert was raised within 30 seconds");
-            await Task.Delay(200);
         }
     }
 }

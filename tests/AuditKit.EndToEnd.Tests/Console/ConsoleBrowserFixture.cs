@@ -4,61 +4,11 @@ namespace AuditKit.EndToEnd.Tests.Console;
 /// The real server on Kestrel at 127.0.0.1 (random port, SQLite file) and one headless Debian chromium driven by
 /// Playwright, shared by the console's browser tests; each test opens its own browser context (its own cookies).
 /// </summary>
-public sealed class ConsoleBrowserFixture : IAsyncLifetime
+public sealed class ConsoleBrowserFixture : ConsoleBrowserFixtureBase
 {
-    /// <summary>Where build/test.sh installs Debian's chromium; AUDITKIT_CHROMIUM overrides it.</summary>
-    public static string ChromiumPath => Environment.GetEnvironmentVariable("AUDITKIT_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
-
     public const string Password = "correct-horse-battery";
 
-    private IPlaywright? _playwright;
-
-    public AuditKitServerHost Server { get; private set; } = null!;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException(
-                $"The console browser tests need chromium at {ChromiumPath}. Install Debian's package " +
-                "(as root: apt-get install -y --no-install-recommends chromium; bash build/test.sh does it) or set AUDITKIT_CHROMIUM.");
-        }
-
-        Server = await AuditKitServerHost.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-
-            // The sandbox needs user namespaces, which containers and root often lack.
-            Args = ["--no-sandbox"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Browser is not null)
-        {
-            await Browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (Server is not null)
-        {
-            await Server.DisposeAsync();
-        }
-    }
-
-    /// <summary>A fresh browser context (no cookies) on the server, with short timeouts so a failure fails fast.</summary>
-    public async Task<IPage> NewPageAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Server.Address.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
-    }
+    protected override Task<AuditKitServerHost> StartServerAsync() => AuditKitServerHost.StartAsync();
 
     /// <summary>Creates a console user with the bootstrap key.</summary>
     public async Task CreateConsoleUserAsync(string tenantId, string username, string role, string? password = Password)
@@ -75,6 +25,37 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", body);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>
+    /// Five failed sign-ins of <paramref name="userId"/> from <paramref name="attackerIp"/> in the five seconds before
+    /// <paramref name="now"/>, then waits (detection runs after the batch is stored) for the brute force alert on the
+    /// address; its id.
+    /// </summary>
+    public async Task<Guid> BruteForceAsync(string ingestKey, string readKey, string userId, string attackerIp, DateTimeOffset now)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await IngestAsync(ingestKey, new
+            {
+                action = "LOGIN_FAILED", status = "FAILURE", severity = "HIGH", user_id = userId, ip_address = attackerIp,
+                timestamp = now.AddSeconds(i - 5), description = "wrong password",
+            });
+        }
+
+        using var read = Server.CreateClient(readKey);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var alerts = await read.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?rule=brute_force&key={attackerIp}");
+            if (alerts.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } alert)
+            {
+                return alert.GetProperty("id").GetGuid();
+            }
+
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "no brute force alert was raised within 30 seconds");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>

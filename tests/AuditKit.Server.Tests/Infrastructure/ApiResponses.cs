@@ -27,6 +27,13 @@ internal static class ApiResponses
         return (await response.Content.ReadFromJsonAsync<AuditEventListResponse>(AuditKitServerFixture.Json))!;
     }
 
+    /// <summary>Asserts a 200 and returns the <c>items</c> array of the answer (a batch result's or a page's).</summary>
+    public static async Task<System.Text.Json.Nodes.JsonArray> ReadItemsAsync(this HttpResponseMessage response)
+    {
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
+    }
+
     /// <summary>Asserts a problem details answer with <paramref name="status"/>; returns its JSON.</summary>
     public static async Task<JsonElement> ShouldBeProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {

@@ -139,6 +139,24 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     public virtual async Task<System.Data.Common.DbConnection> OpenTamperConnectionAsync() =>
         await Factory.Services.GetRequiredService<AuditKit.Server.Storage.StorageConnections>().OpenAsync(AuditKit.Server.Storage.StorageScope.System, default);
 
+    /// <summary>
+    /// The command-line settings that point a server command (<c>verify</c>, <c>import</c>) at this fixture's database,
+    /// with its signing key active.
+    /// </summary>
+    public string[] CommandArguments()
+    {
+        var options = Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditKit.Server.Storage.AuditStorageOptions>>().Value;
+        string[] keys =
+        [
+            "--AuditKit:Integrity:SigningKeys:0:KeyId=" + SigningKeyId,
+            "--AuditKit:Integrity:SigningKeys:0:PrivateKeyPem=" + SigningKeyPem,
+            "--AuditKit:Integrity:SigningKeys:0:Active=true",
+        ];
+        return options.Provider == AuditKit.Server.Storage.AuditStorageProvider.Postgres
+            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString, .. keys]
+            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath), .. keys];
+    }
+
     /// <summary>The configuration that points the server at this fixture's database.</summary>
     protected abstract Task<IReadOnlyDictionary<string, string?>> CreateStorageSettingsAsync();
 

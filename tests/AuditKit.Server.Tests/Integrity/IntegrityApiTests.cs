@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using AuditKit.Server.Integrity;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Integrity;
 
@@ -22,8 +21,8 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var ingest = server.CreateClient(tenant.IngestKey);
         var (a, b) = (AuditEventIds.New(server.Time.GetUtcNow()), AuditEventIds.New(server.Time.GetUtcNow()));
 
-        var first = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = a, action = "LOGIN" }, new { id = b, action = "LOGOUT" } }));
-        var again = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, new object[] { new { id = b, action = "LOGOUT" } }));
+        var first = await (await ingest.PostAsJsonAsync(Batch, new object[] { new { id = a, action = "LOGIN" }, new { id = b, action = "LOGOUT" } })).ReadItemsAsync();
+        var again = await (await ingest.PostAsJsonAsync(Batch, new object[] { new { id = b, action = "LOGOUT" } })).ReadItemsAsync();
 
         var (seqA, hashA) = Link(first[0]);
         var (seqB, hashB) = Link(first[1]);
@@ -46,7 +45,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
     public async Task Verify_recomputes_the_tenants_chain_for_a_read_key_and_is_recorded()
     {
         var tenant = await server.CreateTenantAsync();
-        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(5)));
+        var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(5))).ReadItemsAsync();
         var read = server.CreateClient(tenant.ReadKey);
 
         var answer = await VerifyAsync(read);
@@ -72,7 +71,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
     public async Task An_update_made_in_the_database_is_named_by_verify_and_by_the_command()
     {
         var tenant = await server.CreateTenantAsync();
-        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3))).ReadItemsAsync();
         var target = Link(batch[1]).Seq;
         await using (var connection = await server.OpenTamperConnectionAsync())
         await using (var command = connection.CreateCommand())
@@ -86,14 +85,14 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{target},\"reason\":\"hash_mismatch\"}}");
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(1);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(1);
     }
 
     [Fact]
     public async Task A_checkpoint_changed_in_the_database_is_named_by_verify_and_by_the_command()
     {
         var tenant = await server.CreateTenantAsync();
-        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3))).ReadItemsAsync();
         var head = Link(batch[^1]).Seq;
         (await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default)).ShouldBeGreaterThan(0);
         (await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
@@ -107,14 +106,14 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}");
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{head},\"reason\":\"checkpoint_signature\"}}");
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--to-seq", head.ToString(CultureInfo.InvariantCulture), .. DatabaseArguments()])).ShouldBe(1);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--to-seq", head.ToString(CultureInfo.InvariantCulture), .. server.CommandArguments()])).ShouldBe(1);
     }
 
     [Fact]
     public async Task A_tail_cut_with_the_head_rewound_verifies_as_a_chain_but_the_checkpoint_names_it()
     {
         var tenant = await server.CreateTenantAsync();
-        var batch = await ReadBatchAsync(await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3)));
+        var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3))).ReadItemsAsync();
         var (last, _) = Link(batch[^1]);
         var (previous, previousHash) = Link(batch[^2]);
         await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default);
@@ -149,8 +148,8 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync();
         await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(4));
 
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(0);
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--from-seq", "2", "--to-seq", "3", .. DatabaseArguments()])).ShouldBe(0);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(0);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--from-seq", "2", "--to-seq", "3", .. server.CommandArguments()])).ShouldBe(0);
         (await AuditVerifyCommand.RunAsync(["--from-seq", "x"])).ShouldBe(2);
     }
 
@@ -220,20 +219,6 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         (await AuditVerifyCommand.RunAsync(["--file", file])).ShouldBe(1);
     }
 
-    private string[] DatabaseArguments()
-    {
-        var options = server.Factory.Services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
-        string[] keys =
-        [
-            "--AuditKit:Integrity:SigningKeys:0:KeyId=" + server.SigningKeyId,
-            "--AuditKit:Integrity:SigningKeys:0:PrivateKeyPem=" + server.SigningKeyPem,
-            "--AuditKit:Integrity:SigningKeys:0:Active=true",
-        ];
-        return options.Provider == AuditStorageProvider.Postgres
-            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString, .. keys]
-            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath), .. keys];
-    }
-
     private static object[] Events(int count) =>
     [
         .. Enumerable.Range(0, count).Select(i => (object)new
@@ -249,12 +234,6 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
             status_code = 200,
         }),
     ];
-
-    private static async Task<JsonArray> ReadBatchAsync(HttpResponseMessage response)
-    {
-        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
-    }
 
     private static async Task<JsonNode> VerifyAsync(HttpClient read, string query = "")
     {

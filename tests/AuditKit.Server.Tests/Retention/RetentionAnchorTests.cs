@@ -45,7 +45,7 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
 
         // A run starting right after the deleted seqs links after the anchor.
         (await VerifyAsync(read, $"?from_seq={lastGone + 1}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(0);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(0);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
         var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{lastGone},\"reason\":\"checkpoint_signature\"}}");
-        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. DatabaseArguments()])).ShouldBe(1);
+        (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(1);
     }
 
     [Fact]
@@ -85,9 +85,9 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
         var tenant = await server.CreateTenantAsync("anchor");
         using var ingest = server.CreateClient(tenant.IngestKey);
         var now = server.Time.GetUtcNow();
-        var old = await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, Events(5, now.AddDays(-60))));
+        var old = await (await ingest.PostAsJsonAsync(Batch, Events(5, now.AddDays(-60)))).ReadItemsAsync();
         await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default);
-        await ReadBatchAsync(await ingest.PostAsJsonAsync(Batch, Events(2, now.AddMinutes(-5))));
+        await (await ingest.PostAsJsonAsync(Batch, Events(2, now.AddMinutes(-5)))).ReadItemsAsync();
         var lastGone = old[^1]!["seq"]!.GetValue<long>();
         var lastGoneHash = old[^1]!["hash"]!.GetValue<string>();
 
@@ -133,20 +133,6 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
         return row;
     }
 
-    private string[] DatabaseArguments()
-    {
-        var options = server.Factory.Services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
-        string[] keys =
-        [
-            "--AuditKit:Integrity:SigningKeys:0:KeyId=" + server.SigningKeyId,
-            "--AuditKit:Integrity:SigningKeys:0:PrivateKeyPem=" + server.SigningKeyPem,
-            "--AuditKit:Integrity:SigningKeys:0:Active=true",
-        ];
-        return options.Provider == AuditStorageProvider.Postgres
-            ? ["--ConnectionStrings:AuditKit=" + options.PostgresConnectionString, .. keys]
-            : ["--AuditKit:Storage:SqlitePath=" + Path.GetFullPath(options.SqlitePath), .. keys];
-    }
-
     private static object[] Events(int count, DateTimeOffset at) =>
     [
         .. Enumerable.Range(0, count).Select(i => (object)new
@@ -157,12 +143,6 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
             description = "change " + i.ToString(CultureInfo.InvariantCulture),
         }),
     ];
-
-    private static async Task<JsonArray> ReadBatchAsync(HttpResponseMessage response)
-    {
-        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
-    }
 
     private static async Task<JsonNode> VerifyAsync(HttpClient read, string query = "")
     {
