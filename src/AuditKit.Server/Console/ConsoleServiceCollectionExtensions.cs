@@ -17,6 +17,7 @@ internal static class ConsoleServiceCollectionExtensions
         services.AddScoped<ConsoleUserSignIn>();
         services.AddScoped<ConsoleActivityRecorder>();
         services.AddSingleton<ConsoleTailConnections>();
+        services.AddSingleton<ConsoleTailHub>();
         services.AddOptions<ConsoleTailOptions>()
             .BindConfiguration(ConsoleTailOptions.SectionName)
             .ValidateOnStart();

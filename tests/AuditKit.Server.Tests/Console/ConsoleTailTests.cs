@@ -1,6 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.RegularExpressions;
+using AuditKit.Server.AuditLogs;
+using AuditKit.Server.Console;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace AuditKit.Server.Tests.Console;
 
@@ -125,23 +129,185 @@ public sealed partial class ConsoleTailTests(SqliteServerFixture server) : IClas
         }
     }
 
+    [Fact]
+    public async Task Tails_of_one_tenant_share_one_poll_per_interval_and_each_gets_every_new_event_once()
+    {
+        var tenant = await server.CreateTenantAsync();
+        await server.IngestOneAsync(tenant, new { action = "UPDATE", resource_type = "Invoice", resource_id = "before" });
+        var (client, _) = await SignedInClientAsync(tenant);
+        using var owned = client;
+        using var queries = new MetricCollector<long>(
+            server.Factory.Services.GetRequiredService<IMeterFactory>(), ConsoleTailHub.MeterName, "auditkit.console.tail.queries");
+
+        using var first = await OpenStreamAsync(client, tenant);
+        using var second = await OpenStreamAsync(client, tenant);
+        await ReadBlocksAsync(first.Reader, 1);
+        await ReadBlocksAsync(second.Reader, 1);
+        var before = queries.GetMeasurementSnapshot().Sum(static m => m.Value);
+
+        const int Polls = 8;
+        await ReadBlocksAsync(first.Reader, Polls);
+        await ReadBlocksAsync(second.Reader, Polls);
+        var made = queries.GetMeasurementSnapshot().Sum(static m => m.Value) - before;
+
+        // One query per poll for both tails, not one per tail (give or take the polls under way or already read
+        // while the measurement started and ended).
+        made.ShouldBeInRange(Polls - 2, Polls + 2);
+
+        var wanted = await server.IngestOneAsync(tenant, new { action = "DELETE", resource_type = "Invoice", resource_id = "after" });
+        var one = await ReadUntilAsync(first.Reader, wanted.ToString());
+        var two = await ReadUntilAsync(second.Reader, wanted.ToString());
+        EventIds(one).ShouldBe([wanted]);
+        EventIds(two).ShouldBe([wanted]);
+    }
+
+    [Fact]
+    public async Task A_tail_joining_behind_the_feed_gets_the_events_it_missed_once_each_then_the_new_ones()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var older = await server.IngestOneAsync(tenant, new { action = "READ", resource_type = "Invoice", resource_id = "older" });
+        var start = await server.IngestOneAsync(tenant, new { action = "READ", resource_type = "Invoice", resource_id = "start" });
+        var (client, _) = await SignedInClientAsync(tenant);
+        using var owned = client;
+
+        // The first tail starts the tenant's feed at the newest event; three more are stored and read by the feed.
+        using var first = await OpenStreamAsync(client, tenant);
+        var e1 = await server.IngestOneAsync(tenant, new { action = "UPDATE", resource_type = "Invoice", resource_id = "e1" });
+        var e2 = await server.IngestOneAsync(tenant, new { action = "UPDATE", resource_type = "Invoice", resource_id = "e2" });
+        var e3 = await server.IngestOneAsync(tenant, new { action = "UPDATE", resource_type = "Invoice", resource_id = "e3" });
+        var seen = await ReadUntilAsync(first.Reader, e3.ToString());
+        EventIds(seen).ShouldBe([e1, e2, e3]);
+
+        // A tail at e1 (a position the feed remembers) joins at once with e2 and e3; a tail further back, at the
+        // event before the feed's start, reads on its own up to the feed's start and then joins it.
+        using var fromHistory = await OpenStreamAsync(client, tenant, after: await CursorOfAsync(tenant, e1));
+        using var fromBehind = await OpenStreamAsync(client, tenant, after: await CursorOfAsync(tenant, older));
+        var e4 = await server.IngestOneAsync(tenant, new { action = "UPDATE", resource_type = "Invoice", resource_id = "e4" });
+
+        EventIds(await ReadUntilAsync(fromHistory.Reader, e4.ToString())).ShouldBe([e2, e3, e4]);
+        EventIds(await ReadUntilAsync(fromBehind.Reader, e4.ToString())).ShouldBe([start, e1, e2, e3, e4]);
+        EventIds(await ReadUntilAsync(first.Reader, e4.ToString())).ShouldBe([e4]);
+    }
+
+    [Fact]
+    public async Task The_feed_stops_once_its_last_tail_has_gone()
+    {
+        var tenant = await server.CreateTenantAsync();
+        var (client, _) = await SignedInClientAsync(tenant);
+        using var owned = client;
+        var hub = server.Factory.Services.GetRequiredService<ConsoleTailHub>();
+
+        var stream = await OpenStreamAsync(client, tenant);
+        await ReadBlocksAsync(stream.Reader, 1);
+        hub.IsRunning(tenant.Id).ShouldBeTrue();
+        stream.Dispose();
+
+        for (var attempt = 0; attempt < 100 && hub.IsRunning(tenant.Id); attempt++)
+        {
+            server.Time.Advance(TimeSpan.FromSeconds(3));
+            await Task.Delay(50);
+        }
+
+        hub.IsRunning(tenant.Id).ShouldBeFalse();
+    }
+
+    /// <summary>Opens a live tail stream of <paramref name="tenant"/> (from <paramref name="after"/>, else from the newest event).</summary>
+    private static async Task<OpenStream> OpenStreamAsync(HttpClient client, TestTenant tenant, string? after = null)
+    {
+        var url = $"/console/{tenant.Id}/events/tail?handler=stream" + (after is null ? string.Empty : "&after=" + Uri.EscapeDataString(after));
+        var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        return new OpenStream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
+    }
+
+    /// <summary>The live tail's position just after the stored event <paramref name="id"/>, as its stream names it.</summary>
+    private async Task<string> CursorOfAsync(TestTenant tenant, Guid id)
+    {
+        using var read = server.CreateClient(tenant.ReadKey);
+        var stored = await (await read.GetAsync($"/api/v1/audit-logs/{id}")).ReadEventAsync();
+        return AuditCursorCodec.Encode(ConsoleTailSubscription.After(stored));
+    }
+
+    /// <summary>Reads <paramref name="count"/> blocks (events or heartbeats, each ended by a blank line), moving the clock past each poll.</summary>
+    private async Task<List<string>> ReadBlocksAsync(StreamReader reader, int count)
+    {
+        var blocks = new List<string>();
+        var block = new StringBuilder();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var pending = reader.ReadLineAsync(timeout.Token).AsTask();
+        while (blocks.Count < count)
+        {
+            if (await Task.WhenAny(pending, Task.Delay(100, timeout.Token)) != pending)
+            {
+                server.Time.Advance(TimeSpan.FromSeconds(3));
+                continue;
+            }
+
+            var line = await pending;
+            if (line is { Length: 0 })
+            {
+                if (block.Length > 0 && !block.ToString().StartsWith("retry:", StringComparison.Ordinal))
+                {
+                    blocks.Add(block.ToString());
+                }
+
+                block.Clear();
+            }
+            else
+            {
+                block.Append(line).Append('\n');
+            }
+
+            if (blocks.Count < count)
+            {
+                pending = reader.ReadLineAsync(timeout.Token).AsTask();
+            }
+        }
+
+        return blocks;
+    }
+
+    /// <summary>
+    /// The ids of the invoice events in <paramref name="received"/> (the tests' own; the server's records of streams
+    /// opened and of audit log reads go by too).
+    /// </summary>
+    private static List<Guid> EventIds(string received) =>
+        [.. DataLine().Matches(received)
+            .Select(static m => JsonDocument.Parse(m.Groups[1].Value).RootElement)
+            .Where(static e => e.GetProperty("resource").GetString()!.StartsWith("Invoice ", StringComparison.Ordinal))
+            .Select(static e => e.GetProperty("id").GetGuid())];
+
+    private sealed record OpenStream(HttpResponseMessage Response, StreamReader Reader) : IDisposable
+    {
+        public void Dispose()
+        {
+            Reader.Dispose();
+            Response.Dispose();
+        }
+    }
+
     /// <summary>Reads the stream, moving the server's clock past each poll, until <paramref name="text"/> arrives (20 s at most).</summary>
     private async Task<string> ReadUntilAsync(StreamReader reader, string text)
     {
         var received = new StringBuilder();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var pending = reader.ReadLineAsync(timeout.Token).AsTask();
-        while (!received.ToString().Contains(text, StringComparison.Ordinal))
+        while (true)
         {
-            if (await Task.WhenAny(pending, Task.Delay(100, timeout.Token)) == pending)
-            {
-                received.Append(await pending).Append('\n');
-                pending = reader.ReadLineAsync(timeout.Token).AsTask();
-            }
-            else
+            if (await Task.WhenAny(pending, Task.Delay(100, timeout.Token)) != pending)
             {
                 server.Time.Advance(TimeSpan.FromSeconds(3));
+                continue;
             }
+
+            received.Append(await pending).Append('\n');
+            if (received.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            // The next read only when one is wanted: the reader serves one read at a time, and the caller may read on.
+            pending = reader.ReadLineAsync(timeout.Token).AsTask();
         }
 
         return received.ToString();

@@ -14,15 +14,17 @@ namespace AuditKit.Server.Console.Pages;
 /// <summary>
 /// <c>/console/{tenant}/events/tail</c>: the tenant's newest events, and (<c>?handler=stream</c>) a server-sent event
 /// stream of the events stored after them, which the page's one vendored script adds at the top of the table. The
-/// stream is a handler of this page, so it is scoped and authorized exactly like every console page; it polls the
-/// store's list query with the API's keyset cursor every <see cref="ConsoleTailOptions.PollInterval"/> (on the
-/// server's <see cref="TimeProvider"/>), stops when the client goes away, and one person holds at most
+/// stream is a handler of this page, so it is scoped and authorized exactly like every console page. It reads the
+/// events after its position with the API's keyset cursor: through its tenant's feed (<see cref="ConsoleTailHub"/>,
+/// one poll of the store every <see cref="ConsoleTailOptions.PollInterval"/> for all the tenant's tails) once it has
+/// joined it, on its own until then. It stops when the client goes away, and one person holds at most
 /// <see cref="ConsoleTailOptions.MaxConnectionsPerPerson"/> streams.
 /// </summary>
 internal sealed partial class TailModel(
     IAuditEventStore store,
     ConsoleActivityRecorder activity,
     ConsoleTailConnections connections,
+    ConsoleTailHub hub,
     IOptions<ConsoleTailOptions> tailOptions,
     TimeProvider timeProvider,
     ILogger<TailModel> logger) : ConsoleTenantPageModel
@@ -94,26 +96,35 @@ internal sealed partial class TailModel(
             await Response.WriteAsync("retry: 5000\n\n", cancellationToken);
             await Response.Body.FlushAsync(cancellationToken);
             LogTailOpened(logger, TenantId);
-            while (!cancellationToken.IsCancellationRequested)
+            ConsoleTailSubscription? subscription = null;
+            try
             {
-                var query = new AuditEventQuery { Limit = PageSize, IncludeTotal = false, SortBy = AuditSortField.Timestamp, Descending = false, Cursor = cursor };
-                var page = await store.QueryAsync(TenantId, query, cancellationToken);
-                var text = new StringBuilder();
-                foreach (var e in page.Items)
+                // Behind the tenant's feed (or ahead of its last poll): read on our own until it knows our position.
+                while (!hub.TryJoin(TenantId, cursor, out subscription))
                 {
-                    cursor = After(e);
-                    text.Append("id: ").Append(AuditCursorCodec.Encode(cursor)).Append('\n')
-                        .Append("event: audit\n")
-                        .Append("data: ").Append(JsonSerializer.Serialize(Describe(e), ConsoleJsonContext.Default.ConsoleTailEvent)).Append("\n\n");
+                    var page = await hub.ReadAsync(TenantId, cursor, cancellationToken);
+                    cursor = await SendAsync(page, cursor, cancellationToken);
+                    if (page.Count < ConsoleTailHub.PageSize)
+                    {
+                        await Task.Delay(tail.PollInterval, timeProvider, cancellationToken);
+                    }
                 }
 
-                // A comment when nothing is new: the write notices a client that went away.
-                await Response.WriteAsync(text.Length > 0 ? text.ToString() : ": idle\n\n", cancellationToken);
-                await Response.Body.FlushAsync(cancellationToken);
-                if (page.Items.Count < PageSize)
+                if (subscription.Backlog.Count > 0)
                 {
-                    await Task.Delay(tail.PollInterval, timeProvider, cancellationToken);
+                    cursor = await SendAsync(subscription.Backlog, cursor, cancellationToken);
                 }
+
+                await foreach (var page in subscription.Pages.ReadAllAsync(cancellationToken))
+                {
+                    cursor = await SendAsync(page, cursor, cancellationToken);
+                }
+
+                // The feed stopped, or dropped this tail for falling behind: the browser reconnects from its last event.
+            }
+            finally
+            {
+                subscription?.Dispose();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -129,9 +140,27 @@ internal sealed partial class TailModel(
         return new EmptyResult();
     }
 
-    /// <summary>The ascending keyset position just after <paramref name="e"/>.</summary>
-    private static AuditCursor After(AuditEvent e) =>
-        new(AuditSortField.Timestamp, false, AuditSortColumn.CursorValue(AuditSortField.Timestamp, e), e.Id);
+    private static AuditCursor After(AuditEvent e) => ConsoleTailSubscription.After(e);
+
+    /// <summary>
+    /// Sends <paramref name="events"/> (a comment when there are none: the write notices a client that went away);
+    /// the position after the last one sent.
+    /// </summary>
+    private async Task<AuditCursor?> SendAsync(IReadOnlyList<AuditEvent> events, AuditCursor? cursor, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        foreach (var e in events)
+        {
+            cursor = After(e);
+            text.Append("id: ").Append(AuditCursorCodec.Encode(cursor)).Append('\n')
+                .Append("event: audit\n")
+                .Append("data: ").Append(JsonSerializer.Serialize(Describe(e), ConsoleJsonContext.Default.ConsoleTailEvent)).Append("\n\n");
+        }
+
+        await Response.WriteAsync(text.Length > 0 ? text.ToString() : ": idle\n\n", cancellationToken);
+        await Response.Body.FlushAsync(cancellationToken);
+        return cursor;
+    }
 
     private ConsoleTailEvent Describe(AuditEvent e) => new(
         e.Id,
