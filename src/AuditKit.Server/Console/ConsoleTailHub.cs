@@ -67,6 +67,13 @@ internal sealed partial class ConsoleTailHub : IAsyncDisposable
     {
         lock (_lock)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                // The server is stopping: no new feed (the tail reads on its own until its request ends).
+                subscription = null;
+                return false;
+            }
+
             if (!_feeds.TryGetValue(tenantId, out var feed))
             {
                 feed = new Feed(tenantId, position);
@@ -204,8 +211,11 @@ internal sealed partial class ConsoleTailHub : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        lock (_lock)
+        {
+            _stopping.Cancel();
+        }
+
         return ValueTask.CompletedTask;
     }
 
