@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
 
@@ -177,6 +178,36 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
     }
 
     [Fact]
+    public async Task A_partition_is_analyzed_when_a_tenant_new_to_its_statistics_writes_there_and_detection_recounts_use_the_user_index()
+    {
+        // A partition analyzed while it held one tenant only; then a second tenant's events arrive. The planner estimates
+        // the new tenant at one row and the compromise recount (logins of one user over the alert's span) filters the user
+        // out of all the tenant's rows; once the store has had the partition analyzed it reads the user's rows only.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var day = new DateTimeOffset(2031, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        await EnsureMonthPartitionAsync(dataSource, day);
+        var established = "stats-old-" + Guid.NewGuid().ToString("N")[..8];
+        var tenant = "stats-new-" + Guid.NewGuid().ToString("N")[..8];
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+        await ExecuteAsync(dataSource, "ANALYZE audit_events_p20310101");
+        var statistics = Services.GetRequiredService<PostgresPartitionStatistics>();
+        await statistics.RunOnceAsync(default); // what the established tenant queued: its statistics know it already
+        await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+
+        var before = await RecountPlanAsync(dataSource, tenant, day);
+        before.Index.ShouldNotBe("ix_audit_events_tenant_user_timestamp");
+        before.RowsRemoved.ShouldBeGreaterThan(3000);
+
+        (await statistics.RunOnceAsync(default)).ShouldBe(1);
+
+        var after = await RecountPlanAsync(dataSource, tenant, day);
+        after.Index.ShouldBe("ix_audit_events_tenant_user_timestamp");
+        after.RowsRemoved.ShouldBeLessThan(200);
+        after.Count.ShouldBe(before.Count);
+        (await statistics.RunOnceAsync(default)).ShouldBe(0); // once per (partition, tenant) per process
+    }
+
+    [Fact]
     public async Task The_retention_cut_reads_the_rows_it_deletes_not_the_whole_tenant_while_the_statistics_do_not_know_it()
     {
         // The cut used to pick its ids by reading all the tenant's rows and to join them to all the tenant's rows again:
@@ -212,6 +243,53 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         left.Parameters.AddWithValue("before", day.AddHours(1));
         (await left.ExecuteScalarAsync()).ShouldBe(700L);
         await transaction.RollbackAsync();
+    }
+
+    /// <summary>The compromise recount's count (the store's own SQL) over the tenant's day for user-0: its plan, run.</summary>
+    private static async Task<(string Index, long RowsRemoved, long Count)> RecountPlanAsync(NpgsqlDataSource dataSource, string tenant, DateTimeOffset day)
+    {
+        var count = StoredEventFilter.LoginsByUser.Tally.CountSql(PostgresSqlDialect.Instance, "@t", "@k", "");
+        await using var command = dataSource.CreateCommand(
+            $"EXPLAIN (ANALYZE, FORMAT JSON) SELECT {count} FROM (SELECT @lo::timestamptz AS first_seen, @hi::timestamptz AS last_seen) alerts");
+        command.Parameters.AddWithValue("t", tenant);
+        command.Parameters.AddWithValue("k", "user-0");
+        command.Parameters.AddWithValue("lo", day);
+        command.Parameters.AddWithValue("hi", day.AddDays(1).AddTicks(-10));
+        var json = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!;
+        var scans = new List<JsonNode>();
+        void Walk(JsonNode node)
+        {
+            if (node["Relation Name"]?.GetValue<string>() == "audit_events_p20310101")
+            {
+                scans.Add(node);
+            }
+
+            foreach (var child in node["Plans"]?.AsArray() ?? [])
+            {
+                Walk(child!);
+            }
+        }
+
+        Walk(json[0]!["Plan"]!);
+        var scan = scans.ShouldHaveSingleItem();
+        // An index scan names its index; a bitmap heap scan's indexes are those of the bitmap index scans under it.
+        var names = new List<string>();
+        void Indexes(JsonNode node)
+        {
+            if (node["Index Name"]?.GetValue<string>() is { } name)
+            {
+                names.Add(name);
+            }
+
+            foreach (var child in node["Plans"]?.AsArray() ?? [])
+            {
+                Indexes(child!);
+            }
+        }
+
+        Indexes(scan);
+        var index = await WithTableIndexNamesAsync(dataSource, names.Count > 0 ? [string.Join(',', names)] : [scan["Node Type"]!.GetValue<string>()]);
+        return (index, scan["Rows Removed by Filter"]?.GetValue<long>() ?? 0, scan["Actual Rows"]!.GetValue<long>());
     }
 
     /// <summary>The month partition of <paramref name="day"/>, for the test's tenants only.</summary>
