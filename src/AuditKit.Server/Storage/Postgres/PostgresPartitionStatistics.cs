@@ -113,7 +113,7 @@ internal sealed partial class PostgresPartitionStatistics(
 
                 metrics?.PartitionAnalyzed(done ? "analyzed" : "skipped", 1);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 metrics?.PartitionAnalyzed("failed", 1);
                 LogFailed(logger, tenants.Length, e.Message);
