@@ -15,29 +15,41 @@ internal sealed class CpuMeter(int? serverPid, int? postmasterPid)
         serverPid is { } server ? ProcessSeconds(server) : null,
         postmasterPid is { } postmaster ? TreeSeconds(postmaster) : null);
 
-    private static double ProcessSeconds(int pid)
-    {
-        var fields = StatFields(pid);
-        return fields is null ? 0 : (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / s_ticksPerSecond;
-    }
+    private static double ProcessSeconds(int pid) => StatFields(pid) is { } fields ? Seconds(fields, withReapedChildren: false) : 0;
 
+    // The postmaster's own time, its running children's, and (its cutime and cstime) that of every child it has reaped:
+    // a backend that exits between two samples leaves the sum of running children, and without its time counted in
+    // the parent the second sample would be lower than the first (a negative figure). Children are read before the
+    // parent, so a backend exiting meanwhile is counted twice (a few ms too many) rather than not at all.
     private static double TreeSeconds(int parent)
     {
-        var total = ProcessSeconds(parent);
+        var children = 0.0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(directory), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid)
                 && StatFields(pid) is { } fields
                 && fields[1] == parent.ToString(CultureInfo.InvariantCulture))
             {
-                total += ProcessSeconds(pid);
+                children += Seconds(fields, withReapedChildren: false);
             }
         }
 
-        return total;
+        return StatFields(parent) is { } own ? Seconds(own, withReapedChildren: true) + children : children;
     }
 
-    // Fields after the "(comm)" part of /proc/<pid>/stat: [0] state, [1] ppid, ... [11] utime, [12] stime.
+    // utime + stime, and with withReapedChildren cutime + cstime (the time of the children the process has waited for).
+    private static double Seconds(string[] fields, bool withReapedChildren)
+    {
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        if (withReapedChildren)
+        {
+            ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        }
+
+        return ticks / s_ticksPerSecond;
+    }
+
+    // Fields after the "(comm)" part of /proc/<pid>/stat: [0] state, [1] ppid, ... [11] utime, [12] stime, [13] cutime, [14] cstime.
     private static string[]? StatFields(int pid)
     {
         try

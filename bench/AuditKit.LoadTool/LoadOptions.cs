@@ -47,7 +47,9 @@ internal sealed record LoadOptions
           --tenants <n>                   'store', 'chain': spread the batches over n tenants, batch i to tenant i mod n (default 1)
           --no-group-commit               'store', 'chain': each insert in a transaction of its own (no group commit of one tenant's inserts)
           --gzip                          gzip the HTTP bodies
-          --reset                         TRUNCATE audit_events before each phase (benchmark databases only)
+          --reset                         TRUNCATE audit_events and the detection outbox before each phase, and delete
+                                          the detection state (alerts, their webhook deliveries, detection_user_*) of
+                                          the tool's tenants (bench-…) and the --key's tenant (benchmark databases only)
           --server-pid <pid>              report the server's CPU time per 1000 events
           --postgres-pid <pid>            report PostgreSQL's (postmaster and children) CPU time per 1000 events
           --detection                     instead of the phases: detection off vs on (see below); needs --postgres

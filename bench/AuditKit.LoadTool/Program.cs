@@ -79,10 +79,27 @@ async Task TruncateAsync()
 {
     if (services is not null)
     {
-        // The runtime role may not TRUNCATE: with --migrations the owner resets.
+        // The runtime role may not TRUNCATE: with --migrations the owner resets. Detection's state goes with the events,
+        // for the tenants the tool made (ids "bench-…") and the --key's tenant only: their alerts and the alerts' webhook
+        // deliveries, the per-user windows (the outbox is emptied with the events), so runs into one tenant do not pile
+        // up alerts.
         await using var owner = options.Migrations is null ? null : NpgsqlDataSource.Create(options.Migrations);
-        await using var command = (owner ?? services.GetRequiredService<NpgsqlDataSource>()).CreateCommand("TRUNCATE audit_events, audit_chain_heads, detection_outbox; CHECKPOINT");
+        await using var command = (owner ?? services.GetRequiredService<NpgsqlDataSource>()).CreateCommand(
+            $"""
+            SELECT set_config('app.scope', 'system', true);
+            TRUNCATE audit_events, audit_chain_heads, {DetectionModel.OutboxTable};
+            CREATE TEMPORARY TABLE reset_tenants ON COMMIT DROP AS
+                SELECT id AS tenant_id FROM tenants WHERE id LIKE 'bench-%' UNION SELECT tenant_id FROM api_keys WHERE key_hash = @key;
+            DELETE FROM {DetectionModel.DeliveriesTable} WHERE tenant_id IN (SELECT tenant_id FROM reset_tenants);
+            DELETE FROM {DetectionModel.AlertsTable} WHERE tenant_id IN (SELECT tenant_id FROM reset_tenants);
+            DELETE FROM {DetectionModel.UserIpsTable} WHERE tenant_id IN (SELECT tenant_id FROM reset_tenants);
+            DELETE FROM {DetectionModel.UserDaysTable} WHERE tenant_id IN (SELECT tenant_id FROM reset_tenants);
+            DELETE FROM {DetectionModel.UserMinutesTable} WHERE tenant_id IN (SELECT tenant_id FROM reset_tenants);
+            """);
+        command.Parameters.AddWithValue("key", options.IngestKey is { } key ? AuditKit.Server.Auth.ApiKeyCredentials.Hash(key) : string.Empty);
         await command.ExecuteNonQueryAsync();
+        await using var checkpoint = (owner ?? services.GetRequiredService<NpgsqlDataSource>()).CreateCommand("CHECKPOINT");
+        await checkpoint.ExecuteNonQueryAsync();
     }
 }
 

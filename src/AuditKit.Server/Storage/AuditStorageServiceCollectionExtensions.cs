@@ -97,11 +97,16 @@ internal static class AuditStorageServiceCollectionExtensions
                 ? new PostgresAuditEventStore(
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup,
                     actions: sp.GetRequiredService<ActionVocabulary>(), connections: sp.GetRequiredService<PostgresConnections>(),
-                    ingest: sp.GetRequiredService<PostgresIngestDataSource>())
+                    ingest: sp.GetRequiredService<PostgresIngestDataSource>(), statistics: sp.GetRequiredService<PostgresPartitionStatistics>())
                 : new SqliteAuditEventStore(
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup,
                     sp.GetRequiredService<ActionVocabulary>());
         });
+        // Partitions analyzed when a tenant new to them writes there (PostgreSQL; idle on SQLite, whose store never reports).
+        services.TryAddSingleton(sp => new PostgresPartitionStatistics(
+            sp.GetRequiredService<NpgsqlDataSource>, sp.GetRequiredService<IOptions<EventPartitionOptions>>().Value.Period,
+            sp.GetRequiredService<AuditStorageMetrics>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            sp.GetRequiredService<ILogger<PostgresPartitionStatistics>>()));
         services.TryAddSingleton<ITenantStore, AuditTenantStore>();
         services.TryAddSingleton<AuditTransactionEvents>();
         services.TryAddSingleton<AuditActionBackfill>();
@@ -124,6 +129,7 @@ internal static class AuditStorageServiceCollectionExtensions
 
         services.TryAddSingleton<AuditStorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditStorageInitializer>());
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresPartitionStatistics>());
         return services;
     }
 

@@ -65,7 +65,7 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
     public async Task Only_the_runtime_role_may_execute_the_privileged_functions()
     {
         await using var connection = await OpenRuntimeAsync();
-        PostgresRuntimeGrants.Functions.Count.ShouldBe(5);
+        PostgresRuntimeGrants.Functions.Count.ShouldBe(6);
         foreach (var signature in PostgresRuntimeGrants.Functions)
         {
             (await ScalarAsync(connection, $"SELECT has_function_privilege('{TestPostgres.RuntimeRole}', '{signature}', 'EXECUTE')")).ShouldBe(true);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
 
@@ -174,6 +175,152 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         (await PlanAsync("e.user_id = @u AND e.severity = 3")).ShouldMatch("ix_audit_events_(critical|high_user)");
         (await PlanAsync($"e.user_id = @u AND {StoredEventPredicates.HighSeveritySql}")).ShouldContain("ix_audit_events_high_user");
         (await PlanAsync($"e.resource_id IN (@u) AND {StoredEventPredicates.GrantSql}")).ShouldContain("ix_audit_events_grants_resource");
+    }
+
+    [Fact]
+    public async Task A_partition_is_analyzed_when_a_tenant_new_to_its_statistics_writes_there_and_detection_recounts_use_the_user_index()
+    {
+        // A partition analyzed while it held one tenant only; then a second tenant's events arrive. The planner estimates
+        // the new tenant at one row and the compromise recount (logins of one user over the alert's span) filters the user
+        // out of all the tenant's rows; once the store has had the partition analyzed it reads the user's rows only.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var day = new DateTimeOffset(2031, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        await EnsureMonthPartitionAsync(dataSource, day);
+        var established = "stats-old-" + Guid.NewGuid().ToString("N")[..8];
+        var tenant = "stats-new-" + Guid.NewGuid().ToString("N")[..8];
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+        await ExecuteAsync(dataSource, "ANALYZE audit_events_p20310101");
+        var statistics = Services.GetRequiredService<PostgresPartitionStatistics>();
+        await statistics.RunOnceAsync(default); // what the established tenant queued: its statistics know it already
+        await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+
+        var before = await RecountPlanAsync(dataSource, tenant, day);
+        before.Index.ShouldNotBe("ix_audit_events_tenant_user_timestamp");
+        before.RowsRemoved.ShouldBeGreaterThan(3000);
+
+        (await statistics.RunOnceAsync(default)).ShouldBe(1);
+
+        var after = await RecountPlanAsync(dataSource, tenant, day);
+        after.Index.ShouldBe("ix_audit_events_tenant_user_timestamp");
+        after.RowsRemoved.ShouldBeLessThan(200);
+        after.Count.ShouldBe(before.Count);
+        (await statistics.RunOnceAsync(default)).ShouldBe(0); // once per (partition, tenant) per process
+    }
+
+    [Fact]
+    public async Task The_retention_cut_reads_the_rows_it_deletes_not_the_whole_tenant_while_the_statistics_do_not_know_it()
+    {
+        // The cut used to pick its ids by reading all the tenant's rows and to join them to all the tenant's rows again:
+        // per chunk, work in the tenant's size. Planned for any tenant it walks (tenant_id, seq) and deletes by key.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var day = new DateTimeOffset(2031, 2, 3, 0, 0, 0, TimeSpan.Zero);
+        await EnsureMonthPartitionAsync(dataSource, day);
+        var established = "cut-old-" + Guid.NewGuid().ToString("N")[..8];
+        var tenant = "cut-new-" + Guid.NewGuid().ToString("N")[..8];
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+        await ExecuteAsync(dataSource, "ANALYZE audit_events_p20310201");
+        var events = Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i)).ToList();
+        await Events.InsertAsync(tenant, events, day, AuditInsertHooks.None, default);
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var cut = new NpgsqlCommand($"SELECT deleted, anchor_seq FROM {RetentionCutSql.Function}(@t, @before, 500)", connection, transaction);
+        cut.Parameters.AddWithValue("t", tenant);
+        cut.Parameters.AddWithValue("before", day.AddHours(1)); // 1,200 events are older: the 500 lowest seqs go
+        await using (var reader = await cut.ExecuteReaderAsync())
+        {
+            (await reader.ReadAsync()).ShouldBeTrue();
+            reader.GetInt32(0).ShouldBe(500);
+            reader.GetInt64(1).ShouldBe(500L);
+        }
+
+        await using var read = new NpgsqlCommand(
+            "SELECT coalesce(sum(coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0)), 0) FROM pg_stat_xact_user_tables WHERE relname = 'audit_events_p20310201'", connection, transaction);
+        var rowsRead = Convert.ToInt64(await read.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        rowsRead.ShouldBeLessThanOrEqualTo(1100L); // 500 picked, 500 deleted, a few descents; not the tenant's 4,000 twice
+        await using var left = new NpgsqlCommand("SELECT count(*) FROM audit_events WHERE tenant_id = @t AND timestamp < @before", connection, transaction);
+        left.Parameters.AddWithValue("t", tenant);
+        left.Parameters.AddWithValue("before", day.AddHours(1));
+        (await left.ExecuteScalarAsync()).ShouldBe(700L);
+        await transaction.RollbackAsync();
+    }
+
+    /// <summary>The compromise recount's count (the store's own SQL) over the tenant's day for user-0: its plan, run.</summary>
+    private static async Task<(string Index, long RowsRemoved, long Count)> RecountPlanAsync(NpgsqlDataSource dataSource, string tenant, DateTimeOffset day)
+    {
+        var count = StoredEventFilter.LoginsByUser.Tally.CountSql(PostgresSqlDialect.Instance, "@t", "@k", "");
+        await using var command = dataSource.CreateCommand(
+            $"EXPLAIN (ANALYZE, FORMAT JSON) SELECT {count} FROM (SELECT @lo::timestamptz AS first_seen, @hi::timestamptz AS last_seen) alerts");
+        command.Parameters.AddWithValue("t", tenant);
+        command.Parameters.AddWithValue("k", "user-0");
+        command.Parameters.AddWithValue("lo", day);
+        command.Parameters.AddWithValue("hi", day.AddDays(1).AddTicks(-10));
+        var json = JsonNode.Parse((string)(await command.ExecuteScalarAsync())!)!;
+        var scans = new List<JsonNode>();
+        void Walk(JsonNode node)
+        {
+            if (node["Relation Name"]?.GetValue<string>() == "audit_events_p20310101")
+            {
+                scans.Add(node);
+            }
+
+            foreach (var child in node["Plans"]?.AsArray() ?? [])
+            {
+                Walk(child!);
+            }
+        }
+
+        Walk(json[0]!["Plan"]!);
+        var scan = scans.ShouldHaveSingleItem();
+        // An index scan names its index; a bitmap heap scan's indexes are those of the bitmap index scans under it.
+        var names = new List<string>();
+        void Indexes(JsonNode node)
+        {
+            if (node["Index Name"]?.GetValue<string>() is { } name)
+            {
+                names.Add(name);
+            }
+
+            foreach (var child in node["Plans"]?.AsArray() ?? [])
+            {
+                Indexes(child!);
+            }
+        }
+
+        Indexes(scan);
+        var index = await WithTableIndexNamesAsync(dataSource, names.Count > 0 ? [string.Join(',', names)] : [scan["Node Type"]!.GetValue<string>()]);
+        return (index, scan["Rows Removed by Filter"]?.GetValue<long>() ?? 0, scan["Actual Rows"]!.GetValue<long>());
+    }
+
+    /// <summary>The month partition of <paramref name="day"/>, for the test's tenants only.</summary>
+    private static async Task EnsureMonthPartitionAsync(NpgsqlDataSource dataSource, DateTimeOffset day)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {EventPartitionSql.EnsureFunction}(@from, @from + interval '1 day', false)");
+        command.Parameters.AddWithValue("from", day);
+        await command.ExecuteScalarAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>One event every 3 seconds of 20 users: logins (one in 20 failed) among reads and updates.</summary>
+    private static AuditEvent LoginEvent(DateTimeOffset day, int i)
+    {
+        var at = day.AddSeconds(i * 3);
+        return new AuditEvent
+        {
+            Id = Guid.CreateVersion7(at),
+            Timestamp = at,
+            Action = (i % 10) switch { 0 => AuditActions.Login, 1 when i % 20 == 1 => AuditActions.LoginFailed, < 5 => AuditActions.Update, _ => AuditActions.Read },
+            Severity = AuditSeverity.Low,
+            UserId = "user-" + (i % 20).ToString(CultureInfo.InvariantCulture),
+            ResourceType = "Customer",
+            ResourceId = (i % 500).ToString(CultureInfo.InvariantCulture),
+            IpAddress = "10.0.0." + (i % 20).ToString(CultureInfo.InvariantCulture),
+        };
     }
 
     [Fact]

@@ -18,11 +18,14 @@ namespace AuditKit.Server.Storage.Postgres;
 /// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
 /// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
-/// staging table is made once per connection; each write transaction sets its tenant for itself.
+/// staging table is made once per connection; each write transaction sets its tenant for itself. After a commit the
+/// rows are reported to <see cref="PostgresPartitionStatistics"/>, which has a partition analyzed when a tenant new to it
+/// writes there (off the request path).
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
-    ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null)
+    ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null,
+    PostgresPartitionStatistics? statistics = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
 {
     // The writes' pool: the store's own, not reset between users, so the staging table outlives a batch (see
@@ -63,10 +66,12 @@ internal sealed class PostgresAuditEventStore(
         await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
         {
+            statistics?.Written(rows[0].TenantId, rows);
             return [.. rows.Select(_ => true)];
         }
 
         var inserted = await InsertNewAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false);
+        statistics?.Written(rows[0].TenantId, rows);
         return [.. rows.Select(row => inserted.Contains(row.Id))];
     }
 

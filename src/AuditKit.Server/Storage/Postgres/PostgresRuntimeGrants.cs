@@ -63,6 +63,7 @@ internal static class PostgresRuntimeGrants
         ErasureJsonSql.Signature,
         EventPartitionSql.EnsureSignature,
         EventPartitionSql.DropSignature,
+        PartitionStatisticsSql.Signature,
     ];
 
     /// <summary>

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace AuditKit.Server.Storage.Postgres;
+
+/// <summary>
+/// Has PostgreSQL's statistics learn a tenant soon after its first events land in a time partition of
+/// <c>audit_events</c>, instead of whenever autovacuum next analyzes the partition. Until then the planner estimates one
+/// row for the tenant, every index that leads with <c>tenant_id</c> looks alike, and detection's recounts and reads
+/// filter a user out of all the tenant's rows instead of using a user-leading index (docs/bench-ingest.md).
+/// </summary>
+/// <remarks>
+/// The event store reports each committed batch (<see cref="Written"/>): the first time this process sees a tenant
+/// write into a partition period, the (partition, tenant) pair is queued. Off the request path, after a short settle
+/// (so the tenant's first batches are in and tenants arriving together share one <c>ANALYZE</c>), the worker calls
+/// <see cref="PartitionStatisticsSql"/>'s function once per partition with the tenants queued for it; the function,
+/// owned by the schema owner, analyzes that partition only, unless its statistics already know those tenants or another
+/// instance is analyzing it. At most one <c>ANALYZE</c> per partition per <see cref="MinInterval"/> from this process;
+/// the queue is bounded (<see cref="MaxPending"/> tenants; what does not fit is counted as dropped). A failure (the
+/// function missing, no privilege, the database away) is logged and counted, never thrown: the statistics are then
+/// left to autovacuum, as before. Counted in <c>auditkit.storage.partition_analyzes</c> by outcome.
+/// </remarks>
+internal sealed partial class PostgresPartitionStatistics(
+    Func<NpgsqlDataSource> dataSource,
+    EventPartitionPeriod period,
+    AuditStorageMetrics? metrics,
+    TimeProvider timeProvider,
+    ILogger<PostgresPartitionStatistics> logger) : BackgroundService
+{
+    /// <summary>How long the worker waits after a new (partition, tenant) before it analyzes.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    /// <summary>The shortest time between two <c>ANALYZE</c>s of one partition from this process.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most tenants waiting for an <c>ANALYZE</c>.</summary>
+    public const int MaxPending = 10_000;
+
+    // The (tenant, period) pairs this process has seen; cleared when it grows past this (a tenant may then be queued
+    // once more, still at most one ANALYZE per partition per MinInterval).
+    private const int MaxSeen = 100_000;
+
+    private readonly ConcurrentDictionary<(string Tenant, long Period), byte> _seen = new();
+    private readonly Dictionary<long, (Guid Id, HashSet<string> Tenants)> _pending = [];
+    private readonly Dictionary<long, DateTimeOffset> _analyzed = [];
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly Lock _lock = new();
+    private int _pendingTenants;
+    private int _seenCount;
+
+    /// <summary>Notes the tenant's committed rows; queues each partition period this process has not seen it write into.</summary>
+    public void Written(string tenantId, IReadOnlyList<AuditEventRow> rows)
+    {
+        var last = long.MinValue;
+        foreach (var row in rows)
+        {
+            var key = PeriodKey(row.Id);
+            if (key == last)
+            {
+                continue;
+            }
+
+            last = key;
+            if (_seen.TryAdd((tenantId, key), 0))
+            {
+                if (Interlocked.Increment(ref _seenCount) > MaxSeen)
+                {
+                    _seen.Clear();
+                    Interlocked.Exchange(ref _seenCount, 0);
+                }
+
+                Queue(tenantId, key, row.Id);
+            }
+        }
+    }
+
+    /// <summary>Analyzes every queued partition not analyzed in the last <see cref="MinInterval"/>; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        List<(long Key, Guid Id, string[] Tenants)> due;
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            due = [.. _pending
+                .Where(p => !_analyzed.TryGetValue(p.Key, out var at) || now - at >= MinInterval)
+                .Select(p => (p.Key, p.Value.Id, p.Value.Tenants.ToArray()))];
+            foreach (var (key, _, tenants) in due)
+            {
+                _pending.Remove(key);
+                _pendingTenants -= tenants.Length;
+            }
+        }
+
+        var analyzed = 0;
+        foreach (var (key, id, tenants) in due)
+        {
+            try
+            {
+                await using var command = dataSource().CreateCommand($"SELECT {PartitionStatisticsSql.Function}(@tenants, @id)");
+                command.Parameters.AddWithValue("tenants", tenants);
+                command.Parameters.AddWithValue("id", id);
+                var done = (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+                if (done)
+                {
+                    analyzed++;
+                    lock (_lock)
+                    {
+                        _analyzed[key] = timeProvider.GetUtcNow();
+                    }
+
+                    LogAnalyzed(logger, tenants.Length, id);
+                }
+
+                metrics?.PartitionAnalyzed(done ? "analyzed" : "skipped", 1);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                metrics?.PartitionAnalyzed("failed", 1);
+                LogFailed(logger, tenants.Length, e.Message);
+            }
+        }
+
+        return analyzed;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(stoppingToken).ConfigureAwait(false);
+                await Task.Delay(Settle, timeProvider, stoppingToken).ConfigureAwait(false);
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                // Partitions analyzed a moment ago wait for their interval.
+                while (NextDue() is { } due)
+                {
+                    await Task.Delay(due, timeProvider, stoppingToken).ConfigureAwait(false);
+                    await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    private void Queue(string tenantId, long key, Guid id)
+    {
+        lock (_lock)
+        {
+            if (_pendingTenants >= MaxPending)
+            {
+                _seen.TryRemove((tenantId, key), out _);
+                metrics?.PartitionAnalyzed("dropped", 1);
+                return;
+            }
+
+            if (!_pending.TryGetValue(key, out var entry))
+            {
+                entry = (id, []);
+                _pending[key] = entry;
+            }
+
+            if (entry.Tenants.Add(tenantId))
+            {
+                _pendingTenants++;
+            }
+        }
+
+        if (_signal.CurrentCount == 0)
+        {
+            _signal.Release();
+        }
+    }
+
+    // How long until the first pending partition may be analyzed again; null when none is pending.
+    private TimeSpan? NextDue()
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_pending.Count == 0)
+            {
+                return null;
+            }
+
+            var wait = _pending.Keys.Min(k => _analyzed.TryGetValue(k, out var at) ? at + MinInterval - now : TimeSpan.Zero);
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>
+    /// The partition period an id falls in (ids are UUIDv7: their first 48 bits are Unix milliseconds, which pick the
+    /// partition): the month or day number; -1 for an id that is not a UUIDv7 (the default partition).
+    /// </summary>
+    internal long PeriodKey(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        if (bytes[6] >> 4 != 7)
+        {
+            return -1;
+        }
+
+        var ms = 0L;
+        for (var i = 0; i < 6; i++)
+        {
+            ms = (ms << 8) | bytes[i];
+        }
+
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        return period == EventPartitionPeriod.Day ? ms / 86_400_000 : (at.Year * 12L) + at.Month - 1;
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug,
+        Message = "Analyzed the audit_events partition holding {Id}: {Tenants} tenant(s) new to its statistics.")]
+    private static partial void LogAnalyzed(ILogger logger, int tenants, Guid id);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+        Message = "Could not have the statistics of an audit_events partition taken for {Tenants} new tenant(s) (left to autovacuum): {Reason}")]
+    private static partial void LogFailed(ILogger logger, int tenants, string reason);
+}
