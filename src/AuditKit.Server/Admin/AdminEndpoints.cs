@@ -1,12 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 

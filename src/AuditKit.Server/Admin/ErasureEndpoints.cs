@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditKit.Server.Admin;
 

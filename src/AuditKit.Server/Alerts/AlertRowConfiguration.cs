@@ -1,5 +1,4 @@
 using AuditKit.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Alerts;

@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AuditKit.Server.AuditLogs;

@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.AuditLogs;
 

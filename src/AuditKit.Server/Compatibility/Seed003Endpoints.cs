@@ -1,10 +1,8 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Compatibility;
 

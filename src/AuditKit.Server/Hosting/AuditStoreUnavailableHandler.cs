@@ -1,8 +1,6 @@
-using System.Globalization;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Hosting;
 

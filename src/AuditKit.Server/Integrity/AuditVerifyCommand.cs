@@ -1,4 +1,3 @@
-using System.Globalization;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;

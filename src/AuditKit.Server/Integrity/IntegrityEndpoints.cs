@@ -1,13 +1,9 @@
 using System.ComponentModel;
-using System.Globalization;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 

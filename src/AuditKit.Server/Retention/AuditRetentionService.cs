@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Common;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Retention;
 

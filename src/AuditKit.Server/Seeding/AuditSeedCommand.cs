@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using AuditKit.Server.Actions;
 using AuditKit.Server.Common;

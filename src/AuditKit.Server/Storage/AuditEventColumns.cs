@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>The columns of <c>audit_events</c> in the order the stores write and read them, and the reader of one row.</summary>

@@ -1,6 +1,5 @@
 using AuditKit.Server.Detection;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace AuditKit.Server.Webhooks;

@@ -1,9 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 

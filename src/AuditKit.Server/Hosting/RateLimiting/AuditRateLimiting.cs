@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Hosting.RateLimiting;
 
