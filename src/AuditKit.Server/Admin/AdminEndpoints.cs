@@ -91,17 +91,8 @@ internal static partial class AdminEndpoints
     }
 
     private static Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
-        HttpContext context,
-        string tenantId,
-        string keyId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken) =>
-        RevokeKeyCoreAsync(
-            context, AuditCaller.From(context.User), tenantId, keyId, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
+        HttpContext context, string tenantId, string keyId, ApiKeyServices services, CancellationToken cancellationToken) =>
+        RevokeKeyCoreAsync(context, AuditCaller.From(context.User), tenantId, keyId, services, cancellationToken);
 
     /// <summary>
     /// <paramref name="caller"/> revokes a live key listed in the tenant (its own key, or another tenant's key's right
@@ -112,13 +103,11 @@ internal static partial class AdminEndpoints
         AuditCaller caller,
         string tenantId,
         string keyId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        ApiKeyServices services,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        var (tenants, recorder, keyLookup, _, timeProvider, loggerFactory) = services;
         var record = Guid.TryParse(keyId, out var id)
             ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
             : null;
@@ -338,15 +327,7 @@ internal static partial class AdminEndpoints
     }
 
     private static async Task<Results<Created<ApiKeyCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
-        HttpContext context,
-        string tenantId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        IOptions<AdminOptions> adminOptions,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, string tenantId, ApiKeyServices services, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
 
@@ -361,8 +342,7 @@ internal static partial class AdminEndpoints
             return invalid;
         }
 
-        return await CreateKeyCoreAsync(
-            context, caller, tenantId, request!, tenants, recorder, keyLookup, adminOptions, timeProvider, loggerFactory, cancellationToken);
+        return await CreateKeyCoreAsync(context, caller, tenantId, request!, services, cancellationToken);
     }
 
     /// <summary>
@@ -374,15 +354,12 @@ internal static partial class AdminEndpoints
         AuditCaller caller,
         string tenantId,
         CreateApiKeyRequest request,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        IOptions<AdminOptions> adminOptions,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        ApiKeyServices services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (tenants, recorder, keyLookup, adminOptions, timeProvider, loggerFactory) = services;
         var errors = new List<AuditFieldError>();
         var role = ApiKeyRoles.Parse(request.Role);
         if (role is null)

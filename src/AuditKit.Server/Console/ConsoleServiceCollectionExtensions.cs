@@ -15,6 +15,7 @@ internal static class ConsoleServiceCollectionExtensions
 
         services.AddScoped<ConsoleUserSignIn>();
         services.AddScoped<ConsoleActivityRecorder>();
+        services.AddTransient<ConsoleUserServices>();
         services.AddSingleton<ConsoleTailConnections>();
         services.AddOptions<ConsoleTailOptions>()
             .BindConfiguration(ConsoleTailOptions.SectionName)

@@ -56,19 +56,10 @@ internal static partial class WebhookEndpoints
     }
 
     private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext context,
-        string tenantId,
-        IWebhookStore webhooks,
-        WebhookSecretProtector protector,
-        WebhookAddressPolicy addresses,
-        AdminAuditRecorder recorder,
-        IOptions<WebhookOptions> options,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, string tenantId, WebhookServices services, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!protector.IsConfigured)
+        if (!services.Protector.IsConfigured)
         {
             return NotConfigured();
         }
@@ -85,9 +76,7 @@ internal static partial class WebhookEndpoints
             return invalid;
         }
 
-        return await CreateCoreAsync(
-            context, caller, tenantId, request ?? new CreateWebhookRequest(null, null, null), webhooks, protector, addresses, recorder, options, timeProvider,
-            loggerFactory, cancellationToken);
+        return await CreateCoreAsync(context, caller, tenantId, request ?? new CreateWebhookRequest(null, null, null), services, cancellationToken);
     }
 
     /// <summary>
@@ -99,16 +88,12 @@ internal static partial class WebhookEndpoints
         AuditCaller caller,
         string tenantId,
         CreateWebhookRequest request,
-        IWebhookStore webhooks,
-        WebhookSecretProtector protector,
-        WebhookAddressPolicy addresses,
-        AdminAuditRecorder recorder,
-        IOptions<WebhookOptions> options,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        WebhookServices services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (webhooks, protector, addresses, recorder, options, timeProvider, loggerFactory) = services;
         if (!protector.IsConfigured)
         {
             return NotConfigured();

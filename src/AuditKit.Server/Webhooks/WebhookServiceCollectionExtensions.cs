@@ -17,6 +17,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookSecretProtector>();
         services.AddSingleton<WebhookAddressPolicy>();
+        services.AddTransient<WebhookServices>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(static sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddTransient<WebhookSigningHandler>();
