@@ -26,32 +26,25 @@ internal static partial class WebhookEndpoints
         var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix + "/tenants/{tenantId}")
             .WithTags("Webhooks")
             .RequireAuthorization(AuditKitPolicies.Admin)
-            .RequireTenantManagement()
             .RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         group.MapPost("/webhooks", CreateAsync)
-            .WithName("CreateWebhook")
-            .WithSummary("Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
+            .ManagesTenant("CreateWebhook", "Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
             .Accepts<CreateWebhookRequest>("application/json")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/webhooks", ListAsync)
-            .WithName("ListWebhooks")
-            .WithSummary("The tenant's webhooks (never their secrets).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("ListWebhooks", "The tenant's webhooks (never their secrets).");
 
         group.MapDelete("/webhooks/{webhookId}", DeleteAsync)
-            .WithName("DeleteWebhook")
-            .WithSummary("Removes a webhook; its delivery log is kept.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("DeleteWebhook", "Removes a webhook; its delivery log is kept.");
 
         group.MapGet("/webhook-deliveries", ListDeliveriesAsync)
-            .WithName("ListWebhookDeliveries")
-            .WithSummary("The delivery log, newest first: status (pending / delivered / failed), attempts, last response status or error.")
-            .WithDescription("Query: webhook_id, status, limit (1-1000, default 50), offset.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant(
+                "ListWebhookDeliveries",
+                "The delivery log, newest first: status (pending / delivered / failed), attempts, last response status or error.")
+            .WithDescription("Query: webhook_id, status, limit (1-1000, default 50), offset.");
         return group;
     }
 
