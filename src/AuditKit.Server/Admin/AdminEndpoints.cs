@@ -77,16 +77,9 @@ internal static partial class AdminEndpoints
         var listed = new ApiKeyListResponse([.. keys.Select(k => ApiKeyResponse.From(k, tenantId))]);
 
         // The list is answered only once its read is recorded.
-        await recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, ApiKeyResourceType, tenantId, "API keys", AuditSeverity.Low,
-                $"API keys of tenant '{tenantId}' listed ({keys.Count}).",
-                new JsonObject { ["tenant_id"] = tenantId },
-                keys.Count),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, tenantId, AuditedRead.ReadAction, ApiKeyResourceType, tenantId, "API keys", AuditSeverity.Low,
+            $"API keys of tenant '{tenantId}' listed ({keys.Count}).", new JsonObject { ["tenant_id"] = tenantId }, keys.Count, cancellationToken);
         return listed;
     }
 

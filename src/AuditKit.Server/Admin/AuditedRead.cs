@@ -43,6 +43,35 @@ internal static class AuditedRead
         return filter;
     }
 
+    /// <summary>
+    /// Records, in <paramref name="tenantId"/>'s log, a read of <paramref name="rows"/> rows of
+    /// <paramref name="resourceType"/> matching <paramref name="filter"/> (see <see cref="Describe"/>).
+    /// </summary>
+    public static Task RecordReadAsync(
+        this AdminAuditRecorder recorder,
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        string action,
+        string resourceType,
+        string resourceId,
+        string resourceName,
+        AuditSeverity severity,
+        string description,
+        JsonObject filter,
+        long rows,
+        CancellationToken cancellationToken,
+        bool completed = true)
+    {
+        ArgumentNullException.ThrowIfNull(recorder);
+        return recorder.RecordAsync(
+            context,
+            caller,
+            tenantId,
+            Describe(caller, action, resourceType, resourceId, resourceName, severity, description, filter, rows, completed),
+            cancellationToken);
+    }
+
     /// <summary>The record of a read of <paramref name="rows"/> rows of <paramref name="resourceType"/> matching <paramref name="filter"/>.</summary>
     public static AdminAction Describe(
         AuditCaller caller,

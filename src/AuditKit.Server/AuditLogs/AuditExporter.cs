@@ -82,15 +82,10 @@ internal static partial class AuditExporter
         try
         {
             filter["format"] = format.ToString().ToLowerInvariant();
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                AuditedRead.Describe(
-                    caller, AuditedRead.ExportAction, AuditedRead.EventResourceType, tenantId, "Audit events", AuditSeverity.High,
-                    $"{read.Value} audit events exported as {filter["format"]}{(completed ? string.Empty : " (cut short)")}.",
-                    filter, read.Value, completed),
-                CancellationToken.None);
+            await recorder.RecordReadAsync(
+                context, caller, tenantId, AuditedRead.ExportAction, AuditedRead.EventResourceType, tenantId, "Audit events", AuditSeverity.High,
+                $"{read.Value} audit events exported as {filter["format"]}{(completed ? string.Empty : " (cut short)")}.",
+                filter, read.Value, CancellationToken.None, completed);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -167,14 +167,9 @@ internal static partial class WebhookEndpoints
         HttpContext context, AuditCaller caller, string tenantId, AdminAuditRecorder recorder, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
-        await recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
-                $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, tenantId, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
+            $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count, cancellationToken);
         return new WebhookListResponse([.. rows.Select(WebhookResponse.From)]);
     }
 
