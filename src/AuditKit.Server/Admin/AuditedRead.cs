@@ -45,7 +45,8 @@ internal static class AuditedRead
 
     /// <summary>
     /// Records, in <paramref name="tenantId"/>'s log, a read of <paramref name="rows"/> rows of
-    /// <paramref name="resourceType"/> matching <paramref name="filter"/> (see <see cref="Describe"/>).
+    /// <paramref name="resourceType"/> matching <paramref name="filter"/>: the caller's key and the filter in its
+    /// metadata, and whether the read completed when it did not.
     /// </summary>
     public static Task RecordReadAsync(
         this AdminAuditRecorder recorder,
@@ -64,27 +65,6 @@ internal static class AuditedRead
         bool completed = true)
     {
         ArgumentNullException.ThrowIfNull(recorder);
-        return recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            Describe(caller, action, resourceType, resourceId, resourceName, severity, description, filter, rows, completed),
-            cancellationToken);
-    }
-
-    /// <summary>The record of a read of <paramref name="rows"/> rows of <paramref name="resourceType"/> matching <paramref name="filter"/>.</summary>
-    public static AdminAction Describe(
-        AuditCaller caller,
-        string action,
-        string resourceType,
-        string resourceId,
-        string resourceName,
-        AuditSeverity severity,
-        string description,
-        JsonObject filter,
-        long rows,
-        bool completed = true)
-    {
         ArgumentNullException.ThrowIfNull(caller);
         var metadata = new JsonObject
         {
@@ -99,10 +79,11 @@ internal static class AuditedRead
             metadata["completed"] = false;
         }
 
-        return new AdminAction(action, StatusCodes.Status200OK, resourceType, resourceId, resourceName, severity, description)
+        var read = new AdminAction(action, StatusCodes.Status200OK, resourceType, resourceId, resourceName, severity, description)
         {
             Category = Category,
             Metadata = metadata,
         };
+        return recorder.RecordAsync(context, caller, tenantId, read, cancellationToken);
     }
 }
