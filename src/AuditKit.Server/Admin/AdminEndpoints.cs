@@ -1,12 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Admin;
 
@@ -81,31 +77,15 @@ internal static partial class AdminEndpoints
         var listed = new ApiKeyListResponse([.. keys.Select(k => ApiKeyResponse.From(k, tenantId))]);
 
         // The list is answered only once its read is recorded.
-        await recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, ApiKeyResourceType, tenantId, "API keys", AuditSeverity.Low,
-                $"API keys of tenant '{tenantId}' listed ({keys.Count}).",
-                new JsonObject { ["tenant_id"] = tenantId },
-                keys.Count),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, tenantId, AuditedRead.ReadAction, ApiKeyResourceType, tenantId, "API keys", AuditSeverity.Low,
+            $"API keys of tenant '{tenantId}' listed ({keys.Count}).", new JsonObject { ["tenant_id"] = tenantId }, keys.Count, cancellationToken);
         return listed;
     }
 
     private static Task<Results<NoContent, ProblemHttpResult>> RevokeKeyAsync(
-        HttpContext context,
-        string tenantId,
-        string keyId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken) =>
-        RevokeKeyCoreAsync(
-            context, AuditCaller.From(context.User), tenantId, keyId, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
+        HttpContext context, string tenantId, string keyId, ApiKeyServices services, CancellationToken cancellationToken) =>
+        RevokeKeyCoreAsync(context, AuditCaller.From(context.User), tenantId, keyId, services, cancellationToken);
 
     /// <summary>
     /// <paramref name="caller"/> revokes a live key listed in the tenant (its own key, or another tenant's key's right
@@ -116,13 +96,11 @@ internal static partial class AdminEndpoints
         AuditCaller caller,
         string tenantId,
         string keyId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        ApiKeyServices services,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        var (tenants, recorder, keyLookup, _, timeProvider, loggerFactory) = services;
         var record = Guid.TryParse(keyId, out var id)
             ? (await tenants.ListKeysAsync(tenantId, cancellationToken)).FirstOrDefault(k => k.Id == id && k.RevokedAt is null)
             : null;
@@ -342,15 +320,7 @@ internal static partial class AdminEndpoints
     }
 
     private static async Task<Results<Created<ApiKeyCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateKeyAsync(
-        HttpContext context,
-        string tenantId,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        IOptions<AdminOptions> adminOptions,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, string tenantId, ApiKeyServices services, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
 
@@ -365,8 +335,7 @@ internal static partial class AdminEndpoints
             return invalid;
         }
 
-        return await CreateKeyCoreAsync(
-            context, caller, tenantId, request!, tenants, recorder, keyLookup, adminOptions, timeProvider, loggerFactory, cancellationToken);
+        return await CreateKeyCoreAsync(context, caller, tenantId, request!, services, cancellationToken);
     }
 
     /// <summary>
@@ -378,15 +347,12 @@ internal static partial class AdminEndpoints
         AuditCaller caller,
         string tenantId,
         CreateApiKeyRequest request,
-        ITenantStore tenants,
-        AdminAuditRecorder recorder,
-        ApiKeyLookup keyLookup,
-        IOptions<AdminOptions> adminOptions,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        ApiKeyServices services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (tenants, recorder, keyLookup, adminOptions, timeProvider, loggerFactory) = services;
         var errors = new List<AuditFieldError>();
         var role = ApiKeyRoles.Parse(request.Role);
         if (role is null)

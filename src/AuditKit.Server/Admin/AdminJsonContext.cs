@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace AuditKit.Server.Admin;
 
 /// <summary>Source-generated JSON metadata for the tenant and API key shapes, with the API's conventions.</summary>

@@ -8,6 +8,7 @@ internal static class AdminServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddScoped<AdminAuditRecorder>();
+        services.AddTransient<ApiKeyServices>();
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 
@@ -44,9 +43,16 @@ internal static class AuditedRead
         return filter;
     }
 
-    /// <summary>The record of a read of <paramref name="rows"/> rows of <paramref name="resourceType"/> matching <paramref name="filter"/>.</summary>
-    public static AdminAction Describe(
+    /// <summary>
+    /// Records, in <paramref name="tenantId"/>'s log, a read of <paramref name="rows"/> rows of
+    /// <paramref name="resourceType"/> matching <paramref name="filter"/>: the caller's key and the filter in its
+    /// metadata, and whether the read completed when it did not.
+    /// </summary>
+    public static Task RecordReadAsync(
+        this AdminAuditRecorder recorder,
+        HttpContext context,
         AuditCaller caller,
+        string tenantId,
         string action,
         string resourceType,
         string resourceId,
@@ -55,8 +61,10 @@ internal static class AuditedRead
         string description,
         JsonObject filter,
         long rows,
+        CancellationToken cancellationToken,
         bool completed = true)
     {
+        ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(caller);
         var metadata = new JsonObject
         {
@@ -71,10 +79,11 @@ internal static class AuditedRead
             metadata["completed"] = false;
         }
 
-        return new AdminAction(action, StatusCodes.Status200OK, resourceType, resourceId, resourceName, severity, description)
+        var read = new AdminAction(action, StatusCodes.Status200OK, resourceType, resourceId, resourceName, severity, description)
         {
             Category = Category,
             Metadata = metadata,
         };
+        return recorder.RecordAsync(context, caller, tenantId, read, cancellationToken);
     }
 }

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditKit.Server.Admin;
 
@@ -25,11 +22,8 @@ internal static partial class ErasureEndpoints
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapPost("/tenants/{tenantId}/erasures", EraseAsync)
-            .RequireTenantManagement()
-            .WithName("CreateErasure")
-            .WithSummary("Erases a user's personal values from every event of the tenant; the chain still verifies.")
-            .Accepts<CreateErasureRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("CreateErasure", "Erases a user's personal values from every event of the tenant; the chain still verifies.")
+            .Accepts<CreateErasureRequest>("application/json");
         return group;
     }
 

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AuditKit.Server.Ingest;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,6 +1,5 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditKit.Server.Admin;
 

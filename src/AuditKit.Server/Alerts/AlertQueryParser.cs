@@ -1,4 +1,3 @@
-using System.Globalization;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;

@@ -1,5 +1,4 @@
 using AuditKit.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Alerts;
@@ -11,9 +10,7 @@ internal sealed class AlertRowConfiguration : IEntityTypeConfiguration<AlertRow>
     {
         ArgumentNullException.ThrowIfNull(alerts);
 
-        alerts.ToTable(DetectionModel.AlertsTable);
-        alerts.HasSnakeCaseColumns();
-        alerts.HasKey(a => new { a.TenantId, a.Id }).HasName("pk_alerts");
+        alerts.HasSnakeCaseTable(DetectionModel.AlertsTable, a => new { a.TenantId, a.Id });
         alerts.Property(a => a.Id).ValueGeneratedNever();
         alerts.Property(a => a.Severity).HasConversion<short>();
         alerts.Property(a => a.Status).HasConversion<short>();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;

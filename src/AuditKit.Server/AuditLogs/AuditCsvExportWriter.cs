@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using AuditKit.Server.Storage;
 using CsvHelper;
 
@@ -24,12 +21,7 @@ internal static class AuditCsvExportWriter
     public static readonly string[] Columns =
     [
         "id", "timestamp", "received_at", "tenant_id", "source", "action", "action_canonical", "category",
-        "resource_type", "resource_id", "resource_name", "user_id", "username", "user_email",
-        "status", "severity", "service_name", "service_version",
-        "method", "path", "route", "query", "status_code", "duration_ms",
-        "ip_address", "user_agent", "request_id", "trace_id", "session_id",
-        "description", "error_code", "error_message",
-        "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
+        .. AuditEventColumns.ContractFields,
         "stack_trace",
     ];
 

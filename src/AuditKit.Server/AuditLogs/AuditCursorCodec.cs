@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Text.Json;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Text.Json;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;

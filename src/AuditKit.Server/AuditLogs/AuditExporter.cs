@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AuditKit.Server.AuditLogs;
@@ -85,15 +82,10 @@ internal static partial class AuditExporter
         try
         {
             filter["format"] = format.ToString().ToLowerInvariant();
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                AuditedRead.Describe(
-                    caller, AuditedRead.ExportAction, AuditedRead.EventResourceType, tenantId, "Audit events", AuditSeverity.High,
-                    $"{read.Value} audit events exported as {filter["format"]}{(completed ? string.Empty : " (cut short)")}.",
-                    filter, read.Value, completed),
-                CancellationToken.None);
+            await recorder.RecordReadAsync(
+                context, caller, tenantId, AuditedRead.ExportAction, AuditedRead.EventResourceType, tenantId, "Audit events", AuditSeverity.High,
+                $"{read.Value} audit events exported as {filter["format"]}{(completed ? string.Empty : " (cut short)")}.",
+                filter, read.Value, CancellationToken.None, completed);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

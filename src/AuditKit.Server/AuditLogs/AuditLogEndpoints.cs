@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.AuditLogs;
 
@@ -94,14 +91,9 @@ internal static class AuditLogEndpoints
             return null;
         }
 
-        await recorder.RecordAsync(
-            context,
-            caller,
-            caller.TenantId!,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, AuditedRead.EventResourceType, eventId.ToString(), auditEvent.Action, AuditSeverity.Low,
-                $"Audit event {eventId} read.", new JsonObject { ["id"] = eventId.ToString() }, rows: 1),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, caller.TenantId!, AuditedRead.ReadAction, AuditedRead.EventResourceType, eventId.ToString(), auditEvent.Action, AuditSeverity.Low,
+            $"Audit event {eventId} read.", new JsonObject { ["id"] = eventId.ToString() }, rows: 1, cancellationToken);
         return auditEvent;
     }
 

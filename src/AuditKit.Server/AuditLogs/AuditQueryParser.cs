@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;

@@ -3,8 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using AuditKit.Server.Common;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Auth;
 

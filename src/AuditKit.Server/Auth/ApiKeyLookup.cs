@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Auth;
 

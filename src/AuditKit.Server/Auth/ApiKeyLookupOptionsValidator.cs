@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Auth;
 
 /// <summary>Checks <see cref="ApiKeyLookupOptions"/> at start-up, naming the key of every bad value.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Auth;
 
 /// <summary>Registers the API key lookup (cached, see <see cref="ApiKeyLookup"/>) and its options.</summary>

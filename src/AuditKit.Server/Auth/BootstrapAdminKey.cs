@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using AuditKit.Server.Common;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Auth;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Auth;
 
 /// <summary>Checks <see cref="ConsoleSignInOptions"/> at start-up, naming each bad key.</summary>

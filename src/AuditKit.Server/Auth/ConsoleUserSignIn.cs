@@ -1,6 +1,5 @@
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Auth;
 

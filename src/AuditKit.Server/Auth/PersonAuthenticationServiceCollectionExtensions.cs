@@ -1,6 +1,5 @@
 using AuditKit.Server.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Auth;
 

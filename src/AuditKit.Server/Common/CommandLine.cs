@@ -1,6 +1,6 @@
 namespace AuditKit.Server.Common;
 
-/// <summary>What the server's commands (<c>import</c>, <c>verify</c>, <c>seed</c>) share: reading an option's value and stopping on Ctrl+C.</summary>
+/// <summary>What the server's commands (<c>import</c>, <c>verify</c>, <c>seed</c>) share: reading an option's value, refusing arguments with the usage, and stopping on Ctrl+C.</summary>
 internal static class CommandLine
 {
     /// <summary>The value of the option at <paramref name="i"/> - 1: the next argument, unless it is missing or another option.</summary>
@@ -31,6 +31,16 @@ internal static class CommandLine
         }
 
         return rest;
+    }
+
+    /// <summary>Says why the arguments were refused, then how to call the command; returns the exit code for that, 2.</summary>
+    public static async Task<int> RefuseAsync(TextWriter error, ArgumentException refusal, string usage)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(refusal);
+        await error.WriteLineAsync(refusal.Message);
+        await error.WriteLineAsync(usage);
+        return 2;
     }
 
     /// <summary>A cancellation the process's Ctrl+C (or SIGINT) cancels instead of ending the process at once.</summary>

@@ -25,4 +25,50 @@ internal static class HostStartup
             }
         }
     }
+
+    /// <summary>
+    /// Once the host has started, runs <paramref name="work"/> and again <paramref name="interval"/> after each run
+    /// until <paramref name="stoppingToken"/> fires; a run that fails is handed to <paramref name="failed"/> and the
+    /// next one comes as usual.
+    /// </summary>
+    public static async Task RunPeriodicallyAsync(
+        this IHostApplicationLifetime lifetime,
+        Func<CancellationToken, Task> work,
+        Action<Exception> failed,
+        TimeSpan interval,
+        TimeProvider timeProvider,
+        CancellationToken stoppingToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(failed);
+        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await work(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failed(ex);
+            }
+
+            try
+            {
+                await Task.Delay(interval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 }

@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Compatibility;
 
@@ -23,13 +19,13 @@ internal static class Seed001Endpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var v2 = endpoints.MapGroup(V2).WithTags("Compatibility: seed 001");
-        v2.MapPost(string.Empty, CreateAsync)
+        v2.MapSingle(string.Empty, Seed001EventMapper.Map, CreatedAnswer)
             .Ingests("Seed001CreateEvent", "Stores one event of seed 001's shape (event_type, service, result, details, compliance_tags).");
-        v2.MapPost("/batch", CreateBatchAsync)
+        v2.MapBatch("/batch", Seed001EventMapper.Map, BatchAnswer)
             .Ingests("Seed001CreateEvents", "Stores a batch of seed 001 events (an array or {\"events\": [...]}), all or none.");
-        v2.MapGet("/query", QueryAsync)
+        v2.MapQuery("/query", Seed001Query.ToNative, Events)
             .Reads("Seed001QueryEvents", "Lists events by event_type, user_id, service, result, action, start_time, end_time, limit, offset.");
-        v2.MapPost("/query", QueryBodyAsync)
+        v2.MapQueryBody("/query", Seed001Query.ToNative, Events)
             .Reads("Seed001QueryEventsBody", "The same query with its parameters in a JSON object body.");
         v2.MapGet("/health", HealthAsync)
             .AllowAnonymous()
@@ -37,7 +33,7 @@ internal static class Seed001Endpoints
             .WithSummary("{\"status\": \"healthy\"} while the store answers, else 503 {\"status\": \"unhealthy\"}.");
 
         var v1 = endpoints.MapGroup(V1).WithTags("Compatibility: seed 001");
-        v1.MapGet("/logs", LogsAsync)
+        v1.MapQuery("/logs", Seed001Query.ToNative, Logs)
             .Reads("Seed001Logs", "The v1 search: the same parameters as /api/v2/events/query, answered as {\"logs\", \"total\"}.");
         v1.MapGet("/statistics/dashboard", DashboardAsync)
             .Reads(
@@ -46,14 +42,6 @@ internal static class Seed001Endpoints
                 AuditKitRateLimitPolicies.LongRead);
         return endpoints;
     }
-
-    private static Task<IResult> CreateAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedIngest.AnswerSingleAsync(context, ingestor, options.Value, Seed001EventMapper.Map, CreatedAnswer, cancellationToken);
-
-    private static Task<IResult> CreateBatchAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedIngest.AnswerBatchAsync(context, ingestor, options.Value, Seed001EventMapper.Map, BatchAnswer, cancellationToken);
 
     private static IResult CreatedAnswer(AuditEvent stored, bool duplicate) => duplicate
         ? TypedResults.Ok(new JsonObject { ["event_id"] = stored.Id.ToString(), ["status"] = "duplicate" })
@@ -67,18 +55,6 @@ internal static class Seed001Endpoints
         ["rejected"] = result.Rejected,
         ["event_ids"] = SeedEventAnswers.EventIds(result),
     };
-
-    private static Task<IResult> QueryAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
-
-    private static Task<IResult> QueryBodyAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerBodyAsync(context, store, options.Value, Seed001Query.ToNative, Events, cancellationToken);
-
-    private static Task<IResult> LogsAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed001Query.ToNative, Logs, cancellationToken);
 
     private static JsonObject Events(AuditEventQuery query, AuditEventPage page) => Page("events", query, page);
 

@@ -1,10 +1,6 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Common;
-using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Compatibility;
 
@@ -20,13 +16,13 @@ internal static class Seed003Endpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var events = endpoints.MapGroup(Events).WithTags("Compatibility: seed 003");
-        events.MapPost(string.Empty, CreateAsync)
+        events.MapSingle(string.Empty, Seed003EventMapper.Map, CreatedAnswer)
             .Ingests("Seed003LogEvent", "Stores one event of seed 003's shape (level, category, action, service_name, message, metadata, error fields).");
-        events.MapPost("/batch", CreateBatchAsync)
+        events.MapBatch("/batch", Seed003EventMapper.Map, BatchAnswer)
             .Ingests("Seed003LogEvents", "Stores a batch of seed 003 events (an array or {\"events\": [...]}), all or none.");
-        events.MapGet(string.Empty, QueryAsync)
+        events.MapQuery(string.Empty, Seed003Query.ToNative, Page)
             .Reads("Seed003QueryEvents", "Lists events by service_names, levels, categories, actions, user_ids, start_time, end_time, limit, offset.");
-        events.MapPost("/query", QueryBodyAsync)
+        events.MapQueryBody("/query", Seed003Query.ToNative, Page)
             .Reads("Seed003QueryEventsBody", "The same query as a JSON body (seed 003's AuditQuery; lists as arrays).");
         events.MapGet("/{event_id}", GetAsync)
             .Reads("Seed003GetEvent", "One event of the tenant by id, in seed 003's shape (404 for unknown ids and other tenants' events).");
@@ -35,14 +31,6 @@ internal static class Seed003Endpoints
             .Ingests("Seed003Flush", "Accepted for seed 003's clients: the server stores every event before answering, so nothing is buffered.");
         return endpoints;
     }
-
-    private static Task<IResult> CreateAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedIngest.AnswerSingleAsync(context, ingestor, options.Value, Seed003EventMapper.Map, CreatedAnswer, cancellationToken);
-
-    private static Task<IResult> CreateBatchAsync(
-        HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedIngest.AnswerBatchAsync(context, ingestor, options.Value, Seed003EventMapper.Map, BatchAnswer, cancellationToken);
 
     private static IResult CreatedAnswer(AuditEvent stored, bool duplicate)
     {
@@ -58,14 +46,6 @@ internal static class Seed003Endpoints
         ["rejected"] = result.Rejected,
         ["event_ids"] = SeedEventAnswers.EventIds(result),
     };
-
-    private static Task<IResult> QueryAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerQueryStringAsync(context, store, options.Value, Seed003Query.ToNative, Page, cancellationToken);
-
-    private static Task<IResult> QueryBodyAsync(
-        HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
-        SeedQueryAnswer.AnswerBodyAsync(context, store, options.Value, Seed003Query.ToNative, Page, cancellationToken);
 
     private static JsonObject Page(AuditEventQuery query, AuditEventPage page)
     {

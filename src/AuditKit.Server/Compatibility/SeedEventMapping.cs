@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
@@ -21,10 +18,28 @@ internal static class SeedIngest
     public sealed record Outcome(IReadOnlyList<ParsedAuditEvent> Events, AuditBatchResult? Result, IResult? Problem);
 
     /// <summary>
-    /// Stores one posted event and answers what <paramref name="answer"/> makes of it (the stored event, and whether
-    /// it had been stored before), or the problem.
+    /// Maps POST <paramref name="pattern"/>: stores one posted event, mapped by <paramref name="map"/>, and answers what
+    /// <paramref name="answer"/> makes of it (the stored event, and whether it had been stored before), or the problem.
     /// </summary>
-    public static async Task<IResult> AnswerSingleAsync(
+    public static RouteHandlerBuilder MapSingle(
+        this IEndpointRouteBuilder routes, string pattern, Mapper map, Func<AuditEvent, bool, IResult> answer) =>
+        routes.MapPost(
+            pattern,
+            (HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+                AnswerSingleAsync(context, ingestor, options.Value, map, answer, cancellationToken));
+
+    /// <summary>
+    /// Maps POST <paramref name="pattern"/>: stores a posted batch, each event mapped by <paramref name="map"/>, and
+    /// answers 200 with what <paramref name="answer"/> makes of its result, or the problem.
+    /// </summary>
+    public static RouteHandlerBuilder MapBatch(
+        this IEndpointRouteBuilder routes, string pattern, Mapper map, Func<AuditBatchResult, JsonObject> answer) =>
+        routes.MapPost(
+            pattern,
+            (HttpContext context, AuditIngestor ingestor, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+                AnswerBatchAsync(context, ingestor, options.Value, map, answer, cancellationToken));
+
+    private static async Task<IResult> AnswerSingleAsync(
         HttpContext context,
         AuditIngestor ingestor,
         AuditKitServerOptions options,
@@ -37,8 +52,7 @@ internal static class SeedIngest
         return outcome.Problem ?? answer(outcome.Events[0].Event, outcome.Result!.Items[0].Status == AuditBatchItemStatus.Duplicate);
     }
 
-    /// <summary>Stores a posted batch and answers 200 with what <paramref name="answer"/> makes of its result, or the problem.</summary>
-    public static async Task<IResult> AnswerBatchAsync(
+    private static async Task<IResult> AnswerBatchAsync(
         HttpContext context,
         AuditIngestor ingestor,
         AuditKitServerOptions options,

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
@@ -35,8 +34,23 @@ internal static class SeedQueryAnswer
         return TypedResults.Ok(answer(query, page));
     }
 
-    /// <summary>Answers the query whose parameters are the request's query string.</summary>
-    public static Task<IResult> AnswerQueryStringAsync(
+    /// <summary>Maps GET <paramref name="pattern"/>: the query whose parameters are the request's query string, answered by <paramref name="answer"/>.</summary>
+    public static RouteHandlerBuilder MapQuery(
+        this IEndpointRouteBuilder routes, string pattern, ToNative toNative, Func<AuditEventQuery, AuditEventPage, JsonObject> answer) =>
+        routes.MapGet(
+            pattern,
+            (HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+                AnswerQueryStringAsync(context, store, options.Value, toNative, answer, cancellationToken));
+
+    /// <summary>Maps POST <paramref name="pattern"/>: the query whose parameters are the request's JSON object body, answered by <paramref name="answer"/>.</summary>
+    public static RouteHandlerBuilder MapQueryBody(
+        this IEndpointRouteBuilder routes, string pattern, ToNative toNative, Func<AuditEventQuery, AuditEventPage, JsonObject> answer) =>
+        routes.MapPost(
+            pattern,
+            (HttpContext context, IAuditEventStore store, IOptions<AuditKitServerOptions> options, CancellationToken cancellationToken) =>
+                AnswerBodyAsync(context, store, options.Value, toNative, answer, cancellationToken));
+
+    private static Task<IResult> AnswerQueryStringAsync(
         HttpContext context,
         IAuditEventStore store,
         AuditKitServerOptions options,
@@ -45,8 +59,7 @@ internal static class SeedQueryAnswer
         CancellationToken cancellationToken) =>
         AnswerAsync(context, SeedQueryParameters.FromQueryString(context.Request.Query), store, options, toNative, answer, cancellationToken);
 
-    /// <summary>Answers the query whose parameters are the request's JSON object body.</summary>
-    public static async Task<IResult> AnswerBodyAsync(
+    private static async Task<IResult> AnswerBodyAsync(
         HttpContext context,
         IAuditEventStore store,
         AuditKitServerOptions options,

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;

@@ -2,7 +2,6 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace AuditKit.Server.Console;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AuditKit.Server.Console;
 
 /// <summary>One row of an event's old/new table: a property, both values and whether each was masked.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using AuditKit.Server.AuditLogs;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Console;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console;
 
@@ -16,6 +15,7 @@ internal static class ConsoleServiceCollectionExtensions
 
         services.AddScoped<ConsoleUserSignIn>();
         services.AddScoped<ConsoleActivityRecorder>();
+        services.AddTransient<ConsoleUserServices>();
         services.AddSingleton<ConsoleTailConnections>();
         services.AddSingleton<ConsoleTailHub>();
         services.AddOptions<ConsoleTailOptions>()

@@ -1,10 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Console;
 
 /// <summary>Checks <see cref="ConsoleTailOptions"/> at start-up, naming each bad key.</summary>

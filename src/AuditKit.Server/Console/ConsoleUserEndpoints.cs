@@ -1,11 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console;
 
@@ -54,14 +51,7 @@ internal static partial class ConsoleUserEndpoints
     }
 
     private static async Task<Results<Created<ConsoleUserResponse>, Ok<ConsoleUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext context,
-        string tenantId,
-        IConsoleUserStore users,
-        AdminAuditRecorder recorder,
-        TimeProvider timeProvider,
-        IOptions<ConsoleSignInOptions> options,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, string tenantId, ConsoleUserServices services, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
         // A malformed body or a wrong-typed field is answered as a body that is not an object of strings.
@@ -77,7 +67,7 @@ internal static partial class ConsoleUserEndpoints
             return JsonRequestBody.Invalid(JsonSyntaxErrorLocator.BodyField, "must be a JSON object of strings: username, password, role.");
         }
 
-        return await CreateCoreAsync(context, caller, tenantId, request, users, recorder, timeProvider, options, loggerFactory, cancellationToken);
+        return await CreateCoreAsync(context, caller, tenantId, request, services, cancellationToken);
     }
 
     /// <summary>
@@ -90,14 +80,12 @@ internal static partial class ConsoleUserEndpoints
         AuditCaller caller,
         string tenantId,
         CreateConsoleUserRequest request,
-        IConsoleUserStore users,
-        AdminAuditRecorder recorder,
-        TimeProvider timeProvider,
-        IOptions<ConsoleSignInOptions> options,
-        ILoggerFactory loggerFactory,
+        ConsoleUserServices services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (users, recorder, timeProvider, options, loggerFactory) = services;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var username = request.Username?.Trim();
         if (username is null || !UsernamePattern().IsMatch(username))

@@ -1,7 +1,6 @@
 using AuditKit.Server.Storage;
 using System.Diagnostics;
 using AuditKit.Server.Detection.Rules;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Detection;
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Detection;
@@ -47,9 +46,7 @@ internal sealed class DetectionOutboxConfiguration : IEntityTypeConfiguration<De
 
         // No foreign key to tenants and no index beyond the key: ingest writes a row per batch and should pay for that
         // row alone, and the table only ever holds the batches of the last moments (the sweep reads it whole).
-        outbox.ToTable(DetectionModel.OutboxTable);
-        outbox.HasSnakeCaseColumns();
-        outbox.HasKey(o => new { o.TenantId, o.Id }).HasName("pk_detection_outbox");
+        outbox.HasSnakeCaseTable(DetectionModel.OutboxTable, o => new { o.TenantId, o.Id });
         outbox.Property(o => o.Id).ValueGeneratedNever();
     }
 }
@@ -61,9 +58,7 @@ internal sealed class UserIpConfiguration : IEntityTypeConfiguration<UserIpRow>
     {
         ArgumentNullException.ThrowIfNull(userIps);
 
-        userIps.ToTable(DetectionModel.UserIpsTable);
-        userIps.HasSnakeCaseColumns();
-        userIps.HasKey(r => new { r.TenantId, r.UserId, r.IpAddress }).HasName("pk_detection_user_ips");
+        userIps.HasSnakeCaseTable(DetectionModel.UserIpsTable, r => new { r.TenantId, r.UserId, r.IpAddress });
     }
 }
 
@@ -74,9 +69,7 @@ internal sealed class UserDayConfiguration : IEntityTypeConfiguration<UserDayRow
     {
         ArgumentNullException.ThrowIfNull(userDays);
 
-        userDays.ToTable(DetectionModel.UserDaysTable);
-        userDays.HasSnakeCaseColumns();
-        userDays.HasKey(r => new { r.TenantId, r.UserId, r.Day }).HasName("pk_detection_user_days");
+        userDays.HasSnakeCaseTable(DetectionModel.UserDaysTable, r => new { r.TenantId, r.UserId, r.Day });
     }
 }
 
@@ -87,8 +80,6 @@ internal sealed class UserMinuteConfiguration : IEntityTypeConfiguration<UserMin
     {
         ArgumentNullException.ThrowIfNull(userMinutes);
 
-        userMinutes.ToTable(DetectionModel.UserMinutesTable);
-        userMinutes.HasSnakeCaseColumns();
-        userMinutes.HasKey(r => new { r.TenantId, r.UserId, r.Minute }).HasName("pk_detection_user_minutes");
+        userMinutes.HasSnakeCaseTable(DetectionModel.UserMinutesTable, r => new { r.TenantId, r.UserId, r.Minute });
     }
 }

@@ -1,6 +1,5 @@
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Detection;
 
@@ -39,44 +38,11 @@ internal sealed partial class DetectionOutboxSweeper(
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
-        // The outbox is read only once the host has started: the schema migration runs at start-up.
-        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogSweepFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    // The outbox is read only once the host has started: the schema migration runs at start-up.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? lifetime.RunPeriodicallyAsync(SweepAsync, ex => LogSweepFailed(logger, ex), options.Value.SweepInterval, timeProvider, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>
     /// Evaluates the outbox batches older than the grace period that no other sweep holds; returns how many batches

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection;

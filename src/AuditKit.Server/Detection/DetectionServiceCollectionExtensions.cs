@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Detection;
 
 /// <summary>Registers suspicious-activity detection: its options, queue, passes, worker and outbox sweeper.</summary>

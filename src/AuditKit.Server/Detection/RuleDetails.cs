@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AuditKit.Server.Detection;
 
 /// <summary>The <c>details</c> of an alert: the parameters of the rule that matched, as a JSON object.</summary>

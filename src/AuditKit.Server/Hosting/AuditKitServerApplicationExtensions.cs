@@ -9,7 +9,6 @@ using AuditKit.Server.Integrity;
 using AuditKit.Server.Hosting.RateLimiting;
 using AuditKit.Server.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 namespace AuditKit.Server.Hosting;

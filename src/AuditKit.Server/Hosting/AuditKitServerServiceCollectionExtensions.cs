@@ -12,7 +12,6 @@ using AuditKit.Server.Webhooks;
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Hosting;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Hosting;
 
@@ -25,22 +23,9 @@ internal sealed class AuditStoreUnavailableHandler(IProblemDetailsService proble
         }
 
         log.Report(httpContext.Request.Method, httpContext.Request.Path, exception);
-        var response = httpContext.Response;
-        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "Service unavailable",
-            Detail = $"The audit store is unavailable. Retry after {RetryAfterSeconds} s.",
-        };
-
-        // The problem context carries no exception, so nothing of it reaches the client, in any environment.
-        if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem }))
-        {
-            await response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemDetails, "application/problem+json", cancellationToken);
-        }
-
+        await RetryLaterProblem.WriteAsync(
+            httpContext, problemDetails, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The audit store is unavailable.", RetryAfterSeconds,
+            cancellationToken);
         return true;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using AuditKit.Server.Common;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Hosting;
 

@@ -1,7 +1,6 @@
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Import;
 
@@ -68,20 +67,15 @@ internal static class AuditImportCommand
         }
         catch (ArgumentException e)
         {
-            await error.WriteLineAsync(e.Message);
-            await error.WriteLineAsync(Usage);
-            return 2;
+            return await CommandLine.RefuseAsync(error, e, Usage);
         }
 
         using var cancellation = CommandLine.CancelOnCtrlC();
         var cancellationToken = cancellation.Token;
 
-        var builder = WebApplication.CreateBuilder([.. rest]);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddAuditStorage(builder.Configuration);
+        var builder = StorageCommandHost.CreateBuilder([.. rest]);
         builder.Services.AddOptions<AuditKitServerOptions>().BindConfiguration(AuditKitServerOptions.SectionName);
         builder.Services.AddOptions<DetectionOptions>().BindConfiguration(DetectionOptions.SectionName);
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditImporter>();
         await using var app = builder.Build();
 

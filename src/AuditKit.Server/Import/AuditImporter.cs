@@ -1,9 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Import;
 

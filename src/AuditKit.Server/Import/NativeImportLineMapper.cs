@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Import;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AuditKit.Server.Compatibility;
 
 namespace AuditKit.Server.Import;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Ingest;

@@ -1,9 +1,5 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Ingest;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AuditKit.Server.Ingest;
 
 /// <summary>Source-generated JSON for the ingest answers that are not part of the event contract.</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AuditKit.Server.Ingest;
 

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 using System.Text.Unicode;
 
 namespace AuditKit.Server.Ingest;

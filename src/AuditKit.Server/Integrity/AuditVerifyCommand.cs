@@ -1,7 +1,5 @@
-using System.Globalization;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Integrity;
 
@@ -69,9 +67,7 @@ internal static class AuditVerifyCommand
         }
         catch (ArgumentException e)
         {
-            await System.Console.Error.WriteLineAsync(e.Message);
-            await System.Console.Error.WriteLineAsync(Usage);
-            return 2;
+            return await CommandLine.RefuseAsync(System.Console.Error, e, Usage);
         }
 
         using var cancellation = CommandLine.CancelOnCtrlC();
@@ -113,10 +109,7 @@ internal static class AuditVerifyCommand
 
     private static async Task<ChainVerification> VerifyDatabaseAsync(string tenant, long? from, long? to, string[] configuration, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(configuration);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddAuditStorage(builder.Configuration);
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        var builder = StorageCommandHost.CreateBuilder(configuration);
         builder.Services.AddAuditIntegrity();
         // The signed checkpoints and erasure anchors witness the chain here as they do for the endpoint (the job itself
         // never starts).

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Text;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;

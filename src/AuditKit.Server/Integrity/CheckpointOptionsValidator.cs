@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Integrity;
 
 /// <summary>Checks <see cref="CheckpointOptions"/> at start-up, naming the key of a bad value.</summary>

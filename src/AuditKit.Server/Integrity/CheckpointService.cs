@@ -1,6 +1,5 @@
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,7 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,13 +1,9 @@
 using System.ComponentModel;
-using System.Globalization;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 
@@ -110,14 +106,9 @@ internal static class IntegrityEndpoints
         var verdict = result.Ok
             ? string.Create(CultureInfo.InvariantCulture, $"Audit chain verified: {result.VerifiedEvents} events, ok.")
             : string.Create(CultureInfo.InvariantCulture, $"Audit chain verified: broken at seq {result.FirstBrokenSeq} ({result.Reason}).");
-        await recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, ChainResourceType, tenantId, "Audit chain", result.Ok ? AuditSeverity.Low : AuditSeverity.Critical,
-                verdict, AuditedRead.Filter(context.Request), result.VerifiedEvents),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, tenantId, AuditedRead.ReadAction, ChainResourceType, tenantId, "Audit chain", result.Ok ? AuditSeverity.Low : AuditSeverity.Critical,
+            verdict, AuditedRead.Filter(context.Request), result.VerifiedEvents, cancellationToken);
         return result;
     }
 

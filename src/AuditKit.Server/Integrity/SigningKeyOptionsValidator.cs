@@ -1,6 +1,5 @@
 using System.Buffers;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Integrity;
 

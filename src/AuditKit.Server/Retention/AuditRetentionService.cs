@@ -1,10 +1,7 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Common;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Retention;
 
@@ -47,39 +44,9 @@ internal sealed partial class AuditRetentionService(
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // The tables exist only once the host has started: the schema migration runs at start-up.
-        if (!await lifetime.WaitForStartedAsync(stoppingToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogPurgeFailed(logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(options.Value.Interval, timeProvider, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    // The tables exist only once the host has started: the schema migration runs at start-up.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        lifetime.RunPeriodicallyAsync(PurgeAsync, ex => LogPurgeFailed(logger, ex), options.Value.Interval, timeProvider, stoppingToken);
 
     /// <summary>Purges every tenant whose retention is set; returns the events deleted per tenant (those with none left out).</summary>
     public async Task<IReadOnlyDictionary<string, long>> PurgeAsync(CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using AuditKit.Server.Common;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Retention;
 

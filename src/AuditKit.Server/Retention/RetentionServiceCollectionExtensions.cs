@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Retention;
 
 /// <summary>Registers the retention job.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Threading.Channels;
 using AuditKit.Server.Actions;
 using AuditKit.Server.Common;
@@ -28,9 +27,7 @@ internal static partial class AuditSeedCommand
         }
         catch (ArgumentException e)
         {
-            await System.Console.Error.WriteLineAsync(e.Message);
-            await System.Console.Error.WriteLineAsync(AuditSeedOptions.Usage);
-            return 2;
+            return await CommandLine.RefuseAsync(System.Console.Error, e, AuditSeedOptions.Usage);
         }
 
         var builder = WebApplication.CreateBuilder(args);

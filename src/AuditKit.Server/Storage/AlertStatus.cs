@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>Where an alert is in its triage. Stored as a small integer; serialized in lower case.</summary>

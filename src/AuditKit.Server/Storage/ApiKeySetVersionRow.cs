@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -24,10 +23,8 @@ internal sealed class ApiKeySetVersionRowConfiguration : IEntityTypeConfiguratio
     public void Configure(EntityTypeBuilder<ApiKeySetVersionRow> version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        version.ToTable("api_key_set_version");
-        version.HasKey(v => v.Id).HasName("pk_api_key_set_version");
-        version.Property(v => v.Id).HasColumnName("id").ValueGeneratedNever();
-        version.Property(v => v.Version).HasColumnName("version");
+        version.HasSnakeCaseTable("api_key_set_version", v => v.Id);
+        version.Property(v => v.Id).ValueGeneratedNever();
         version.HasData(new ApiKeySetVersionRow { Id = ApiKeySetVersionRow.SingletonId, Version = 0 });
     }
 }

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>

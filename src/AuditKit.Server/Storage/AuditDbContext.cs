@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -61,52 +60,16 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
 
     private void ConfigureEvents(EntityTypeBuilder<AuditEventRow> events)
     {
-        events.ToTable(EventsTable);
-        events.HasKey(e => new { e.TenantId, e.Id }).HasName("pk_audit_events");
+        events.HasSnakeCaseTable(EventsTable, e => new { e.TenantId, e.Id });
 
-        events.Property(e => e.TenantId).HasColumnName("tenant_id");
-        events.Property(e => e.Id).HasColumnName("id").ValueGeneratedNever();
-        events.Property(e => e.Timestamp).HasColumnName("timestamp");
-        events.Property(e => e.ReceivedAt).HasColumnName("received_at");
-        events.Property(e => e.Source).HasColumnName("source");
-        events.Property(e => e.Action).HasColumnName("action");
-        events.Property(e => e.Category).HasColumnName("category");
-        events.Property(e => e.ResourceType).HasColumnName("resource_type");
-        events.Property(e => e.ResourceId).HasColumnName("resource_id");
-        events.Property(e => e.ResourceName).HasColumnName("resource_name");
-        events.Property(e => e.UserId).HasColumnName("user_id");
-        events.Property(e => e.Username).HasColumnName("username");
-        events.Property(e => e.UserEmail).HasColumnName("user_email");
-        events.Property(e => e.Status).HasColumnName("status").HasConversion<short>();
-        events.Property(e => e.Severity).HasColumnName("severity").HasConversion<short>();
-        events.Property(e => e.ServiceName).HasColumnName("service_name");
-        events.Property(e => e.ServiceVersion).HasColumnName("service_version");
-        events.Property(e => e.Method).HasColumnName("method");
-        events.Property(e => e.Path).HasColumnName("path");
-        events.Property(e => e.Route).HasColumnName("route");
-        events.Property(e => e.Query).HasColumnName("query");
-        events.Property(e => e.StatusCode).HasColumnName("status_code");
-        events.Property(e => e.DurationMs).HasColumnName("duration_ms");
-        events.Property(e => e.IpAddress).HasColumnName("ip_address");
-        events.Property(e => e.UserAgent).HasColumnName("user_agent");
-        events.Property(e => e.RequestId).HasColumnName("request_id");
-        events.Property(e => e.TraceId).HasColumnName("trace_id");
-        events.Property(e => e.SessionId).HasColumnName("session_id");
-        events.Property(e => e.Description).HasColumnName("description");
-        events.Property(e => e.ErrorCode).HasColumnName("error_code");
-        events.Property(e => e.ErrorMessage).HasColumnName("error_message");
-        events.Property(e => e.Changes).HasColumnName("changes").HasColumnType(JsonColumnType);
-        events.Property(e => e.OldValues).HasColumnName("old_values").HasColumnType(JsonColumnType);
-        events.Property(e => e.NewValues).HasColumnName("new_values").HasColumnType(JsonColumnType);
-        events.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType(JsonColumnType);
-        events.Property(e => e.Tags).HasColumnName("tags").HasColumnType(JsonColumnType);
-        events.Property(e => e.DataClassification).HasColumnName("data_classification");
-        events.Property(e => e.Seq).HasColumnName("seq");
-        events.Property(e => e.Hash).HasColumnName("hash");
-        events.Property(e => e.Salt).HasColumnName("salt");
-        events.Property(e => e.PersonalDigests).HasColumnName("personal_digests");
-        events.Property(e => e.StackTrace).HasColumnName("stack_trace");
-        events.Property(e => e.ActionCanonical).HasColumnName(AuditEventColumns.ActionCanonicalColumn);
+        events.Property(e => e.Id).ValueGeneratedNever();
+        events.Property(e => e.Status).HasConversion<short>();
+        events.Property(e => e.Severity).HasConversion<short>();
+        events.Property(e => e.Changes).HasColumnType(JsonColumnType);
+        events.Property(e => e.OldValues).HasColumnType(JsonColumnType);
+        events.Property(e => e.NewValues).HasColumnType(JsonColumnType);
+        events.Property(e => e.Metadata).HasColumnType(JsonColumnType);
+        events.Property(e => e.Tags).HasColumnType(JsonColumnType);
         events.HasIndex(e => new { e.TenantId, e.Seq }).IsUnique().HasDatabaseName("ux_audit_events_tenant_seq");
 
         // Ties are broken by id in every list, so id ends each index: a page is a plain index range scan, no sort.
@@ -148,14 +111,10 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
         // No primary key: events without a service count under a NULL service_name, which a key cannot hold. The
         // unique index is the key (PostgreSQL treats its NULLs as equal; SQLite's triggers look rows up with IS).
         hourly.ToTable(HourlyTable);
+        hourly.HasSnakeCaseColumns();
         hourly.HasNoKey();
-        hourly.Property(h => h.TenantId).HasColumnName("tenant_id");
-        hourly.Property(h => h.Hour).HasColumnName("hour");
-        hourly.Property(h => h.Action).HasColumnName("action");
-        hourly.Property(h => h.Severity).HasColumnName("severity").HasConversion<short>();
-        hourly.Property(h => h.Status).HasColumnName("status").HasConversion<short>();
-        hourly.Property(h => h.ServiceName).HasColumnName("service_name");
-        hourly.Property(h => h.EventCount).HasColumnName("event_count");
+        hourly.Property(h => h.Severity).HasConversion<short>();
+        hourly.Property(h => h.Status).HasConversion<short>();
         var key = hourly.HasIndex(h => new { h.TenantId, h.Hour, h.Action, h.Severity, h.Status, h.ServiceName })
             .IsUnique()
             .HasDatabaseName("ux_audit_event_hourly");
@@ -164,35 +123,19 @@ internal abstract class AuditDbContext(DbContextOptions options) : DbContext(opt
 
     private static void ConfigureChainHeads(EntityTypeBuilder<AuditChainHeadRow> heads)
     {
-        heads.ToTable(ChainHeadsTable);
-        heads.HasKey(h => h.TenantId).HasName("pk_audit_chain_heads");
-        heads.Property(h => h.TenantId).HasColumnName("tenant_id");
-        heads.Property(h => h.Seq).HasColumnName("seq");
-        heads.Property(h => h.Hash).HasColumnName("hash");
+        heads.HasSnakeCaseTable(ChainHeadsTable, h => h.TenantId);
     }
 
     private static void ConfigureTenants(EntityTypeBuilder<TenantRow> tenants)
     {
-        tenants.ToTable("tenants");
-        tenants.HasKey(t => t.Id).HasName("pk_tenants");
-        tenants.Property(t => t.Id).HasColumnName("id");
-        tenants.Property(t => t.Name).HasColumnName("name");
-        tenants.Property(t => t.CreatedAt).HasColumnName("created_at");
+        tenants.HasSnakeCaseTable("tenants", t => t.Id);
     }
 
     private void ConfigureApiKeys(EntityTypeBuilder<ApiKeyRow> keys)
     {
-        keys.ToTable("api_keys");
-        keys.HasKey(k => k.Id).HasName("pk_api_keys");
-        keys.Property(k => k.Id).HasColumnName("id").ValueGeneratedNever();
-        keys.Property(k => k.TenantId).HasColumnName("tenant_id");
-        keys.Property(k => k.Role).HasColumnName("role");
-        keys.Property(k => k.KeyHash).HasColumnName("key_hash");
-        keys.Property(k => k.Prefix).HasColumnName("prefix");
-        keys.Property(k => k.Name).HasColumnName("name");
-        keys.Property(k => k.CreatedAt).HasColumnName("created_at");
-        keys.Property(k => k.RevokedAt).HasColumnName("revoked_at");
-        keys.Property(k => k.AllowedTenants).HasColumnName("allowed_tenants").HasColumnType(JsonColumnType);
+        keys.HasSnakeCaseTable("api_keys", k => k.Id);
+        keys.Property(k => k.Id).ValueGeneratedNever();
+        keys.Property(k => k.AllowedTenants).HasColumnType(JsonColumnType);
         keys.HasIndex(k => k.KeyHash).IsUnique().HasDatabaseName("ux_api_keys_key_hash");
         keys.HasIndex(k => k.TenantId).HasDatabaseName("ix_api_keys_tenant");
         keys.HasOne<TenantRow>().WithMany().HasForeignKey(k => k.TenantId)

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
 

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using AuditKit.Server.Storage.Postgres;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace AuditKit.Server.Storage;

@@ -1,20 +1,27 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>The columns of <c>audit_events</c> in the order the stores write and read them, and the reader of one row.</summary>
 internal static class AuditEventColumns
 {
-    /// <summary>Column names in write order (COPY, INSERT) and read order (<see cref="SelectList"/>).</summary>
-    public static readonly string[] Names =
+    /// <summary>
+    /// The contract's fields from <c>resource_type</c> to <c>data_classification</c>, in contract order: each is stored in
+    /// a column of its name, and the CSV export writes a column of that name for each.
+    /// </summary>
+    public static readonly string[] ContractFields =
     [
-        "tenant_id", "id", "timestamp", "received_at", "source", "action", "category",
         "resource_type", "resource_id", "resource_name", "user_id", "username", "user_email",
         "status", "severity", "service_name", "service_version",
         "method", "path", "route", "query", "status_code", "duration_ms",
         "ip_address", "user_agent", "request_id", "trace_id", "session_id",
         "description", "error_code", "error_message",
         "changes", "old_values", "new_values", "metadata", "tags", "data_classification",
+    ];
+
+    /// <summary>Column names in write order (COPY, INSERT) and read order (<see cref="SelectList"/>).</summary>
+    public static readonly string[] Names =
+    [
+        "tenant_id", "id", "timestamp", "received_at", "source", "action", "category",
+        .. ContractFields,
         "seq", "hash", "salt", "personal_digests", "stack_trace", ActionCanonicalColumn,
     ];
 

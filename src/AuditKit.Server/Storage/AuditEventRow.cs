@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Actions;
 
 namespace AuditKit.Server.Storage;

@@ -1,7 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;

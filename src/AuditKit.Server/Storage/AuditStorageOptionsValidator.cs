@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>Fails start-up with a clear message when the storage configuration cannot work.</summary>

@@ -1,7 +1,4 @@
-using System.Data.Common;
-using System.Text.Json;
 using AuditKit.Server.Storage.Postgres;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Storage;
 

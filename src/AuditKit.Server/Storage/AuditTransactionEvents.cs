@@ -1,7 +1,5 @@
-using System.Data.Common;
 using AuditKit.Server.Actions;
 using AuditKit.Server.Storage.Postgres;
-using Microsoft.EntityFrameworkCore;
 
 namespace AuditKit.Server.Storage;
 

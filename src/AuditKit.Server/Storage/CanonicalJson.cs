@@ -1,9 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json;
 
 namespace AuditKit.Server.Storage;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -19,9 +18,7 @@ internal sealed class CheckpointRowConfiguration : IEntityTypeConfiguration<Chec
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
 
-        checkpoints.ToTable(Table);
-        checkpoints.HasSnakeCaseColumns();
-        checkpoints.HasKey(c => new { c.TenantId, c.Seq, c.Kind }).HasName("pk_integrity_checkpoints");
+        checkpoints.HasSnakeCaseTable(Table, c => new { c.TenantId, c.Seq, c.Kind });
         checkpoints.HasIndex(c => new { c.TenantId, c.Seq })
             .IsUnique()
             .HasFilter($"kind <> '{CheckpointKinds.Anchor}'")

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -15,15 +14,8 @@ internal sealed class ConsoleUserRowConfiguration : IEntityTypeConfiguration<Con
     {
         ArgumentNullException.ThrowIfNull(users);
 
-        users.ToTable(Table);
-        users.HasKey(u => u.Id).HasName("pk_console_users");
-        users.Property(u => u.Id).HasColumnName("id").ValueGeneratedNever();
-        users.Property(u => u.Username).HasColumnName("username");
-        users.Property(u => u.PasswordHash).HasColumnName("password_hash");
-        users.Property(u => u.Grants).HasColumnName("grants");
-        users.Property(u => u.FailedSignIns).HasColumnName("failed_sign_ins");
-        users.Property(u => u.LockedUntil).HasColumnName("locked_until");
-        users.Property(u => u.CreatedAt).HasColumnName("created_at");
+        users.HasSnakeCaseTable(Table, u => u.Id);
+        users.Property(u => u.Id).ValueGeneratedNever();
         users.HasIndex(u => u.Username).IsUnique().HasDatabaseName("ux_console_users_username");
     }
 }

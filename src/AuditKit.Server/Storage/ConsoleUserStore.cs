@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>Console users through the EF Core model, on whichever provider is configured.</summary>

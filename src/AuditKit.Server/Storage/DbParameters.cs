@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>The one way the server's hand-written SQL binds a value, for both providers.</summary>

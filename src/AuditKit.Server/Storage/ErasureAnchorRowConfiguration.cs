@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -12,10 +11,8 @@ internal sealed class ErasureAnchorRowConfiguration : IEntityTypeConfiguration<E
     {
         ArgumentNullException.ThrowIfNull(anchors);
 
-        anchors.ToTable(Table);
-        anchors.HasSnakeCaseColumns();
         // A key that leads with the tenant and no sequence, so the table can be distributed by tenant
         // (docs/scaling.md); verify reads a tenant's anchors by seq.
-        anchors.HasKey(a => new { a.TenantId, a.Seq, a.ErasureId }).HasName("pk_erasure_anchors");
+        anchors.HasSnakeCaseTable(Table, a => new { a.TenantId, a.Seq, a.ErasureId });
     }
 }

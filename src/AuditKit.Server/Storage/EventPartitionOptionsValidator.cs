@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>Checks <see cref="EventPartitionOptions"/> at start-up, naming the key of every bad value.</summary>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>The console's local users: names, password hashes, tenant grants and sign-in failure state.</summary>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>Tenants and their API keys. Keys are stored only as hashes; the clear key is shown once, at creation.</summary>

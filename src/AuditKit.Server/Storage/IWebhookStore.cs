@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>A tenant's webhooks, the outbox of their deliveries and the delivery log.</summary>

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>

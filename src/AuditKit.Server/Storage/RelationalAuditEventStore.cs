@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using AuditKit.Server.Actions;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace AuditKit.Server.Storage;
 

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using System.Text;
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.Server.Storage;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Storage;
@@ -17,6 +16,20 @@ internal static class SnakeCaseColumns
             property.SetColumnName(JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name));
         }
 
+        return entity;
+    }
+
+    /// <summary>
+    /// Maps <paramref name="entity"/> to <paramref name="table"/>, its columns named in snake_case
+    /// (<see cref="HasSnakeCaseColumns"/>), its primary key <paramref name="key"/> named <c>pk_</c> and the table's name.
+    /// </summary>
+    public static EntityTypeBuilder<T> HasSnakeCaseTable<T>(this EntityTypeBuilder<T> entity, string table, Expression<Func<T, object?>> key)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        entity.ToTable(table);
+        entity.HasSnakeCaseColumns();
+        entity.HasKey(key).HasName("pk_" + table);
         return entity;
     }
 }

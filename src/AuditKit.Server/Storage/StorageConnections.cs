@@ -1,7 +1,5 @@
-using System.Data.Common;
 using AuditKit.Server.Storage.Postgres;
 using AuditKit.Server.Storage.Sqlite;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace AuditKit.Server.Storage;

@@ -1,11 +1,9 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Webhooks;
 

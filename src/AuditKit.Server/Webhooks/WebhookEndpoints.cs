@@ -1,13 +1,8 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Webhooks;
 
@@ -31,49 +26,33 @@ internal static partial class WebhookEndpoints
         var group = endpoints.MapGroup(AdminEndpoints.RoutePrefix + "/tenants/{tenantId}")
             .WithTags("Webhooks")
             .RequireAuthorization(AuditKitPolicies.Admin)
-            .RequireTenantManagement()
             .RequireRateLimiting(AuditKitRateLimitPolicies.Read);
 
         group.MapPost("/webhooks", CreateAsync)
-            .WithName("CreateWebhook")
-            .WithSummary("Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
+            .ManagesTenant("CreateWebhook", "Adds a webhook that receives the tenant's new alerts; the signing secret is in this answer only.")
             .Accepts<CreateWebhookRequest>("application/json")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/webhooks", ListAsync)
-            .WithName("ListWebhooks")
-            .WithSummary("The tenant's webhooks (never their secrets).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("ListWebhooks", "The tenant's webhooks (never their secrets).");
 
         group.MapDelete("/webhooks/{webhookId}", DeleteAsync)
-            .WithName("DeleteWebhook")
-            .WithSummary("Removes a webhook; its delivery log is kept.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant("DeleteWebhook", "Removes a webhook; its delivery log is kept.");
 
         group.MapGet("/webhook-deliveries", ListDeliveriesAsync)
-            .WithName("ListWebhookDeliveries")
-            .WithSummary("The delivery log, newest first: status (pending / delivered / failed), attempts, last response status or error.")
-            .WithDescription("Query: webhook_id, status, limit (1-1000, default 50), offset.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ManagesTenant(
+                "ListWebhookDeliveries",
+                "The delivery log, newest first: status (pending / delivered / failed), attempts, last response status or error.")
+            .WithDescription("Query: webhook_id, status, limit (1-1000, default 50), offset.");
         return group;
     }
 
     private static async Task<Results<Created<WebhookCreatedResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        HttpContext context,
-        string tenantId,
-        IWebhookStore webhooks,
-        WebhookSecretProtector protector,
-        WebhookAddressPolicy addresses,
-        AdminAuditRecorder recorder,
-        IOptions<WebhookOptions> options,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, string tenantId, WebhookServices services, CancellationToken cancellationToken)
     {
         var caller = AuditCaller.From(context.User);
-        if (!protector.IsConfigured)
+        if (!services.Protector.IsConfigured)
         {
             return NotConfigured();
         }
@@ -90,9 +69,7 @@ internal static partial class WebhookEndpoints
             return invalid;
         }
 
-        return await CreateCoreAsync(
-            context, caller, tenantId, request ?? new CreateWebhookRequest(null, null, null), webhooks, protector, addresses, recorder, options, timeProvider,
-            loggerFactory, cancellationToken);
+        return await CreateCoreAsync(context, caller, tenantId, request ?? new CreateWebhookRequest(null, null, null), services, cancellationToken);
     }
 
     /// <summary>
@@ -104,16 +81,12 @@ internal static partial class WebhookEndpoints
         AuditCaller caller,
         string tenantId,
         CreateWebhookRequest request,
-        IWebhookStore webhooks,
-        WebhookSecretProtector protector,
-        WebhookAddressPolicy addresses,
-        AdminAuditRecorder recorder,
-        IOptions<WebhookOptions> options,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
+        WebhookServices services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
+        var (webhooks, protector, addresses, recorder, options, timeProvider, loggerFactory) = services;
         if (!protector.IsConfigured)
         {
             return NotConfigured();
@@ -194,14 +167,9 @@ internal static partial class WebhookEndpoints
         HttpContext context, AuditCaller caller, string tenantId, AdminAuditRecorder recorder, IWebhookStore webhooks, CancellationToken cancellationToken)
     {
         var rows = await webhooks.ListAsync(tenantId, cancellationToken);
-        await recorder.RecordAsync(
-            context,
-            caller,
-            tenantId,
-            AuditedRead.Describe(
-                caller, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
-                $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count),
-            cancellationToken);
+        await recorder.RecordReadAsync(
+            context, caller, tenantId, AuditedRead.ReadAction, WebhookResourceType, tenantId, "Webhooks", AuditSeverity.Low,
+            $"Webhooks of tenant '{tenantId}' listed ({rows.Count}).", new JsonObject { ["tenant_id"] = tenantId }, rows.Count, cancellationToken);
         return new WebhookListResponse([.. rows.Select(WebhookResponse.From)]);
     }
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Webhooks;
@@ -11,9 +10,7 @@ internal sealed class WebhookRowConfiguration : IEntityTypeConfiguration<Webhook
     {
         ArgumentNullException.ThrowIfNull(webhooks);
 
-        webhooks.ToTable(DetectionModel.WebhooksTable);
-        webhooks.HasSnakeCaseColumns();
-        webhooks.HasKey(w => new { w.TenantId, w.Id }).HasName("pk_webhooks");
+        webhooks.HasSnakeCaseTable(DetectionModel.WebhooksTable, w => new { w.TenantId, w.Id });
         webhooks.Property(w => w.Id).ValueGeneratedNever();
         webhooks.Property(w => w.MinimumSeverity).HasConversion<short>();
         webhooks.HasOne<TenantRow>().WithMany().HasForeignKey(w => w.TenantId)
@@ -28,9 +25,7 @@ internal sealed class WebhookDeliveryRowConfiguration : IEntityTypeConfiguration
     {
         ArgumentNullException.ThrowIfNull(deliveries);
 
-        deliveries.ToTable(DetectionModel.DeliveriesTable);
-        deliveries.HasSnakeCaseColumns();
-        deliveries.HasKey(d => new { d.TenantId, d.Id }).HasName("pk_webhook_deliveries");
+        deliveries.HasSnakeCaseTable(DetectionModel.DeliveriesTable, d => new { d.TenantId, d.Id });
         deliveries.Property(d => d.Id).ValueGeneratedNever();
         deliveries.Property(d => d.Status).HasConversion<short>();
         deliveries.HasIndex(d => new { d.TenantId, d.WebhookId, d.CreatedAt, d.Id })

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>Source-generated JSON for the webhook shapes, with the API's conventions (as <c>AlertJsonContext</c>).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>Checks <see cref="WebhookOptions"/> at start-up, naming the key of every bad value.</summary>

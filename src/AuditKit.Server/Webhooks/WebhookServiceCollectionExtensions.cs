@@ -1,6 +1,5 @@
 using AuditKit.Server.Detection;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace AuditKit.Server.Webhooks;
@@ -18,6 +17,7 @@ internal static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookSecretProtector>();
         services.AddSingleton<WebhookAddressPolicy>();
+        services.AddTransient<WebhookServices>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(static sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddTransient<WebhookSigningHandler>();

@@ -1,8 +1,4 @@
 using AuditKit.Server.Admin;
-using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 
@@ -11,13 +7,7 @@ namespace AuditKit.Server.Console.Pages;
 /// recorded), creation (the key is on the answer to the form post only, <c>Cache-Control: no-store</c>, never again)
 /// and revocation after a confirmation — each recorded with the person as the actor.
 /// </summary>
-internal sealed class AdminKeysModel(
-    ITenantStore tenants,
-    AdminAuditRecorder recorder,
-    ApiKeyLookup keyLookup,
-    IOptions<AdminOptions> adminOptions,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
+internal sealed class AdminKeysModel(ApiKeyServices services) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<ApiKeyResponse> Keys { get; private set; } = [];
 
@@ -36,26 +26,24 @@ internal sealed class AdminKeysModel(
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var answer = await AdminEndpoints.CreateKeyCoreAsync(
-            HttpContext, Caller, TenantId, new CreateApiKeyRequest(KeyRole, KeyName, null), tenants, recorder, keyLookup, adminOptions, timeProvider,
-            loggerFactory, cancellationToken);
+            HttpContext, Caller, TenantId, new CreateApiKeyRequest(KeyRole, KeyName, null), services, cancellationToken);
         return await ShowCreatedOnceAsync<ApiKeyCreatedResponse>(answer.Result, created => Created = created, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmRevokeAsync(string? id, CancellationToken cancellationToken)
     {
         ToRevoke = Guid.TryParse(id, out var keyId)
-            ? (await tenants.ListKeysAsync(TenantId, cancellationToken)).Where(k => k.Id == keyId && k.RevokedAt is null).Select(k => ApiKeyResponse.From(k, TenantId)).FirstOrDefault()
+            ? (await services.Tenants.ListKeysAsync(TenantId, cancellationToken)).Where(k => k.Id == keyId && k.RevokedAt is null).Select(k => ApiKeyResponse.From(k, TenantId)).FirstOrDefault()
             : null;
         return ToRevoke is null ? NotFound() : Page();
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(string? id, CancellationToken cancellationToken)
     {
-        var answer = await AdminEndpoints.RevokeKeyCoreAsync(
-            HttpContext, Caller, TenantId, id ?? string.Empty, tenants, recorder, keyLookup, timeProvider, loggerFactory, cancellationToken);
+        var answer = await AdminEndpoints.RevokeKeyCoreAsync(HttpContext, Caller, TenantId, id ?? string.Empty, services, cancellationToken);
         return Removed(answer.Result, "/AdminKeys");
     }
 
     protected override async Task ListAsync(CancellationToken cancellationToken) =>
-        Keys = (await AdminEndpoints.ListKeysCoreAsync(HttpContext, Caller, TenantId, tenants, recorder, cancellationToken)).Items;
+        Keys = (await AdminEndpoints.ListKeysCoreAsync(HttpContext, Caller, TenantId, services.Tenants, services.Recorder, cancellationToken)).Items;
 }

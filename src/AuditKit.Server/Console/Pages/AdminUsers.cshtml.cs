@@ -1,10 +1,3 @@
-using AuditKit.Server.Admin;
-using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Console.Pages;
 
 /// <summary>
@@ -12,13 +5,7 @@ namespace AuditKit.Server.Console.Pages;
 /// listing, creating a user or granting an existing one a role (no password then), and revoking a role after a
 /// confirmation — each change recorded with the person as the actor, never with a password.
 /// </summary>
-internal sealed class AdminUsersModel(
-    IConsoleUserStore users,
-    AdminAuditRecorder recorder,
-    ConsoleActivityRecorder activity,
-    TimeProvider timeProvider,
-    IOptions<ConsoleSignInOptions> options,
-    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
+internal sealed class AdminUsersModel(ConsoleUserServices services, ConsoleActivityRecorder activity) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<ConsoleUserResponse> Users { get; private set; } = [];
 
@@ -41,7 +28,7 @@ internal sealed class AdminUsersModel(
     {
         var request = new CreateConsoleUserRequest { Username = Username, Password = string.IsNullOrEmpty(Password) ? null : Password, Role = NewRole };
         var answer = await ConsoleUserEndpoints.CreateCoreAsync(
-            HttpContext, Caller, TenantId, request, users, recorder, timeProvider, options, loggerFactory, cancellationToken);
+            HttpContext, Caller, TenantId, request, services, cancellationToken);
         Password = null;
         switch (answer.Result)
         {
@@ -63,7 +50,7 @@ internal sealed class AdminUsersModel(
 
     public async Task<IActionResult> OnPostConfirmRevokeAsync(string? username, CancellationToken cancellationToken)
     {
-        ToRevoke = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, users, cancellationToken)).Items
+        ToRevoke = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, services.Users, cancellationToken)).Items
             .FirstOrDefault(u => string.Equals(u.Username, username?.Trim(), StringComparison.OrdinalIgnoreCase));
         return ToRevoke is null ? NotFound() : Page();
     }
@@ -71,13 +58,13 @@ internal sealed class AdminUsersModel(
     public async Task<IActionResult> OnPostRevokeAsync(string? username, CancellationToken cancellationToken)
     {
         var answer = await ConsoleUserEndpoints.RevokeCoreAsync(
-            HttpContext, Caller, TenantId, username?.Trim() ?? string.Empty, users, recorder, loggerFactory, cancellationToken);
+            HttpContext, Caller, TenantId, username?.Trim() ?? string.Empty, services.Users, services.Recorder, services.LoggerFactory, cancellationToken);
         return Removed(answer.Result, "/AdminUsers");
     }
 
     protected override async Task ListAsync(CancellationToken cancellationToken)
     {
-        Users = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, users, cancellationToken)).Items;
+        Users = (await ConsoleUserEndpoints.ListCoreAsync(TenantId, services.Users, cancellationToken)).Items;
         await activity.RecordViewAsync(
             HttpContext, Caller, "ConsoleUser", "list", $"Listed the console users of tenant '{TenantId}' in the console ({Users.Count}).", cancellationToken);
     }

@@ -1,8 +1,4 @@
-using AuditKit.Server.Admin;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Webhooks;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 
@@ -11,14 +7,7 @@ namespace AuditKit.Server.Console.Pages;
 /// listing (its read recorded), creation (the signing secret on the answer to the form post only, never again) and
 /// deletion after a confirmation — each recorded with the person as the actor.
 /// </summary>
-internal sealed class AdminWebhooksModel(
-    IWebhookStore webhooks,
-    WebhookSecretProtector protector,
-    WebhookAddressPolicy addresses,
-    AdminAuditRecorder recorder,
-    IOptions<WebhookOptions> options,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : ConsoleAdminListPageModel
+internal sealed class AdminWebhooksModel(WebhookServices services) : ConsoleAdminListPageModel
 {
     public IReadOnlyList<WebhookResponse> Webhooks { get; private set; } = [];
 
@@ -40,14 +29,13 @@ internal sealed class AdminWebhooksModel(
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var answer = await WebhookEndpoints.CreateCoreAsync(
-            HttpContext, Caller, TenantId, new CreateWebhookRequest(WebhookUrl, MinimumSeverity, Description), webhooks, protector, addresses, recorder, options,
-            timeProvider, loggerFactory, cancellationToken);
+            HttpContext, Caller, TenantId, new CreateWebhookRequest(WebhookUrl, MinimumSeverity, Description), services, cancellationToken);
         return await ShowCreatedOnceAsync<WebhookCreatedResponse>(answer.Result, created => Created = created, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmDeleteAsync(string? id, CancellationToken cancellationToken)
     {
-        var row = Guid.TryParse(id, out var webhookId) ? await webhooks.GetAsync(TenantId, webhookId, cancellationToken) : null;
+        var row = Guid.TryParse(id, out var webhookId) ? await services.Webhooks.GetAsync(TenantId, webhookId, cancellationToken) : null;
         if (row is null)
         {
             return NotFound();
@@ -59,10 +47,10 @@ internal sealed class AdminWebhooksModel(
 
     public async Task<IActionResult> OnPostDeleteAsync(string? id, CancellationToken cancellationToken)
     {
-        var answer = await WebhookEndpoints.DeleteCoreAsync(HttpContext, Caller, TenantId, id ?? string.Empty, webhooks, recorder, loggerFactory, cancellationToken);
+        var answer = await WebhookEndpoints.DeleteCoreAsync(HttpContext, Caller, TenantId, id ?? string.Empty, services.Webhooks, services.Recorder, services.LoggerFactory, cancellationToken);
         return Removed(answer.Result, "/AdminWebhooks");
     }
 
     protected override async Task ListAsync(CancellationToken cancellationToken) =>
-        Webhooks = (await WebhookEndpoints.ListCoreAsync(HttpContext, Caller, TenantId, recorder, webhooks, cancellationToken)).Items;
+        Webhooks = (await WebhookEndpoints.ListCoreAsync(HttpContext, Caller, TenantId, services.Recorder, services.Webhooks, cancellationToken)).Items;
 }

@@ -3,7 +3,6 @@ using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Console.Pages;
 

@@ -1,9 +1,6 @@
-using System.Globalization;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Console.Pages;
 

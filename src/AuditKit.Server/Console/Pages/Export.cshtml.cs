@@ -1,8 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Common;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 

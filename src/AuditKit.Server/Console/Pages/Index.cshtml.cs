@@ -1,5 +1,4 @@
 using AuditKit.Server.Auth;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AuditKit.Server.Console.Pages;

@@ -1,6 +1,5 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Integrity;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Console.Pages;
 

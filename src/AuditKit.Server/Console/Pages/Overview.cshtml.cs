@@ -1,5 +1,4 @@
 using AuditKit.Server.Storage;
-using Microsoft.AspNetCore.Mvc;
 
 namespace AuditKit.Server.Console.Pages;
 

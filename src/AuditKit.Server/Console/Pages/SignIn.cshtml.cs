@@ -1,8 +1,6 @@
 using AuditKit.Server.Auth;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 

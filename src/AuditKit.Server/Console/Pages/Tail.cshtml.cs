@@ -1,13 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
-using System.Text.Json;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console.Pages;
 

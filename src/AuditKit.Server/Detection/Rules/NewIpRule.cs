@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Detection.Rules;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Hosting.RateLimiting;
 
 /// <summary>Fails start-up on a limit that cannot work, naming its configuration key.</summary>

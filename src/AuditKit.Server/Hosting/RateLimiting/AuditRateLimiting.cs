@@ -1,10 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Common;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Hosting.RateLimiting;
 
@@ -67,25 +64,14 @@ internal static class AuditRateLimiting
         app.UseMiddleware<FailedAuthenticationLimiter>();
 
     /// <summary>Writes a 429 answer: <c>Retry-After</c> in whole seconds (at least 1) and a problem body saying which limit.</summary>
-    internal static async ValueTask WriteTooManyRequestsAsync(HttpContext context, RateLimitLease lease, string detail)
+    internal static ValueTask WriteTooManyRequestsAsync(HttpContext context, RateLimitLease lease, string detail)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
             ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds))
             : 1;
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status429TooManyRequests,
-            Title = "Too many requests",
-            Detail = $"{detail} Retry after {retryAfter} s.",
-        };
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        if (!await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
-        {
-            await response.WriteAsJsonAsync(problem, ProblemJsonContext.Default.ProblemDetails, "application/problem+json", context.RequestAborted);
-        }
+        return RetryLaterProblem.WriteAsync(
+            context, context.RequestServices.GetRequiredService<IProblemDetailsService>(), StatusCodes.Status429TooManyRequests, "Too many requests", detail,
+            retryAfter, context.RequestAborted);
     }
 
     private static ValueTask RejectAsync(OnRejectedContext context) =>

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using AuditKit.Server.Auth;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Hosting.RateLimiting;
 

@@ -199,15 +199,15 @@ internal static class EventPartitionSql
         """;
 
     /// <summary>
-    /// Turns the unpartitioned <c>audit_events</c> into the partitioned one, moving its rows: the columns, defaults and
-    /// generated column come over by <c>LIKE</c>; the indexes, triggers, row-level security policies and grants are
-    /// read from the catalog and made again on the new table, so whatever earlier migrations put there comes along. A
-    /// unique index must hold the partition key: the chain's <c>(tenant_id, seq)</c> becomes a plain index (the head row
-    /// every writer locks keeps seqs unique). Monthly partitions are made from the oldest stored event's month (ten
-    /// years back at most) to three months ahead; the server adds the rest (<c>AuditKit:Storage:Partitions</c>).
+    /// The one way <c>audit_events</c> is made again, either way: the table is renamed to <paramref name="aside"/> (its
+    /// indexes dropped), a new <c>audit_events</c> made by <paramref name="create"/> (the columns, defaults and generated
+    /// column come over by <c>LIKE</c>), the rows moved, and the indexes (each rewritten by
+    /// <paramref name="indexRewrite"/>), triggers, row-level security, policies and grants read by
+    /// <see cref="CaptureCarried"/> made again on it, so whatever earlier migrations put there comes along.
+    /// <paramref name="declarations"/> adds the variables <paramref name="create"/> uses.
     /// </summary>
-    public const string Partition =
-        """
+    private static string Move(string aside, string declarations, string create, string indexRewrite) =>
+        $"""
         DO $mig$
         DECLARE
             v_indexes text[];
@@ -217,21 +217,50 @@ internal static class EventPartitionSql
             v_rls boolean;
             v_force boolean;
             v_columns text;
-            v_first timestamp with time zone;
-            v_month timestamp with time zone;
-            v_sql text;
+        {declarations}    v_sql text;
         BEGIN
             LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE;
 
-        """ + CaptureCarried + """
-
-            ALTER TABLE audit_events RENAME TO audit_events_unpartitioned;
-            ALTER TABLE audit_events_unpartitioned RENAME CONSTRAINT pk_audit_events TO pk_audit_events_unpartitioned;
+        {CaptureCarried}
+            ALTER TABLE audit_events RENAME TO {aside};
+            ALTER TABLE {aside} RENAME CONSTRAINT pk_audit_events TO pk_{aside};
             FOR v_sql IN SELECT format('DROP INDEX %I', c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                         WHERE i.indrelid = 'audit_events_unpartitioned'::regclass AND NOT i.indisprimary LOOP
+                         WHERE i.indrelid = '{aside}'::regclass AND NOT i.indisprimary LOOP
                 EXECUTE v_sql;
             END LOOP;
 
+        {create}    EXECUTE format('INSERT INTO audit_events (%s) SELECT %s FROM {aside}', v_columns, v_columns);
+
+            ALTER TABLE audit_events ADD CONSTRAINT pk_audit_events PRIMARY KEY (tenant_id, id);
+            FOREACH v_sql IN ARRAY v_indexes LOOP
+                v_sql := replace(v_sql, ' ON public.{aside} ', ' ON public.audit_events ');
+                v_sql := replace(v_sql, ' ON {aside} ', ' ON audit_events ');
+        {indexRewrite}        EXECUTE v_sql;
+            END LOOP;
+            FOREACH v_sql IN ARRAY v_triggers LOOP
+                EXECUTE replace(replace(v_sql, ' ON public.{aside} ', ' ON public.audit_events '), ' ON {aside} ', ' ON audit_events ');
+            END LOOP;
+        {RestoreCarried}
+            DROP TABLE {aside};
+        END
+        $mig$;
+        ANALYZE audit_events;
+        """;
+
+    /// <summary>
+    /// Turns the unpartitioned <c>audit_events</c> into the partitioned one, moving its rows (<see cref="Move"/>). A
+    /// unique index must hold the partition key: the chain's <c>(tenant_id, seq)</c> becomes a plain index (the head row
+    /// every writer locks keeps seqs unique). Monthly partitions are made from the oldest stored event's month (ten
+    /// years back at most) to three months ahead; the server adds the rest (<c>AuditKit:Storage:Partitions</c>).
+    /// </summary>
+    public static readonly string Partition = Move(
+        "audit_events_unpartitioned",
+        """
+            v_first timestamp with time zone;
+            v_month timestamp with time zone;
+
+        """,
+        """
             CREATE TABLE audit_events (LIKE audit_events_unpartitioned INCLUDING ALL EXCLUDING INDEXES) PARTITION BY RANGE (id);
             CREATE TABLE audit_events_default PARTITION OF audit_events DEFAULT;
 
@@ -246,79 +275,32 @@ internal static class EventPartitionSql
                 v_month := v_month + interval '1 month';
             END LOOP;
 
-            EXECUTE format('INSERT INTO audit_events (%s) SELECT %s FROM audit_events_unpartitioned', v_columns, v_columns);
-
-            ALTER TABLE audit_events ADD CONSTRAINT pk_audit_events PRIMARY KEY (tenant_id, id);
-            FOREACH v_sql IN ARRAY v_indexes LOOP
-                v_sql := replace(v_sql, ' ON public.audit_events_unpartitioned ', ' ON public.audit_events ');
-                v_sql := replace(v_sql, ' ON audit_events_unpartitioned ', ' ON audit_events ');
+        """,
+        """
                 -- A unique index must hold the partition key: one without id (the chain's (tenant_id, seq)) becomes a plain
                 -- index; the head row each writer locks keeps seqs unique.
                 IF v_sql LIKE 'CREATE UNIQUE INDEX %' AND v_sql !~ '[(, ]id[,)]' THEN
                     v_sql := 'CREATE INDEX' || substr(v_sql, length('CREATE UNIQUE INDEX') + 1);
                 END IF;
-                EXECUTE v_sql;
-            END LOOP;
-            FOREACH v_sql IN ARRAY v_triggers LOOP
-                EXECUTE replace(replace(v_sql, ' ON public.audit_events_unpartitioned ', ' ON public.audit_events '), ' ON audit_events_unpartitioned ', ' ON audit_events ');
-            END LOOP;
-        """ + RestoreCarried + """
 
-            DROP TABLE audit_events_unpartitioned;
-        END
-        $mig$;
-        ANALYZE audit_events;
-        """;
+        """);
 
     /// <summary>The way back: the partitioned table made one table again, its rows moved, <c>(tenant_id, seq)</c> unique again.</summary>
-    public const string Unpartition =
+    public static readonly string Unpartition = Move(
+        "audit_events_partitioned",
+        string.Empty,
         """
-        DO $mig$
-        DECLARE
-            v_indexes text[];
-            v_triggers text[];
-            v_policies text[];
-            v_grants text[];
-            v_rls boolean;
-            v_force boolean;
-            v_columns text;
-            v_sql text;
-        BEGIN
-            LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE;
-
-        """ + CaptureCarried + """
-
-            ALTER TABLE audit_events RENAME TO audit_events_partitioned;
-            ALTER TABLE audit_events_partitioned RENAME CONSTRAINT pk_audit_events TO pk_audit_events_partitioned;
-            FOR v_sql IN SELECT format('DROP INDEX %I', c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                         WHERE i.indrelid = 'audit_events_partitioned'::regclass AND NOT i.indisprimary LOOP
-                EXECUTE v_sql;
-            END LOOP;
-
             CREATE TABLE audit_events (LIKE audit_events_partitioned INCLUDING ALL EXCLUDING INDEXES);
-            EXECUTE format('INSERT INTO audit_events (%s) SELECT %s FROM audit_events_partitioned', v_columns, v_columns);
 
-            ALTER TABLE audit_events ADD CONSTRAINT pk_audit_events PRIMARY KEY (tenant_id, id);
-            FOREACH v_sql IN ARRAY v_indexes LOOP
-                v_sql := replace(v_sql, ' ON public.audit_events_partitioned ', ' ON public.audit_events ');
-                v_sql := replace(v_sql, ' ON audit_events_partitioned ', ' ON audit_events ');
+        """,
+        """
                 v_sql := replace(v_sql, ' ON ONLY ', ' ON ');
                 -- The chain's (tenant_id, seq) is unique again (named ux_ as every unique index).
                 IF v_sql LIKE 'CREATE INDEX ux\_%' THEN
                     v_sql := 'CREATE UNIQUE INDEX' || substr(v_sql, length('CREATE INDEX') + 1);
                 END IF;
-                EXECUTE v_sql;
-            END LOOP;
-            FOREACH v_sql IN ARRAY v_triggers LOOP
-                EXECUTE replace(replace(v_sql, ' ON public.audit_events_partitioned ', ' ON public.audit_events '), ' ON audit_events_partitioned ', ' ON audit_events ');
-            END LOOP;
-        """ + RestoreCarried + """
 
-            DROP TABLE audit_events_partitioned;
-        END
-        $mig$;
-        ANALYZE audit_events;
-        """;
+        """);
 
     public const string DropFunctions =
         $"DROP FUNCTION IF EXISTS {DropSignature};\n" +

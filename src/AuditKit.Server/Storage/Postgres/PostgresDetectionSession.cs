@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>PostgreSQL's detection pass: the per-minute counts of a whole pass in one statement over arrays.</summary>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>Detection's stored state on PostgreSQL.</summary>

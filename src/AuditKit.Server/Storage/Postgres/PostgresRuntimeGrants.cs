@@ -1,4 +1,3 @@
-using System.Text;
 using Npgsql;
 
 namespace AuditKit.Server.Storage.Postgres;

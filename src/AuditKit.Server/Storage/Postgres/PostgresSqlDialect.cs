@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>PostgreSQL: native uuid and timestamptz; search through the generated tsvector.</summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-
 namespace AuditKit.Server.Storage.Sqlite;
 
 /// <summary>SQLite's detection pass: the per-minute counts in portable SQL, a chunk of buckets at a time.</summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-
 namespace AuditKit.Server.Storage.Sqlite;
 
 /// <summary>SQLite: ids as upper-case TEXT, times as INTEGER microseconds; search through the FTS5 table.</summary>
