@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using AuditKit.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Console;
 
