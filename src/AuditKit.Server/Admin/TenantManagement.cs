@@ -31,7 +31,7 @@ internal static class TenantManagement
     /// </summary>
     public static TBuilder RequireTenantManagement<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.WithMetadata(TenantManagementMetadata.Instance).AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
             var tenants = http.RequestServices.GetRequiredService<ITenantStore>();
@@ -44,4 +44,14 @@ internal static class TenantManagement
     /// <summary>The answer for a tenant that does not exist or that the caller may not manage.</summary>
     public static ProblemHttpResult TenantNotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No such tenant.");
+}
+
+/// <summary>Marks an endpoint that <see cref="TenantManagement.RequireTenantManagement"/> guards, so the guard can be checked for every route.</summary>
+internal sealed class TenantManagementMetadata
+{
+    public static readonly TenantManagementMetadata Instance = new();
+
+    private TenantManagementMetadata()
+    {
+    }
 }
