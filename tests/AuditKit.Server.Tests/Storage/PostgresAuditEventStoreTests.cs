@@ -1,5 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using AuditKit.Server.Storage.Postgres;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;
@@ -205,6 +209,58 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         after.RowsRemoved.ShouldBeLessThan(200);
         after.Count.ShouldBe(before.Count);
         (await statistics.RunOnceAsync(default)).ShouldBe(0); // once per (partition, tenant) per process
+    }
+
+    [Fact]
+    public async Task The_statistics_worker_waits_for_new_tenants_to_settle_and_analyzes_a_partition_at_most_once_a_minute()
+    {
+        // The worker as the host runs it, on a fake clock: a new tenant's partition is analyzed no sooner than the settle
+        // after its first write, and a second new tenant in the same partition within the minute waits for the minute.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var day = new DateTimeOffset(2031, 4, 5, 0, 0, 0, TimeSpan.Zero);
+        await EnsureMonthPartitionAsync(dataSource, day);
+        using var meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = meters.GetRequiredService<IMeterFactory>();
+        using var analyzes = new MetricCollector<long>(
+            meterFactory, AuditStorageMetrics.MeterName, "auditkit.storage.partition_analyzes");
+        var time = new FakeTimeProvider(day);
+        using var worker = new PostgresPartitionStatistics(
+            () => dataSource, EventPartitionPeriod.Month, new AuditStorageMetrics(meterFactory), time,
+            NullLogger<PostgresPartitionStatistics>.Instance);
+        await worker.StartAsync(default);
+
+        async Task<TimeSpan> WriteAndWaitAsync(string tenant, DateTimeOffset since, int analyzedBefore)
+        {
+            var events = Enumerable.Range(0, 1000).Select(i => LoginEvent(day, i)).ToList();
+            await Events.InsertAsync(tenant, events, day, AuditInsertHooks.None, default);
+            worker.Written(tenant, [.. events.Select(e => AuditEventRow.From(tenant, e, day))]);
+            for (var step = 0; step < 120; step++)
+            {
+                await Task.Delay(50);
+                if (Analyzed() > analyzedBefore)
+                {
+                    return time.GetUtcNow() - since;
+                }
+
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            throw new ShouldAssertException($"the partition of {tenant}'s events was not analyzed within two fake minutes");
+        }
+
+        long Analyzed() => analyzes.GetMeasurementSnapshot()
+            .Where(static m => Equals(m.Tags["auditkit.storage.outcome"], "analyzed")).Sum(static m => m.Value);
+
+        var first = time.GetUtcNow();
+        var settled = await WriteAndWaitAsync("worker-a-" + Guid.NewGuid().ToString("N")[..8], first, 0);
+        settled.ShouldBeGreaterThanOrEqualTo(PostgresPartitionStatistics.Settle);
+        settled.ShouldBeLessThan(PostgresPartitionStatistics.Settle + TimeSpan.FromSeconds(3));
+
+        var analyzedAt = time.GetUtcNow();
+        var again = await WriteAndWaitAsync("worker-b-" + Guid.NewGuid().ToString("N")[..8], analyzedAt, 1);
+        again.ShouldBeGreaterThanOrEqualTo(PostgresPartitionStatistics.MinInterval);
+        again.ShouldBeLessThan(PostgresPartitionStatistics.MinInterval + TimeSpan.FromSeconds(3));
+        await worker.StopAsync(default);
     }
 
     [Fact]
