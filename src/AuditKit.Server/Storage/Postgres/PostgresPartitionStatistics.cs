@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AuditKit.Server.Common;
 using Npgsql;
 
 namespace AuditKit.Server.Storage.Postgres;
@@ -202,19 +203,12 @@ internal sealed partial class PostgresPartitionStatistics(
     /// </summary>
     internal long PeriodKey(Guid id)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        if (bytes[6] >> 4 != 7)
+        if (!EventIdRule.IsVersion7(id))
         {
             return -1;
         }
 
-        var ms = 0L;
-        for (var i = 0; i < 6; i++)
-        {
-            ms = (ms << 8) | bytes[i];
-        }
-
+        var ms = EventIdRule.Milliseconds(id);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(ms);
         return period == EventPartitionPeriod.Day ? ms / 86_400_000 : (at.Year * 12L) + at.Month - 1;
     }
