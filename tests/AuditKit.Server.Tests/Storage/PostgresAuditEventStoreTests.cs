@@ -212,6 +212,37 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
     }
 
     [Fact]
+    public async Task A_tenant_with_few_rows_in_a_partition_costs_no_analyze_until_it_has_written_the_minimum_there()
+    {
+        // A small tenant's one-row estimate is near the truth, and statistics list only the most common tenants, so an
+        // ANALYZE for it would be paid at every new partition and restart without ever finding it.
+        var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
+        var day = new DateTimeOffset(2031, 5, 6, 0, 0, 0, TimeSpan.Zero);
+        await EnsureMonthPartitionAsync(dataSource, day);
+        using var worker = new PostgresPartitionStatistics(
+            () => dataSource, EventPartitionPeriod.Month, metrics: null, new FakeTimeProvider(day),
+            NullLogger<PostgresPartitionStatistics>.Instance);
+        var tenant = "stats-small-" + Guid.NewGuid().ToString("N")[..8];
+        var below = PostgresPartitionStatistics.MinRows - 1;
+
+        async Task WriteAsync(int count, int from)
+        {
+            var events = Enumerable.Range(from, count).Select(i => LoginEvent(day, i)).ToList();
+            await Events.InsertAsync(tenant, events, day, AuditInsertHooks.None, default);
+            worker.Written(tenant, [.. events.Select(e => AuditEventRow.From(tenant, e, day))]);
+        }
+
+        await WriteAsync(below / 2, 0);
+        await WriteAsync(below - (below / 2), below / 2);
+        (await worker.RunOnceAsync(default)).ShouldBe(0);
+
+        await WriteAsync(1, below);
+        (await worker.RunOnceAsync(default)).ShouldBe(1);
+        await WriteAsync(100, below + 1);
+        (await worker.RunOnceAsync(default)).ShouldBe(0); // once per (partition, tenant) per process
+    }
+
+    [Fact]
     public async Task The_statistics_worker_waits_for_new_tenants_to_settle_and_analyzes_a_partition_at_most_once_a_minute()
     {
         // The worker as the host runs it, on a fake clock: a new tenant's partition is analyzed no sooner than the settle

@@ -11,8 +11,13 @@ namespace AuditKit.Server.Storage.Postgres;
 /// filter a user out of all the tenant's rows instead of using a user-leading index (docs/bench-ingest.md).
 /// </summary>
 /// <remarks>
-/// The event store reports each committed batch (<see cref="Written"/>): the first time this process sees a tenant
-/// write into a partition period, the (partition, tenant) pair is queued. Off the request path, after a short settle
+/// The event store reports each committed batch (<see cref="Written"/>): once this process has written
+/// <see cref="MinRows"/> rows of a tenant into a partition period, the (partition, tenant) pair is queued, once. A
+/// tenant with fewer rows there is left alone: the planner's one-row estimate is then near the truth, and a plan that
+/// reads all of a few hundred rows costs well under a millisecond, while an <c>ANALYZE</c> of a large partition costs a
+/// second of the database's time. (Queueing at the first row made every small tenant of a day, in a new partition each
+/// day or after each restart, cost an <c>ANALYZE</c> that could not find it: statistics list only the most common
+/// tenants.) Off the request path, after a short settle
 /// (so the tenant's first batches are in and tenants arriving together share one <c>ANALYZE</c>), the worker calls
 /// <see cref="PartitionStatisticsSql"/>'s function once per partition with the tenants queued for it; the function,
 /// owned by the schema owner, analyzes that partition only, unless its statistics already know those tenants or another
@@ -37,11 +42,18 @@ internal sealed partial class PostgresPartitionStatistics(
     /// <summary>The most tenants waiting for an <c>ANALYZE</c>.</summary>
     public const int MaxPending = 10_000;
 
+    /// <summary>The rows of a tenant this process writes into a partition period before the pair is queued.</summary>
+    public const int MinRows = 500;
+
     // The (tenant, period) pairs this process has seen; cleared when it grows past this (a tenant may then be queued
     // once more, still at most one ANALYZE per partition per MinInterval).
     private const int MaxSeen = 100_000;
 
-    private readonly ConcurrentDictionary<(string Tenant, long Period), byte> _seen = new();
+    // What _seen holds for a pair once it is queued, instead of its row count.
+    private const int Queued = -1;
+
+    // Per (tenant, period): the rows this process has written there, up to MinRows; Queued after.
+    private readonly ConcurrentDictionary<(string Tenant, long Period), int> _seen = new();
     private readonly Dictionary<long, (Guid Id, HashSet<string> Tenants)> _pending = [];
     private readonly Dictionary<long, DateTimeOffset> _analyzed = [];
     private readonly SemaphoreSlim _signal = new(0);
@@ -49,29 +61,68 @@ internal sealed partial class PostgresPartitionStatistics(
     private int _pendingTenants;
     private int _seenCount;
 
-    /// <summary>Notes the tenant's committed rows; queues each partition period this process has not seen it write into.</summary>
+    /// <summary>
+    /// Notes the tenant's committed rows; queues each partition period where this process has now written
+    /// <see cref="MinRows"/> of the tenant's rows, the first time it gets there.
+    /// </summary>
     public void Written(string tenantId, IReadOnlyList<AuditEventRow> rows)
     {
-        var last = long.MinValue;
-        foreach (var row in rows)
+        ArgumentNullException.ThrowIfNull(rows);
+        for (var start = 0; start < rows.Count;)
         {
-            var key = PeriodKey(row.Id);
-            if (key == last)
+            // A run of rows in one period (a batch is nearly always one run).
+            var key = PeriodKey(rows[start].Id);
+            var end = start + 1;
+            while (end < rows.Count && PeriodKey(rows[end].Id) == key)
             {
-                continue;
+                end++;
             }
 
-            last = key;
-            if (_seen.TryAdd((tenantId, key), 0))
+            Count(tenantId, key, end - start, rows[start].Id);
+            start = end;
+        }
+    }
+
+    private void Count(string tenantId, long key, int rows, Guid id)
+    {
+        var pair = (tenantId, key);
+        while (true)
+        {
+            int next;
+            if (_seen.TryGetValue(pair, out var count))
             {
+                if (count == Queued)
+                {
+                    return;
+                }
+
+                next = count + rows >= MinRows ? Queued : count + rows;
+                if (!_seen.TryUpdate(pair, next, count))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                next = rows >= MinRows ? Queued : rows;
+                if (!_seen.TryAdd(pair, next))
+                {
+                    continue;
+                }
+
                 if (Interlocked.Increment(ref _seenCount) > MaxSeen)
                 {
                     _seen.Clear();
                     Interlocked.Exchange(ref _seenCount, 0);
                 }
-
-                Queue(tenantId, key, row.Id);
             }
+
+            if (next == Queued)
+            {
+                Queue(tenantId, key, id);
+            }
+
+            return;
         }
     }
 
