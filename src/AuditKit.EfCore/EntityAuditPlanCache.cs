@@ -79,7 +79,7 @@ internal sealed class EntityAuditPlanCache
 
         foreach (var collection in entityType.GetComplexProperties().Where(c => c.IsCollection))
         {
-            var rule = CollectionRuleFor(collection, rulePrefix + collection.Name, rules);
+            var rule = ConfiguredRuleFor(collection, rulePrefix + collection.Name, rules);
             if (!rule.Ignore)
             {
                 properties.Add(new AuditedProperty(collection, collection.Name, rule, ElementRules(collection, rulePrefix + collection.Name + ".", rules)));
@@ -149,7 +149,8 @@ internal sealed class EntityAuditPlanCache
         return rule.Style == MaskStyle.Hash && !_masker.CanHash ? rule with { Style = MaskStyle.Redact } : rule;
     }
 
-    private PropertyAuditRule ConfiguredRuleFor(IProperty property, string rulePath, MergedRules rules)
+    // The rule of a property or a complex collection: configured for its path, else its attribute, else its name's pattern.
+    private PropertyAuditRule ConfiguredRuleFor(IPropertyBase property, string rulePath, MergedRules rules)
     {
         if (rules.Properties.TryGetValue(rulePath, out var configured))
         {
@@ -163,24 +164,6 @@ internal sealed class EntityAuditPlanCache
         }
 
         return _masker.IsSensitiveName(property.Name)
-            ? new PropertyAuditRule(Ignore: false, _masker.Options.DefaultStyle, null)
-            : default;
-    }
-
-    private PropertyAuditRule CollectionRuleFor(IComplexProperty collection, string rulePath, MergedRules rules)
-    {
-        if (rules.Properties.TryGetValue(rulePath, out var configured))
-        {
-            return configured;
-        }
-
-        var member = (MemberInfo?)collection.PropertyInfo ?? collection.FieldInfo;
-        if (member?.GetCustomAttribute<AuditSensitiveAttribute>(inherit: true) is { } attribute)
-        {
-            return new PropertyAuditRule(Ignore: false, attribute.Style, attribute.KeepLast);
-        }
-
-        return _masker.IsSensitiveName(collection.Name)
             ? new PropertyAuditRule(Ignore: false, _masker.Options.DefaultStyle, null)
             : default;
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
@@ -36,17 +37,7 @@ internal static class AuditCursorCodec
     public static bool TryDecode(string? token, out AuditCursor cursor)
     {
         cursor = null!;
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
-        {
-            return false;
-        }
-
-        byte[] json;
-        try
-        {
-            json = Base64Url.DecodeFromChars(token);
-        }
-        catch (FormatException)
+        if (!OpaqueToken.TryDecode(token, MaxTokenLength, out var json))
         {
             return false;
         }

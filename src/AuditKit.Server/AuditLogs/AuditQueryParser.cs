@@ -125,27 +125,20 @@ internal static class AuditQueryParser
         var action = Values("action", parameters.Action, AuditActions.Normalize);
         var actionCanonical = Values("action_canonical", parameters.ActionCanonical, AuditActions.Normalize);
 
-        var status = Values<AuditStatus>("status", parameters.Status, text =>
+        // Statuses or severities: their wire names in any case (AuditEnumNames).
+        AnyOf<T> Names<T>(string field, string? value, AuditEnumNames.Parser<T> parse, string names) => Values<T>(field, value, text =>
         {
-            if (AuditEnumNames.TryParseStatus(text, out var parsed))
+            if (parse(text, out var parsed))
             {
                 return parsed;
             }
 
-            Fail("status", $"must be one of {AuditEnumNames.StatusList} (comma-separated for several).");
+            Fail(field, $"must be one of {names} (comma-separated for several).");
             return default;
         });
 
-        var severity = Values<AuditSeverity>("severity", parameters.Severity, text =>
-        {
-            if (AuditEnumNames.TryParseSeverity(text, out var parsed))
-            {
-                return parsed;
-            }
-
-            Fail("severity", $"must be one of {AuditEnumNames.SeverityList} (comma-separated for several).");
-            return default;
-        });
+        var status = Names<AuditStatus>("status", parameters.Status, AuditEnumNames.TryParseStatus, AuditEnumNames.StatusList);
+        var severity = Names<AuditSeverity>("severity", parameters.Severity, AuditEnumNames.TryParseSeverity, AuditEnumNames.SeverityList);
 
         var ipAddress = Values("ip_address", parameters.IpAddress, text =>
         {

@@ -10,6 +10,9 @@ internal static class AuditEnumNames
 
     public const string SeverityList = "LOW, MEDIUM, HIGH, CRITICAL";
 
+    /// <summary>Parses a wire name, as <see cref="TryParseStatus"/> and <see cref="TryParseSeverity"/> do.</summary>
+    public delegate bool Parser<T>(string text, out T value);
+
     public static bool TryParseStatus(string text, out AuditStatus status)
     {
         (var found, status) = text.Trim().ToUpperInvariant() switch

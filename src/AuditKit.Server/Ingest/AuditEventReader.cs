@@ -94,10 +94,10 @@ internal static class AuditEventReader
                     auditEvent.UserEmail = ReadString(name, value, errors);
                     break;
                 case AuditEventFields.Status:
-                    auditEvent.Status = ReadStatus(value, errors) ?? AuditStatus.Success;
+                    auditEvent.Status = ReadName<AuditStatus>(AuditEventFields.Status, value, AuditEnumNames.TryParseStatus, AuditEnumNames.StatusList, errors) ?? AuditStatus.Success;
                     break;
                 case AuditEventFields.Severity:
-                    auditEvent.Severity = ReadSeverity(value, errors) ?? AuditSeverity.Low;
+                    auditEvent.Severity = ReadName<AuditSeverity>(AuditEventFields.Severity, value, AuditEnumNames.TryParseSeverity, AuditEnumNames.SeverityList, errors) ?? AuditSeverity.Low;
                     break;
                 case AuditEventFields.ServiceName:
                     auditEvent.ServiceName = ReadString(name, value, errors);
@@ -350,7 +350,9 @@ internal static class AuditEventReader
         }
     }
 
-    private static AuditStatus? ReadStatus(JsonElement value, List<AuditFieldError> errors)
+    // A status or a severity: one of its wire names (in any case, see AuditEnumNames); null when null or blank.
+    private static T? ReadName<T>(string field, JsonElement value, AuditEnumNames.Parser<T> parse, string names, List<AuditFieldError> errors)
+        where T : struct
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -359,7 +361,7 @@ internal static class AuditEventReader
 
         if (value.ValueKind == JsonValueKind.String && !StorableJson.TryGetString(value, out _))
         {
-            errors.Add(new AuditFieldError(AuditEventFields.Status, StorableJson.InvalidText));
+            errors.Add(new AuditFieldError(field, StorableJson.InvalidText));
             return null;
         }
 
@@ -371,44 +373,13 @@ internal static class AuditEventReader
                 return null;
             }
 
-            if (AuditEnumNames.TryParseStatus(text, out var status))
+            if (parse(text, out var parsed))
             {
-                return status;
+                return parsed;
             }
         }
 
-        errors.Add(new AuditFieldError(AuditEventFields.Status, $"must be one of {AuditEnumNames.StatusList} (any case)."));
-        return null;
-    }
-
-    private static AuditSeverity? ReadSeverity(JsonElement value, List<AuditFieldError> errors)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.String && !StorableJson.TryGetString(value, out _))
-        {
-            errors.Add(new AuditFieldError(AuditEventFields.Severity, StorableJson.InvalidText));
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            var text = value.GetString()!.Trim();
-            if (text.Length == 0)
-            {
-                return null;
-            }
-
-            if (AuditEnumNames.TryParseSeverity(text, out var severity))
-            {
-                return severity;
-            }
-        }
-
-        errors.Add(new AuditFieldError(AuditEventFields.Severity, $"must be one of {AuditEnumNames.SeverityList} (any case)."));
+        errors.Add(new AuditFieldError(field, $"must be one of {names} (any case)."));
         return null;
     }
 

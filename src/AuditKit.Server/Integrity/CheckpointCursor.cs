@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
@@ -25,22 +26,7 @@ internal static class CheckpointCursor
     {
         seq = 0;
         kind = string.Empty;
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
-        {
-            return false;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = Base64Url.DecodeFromChars(token);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        if (bytes.Length <= 8)
+        if (!OpaqueToken.TryDecode(token, MaxTokenLength, out var bytes) || bytes.Length <= 8)
         {
             return false;
         }

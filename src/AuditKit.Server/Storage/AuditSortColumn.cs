@@ -20,30 +20,34 @@ internal sealed record AuditSortColumn(string Column, bool Nullable)
     };
 
     /// <summary>The cursor form of <paramref name="auditEvent"/>'s value of <paramref name="field"/>.</summary>
-    public static string? CursorValue(AuditSortField field, AuditEvent auditEvent) => field switch
-    {
-        AuditSortField.Timestamp => auditEvent.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        AuditSortField.ReceivedAt => auditEvent.ReceivedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        AuditSortField.Severity => ((int)auditEvent.Severity).ToString(CultureInfo.InvariantCulture),
-        AuditSortField.Action => auditEvent.Action,
-        AuditSortField.UserId => auditEvent.UserId,
-        AuditSortField.ResourceType => auditEvent.ResourceType,
-        AuditSortField.StatusCode => auditEvent.StatusCode?.ToString(CultureInfo.InvariantCulture),
-        AuditSortField.DurationMs => auditEvent.DurationMs?.ToString("R", CultureInfo.InvariantCulture),
-        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown sort field."),
-    };
+    public static string? CursorValue(AuditSortField field, AuditEvent auditEvent) => CursorValue(
+        field, auditEvent.Timestamp, auditEvent.ReceivedAt, auditEvent.Severity, auditEvent.Action, auditEvent.UserId,
+        auditEvent.ResourceType, auditEvent.StatusCode, auditEvent.DurationMs);
 
     /// <summary>The cursor form of <paramref name="row"/>'s value of <paramref name="field"/>, as for an event.</summary>
-    public static string? CursorValue(AuditSortField field, AuditEventRow row) => field switch
+    public static string? CursorValue(AuditSortField field, AuditEventRow row) => CursorValue(
+        field, row.Timestamp, row.ReceivedAt, row.Severity, row.Action, row.UserId, row.ResourceType, row.StatusCode, row.DurationMs);
+
+    // The one text form of each sort field's value, whether it comes from an event or a stored row.
+    private static string? CursorValue(
+        AuditSortField field,
+        DateTimeOffset timestamp,
+        DateTimeOffset? receivedAt,
+        AuditSeverity severity,
+        string? action,
+        string? userId,
+        string? resourceType,
+        int? statusCode,
+        double? durationMs) => field switch
     {
-        AuditSortField.Timestamp => row.Timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        AuditSortField.ReceivedAt => row.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-        AuditSortField.Severity => ((int)row.Severity).ToString(CultureInfo.InvariantCulture),
-        AuditSortField.Action => row.Action,
-        AuditSortField.UserId => row.UserId,
-        AuditSortField.ResourceType => row.ResourceType,
-        AuditSortField.StatusCode => row.StatusCode?.ToString(CultureInfo.InvariantCulture),
-        AuditSortField.DurationMs => row.DurationMs?.ToString("R", CultureInfo.InvariantCulture),
+        AuditSortField.Timestamp => timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        AuditSortField.ReceivedAt => receivedAt?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+        AuditSortField.Severity => ((int)severity).ToString(CultureInfo.InvariantCulture),
+        AuditSortField.Action => action,
+        AuditSortField.UserId => userId,
+        AuditSortField.ResourceType => resourceType,
+        AuditSortField.StatusCode => statusCode?.ToString(CultureInfo.InvariantCulture),
+        AuditSortField.DurationMs => durationMs?.ToString("R", CultureInfo.InvariantCulture),
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown sort field."),
     };
 

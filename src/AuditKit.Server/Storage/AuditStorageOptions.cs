@@ -150,57 +150,41 @@ internal sealed class AuditStorageOptions
             .Cast<string>()
             .Any(k => keys.Contains(k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant(), StringComparer.Ordinal));
 
+    /// <summary>
+    /// Why <paramref name="connectionString"/> (the one under <c>ConnectionStrings:</c><paramref name="name"/>) is not a
+    /// PostgreSQL connection string; null when it is one or is not set (the main one is always set with PostgreSQL).
+    /// </summary>
+    private static string? ConnectionStringError(string? connectionString, string name)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"ConnectionStrings:{name} is not a valid PostgreSQL connection string: {e.Message}";
+        }
+    }
+
     /// <summary>The reasons these options cannot work, if any.</summary>
     public IEnumerable<string> Validate()
     {
         if (Provider == AuditStorageProvider.Postgres)
         {
-            string? error = null;
-            try
+            foreach (var (connectionString, name) in new[]
             {
-                _ = new NpgsqlConnectionStringBuilder(PostgresConnectionString);
-            }
-            catch (ArgumentException e)
+                (PostgresConnectionString, ConnectionStringName),
+                (MigrationsConnectionString, MigrationsConnectionStringName),
+                (ReadConnectionString, ReadConnectionStringName),
+            })
             {
-                error = $"ConnectionStrings:{ConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
-            }
-
-            if (error is not null)
-            {
-                yield return error;
-            }
-
-            if (!string.IsNullOrWhiteSpace(MigrationsConnectionString))
-            {
-                error = null;
-                try
-                {
-                    _ = new NpgsqlConnectionStringBuilder(MigrationsConnectionString);
-                }
-                catch (ArgumentException e)
-                {
-                    error = $"ConnectionStrings:{MigrationsConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
-                }
-
-                if (error is not null)
-                {
-                    yield return error;
-                }
-            }
-
-            if (!string.IsNullOrWhiteSpace(ReadConnectionString))
-            {
-                error = null;
-                try
-                {
-                    _ = new NpgsqlConnectionStringBuilder(ReadConnectionString);
-                }
-                catch (ArgumentException e)
-                {
-                    error = $"ConnectionStrings:{ReadConnectionStringName} is not a valid PostgreSQL connection string: {e.Message}";
-                }
-
-                if (error is not null)
+                if (ConnectionStringError(connectionString, name) is { } error)
                 {
                     yield return error;
                 }

@@ -43,29 +43,29 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         ArgumentNullException.ThrowIfNull(isNew);
         var keyColumn = filter.KeyColumn;
         var rows = new Dictionary<string, List<StoredRow>>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(500))
-        {
-            await using var command = CreateCommand(string.Empty);
-            var tenant = Add(command, "t", TenantId);
-            var lo = Dialect.RangeTime(from, v => Add(command, "lo", v));
-            var hi = Dialect.RangeTime(to, v => Add(command, "hi", v));
-            var list = AddList(command, "k", chunk);
-            command.CommandText =
-                $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
-                $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
-                $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(from, to)} AND {filter.Predicate} " +
-                $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await EachChunkAsync(
+            keys,
+            500,
+            (command, tenant, chunk) =>
+            {
+                var lo = Dialect.RangeTime(from, v => Add(command, "lo", v));
+                var hi = Dialect.RangeTime(to, v => Add(command, "hi", v));
+                var list = AddList(command, "k", chunk);
+                return $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
+                    $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
+                    $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(from, to)} AND {filter.Predicate} " +
+                    $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
+            },
+            reader =>
             {
                 var key = reader.GetString(0);
-                if (!rows.TryGetValue(key, out var list2))
+                if (!rows.TryGetValue(key, out var list))
                 {
-                    rows[key] = list2 = [];
+                    rows[key] = list = [];
                 }
 
                 var id = Dialect.ReadId(reader, 2);
-                list2.Add(new StoredRow(
+                list.Add(new StoredRow(
                     Dialect.ReadTime(reader, 1),
                     id,
                     reader.GetString(3),
@@ -75,9 +75,8 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
                     reader.IsDBNull(7) ? null : reader.GetString(7),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
                     isNew(id)));
-            }
-        }
-
+            },
+            cancellationToken).ConfigureAwait(false);
         return rows;
     }
 
@@ -86,20 +85,15 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         string rule, string keyType, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, (DateTimeOffset, DateTimeOffset)>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(500))
-        {
-            await using var command = CreateCommand(string.Empty);
-            command.CommandText =
-                $"SELECT key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} WHERE tenant_id = {Add(command, "t", TenantId)} " +
+        await EachChunkAsync(
+            keys,
+            500,
+            (command, tenant, chunk) =>
+                $"SELECT key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} WHERE tenant_id = {tenant} " +
                 $"AND rule = {Add(command, "r", rule)} AND key_type = {Add(command, "kt", keyType)} AND {DetectionModel.UnresolvedPredicate} " +
-                $"AND key_value IN {AddList(command, "k", chunk)}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                found[reader.GetString(0)] = (Dialect.ReadTime(reader, 1), Dialect.ReadTime(reader, 2));
-            }
-        }
-
+                $"AND key_value IN {AddList(command, "k", chunk)}",
+            reader => found[reader.GetString(0)] = (Dialect.ReadTime(reader, 1), Dialect.ReadTime(reader, 2)),
+            cancellationToken).ConfigureAwait(false);
         return found;
     }
 
@@ -113,25 +107,22 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
     {
         ArgumentNullException.ThrowIfNull(filter);
         var dense = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in ranges.Chunk(300))
-        {
-            await using var command = CreateCommand(string.Empty);
-            var tenant = Add(command, "t", TenantId);
-            var n = Add(command, "n", threshold);
-            var values = string.Join(", ", chunk.Select((k, i) =>
+        await EachChunkAsync(
+            ranges,
+            300,
+            (command, tenant, chunk) =>
             {
-                var index = i.ToString(CultureInfo.InvariantCulture);
-                return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Dialect.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Dialect.TimeValue(k.Value.Hi))})";
-            }));
-            var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{filter.KeyColumn} = w.key AND {filter.Predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
-            command.CommandText = $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {Dialect.CountUpTo(rows, n)} >= {n}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                dense.Add(reader.GetString(0));
-            }
-        }
-
+                var n = Add(command, "n", threshold);
+                var values = string.Join(", ", chunk.Select((k, i) =>
+                {
+                    var index = i.ToString(CultureInfo.InvariantCulture);
+                    return $"({Add(command, "k" + index, k.Key)}, {Add(command, "lo" + index, Dialect.TimeValue(k.Value.Lo))}, {Add(command, "hi" + index, Dialect.TimeValue(k.Value.Hi))})";
+                }));
+                var rows = $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{filter.KeyColumn} = w.key AND {filter.Predicate} AND e.timestamp >= w.lo AND e.timestamp <= w.hi";
+                return $"WITH w(key, lo, hi) AS (VALUES {values}) SELECT w.key FROM w WHERE {Dialect.CountUpTo(rows, n)} >= {n}";
+            },
+            reader => dense.Add(reader.GetString(0)),
+            cancellationToken).ConfigureAwait(false);
         return dense;
     }
 
@@ -150,64 +141,54 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         IReadOnlyList<(string User, long Minute, long Count)> busy, long baselineMinutes, CancellationToken cancellationToken)
     {
         var found = new List<(string User, long Minute, long Count, long Before)>(busy.Count);
-        foreach (var chunk in busy.Chunk(Chunk))
-        {
-            await using var baseline = CreateCommand(string.Empty);
-            var tenant = Add(baseline, "t", TenantId);
-            var span = Add(baseline, "b", baselineMinutes);
-            var values = string.Join(", ", chunk.Select((b, i) =>
-                $"({Add(baseline, "u" + i, b.User)}, {Add(baseline, "m" + i, b.Minute)}, {Add(baseline, "c" + i, b.Count)})"));
-            baseline.CommandText =
-                $"WITH busy(user_id, minute, event_count) AS (VALUES {values}) " +
-                "SELECT busy.user_id, busy.minute, busy.event_count, " +
-                $"(SELECT coalesce(sum(m.event_count), 0) FROM {DetectionModel.UserMinutesTable} m WHERE m.tenant_id = {tenant} AND m.user_id = busy.user_id " +
-                $"AND m.minute >= busy.minute - {span} AND m.minute < busy.minute) FROM busy";
-            await using var reader = await baseline.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await EachChunkAsync(
+            busy,
+            Chunk,
+            (baseline, tenant, chunk) =>
             {
-                found.Add((
-                    reader.GetString(0),
-                    Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
-                    Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
-                    Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture)));
-            }
-        }
-
+                var span = Add(baseline, "b", baselineMinutes);
+                var values = string.Join(", ", chunk.Select((b, i) =>
+                    $"({Add(baseline, "u" + i, b.User)}, {Add(baseline, "m" + i, b.Minute)}, {Add(baseline, "c" + i, b.Count)})"));
+                return $"WITH busy(user_id, minute, event_count) AS (VALUES {values}) " +
+                    "SELECT busy.user_id, busy.minute, busy.event_count, " +
+                    $"(SELECT coalesce(sum(m.event_count), 0) FROM {DetectionModel.UserMinutesTable} m WHERE m.tenant_id = {tenant} AND m.user_id = busy.user_id " +
+                    $"AND m.minute >= busy.minute - {span} AND m.minute < busy.minute) FROM busy";
+            },
+            reader => found.Add((
+                reader.GetString(0),
+                Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture))),
+            cancellationToken).ConfigureAwait(false);
         return found;
     }
 
     /// <summary>Records that each user was seen on each day of <paramref name="days"/> (UTC day numbers).</summary>
-    public async Task RecordDaysAsync(IReadOnlyList<(string User, int Day)> days, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in days.Chunk(Chunk))
-        {
-            await using var insert = CreateCommand(string.Empty);
-            var tenant = Add(insert, "t", TenantId);
-            var values = string.Join(", ", chunk.Select((d, i) =>
-                $"({tenant}, {Add(insert, "u" + i, d.User)}, {Add(insert, "d" + i, d.Day)})"));
-            insert.CommandText =
-                $"INSERT INTO {DetectionModel.UserDaysTable} (tenant_id, user_id, day) VALUES {values} ON CONFLICT (tenant_id, user_id, day) DO NOTHING";
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task RecordDaysAsync(IReadOnlyList<(string User, int Day)> days, CancellationToken cancellationToken) =>
+        EachChunkAsync(
+            days,
+            Chunk,
+            (insert, tenant, chunk) =>
+            {
+                var values = string.Join(", ", chunk.Select((d, i) =>
+                    $"({tenant}, {Add(insert, "u" + i, d.User)}, {Add(insert, "d" + i, d.Day)})"));
+                return $"INSERT INTO {DetectionModel.UserDaysTable} (tenant_id, user_id, day) VALUES {values} ON CONFLICT (tenant_id, user_id, day) DO NOTHING";
+            },
+            row: null,
+            cancellationToken);
 
     /// <summary>The first sighting of every IP known for <paramref name="users"/>: (user, IP) → first seen.</summary>
     public async Task<Dictionary<(string User, string Ip), DateTimeOffset>> ReadKnownIpsAsync(IReadOnlyCollection<string> users, CancellationToken cancellationToken)
     {
         var known = new Dictionary<(string, string), DateTimeOffset>();
-        foreach (var chunk in users.Chunk(500))
-        {
-            await using var select = CreateCommand(string.Empty);
-            select.CommandText =
+        await EachChunkAsync(
+            users,
+            500,
+            (select, tenant, chunk) =>
                 $"SELECT user_id, ip_address, first_seen FROM {DetectionModel.UserIpsTable} " +
-                $"WHERE tenant_id = {Add(select, "t", TenantId)} AND user_id IN {AddList(select, "u", chunk)}";
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                known[(reader.GetString(0), reader.GetString(1))] = Dialect.ReadTime(reader, 2);
-            }
-        }
-
+                $"WHERE tenant_id = {tenant} AND user_id IN {AddList(select, "u", chunk)}",
+            reader => known[(reader.GetString(0), reader.GetString(1))] = Dialect.ReadTime(reader, 2),
+            cancellationToken).ConfigureAwait(false);
         return known;
     }
 
@@ -236,21 +217,20 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
     }
 
     /// <summary>Records the first sightings of (user, IP) pairs not known before (one already recorded is kept).</summary>
-    public async Task RecordFirstSightingsAsync(IReadOnlyList<IpSighting> fresh, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in fresh.Chunk(Chunk))
-        {
-            await using var insert = CreateCommand(string.Empty);
-            var tenant = Add(insert, "t", TenantId);
-            var values = string.Join(", ", chunk.Select((e, i) =>
-                $"({tenant}, {Add(insert, "u" + i, e.User)}, {Add(insert, "i" + i, e.Ip)}, " +
-                $"{Add(insert, "f" + i, Dialect.TimeValue(e.Timestamp))}, {Add(insert, "e" + i, Dialect.IdValue(e.EventId))})"));
-            insert.CommandText =
-                $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
-                "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task RecordFirstSightingsAsync(IReadOnlyList<IpSighting> fresh, CancellationToken cancellationToken) =>
+        EachChunkAsync(
+            fresh,
+            Chunk,
+            (insert, tenant, chunk) =>
+            {
+                var values = string.Join(", ", chunk.Select((e, i) =>
+                    $"({tenant}, {Add(insert, "u" + i, e.User)}, {Add(insert, "i" + i, e.Ip)}, " +
+                    $"{Add(insert, "f" + i, Dialect.TimeValue(e.Timestamp))}, {Add(insert, "e" + i, Dialect.IdValue(e.EventId))})"));
+                return $"INSERT INTO {DetectionModel.UserIpsTable} (tenant_id, user_id, ip_address, first_seen, first_event_id) VALUES {values} " +
+                    "ON CONFLICT (tenant_id, user_id, ip_address) DO NOTHING";
+            },
+            row: null,
+            cancellationToken);
 
     /// <summary>
     /// For each (user, day) of <paramref name="sightings"/>, on how many earlier days the user was seen; calls
@@ -260,26 +240,23 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         IReadOnlyList<(string User, int Day)> sightings, Action<int, long> counted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counted);
+        // Where the next chunk starts in sightings: each row carries its index there.
         var offset = 0;
-        foreach (var chunk in sightings.Chunk(Chunk))
-        {
-            await using var history = CreateCommand(string.Empty);
-            var tenant = Add(history, "t", TenantId);
-            var values = string.Join(", ", chunk.Select((e, i) =>
-                $"({Add(history, "n" + i, i)}, {Add(history, "u" + i, e.User)}, {Add(history, "d" + i, e.Day)})"));
-            history.CommandText =
-                $"WITH f(n, user_id, day) AS (VALUES {values}) SELECT f.n, (SELECT count(*) FROM {DetectionModel.UserDaysTable} d " +
-                $"WHERE d.tenant_id = {tenant} AND d.user_id = f.user_id AND d.day < f.day) FROM f";
-            await using var reader = await history.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await EachChunkAsync(
+            sightings,
+            Chunk,
+            (history, tenant, chunk) =>
             {
-                counted(
-                    offset + Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture),
-                    Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture));
-            }
-
-            offset += chunk.Length;
-        }
+                var values = string.Join(", ", chunk.Select((e, i) =>
+                    $"({Add(history, "n" + i, offset + i)}, {Add(history, "u" + i, e.User)}, {Add(history, "d" + i, e.Day)})"));
+                offset += chunk.Length;
+                return $"WITH f(n, user_id, day) AS (VALUES {values}) SELECT f.n, (SELECT count(*) FROM {DetectionModel.UserDaysTable} d " +
+                    $"WHERE d.tenant_id = {tenant} AND d.user_id = f.user_id AND d.day < f.day) FROM f";
+            },
+            reader => counted(
+                Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Turns <paramref name="matches"/> into alerts (see <see cref="AlertWriter"/>).</summary>
@@ -294,6 +271,35 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         await Transaction.DisposeAsync().ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Runs one statement per chunk of at most <paramref name="size"/> of <paramref name="items"/>, so the parameter
+    /// count stays bounded: a command in the pass's transaction with the tenant bound as <c>@t</c>, whose text
+    /// <paramref name="text"/> writes given the command, the tenant's parameter and the chunk. <paramref name="row"/>
+    /// takes each row the statement returns; without it the statement returns none.
+    /// </summary>
+    protected async Task EachChunkAsync<T>(
+        IEnumerable<T> items, int size, Func<DbCommand, string, T[], string> text, Action<DbDataReader>? row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (var chunk in items.Chunk(size))
+        {
+            await using var command = CreateCommand(string.Empty);
+            command.CommandText = text(command, Add(command, "t", TenantId), chunk);
+            if (row is null)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                row(reader);
+            }
+        }
     }
 
     /// <summary>A command in the pass's transaction.</summary>

@@ -3,7 +3,8 @@ namespace AuditKit.Server.Storage;
 /// <summary>
 /// The one claim of due rows with a lease, for the detection outbox sweeper and the webhook dispatcher: several server
 /// processes share the due rows of a table without taking the same row twice while its lease runs (see
-/// <see cref="AuditSqlDialect.ClaimDue"/>).
+/// <see cref="AuditSqlDialect.ClaimDue"/>); and the one update of a claimed row, by which the claimer postpones or
+/// completes it.
 /// </summary>
 internal static class LeaseClaim
 {
@@ -44,5 +45,29 @@ internal static class LeaseClaim
         }
 
         return claimed;
+    }
+
+    /// <summary>
+    /// Sets what <paramref name="set"/> writes (given the command and the dialect) on the row <paramref name="id"/> of
+    /// <paramref name="tenantId"/> in <paramref name="table"/>, over a connection of the tenant: how the claimer of a
+    /// row postpones or completes it.
+    /// </summary>
+    public static async Task UpdateClaimedAsync(
+        StorageConnections connections,
+        string table,
+        string tenantId,
+        Guid id,
+        Func<DbCommand, AuditSqlDialect, string> set,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connections);
+        ArgumentNullException.ThrowIfNull(set);
+        var sql = connections.Dialect;
+        await using var connection = await connections.OpenAsync(StorageScope.Tenant(tenantId), cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            $"UPDATE {table} SET {set(command, sql)} " +
+            $"WHERE tenant_id = {DbParameters.Add(command, "@t", tenantId)} AND id = {DbParameters.Add(command, "@id", sql.IdValue(id))}";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -60,17 +60,18 @@ internal abstract class RelationalDetectionStore(StorageConnections connections)
         return claimed;
     }
 
-    public async Task PostponeBatchAsync(ClaimedBatch batch, int attempts, DateTimeOffset until, CancellationToken cancellationToken)
+    public Task PostponeBatchAsync(ClaimedBatch batch, int attempts, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var sql = connections.Dialect;
-        await using var connection = await connections.OpenAsync(StorageScope.Tenant(batch.TenantId), cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"UPDATE {DetectionModel.OutboxTable} SET attempts = {DbParameters.Add(command, "@a", attempts)}, " +
-            $"claimed_until = {DbParameters.Add(command, "@until", sql.TimeValue(AuditEventRow.ToStoredTime(until)))} " +
-            $"WHERE tenant_id = {DbParameters.Add(command, "@t", batch.TenantId)} AND id = {DbParameters.Add(command, "@id", sql.IdValue(batch.Id))}";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return LeaseClaim.UpdateClaimedAsync(
+            connections,
+            DetectionModel.OutboxTable,
+            batch.TenantId,
+            batch.Id,
+            (command, sql) =>
+                $"attempts = {DbParameters.Add(command, "@a", attempts)}, " +
+                $"claimed_until = {DbParameters.Add(command, "@until", sql.TimeValue(AuditEventRow.ToStoredTime(until)))}",
+            cancellationToken);
     }
 
     /// <summary>A stable 64-bit lock key for the tenant's detection.</summary>

@@ -9,13 +9,6 @@ namespace AuditKit.Server.Storage;
 /// </summary>
 internal sealed class RelationalErasureStore(StorageConnections connections, TimeProvider timeProvider) : IErasureStore
 {
-    /// <summary>The personal fields of the canonical form (id and column), in the order their digests are appended.</summary>
-    private static readonly (ushort Id, string Column)[] s_personal =
-        [.. AuditEventCanonicalForm.Fields.Where(static f => f.Kind == "personal").Select(static f => (f.Id, f.Name))];
-
-    /// <summary>The JSON fields an erasure rewrites.</summary>
-    private static readonly string[] s_json = ["metadata", "old_values", "new_values", "changes"];
-
     public Task<int> EraseEventsAsync(string tenantId, string subject, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
@@ -46,7 +39,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
         {
             select.Transaction = transaction;
             select.CommandText =
-                $"SELECT rowid, salt, personal_digests, {string.Join(", ", s_personal.Select(static p => p.Column))} FROM {AuditDbContext.EventsTable} " +
+                $"SELECT rowid, salt, personal_digests, {string.Join(", ", ErasedFields.Personal.Select(static p => p.Column))} FROM {AuditDbContext.EventsTable} " +
                 $"WHERE tenant_id = {DbParameters.Add(select, "@t", tenantId)} AND user_id = {DbParameters.Add(select, "@u", subject)} " +
                 $"LIMIT {DbParameters.Add(select, "@n", limit)}";
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -54,8 +47,8 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
             {
                 var salt = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
                 var kept = reader.IsDBNull(2) ? [] : reader.GetFieldValue<byte[]>(2);
-                var values = new string?[s_personal.Length];
-                for (var i = 0; i < s_personal.Length; i++)
+                var values = new string?[ErasedFields.Personal.Count];
+                for (var i = 0; i < ErasedFields.Personal.Count; i++)
                 {
                     values[i] = reader.IsDBNull(3 + i) ? null : reader.GetString(3 + i);
                 }
@@ -70,7 +63,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
             update.Transaction = transaction;
             update.CommandText =
                 $"UPDATE {AuditDbContext.EventsTable} SET personal_digests = {DbParameters.Add(update, "@d", digests)}, " +
-                $"{string.Join(", ", s_personal.Select(static p => p.Column + " = NULL"))}, salt = NULL " +
+                $"{string.Join(", ", ErasedFields.Personal.Select(static p => p.Column + " = NULL"))}, salt = NULL " +
                 $"WHERE rowid = {DbParameters.Add(update, "@r", rowId)}";
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -89,15 +82,15 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
         var digests = new byte[kept.Length + (values.Count(static v => v is not null) * entry)];
         kept.CopyTo(digests, 0);
         var at = kept.Length;
-        for (var i = 0; i < s_personal.Length; i++)
+        for (var i = 0; i < ErasedFields.Personal.Count; i++)
         {
             if (values[i] is not { } value)
             {
                 continue;
             }
 
-            BinaryPrimitives.WriteUInt16BigEndian(digests.AsSpan(at, 2), s_personal[i].Id);
-            AuditEventCanonicalForm.PersonalDigest(salt, s_personal[i].Id, value).CopyTo(digests, at + 2);
+            BinaryPrimitives.WriteUInt16BigEndian(digests.AsSpan(at, 2), ErasedFields.Personal[i].Id);
+            AuditEventCanonicalForm.PersonalDigest(salt, ErasedFields.Personal[i].Id, value).CopyTo(digests, at + 2);
             at += entry;
         }
 
@@ -187,20 +180,20 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
         await using (var select = connection.CreateCommand())
         {
             select.Transaction = transaction;
-            var text = "coalesce(metadata, '') || coalesce(old_values, '') || coalesce(new_values, '') || coalesce(changes, '')";
+            var text = string.Join(" || ", ErasedFields.Json.Select(static c => $"coalesce({c}, '')"));
             var contains = string.Join(" OR ", live.Select((n, i) => $"instr({text}, {DbParameters.Add(select, "@n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), n)}) > 0"));
             select.CommandText =
-                $"SELECT rowid, seq, hash, {string.Join(", ", s_json)} FROM {AuditDbContext.EventsTable} " +
+                $"SELECT rowid, seq, hash, {string.Join(", ", ErasedFields.Json)} FROM {AuditDbContext.EventsTable} " +
                 $"WHERE tenant_id = {DbParameters.Add(select, "@t", tenantId)} AND seq > {DbParameters.Add(select, "@a", afterSeq)} AND ({contains}) " +
                 $"ORDER BY seq LIMIT {DbParameters.Add(select, "@l", limit)}";
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 last = reader.GetInt64(1);
-                var old = new string?[s_json.Length];
-                var @new = new string?[s_json.Length];
+                var old = new string?[ErasedFields.Json.Count];
+                var @new = new string?[ErasedFields.Json.Count];
                 var changed = false;
-                for (var i = 0; i < s_json.Length; i++)
+                for (var i = 0; i < ErasedFields.Json.Count; i++)
                 {
                     old[i] = reader.IsDBNull(3 + i) ? null : reader.GetString(3 + i);
                     @new[i] = ErasureJson.Rewrite(old[i], live);
@@ -222,7 +215,7 @@ internal sealed class RelationalErasureStore(StorageConnections connections, Tim
                 update.Transaction = transaction;
                 update.CommandText =
                     $"UPDATE {AuditDbContext.EventsTable} SET " +
-                    string.Join(", ", s_json.Select((c, i) => $"{c} = {DbParameters.Add(update, "@v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), @new[i] ?? old[i])}")) +
+                    string.Join(", ", ErasedFields.Json.Select((c, i) => $"{c} = {DbParameters.Add(update, "@v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), @new[i] ?? old[i])}")) +
                     $" WHERE rowid = {DbParameters.Add(update, "@r", rowId)}";
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

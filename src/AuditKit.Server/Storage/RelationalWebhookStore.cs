@@ -120,19 +120,20 @@ internal sealed class RelationalWebhookStore(IDbContextFactory<AuditDbContext> c
                 reader.GetString(0), sql.ReadId(reader, 1), sql.ReadId(reader, 2), sql.ReadId(reader, 3), reader.GetString(4), reader.GetInt32(5)),
             cancellationToken).ConfigureAwait(false);
 
-    public async Task CompleteDeliveryAsync(
+    public Task CompleteDeliveryAsync(
         ClaimedDelivery delivery, bool delivered, int attempts, int? responseStatus, string? error, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var sql = database.Dialect;
-        await using var connection = await database.OpenAsync(StorageScope.Tenant(delivery.TenantId), cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            $"UPDATE {DetectionModel.DeliveriesTable} SET status = {DbParameters.Add(command, "@s", (short)(delivered ? WebhookDeliveryStatus.Delivered : WebhookDeliveryStatus.Failed))}, " +
-            $"attempts = attempts + {DbParameters.Add(command, "@a", attempts)}, " +
-            $"completed_at = {DbParameters.Add(command, "@at", sql.TimeValue(AuditEventRow.ToStoredTime(at)))}, " +
-            $"response_status = {DbParameters.Add(command, "@rs", responseStatus)}, error = {DbParameters.Add(command, "@e", error)}, claimed_until = NULL " +
-            $"WHERE tenant_id = {DbParameters.Add(command, "@t", delivery.TenantId)} AND id = {DbParameters.Add(command, "@id", sql.IdValue(delivery.Id))}";
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return LeaseClaim.UpdateClaimedAsync(
+            database,
+            DetectionModel.DeliveriesTable,
+            delivery.TenantId,
+            delivery.Id,
+            (command, sql) =>
+                $"status = {DbParameters.Add(command, "@s", (short)(delivered ? WebhookDeliveryStatus.Delivered : WebhookDeliveryStatus.Failed))}, " +
+                $"attempts = attempts + {DbParameters.Add(command, "@a", attempts)}, " +
+                $"completed_at = {DbParameters.Add(command, "@at", sql.TimeValue(AuditEventRow.ToStoredTime(at)))}, " +
+                $"response_status = {DbParameters.Add(command, "@rs", responseStatus)}, error = {DbParameters.Add(command, "@e", error)}, claimed_until = NULL",
+            cancellationToken);
     }
 }

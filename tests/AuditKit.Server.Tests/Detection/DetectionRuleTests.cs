@@ -214,6 +214,23 @@ public abstract class DetectionRuleTests(DetectionServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task A_new_ip_is_reported_for_its_own_user_when_a_pass_counts_the_history_of_more_sightings_than_one_statement_holds()
+    {
+        using var client = await ClientAsync();
+        for (var day = 3; day >= 1; day--)
+        {
+            await client.PostAsync(Login(Start.AddDays(-day), "ivan", "10.20.0.1"));
+        }
+
+        // One pass, 321 first sightings: the history of ivan's, the last, is counted by a second statement (300 a statement).
+        var newcomers = Enumerable.Range(0, 320).Select(i => Login(Start, $"newcomer-{i}", "10.30.0.1"));
+        await client.PostAsync([.. newcomers, Login(Start.AddSeconds(1), "ivan", "198.51.100.99")]);
+
+        (await client.AlertsAsync(AlertRules.NewIp, "ivan")).Count.ShouldBe(1);
+        (await client.AlertsAsync(AlertRules.NewIp, key: null)).Count.ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(100, true)]
     [InlineData(99, false)]

@@ -10,37 +10,48 @@ namespace AuditKit.Server.Storage.Postgres;
 /// writes no other column, so a caller cannot use it to rewrite an event. Created by the migration <c>AddErasure</c>,
 /// owned by the role that migrates.
 /// </summary>
+/// <remarks>
+/// The personal fields are <see cref="ErasedFields.Personal"/>, the list SQLite's erasure follows. A database keeps the
+/// function its migration created: a change to the list (or to this SQL) comes with a migration that replaces it.
+/// </remarks>
 internal static class ErasureSql
 {
     public const string Function = "auditkit_erase_subject";
 
     public const string Signature = Function + "(text, text, integer)";
 
-    public const string Create =
-        $$"""
-        CREATE FUNCTION {{Function}}(p_tenant text, p_subject text, p_limit integer)
-        RETURNS integer
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
-        AS $fn$
-        DECLARE
-            v_count integer;
-        BEGIN
-            UPDATE audit_events SET
-                personal_digests = coalesce(personal_digests, ''::bytea)
-                    || CASE WHEN user_id IS NULL THEN ''::bytea ELSE int2send(12::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(12::smallint) || convert_to(user_id, 'UTF8')) END
-                    || CASE WHEN username IS NULL THEN ''::bytea ELSE int2send(13::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(13::smallint) || convert_to(username, 'UTF8')) END
-                    || CASE WHEN user_email IS NULL THEN ''::bytea ELSE int2send(14::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(14::smallint) || convert_to(user_email, 'UTF8')) END
-                    || CASE WHEN ip_address IS NULL THEN ''::bytea ELSE int2send(25::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(25::smallint) || convert_to(ip_address, 'UTF8')) END
-                    || CASE WHEN user_agent IS NULL THEN ''::bytea ELSE int2send(26::smallint) || sha256(coalesce(salt, ''::bytea) || int2send(26::smallint) || convert_to(user_agent, 'UTF8')) END,
-                user_id = NULL, username = NULL, user_email = NULL, ip_address = NULL, user_agent = NULL, salt = NULL
-            WHERE tenant_id = p_tenant AND id IN (
-                SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.user_id = p_subject LIMIT p_limit);
-            GET DIAGNOSTICS v_count = ROW_COUNT;
-            RETURN v_count;
-        END
-        $fn$;
-        REVOKE ALL ON FUNCTION {{Signature}} FROM PUBLIC;
-        """;
+    public static string Create { get; } = Build();
 
     public const string Drop = $"DROP FUNCTION IF EXISTS {Signature};";
+
+    private static string Build()
+    {
+        // Each personal field with a value appends its id (u16 big-endian) and SHA-256(salt || id || UTF-8 value).
+        var digests = string.Join("\n", ErasedFields.Personal.Select(static p =>
+        {
+            var id = p.Id.ToString(CultureInfo.InvariantCulture) + "::smallint";
+            return $"            || CASE WHEN {p.Column} IS NULL THEN ''::bytea ELSE int2send({id}) || sha256(coalesce(salt, ''::bytea) || int2send({id}) || convert_to({p.Column}, 'UTF8')) END";
+        }));
+        var nulls = string.Join(", ", ErasedFields.Personal.Select(static p => p.Column + " = NULL"));
+        return $$"""
+            CREATE FUNCTION {{Function}}(p_tenant text, p_subject text, p_limit integer)
+            RETURNS integer
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+            AS $fn$
+            DECLARE
+                v_count integer;
+            BEGIN
+                UPDATE audit_events SET
+                    personal_digests = coalesce(personal_digests, ''::bytea)
+            {{digests}},
+                    {{nulls}}, salt = NULL
+                WHERE tenant_id = p_tenant AND id IN (
+                    SELECT e.id FROM audit_events e WHERE e.tenant_id = p_tenant AND e.user_id = p_subject LIMIT p_limit);
+                GET DIAGNOSTICS v_count = ROW_COUNT;
+                RETURN v_count;
+            END
+            $fn$;
+            REVOKE ALL ON FUNCTION {{Signature}} FROM PUBLIC;
+            """;
+    }
 }

@@ -74,33 +74,9 @@ internal static class PostgresRuntimeGrants
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentException.ThrowIfNullOrEmpty(runtimeRole);
         await using var transaction = await owner.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var sql = new StringBuilder();
-        var role = Identifier(runtimeRole);
-        sql.Append("GRANT USAGE ON SCHEMA public TO ").Append(role).Append(";\n");
-        foreach (var (table, privileges) in Tables)
-        {
-            if (!await ExistsAsync(owner, "to_regclass", Identifier(table), cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            sql.Append("REVOKE ALL ON TABLE ").Append(Identifier(table)).Append(" FROM ").Append(role).Append(";\n");
-            sql.Append("GRANT ").Append(privileges).Append(" ON TABLE ").Append(Identifier(table)).Append(" TO ").Append(role).Append(";\n");
-        }
-
-        sql.Append("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ").Append(role).Append(";\n");
-        foreach (var function in Functions)
-        {
-            if (!await ExistsAsync(owner, "to_regprocedure", function, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            sql.Append("REVOKE ALL ON FUNCTION ").Append(function).Append(" FROM PUBLIC;\n");
-            sql.Append("GRANT EXECUTE ON FUNCTION ").Append(function).Append(" TO ").Append(role).Append(";\n");
-        }
-
-        await using (var command = new NpgsqlCommand(sql.ToString(), owner, transaction))
+        var tables = await ExistingAsync(owner, Tables, "to_regclass", entry => Identifier(entry.Table), cancellationToken).ConfigureAwait(false);
+        var functions = await ExistingAsync(owner, Functions, "to_regprocedure", function => function, cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(Statements(runtimeRole, tables, functions, revokeTables: true), owner, transaction))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -108,19 +84,34 @@ internal static class PostgresRuntimeGrants
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The statements <see cref="ApplyAsync"/> runs, for <paramref name="runtimeRole"/>, as a script (docs/server.md).</summary>
-    public static string Script(string runtimeRole)
+    /// <summary>
+    /// The statements <see cref="ApplyAsync"/> runs, for <paramref name="runtimeRole"/>, as a script (docs/server.md): all
+    /// of them but the revoking of a table's privileges, which a first grant does not need.
+    /// </summary>
+    public static string Script(string runtimeRole) => Statements(runtimeRole, Tables, Functions, revokeTables: false);
+
+    /// <summary>
+    /// The grants of <paramref name="tables"/> and <paramref name="functions"/> to <paramref name="runtimeRole"/>, each
+    /// table's preceded by the revoking of all it had when <paramref name="revokeTables"/>.
+    /// </summary>
+    private static string Statements(
+        string runtimeRole, IEnumerable<(string Table, string Privileges)> tables, IEnumerable<string> functions, bool revokeTables)
     {
         var role = Identifier(runtimeRole);
         var sql = new StringBuilder();
         sql.Append("GRANT USAGE ON SCHEMA public TO ").Append(role).Append(";\n");
-        foreach (var (table, privileges) in Tables)
+        foreach (var (table, privileges) in tables)
         {
+            if (revokeTables)
+            {
+                sql.Append("REVOKE ALL ON TABLE ").Append(Identifier(table)).Append(" FROM ").Append(role).Append(";\n");
+            }
+
             sql.Append("GRANT ").Append(privileges).Append(" ON TABLE ").Append(Identifier(table)).Append(" TO ").Append(role).Append(";\n");
         }
 
         sql.Append("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ").Append(role).Append(";\n");
-        foreach (var function in Functions)
+        foreach (var function in functions)
         {
             sql.Append("REVOKE ALL ON FUNCTION ").Append(function).Append(" FROM PUBLIC;\n");
             sql.Append("GRANT EXECUTE ON FUNCTION ").Append(function).Append(" TO ").Append(role).Append(";\n");
@@ -132,10 +123,21 @@ internal static class PostgresRuntimeGrants
     /// <summary>A quoted SQL identifier.</summary>
     internal static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string lookup, string name, CancellationToken cancellationToken)
+    /// <summary>Those of <paramref name="items"/> whose <paramref name="name"/> <paramref name="lookup"/> finds in the database.</summary>
+    private static async Task<List<T>> ExistingAsync<T>(
+        NpgsqlConnection connection, IEnumerable<T> items, string lookup, Func<T, string> name, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {lookup}(@name) IS NOT NULL", connection);
-        command.Parameters.AddWithValue("name", name);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        var existing = new List<T>();
+        foreach (var item in items)
+        {
+            await using var command = new NpgsqlCommand($"SELECT {lookup}(@name) IS NOT NULL", connection);
+            command.Parameters.AddWithValue("name", name(item));
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+            {
+                existing.Add(item);
+            }
+        }
+
+        return existing;
     }
 }

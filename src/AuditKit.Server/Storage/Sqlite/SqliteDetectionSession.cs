@@ -10,27 +10,26 @@ internal sealed class SqliteDetectionSession(DbConnection connection, DbTransact
     {
         ArgumentNullException.ThrowIfNull(buckets);
         var busy = new List<(string User, long Minute, long Count)>();
-        foreach (var chunk in buckets.Chunk(Chunk))
-        {
-            await using var upsert = CreateCommand(string.Empty);
-            var tenant = Add(upsert, "t", TenantId);
-            var values = string.Join(", ", chunk.Select((b, i) =>
-                $"({tenant}, {Add(upsert, "u" + i, b.User)}, {Add(upsert, "m" + i, b.Minute)}, {Add(upsert, "c" + i, b.Count)})"));
-            upsert.CommandText =
-                $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
-                $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
-                "RETURNING user_id, minute, event_count";
-            await using var reader = await upsert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await EachChunkAsync(
+            buckets,
+            Chunk,
+            (upsert, tenant, chunk) =>
+            {
+                var values = string.Join(", ", chunk.Select((b, i) =>
+                    $"({tenant}, {Add(upsert, "u" + i, b.User)}, {Add(upsert, "m" + i, b.Minute)}, {Add(upsert, "c" + i, b.Count)})"));
+                return $"INSERT INTO {DetectionModel.UserMinutesTable} (tenant_id, user_id, minute, event_count) VALUES {values} " +
+                    $"ON CONFLICT (tenant_id, user_id, minute) DO UPDATE SET event_count = {DetectionModel.UserMinutesTable}.event_count + excluded.event_count " +
+                    "RETURNING user_id, minute, event_count";
+            },
+            reader =>
             {
                 var count = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
                 if (count >= minimum)
                 {
                     busy.Add((reader.GetString(0), reader.GetInt64(1), count));
                 }
-            }
-        }
-
+            },
+            cancellationToken).ConfigureAwait(false);
         return busy;
     }
 }
