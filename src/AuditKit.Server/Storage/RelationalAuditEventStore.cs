@@ -21,6 +21,12 @@ internal abstract class RelationalAuditEventStore(
     /// </summary>
     internal bool GroupCommit { get; init; } = true;
 
+    /// <summary>
+    /// Writes of one tenant this process keeps in flight at once (see <see cref="AuditGroupCommit"/>): 1 unless the
+    /// provider admits concurrent writers and overlaps a write's own work with another one's time under the head.
+    /// </summary>
+    internal virtual int WritesInFlight => 1;
+
     protected AuditSqlDialect Dialect { get; } = dialect;
 
     public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
@@ -66,7 +72,7 @@ internal abstract class RelationalAuditEventStore(
                 events[toWrite[i]].ActionCanonical = rows[i].ActionCanonical;
             }
             var inserted = GroupCommit
-                ? await LazyInitializer.EnsureInitialized(ref _groupCommit, () => new AuditGroupCommit(WriteAsync)).WriteAsync(tenantId, rows, hooks, cancellationToken).ConfigureAwait(false)
+                ? await LazyInitializer.EnsureInitialized(ref _groupCommit, () => new AuditGroupCommit(WriteAsync, WritesInFlight)).WriteAsync(tenantId, rows, hooks, cancellationToken).ConfigureAwait(false)
                 : await WriteAsync(rows, hooks, cancellationToken).ConfigureAwait(false);
             var duplicates = new List<Guid>();
             for (var i = 0; i < toWrite.Count; i++)
