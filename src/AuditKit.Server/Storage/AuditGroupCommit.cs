@@ -4,10 +4,10 @@ namespace AuditKit.Server.Storage;
 /// Group commit of one tenant's concurrent inserts in this process. A tenant's batches commit one at a time (each holds
 /// the tenant's chain head from its lock to its commit, see <see cref="AuditChain"/>), so a batch of the same tenant
 /// beyond the writes in flight would wait for a commit and then pay for a whole transaction of its own. Here at most
-/// <c>maxInFlight</c> writes of a tenant are in flight at once (<see cref="MaxInFlight"/> on PostgreSQL, where the
-/// second one's BEGIN, staging COPY and server-side work overlap the first one's time under the head, and the head lock
-/// in the database orders their commits: each links after the head it locked; 1 on SQLite, whose single writer would
-/// make a second one only wait). Further inserts of that tenant queue; when a write ends, the queued ones are written
+/// <c>maxInFlight</c> writes of a tenant are in flight at once: 1 by default; up to <see cref="MaxInFlight"/> on
+/// PostgreSQL, where the second one's BEGIN, staging COPY and server-side work overlap the first one's time under the
+/// head, and the head lock in the database orders their commits (each links after the head it locked), which measured
+/// no gain (see <see cref="RelationalAuditEventStore.WritesInFlight"/>). Further inserts of that tenant queue; when a write ends, the queued ones are written
 /// together by the next write as one transaction — one head lock, one COPY, one commit — and each caller gets its own
 /// rows' outcomes (its seqs and hashes are set on its rows). Tenants never wait for each other here: each has its own
 /// line, and an insert of a tenant with fewer writes in flight than the bound is written at once (with whatever queued
@@ -40,7 +40,7 @@ internal sealed class AuditGroupCommit
     /// <summary>Rows that may wait per tenant; an insert that would go beyond it is written on its own.</summary>
     internal const int MaxQueuedRows = 16000;
 
-    /// <summary>Writes of one tenant in flight at once where the database admits concurrent writers (PostgreSQL).</summary>
+    /// <summary>The most writes of one tenant in flight at once (PostgreSQL, which admits concurrent writers).</summary>
     internal const int MaxInFlight = 2;
 
     private readonly Func<List<AuditEventRow>, AuditInsertHooks, CancellationToken, Task<bool[]>> _write;

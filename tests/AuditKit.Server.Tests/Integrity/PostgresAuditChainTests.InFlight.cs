@@ -1,12 +1,14 @@
 using System.Data.Common;
+using AuditKit.Server.Storage.Postgres;
 using Npgsql;
 
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>
-/// Two writes of one tenant in flight per store on PostgreSQL (see <see cref="AuditGroupCommit"/>), each staging its
-/// rows before it locks the head: the chain stays whole under concurrency from several stores, a write that fails beside
-/// another one takes nothing of it with it, and the second write's staging really overlaps the first one's hold.
+/// Two writes of one tenant in flight per store on PostgreSQL (<see cref="RelationalAuditEventStore.WritesInFlight"/>
+/// at 2, see <see cref="AuditGroupCommit"/>), each staging its rows before it locks the head: the chain stays whole
+/// under concurrency from several stores, a write that fails beside another one takes nothing of it with it, and the
+/// second write's staging really overlaps the first one's hold.
 /// </summary>
 public sealed partial class PostgresAuditChainTests
 {
@@ -18,7 +20,7 @@ public sealed partial class PostgresAuditChainTests
     {
         var tenant = NewTenant();
         await using var otherProcess = BuildServices(StorageSettings());
-        IAuditEventStore[] stores = [Events, otherProcess.GetRequiredService<IAuditEventStore>()];
+        IAuditEventStore[] stores = [TwoInFlight(Services), TwoInFlight(otherProcess)];
 
         // Per store four callers, each inserting batches of 1 to 7 events one after another.
         var callers = stores.SelectMany(store => Enumerable.Range(0, 4).Select(caller => Task.Run(async () =>
@@ -52,13 +54,14 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task The_second_write_of_a_tenant_stages_its_rows_while_the_first_holds_the_head()
     {
+        var store = TwoInFlight(Services);
         var tenant = NewTenant();
-        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         var (holding, staged) = (NewSignal(), NewSignal());
         var stagedRows = -1L;
 
         // The first write, once it holds the head, waits until the second one has staged its rows.
-        var first = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: async (_, _, _, _, _, cancellationToken) =>
+        var first = store.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: async (_, _, _, _, _, cancellationToken) =>
         {
             holding.TrySetResult();
             await staged.Task.WaitAsync(s_stuck, cancellationToken);
@@ -67,7 +70,7 @@ public sealed partial class PostgresAuditChainTests
         first.IsCompleted.ShouldBeFalse();
 
         // The second one's Before work runs after its staging COPY and before it asks for the head: it sees its rows staged.
-        var second = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, new AuditInsertHooks(Before: async (connection, transaction, cancellationToken) =>
+        var second = store.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, new AuditInsertHooks(Before: async (connection, transaction, cancellationToken) =>
         {
             stagedRows = await CountStagedAsync(connection, transaction, cancellationToken);
             staged.TrySetResult();
@@ -82,21 +85,22 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task A_group_that_fails_while_another_write_of_the_tenant_is_in_flight_leaves_the_chain_whole_and_the_other_write_stored()
     {
+        var store = TwoInFlight(Services);
         var tenant = NewTenant();
-        await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         var (holding, release, staged, failed) = (NewSignal(), NewSignal(), NewSignal(), NewSignal());
         var (good, badEvent, other) = (NewEvent(), NewEvent(), new[] { NewEvent(), NewEvent() });
 
         // The first write holds the head; the second, in flight beside it, stages its rows and then (in its Before work,
         // before it asks for the head) waits until the group behind the first has failed.
-        var first = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
+        var first = store.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
         {
             holding.TrySetResult();
             return release.Task;
         }), default);
         await Task.WhenAny(holding.Task, first);
         first.IsCompleted.ShouldBeFalse();
-        var beside = Events.InsertLinkedAsync(tenant, other, s_received, new AuditInsertHooks(Before: async (_, _, cancellationToken) =>
+        var beside = store.InsertLinkedAsync(tenant, other, s_received, new AuditInsertHooks(Before: async (_, _, cancellationToken) =>
         {
             staged.TrySetResult();
             await failed.Task.WaitAsync(s_stuck, cancellationToken);
@@ -104,8 +108,8 @@ public sealed partial class PostgresAuditChainTests
         await staged.Task.WaitAsync(s_stuck);
 
         // Queued behind both, written together once the first commits: a request that fails the group.
-        var kept = Events.InsertLinkedAsync(tenant, [good], s_received, AuditInsertHooks.None, default);
-        var bad = Events.InsertLinkedAsync(tenant, [badEvent], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
+        var kept = store.InsertLinkedAsync(tenant, [good], s_received, AuditInsertHooks.None, default);
+        var bad = store.InsertLinkedAsync(tenant, [badEvent], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
         {
             failed.TrySetResult();
             throw new InvalidOperationException("refused");
@@ -128,6 +132,13 @@ public sealed partial class PostgresAuditChainTests
         (await Verification.VerifyAsync(tenant, null, null, default))
             .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5), v => v.LastSeq.ShouldBe(5));
     }
+
+    // A store as the server registers it (the same pools), with two writes of a tenant in flight.
+    private static PostgresAuditEventStore TwoInFlight(IServiceProvider services) =>
+        new(services.GetRequiredService<NpgsqlDataSource>(), ingest: services.GetRequiredService<PostgresIngestDataSource>())
+        {
+            WritesInFlight = AuditGroupCommit.MaxInFlight,
+        };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

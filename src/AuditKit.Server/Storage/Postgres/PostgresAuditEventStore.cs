@@ -13,8 +13,9 @@ namespace AuditKit.Server.Storage.Postgres;
 /// as late as it can be: the common case, a batch of new events, is first copied into the staging table (its seqs a
 /// placeholder, its hashes NULL), then the head is locked, the rows are linked after it in memory (see
 /// <see cref="AuditChain"/>), and the move takes each row's seq and hash from parameters. So the encoding and streaming
-/// of the COPY — the larger part of a batch's time in this process — overlap another write of the tenant holding the
-/// head (see <see cref="AuditGroupCommit"/>, which keeps two writes of a tenant in flight here). The lock order is the
+/// of the COPY — the larger part of a batch's time in this process — are not done under the head, and can overlap
+/// another write of the tenant holding it (with <see cref="RelationalAuditEventStore.WritesInFlight"/> at 2, see
+/// <see cref="AuditGroupCommit"/>; writes of another process always could). The lock order is the
 /// one every writer keeps, head first, then the rollup rows the move's trigger takes; the staging COPY before it
 /// touches only the session's own temporary table, so it takes no lock another writer waits for and adds no deadlock.
 /// When the move fails on the primary key (a retried batch, or an id another request stored), the transaction is rolled
@@ -70,9 +71,6 @@ internal sealed class PostgresAuditEventStore(
     /// server's registered store keeps the default.
     /// </summary>
     internal bool Chain { get; init; } = true;
-
-    // Two: the second write's BEGIN, staging COPY and server-side work overlap the first one's time under the head.
-    internal override int WritesInFlight => AuditGroupCommit.MaxInFlight;
 
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
