@@ -13,7 +13,7 @@ namespace AuditKit.Server.Storage.Postgres;
 /// as late as it can be: the common case, a batch of new events, is first copied into the staging table (its seqs a
 /// placeholder, its hashes NULL), then the head is locked, the rows are linked after it in memory (see
 /// <see cref="AuditChain"/>), and the move takes each row's seq and hash from parameters. So the encoding and streaming
-/// of the COPY — the larger part of a batch's time in this process — are not done under the head, and can overlap
+/// of the COPY are not done under the head, and can overlap
 /// another write of the tenant holding it (with <see cref="RelationalAuditEventStore.WritesInFlight"/> at 2, see
 /// <see cref="AuditGroupCommit"/>; writes of another process always could). The lock order is the
 /// one every writer keeps, head first, then the rollup rows the move's trigger takes; the staging COPY before it
@@ -25,7 +25,7 @@ namespace AuditKit.Server.Storage.Postgres;
 /// events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
 /// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
-/// staging table is made once per connection and the move's statement is prepared once per connection; each write
+/// staging table is made once per connection and the move's constant statement is auto-prepared per connection; each write
 /// transaction sets its tenant for itself. After a commit the rows are reported to
 /// <see cref="PostgresPartitionStatistics"/>, which has a partition analyzed when a tenant new to it writes there (off
 /// the request path).
