@@ -7,7 +7,7 @@ namespace AuditKit.Server.Storage;
 /// <c>maxInFlight</c> writes of a tenant are in flight at once: 1 by default; up to <see cref="MaxInFlight"/> on
 /// PostgreSQL, where the second one's BEGIN, staging COPY and server-side work overlap the first one's time under the
 /// head and the head lock in the database orders their commits (each links after the head it locked) — which measured
-/// no gain, see <see cref="RelationalAuditEventStore.WritesInFlight"/>. Further inserts of that tenant queue; when a
+/// no clear gain, see <see cref="RelationalAuditEventStore.WritesInFlight"/>. Further inserts of that tenant queue; when a
 /// write ends, the queued ones are written together by the next write as one transaction — one head lock, one COPY,
 /// one commit — and each caller gets its own rows' outcomes (its seqs and hashes are set on its rows). Tenants never
 /// wait for each other here: each has its own line, and an insert of a tenant with fewer writes in flight than the

@@ -24,8 +24,8 @@ internal abstract class RelationalAuditEventStore(
     /// <summary>
     /// Writes of one tenant this process keeps in flight at once (see <see cref="AuditGroupCommit"/>); 1 by default.
     /// PostgreSQL can take 2 (the second write's staging overlaps the first one's time under the head), which measured
-    /// no gain and more PostgreSQL CPU per event (docs/bench-ingest.md), so only benchmarks and tests set it; on SQLite,
-    /// whose single writer would make the second one only wait, it stays 1.
+    /// no clear gain (docs/bench-ingest.md), so only benchmarks and tests set it; on SQLite, whose single writer would
+    /// make the second one only wait, it stays 1.
     /// </summary>
     internal int WritesInFlight { get; init; } = 1;
 
