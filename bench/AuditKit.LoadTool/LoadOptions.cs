@@ -17,6 +17,7 @@ internal sealed record LoadOptions
     public int Senders { get; init; } = 2;
     public int Tenants { get; init; } = 1;
     public bool NoGroupCommit { get; init; }
+    public int? WritesInFlight { get; init; }
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public int? ServerPid { get; init; }
@@ -46,6 +47,7 @@ internal sealed record LoadOptions
           --batch <n>                     events per batch (default 1000)
           --tenants <n>                   'store', 'chain': spread the batches over n tenants, batch i to tenant i mod n (default 1)
           --no-group-commit               'store', 'chain': each insert in a transaction of its own (no group commit of one tenant's inserts)
+          --writes-in-flight N            'store': writes of one tenant the store keeps in flight at once (1 as the server runs, or 2)
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events and the detection outbox before each phase, and delete
                                           the detection state (alerts, their webhook deliveries, detection_user_*) of
@@ -108,6 +110,7 @@ internal sealed record LoadOptions
                 "--batch" => options with { BatchSize = Number() },
                 "--tenants" => options with { Tenants = Number() },
                 "--no-group-commit" => options with { NoGroupCommit = true },
+                "--writes-in-flight" => options with { WritesInFlight = Number() },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
                 "--server-pid" => options with { ServerPid = Number() },

@@ -169,12 +169,17 @@ if (options.Phases.Contains("store") && services is not null)
 {
     await ResetAsync();
     // --no-group-commit: each insert its own transaction, as before group commit (the same build, for a same-run A/B).
+    // --writes-in-flight N: the store built as the server registers it, with N writes of a tenant in flight.
     IAuditEventStore store = options.NoGroupCommit
         ? new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>()) { GroupCommit = false }
-        : services.GetRequiredService<IAuditEventStore>();
+        : options.WritesInFlight is { } inFlight
+            ? new PostgresAuditEventStore(
+                services.GetRequiredService<NpgsqlDataSource>(), ingest: services.GetRequiredService<PostgresIngestDataSource>(),
+                statistics: services.GetRequiredService<PostgresPartitionStatistics>()) { WritesInFlight = inFlight }
+            : services.GetRequiredService<IAuditEventStore>();
     var events = MakeBatches();
     var storeName = (options.Tenants == 1 ? "store (PostgresAuditEventStore.InsertAsync, in-process" : $"store (PostgresAuditEventStore.InsertAsync, in-process, {options.Tenants} tenants")
-        + (options.NoGroupCommit ? ", no group commit)" : ")");
+        + (options.NoGroupCommit ? ", no group commit)" : options.WritesInFlight is { } n ? $", {n} in flight)" : ")");
     results.Add(await LoadRun.RunAsync(storeName, batches, options.Senders, limit, async (index, ct) =>
     {
         var batchTenant = options.Tenants == 1 ? tenant : $"{tenant}-{index % options.Tenants}";

@@ -2,12 +2,17 @@ namespace AuditKit.Server.Storage;
 
 /// <summary>
 /// Group commit of one tenant's concurrent inserts in this process. A tenant's batches commit one at a time (each holds
-/// the tenant's chain head from its lock to its commit, see <see cref="AuditChain"/>), so a second batch of the same
-/// tenant used to wait for the first one's commit and then pay for a whole transaction of its own. Here, while a write
-/// of a tenant is in flight, further inserts of that tenant queue; when the write ends, the queued ones are written
-/// together by the next write as one transaction — one head lock, one COPY, one commit — and each caller gets its own
-/// rows' outcomes (its seqs and hashes are set on its rows). Tenants never wait for each other here: each has its own
-/// queue, and an insert of a tenant with nothing in flight is written at once, as it would be without this class.
+/// the tenant's chain head from its lock to its commit, see <see cref="AuditChain"/>), so a batch of the same tenant
+/// beyond the writes in flight would wait for a commit and then pay for a whole transaction of its own. Here at most
+/// <c>maxInFlight</c> writes of a tenant are in flight at once: 1 by default; up to <see cref="MaxInFlight"/> on
+/// PostgreSQL, where the second one's BEGIN, staging COPY and server-side work overlap the first one's time under the
+/// head and the head lock in the database orders their commits (each links after the head it locked) — which measured
+/// no clear gain, see <see cref="RelationalAuditEventStore.WritesInFlight"/>. Further inserts of that tenant queue; when a
+/// write ends, the queued ones are written together by the next write as one transaction — one head lock, one COPY,
+/// one commit — and each caller gets its own rows' outcomes (its seqs and hashes are set on its rows). Tenants never
+/// wait for each other here: each has its own line, and an insert of a tenant with fewer writes in flight than the
+/// bound is written at once (with whatever queued before it), as it would be without this class. Concurrent callers of
+/// one tenant get no order among themselves: two writes in flight commit in the order they lock the head.
 /// <para>
 /// Bounded: a group takes at most <see cref="MaxGroupRows"/> rows (the first request always, however large), and at
 /// most <see cref="MaxQueuedRows"/> rows wait per tenant; an insert that finds the queue full is written on its own
@@ -19,10 +24,12 @@ namespace AuditKit.Server.Storage;
 /// the group is that request's duplicate, answered with the stored seq and hash after the commit, like any
 /// duplicate); each request's <see cref="AuditInsertHooks.Written"/> runs in the combined transaction with the ids of
 /// its own rows newly written; a request with <see cref="AuditInsertHooks.Before"/> work (a change recorded with its
-/// audit event, which may take other tenants' heads) is always written alone. When a combined write fails, each of its
+/// audit event, which may take other tenants' heads) is always written alone (never combined; it may be in flight
+/// beside another write of the tenant, as beside one of another process). When a combined write fails, each of its
 /// requests is written again alone, in order, so one request's failure reaches only its own caller. A caller cancelled
 /// while queued leaves the queue at once; once its rows are in a write, the write goes on for the others and is
-/// cancelled only when every caller of the group is.
+/// cancelled only when every caller of the group is. A tenant's line is dropped when nothing of it is queued or in
+/// flight, so tenants seen once hold no memory.
 /// </para>
 /// </summary>
 internal sealed class AuditGroupCommit
@@ -33,15 +40,23 @@ internal sealed class AuditGroupCommit
     /// <summary>Rows that may wait per tenant; an insert that would go beyond it is written on its own.</summary>
     internal const int MaxQueuedRows = 16000;
 
+    /// <summary>The most writes of one tenant in flight at once (PostgreSQL, which admits concurrent writers).</summary>
+    internal const int MaxInFlight = 2;
+
     private readonly Func<List<AuditEventRow>, AuditInsertHooks, CancellationToken, Task<bool[]>> _write;
+    private readonly int _maxInFlight;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TenantLine> _lines = new(StringComparer.Ordinal);
 
     /// <param name="write">Writes rows (distinct ids, one tenant) in one transaction with the hooks; per row, whether it was written.</param>
-    public AuditGroupCommit(Func<List<AuditEventRow>, AuditInsertHooks, CancellationToken, Task<bool[]>> write)
+    /// <param name="maxInFlight">Writes of one tenant in flight at once (1 to <see cref="MaxInFlight"/>).</param>
+    public AuditGroupCommit(Func<List<AuditEventRow>, AuditInsertHooks, CancellationToken, Task<bool[]>> write, int maxInFlight = 1)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxInFlight, MaxInFlight);
         _write = write;
+        _maxInFlight = maxInFlight;
     }
 
     /// <summary>Writes <paramref name="rows"/> of <paramref name="tenantId"/>, alone or with other requests of the tenant; per row, whether it was written.</summary>
@@ -61,7 +76,7 @@ internal sealed class AuditGroupCommit
                 _lines.Add(tenantId, line);
             }
 
-            if (line.Busy && line.QueuedRows + rows.Count > MaxQueuedRows)
+            if (line.InFlight > 0 && line.QueuedRows + rows.Count > MaxQueuedRows)
             {
                 lead = false;
                 request = null;
@@ -70,8 +85,11 @@ internal sealed class AuditGroupCommit
             {
                 request.Node = line.Queue.AddLast(request);
                 line.QueuedRows += rows.Count;
-                lead = !line.Busy;
-                line.Busy = true;
+                lead = line.InFlight < _maxInFlight;
+                if (lead)
+                {
+                    line.InFlight++;
+                }
             }
         }
 
@@ -82,16 +100,16 @@ internal sealed class AuditGroupCommit
 
         if (lead)
         {
-            // Nothing of the tenant was in flight: write now (with whatever queued meanwhile), then hand the queue on.
+            // Fewer writes of the tenant in flight than the bound: write now (from the head of the queue, which holds this
+            // request unless a write in flight took it meanwhile), then go on while anything is queued.
             await RunNextGroupAsync(line).ConfigureAwait(false);
             if (!TryIdle(line))
             {
                 _ = Task.Run(() => DrainAsync(line), CancellationToken.None);
             }
-
-            return await request.Result.Task.ConfigureAwait(false);
         }
 
+        // Still queued when the lead's group was full, or behind the writes in flight: a cancelled caller leaves at once.
         await using (cancellationToken.Register(() => Withdraw(line, request)).ConfigureAwait(false))
         {
             return await request.Result.Task.ConfigureAwait(false);
@@ -107,7 +125,7 @@ internal sealed class AuditGroupCommit
         while (!TryIdle(line));
     }
 
-    // Idle when nothing is queued: the line is dropped, so tenants seen once hold no memory.
+    // A write in flight ends when nothing is queued; the line is dropped when none is left, so tenants seen once hold no memory.
     private bool TryIdle(TenantLine line)
     {
         lock (_gate)
@@ -117,8 +135,11 @@ internal sealed class AuditGroupCommit
                 return false;
             }
 
-            line.Busy = false;
-            _lines.Remove(line.TenantId);
+            if (--line.InFlight == 0)
+            {
+                _lines.Remove(line.TenantId);
+            }
+
             return true;
         }
     }
@@ -309,7 +330,8 @@ internal sealed class AuditGroupCommit
 
         public int QueuedRows { get; set; }
 
-        public bool Busy { get; set; }
+        // Writes of the tenant in flight (each drains the queue until it is empty).
+        public int InFlight { get; set; }
     }
 
     private sealed class Request(List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)

@@ -21,6 +21,14 @@ internal abstract class RelationalAuditEventStore(
     /// </summary>
     internal bool GroupCommit { get; init; } = true;
 
+    /// <summary>
+    /// Writes of one tenant this process keeps in flight at once (see <see cref="AuditGroupCommit"/>); 1 by default.
+    /// PostgreSQL can take 2 (the second write's staging overlaps the first one's time under the head), which measured
+    /// no clear gain (docs/bench-ingest.md), so only benchmarks and tests set it; on SQLite, whose single writer would
+    /// make the second one only wait, it stays 1.
+    /// </summary>
+    internal int WritesInFlight { get; init; } = 1;
+
     protected AuditSqlDialect Dialect { get; } = dialect;
 
     public async Task<IReadOnlyList<AuditInsertOutcome>> InsertAsync(
@@ -66,7 +74,7 @@ internal abstract class RelationalAuditEventStore(
                 events[toWrite[i]].ActionCanonical = rows[i].ActionCanonical;
             }
             var inserted = GroupCommit
-                ? await LazyInitializer.EnsureInitialized(ref _groupCommit, () => new AuditGroupCommit(WriteAsync)).WriteAsync(tenantId, rows, hooks, cancellationToken).ConfigureAwait(false)
+                ? await LazyInitializer.EnsureInitialized(ref _groupCommit, () => new AuditGroupCommit(WriteAsync, WritesInFlight)).WriteAsync(tenantId, rows, hooks, cancellationToken).ConfigureAwait(false)
                 : await WriteAsync(rows, hooks, cancellationToken).ConfigureAwait(false);
             var duplicates = new List<Guid>();
             for (var i = 0; i < toWrite.Count; i++)

@@ -277,17 +277,50 @@ public abstract class AuditChainContractTests : IAsyncLifetime
 
     // ---- group commit: concurrent inserts of one tenant in this process
 
+    /// <summary>Writes of one tenant the store keeps in flight at once (see <see cref="AuditGroupCommit"/>).</summary>
+    private protected int WritesInFlight => ((RelationalAuditEventStore)Events).WritesInFlight;
+
     /// <summary>
-    /// Starts an insert of one event of <paramref name="tenantId"/> that stops inside its transaction (its Written hook
-    /// waits; the rows are written, the tenant's head is held) until <c>release</c> is completed: the write in flight the
-    /// next inserts of the tenant queue behind.
+    /// Takes every write the store keeps in flight for <paramref name="tenantId"/> with inserts of one event each, held
+    /// until <c>Release</c> is completed: the first stops inside its transaction (its Written hook waits; its rows are
+    /// written, the tenant's head is held), the others (a store with more than one write in flight) wait for the head
+    /// behind it and then for the same release. The first one's seq comes first; the others' commits are ordered by the
+    /// head lock alone, so the inserts queued behind may take the head before one of them. The next inserts of the tenant
+    /// queue behind them.
     /// </summary>
-    private protected Task<IReadOnlyList<AuditInsertResult>> StartHeldInsert(string tenantId, out TaskCompletionSource release)
+    private protected async Task<(Task<IReadOnlyList<AuditInsertResult>>[] Held, TaskCompletionSource Release)> HoldWritesAsync(string tenantId)
     {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        release = gate;
-        return Events.InsertLinkedAsync(tenantId, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) => gate.Task), default);
+        var (entered, release) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var hooks = new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
+        {
+            entered.TrySetResult();
+            return release.Task;
+        });
+        var held = new List<Task<IReadOnlyList<AuditInsertResult>>> { Events.InsertLinkedAsync(tenantId, [NewEvent()], s_received, hooks, default) };
+        await Task.WhenAny(entered.Task, held[0]);
+        held[0].IsCompleted.ShouldBeFalse();
+        for (var i = 1; i < WritesInFlight; i++)
+        {
+            held.Add(Events.InsertLinkedAsync(tenantId, [NewEvent()], s_received, hooks, default));
+        }
+
+        return ([.. held], release);
     }
+
+    /// <summary>The seqs the held inserts got, in order; the first one's is 2 (after the tenant's first event).</summary>
+    private static async Task<long[]> SeqsAsync(Task<IReadOnlyList<AuditInsertResult>>[] held)
+    {
+        long[] seqs = [.. (await Task.WhenAll(held)).Select(static r => r.Single().Seq!.Value)];
+        seqs[0].ShouldBe(2);
+        return seqs;
+    }
+
+    /// <summary>The seqs of a result, each set.</summary>
+    private static long[] Seqs(IReadOnlyList<AuditInsertResult> results) => [.. results.Select(static r => r.Seq!.Value)];
+
+    /// <summary>Asserts that <paramref name="seqs"/>, taken together, number 2 to <paramref name="last"/> without a gap.</summary>
+    private static void ShouldNumberTo(long last, params IEnumerable<long>[] seqs) =>
+        seqs.SelectMany(static s => s).Order().ShouldBe(Enumerable.Range(2, (int)last - 1).Select(static s => (long)s));
 
     /// <summary>
     /// A Written hook that counts, inside the insert's transaction, the tenant's events it sees: the inserts written
@@ -320,19 +353,20 @@ public abstract class AuditChainContractTests : IAsyncLifetime
         var tenant = NewTenant();
         await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         var (seenByA, seenByB) = (new List<long>(), new List<long>());
-        var leader = StartHeldInsert(tenant, out var release);
+        var (held, release) = await HoldWritesAsync(tenant);
         var a = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, Counting(seenByA), default);
         var b = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, Counting(seenByB), default);
         release.SetResult();
 
-        (await leader).Select(static r => r.Seq).ShouldBe([2L]);
-        (await a).Select(static r => r.Seq).ShouldBe([3L, 4]);
-        (await b).Select(static r => r.Seq).ShouldBe([5L, 6, 7]);
+        var k = held.Length;
+        var (seqsA, seqsB) = (Seqs(await a), Seqs(await b));
+        ShouldNumberTo(k + 6, await SeqsAsync(held), seqsA, seqsB);
+        seqsA.Concat(seqsB).ShouldBe(Enumerable.Range((int)seqsA[0], 5).Select(static s => (long)s));
 
         // Both hooks ran in the one transaction that wrote the rows of both (each with its own ids), after all of them.
-        seenByA.ShouldBe([7L]);
-        seenByB.ShouldBe([7L]);
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(7));
+        seenByA.ShouldBe([seqsB[^1]]);
+        seenByB.ShouldBe([seqsB[^1]]);
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(k + 6));
     }
 
     [Fact]
@@ -342,18 +376,19 @@ public abstract class AuditChainContractTests : IAsyncLifetime
         await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         var shared = NewEvent();
         var copy = new AuditEvent { Id = shared.Id, Timestamp = shared.Timestamp, Source = shared.Source, Action = shared.Action, Description = "sent again" };
-        var leader = StartHeldInsert(tenant, out var release);
+        var (held, release) = await HoldWritesAsync(tenant);
         var a = Events.InsertLinkedAsync(tenant, [NewEvent(), shared], s_received, AuditInsertHooks.None, default);
         var b = Events.InsertLinkedAsync(tenant, [copy, NewEvent()], s_received, AuditInsertHooks.None, default);
         release.SetResult();
 
-        await leader;
+        var k = held.Length;
         var (first, second) = (await a, await b);
+        ShouldNumberTo(k + 4, await SeqsAsync(held), Seqs(first), [second[1].Seq!.Value]);
         first.ShouldAllBe(static r => r.Outcome == AuditInsertOutcome.Inserted);
         second[0].ShouldBe(new AuditInsertResult(AuditInsertOutcome.Duplicate, first[1].Seq, first[1].Hash), new AuditInsertResultComparer());
-        second[1].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(5));
+        second[1].ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(first[0].Seq + 2));
         (await Events.GetAsync(tenant, shared.Id, default))!.Description.ShouldBe(shared.Description);
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(k + 4));
     }
 
     [Fact]
@@ -363,18 +398,20 @@ public abstract class AuditChainContractTests : IAsyncLifetime
         await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         var (before, failing, after) = (new List<long>(), new List<long>(), new List<long>());
         var badEvent = NewEvent();
-        var leader = StartHeldInsert(tenant, out var release);
+        var (held, release) = await HoldWritesAsync(tenant);
         var a = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, Counting(before), default);
         var bad = Events.InsertLinkedAsync(tenant, [badEvent], s_received, Counting(failing, static () => new InvalidOperationException("refused")), default);
         var c = Events.InsertLinkedAsync(tenant, [NewEvent(), NewEvent()], s_received, Counting(after), default);
         release.SetResult();
 
-        await leader;
+        var k = held.Length;
         (await Should.ThrowAsync<InvalidOperationException>(bad)).Message.ShouldBe("refused");
-        (await a).Select(static r => r.Seq).ShouldBe([3L]);
-        (await c).Select(static r => r.Seq).ShouldBe([4L, 5]);
+        var (seqsA, seqsC) = (Seqs(await a), Seqs(await c));
+        ShouldNumberTo(k + 4, await SeqsAsync(held), seqsA, seqsC);
+        seqsC[1].ShouldBe(seqsC[0] + 1);
+        seqsA[0].ShouldBeLessThan(seqsC[0]);
         (await Events.GetAsync(tenant, badEvent.Id, default)).ShouldBeNull();
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(k + 4));
     }
 
     [Fact]
@@ -384,20 +421,20 @@ public abstract class AuditChainContractTests : IAsyncLifetime
         await Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         using var cancel = new CancellationTokenSource();
         var dropped = NewEvent();
-        var leader = StartHeldInsert(tenant, out var release);
+        var (held, release) = await HoldWritesAsync(tenant);
         var cancelled = Events.InsertLinkedAsync(tenant, [dropped], s_received, AuditInsertHooks.None, cancel.Token);
         var kept = Events.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
         await cancel.CancelAsync();
 
-        // Answered while the tenant's write is still held.
+        // Answered while the tenant's writes are still held.
         await Should.ThrowAsync<OperationCanceledException>(cancelled);
-        leader.IsCompleted.ShouldBeFalse();
+        held.ShouldAllBe(static h => !h.IsCompleted);
         release.SetResult();
 
-        (await leader).Single().Seq.ShouldBe(2);
-        (await kept).Single().Seq.ShouldBe(3);
+        var k = held.Length;
+        ShouldNumberTo(k + 2, await SeqsAsync(held), Seqs(await kept));
         (await Events.GetAsync(tenant, dropped.Id, default)).ShouldBeNull();
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(3));
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(k + 2));
     }
 
     private sealed class AuditInsertResultComparer : IEqualityComparer<AuditInsertResult>

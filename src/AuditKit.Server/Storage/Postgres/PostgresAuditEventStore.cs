@@ -6,20 +6,29 @@ namespace AuditKit.Server.Storage.Postgres;
 
 /// <summary>
 /// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
-/// moves the rows in one round trip with no per-row statement cost. The transaction first locks the tenant's chain
-/// head (<c>SELECT … FOR UPDATE</c> on its <c>audit_chain_heads</c> row, so only writers of the same tenant wait) and
-/// links the rows after it (see <see cref="AuditChain"/>). The common case, a batch of new events, is copied into
-/// <c>audit_events</c> in one step (binary COPY into a temporary table, then one INSERT: row-level security refuses COPY
-/// into the table itself). When that fails on the primary key (a retried batch, or an id another request stored),
-/// the transaction is rolled back and the batch takes the dedup path: with the head locked again, the ids already
-/// stored are read, and only the others are linked and copied — no other writer of the tenant can store one of them
-/// meanwhile, since every writer holds the head. With detection on, either path also writes the batch's detection
-/// outbox row (the ids of the new events) before it commits. docs/bench-ingest.md has the numbers behind this.
+/// moves the rows in one round trip with no per-row statement cost. PostgreSQL refuses COPY into a table under
+/// row-level security, so the rows are copied into a temporary table of the session and moved into
+/// <c>audit_events</c> by one INSERT. The tenant's chain head (<c>SELECT … FOR UPDATE</c> on its
+/// <c>audit_chain_heads</c> row, so only writers of the same tenant wait) orders the tenant's writes, and it is taken
+/// as late as it can be: the common case, a batch of new events, is first copied into the staging table (its seqs a
+/// placeholder, its hashes NULL), then the head is locked, the rows are linked after it in memory (see
+/// <see cref="AuditChain"/>), and the move takes each row's seq and hash from parameters. So the encoding and streaming
+/// of the COPY are not done under the head, and can overlap
+/// another write of the tenant holding it (with <see cref="RelationalAuditEventStore.WritesInFlight"/> at 2, see
+/// <see cref="AuditGroupCommit"/>; writes of another process always could). The lock order is the
+/// one every writer keeps, head first, then the rollup rows the move's trigger takes; the staging COPY before it
+/// touches only the session's own temporary table, so it takes no lock another writer waits for and adds no deadlock.
+/// When the move fails on the primary key (a retried batch, or an id another request stored), the transaction is rolled
+/// back and the batch takes the dedup path: with the head locked first, the ids already stored are read, and only the
+/// others are linked and copied — no other writer of the tenant can store one of them meanwhile, since every writer
+/// holds the head. With detection on, either path also writes the batch's detection outbox row (the ids of the new
+/// events) before it commits. docs/bench-ingest.md has the numbers behind this.
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
 /// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
-/// staging table is made once per connection; each write transaction sets its tenant for itself. After a commit the
-/// rows are reported to <see cref="PostgresPartitionStatistics"/>, which has a partition analyzed when a tenant new to it
-/// writes there (off the request path).
+/// staging table is made once per connection and the move's constant statement is auto-prepared per connection; each write
+/// transaction sets its tenant for itself. After a commit the rows are reported to
+/// <see cref="PostgresPartitionStatistics"/>, which has a partition analyzed when a tenant new to it writes there (off
+/// the request path).
 /// </summary>
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
@@ -42,6 +51,14 @@ internal sealed class PostgresAuditEventStore(
 
     private static readonly string s_moveSql =
         $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) SELECT {AuditEventColumns.List} FROM {Incoming}";
+
+    // The move of rows staged before the head lock: each row's seq and hash, known once the head is locked, are joined in
+    // by id from three arrays, every other column taken as staged. The text never changes, so each connection of the
+    // write pool prepares it once (auto-prepare).
+    private static readonly string s_moveLinkedSql =
+        $"INSERT INTO {AuditDbContext.EventsTable} ({AuditEventColumns.List}) " +
+        $"SELECT {string.Join(", ", AuditEventColumns.Names.Select(static n => n is "seq" or "hash" ? "l." + n : "i." + n))} " +
+        $"FROM {Incoming} i JOIN unnest(@ids::uuid[], @seqs::bigint[], @hashes::bytea[]) AS l(id, seq, hash) ON l.id = i.id";
 
     // The seqs of the rows written with the chain off (see Chain): unique in this process, never a chain's.
     private long _unchainedSeq;
@@ -93,13 +110,17 @@ internal sealed class PostgresAuditEventStore(
         NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch? chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         await using var transaction = await BeginAsync(connection, rows[0].TenantId, cancellationToken).ConfigureAwait(false);
+
+        // Staged before anything takes a lock (the Before work may take other tenants' heads, the head is taken below):
+        // neither is held while the rows are encoded and streamed. With the chain off the rows carry their seqs already.
+        await StageAsync(connection, rows, placeholderLinks: chain is not null, cancellationToken).ConfigureAwait(false);
         await hooks.RunBeforeAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var tenantId = rows[0].TenantId;
         var head = chain is null ? default : chain.Link(await AuditChain.LockHeadAsync(connection, transaction, Dialect, tenantId, cancellationToken).ConfigureAwait(false));
         try
         {
-            await CopyAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+            await (chain is null ? MoveAsync(connection, cancellationToken) : MoveLinkedAsync(connection, rows, cancellationToken)).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && IsPrimaryKey(e.ConstraintName))
         {
@@ -188,17 +209,50 @@ internal sealed class PostgresAuditEventStore(
 
     private static async Task CopyAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
     {
-        await using (var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var row in rows)
-            {
-                await WriteRowAsync(importer, row, cancellationToken).ConfigureAwait(false);
-            }
+        await StageAsync(connection, rows, placeholderLinks: false, cancellationToken).ConfigureAwait(false);
+        await MoveAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
 
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Copies <paramref name="rows"/> into the staging table; with <paramref name="placeholderLinks"/>, each with seq 0
+    /// and no hash, for <see cref="MoveLinkedAsync"/> to fill in.
+    /// </summary>
+    private static async Task StageAsync(NpgsqlConnection connection, List<AuditEventRow> rows, bool placeholderLinks, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(s_copyIncomingSql, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            await WriteRowAsync(importer, row, placeholderLinks, cancellationToken).ConfigureAwait(false);
         }
 
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the staged rows into <c>audit_events</c> as staged.</summary>
+    private static async Task MoveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         await using var move = new NpgsqlCommand(s_moveSql, connection);
+        await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the staged rows into <c>audit_events</c> with the seqs and hashes <paramref name="rows"/> now hold.</summary>
+    private static async Task MoveLinkedAsync(NpgsqlConnection connection, List<AuditEventRow> rows, CancellationToken cancellationToken)
+    {
+        var (ids, seqs, hashes) = (new Guid[rows.Count], new long[rows.Count], new byte[rows.Count][]);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            (ids[i], seqs[i], hashes[i]) = (rows[i].Id, rows[i].Seq, rows[i].Hash!);
+        }
+
+        await using var move = new NpgsqlCommand(s_moveLinkedSql, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = ids },
+                new NpgsqlParameter<long[]>("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = seqs },
+                new NpgsqlParameter<byte[][]>("hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = hashes },
+            },
+        };
         await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -210,7 +264,11 @@ internal sealed class PostgresAuditEventStore(
                 await connections.OpenAsync(intent, cancellationToken).ConfigureAwait(false), scope, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Writes one row in <see cref="AuditEventColumns.Names"/> order.</summary>
-    internal static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken)
+    internal static Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, CancellationToken cancellationToken) =>
+        WriteRowAsync(importer, row, placeholderLinks: false, cancellationToken);
+
+    // With placeholderLinks, seq 0 (the column is NOT NULL) and no hash, whatever the row holds.
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, AuditEventRow row, bool placeholderLinks, CancellationToken cancellationToken)
     {
         await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
         await importer.WriteAsync(row.TenantId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
@@ -266,8 +324,8 @@ internal sealed class PostgresAuditEventStore(
         await JsonAsync(importer, row.Metadata, cancellationToken).ConfigureAwait(false);
         await JsonAsync(importer, row.Tags, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, row.DataClassification, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(row.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await BytesAsync(importer, row.Hash, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(placeholderLinks ? 0L : row.Seq, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await BytesAsync(importer, placeholderLinks ? null : row.Hash, cancellationToken).ConfigureAwait(false);
         await BytesAsync(importer, row.Salt, cancellationToken).ConfigureAwait(false);
         await BytesAsync(importer, row.PersonalDigests, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, row.StackTrace, cancellationToken).ConfigureAwait(false);
