@@ -19,7 +19,8 @@ public abstract class AuditChainContractTests : IAsyncLifetime
 
     private protected IServiceProvider Services => _services!;
 
-    private protected IAuditEventStore Events => Services.GetRequiredService<IAuditEventStore>();
+    /// <summary>The store under test: the one the server registers, unless a provider's class runs the contract on another.</summary>
+    private protected virtual IAuditEventStore Events => Services.GetRequiredService<IAuditEventStore>();
 
     private protected AuditChainVerification Verification => Services.GetRequiredService<AuditChainVerification>();
 

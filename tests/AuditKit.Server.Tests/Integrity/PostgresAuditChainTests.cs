@@ -12,18 +12,24 @@ public sealed partial class PostgresAuditChainTests(PostgresDatabaseFixture data
 {
     private static readonly DateTimeOffset s_received = new(2026, 3, 2, 8, 30, 0, TimeSpan.Zero);
 
-    private protected override Dictionary<string, string?> StorageSettings() => new()
-    {
-        ["ConnectionStrings:AuditKit"] = database.ConnectionString,
-    };
+    private protected override Dictionary<string, string?> StorageSettings() => Settings(database.ConnectionString);
 
-    private protected override async Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewDatabaseAsync()
+    private protected override Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewDatabaseAsync() => NewPostgresDatabaseAsync();
+
+    private protected override string JsonText(string json) => JsonbText(json);
+
+    /// <summary>The storage settings of a PostgreSQL database (shared with the contract's other PostgreSQL class).</summary>
+    internal static Dictionary<string, string?> Settings(string connectionString) => new() { ["ConnectionStrings:AuditKit"] = connectionString };
+
+    /// <summary>A new empty PostgreSQL database: its settings, and how to drop it.</summary>
+    internal static async Task<(Dictionary<string, string?> Settings, Func<Task> Drop)> NewPostgresDatabaseAsync()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("chain");
-        return (new() { ["ConnectionStrings:AuditKit"] = connectionString }, () => TestPostgres.DropDatabaseAsync(connectionString));
+        return (Settings(connectionString), () => TestPostgres.DropDatabaseAsync(connectionString));
     }
 
-    private protected override string JsonText(string json) => "'" + json.Replace("'", "''", StringComparison.Ordinal) + "'::jsonb";
+    /// <summary>A JSON document as a PostgreSQL <c>jsonb</c> literal.</summary>
+    internal static string JsonbText(string json) => "'" + json.Replace("'", "''", StringComparison.Ordinal) + "'::jsonb";
 
     [Fact]
     public async Task A_tenant_with_inserts_queued_behind_a_held_write_does_not_hold_up_another_tenant()
