@@ -189,11 +189,7 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         // out of all the tenant's rows; once the store has had the partition analyzed it reads the user's rows only.
         var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
         var day = new DateTimeOffset(2031, 1, 2, 0, 0, 0, TimeSpan.Zero);
-        await EnsureMonthPartitionAsync(dataSource, day);
-        var established = "stats-old-" + Guid.NewGuid().ToString("N")[..8];
-        var tenant = "stats-new-" + Guid.NewGuid().ToString("N")[..8];
-        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
-        await ExecuteAsync(dataSource, "ANALYZE audit_events_p20310101");
+        var tenant = await TenantNewToAnalyzedPartitionAsync(dataSource, day, "stats");
         var statistics = Services.GetRequiredService<PostgresPartitionStatistics>();
         await statistics.RunOnceAsync(default); // what the established tenant queued: its statistics know it already
         await Events.InsertAsync(tenant, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
@@ -303,11 +299,7 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
         // per chunk, work in the tenant's size. Planned for any tenant it walks (tenant_id, seq) and deletes by key.
         var dataSource = Services.GetRequiredService<NpgsqlDataSource>();
         var day = new DateTimeOffset(2031, 2, 3, 0, 0, 0, TimeSpan.Zero);
-        await EnsureMonthPartitionAsync(dataSource, day);
-        var established = "cut-old-" + Guid.NewGuid().ToString("N")[..8];
-        var tenant = "cut-new-" + Guid.NewGuid().ToString("N")[..8];
-        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
-        await ExecuteAsync(dataSource, "ANALYZE audit_events_p20310201");
+        var tenant = await TenantNewToAnalyzedPartitionAsync(dataSource, day, "cut");
         var events = Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i)).ToList();
         await Events.InsertAsync(tenant, events, day, AuditInsertHooks.None, default);
 
@@ -382,6 +374,19 @@ public sealed class PostgresAuditEventStoreTests(PostgresDatabaseFixture databas
     }
 
     /// <summary>The month partition of <paramref name="day"/>, for the test's tenants only.</summary>
+    /// <summary>
+    /// The month partition of <paramref name="day"/>, analyzed while it held one other tenant's 4,000 logins only; returns
+    /// a tenant new to its statistics (no event of it stored yet).
+    /// </summary>
+    private async Task<string> TenantNewToAnalyzedPartitionAsync(NpgsqlDataSource dataSource, DateTimeOffset day, string prefix)
+    {
+        await EnsureMonthPartitionAsync(dataSource, day);
+        var established = prefix + "-old-" + Guid.NewGuid().ToString("N")[..8];
+        await Events.InsertAsync(established, [.. Enumerable.Range(0, 4000).Select(i => LoginEvent(day, i))], day, AuditInsertHooks.None, default);
+        await ExecuteAsync(dataSource, "ANALYZE audit_events_p" + day.ToString("yyyyMM", System.Globalization.CultureInfo.InvariantCulture) + "01");
+        return prefix + "-new-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
     private static async Task EnsureMonthPartitionAsync(NpgsqlDataSource dataSource, DateTimeOffset day)
     {
         await using var command = dataSource.CreateCommand($"SELECT {EventPartitionSql.EnsureFunction}(@from, @from + interval '1 day', false)");
