@@ -51,6 +51,33 @@ internal static class AuditChain
             ?? throw new InvalidOperationException($"The chain head of tenant '{tenantId}' could not be created.");
     }
 
+    /// <summary>The tenant's head as last committed, not locked; null before its first event (no head row yet).</summary>
+    public static Task<(long Seq, byte[] Hash)?> ReadCommittedHeadAsync(
+        DbConnection connection, DbTransaction transaction, string tenantId, CancellationToken cancellationToken) =>
+        ReadHeadAsync(connection, transaction, s_selectHead, tenantId, cancellationToken);
+
+    /// <summary>
+    /// Moves the tenant's head from <paramref name="after"/> to <paramref name="head"/>, locked until
+    /// <paramref name="transaction"/> ends; false, with nothing changed, when the head is not <paramref name="after"/>.
+    /// The head is locked first (<c>FOR UPDATE</c>, which waits for a writer of the tenant that holds it and then reads
+    /// the head that writer left), then compared: a conditional <c>UPDATE</c> alone would compare with the head as it
+    /// was when it began and never wait.
+    /// </summary>
+    public static async Task<bool> AdvanceHeadAsync(
+        DbConnection connection, DbTransaction transaction, string tenantId, (long Seq, byte[] Hash) after, (long Seq, byte[] Hash) head,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(after.Hash);
+        if (await ReadHeadAsync(connection, transaction, s_selectHead + " FOR UPDATE", tenantId, cancellationToken).ConfigureAwait(false) is not { } locked ||
+            locked.Seq != after.Seq || !locked.Hash.AsSpan().SequenceEqual(after.Hash))
+        {
+            return false;
+        }
+
+        await SaveHeadAsync(connection, transaction, tenantId, head, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Stores the tenant's new head.</summary>
     public static async Task SaveHeadAsync(
         DbConnection connection, DbTransaction transaction, string tenantId, (long Seq, byte[] Hash) head, CancellationToken cancellationToken)

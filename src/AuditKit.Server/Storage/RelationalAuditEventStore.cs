@@ -9,7 +9,8 @@ namespace AuditKit.Server.Storage;
 /// and the dedup bookkeeping of an insert. Providers add how a connection is opened and how a batch is written.
 /// </summary>
 internal abstract class RelationalAuditEventStore(
-    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true, ActionVocabulary? actions = null)
+    AuditSqlDialect dialect, AuditStorageProvider provider, AuditStorageMetrics? metrics, bool summaryRollup = true, ActionVocabulary? actions = null,
+    int writesInFlight = 1)
     : IAuditEventStore
 {
     private readonly ActionVocabulary _actions = actions ?? ActionVocabulary.Builtin;
@@ -22,12 +23,12 @@ internal abstract class RelationalAuditEventStore(
     internal bool GroupCommit { get; init; } = true;
 
     /// <summary>
-    /// Writes of one tenant this process keeps in flight at once (see <see cref="AuditGroupCommit"/>); 1 by default.
-    /// PostgreSQL can take 2 (the second write's staging overlaps the first one's time under the head), which measured
-    /// no clear gain (docs/bench-ingest.md), so only benchmarks and tests set it; on SQLite, whose single writer would
-    /// make the second one only wait, it stays 1.
+    /// Writes of one tenant this process keeps in flight at once (see <see cref="AuditGroupCommit"/>): the provider's
+    /// choice, which benchmarks and tests may override. PostgreSQL keeps 2 (the second write moves its rows into the
+    /// table while the first holds the tenant's head, see <see cref="Postgres.PostgresAuditEventStore"/>); SQLite 1, as
+    /// its single writer would make the second one only wait.
     /// </summary>
-    internal int WritesInFlight { get; init; } = 1;
+    internal int WritesInFlight { get; init; } = writesInFlight;
 
     protected AuditSqlDialect Dialect { get; } = dialect;
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
 
@@ -6,9 +5,10 @@ namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>
 /// Two writes of one tenant in flight per store on PostgreSQL (<see cref="RelationalAuditEventStore.WritesInFlight"/>
-/// at 2, see <see cref="AuditGroupCommit"/>), each staging its rows before it locks the head: the chain stays whole
-/// under concurrency from several stores, a write that fails beside another one takes nothing of it with it, and the
-/// second write's staging really overlaps the first one's hold.
+/// at 2, see <see cref="AuditGroupCommit"/>), the second linked after the head the first will leave and moved into the
+/// table before it takes the head: the chain and the hourly rollup stay whole under concurrency from several stores
+/// (whose predictions miss each other), a write that fails takes nothing of the chain with it — neither its group's other
+/// requests nor the write linked after it — and the second write's move really overlaps the first one's hold.
 /// </summary>
 public sealed partial class PostgresAuditChainTests
 {
@@ -49,37 +49,87 @@ public sealed partial class PostgresAuditChainTests
 
         (await Verification.VerifyAsync(tenant, null, null, default))
             .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(all.Count), v => v.LastSeq.ShouldBe(all.Count));
+        (await HourlyCountAsync(tenant)).ShouldBe(all.Count);
     }
 
     [Fact]
-    public async Task The_second_write_of_a_tenant_stages_its_rows_while_the_first_holds_the_head()
+    public async Task The_second_write_of_a_tenant_moves_its_rows_into_the_table_while_the_first_holds_the_head()
     {
         var store = TwoInFlight(Services);
         var tenant = NewTenant();
         await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
-        var (holding, staged) = (NewSignal(), NewSignal());
-        var stagedRows = -1L;
+        var (holding, release) = (NewSignal(), NewSignal());
 
-        // The first write, once it holds the head, waits until the second one has staged its rows.
-        var first = store.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: async (_, _, _, _, _, cancellationToken) =>
+        // The first write, once it holds the head, waits to be released.
+        var first = store.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
         {
             holding.TrySetResult();
-            await staged.Task.WaitAsync(s_stuck, cancellationToken);
+            return release.Task;
         }), default);
-        await Task.WhenAny(holding.Task, first);
-        first.IsCompleted.ShouldBeFalse();
-
-        // The second one's Before work runs after its staging COPY and before it asks for the head: it sees its rows staged.
-        var second = store.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, new AuditInsertHooks(Before: async (connection, transaction, cancellationToken) =>
+        await holding.Task.WaitAsync(s_stuck);
+        var second = store.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
+        bool moved;
+        try
         {
-            stagedRows = await CountStagedAsync(connection, transaction, cancellationToken);
-            staged.TrySetResult();
-        }), default);
+            // The second one waits for the head only to advance it: its rows are already in the table (uncommitted).
+            moved = await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync();
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
 
+        moved.ShouldBeTrue();
         (await first).Single().Seq.ShouldBe(2);
         (await second).Select(static r => r.Seq).ShouldBe([3L, 4, 5]);
-        stagedRows.ShouldBe(3);
         (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
+        (await HourlyCountAsync(tenant)).ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task A_write_linked_after_one_that_fails_is_written_after_the_head_that_committed()
+    {
+        var store = TwoInFlight(Services);
+        var tenant = NewTenant();
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (holding, release) = (NewSignal(), NewSignal());
+        var (refused, next) = (NewEvent(), new[] { NewEvent(), NewEvent() });
+
+        // The first write holds the head, then fails; the second was linked after the head the first would have left.
+        var first = store.InsertLinkedAsync(tenant, [refused], s_received, new AuditInsertHooks(Written: async (_, _, _, _, _, _) =>
+        {
+            holding.TrySetResult();
+            await release.Task;
+            throw new InvalidOperationException("refused");
+        }), default);
+        await holding.Task.WaitAsync(s_stuck);
+        var second = store.InsertLinkedAsync(tenant, next, s_received, AuditInsertHooks.None, default);
+        bool moved;
+        try
+        {
+            moved = await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync();
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        moved.ShouldBeTrue();
+        (await Should.ThrowAsync<InvalidOperationException>(first)).Message.ShouldBe("refused");
+        var answered = await second;
+        answered.Select(static r => (r.Outcome, r.Seq)).ShouldBe([(AuditInsertOutcome.Inserted, 2L), (AuditInsertOutcome.Inserted, 3L)]);
+        var stored = await StoredLinksAsync(tenant);
+        stored.Count.ShouldBe(3);
+        stored.ContainsKey(refused.Id).ShouldBeFalse();
+        foreach (var (e, result) in next.Zip(answered))
+        {
+            stored[e.Id].Seq.ShouldBe(result.Seq!.Value);
+            stored[e.Id].Hash.ShouldBe(result.Hash);
+        }
+
+        (await Verification.VerifyAsync(tenant, null, null, default))
+            .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(3), v => v.LastSeq.ShouldBe(3));
+        (await HourlyCountAsync(tenant)).ShouldBe(3);
     }
 
     [Fact]
@@ -88,33 +138,31 @@ public sealed partial class PostgresAuditChainTests
         var store = TwoInFlight(Services);
         var tenant = NewTenant();
         await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
-        var (holding, release, staged, failed) = (NewSignal(), NewSignal(), NewSignal(), NewSignal());
+        var (holding, release) = (NewSignal(), NewSignal());
         var (good, badEvent, other) = (NewEvent(), NewEvent(), new[] { NewEvent(), NewEvent() });
 
-        // The first write holds the head; the second, in flight beside it, stages its rows and then (in its Before work,
-        // before it asks for the head) waits until the group behind the first has failed.
+        // The first write holds the head; the second, in flight beside it, has moved its rows and waits for the head.
         var first = store.InsertLinkedAsync(tenant, [NewEvent()], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
         {
             holding.TrySetResult();
             return release.Task;
         }), default);
-        await Task.WhenAny(holding.Task, first);
-        first.IsCompleted.ShouldBeFalse();
-        var beside = store.InsertLinkedAsync(tenant, other, s_received, new AuditInsertHooks(Before: async (_, _, cancellationToken) =>
+        await holding.Task.WaitAsync(s_stuck);
+        var beside = store.InsertLinkedAsync(tenant, other, s_received, AuditInsertHooks.None, default);
+        Task<IReadOnlyList<AuditInsertResult>> kept, bad;
+        try
         {
-            staged.TrySetResult();
-            await failed.Task.WaitAsync(s_stuck, cancellationToken);
-        }), default);
-        await staged.Task.WaitAsync(s_stuck);
+            (await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync()).ShouldBeTrue();
 
-        // Queued behind both, written together once the first commits: a request that fails the group.
-        var kept = store.InsertLinkedAsync(tenant, [good], s_received, AuditInsertHooks.None, default);
-        var bad = store.InsertLinkedAsync(tenant, [badEvent], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
+            // Queued behind both, written together once the first commits: a request that fails the group.
+            kept = store.InsertLinkedAsync(tenant, [good], s_received, AuditInsertHooks.None, default);
+            bad = store.InsertLinkedAsync(tenant, [badEvent], s_received, new AuditInsertHooks(Written: (_, _, _, _, _, _) =>
+                throw new InvalidOperationException("refused")), default);
+        }
+        finally
         {
-            failed.TrySetResult();
-            throw new InvalidOperationException("refused");
-        }), default);
-        release.SetResult();
+            release.TrySetResult();
+        }
 
         (await first).Single().Seq.ShouldBe(2);
         (await Should.ThrowAsync<InvalidOperationException>(bad)).Message.ShouldBe("refused");
@@ -131,6 +179,46 @@ public sealed partial class PostgresAuditChainTests
         stored.Count.ShouldBe(5);
         (await Verification.VerifyAsync(tenant, null, null, default))
             .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5), v => v.LastSeq.ShouldBe(5));
+        (await HourlyCountAsync(tenant)).ShouldBe(5);
+    }
+
+    /// <summary>
+    /// Whether, within <see cref="s_stuck"/>, a session of the database waits for a chain head's lock while it
+    /// holds the lock of a writer of <c>audit_events</c> (its move done, uncommitted).
+    /// </summary>
+    private async Task<bool> WaitsToAdvanceTheHeadAfterMovingItsRowsAsync()
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(*) FROM pg_stat_activity a
+            WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.query LIKE 'SELECT seq, hash FROM audit_chain_heads%FOR UPDATE'
+              AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                          WHERE l.pid = a.pid AND l.granted AND l.mode = 'RowExclusiveLock' AND c.relname = 'audit_events')
+            """, connection);
+        var deadline = DateTime.UtcNow + s_stuck;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
+
+    /// <summary>The tenant's events as the hourly rollup counts them.</summary>
+    private async Task<long> HourlyCountAsync(string tenantId)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT coalesce(sum(event_count), 0)::bigint FROM audit_event_hourly WHERE tenant_id = @tenant", connection);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     // A store as the server registers it (the same pools), with two writes of a tenant in flight.
@@ -141,14 +229,6 @@ public sealed partial class PostgresAuditChainTests
         };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static async Task<long> CountStagedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT count(*) FROM audit_events_incoming";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
 
     /// <summary>Every stored event of the tenant: its seq and hash, read as stored.</summary>
     private async Task<Dictionary<Guid, (long Seq, byte[] Hash)>> StoredLinksAsync(string tenantId)

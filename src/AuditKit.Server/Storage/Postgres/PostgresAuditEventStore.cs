@@ -8,21 +8,31 @@ namespace AuditKit.Server.Storage.Postgres;
 /// The PostgreSQL store. A batch (its ids already distinct) is written in one transaction by binary COPY, which
 /// moves the rows in one round trip with no per-row statement cost. PostgreSQL refuses COPY into a table under
 /// row-level security, so the rows are copied into a temporary table of the session and moved into
-/// <c>audit_events</c> by one INSERT. The tenant's chain head (<c>SELECT … FOR UPDATE</c> on its
-/// <c>audit_chain_heads</c> row, so only writers of the same tenant wait) orders the tenant's writes, and it is taken
-/// as late as it can be: the common case, a batch of new events, is first copied into the staging table (its seqs a
-/// placeholder, its hashes NULL), then the head is locked, the rows are linked after it in memory (see
-/// <see cref="AuditChain"/>), and the move takes each row's seq and hash from parameters. So the encoding and streaming
-/// of the COPY are not done under the head, and can overlap
-/// another write of the tenant holding it (with <see cref="RelationalAuditEventStore.WritesInFlight"/> at 2, see
-/// <see cref="AuditGroupCommit"/>; writes of another process always could). The lock order is the
-/// one every writer keeps, head first, then the rollup rows the move's trigger takes; the staging COPY before it
-/// touches only the session's own temporary table, so it takes no lock another writer waits for and adds no deadlock.
-/// When the move fails on the primary key (a retried batch, or an id another request stored), the transaction is rolled
-/// back and the batch takes the dedup path: with the head locked first, the ids already stored are read, and only the
+/// <c>audit_events</c> by one INSERT, which the tenant policy checks.
+/// <para>
+/// A tenant's writes extend its hash chain, whose head (its <c>audit_chain_heads</c> row) orders them. The common
+/// case, a batch of new events with no work of its own before the insert, does not lock the head before it moves its
+/// rows: it copies them into the staging table (seq and hash placeholders), links them in memory after the head the
+/// tenant's previous write in this process will leave (see <see cref="ChainTails"/>; the committed head when none is in
+/// flight), moves them into the table with their seqs and hashes — the index maintenance, most of the database's work,
+/// while the previous write may still hold the head — and only then advances the head by a conditional update from the
+/// head it linked after, which waits in the database for the previous write's commit. Then it counts its rows into
+/// the hourly rollup itself (the trigger leaves its inserts to it, see <see cref="HourlyRollupSql"/>), so every writer
+/// takes a tenant's head before its rollup rows and no two writes deadlock over them. So two writes of a tenant
+/// (<see cref="AuditGroupCommit"/> keeps two in flight) use two cores where the head used to serialize them.
+/// </para>
+/// <para>
+/// When the prediction misses — the head was not what the write linked after (another process wrote the tenant, the
+/// write before failed), a seq another writer took, a deadlock the database broke — the transaction is rolled back and
+/// the batch is written the way every batch was before: alone in this process (<see cref="ChainTails.EnterAloneAsync"/>),
+/// with the head locked first (<c>SELECT … FOR UPDATE</c>), the rows linked after it and the rollup counted by the
+/// trigger, retried on a deadlock. So do a batch with work before the insert (which may take heads itself) and a
+/// tenant's first batch. When the move fails on the primary key (a retried batch, or an id another request stored), the
+/// batch takes the dedup path, alone and with the head locked first: the ids already stored are read, and only the
 /// others are linked and copied — no other writer of the tenant can store one of them meanwhile, since every writer
-/// holds the head. With detection on, either path also writes the batch's detection outbox row (the ids of the new
+/// holds the head. With detection on, each path also writes the batch's detection outbox row (the ids of the new
 /// events) before it commits. docs/bench-ingest.md has the numbers behind this.
+/// </para>
 /// Reads that may be stale go through <see cref="PostgresConnections"/> (to a read replica, when configured).
 /// Writes go through a pool of their own (<see cref="PostgresIngestDataSource"/>), not reset between batches, so the
 /// staging table is made once per connection and the move's constant statement is auto-prepared per connection; each write
@@ -34,7 +44,7 @@ internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
     ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null,
     PostgresPartitionStatistics? statistics = null)
-    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions)
+    : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions, AuditGroupCommit.MaxInFlight)
 {
     // The writes' pool: the store's own, not reset between users, so the staging table outlives a batch (see
     // PostgresIngestDataSource); without it (benchmarks, tests of the store alone) the shared one, reset on every return.
@@ -60,6 +70,13 @@ internal sealed class PostgresAuditEventStore(
         $"SELECT {string.Join(", ", AuditEventColumns.Names.Select(static n => n is "seq" or "hash" ? "l." + n : "i." + n))} " +
         $"FROM {Incoming} i JOIN unnest(@ids::uuid[], @seqs::bigint[], @hashes::bytea[]) AS l(id, seq, hash) ON l.id = i.id";
 
+    // The rows each linked write counts into the hourly rollup, after its head (the trigger leaves them to it).
+    private static readonly string s_rollupSql = HourlyRollupSql.AddCounts(Incoming);
+
+    private static readonly string s_rollupByWriterSql = $"SELECT set_config('{HourlyRollupSql.Setting}', '{HourlyRollupSql.ByWriter}', true)";
+
+    private readonly ChainTails _tails = new();
+
     // The seqs of the rows written with the chain off (see Chain): unique in this process, never a chain's.
     private long _unchainedSeq;
 
@@ -72,23 +89,159 @@ internal sealed class PostgresAuditEventStore(
     /// </summary>
     internal bool Chain { get; init; } = true;
 
+    /// <summary>
+    /// Whether a batch of new events links after the predicted head and moves its rows before it takes the head (see
+    /// above); on by default. Off, every write locks the head first and the trigger counts its rollup, as before: for
+    /// a database migrated only up to before <c>HourlyRollupByWriter</c> (whose trigger would count the rows twice),
+    /// and for benchmarks that compare the two in one build.
+    /// </summary>
+    internal bool LinkBeforeHead { get; init; } = true;
+
     protected override async Task<bool[]> WriteAsync(
         List<AuditEventRow> rows, AuditInsertHooks hooks, CancellationToken cancellationToken)
     {
         // The chain's costly part (salts, digests, canonical bytes) is done before the connection is even taken; only
         // the hashing, which needs the previous hash, waits for the tenant's head.
         var chain = Chain ? AuditChainBatch.Prepare(rows) : Unchained(rows);
+        var tenantId = rows[0].TenantId;
         // No session-level tenant: every transaction below sets its own (BeginAsync), which ends with it.
         await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (copyStraightIntoTable && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
+        var copy = copyStraightIntoTable;
+        if (chain is not null && copy && LinkBeforeHead && hooks.Before is null)
         {
-            statistics?.Written(rows[0].TenantId, rows);
-            return [.. rows.Select(_ => true)];
+            switch (await TryLinkedAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
+            {
+                case LinkedWrite.Committed:
+                    statistics?.Written(tenantId, rows);
+                    return [.. rows.Select(_ => true)];
+                case LinkedWrite.Stored:
+                    copy = false;
+                    break;
+            }
         }
 
-        var inserted = await InsertNewAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false);
-        statistics?.Written(rows[0].TenantId, rows);
-        return [.. rows.Select(row => inserted.Contains(row.Id))];
+        var alone = chain is null ? null : await _tails.EnterAloneAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (copy && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
+                    {
+                        statistics?.Written(tenantId, rows);
+                        return [.. rows.Select(_ => true)];
+                    }
+
+                    var inserted = await InsertNewAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false);
+                    statistics?.Written(tenantId, rows);
+                    return [.. rows.Select(row => inserted.Contains(row.Id))];
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxAttempts)
+                {
+                    // A writer of another process linked after the head this one now holds (see TryLinkedAsync); the
+                    // database broke the cycle by rolling this transaction back: write again.
+                }
+            }
+        }
+        finally
+        {
+            if (alone is not null)
+            {
+                await alone.EndAsync(committed: true).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>How often a write that locks the head first is tried when the database breaks a deadlock.</summary>
+    internal const int MaxAttempts = 3;
+
+    private enum LinkedWrite
+    {
+        /// <summary>Written and committed.</summary>
+        Committed,
+
+        /// <summary>Nothing written: the head or a seq was not what was predicted; to be written with the head locked first.</summary>
+        Missed,
+
+        /// <summary>Nothing written: an id is stored already; to be written by the dedup path.</summary>
+        Stored,
+    }
+
+    /// <summary>
+    /// Writes new rows linked after the head predicted for the tenant (see <see cref="ChainTails"/>), moving them into
+    /// the table before the head is taken; commits, or rolls back and says why not.
+    /// </summary>
+    private async Task<LinkedWrite> TryLinkedAsync(
+        NpgsqlConnection connection, List<AuditEventRow> rows, AuditChainBatch chain, AuditInsertHooks hooks, CancellationToken cancellationToken)
+    {
+        var tenantId = rows[0].TenantId;
+        await using var transaction = await BeginAsync(connection, tenantId, cancellationToken, rollupByWriter: true).ConfigureAwait(false);
+        await StageAsync(connection, rows, placeholderLinks: true, cancellationToken).ConfigureAwait(false);
+        var ticket = await _tails.EnterLinkedAsync(
+            tenantId, rows, chain, ct => AuditChain.ReadCommittedHeadAsync(connection, transaction, tenantId, ct), cancellationToken).ConfigureAwait(false);
+        if (ticket is null)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return LinkedWrite.Missed;
+        }
+
+        var outcome = LinkedWrite.Missed;
+        try
+        {
+            await MoveLinkedAsync(connection, rows, cancellationToken).ConfigureAwait(false);
+            if (!await ticket.PredecessorTookHeadAsync(cancellationToken).ConfigureAwait(false) ||
+                !await AuditChain.AdvanceHeadAsync(connection, transaction, tenantId, ticket.After, ticket.Linked, cancellationToken).ConfigureAwait(false))
+            {
+                return outcome;
+            }
+
+            ticket.HeadTaken();
+            await using (var rollup = new NpgsqlCommand(s_rollupSql, connection))
+            {
+                await rollup.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (hooks.Written is { } written)
+            {
+                await RunWrittenAsync(connection, transaction, tenantId, written, [.. rows.Select(static r => r.Id)], cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            outcome = LinkedWrite.Committed;
+            return outcome;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            outcome = IsPrimaryKey(e.ConstraintName) ? LinkedWrite.Stored : LinkedWrite.Missed;
+            return outcome;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            return outcome;
+        }
+        finally
+        {
+            if (outcome != LinkedWrite.Committed)
+            {
+                await RollBackQuietlyAsync(transaction).ConfigureAwait(false);
+            }
+
+            await ticket.EndAsync(outcome == LinkedWrite.Committed).ConfigureAwait(false);
+        }
+    }
+
+    // Before the writes after it may go on: what failed the transaction may also have broken the connection, which is
+    // then dropped with its transaction.
+    private static async Task RollBackQuietlyAsync(NpgsqlTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+        }
     }
 
     // With the chain off: a seq of this process for each row, and none of the chain's columns.
@@ -184,11 +337,14 @@ internal sealed class PostgresAuditEventStore(
 
     /// <summary>
     /// Begins a transaction that sees and writes the rows of <paramref name="tenantId"/> only, for as long as it lasts,
-    /// with the staging table in place: one round trip (BEGIN, the tenant, <c>CREATE TEMPORARY TABLE IF NOT EXISTS</c>).
+    /// with the staging table in place: one round trip (BEGIN, the tenant, <c>CREATE TEMPORARY TABLE IF NOT EXISTS</c>, and
+    /// with <paramref name="rollupByWriter"/> the setting by which the transaction counts its inserts into the hourly
+    /// rollup itself).
     /// On the write pool the table is created by a connection's first batch only; on a pool that is reset between users
     /// (<c>DISCARD ALL</c>) by every batch.
     /// </summary>
-    private static async Task<NpgsqlTransaction> BeginAsync(NpgsqlConnection connection, string tenantId, CancellationToken cancellationToken)
+    private static async Task<NpgsqlTransaction> BeginAsync(
+        NpgsqlConnection connection, string tenantId, CancellationToken cancellationToken, bool rollupByWriter = false)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -197,6 +353,11 @@ internal sealed class PostgresAuditEventStore(
             {
                 BatchCommands = { RowLevelSecurity.TransactionScope(StorageScope.Tenant(tenantId)), new NpgsqlBatchCommand(s_prepareSql) },
             };
+            if (rollupByWriter)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(s_rollupByWriterSql));
+            }
+
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return transaction;
         }

@@ -1,0 +1,272 @@
+namespace AuditKit.Server.Storage.Postgres;
+
+/// <summary>
+/// What this process knows of each tenant's chain beyond the database: the head the tenant's writes in flight will
+/// leave, so that a write can link its rows after the write before it without waiting for it, and move them into the
+/// table while that one still holds the head (see <see cref="PostgresAuditEventStore"/>). A tenant's writes enter in
+/// order (one at a time; linking a batch is a SHA-256 per row) and each gets a <see cref="Ticket"/>:
+/// <list type="bullet">
+/// <item><b>Linked</b> (<see cref="EnterLinkedAsync"/>): linked after the head predicted by the write before it — or,
+/// when none is predicted (the first write, or after one failed), after the committed head, read once every write
+/// before it has ended. Before it advances the head in the database, the write waits until the one before it has
+/// taken the head (<see cref="Ticket.PredecessorTookHeadAsync"/>), so that its conditional advance waits in the database
+/// for that one's commit instead of finding the old head.</item>
+/// <item><b>Alone</b> (<see cref="EnterAloneAsync"/>): the writes that lock the head first (a batch with work of its
+/// own before the insert, a retried or deduplicated batch, a tenant's first batch) wait until every write of the tenant
+/// in flight here has ended, and the writes after them until they have: no write of this process then waits here for
+/// one that waits in the database for it.</item>
+/// </list>
+/// Nothing here decides what is stored: the head only advances in the database from the head a write linked after (a
+/// conditional update) and seqs are unique per tenant, so a wrong prediction — another process wrote the tenant, the
+/// write before failed — costs the write a retry, never a broken chain. A write whose ids meet those of a write in
+/// flight enters alone, so two writes of this process never wait for each other's rows in the database. A tenant's
+/// entry is dropped when none of its writes is in flight.
+/// </summary>
+internal sealed class ChainTails
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Tail> _tails = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Enters a write of <paramref name="rows"/> that links before it takes the head: links them (their seqs and hashes
+    /// set) after the head predicted for the tenant, or after the one <paramref name="readHead"/> returns, read once every
+    /// write of the tenant in flight here has ended. Null, with nothing linked, when the write must lock the head first
+    /// instead: the tenant has no head yet, or one of the ids is in a write in flight.
+    /// </summary>
+    public async Task<Ticket?> EnterLinkedAsync(
+        string tenantId, IReadOnlyList<AuditEventRow> rows, AuditChainBatch chain,
+        Func<CancellationToken, Task<(long Seq, byte[] Hash)?>> readHead, CancellationToken cancellationToken)
+    {
+        var tail = Take(tenantId);
+        var entered = false;
+        try
+        {
+            await tail.Order.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                (long Seq, byte[] Hash)? head;
+                Task<bool> predecessorTookHead;
+                Task predecessorEnded;
+                lock (tail.Sync)
+                {
+                    if (rows.Any(row => tail.Ids.Contains(row.Id)))
+                    {
+                        return null;
+                    }
+
+                    (head, predecessorTookHead, predecessorEnded) = (tail.Head, tail.LastTookHead, tail.LastEnded);
+                }
+
+                if (head is null)
+                {
+                    await predecessorEnded.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    if (await readHead(cancellationToken).ConfigureAwait(false) is not { } committed)
+                    {
+                        return null;
+                    }
+
+                    (head, predecessorTookHead) = (committed, Task.FromResult(true));
+                }
+
+                var ticket = new Ticket(this, tenantId, tail, rows, head.Value, chain.Link(head.Value), predecessorTookHead, predecessorEnded);
+                lock (tail.Sync)
+                {
+                    tail.Head = ticket.Linked;
+                    tail.LastTookHead = ticket.TookHead.Task;
+                    tail.LastEnded = ticket.Ended.Task;
+                    foreach (var row in rows)
+                    {
+                        tail.Ids.Add(row.Id);
+                    }
+                }
+
+                entered = true;
+                return ticket;
+            }
+            finally
+            {
+                tail.Order.Release();
+            }
+        }
+        finally
+        {
+            if (!entered)
+            {
+                Leave(tenantId, tail);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Enters a write that locks the tenant's head first: returns once every write of the tenant in flight here has
+    /// ended; the writes entering after it wait for it to end, and link after the head it commits.
+    /// </summary>
+    public async Task<Ticket> EnterAloneAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var tail = Take(tenantId);
+        Ticket ticket;
+        try
+        {
+            await tail.Order.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Leave(tenantId, tail);
+            throw;
+        }
+
+        try
+        {
+            lock (tail.Sync)
+            {
+                ticket = new Ticket(this, tenantId, tail, [], default, default, Task.FromResult(true), tail.LastEnded);
+                tail.Head = null;
+                tail.LastTookHead = ticket.TookHead.Task;
+                tail.LastEnded = ticket.Ended.Task;
+            }
+        }
+        finally
+        {
+            tail.Order.Release();
+        }
+
+        try
+        {
+            await ticket.PredecessorEnded.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ticket.EndAsync(committed: false).ConfigureAwait(false);
+            throw;
+        }
+
+        return ticket;
+    }
+
+    /// <summary>Tenants with a write in flight here (for tests).</summary>
+    internal int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tails.Count;
+            }
+        }
+    }
+
+    private Tail Take(string tenantId)
+    {
+        lock (_gate)
+        {
+            if (!_tails.TryGetValue(tenantId, out var tail))
+            {
+                _tails.Add(tenantId, tail = new Tail());
+            }
+
+            tail.Users++;
+            return tail;
+        }
+    }
+
+    private void Leave(string tenantId, Tail tail)
+    {
+        lock (_gate)
+        {
+            if (--tail.Users == 0)
+            {
+                _tails.Remove(tenantId);
+            }
+        }
+    }
+
+    /// <summary>A write's place in its tenant's order; ended by <see cref="EndAsync"/>, whatever happened.</summary>
+    internal sealed class Ticket
+    {
+        private readonly ChainTails _owner;
+        private readonly string _tenantId;
+        private readonly Tail _tail;
+        private readonly IReadOnlyList<AuditEventRow> _rows;
+        private readonly Task<bool> _predecessorTookHead;
+        private int _ended;
+
+        internal Ticket(
+            ChainTails owner, string tenantId, Tail tail, IReadOnlyList<AuditEventRow> rows, (long Seq, byte[] Hash) after, (long Seq, byte[] Hash) linked,
+            Task<bool> predecessorTookHead, Task predecessorEnded)
+        {
+            (_owner, _tenantId, _tail, _rows) = (owner, tenantId, tail, rows);
+            (After, Linked, _predecessorTookHead, PredecessorEnded) = (after, linked, predecessorTookHead, predecessorEnded);
+        }
+
+        /// <summary>The head the rows were linked after: the head the write advances from.</summary>
+        public (long Seq, byte[] Hash) After { get; }
+
+        /// <summary>The head the write leaves: its last row's seq and hash.</summary>
+        public (long Seq, byte[] Hash) Linked { get; }
+
+        internal Task PredecessorEnded { get; }
+
+        internal TaskCompletionSource<bool> TookHead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Waits until the write before this one has taken the head (true) or given up (false).</summary>
+        public Task<bool> PredecessorTookHeadAsync(CancellationToken cancellationToken) => _predecessorTookHead.WaitAsync(cancellationToken);
+
+        /// <summary>The write holds the head in the database: the write after it may ask for it.</summary>
+        public void HeadTaken() => TookHead.TrySetResult(true);
+
+        /// <summary>
+        /// Ends the write's place (its transaction committed or rolled back): without a commit, the writes after it
+        /// find no predicted head and read the committed one. Returns once the writes before it have ended too.
+        /// </summary>
+        public async Task EndAsync(bool committed)
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0)
+            {
+                return;
+            }
+
+            TookHead.TrySetResult(false);
+            lock (_tail.Sync)
+            {
+                if (!committed)
+                {
+                    _tail.Head = null;
+                }
+            }
+
+            await PredecessorEnded.ConfigureAwait(false);
+            lock (_tail.Sync)
+            {
+                foreach (var row in _rows)
+                {
+                    _tail.Ids.Remove(row.Id);
+                }
+            }
+
+            Ended.TrySetResult();
+            _owner.Leave(_tenantId, _tail);
+        }
+    }
+
+    internal sealed class Tail
+    {
+        public Lock Sync { get; } = new();
+
+        // Writes enter one at a time, in the order they take it.
+        public SemaphoreSlim Order { get; } = new(1, 1);
+
+        // The head the last write entered will leave, when known; null: read the committed head once all have ended.
+        public (long Seq, byte[] Hash)? Head { get; set; }
+
+        public Task<bool> LastTookHead { get; set; } = Task.FromResult(true);
+
+        public Task LastEnded { get; set; } = Task.CompletedTask;
+
+        // The ids of the linked writes in flight.
+        public HashSet<Guid> Ids { get; } = [];
+
+        public int Users { get; set; }
+    }
+}
