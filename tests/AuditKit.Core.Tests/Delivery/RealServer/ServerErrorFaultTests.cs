@@ -1,9 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
@@ -162,9 +159,7 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
 
         public static async Task<ShopApp> StartAsync(Uri serverUrl, ServerTenant tenant, string spool)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var builder = LoopbackWebApp.CreateBuilder();
             var serviceName = FaultMatrix.NewServiceName();
             builder.Services.AddAuditKit(o =>
             {
@@ -189,8 +184,7 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
 
                 return Results.Text(id);
             });
-            await app.StartAsync();
-            shop.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            shop.Address = await LoopbackWebApp.StartAsync(app);
             return shop;
         }
 
