@@ -47,9 +47,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_new_role_shows_up_in_the_open_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("dave");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "dave", Password, "read");
+        var user = session.User;
         (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/admin")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
@@ -69,9 +68,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_user_without_any_role_left_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("erin");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "admin")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "erin", Password, "admin");
+        var user = session.User;
         (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -88,9 +86,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_locked_user_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("frank");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "frank", Password, "read");
+        var user = session.User;
         (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
