@@ -52,12 +52,12 @@ internal sealed partial class ConsoleSession : IDisposable
     }
 
     /// <summary>
-    /// A session of a new console user (a unique name, <paramref name="password"/>) holding <paramref name="role"/> in
-    /// <paramref name="tenantId"/>, signed in.
+    /// A session of a new console user (a unique name from <paramref name="name"/>, else from the role;
+    /// <paramref name="password"/>) holding <paramref name="role"/> in <paramref name="tenantId"/>, signed in.
     /// </summary>
-    public static async Task<ConsoleSession> SignInNewUserAsync(AuditKitServerFixture server, string tenantId, string role, string password)
+    public static async Task<ConsoleSession> SignInNewUserAsync(AuditKitServerFixture server, string tenantId, string role, string password, string? name = null)
     {
-        var session = await ForNewUserAsync(server, tenantId, role, password, role);
+        var session = await ForNewUserAsync(server, tenantId, name ?? role, password, role);
         (await session.SignInAsync(session.User, password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return session;
     }

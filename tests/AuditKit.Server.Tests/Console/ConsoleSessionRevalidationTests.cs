@@ -47,9 +47,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_new_role_shows_up_in_the_open_session()
     {
         var tenant = await server.CreateTenantAsync();
-        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "dave", Password, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password, name: "dave");
         var user = session.User;
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/admin")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, null, "admin")).EnsureSuccessStatusCode();
@@ -68,9 +67,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_user_without_any_role_left_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "erin", Password, "admin");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "admin", Password, name: "erin");
         var user = session.User;
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using (var admin = server.CreateClient(AuditKitServerFixture.BootstrapKey))
@@ -86,9 +84,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_locked_user_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "frank", Password, "read");
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password, name: "frank");
         var user = session.User;
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using (var attacker = new ConsoleSession(server))

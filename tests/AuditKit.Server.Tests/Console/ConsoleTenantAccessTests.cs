@@ -16,9 +16,7 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
         var other = await server.CreateTenantAsync();
         var myEvent = await server.IngestOneAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "in-1" });
         var otherEvent = await server.IngestOneAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-1" });
-        using var session = await ConsoleSession.ForNewUserAsync(server, mine.Id, "ivan", Password, "read");
-        var user = session.User;
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var session = await ConsoleSession.SignInNewUserAsync(server, mine.Id, "read", Password, name: "ivan");
 
         (await session.GetAsync($"/console/{mine.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await session.GetAsync($"/console/{mine.Id}/events/{myEvent}")).StatusCode.ShouldBe(HttpStatusCode.OK);
