@@ -12,17 +12,7 @@ public abstract partial class EntityAuditTests
             AuditHarness.DefaultOptions(o);
             o.ReloadDatabaseValuesForUpdatedEntities = true;
         });
-        var seeded = await Seed(harness);
-        Customer detached;
-        await using (var read = harness.PlainContext())
-        {
-            detached = await read.Customers.AsNoTracking().SingleAsync(c => c.Id == seeded.Id);
-        }
-
-        detached.Name = "Detached " + seeded.Name;
-        await using var context = harness.NewContext();
-        context.Update(detached);
-        await context.SaveChangesAsync();
+        var (seeded, _) = await UpdateDetachedCustomerAsync(harness);
 
         var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
         var change = auditEvent.Changes.ShouldHaveSingleItem();
@@ -35,6 +25,20 @@ public abstract partial class EntityAuditTests
     public async Task Without_reload_an_entity_attached_with_Update_reports_new_values_only()
     {
         using var harness = new AuditHarness(Database);
+        var (_, detached) = await UpdateDetachedCustomerAsync(harness);
+
+        var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
+        auditEvent.Action.ShouldBe(AuditActions.Update);
+        auditEvent.OldValues.ShouldBeNull();
+        auditEvent.Changes.ShouldBeNull();
+        auditEvent.NewValues!["Name"]!.GetValue<string>().ShouldBe(detached.Name);
+        auditEvent.NewValues["Ssn"]!.GetValue<string>().ShouldBe("*******6789");
+        auditEvent.Metadata!["original_values_known"]!.GetValue<bool>().ShouldBeFalse();
+    }
+
+    // Seeds a customer, reads it back untracked, renames it and saves it attached with Update() to a new context.
+    private static async Task<(Customer Seeded, Customer Detached)> UpdateDetachedCustomerAsync(AuditHarness harness)
+    {
         var seeded = await Seed(harness);
         Customer detached;
         await using (var read = harness.PlainContext())
@@ -46,13 +50,6 @@ public abstract partial class EntityAuditTests
         await using var context = harness.NewContext();
         context.Update(detached);
         await context.SaveChangesAsync();
-
-        var auditEvent = harness.Sink.Events.ShouldHaveSingleItem();
-        auditEvent.Action.ShouldBe(AuditActions.Update);
-        auditEvent.OldValues.ShouldBeNull();
-        auditEvent.Changes.ShouldBeNull();
-        auditEvent.NewValues!["Name"]!.GetValue<string>().ShouldBe(detached.Name);
-        auditEvent.NewValues["Ssn"]!.GetValue<string>().ShouldBe("*******6789");
-        auditEvent.Metadata!["original_values_known"]!.GetValue<bool>().ShouldBeFalse();
+        return (seeded, detached);
     }
 }

@@ -45,9 +45,8 @@ public abstract partial class EntityAuditTests
     public async Task Update_lists_only_the_properties_whose_value_really_changed(bool async)
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Name = "Renamed " + seeded.Name;
         customer.Email = seeded.Email;
@@ -75,9 +74,8 @@ public abstract partial class EntityAuditTests
             AuditHarness.DefaultOptions(o);
             o.ValuesOnUpdate = AuditedValues.All;
         });
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Name = "Renamed " + seeded.Name;
         await context.SaveChangesAsync();
@@ -96,9 +94,8 @@ public abstract partial class EntityAuditTests
     public async Task An_update_with_no_real_change_emits_nothing()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Name = seeded.Name;
         customer.Address.City = "Paris";
@@ -112,9 +109,8 @@ public abstract partial class EntityAuditTests
     public async Task A_change_to_an_ignored_property_alone_emits_nothing()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Photo = [9, 9, 9];
         await context.SaveChangesAsync();
@@ -128,9 +124,8 @@ public abstract partial class EntityAuditTests
     public async Task Delete_emits_DELETE_with_the_old_values()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         context.Customers.Remove(customer);
         await context.SaveChangesAsync();
@@ -149,9 +144,8 @@ public abstract partial class EntityAuditTests
     public async Task Setting_the_soft_delete_flag_is_a_DELETE_marked_soft()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         customer.IsDeleted = true;
         await context.SaveChangesAsync();

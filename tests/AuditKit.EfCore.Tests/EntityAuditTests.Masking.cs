@@ -12,9 +12,8 @@ public abstract partial class EntityAuditTests
     public async Task Sensitive_values_are_masked_in_old_values_new_values_and_changes_alike()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Ssn = "987-65-4321";
         customer.TaxId = "TAX-SECOND-VALUE";

@@ -11,9 +11,8 @@ public abstract partial class EntityAuditTests
     public async Task Complex_property_changes_use_dotted_paths()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Address.City = "Lyon";
         await context.SaveChangesAsync();
@@ -28,9 +27,8 @@ public abstract partial class EntityAuditTests
     public async Task An_owned_type_change_is_reported_on_its_owner_with_a_dotted_path()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Shipping!.Line1 = "2 Dock Road";
         await context.SaveChangesAsync();
@@ -51,9 +49,8 @@ public abstract partial class EntityAuditTests
     public async Task Removing_an_owned_dependent_reports_its_values_going_to_null()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Shipping = null;
         await context.SaveChangesAsync();
@@ -199,9 +196,8 @@ public abstract partial class EntityAuditTests
     public async Task Shadow_properties_are_recorded()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         context.Entry(customer).Property(ShopContext.LastTouchedBy).CurrentValue = "ops-team";
         await context.SaveChangesAsync();
@@ -216,9 +212,8 @@ public abstract partial class EntityAuditTests
     public async Task Values_behind_value_converters_are_model_values()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (_, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Tier = CustomerTier.Gold;
         customer.Credit = new Money(12.5m, "EUR");
@@ -236,9 +231,8 @@ public abstract partial class EntityAuditTests
     public async Task A_concurrency_token_change_is_listed_and_a_conflict_is_one_FAILURE()
     {
         using var harness = new AuditHarness(Database);
-        var seeded = await Seed(harness);
         await using var context = harness.NewContext();
-        var customer = await context.Customers.SingleAsync(c => c.Id == seeded.Id);
+        var (seeded, customer) = await SeedTrackedAsync(harness, context);
 
         customer.Name = "First " + seeded.Name;
         customer.Version++;

@@ -44,6 +44,13 @@ public abstract partial class EntityAuditTests(ShopDatabase database)
         return customer;
     }
 
+    /// <summary>Seeds a customer (see <see cref="Seed"/>) and loads it, tracked, into <paramref name="context"/>.</summary>
+    protected static async Task<(Customer Seeded, Customer Tracked)> SeedTrackedAsync(AuditHarness harness, ShopContext context)
+    {
+        var seeded = await Seed(harness);
+        return (seeded, await context.Customers.SingleAsync(c => c.Id == seeded.Id));
+    }
+
     protected static string Id(Customer customer) => customer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected static Task Save(DbContext context, bool async)

@@ -41,18 +41,14 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         var writers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
             using var userScope = accessor.BeginScope(new AuditContext { UserId = $"user-{i}", TenantId = "pool" });
-            await using var scope = services.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
-            context.Customers.Add(NewCustomer($"pooled-{i}"));
-            await context.SaveChangesAsync();
+            await SaveCustomerInScopeAsync(services, $"pooled-{i}");
         }));
         await Task.WhenAll(writers);
 
         sink.Events.Count.ShouldBe(8);
         foreach (var auditEvent in sink.Events)
         {
-            var name = auditEvent.NewValues!["Name"]!.GetValue<string>();
-            auditEvent.UserId.ShouldBe("user-" + name["pooled-".Length..]);
+            auditEvent.UserId.ShouldBe("user-" + CustomerName(auditEvent)["pooled-".Length..]);
         }
     }
 
@@ -81,7 +77,7 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
             await secondLease.SaveChangesAsync();
         }
 
-        sink.Events.ShouldHaveSingleItem().NewValues!["Name"]!.GetValue<string>().ShouldBe("second-lease");
+        CustomerName(sink.Events.ShouldHaveSingleItem()).ShouldBe("second-lease");
     }
 
     [Fact]
@@ -91,15 +87,10 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         await using var services = AuditedServices(
             sink,
             s => s.AddDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp)));
-        var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
-        await using (var context = await factory.CreateDbContextAsync())
-        {
-            context.Customers.Add(NewCustomer("from-factory"));
-            await context.SaveChangesAsync();
-        }
+        await SaveCustomersFromFactoryAsync(services, "from-factory");
 
-        sink.Events.ShouldHaveSingleItem().NewValues!["Name"]!.GetValue<string>().ShouldBe("from-factory");
+        CustomerName(sink.Events.ShouldHaveSingleItem()).ShouldBe("from-factory");
     }
 
     [Fact]
@@ -109,14 +100,8 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
         await using var services = AuditedServices(
             sink,
             s => s.AddPooledDbContextFactory<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp)));
-        var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
 
-        for (var i = 0; i < 3; i++)
-        {
-            await using var context = await factory.CreateDbContextAsync();
-            context.Customers.Add(NewCustomer($"pooled-factory-{i}"));
-            await context.SaveChangesAsync();
-        }
+        await SaveCustomersFromFactoryAsync(services, "pooled-factory-0", "pooled-factory-1", "pooled-factory-2");
 
         sink.Events.Count.ShouldBe(3);
     }
@@ -308,25 +293,14 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     [Fact]
     public async Task An_app_without_request_auditing_binds_masking_and_entity_rules_from_the_AuditKit_section()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var sink = new CollectingAuditSink();
+        using var host = await StartAuditedHostAsync(sink, new Dictionary<string, string?>
         {
             ["AuditKit:Masking:RedactedText"] = "[hidden-by-config]",
             ["AuditKit:Entities:WriteSeverity"] = "High",
         });
-        var sink = new CollectingAuditSink();
-        builder.Services.AddSingleton<IAuditSink>(sink);
-        builder.Services.AddEntityAuditing();
-        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp));
-        using var host = builder.Build();
-        await host.StartAsync();
 
-        await using (var scope = host.Services.CreateAsyncScope())
-        {
-            var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
-            context.Customers.Add(NewCustomer("configured-masking"));
-            await context.SaveChangesAsync();
-        }
+        await SaveCustomerInScopeAsync(host.Services, "configured-masking");
 
         await host.StopAsync();
         var auditEvent = sink.Events.ShouldHaveSingleItem();
@@ -337,21 +311,13 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     [Fact]
     public async Task A_worker_outside_ASP_NET_Core_stamps_events_from_its_audit_context_scope()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var sink = new CollectingAuditSink();
-        builder.Services.AddSingleton<IAuditSink>(sink);
-        builder.Services.AddEntityAuditing();
-        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartAuditedHostAsync(sink);
 
         var accessor = host.Services.GetRequiredService<IAuditContextAccessor>();
         using (accessor.BeginScope(new AuditContext { UserId = "nightly-job", TenantId = "tenant-w", RequestId = "job-2026-01-01" }))
         {
-            await using var scope = host.Services.CreateAsyncScope();
-            var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
-            context.Customers.Add(NewCustomer("imported"));
-            await context.SaveChangesAsync();
+            await SaveCustomerInScopeAsync(host.Services, "imported");
         }
 
         await host.StopAsync();
@@ -401,6 +367,46 @@ public sealed class RegistrationTests(SqliteShopDatabase database) : IClassFixtu
     // The sink and entity auditing as an application registers them, and the context as registerContext adds it.
     private static ServiceProvider AuditedServices(IAuditSink sink, Func<IServiceCollection, IServiceCollection>? registerContext = null) =>
         (registerContext ?? (static services => services))(new ServiceCollection().AddSingleton(sink).AddEntityAuditing()).BuildServiceProvider();
+
+    // A generic host with the sink, entity auditing and the context registered as an application does, started.
+    private async Task<IHost> StartAuditedHostAsync(IAuditSink sink, Dictionary<string, string?>? configuration = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
+        builder.Services.AddSingleton(sink);
+        builder.Services.AddEntityAuditing();
+        builder.Services.AddDbContext<ShopContext>((sp, o) => o.Configure(database).AddEntityAuditing(sp));
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    // Saves a new customer through the context of a scope of services, as a request or a job does.
+    private static async Task SaveCustomerInScopeAsync(IServiceProvider services, string name)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ShopContext>();
+        context.Customers.Add(NewCustomer(name));
+        await context.SaveChangesAsync();
+    }
+
+    // Saves a new customer of each name, each through a context of its own from the registered context factory.
+    private static async Task SaveCustomersFromFactoryAsync(IServiceProvider services, params string[] names)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<ShopContext>>();
+        foreach (var name in names)
+        {
+            await using var context = await factory.CreateDbContextAsync();
+            context.Customers.Add(NewCustomer(name));
+            await context.SaveChangesAsync();
+        }
+    }
+
+    private static string CustomerName(AuditEvent auditEvent) => auditEvent.NewValues!["Name"]!.GetValue<string>();
 
     private static Customer NewCustomer(string name) => new()
     {

@@ -3,9 +3,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace AuditKit.Core.Tests.Delivery;
@@ -68,13 +65,9 @@ internal sealed class AuditReceiver : IAsyncDisposable
 
     private async Task StartListeningAsync(int port)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
+        var app = LoopbackWebApp.CreateBuilder(port).Build();
         app.MapPost("/api/v1/audit-logs/batch", HandleAsync);
-        await app.StartAsync();
-        Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Address = await LoopbackWebApp.StartAsync(app);
         _app = app;
     }
 

@@ -37,16 +37,28 @@ internal sealed partial class ConsoleSession : IDisposable
         return TokenPattern().Match(html) is { Success: true } match ? WebUtility.HtmlDecode(match.Groups[1].Value) : throw new InvalidOperationException($"No antiforgery token on {path}.");
     }
 
+    /// <summary>The console user this session was opened for by <see cref="ForNewUserAsync"/>.</summary>
+    public string User { get; private init; } = string.Empty;
+
     /// <summary>
-    /// A session of a new console user (a unique name, <paramref name="password"/>) holding <paramref name="role"/> in
-    /// <paramref name="tenantId"/>, signed in.
+    /// A session, not signed in yet, of a new console user (a unique name from <paramref name="name"/>,
+    /// <paramref name="password"/>) holding <paramref name="role"/> in <paramref name="tenantId"/>.
     /// </summary>
-    public static async Task<ConsoleSession> SignInNewUserAsync(AuditKitServerFixture server, string tenantId, string role, string password)
+    public static async Task<ConsoleSession> ForNewUserAsync(AuditKitServerFixture server, string tenantId, string name, string password, string role)
     {
-        var user = ConsoleSignInTests.Unique(role);
+        var user = ConsoleSignInTests.Unique(name);
         (await CreateUserAsync(server, tenantId, user, password, role)).EnsureSuccessStatusCode();
-        var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return new ConsoleSession(server) { User = user };
+    }
+
+    /// <summary>
+    /// A session of a new console user (a unique name from <paramref name="name"/>, else from the role;
+    /// <paramref name="password"/>) holding <paramref name="role"/> in <paramref name="tenantId"/>, signed in.
+    /// </summary>
+    public static async Task<ConsoleSession> SignInNewUserAsync(AuditKitServerFixture server, string tenantId, string role, string password, string? name = null)
+    {
+        var session = await ForNewUserAsync(server, tenantId, name ?? role, password, role);
+        (await session.SignInAsync(session.User, password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
         return session;
     }
 

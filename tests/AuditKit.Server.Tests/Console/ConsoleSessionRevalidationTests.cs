@@ -47,10 +47,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_new_role_shows_up_in_the_open_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("dave");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password, name: "dave");
+        var user = session.User;
         (await session.GetAsync($"/console/{tenant.Id}/admin")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, null, "admin")).EnsureSuccessStatusCode();
@@ -69,10 +67,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_user_without_any_role_left_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("erin");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "admin")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "admin", Password, name: "erin");
+        var user = session.User;
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using (var admin = server.CreateClient(AuditKitServerFixture.BootstrapKey))
@@ -88,10 +84,8 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     public async Task A_locked_user_loses_the_session()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("frank");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var session = await ConsoleSession.SignInNewUserAsync(server, tenant.Id, "read", Password, name: "frank");
+        var user = session.User;
         (await session.GetAsync($"/console/{tenant.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         using (var attacker = new ConsoleSession(server))

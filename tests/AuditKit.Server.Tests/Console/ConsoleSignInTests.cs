@@ -59,9 +59,8 @@ public sealed class ConsoleSignInTests(SqliteServerFixture server) : IClassFixtu
     public async Task Five_wrong_passwords_lock_the_user_until_the_lockout_ends()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("mallory-target");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "mallory-target", Password, "read");
+        var user = session.User;
 
         for (var i = 0; i < 4; i++)
         {
@@ -85,9 +84,8 @@ public sealed class ConsoleSignInTests(SqliteServerFixture server) : IClassFixtu
     public async Task A_success_resets_the_failure_count()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("carol");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "carol", Password, "read");
+        var user = session.User;
 
         for (var i = 0; i < 4; i++)
         {
@@ -107,9 +105,8 @@ public sealed class ConsoleSignInTests(SqliteServerFixture server) : IClassFixtu
     public async Task A_form_post_without_the_antiforgery_token_is_refused()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("dave");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "dave", Password, "read");
+        var user = session.User;
 
         var response = await session.PostFormAsync("/console/sign-in", new() { ["username"] = user, ["password"] = Password });
 
@@ -122,9 +119,8 @@ public sealed class ConsoleSignInTests(SqliteServerFixture server) : IClassFixtu
     public async Task Sign_ins_and_page_views_are_recorded_in_the_tenant_under_the_person()
     {
         var tenant = await server.CreateTenantAsync();
-        var user = Unique("erin");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "erin", Password, "read");
+        var user = session.User;
         await session.SignInAsync(user, "wrong");
         await session.SignInAsync(user, Password);
         (await session.GetAsync($"/console/{tenant.Id}/events?q=payroll")).EnsureSuccessStatusCode();

@@ -16,10 +16,7 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
         var other = await server.CreateTenantAsync();
         var myEvent = await server.IngestOneAsync(mine, new { action = "UPDATE", resource_type = "Invoice", resource_id = "in-1" });
         var otherEvent = await server.IngestOneAsync(other, new { action = "UPDATE", resource_type = "Invoice", resource_id = "secret-1" });
-        var user = ConsoleSignInTests.Unique("ivan");
-        (await ConsoleSession.CreateUserAsync(server, mine.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
-        (await session.SignInAsync(user, Password)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        using var session = await ConsoleSession.SignInNewUserAsync(server, mine.Id, "read", Password, name: "ivan");
 
         (await session.GetAsync($"/console/{mine.Id}/events")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await session.GetAsync($"/console/{mine.Id}/events/{myEvent}")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -59,9 +56,8 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
                 new { property = "Ssn", old = "***", @new = "*******6789" },
             },
         });
-        var user = ConsoleSignInTests.Unique("judy");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "triage")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "judy", Password, "triage");
+        var user = session.User;
         await session.SignInAsync(user, Password);
 
         var html = await (await session.GetAsync($"/console/{tenant.Id}/events/{id}")).Content.ReadAsStringAsync();
@@ -87,9 +83,8 @@ public sealed class ConsoleTenantAccessTests(SqliteServerFixture server) : IClas
         }
 
         await server.IngestOneAsync(tenant, new { action = "LOGIN_FAILED", status = "FAILURE", severity = "CRITICAL", user_id = "even", description = "bad password from kiosk" });
-        var user = ConsoleSignInTests.Unique("kim");
-        (await ConsoleSession.CreateUserAsync(server, tenant.Id, user, Password, "read")).EnsureSuccessStatusCode();
-        using var session = new ConsoleSession(server);
+        using var session = await ConsoleSession.ForNewUserAsync(server, tenant.Id, "kim", Password, "read");
+        var user = session.User;
         await session.SignInAsync(user, Password);
 
         var failed = await (await session.GetAsync($"/console/{tenant.Id}/events?status=FAILURE&severity=CRITICAL&actor=even")).Content.ReadAsStringAsync();

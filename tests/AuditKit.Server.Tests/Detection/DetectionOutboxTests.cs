@@ -38,8 +38,7 @@ public sealed class DetectionOutboxTests
         alert.Count.ShouldBe(5);
         alert.Evidence.Count.ShouldBe(5);
         alert.FirstSeen.ShouldBe(Start);
-        (await OutboxAsync(next, tenant.Id)).ShouldBeEmpty();
-        (await MinuteCountsAsync(next, tenant.Id)).ShouldBe(5);
+        await ShouldBeClearedAsync(next, tenant, evaluatedEvents: 5);
     }
 
     [Theory]
@@ -94,8 +93,7 @@ public sealed class DetectionOutboxTests
         next.Time.Advance(s_grace + TimeSpan.FromSeconds(1));
         await next.Sweeper.SweepAsync(CancellationToken.None);
 
-        (await OutboxAsync(next, tenant.Id)).ShouldBeEmpty();
-        (await MinuteCountsAsync(next, tenant.Id)).ShouldBe(5);
+        await ShouldBeClearedAsync(next, tenant, evaluatedEvents: 5);
     }
 
     [Theory]
@@ -162,15 +160,10 @@ public sealed class DetectionOutboxTests
 
         await using var first = new DetectionHost(storage.Settings);
         await using var second = new DetectionHost(storage.Settings);
-        _ = first.Services;
-        _ = second.Services;
-        first.Time.Advance(s_grace);
-        second.Time.Advance(s_grace);
+        StartPastTheGrace(first, second);
 
         // More batches than one claim takes, so both sweeps claim, skip what the other holds, and claim again.
-        var swept = await Task.WhenAll(
-            Task.Run(() => first.Sweeper.SweepAsync(CancellationToken.None)),
-            Task.Run(() => second.Sweeper.SweepAsync(CancellationToken.None)));
+        var swept = await SweepAtOnceAsync(first, second);
 
         swept.Sum().ShouldBeLessThanOrEqualTo(batches);
         await ShouldBeEvaluatedOnceAsync(first, tenant, batches);
@@ -193,16 +186,11 @@ public sealed class DetectionOutboxTests
         queued.Count.ShouldBe(batches);
         await using var first = new DetectionHost(storage.Settings);
         await using var second = new DetectionHost(storage.Settings);
-        _ = first.Services;
-        _ = second.Services;
-        first.Time.Advance(s_grace);
-        second.Time.Advance(s_grace);
+        StartPastTheGrace(first, second);
 
         var detector = slow.Services.GetRequiredService<AlertDetector>();
         var own = Task.Run(() => detector.EvaluateAsync(tenant.Id, queued, CancellationToken.None));
-        var swept = await Task.WhenAll(
-            Task.Run(() => first.Sweeper.SweepAsync(CancellationToken.None)),
-            Task.Run(() => second.Sweeper.SweepAsync(CancellationToken.None)));
+        var swept = await SweepAtOnceAsync(first, second);
         var result = await own;
 
         (result.Batches + swept.Sum()).ShouldBeLessThanOrEqualTo(batches);
@@ -312,13 +300,39 @@ public sealed class DetectionOutboxTests
         (await OutboxAsync(host, tenant.Id)).Count.ShouldBe(batches);
     }
 
+    /// <summary>Other processes started (services built) with their clocks past the grace period, ready to sweep.</summary>
+    private static void StartPastTheGrace(params DetectionHost[] hosts)
+    {
+        foreach (var host in hosts)
+        {
+            _ = host.Services;
+        }
+
+        foreach (var host in hosts)
+        {
+            host.Time.Advance(s_grace);
+        }
+    }
+
+    /// <summary>Sweeps of every host at once; what each swept.</summary>
+    private static Task<int[]> SweepAtOnceAsync(params DetectionHost[] hosts) =>
+        Task.WhenAll(hosts.Select(static host => Task.Run(() => host.Sweeper.SweepAsync(CancellationToken.None))));
+
+    /// <summary>
+    /// The outbox of <paramref name="tenant"/> is empty and the rate-anomaly rule counted
+    /// <paramref name="evaluatedEvents"/> events in its minutes.
+    /// </summary>
+    private static async Task ShouldBeClearedAsync(DetectionHost host, TestTenant tenant, int evaluatedEvents)
+    {
+        (await OutboxAsync(host, tenant.Id)).ShouldBeEmpty();
+        (await MinuteCountsAsync(host, tenant.Id)).ShouldBe(evaluatedEvents);
+    }
+
     /// <summary>Every event of <see cref="IngestAttackAsync"/> was evaluated, none twice, and the outbox is empty.</summary>
     private static async Task ShouldBeEvaluatedOnceAsync(DetectionHost host, TestTenant tenant, int batches)
     {
-        (await OutboxAsync(host, tenant.Id)).ShouldBeEmpty();
-
         // The rate-anomaly rule adds every evaluated event to its minute: an event evaluated twice would count twice.
-        (await MinuteCountsAsync(host, tenant.Id)).ShouldBe(batches * 10);
+        await ShouldBeClearedAsync(host, tenant, evaluatedEvents: batches * 10);
         var alert = (await AlertsAsync(host, tenant, AlertRules.BruteForce)).ShouldHaveSingleItem();
         alert.Count.ShouldBe(batches);
         alert.FirstSeen.ShouldBe(Start);

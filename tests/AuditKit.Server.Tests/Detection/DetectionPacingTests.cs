@@ -23,10 +23,8 @@ public sealed class DetectionPacingTests
     [Fact]
     public async Task Large_batches_arriving_within_the_interval_wait_for_its_end_and_are_evaluated_in_one_pass()
     {
-        await using var storage = await CreateAsync("SQLite");
-        await using var host = Paced(storage);
-        var tenant = await CreateTenantAsync(host, "paced");
-        using var ingest = host.CreateClient(tenant.IngestKey);
+        await using var paced = await PacedTenant.StartAsync("paced");
+        var (host, tenant, ingest) = paced;
         await host.WaitForDetectionAsync();
         using var passes = Passes(host);
 
@@ -49,10 +47,8 @@ public sealed class DetectionPacingTests
     [Fact]
     public async Task A_small_batch_is_evaluated_at_once_while_large_ones_wait()
     {
-        await using var storage = await CreateAsync("SQLite");
-        await using var host = Paced(storage);
-        var tenant = await CreateTenantAsync(host, "small");
-        using var ingest = host.CreateClient(tenant.IngestKey);
+        await using var paced = await PacedTenant.StartAsync("small");
+        var (host, tenant, ingest) = paced;
         await PostAsync(ingest, Reads(150, Start));
         await host.WaitForDetectionAsync();
         await PostAsync(ingest, Reads(150, Start.AddMinutes(1)));
@@ -72,10 +68,8 @@ public sealed class DetectionPacingTests
     [Fact]
     public async Task A_full_pass_is_not_held()
     {
-        await using var storage = await CreateAsync("SQLite");
-        await using var host = Paced(storage, ("AuditKit:Detection:MaxEventsPerPass", "300"));
-        var tenant = await CreateTenantAsync(host, "full");
-        using var ingest = host.CreateClient(tenant.IngestKey);
+        await using var paced = await PacedTenant.StartAsync("full", ("AuditKit:Detection:MaxEventsPerPass", "300"));
+        var (host, tenant, ingest) = paced;
         await PostAsync(ingest, Reads(150, Start));
         await host.WaitForDetectionAsync();
 
@@ -90,10 +84,8 @@ public sealed class DetectionPacingTests
     [Fact]
     public async Task A_large_batch_after_a_quiet_interval_is_evaluated_at_once()
     {
-        await using var storage = await CreateAsync("SQLite");
-        await using var host = Paced(storage);
-        var tenant = await CreateTenantAsync(host, "quiet");
-        using var ingest = host.CreateClient(tenant.IngestKey);
+        await using var paced = await PacedTenant.StartAsync("quiet");
+        var (host, tenant, ingest) = paced;
         await PostAsync(ingest, Reads(150, Start));
         await host.WaitForDetectionAsync();
 
@@ -101,6 +93,28 @@ public sealed class DetectionPacingTests
         await PostAsync(ingest, Reads(150, Start.AddMinutes(1)));
         await host.WaitForDetectionAsync();
         (await OutboxAsync(host, tenant.Id)).ShouldBeEmpty();
+    }
+
+    /// <summary>A new tenant, with its ingest client, of a paced server on a new embedded database.</summary>
+    private sealed class PacedTenant(OutboxStorage storage, DetectionHost host, TestTenant tenant, HttpClient ingest) : IAsyncDisposable
+    {
+        public static async Task<PacedTenant> StartAsync(string prefix, params (string Key, string Value)[] settings)
+        {
+            var newStorage = await CreateAsync("SQLite");
+            var pacedHost = Paced(newStorage, settings);
+            var newTenant = await CreateTenantAsync(pacedHost, prefix);
+            return new PacedTenant(newStorage, pacedHost, newTenant, pacedHost.CreateClient(newTenant.IngestKey));
+        }
+
+        public void Deconstruct(out DetectionHost pacedHost, out TestTenant pacedTenant, out HttpClient ingestClient) =>
+            (pacedHost, pacedTenant, ingestClient) = (host, tenant, ingest);
+
+        public async ValueTask DisposeAsync()
+        {
+            ingest.Dispose();
+            await host.DisposeAsync();
+            await storage.DisposeAsync();
+        }
     }
 
     private static DetectionHost Paced(OutboxStorage storage, params (string Key, string Value)[] settings)

@@ -157,34 +157,32 @@ public sealed class CanonicalFormVectorTests
         AuditEventCanonicalForm.Encode(row).ShouldBe(bytes);
     }
 
+    // Numbers as written in JSON and their one spelling in the canonical form.
+    public static TheoryData<string, string> NumberSpellings => new()
+    {
+        { "100", "1e2" },
+        { "1e2", "1e2" },
+        { "100.0", "1e2" },
+        { "1.50", "15e-1" },
+        { "-0", "0" },
+        { "0.000", "0" },
+        { "-7", "-7e0" },
+        { "12345678901234567890123", "12345678901234567890123e0" },
+        { "1E-400", "1e-400" },
+    };
+
     [Theory]
-    [InlineData("100", "1e2")]
-    [InlineData("1e2", "1e2")]
-    [InlineData("100.0", "1e2")]
-    [InlineData("1.50", "15e-1")]
-    [InlineData("-0", "0")]
-    [InlineData("0.000", "0")]
-    [InlineData("-7", "-7e0")]
-    [InlineData("12345678901234567890123", "12345678901234567890123e0")]
-    [InlineData("1E-400", "1e-400")]
+    [MemberData(nameof(NumberSpellings))]
     public void Numbers_have_one_spelling(string text, string canonical)
     {
         CanonicalJson.CanonicalNumber(text).ShouldBe(canonical);
     }
 
     [Theory]
-    [InlineData("100", "1e2")]
-    [InlineData("1e2", "1e2")]
-    [InlineData("100.0", "1e2")]
-    [InlineData("1.50", "15e-1")]
-    [InlineData("-0", "0")]
+    [MemberData(nameof(NumberSpellings))]
     [InlineData("0", "0")]
-    [InlineData("0.000", "0")]
-    [InlineData("-7", "-7e0")]
     [InlineData("-1200", "-12e2")]
-    [InlineData("12345678901234567890123", "12345678901234567890123e0")]
     [InlineData("10000000000000000000000000", "1e25")]
-    [InlineData("1E-400", "1e-400")]
     public void Numbers_in_a_document_encode_in_their_one_spelling(string text, string canonical)
     {
         var writer = new CanonicalWriter();

@@ -17,14 +17,10 @@ public sealed class CheckpointSigningKeyTests
     [Fact]
     public async Task Bad_keys_stop_the_server_naming_each_key()
     {
-        await using var storage = await OutboxStorage.CreateAsync("SQLite");
         using var rsa = RSA.Create(2048);
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var good = CheckpointTestKeys.NewPrivatePem();
-        await using var host = new CheckpointHost(
-            storage.Settings,
-            heads: null,
-            settings:
+        var failure = await StartupFailureAsync(
             [
                 ("AuditKit:Integrity:SigningKeys:0:KeyId", "garbled"),
                 ("AuditKit:Integrity:SigningKeys:0:PrivateKeyPem", "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----"),
@@ -44,8 +40,6 @@ public sealed class CheckpointSigningKeyTests
                 ("AuditKit:Integrity:SigningKeys:6:PrivateKeyPath", "/nonexistent/auditkit-signing.pem"),
             ]);
 
-        var failure = Should.Throw<OptionsValidationException>(() => host.CreateClient());
-
         failure.Message.ShouldContain("AuditKit:Integrity:SigningKeys:0 ('garbled'): PrivateKeyPem is not a valid ECDSA key");
         failure.Message.ShouldContain("AuditKit:Integrity:SigningKeys:1 ('rsa'): PrivateKeyPem is an RSA key; only ECDSA P-256 keys are supported.");
         failure.Message.ShouldContain("AuditKit:Integrity:SigningKeys:2 ('p384'): PrivateKeyPem is an ECDSA key on curve");
@@ -60,10 +54,7 @@ public sealed class CheckpointSigningKeyTests
     [Fact]
     public async Task A_checkpoint_interval_out_of_range_stops_the_server()
     {
-        await using var storage = await OutboxStorage.CreateAsync("SQLite");
-        await using var host = new CheckpointHost(storage.Settings, heads: null, settings: [("AuditKit:Integrity:CheckpointInterval", "00:00:01")]);
-
-        var failure = Should.Throw<OptionsValidationException>(() => host.CreateClient());
+        var failure = await StartupFailureAsync([("AuditKit:Integrity:CheckpointInterval", "00:00:01")]);
 
         failure.Message.ShouldContain("AuditKit:Integrity:CheckpointInterval must be between 00:00:10 and 1.00:00:00 (was 00:00:01).");
     }
@@ -71,12 +62,8 @@ public sealed class CheckpointSigningKeyTests
     [Fact]
     public async Task Keys_need_exactly_one_active_key_with_an_id_and_one_source()
     {
-        await using var storage = await OutboxStorage.CreateAsync("SQLite");
         var pem = CheckpointTestKeys.NewPrivatePem();
-        await using var host = new CheckpointHost(
-            storage.Settings,
-            heads: null,
-            settings:
+        var failure = await StartupFailureAsync(
             [
                 ("AuditKit:Integrity:SigningKeys:0:PrivateKeyPem", pem),
                 ("AuditKit:Integrity:SigningKeys:1:KeyId", "both"),
@@ -87,8 +74,6 @@ public sealed class CheckpointSigningKeyTests
                 ("AuditKit:Integrity:SigningKeys:3:KeyId", "bad id!"),
                 ("AuditKit:Integrity:SigningKeys:3:PrivateKeyPem", pem),
             ]);
-
-        var failure = Should.Throw<OptionsValidationException>(() => host.CreateClient());
 
         failure.Message.ShouldContain("AuditKit:Integrity:SigningKeys:0:KeyId is required.");
         failure.Message.ShouldContain("AuditKit:Integrity:SigningKeys:1 ('both'): gives 2 of PrivateKeyPem, PrivateKeyPath and PublicKeyPem");
@@ -179,5 +164,13 @@ public sealed class CheckpointSigningKeyTests
             environment: "Production",
             settings: [("AuditKit:BootstrapAdminKey", ProductionBootstrapKey), .. CheckpointTestKeys.Active("prod", CheckpointTestKeys.NewPrivatePem())]);
         (await configured.Checkpoints.SignHeadsAsync(CheckpointKinds.Periodic, CancellationToken.None)).ShouldBe(1);
+    }
+
+    /// <summary>Why a server on a new embedded database with <paramref name="settings"/> does not start.</summary>
+    private static async Task<OptionsValidationException> StartupFailureAsync((string Key, string? Value)[] settings)
+    {
+        await using var storage = await OutboxStorage.CreateAsync("SQLite");
+        await using var host = new CheckpointHost(storage.Settings, heads: null, settings: settings);
+        return Should.Throw<OptionsValidationException>(() => host.CreateClient());
     }
 }

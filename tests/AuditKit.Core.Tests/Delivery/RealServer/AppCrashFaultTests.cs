@@ -6,29 +6,17 @@ namespace AuditKit.Core.Tests.Delivery.RealServer;
 /// Fault matrix 4 and 7: the app is killed with SIGKILL while the server is down, and the app starts on a spool whose
 /// segment was truncated and corrupted.
 /// </summary>
-public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+public sealed class AppCrashFaultTests(AuditServerFixture fixture) : RealServerTestBase(fixture)
 {
-    private readonly AuditServerProcess _server;
-    private readonly TempDirectory _spool = new("auditkit-spool");
-
-    public AppCrashFaultTests(AuditServerFixture fixture) => _server = fixture.Server;
-
-    public Task InitializeAsync() => _server.EnsureRunningAsync();
-
-    public Task DisposeAsync()
-    {
-        _spool.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task App_killed_with_SIGKILL_while_the_server_is_down_then_restarted_every_event_is_stored_once()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        var settings = FaultMatrix.EmitterSettings(_server.Address, tenant, service, _spool.Path, "Warning");
+        var settings = FaultMatrix.EmitterSettings(Server.Address, tenant, service, Spool.Path, "Warning");
 
-        await _server.KillAsync();
+        await Server.KillAsync();
         List<Guid> enqueued;
         await using (var first = EmitterProcess.Start(settings, events: 500, until: "spooled"))
         {
@@ -38,9 +26,9 @@ public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsy
         }
 
         enqueued.Count.ShouldBe(500);
-        Directory.GetFiles(_spool.Path, "*.segment").ShouldNotBeEmpty();
+        Directory.GetFiles(Spool.Path, "*.segment").ShouldNotBeEmpty();
 
-        await _server.StartAsync();
+        await Server.StartAsync();
         await using var second = EmitterProcess.Start(settings, events: 0, until: "drained");
         (await second.WaitForExitAsync(TimeSpan.FromSeconds(90))).ShouldBe(0, second.Errors);
 
@@ -50,12 +38,12 @@ public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsy
     [Fact]
     public async Task A_truncated_and_corrupted_spool_segment_at_start_up_the_rest_is_replayed_and_start_up_succeeds()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await _server.KillAsync();
+        await Server.KillAsync();
 
         var batches = new List<List<Guid>>();
-        var first = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service, o => o.Delivery.BatchSize = 20);
+        var first = FaultMatrix.CreateApp(Server.Address, tenant, Spool.Path, service, o => o.Delivery.BatchSize = 20);
         await using (first)
         {
             await first.StartAsync();
@@ -69,15 +57,15 @@ public sealed class AppCrashFaultTests : IClassFixture<AuditServerFixture>, IAsy
         }
 
         // Bit rot in the second record, and a power loss in the middle of writing the last one.
-        var segment = Directory.GetFiles(_spool.Path, "*.segment").Single();
+        var segment = Directory.GetFiles(Spool.Path, "*.segment").Single();
         var bytes = File.ReadAllBytes(segment);
         var records = RecordOffsets(bytes);
         records.Count.ShouldBe(5);
         bytes[records[1] + 100] ^= 0x5A;
         File.WriteAllBytes(segment, bytes[..^9]);
 
-        await _server.StartAsync();
-        await using var second = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service);
+        await Server.StartAsync();
+        await using var second = FaultMatrix.CreateApp(Server.Address, tenant, Spool.Path, service);
         await second.StartAsync();
 
         await FaultMatrix.AssertStoredExactlyOnceAsync(tenant, service, [.. batches[0], .. batches[2], .. batches[3]]);

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;
@@ -48,14 +45,10 @@ internal sealed class AuditFaultProxy : IAsyncDisposable
 
     public static async Task<AuditFaultProxy> StartAsync(Uri upstream)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackWebApp.CreateBuilder().Build();
         var proxy = new AuditFaultProxy(app, upstream);
         app.Run(proxy.HandleAsync);
-        await app.StartAsync();
-        proxy.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        proxy.Address = await LoopbackWebApp.StartAsync(app);
         return proxy;
     }
 

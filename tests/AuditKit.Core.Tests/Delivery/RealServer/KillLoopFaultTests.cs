@@ -12,7 +12,7 @@ namespace AuditKit.Core.Tests.Delivery.RealServer;
 /// started app's batcher by hundreds of milliseconds, which a real application does not share with a test suite.
 /// </remarks>
 [Collection(KillLoopCollection.Name)]
-public sealed class KillLoopFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+public sealed class KillLoopFaultTests(AuditServerFixture fixture, ITestOutputHelper output) : RealServerTestBase(fixture)
 {
     private const int Kills = 22;
     private const int Seed = 20261205;
@@ -28,42 +28,26 @@ public sealed class KillLoopFaultTests : IClassFixture<AuditServerFixture>, IAsy
     // keeps the strict window.
     private static readonly TimeSpan s_startup = TimeSpan.FromSeconds(1);
 
-    private readonly AuditServerProcess _server;
-    private readonly ITestOutputHelper _output;
-    private readonly TempDirectory _spool = new("auditkit-spool");
-
-    public KillLoopFaultTests(AuditServerFixture fixture, ITestOutputHelper output)
-    {
-        _server = fixture.Server;
-        _output = output;
-    }
-
-    public Task InitializeAsync() => _server.EnsureRunningAsync();
-
-    public Task DisposeAsync()
-    {
-        _spool.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly ITestOutputHelper _output = output;
 
     [Fact]
     public async Task Killed_at_random_moments_every_event_answered_a_linger_window_before_the_kill_is_stored_once()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        var settings = FaultMatrix.EmitterSettings(_server.Address, tenant, service, _spool.Path, "Error");
+        var settings = FaultMatrix.EmitterSettings(Server.Address, tenant, service, Spool.Path, "Error");
         var window = new AuditDeliveryOptions().Linger + s_scheduling;
         var random = new Random(Seed);
         var answered = new HashSet<Guid>();
         var mustBeStored = new Dictionary<Guid, string>();
         var loop = Stopwatch.StartNew();
 
-        await _server.KillAsync();
+        await Server.KillAsync();
         for (var kill = 0; kill < Kills; kill++)
         {
             if (kill == Kills / 2)
             {
-                await _server.StartAsync();
+                await Server.StartAsync();
             }
 
             await using var app = EmitterProcess.Start(settings, events: 0, until: "killed");

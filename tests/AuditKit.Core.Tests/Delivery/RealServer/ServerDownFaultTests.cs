@@ -3,36 +3,23 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>Fault matrix 1: the real server is down for 30 s while the app keeps recording, then comes back.</summary>
-public sealed class ServerDownFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+public sealed class ServerDownFaultTests(AuditServerFixture fixture) : RealServerTestBase(fixture)
 {
     private static readonly TimeSpan s_downtime = TimeSpan.FromSeconds(30);
-
-    private readonly AuditServerProcess _server;
-    private readonly TempDirectory _spool = new("auditkit-spool");
-
-    public ServerDownFaultTests(AuditServerFixture fixture) => _server = fixture.Server;
-
-    public Task InitializeAsync() => _server.EnsureRunningAsync();
-
-    public Task DisposeAsync()
-    {
-        _spool.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Server_down_30_s_then_up_every_event_is_stored_once()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await using var app = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service);
+        await using var app = FaultMatrix.CreateApp(Server.Address, tenant, Spool.Path, service);
         await app.StartAsync();
         var health = app.Services.GetRequiredService<AuditDeliveryHealthCheck>();
 
         var written = FaultMatrix.Write(app, 100);
         await FaultMatrix.AssertStoredExactlyOnceAsync(tenant, service, written);
 
-        await _server.KillAsync();
+        await Server.KillAsync();
         var down = Stopwatch.StartNew();
         var degraded = false;
         while (down.Elapsed < s_downtime)
@@ -45,7 +32,7 @@ public sealed class ServerDownFaultTests : IClassFixture<AuditServerFixture>, IA
         degraded.ShouldBeTrue("the health check reports Degraded while the server is down");
         app.Services.GetRequiredService<AuditDeliveryService>().Spool!.PendingEvents.ShouldBeGreaterThan(0);
 
-        await _server.StartAsync();
+        await Server.StartAsync();
         await FaultMatrix.AssertStoredExactlyOnceAsync(tenant, service, written);
         await Eventually.TrueAsync(
             () => health.CheckHealthAsync(new HealthCheckContext()).Result.Status == HealthStatus.Healthy,

@@ -1,9 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
@@ -14,33 +11,26 @@ namespace AuditKit.Core.Tests.Delivery.RealServer;
 /// Fault matrix 2, 3 and 6, against the real server behind a fault-injecting proxy: error statuses for a while,
 /// responses lost after the server committed, and a slow server.
 /// </summary>
-public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+public sealed class ServerErrorFaultTests(AuditServerFixture fixture, ITestOutputHelper output) : RealServerTestBase(fixture)
 {
-    private readonly AuditServerProcess _server;
-    private readonly ITestOutputHelper _output;
-    private readonly TempDirectory _spool = new("auditkit-spool");
+    private readonly ITestOutputHelper _output = output;
     private AuditFaultProxy _proxy = null!;
 
-    public ServerErrorFaultTests(AuditServerFixture fixture, ITestOutputHelper output)
-    {
-        _server = fixture.Server;
-        _output = output;
-    }
+    // Unlike the other fault tests, the server is not restarted before each test: these tests never stop it.
+    public override async Task InitializeAsync() => _proxy = await AuditFaultProxy.StartAsync(Server.Address);
 
-    public async Task InitializeAsync() => _proxy = await AuditFaultProxy.StartAsync(_server.Address);
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _proxy.DisposeAsync();
-        _spool.Dispose();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Server_answering_500_503_and_429_with_Retry_After_for_a_while_every_event_is_stored_once()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, _spool.Path, service);
+        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, Spool.Path, service);
         using var retried = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), AuditDeliveryMetrics.MeterName, "auditkit.delivery.retried");
         await app.StartAsync();
 
@@ -65,9 +55,9 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
     [Fact]
     public async Task Responses_lost_after_the_server_committed_add_nothing_on_retry()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, _spool.Path, service, o => o.Delivery.BatchSize = 25);
+        await using var app = FaultMatrix.CreateApp(_proxy.Address, tenant, Spool.Path, service, o => o.Delivery.BatchSize = 25);
         await app.StartAsync();
 
         _proxy.LoseResponses(3);
@@ -83,11 +73,11 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
     [Fact]
     public async Task A_slow_server_never_makes_the_apps_requests_wait()
     {
-        var tenant = await _server.CreateTenantAsync();
-        await using var slowProxy = await AuditFaultProxy.StartAsync(_server.Address);
+        var tenant = await Server.CreateTenantAsync();
+        await using var slowProxy = await AuditFaultProxy.StartAsync(Server.Address);
         slowProxy.Latency = TimeSpan.FromSeconds(2);
         using var slowSpool = new TempDirectory("auditkit-spool");
-        await using var healthy = await ShopApp.StartAsync(_proxy.Address, tenant, _spool.Path);
+        await using var healthy = await ShopApp.StartAsync(_proxy.Address, tenant, Spool.Path);
         await using var slow = await ShopApp.StartAsync(slowProxy.Address, tenant, slowSpool.Path);
 
         // Both apps serve the same requests, interleaved, so machine noise hits both alike. An app that waited on the
@@ -162,9 +152,7 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
 
         public static async Task<ShopApp> StartAsync(Uri serverUrl, ServerTenant tenant, string spool)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var builder = LoopbackWebApp.CreateBuilder();
             var serviceName = FaultMatrix.NewServiceName();
             builder.Services.AddAuditKit(o =>
             {
@@ -189,8 +177,7 @@ public sealed class ServerErrorFaultTests : IClassFixture<AuditServerFixture>, I
 
                 return Results.Text(id);
             });
-            await app.StartAsync();
-            shop.Address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            shop.Address = await LoopbackWebApp.StartAsync(app);
             return shop;
         }
 

@@ -4,28 +4,16 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>Fault matrix 5: the spool reaches its cap while the server is down.</summary>
-public sealed class SpoolCapFaultTests : IClassFixture<AuditServerFixture>, IAsyncLifetime
+public sealed class SpoolCapFaultTests(AuditServerFixture fixture) : RealServerTestBase(fixture)
 {
-    private readonly AuditServerProcess _server;
-    private readonly TempDirectory _spool = new("auditkit-spool");
-
-    public SpoolCapFaultTests(AuditServerFixture fixture) => _server = fixture.Server;
-
-    public Task InitializeAsync() => _server.EnsureRunningAsync();
-
-    public Task DisposeAsync()
-    {
-        _spool.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task At_the_spool_cap_the_oldest_are_dropped_and_counted_the_app_is_unaffected_and_the_rest_stored_once()
     {
-        var tenant = await _server.CreateTenantAsync();
+        var tenant = await Server.CreateTenantAsync();
         var service = FaultMatrix.NewServiceName();
-        await _server.KillAsync();
-        await using var app = FaultMatrix.CreateApp(_server.Address, tenant, _spool.Path, service, o =>
+        await Server.KillAsync();
+        await using var app = FaultMatrix.CreateApp(Server.Address, tenant, Spool.Path, service, o =>
         {
             o.Delivery.SpoolSegmentBytes = 64 * 1024;
             o.Delivery.SpoolMaxBytes = 128 * 1024;
@@ -47,7 +35,7 @@ public sealed class SpoolCapFaultTests : IClassFixture<AuditServerFixture>, IAsy
         dropped.GetMeasurementSnapshot().ShouldAllBe(m => (string?)m.Tags["reason"] == "spool_cap");
         spool.Bytes.ShouldBeLessThanOrEqualTo(128 * 1024);
 
-        await _server.StartAsync();
+        await Server.StartAsync();
 
         // The oldest were dropped: what is stored is the newest events, each once.
         await FaultMatrix.AssertStoredExactlyOnceAsync(tenant, service, written.Skip((int)lost).ToList());
