@@ -18,6 +18,7 @@ internal sealed record LoadOptions
     public int Tenants { get; init; } = 1;
     public bool NoGroupCommit { get; init; }
     public int? WritesInFlight { get; init; }
+    public bool LockHeadFirst { get; init; }
     public int BatchSize { get; init; } = 1000;
     public bool Reset { get; init; }
     public int? ServerPid { get; init; }
@@ -47,7 +48,9 @@ internal sealed record LoadOptions
           --batch <n>                     events per batch (default 1000)
           --tenants <n>                   'store', 'chain': spread the batches over n tenants, batch i to tenant i mod n (default 1)
           --no-group-commit               'store', 'chain': each insert in a transaction of its own (no group commit of one tenant's inserts)
-          --writes-in-flight N            'store': writes of one tenant the store keeps in flight at once (1 as the server runs, or 2)
+          --writes-in-flight N            'store': writes of one tenant the store keeps in flight at once (1, or 2 as the server runs)
+          --lock-head-first               'store': every write locks its tenant's chain head before it moves its rows (as
+                                          before writes linked after a predicted head), for a same-build comparison
           --gzip                          gzip the HTTP bodies
           --reset                         TRUNCATE audit_events and the detection outbox before each phase, and delete
                                           the detection state (alerts, their webhook deliveries, detection_user_*) of
@@ -111,6 +114,7 @@ internal sealed record LoadOptions
                 "--tenants" => options with { Tenants = Number() },
                 "--no-group-commit" => options with { NoGroupCommit = true },
                 "--writes-in-flight" => options with { WritesInFlight = Number() },
+                "--lock-head-first" => options with { LockHeadFirst = true },
                 "--gzip" => options with { Gzip = true },
                 "--reset" => options with { Reset = true },
                 "--server-pid" => options with { ServerPid = Number() },

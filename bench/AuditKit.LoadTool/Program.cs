@@ -169,17 +169,23 @@ if (options.Phases.Contains("store") && services is not null)
 {
     await ResetAsync();
     // --no-group-commit: each insert its own transaction, as before group commit (the same build, for a same-run A/B).
-    // --writes-in-flight N: the store built as the server registers it, with N writes of a tenant in flight.
+    // --writes-in-flight N, --lock-head-first: the store built as the server registers it, with N writes of a tenant in
+    // flight, or with every write locking the head before it moves its rows.
     IAuditEventStore store = options.NoGroupCommit
         ? new PostgresAuditEventStore(services.GetRequiredService<NpgsqlDataSource>()) { GroupCommit = false }
-        : options.WritesInFlight is { } inFlight
+        : options.WritesInFlight is not null || options.LockHeadFirst
             ? new PostgresAuditEventStore(
                 services.GetRequiredService<NpgsqlDataSource>(), ingest: services.GetRequiredService<PostgresIngestDataSource>(),
-                statistics: services.GetRequiredService<PostgresPartitionStatistics>()) { WritesInFlight = inFlight }
+                statistics: services.GetRequiredService<PostgresPartitionStatistics>())
+            {
+                WritesInFlight = options.WritesInFlight ?? AuditGroupCommit.MaxInFlight,
+                LinkBeforeHead = !options.LockHeadFirst,
+            }
             : services.GetRequiredService<IAuditEventStore>();
     var events = MakeBatches();
     var storeName = (options.Tenants == 1 ? "store (PostgresAuditEventStore.InsertAsync, in-process" : $"store (PostgresAuditEventStore.InsertAsync, in-process, {options.Tenants} tenants")
-        + (options.NoGroupCommit ? ", no group commit)" : options.WritesInFlight is { } n ? $", {n} in flight)" : ")");
+        + (options.NoGroupCommit ? ", no group commit" : options.WritesInFlight is { } n ? $", {n} in flight" : string.Empty)
+        + (options.LockHeadFirst ? ", head locked first)" : ")");
     results.Add(await LoadRun.RunAsync(storeName, batches, options.Senders, limit, async (index, ct) =>
     {
         var batchTenant = options.Tenants == 1 ? tenant : $"{tenant}-{index % options.Tenants}";
