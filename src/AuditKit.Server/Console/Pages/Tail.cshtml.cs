@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Console.Pages;
 
