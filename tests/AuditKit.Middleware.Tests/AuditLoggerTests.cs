@@ -133,6 +133,27 @@ public sealed class AuditLoggerTests
     }
 
     [Fact]
+    public async Task A_sign_in_outside_a_request_is_a_manual_event_on_the_user()
+    {
+        await using var app = await StartAsync();
+        var audit = app.Services.GetRequiredService<IAuditLogger>();
+
+        audit.LoginSucceeded("u-1", "alice", "alice@example.com").ShouldBeTrue();
+
+        var e = app.SingleEvent();
+        e.Source.ShouldBe(AuditSources.Manual);
+        e.Action.ShouldBe(AuditActions.Login);
+        e.Status.ShouldBe(AuditStatus.Success);
+        e.Severity.ShouldBe(AuditSeverity.Low);
+        e.ResourceType.ShouldBe("User");
+        e.ResourceId.ShouldBe("u-1");
+        e.UserId.ShouldBe("u-1");
+        e.Username.ShouldBe("alice");
+        e.UserEmail.ShouldBe("alice@example.com");
+        e.ErrorMessage.ShouldBeNull();
+    }
+
+    [Fact]
     public async Task A_failure_is_at_least_medium_and_actions_are_normalized()
     {
         await using var app = await StartAsync();
