@@ -141,16 +141,9 @@ public sealed class AuditLoggerTests
         audit.LoginSucceeded("u-1", "alice", "alice@example.com").ShouldBeTrue();
 
         var e = app.SingleEvent();
-        e.Source.ShouldBe(AuditSources.Manual);
-        e.Action.ShouldBe(AuditActions.Login);
-        e.Status.ShouldBe(AuditStatus.Success);
-        e.Severity.ShouldBe(AuditSeverity.Low);
-        e.ResourceType.ShouldBe("User");
-        e.ResourceId.ShouldBe("u-1");
-        e.UserId.ShouldBe("u-1");
-        e.Username.ShouldBe("alice");
-        e.UserEmail.ShouldBe("alice@example.com");
-        e.ErrorMessage.ShouldBeNull();
+        (e.Source, e.Action, e.Status, e.Severity).ShouldBe((AuditSources.Manual, AuditActions.Login, AuditStatus.Success, AuditSeverity.Low));
+        (e.ResourceType, e.ResourceId, e.UserId, e.Username, e.UserEmail, e.ErrorMessage)
+            .ShouldBe(("User", "u-1", "u-1", "alice", "alice@example.com", null));
     }
 
     [Fact]
