@@ -85,19 +85,13 @@ internal sealed class AuditLogger(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         var normalized = AuditedAttribute.NormalizeAction(action);
-        return Log(new AuditEvent
-        {
-            Source = AuditSources.Manual,
-            Action = normalized,
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            Metadata = details,
-            OldValues = oldValues,
-            NewValues = newValues,
-            Status = success ? AuditStatus.Success : AuditStatus.Failure,
-            Severity = severity ?? ActionSeverities.For(normalized, success),
-            Description = description,
-        });
+        var auditEvent = Manual(normalized, success, resourceType, resourceId);
+        auditEvent.Metadata = details;
+        auditEvent.OldValues = oldValues;
+        auditEvent.NewValues = newValues;
+        auditEvent.Severity = severity ?? auditEvent.Severity;
+        auditEvent.Description = description;
+        return Log(auditEvent);
     }
 
     public bool LoginSucceeded(string userId, string? username = null, string? email = null)
@@ -109,18 +103,11 @@ internal sealed class AuditLogger(
             return true;
         }
 
-        return Log(new AuditEvent
-        {
-            Source = AuditSources.Manual,
-            Action = AuditActions.Login,
-            ResourceType = "User",
-            ResourceId = userId,
-            UserId = userId,
-            Username = username,
-            UserEmail = email,
-            Status = AuditStatus.Success,
-            Severity = ActionSeverities.For(AuditActions.Login, success: true),
-        });
+        var auditEvent = Manual(AuditActions.Login, success: true, AuditingFeature.SignInResourceType, userId);
+        auditEvent.UserId = userId;
+        auditEvent.Username = username;
+        auditEvent.UserEmail = email;
+        return Log(auditEvent);
     }
 
     public bool LoginFailed(string username, string reason)
@@ -133,17 +120,25 @@ internal sealed class AuditLogger(
             return true;
         }
 
-        return Log(new AuditEvent
-        {
-            Source = AuditSources.Manual,
-            Action = AuditActions.LoginFailed,
-            ResourceType = "User",
-            Username = username,
-            Status = AuditStatus.Failure,
-            ErrorMessage = reason,
-            Severity = ActionSeverities.For(AuditActions.LoginFailed, success: false),
-        });
+        var auditEvent = Manual(AuditActions.LoginFailed, success: false, AuditingFeature.SignInResourceType, resourceId: null);
+        auditEvent.Username = username;
+        auditEvent.ErrorMessage = reason;
+        return Log(auditEvent);
     }
+
+    /// <summary>
+    /// An event the application logs itself (source <c>manual</c>): its status from <paramref name="success"/> and the
+    /// default severity of <paramref name="action"/> with that outcome.
+    /// </summary>
+    private static AuditEvent Manual(string action, bool success, string? resourceType, string? resourceId) => new()
+    {
+        Source = AuditSources.Manual,
+        Action = action,
+        ResourceType = resourceType,
+        ResourceId = resourceId,
+        Status = success ? AuditStatus.Success : AuditStatus.Failure,
+        Severity = ActionSeverities.For(action, success),
+    };
 
     /// <summary>Fills the request's context into an explicit event, leaving what the caller set.</summary>
     private void FillRequestContext(AuditEvent auditEvent, HttpContext context, AuditingPolicy policy, AuditingFeature? feature)

@@ -7,6 +7,9 @@ namespace AuditKit.Middleware;
 /// </summary>
 internal sealed class AuditingFeature
 {
+    /// <summary>The resource type of a sign-in's event, whether the request's own or one logged on its own.</summary>
+    public const string SignInResourceType = "User";
+
     public required AuditingPolicy Policy { get; init; }
 
     /// <summary>When the request started, by the middleware's <see cref="TimeProvider"/>.</summary>

@@ -65,7 +65,7 @@ internal sealed class HttpAuditEventFactory(
             auditEvent.UserId = Bound(feature.SignInUserId, AuditEventLimits.UserId) ?? auditEvent.UserId;
             auditEvent.Username = Bound(feature.SignInUsername, AuditEventLimits.Username) ?? auditEvent.Username;
             auditEvent.UserEmail = Bound(feature.SignInEmail, AuditEventLimits.UserEmail) ?? auditEvent.UserEmail;
-            auditEvent.ResourceType ??= "User";
+            auditEvent.ResourceType ??= AuditingFeature.SignInResourceType;
             auditEvent.ResourceId ??= auditEvent.UserId;
         }
 

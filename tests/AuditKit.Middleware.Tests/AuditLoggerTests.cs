@@ -133,6 +133,20 @@ public sealed class AuditLoggerTests
     }
 
     [Fact]
+    public async Task A_sign_in_outside_a_request_is_a_manual_event_on_the_user()
+    {
+        await using var app = await StartAsync();
+        var audit = app.Services.GetRequiredService<IAuditLogger>();
+
+        audit.LoginSucceeded("u-1", "alice", "alice@example.com").ShouldBeTrue();
+
+        var e = app.SingleEvent();
+        (e.Source, e.Action, e.Status, e.Severity).ShouldBe((AuditSources.Manual, AuditActions.Login, AuditStatus.Success, AuditSeverity.Low));
+        (e.ResourceType, e.ResourceId, e.UserId, e.Username, e.UserEmail, e.ErrorMessage)
+            .ShouldBe(("User", "u-1", "u-1", "alice", "alice@example.com", null));
+    }
+
+    [Fact]
     public async Task A_failure_is_at_least_medium_and_actions_are_normalized()
     {
         await using var app = await StartAsync();

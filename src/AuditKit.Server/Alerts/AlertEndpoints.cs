@@ -74,7 +74,7 @@ internal static class AlertEndpoints
         var caller = AuditCaller.From(context.User);
         if (!AlertQueryParser.TryParse(parameters, options.Value, out var query, out var errors))
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(errors);
         }
 
         var (items, total) = await alerts.ListAsync(caller.TenantId!, query, cancellationToken);
@@ -174,7 +174,7 @@ internal static class AlertEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(errors);
         }
 
         var tenant = caller.TenantId!;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using CsvHelper;
 
@@ -66,8 +67,8 @@ internal static class AuditCsvExportWriter
         csv.WriteField(e.UserId);
         csv.WriteField(e.Username);
         csv.WriteField(e.UserEmail);
-        csv.WriteField(AuditExportJson.StatusNames[(int)e.Status]);
-        csv.WriteField(AuditExportJson.SeverityNames[(int)e.Severity]);
+        csv.WriteField(AuditEnumNames.StatusNames[(int)e.Status]);
+        csv.WriteField(AuditEnumNames.SeverityNames[(int)e.Severity]);
         csv.WriteField(e.ServiceName);
         csv.WriteField(e.ServiceVersion);
         csv.WriteField(e.Method);

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
@@ -11,52 +12,52 @@ namespace AuditKit.Server.AuditLogs;
 /// </summary>
 internal static class AuditExportJson
 {
-    private static readonly JsonEncodedText s_id = JsonEncodedText.Encode("id");
-    private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText s_receivedAt = JsonEncodedText.Encode("received_at");
-    private static readonly JsonEncodedText s_tenantId = JsonEncodedText.Encode("tenant_id");
-    private static readonly JsonEncodedText s_source = JsonEncodedText.Encode("source");
-    private static readonly JsonEncodedText s_action = JsonEncodedText.Encode("action");
+    private static readonly JsonEncodedText s_id = JsonEncodedText.Encode(AuditEventFields.Id);
+    private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode(AuditEventFields.Timestamp);
+    private static readonly JsonEncodedText s_receivedAt = JsonEncodedText.Encode(AuditEventFields.ReceivedAt);
+    private static readonly JsonEncodedText s_tenantId = JsonEncodedText.Encode(AuditEventFields.TenantId);
+    private static readonly JsonEncodedText s_source = JsonEncodedText.Encode(AuditEventFields.Source);
+    private static readonly JsonEncodedText s_action = JsonEncodedText.Encode(AuditEventFields.Action);
     private static readonly JsonEncodedText s_actionCanonical = JsonEncodedText.Encode(AuditEventFields.ActionCanonical);
-    private static readonly JsonEncodedText s_category = JsonEncodedText.Encode("category");
-    private static readonly JsonEncodedText s_resourceType = JsonEncodedText.Encode("resource_type");
-    private static readonly JsonEncodedText s_resourceId = JsonEncodedText.Encode("resource_id");
-    private static readonly JsonEncodedText s_resourceName = JsonEncodedText.Encode("resource_name");
-    private static readonly JsonEncodedText s_userId = JsonEncodedText.Encode("user_id");
-    private static readonly JsonEncodedText s_username = JsonEncodedText.Encode("username");
-    private static readonly JsonEncodedText s_userEmail = JsonEncodedText.Encode("user_email");
-    private static readonly JsonEncodedText s_status = JsonEncodedText.Encode("status");
-    private static readonly JsonEncodedText s_severity = JsonEncodedText.Encode("severity");
-    private static readonly JsonEncodedText s_serviceName = JsonEncodedText.Encode("service_name");
-    private static readonly JsonEncodedText s_serviceVersion = JsonEncodedText.Encode("service_version");
-    private static readonly JsonEncodedText s_method = JsonEncodedText.Encode("method");
-    private static readonly JsonEncodedText s_path = JsonEncodedText.Encode("path");
-    private static readonly JsonEncodedText s_route = JsonEncodedText.Encode("route");
-    private static readonly JsonEncodedText s_query = JsonEncodedText.Encode("query");
-    private static readonly JsonEncodedText s_statusCode = JsonEncodedText.Encode("status_code");
-    private static readonly JsonEncodedText s_durationMs = JsonEncodedText.Encode("duration_ms");
-    private static readonly JsonEncodedText s_ipAddress = JsonEncodedText.Encode("ip_address");
-    private static readonly JsonEncodedText s_userAgent = JsonEncodedText.Encode("user_agent");
-    private static readonly JsonEncodedText s_requestId = JsonEncodedText.Encode("request_id");
-    private static readonly JsonEncodedText s_traceId = JsonEncodedText.Encode("trace_id");
-    private static readonly JsonEncodedText s_sessionId = JsonEncodedText.Encode("session_id");
-    private static readonly JsonEncodedText s_description = JsonEncodedText.Encode("description");
-    private static readonly JsonEncodedText s_errorCode = JsonEncodedText.Encode("error_code");
-    private static readonly JsonEncodedText s_errorMessage = JsonEncodedText.Encode("error_message");
-    private static readonly JsonEncodedText s_changes = JsonEncodedText.Encode("changes");
-    private static readonly JsonEncodedText s_oldValues = JsonEncodedText.Encode("old_values");
-    private static readonly JsonEncodedText s_newValues = JsonEncodedText.Encode("new_values");
-    private static readonly JsonEncodedText s_metadata = JsonEncodedText.Encode("metadata");
-    private static readonly JsonEncodedText s_tags = JsonEncodedText.Encode("tags");
-    private static readonly JsonEncodedText s_dataClassification = JsonEncodedText.Encode("data_classification");
-    private static readonly JsonEncodedText s_stackTrace = JsonEncodedText.Encode("stack_trace");
+    private static readonly JsonEncodedText s_category = JsonEncodedText.Encode(AuditEventFields.Category);
+    private static readonly JsonEncodedText s_resourceType = JsonEncodedText.Encode(AuditEventFields.ResourceType);
+    private static readonly JsonEncodedText s_resourceId = JsonEncodedText.Encode(AuditEventFields.ResourceId);
+    private static readonly JsonEncodedText s_resourceName = JsonEncodedText.Encode(AuditEventFields.ResourceName);
+    private static readonly JsonEncodedText s_userId = JsonEncodedText.Encode(AuditEventFields.UserId);
+    private static readonly JsonEncodedText s_username = JsonEncodedText.Encode(AuditEventFields.Username);
+    private static readonly JsonEncodedText s_userEmail = JsonEncodedText.Encode(AuditEventFields.UserEmail);
+    private static readonly JsonEncodedText s_status = JsonEncodedText.Encode(AuditEventFields.Status);
+    private static readonly JsonEncodedText s_severity = JsonEncodedText.Encode(AuditEventFields.Severity);
+    private static readonly JsonEncodedText s_serviceName = JsonEncodedText.Encode(AuditEventFields.ServiceName);
+    private static readonly JsonEncodedText s_serviceVersion = JsonEncodedText.Encode(AuditEventFields.ServiceVersion);
+    private static readonly JsonEncodedText s_method = JsonEncodedText.Encode(AuditEventFields.Method);
+    private static readonly JsonEncodedText s_path = JsonEncodedText.Encode(AuditEventFields.Path);
+    private static readonly JsonEncodedText s_route = JsonEncodedText.Encode(AuditEventFields.Route);
+    private static readonly JsonEncodedText s_query = JsonEncodedText.Encode(AuditEventFields.Query);
+    private static readonly JsonEncodedText s_statusCode = JsonEncodedText.Encode(AuditEventFields.StatusCode);
+    private static readonly JsonEncodedText s_durationMs = JsonEncodedText.Encode(AuditEventFields.DurationMs);
+    private static readonly JsonEncodedText s_ipAddress = JsonEncodedText.Encode(AuditEventFields.IpAddress);
+    private static readonly JsonEncodedText s_userAgent = JsonEncodedText.Encode(AuditEventFields.UserAgent);
+    private static readonly JsonEncodedText s_requestId = JsonEncodedText.Encode(AuditEventFields.RequestId);
+    private static readonly JsonEncodedText s_traceId = JsonEncodedText.Encode(AuditEventFields.TraceId);
+    private static readonly JsonEncodedText s_sessionId = JsonEncodedText.Encode(AuditEventFields.SessionId);
+    private static readonly JsonEncodedText s_description = JsonEncodedText.Encode(AuditEventFields.Description);
+    private static readonly JsonEncodedText s_errorCode = JsonEncodedText.Encode(AuditEventFields.ErrorCode);
+    private static readonly JsonEncodedText s_errorMessage = JsonEncodedText.Encode(AuditEventFields.ErrorMessage);
+    private static readonly JsonEncodedText s_changes = JsonEncodedText.Encode(AuditEventFields.Changes);
+    private static readonly JsonEncodedText s_oldValues = JsonEncodedText.Encode(AuditEventFields.OldValues);
+    private static readonly JsonEncodedText s_newValues = JsonEncodedText.Encode(AuditEventFields.NewValues);
+    private static readonly JsonEncodedText s_metadata = JsonEncodedText.Encode(AuditEventFields.Metadata);
+    private static readonly JsonEncodedText s_tags = JsonEncodedText.Encode(AuditEventFields.Tags);
+    private static readonly JsonEncodedText s_dataClassification = JsonEncodedText.Encode(AuditEventFields.DataClassification);
+    private static readonly JsonEncodedText s_stackTrace = JsonEncodedText.Encode(AuditEventFields.StackTrace);
     private static readonly JsonEncodedText s_seq = JsonEncodedText.Encode("seq");
     private static readonly JsonEncodedText s_hash = JsonEncodedText.Encode("hash");
     private static readonly JsonEncodedText s_salt = JsonEncodedText.Encode("salt");
     private static readonly JsonEncodedText s_personalDigests = JsonEncodedText.Encode("personal_digests");
-    private static readonly JsonEncodedText s_property = JsonEncodedText.Encode("property");
-    private static readonly JsonEncodedText s_old = JsonEncodedText.Encode("old");
-    private static readonly JsonEncodedText s_new = JsonEncodedText.Encode("new");
+    private static readonly JsonEncodedText s_property = JsonEncodedText.Encode(AuditEventFields.ChangeProperty);
+    private static readonly JsonEncodedText s_old = JsonEncodedText.Encode(AuditEventFields.ChangeOld);
+    private static readonly JsonEncodedText s_new = JsonEncodedText.Encode(AuditEventFields.ChangeNew);
     private static readonly JsonEncodedText s_record = JsonEncodedText.Encode(RecordProperty);
     private static readonly JsonEncodedText s_erasureAnchor = JsonEncodedText.Encode(ErasureAnchorRecord);
     private static readonly JsonEncodedText s_erasureId = JsonEncodedText.Encode("erasure_id");
@@ -76,14 +77,8 @@ internal static class AuditExportJson
     /// <summary>The <see cref="RecordProperty"/> of a signed erasure anchor's line.</summary>
     public const string ErasureAnchorRecord = "erasure_anchor";
 
-    /// <summary>Status and severity by value, as the contract names them.</summary>
-    public static readonly string[] StatusNames = Names<AuditStatus>();
-
-    /// <inheritdoc cref="StatusNames"/>
-    public static readonly string[] SeverityNames = Names<AuditSeverity>();
-
-    private static readonly JsonEncodedText[] s_statusNames = [.. StatusNames.Select(static n => JsonEncodedText.Encode(n))];
-    private static readonly JsonEncodedText[] s_severityNames = [.. SeverityNames.Select(static n => JsonEncodedText.Encode(n))];
+    private static readonly JsonEncodedText[] s_statusNames = [.. AuditEnumNames.StatusNames.Select(static n => JsonEncodedText.Encode(n))];
+    private static readonly JsonEncodedText[] s_severityNames = [.. AuditEnumNames.SeverityNames.Select(static n => JsonEncodedText.Encode(n))];
 
     /// <summary>
     /// Writes <paramref name="row"/> as one JSON object; with <paramref name="chain"/>, followed by its place in the
@@ -264,8 +259,4 @@ internal static class AuditExportJson
             writer.WriteString(name, value);
         }
     }
-
-    private static string[] Names<T>()
-        where T : struct, Enum =>
-        [.. Enum.GetValues<T>().OrderBy(static v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Select(static v => v.ToString().ToUpperInvariant())];
 }

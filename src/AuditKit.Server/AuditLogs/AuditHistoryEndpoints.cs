@@ -192,7 +192,7 @@ internal static class AuditHistoryEndpoints
     {
         AuditQueryParser.TryParse(parameters, options, out var parsed, out var errors);
         query = pin(parsed, errors);
-        problem = errors.Count == 0 ? null! : TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        problem = errors.Count == 0 ? null! : ValidationErrors.InvalidQuery(errors);
         return errors.Count == 0;
     }
 

@@ -54,7 +54,7 @@ internal static class AuditLogEndpoints
         var caller = AuditCaller.From(context.User);
         if (!AuditQueryParser.TryParse(parameters, options.Value, out var query, out var errors))
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(errors);
         }
 
         var page = await store.QueryAsync(caller.TenantId!, query, cancellationToken);

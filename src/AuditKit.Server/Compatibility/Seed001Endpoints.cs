@@ -86,7 +86,7 @@ internal static class Seed001Endpoints
 
         if (parameters.Errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(parameters.Errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(parameters.Errors);
         }
 
         var to = time.GetUtcNow();

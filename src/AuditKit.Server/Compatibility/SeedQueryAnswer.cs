@@ -27,7 +27,7 @@ internal static class SeedQueryAnswer
         var query = parameters.Errors.Count == 0 ? toNative(parameters, options.MaxPageSize) : null;
         if (query is null)
         {
-            return TypedResults.ValidationProblem(parameters.Errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(parameters.Errors);
         }
 
         var page = await store.QueryAsync(AuditCaller.From(context.User).TenantId!, query, cancellationToken);

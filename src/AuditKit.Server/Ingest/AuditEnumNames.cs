@@ -10,6 +10,15 @@ internal static class AuditEnumNames
 
     public const string SeverityList = "LOW, MEDIUM, HIGH, CRITICAL";
 
+    /// <summary>
+    /// The wire names of <see cref="AuditStatus"/> by value (<c>StatusNames[(int)status]</c>): what exports write and the
+    /// chain's canonical form hashes.
+    /// </summary>
+    public static readonly string[] StatusNames = Names<AuditStatus>();
+
+    /// <summary>The wire names of <see cref="AuditSeverity"/> by value, as <see cref="StatusNames"/>.</summary>
+    public static readonly string[] SeverityNames = Names<AuditSeverity>();
+
     /// <summary>Parses a wire name, as <see cref="TryParseStatus"/> and <see cref="TryParseSeverity"/> do.</summary>
     public delegate bool Parser<T>(string text, out T value);
 
@@ -37,4 +46,8 @@ internal static class AuditEnumNames
         };
         return found;
     }
+
+    private static string[] Names<T>()
+        where T : struct, Enum =>
+        [.. Enum.GetValues<T>().OrderBy(static v => Convert.ToInt32(v, CultureInfo.InvariantCulture)).Select(static v => v.ToString().ToUpperInvariant())];
 }

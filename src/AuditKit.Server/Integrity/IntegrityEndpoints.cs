@@ -151,7 +151,7 @@ internal static class IntegrityEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(errors);
         }
 
         // One more than the page: whether it exists says whether there is a next page.

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Storage;
 
@@ -28,8 +29,8 @@ internal static class AuditEventCanonicalForm
     /// <summary>The id of the <c>seq</c> field.</summary>
     private const ushort SeqFieldId = 3;
 
-    private static readonly string[] s_statusNames = Names<AuditStatus>();
-    private static readonly string[] s_severityNames = Names<AuditSeverity>();
+    private static readonly string[] s_statusNames = AuditEnumNames.StatusNames;
+    private static readonly string[] s_severityNames = AuditEnumNames.SeverityNames;
 
     /// <summary>Every field of the encoding, by ascending id. Ids are never reused.</summary>
     public static IReadOnlyList<CanonicalField> Fields => s_fields;
@@ -195,10 +196,6 @@ internal static class AuditEventCanonicalForm
 
         return default;
     }
-
-    private static string[] Names<T>()
-        where T : struct, Enum =>
-        [.. Enum.GetValues<T>().OrderBy(static v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Select(static v => v.ToString().ToUpperInvariant())];
 
     /// <summary>One field of the encoding: writes <c>id · length · value</c> when the row has a value, nothing otherwise.</summary>
     internal abstract class CanonicalField(ushort id, string name)

@@ -98,27 +98,39 @@ internal static class DetectionOutbox
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText =
-                $"SELECT e.id, e.timestamp, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id " +
-                $"FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
+                $"SELECT {EventColumns} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
                 $"AND e.id IN {DetectionSession.AddList(command, "e", chunk.Select(sql.IdValue))}";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(create(
-                    sql.ReadId(reader, 0),
-                    sql.ReadTime(reader, 1),
-                    reader.GetString(2),
-                    (AuditStatus)reader.GetInt16(3),
-                    (AuditSeverity)reader.GetInt16(4),
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
+                events.Add(ReadEvent(reader, sql, 0, create));
             }
         }
 
         return events;
     }
+
+    /// <summary>
+    /// The columns of a stored event detection looks at, over alias <c>e</c>, in the order of
+    /// <see cref="StoredEventFactory{T}"/>'s parameters (the action is the canonical one); <see cref="ReadEvent"/> reads them.
+    /// </summary>
+    internal const string EventColumns =
+        "e.id, e.timestamp, " + AuditEventColumns.CanonicalActionSql + ", e.status, e.severity, e.user_id, e.ip_address, e.resource_type, e.resource_id";
+
+    /// <summary>The event whose <see cref="EventColumns"/> start at column <paramref name="first"/> of the current row, made by <paramref name="create"/>.</summary>
+    internal static T ReadEvent<T>(DbDataReader reader, AuditSqlDialect sql, int first, StoredEventFactory<T> create) =>
+        create(
+            sql.ReadId(reader, first),
+            sql.ReadTime(reader, first + 1),
+            reader.GetString(first + 2),
+            (AuditStatus)reader.GetInt16(first + 3),
+            (AuditSeverity)reader.GetInt16(first + 4),
+            TextOrNull(reader, first + 5),
+            TextOrNull(reader, first + 6),
+            TextOrNull(reader, first + 7),
+            TextOrNull(reader, first + 8));
+
+    private static string? TextOrNull(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>The ids, 16 bytes each in RFC 4122 (big-endian) order.</summary>
     public static byte[] EncodeIds(IReadOnlyCollection<Guid> ids)

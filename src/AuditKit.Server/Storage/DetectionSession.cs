@@ -43,6 +43,8 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
         ArgumentNullException.ThrowIfNull(isNew);
         var keyColumn = filter.KeyColumn;
         var rows = new Dictionary<string, List<StoredRow>>(StringComparer.Ordinal);
+        StoredEventFactory<StoredRow> row = (id, timestamp, action, status, severity, userId, ipAddress, _, resourceId) =>
+            new StoredRow(timestamp, id, action, status, severity, userId, ipAddress, resourceId, isNew(id));
         await EachChunkAsync(
             keys,
             500,
@@ -51,7 +53,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
                 var lo = Dialect.RangeTime(from, v => Add(command, "lo", v));
                 var hi = Dialect.RangeTime(to, v => Add(command, "hi", v));
                 var list = AddList(command, "k", chunk);
-                return $"SELECT e.{keyColumn}, e.timestamp, e.id, {AuditEventColumns.CanonicalActionSql}, e.status, e.severity, e.user_id, e.ip_address, e.resource_id " +
+                return $"SELECT e.{keyColumn}, {DetectionOutbox.EventColumns} " +
                     $"FROM audit_events e WHERE e.tenant_id = {tenant} AND e.{keyColumn} IN {list} " +
                     $"AND e.timestamp >= {lo} AND e.timestamp <= {hi}{Dialect.IdBounds(from, to)} AND {filter.Predicate} " +
                     $"ORDER BY e.{keyColumn}, e.timestamp, e.id";
@@ -64,17 +66,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
                     rows[key] = list = [];
                 }
 
-                var id = Dialect.ReadId(reader, 2);
-                list.Add(new StoredRow(
-                    Dialect.ReadTime(reader, 1),
-                    id,
-                    reader.GetString(3),
-                    (AuditStatus)reader.GetInt16(4),
-                    (AuditSeverity)reader.GetInt16(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    isNew(id)));
+                list.Add(DetectionOutbox.ReadEvent(reader, Dialect, 1, row));
             },
             cancellationToken).ConfigureAwait(false);
         return rows;

@@ -286,7 +286,7 @@ internal static partial class WebhookEndpoints
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+            return ValidationErrors.InvalidQuery(errors);
         }
 
         var (items, total) = await webhooks.ListDeliveriesAsync(tenantId, hook, state, take, skip, cancellationToken);

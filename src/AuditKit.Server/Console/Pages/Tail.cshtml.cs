@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -58,9 +59,7 @@ internal sealed partial class TailModel(
             if (!AuditCursorCodec.TryDecode(token, out var decoded) || decoded.SortBy != AuditSortField.Timestamp || decoded.Descending
                 || !AuditSortColumn.IsCursorValue(decoded.SortBy, decoded.Value))
             {
-                return await ProblemAsync(TypedResults.ValidationProblem(
-                    new Dictionary<string, string[]> { ["after"] = ["must be a position the live tail gave (or left out)."] },
-                    title: "The query is not valid."));
+                return await ProblemAsync(ValidationErrors.InvalidQuery(new Dictionary<string, string[]> { ["after"] = ["must be a position the live tail gave (or left out)."] }));
             }
 
             cursor = decoded;
