@@ -4,15 +4,15 @@ namespace AuditKit.Server.Storage;
 /// Group commit of one tenant's concurrent inserts in this process. A tenant's batches commit one at a time (each holds
 /// the tenant's chain head from its lock to its commit, see <see cref="AuditChain"/>), so a batch of the same tenant
 /// beyond the writes in flight would wait for a commit and then pay for a whole transaction of its own. Here at most
-/// <c>maxInFlight</c> writes of a tenant are in flight at once: 1 by default; up to <see cref="MaxInFlight"/> on
-/// PostgreSQL, where the second one's BEGIN, staging COPY and server-side work overlap the first one's time under the
-/// head and the head lock in the database orders their commits (each links after the head it locked) — which measured
-/// no clear gain, see <see cref="RelationalAuditEventStore.WritesInFlight"/>. Further inserts of that tenant queue; when a
+/// <c>maxInFlight</c> writes of a tenant are in flight at once: 1 on SQLite; <see cref="MaxInFlight"/> on PostgreSQL,
+/// where the second one links after the head the first will leave and moves its rows into the table while the first
+/// holds the head, and the head in the database orders their commits (see
+/// <see cref="Postgres.PostgresAuditEventStore"/>). Further inserts of that tenant queue; when a
 /// write ends, the queued ones are written together by the next write as one transaction — one head lock, one COPY,
 /// one commit — and each caller gets its own rows' outcomes (its seqs and hashes are set on its rows). Tenants never
 /// wait for each other here: each has its own line, and an insert of a tenant with fewer writes in flight than the
 /// bound is written at once (with whatever queued before it), as it would be without this class. Concurrent callers of
-/// one tenant get no order among themselves: two writes in flight commit in the order they lock the head.
+/// one tenant get no order among themselves: two writes in flight commit in the order they are linked.
 /// <para>
 /// Bounded: a group takes at most <see cref="MaxGroupRows"/> rows (the first request always, however large), and at
 /// most <see cref="MaxQueuedRows"/> rows wait per tenant; an insert that finds the queue full is written on its own

@@ -182,6 +182,104 @@ public sealed partial class PostgresAuditChainTests
         (await HourlyCountAsync(tenant)).ShouldBe(5);
     }
 
+    [Fact]
+    public async Task A_linked_write_that_the_database_rolls_back_to_break_a_deadlock_with_another_process_is_written_again()
+    {
+        var store = TwoInFlight(Services);
+        var tenant = NewTenant();
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var retried = NewEvent();
+
+        // Another process holds the head; the write links after the committed head, moves its row, waits for the head.
+        await using var other = new NpgsqlConnection(database.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await LockHeadAsync(other, tenant);
+        var write = store.InsertLinkedAsync(tenant, [retried], s_received, AuditInsertHooks.None, default);
+        (await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync()).ShouldBeTrue();
+
+        // The other process now stores the same event (a client's retry sent to it): each waits for the other. The
+        // write waited first, so its deadlock check runs first and rolls it back; the other's insert then goes through.
+        await InsertCopyOfFirstEventAsync(other, tenant, retried.Id);
+        await transaction.RollbackAsync();
+
+        (await write.WaitAsync(s_stuck)).Single().ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
+        (await HourlyCountAsync(tenant)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_write_that_locks_the_head_first_is_written_again_when_the_database_rolls_it_back_to_break_a_deadlock()
+    {
+        var store = TwoInFlight(Services);
+        var tenant = NewTenant();
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var retried = NewEvent();
+
+        // Another process has stored (uncommitted) the same event, linked before it takes the head.
+        await using var other = new NpgsqlConnection(database.ConnectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await InsertCopyOfFirstEventAsync(other, tenant, retried.Id);
+
+        // A write with work before its insert locks the head first, then waits for that row.
+        var write = store.InsertLinkedAsync(tenant, [retried], s_received, new AuditInsertHooks(Before: (_, _, _) => Task.CompletedTask), default);
+        (await WaitsForAnotherSessionAsync("INSERT INTO audit_events %")).ShouldBeTrue();
+
+        // The other process now asks for the head: each waits for the other; the write waited first and is rolled back,
+        // then written again once the other process is gone.
+        await LockHeadAsync(other, tenant);
+        await transaction.RollbackAsync();
+
+        (await write.WaitAsync(s_stuck)).Single().ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
+        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
+        (await HourlyCountAsync(tenant)).ShouldBe(2);
+    }
+
+    private static async Task LockHeadAsync(NpgsqlConnection connection, string tenantId)
+    {
+        await using var command = new NpgsqlCommand("SELECT seq FROM audit_chain_heads WHERE tenant_id = @tenant FOR UPDATE", connection);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        await command.ExecuteScalarAsync();
+    }
+
+    // A copy of the tenant's first event under the given id, as another process's writer would store it (seq 2).
+    private static async Task InsertCopyOfFirstEventAsync(NpgsqlConnection connection, string tenantId, Guid id)
+    {
+        var copied = string.Join(", ", AuditEventColumns.Names.Select(static n => n switch { "id" => "@id", "seq" => "@seq", _ => n }));
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO audit_events ({AuditEventColumns.List}) SELECT {copied} FROM audit_events WHERE tenant_id = @tenant AND seq = 1", connection);
+        command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("seq", 2L);
+        (await command.ExecuteNonQueryAsync()).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Whether, within <see cref="s_stuck"/>, a session of the database waits for a lock in a statement like
+    /// <paramref name="statement"/>.
+    /// </summary>
+    private async Task<bool> WaitsForAnotherSessionAsync(string statement)
+    {
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE @statement", connection);
+        command.Parameters.AddWithValue("statement", statement);
+        var deadline = DateTime.UtcNow + s_stuck;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((long)(await command.ExecuteScalarAsync())! > 0)
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether, within <see cref="s_stuck"/>, a session of the database waits for a chain head's lock while it
     /// holds the lock of a writer of <c>audit_events</c> (its move done, uncommitted).

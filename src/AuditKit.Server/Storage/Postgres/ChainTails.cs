@@ -16,9 +16,10 @@ namespace AuditKit.Server.Storage.Postgres;
 /// in flight here has ended, and the writes after them until they have: no write of this process then waits here for
 /// one that waits in the database for it.</item>
 /// </list>
-/// Nothing here decides what is stored: the head only advances in the database from the head a write linked after (a
-/// conditional update) and seqs are unique per tenant, so a wrong prediction — another process wrote the tenant, the
-/// write before failed — costs the write a retry, never a broken chain. A write whose ids meet those of a write in
+/// Nothing here decides what is stored: a write's rows commit only with its move of the head in the database, from the
+/// very head it linked after to its own last row (checked under the head's lock), so the committed seqs of a tenant are
+/// the disjoint runs of the head's moves and a wrong prediction — another process wrote the tenant, the write before
+/// failed — costs the write a retry, never a broken chain. A write whose ids meet those of a write in
 /// flight enters alone, so two writes of this process never wait for each other's rows in the database. A tenant's
 /// entry is dropped when none of its writes is in flight.
 /// </summary>

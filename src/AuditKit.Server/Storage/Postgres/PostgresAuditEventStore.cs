@@ -23,7 +23,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// </para>
 /// <para>
 /// When the prediction misses — the head was not what the write linked after (another process wrote the tenant, the
-/// write before failed), a seq another writer took, a deadlock the database broke — the transaction is rolled back and
+/// write before failed), a seq another writer took (on a table not yet partitioned, where seqs are unique), a deadlock the
+/// database broke (over an id that a writer of another process stores at the same time) — the transaction is rolled back and
 /// the batch is written the way every batch was before: alone in this process (<see cref="ChainTails.EnterAloneAsync"/>),
 /// with the head locked first (<c>SELECT … FOR UPDATE</c>), the rows linked after it and the rollup counted by the
 /// trigger, retried on a deadlock. So do a batch with work before the insert (which may take heads itself) and a
