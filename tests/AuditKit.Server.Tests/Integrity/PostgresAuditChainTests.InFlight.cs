@@ -55,9 +55,7 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task The_second_write_of_a_tenant_moves_its_rows_into_the_table_while_the_first_holds_the_head()
     {
-        var store = TwoInFlight(Services);
-        var tenant = NewTenant();
-        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (store, tenant) = await TenantWithOneEventAsync();
         var (holding, release) = (NewSignal(), NewSignal());
 
         // The first write, once it holds the head, waits to be released.
@@ -67,19 +65,8 @@ public sealed partial class PostgresAuditChainTests
             return release.Task;
         }), default);
         await holding.Task.WaitAsync(s_stuck);
-        var second = store.InsertLinkedAsync(tenant, [NewEvent(), NewEvent(), NewEvent()], s_received, AuditInsertHooks.None, default);
-        bool moved;
-        try
-        {
-            // The second one waits for the head only to advance it: its rows are already in the table (uncommitted).
-            moved = await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync();
-        }
-        finally
-        {
-            release.TrySetResult();
-        }
-
-        moved.ShouldBeTrue();
+        // The second one waits for the head only to advance it: its rows are already in the table (uncommitted).
+        var second = await WriteBesideTheHolderAsync(store, tenant, [NewEvent(), NewEvent(), NewEvent()], release);
         (await first).Single().Seq.ShouldBe(2);
         (await second).Select(static r => r.Seq).ShouldBe([3L, 4, 5]);
         (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
@@ -89,9 +76,7 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task A_write_linked_after_one_that_fails_is_written_after_the_head_that_committed()
     {
-        var store = TwoInFlight(Services);
-        var tenant = NewTenant();
-        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (store, tenant) = await TenantWithOneEventAsync();
         var (holding, release) = (NewSignal(), NewSignal());
         var (refused, next) = (NewEvent(), new[] { NewEvent(), NewEvent() });
 
@@ -103,18 +88,7 @@ public sealed partial class PostgresAuditChainTests
             throw new InvalidOperationException("refused");
         }), default);
         await holding.Task.WaitAsync(s_stuck);
-        var second = store.InsertLinkedAsync(tenant, next, s_received, AuditInsertHooks.None, default);
-        bool moved;
-        try
-        {
-            moved = await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync();
-        }
-        finally
-        {
-            release.TrySetResult();
-        }
-
-        moved.ShouldBeTrue();
+        var second = await WriteBesideTheHolderAsync(store, tenant, next, release);
         (await Should.ThrowAsync<InvalidOperationException>(first)).Message.ShouldBe("refused");
         var answered = await second;
         answered.Select(static r => (r.Outcome, r.Seq)).ShouldBe([(AuditInsertOutcome.Inserted, 2L), (AuditInsertOutcome.Inserted, 3L)]);
@@ -135,9 +109,7 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task A_group_that_fails_while_another_write_of_the_tenant_is_in_flight_leaves_the_chain_whole_and_the_other_write_stored()
     {
-        var store = TwoInFlight(Services);
-        var tenant = NewTenant();
-        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (store, tenant) = await TenantWithOneEventAsync();
         var (holding, release) = (NewSignal(), NewSignal());
         var (good, badEvent, other) = (NewEvent(), NewEvent(), new[] { NewEvent(), NewEvent() });
 
@@ -185,14 +157,11 @@ public sealed partial class PostgresAuditChainTests
     [Fact]
     public async Task A_linked_write_that_the_database_rolls_back_to_break_a_deadlock_with_another_process_is_written_again()
     {
-        var store = TwoInFlight(Services);
-        var tenant = NewTenant();
-        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (store, tenant) = await TenantWithOneEventAsync();
         var retried = NewEvent();
 
         // Another process holds the head; the write links after the committed head, moves its row, waits for the head.
-        await using var other = new NpgsqlConnection(database.ConnectionString);
-        await other.OpenAsync();
+        await using var other = await OpenAsync();
         await using var transaction = await other.BeginTransactionAsync();
         await LockHeadAsync(other, tenant);
         var write = store.InsertLinkedAsync(tenant, [retried], s_received, AuditInsertHooks.None, default);
@@ -203,22 +172,17 @@ public sealed partial class PostgresAuditChainTests
         await InsertCopyOfFirstEventAsync(other, tenant, retried.Id);
         await transaction.RollbackAsync();
 
-        (await write.WaitAsync(s_stuck)).Single().ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
-        (await HourlyCountAsync(tenant)).ShouldBe(2);
+        await ShouldBeStoredSecondAsync(write, tenant);
     }
 
     [Fact]
     public async Task A_write_that_locks_the_head_first_is_written_again_when_the_database_rolls_it_back_to_break_a_deadlock()
     {
-        var store = TwoInFlight(Services);
-        var tenant = NewTenant();
-        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        var (store, tenant) = await TenantWithOneEventAsync();
         var retried = NewEvent();
 
         // Another process has stored (uncommitted) the same event, linked before it takes the head.
-        await using var other = new NpgsqlConnection(database.ConnectionString);
-        await other.OpenAsync();
+        await using var other = await OpenAsync();
         await using var transaction = await other.BeginTransactionAsync();
         await InsertCopyOfFirstEventAsync(other, tenant, retried.Id);
 
@@ -231,9 +195,49 @@ public sealed partial class PostgresAuditChainTests
         await LockHeadAsync(other, tenant);
         await transaction.RollbackAsync();
 
+        await ShouldBeStoredSecondAsync(write, tenant);
+    }
+
+    // A store as the server registers it, and a new tenant with its first event stored (the head exists).
+    private async Task<(PostgresAuditEventStore Store, string Tenant)> TenantWithOneEventAsync()
+    {
+        var (store, tenant) = (TwoInFlight(Services), NewTenant());
+        await store.InsertLinkedAsync(tenant, [NewEvent()], s_received, AuditInsertHooks.None, default);
+        return (store, tenant);
+    }
+
+    // A write of the tenant started beside the one holding its head, once it has moved its rows and waits for the head;
+    // the holder is released either way.
+    private async Task<Task<IReadOnlyList<AuditInsertResult>>> WriteBesideTheHolderAsync(
+        PostgresAuditEventStore store, string tenantId, AuditEvent[] events, TaskCompletionSource release)
+    {
+        var write = store.InsertLinkedAsync(tenantId, events, s_received, AuditInsertHooks.None, default);
+        try
+        {
+            (await WaitsToAdvanceTheHeadAfterMovingItsRowsAsync()).ShouldBeTrue();
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+
+        return write;
+    }
+
+    // The write answered as stored with seq 2, the chain whole over both events and the rollup counting both once.
+    private async Task ShouldBeStoredSecondAsync(Task<IReadOnlyList<AuditInsertResult>> write, string tenantId)
+    {
         (await write.WaitAsync(s_stuck)).Single().ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
-        (await HourlyCountAsync(tenant)).ShouldBe(2);
+        (await Verification.VerifyAsync(tenantId, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
+        (await HourlyCountAsync(tenantId)).ShouldBe(2);
+    }
+
+    // A connection of another process to the test database.
+    private async Task<NpgsqlConnection> OpenAsync()
+    {
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static async Task LockHeadAsync(NpgsqlConnection connection, string tenantId)
@@ -261,8 +265,7 @@ public sealed partial class PostgresAuditChainTests
     /// </summary>
     private async Task<bool> WaitsForAnotherSessionAsync(string statement)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE @statement", connection);
         command.Parameters.AddWithValue("statement", statement);
@@ -286,8 +289,7 @@ public sealed partial class PostgresAuditChainTests
     /// </summary>
     private async Task<bool> WaitsToAdvanceTheHeadAfterMovingItsRowsAsync()
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
             """
             SELECT count(*) FROM pg_stat_activity a
@@ -312,8 +314,7 @@ public sealed partial class PostgresAuditChainTests
     /// <summary>The tenant's events as the hourly rollup counts them.</summary>
     private async Task<long> HourlyCountAsync(string tenantId)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand("SELECT coalesce(sum(event_count), 0)::bigint FROM audit_event_hourly WHERE tenant_id = @tenant", connection);
         command.Parameters.AddWithValue("tenant", tenantId);
         return (long)(await command.ExecuteScalarAsync())!;
@@ -331,8 +332,7 @@ public sealed partial class PostgresAuditChainTests
     /// <summary>Every stored event of the tenant: its seq and hash, read as stored.</summary>
     private async Task<Dictionary<Guid, (long Seq, byte[] Hash)>> StoredLinksAsync(string tenantId)
     {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand("SELECT id, seq, hash FROM audit_events WHERE tenant_id = @tenant", connection);
         command.Parameters.AddWithValue("tenant", tenantId);
         var links = new Dictionary<Guid, (long, byte[])>();
