@@ -95,7 +95,8 @@ internal static class AuditStorageServiceCollectionExtensions
                 ? new PostgresAuditEventStore(
                     sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<AuditStorageMetrics>(), summaryRollup: options.SummaryRollup,
                     actions: sp.GetRequiredService<ActionVocabulary>(), connections: sp.GetRequiredService<PostgresConnections>(),
-                    ingest: sp.GetRequiredService<PostgresIngestDataSource>(), statistics: sp.GetRequiredService<PostgresPartitionStatistics>())
+                    ingest: sp.GetRequiredService<PostgresIngestDataSource>(), statistics: sp.GetRequiredService<PostgresPartitionStatistics>(),
+                    timeProvider: sp.GetService<TimeProvider>())
                 : new SqliteAuditEventStore(
                     sp.GetRequiredService<SqliteStorageConnection>(), sp.GetRequiredService<AuditStorageMetrics>(), options.SummaryRollup,
                     sp.GetRequiredService<ActionVocabulary>());

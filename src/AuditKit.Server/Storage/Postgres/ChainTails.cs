@@ -22,22 +22,87 @@ namespace AuditKit.Server.Storage.Postgres;
 /// failed — costs the write a retry, never a broken chain. A write whose ids meet those of a write in
 /// flight enters alone, so two writes of this process never wait for each other's rows in the database. A tenant's
 /// entry is dropped when none of its writes is in flight.
+/// <para>
+/// Several processes writing one tenant at once (instances behind a load balancer) would make most predictions miss:
+/// each miss is a move rolled back and done again. So once a linked write finds that another process moved the head
+/// (<see cref="Missed"/>), the tenant's writes in this process lock the head first for <see cref="HeadFirstAfterMiss"/>,
+/// as every write did before, and then try linking again.
+/// </para>
 /// </summary>
-internal sealed class ChainTails
+internal sealed class ChainTails(TimeProvider timeProvider)
 {
+    /// <summary>How long a tenant's writes lock the head first after a linked write found another process's head.</summary>
+    internal static readonly TimeSpan HeadFirstAfterMiss = TimeSpan.FromSeconds(2);
+
+    // Tenants remembered as written by another process at most; beyond it the expired ones are forgotten (or all).
+    private const int MaxMissed = 10_000;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Tail> _tails = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _headFirstUntil = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A linked write of the tenant found the head moved by another process (or lost a seq or a deadlock to one): its
+    /// writes here lock the head first for <see cref="HeadFirstAfterMiss"/>.
+    /// </summary>
+    public void Missed(string tenantId)
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            if (_headFirstUntil.Count >= MaxMissed && !_headFirstUntil.ContainsKey(tenantId))
+            {
+                foreach (var (tenant, until) in _headFirstUntil.Where(e => e.Value <= now).ToList())
+                {
+                    _headFirstUntil.Remove(tenant);
+                }
+
+                if (_headFirstUntil.Count >= MaxMissed)
+                {
+                    _headFirstUntil.Clear();
+                }
+            }
+
+            _headFirstUntil[tenantId] = now + HeadFirstAfterMiss;
+        }
+    }
+
+    // Whether the tenant's writes lock the head first for now, after a miss.
+    private bool HeadFirst(string tenantId)
+    {
+        lock (_gate)
+        {
+            if (!_headFirstUntil.TryGetValue(tenantId, out var until))
+            {
+                return false;
+            }
+
+            if (timeProvider.GetUtcNow() < until)
+            {
+                return true;
+            }
+
+            _headFirstUntil.Remove(tenantId);
+            return false;
+        }
+    }
 
     /// <summary>
     /// Enters a write of <paramref name="rows"/> that links before it takes the head: links them (their seqs and hashes
     /// set) after the head predicted for the tenant, or after the one <paramref name="readHead"/> returns, read once every
     /// write of the tenant in flight here has ended. Null, with nothing linked, when the write must lock the head first
-    /// instead: the tenant has no head yet, or one of the ids is in a write in flight.
+    /// instead: the tenant has no head yet, one of the ids is in a write in flight, or another process wrote the tenant
+    /// lately (<see cref="Missed"/>).
     /// </summary>
     public async Task<Ticket?> EnterLinkedAsync(
         string tenantId, IReadOnlyList<AuditEventRow> rows, AuditChainBatch chain,
         Func<CancellationToken, Task<(long Seq, byte[] Hash)?>> readHead, CancellationToken cancellationToken)
     {
+        if (HeadFirst(tenantId))
+        {
+            return null;
+        }
+
         var tail = Take(tenantId);
         var entered = false;
         try

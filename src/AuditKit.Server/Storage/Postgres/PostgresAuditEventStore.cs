@@ -25,7 +25,8 @@ namespace AuditKit.Server.Storage.Postgres;
 /// When the prediction misses — the head was not what the write linked after (another process wrote the tenant, the
 /// write before failed), a seq another writer took (on a table not yet partitioned, where seqs are unique), a deadlock the
 /// database broke (over an id that a writer of another process stores at the same time) — the transaction is rolled back and
-/// the batch is written the way every batch was before: alone in this process (<see cref="ChainTails.EnterAloneAsync"/>),
+/// the batch is written the way every batch was before (and, when another process wrote the tenant, the tenant's next
+/// writes here too, for a while: see <see cref="ChainTails"/>): alone in this process (<see cref="ChainTails.EnterAloneAsync"/>),
 /// with the head locked first (<c>SELECT … FOR UPDATE</c>), the rows linked after it and the rollup counted by the
 /// trigger, retried on a deadlock. So do a batch with work before the insert (which may take heads itself) and a
 /// tenant's first batch. When the move fails on the primary key (a retried batch, or an id another request stored), the
@@ -44,7 +45,7 @@ namespace AuditKit.Server.Storage.Postgres;
 internal sealed class PostgresAuditEventStore(
     NpgsqlDataSource dataSource, AuditStorageMetrics? metrics = null, bool copyStraightIntoTable = true, bool summaryRollup = true,
     ActionVocabulary? actions = null, PostgresConnections? connections = null, PostgresIngestDataSource? ingest = null,
-    PostgresPartitionStatistics? statistics = null)
+    PostgresPartitionStatistics? statistics = null, TimeProvider? timeProvider = null)
     : RelationalAuditEventStore(PostgresSqlDialect.Instance, AuditStorageProvider.Postgres, metrics, summaryRollup, actions, AuditGroupCommit.MaxInFlight)
 {
     // The writes' pool: the store's own, not reset between users, so the staging table outlives a batch (see
@@ -76,7 +77,7 @@ internal sealed class PostgresAuditEventStore(
 
     private static readonly string s_rollupByWriterSql = $"SELECT set_config('{HourlyRollupSql.Setting}', '{HourlyRollupSql.ByWriter}', true)";
 
-    private readonly ChainTails _tails = new();
+    private readonly ChainTails _tails = new(timeProvider ?? TimeProvider.System);
 
     // The seqs of the rows written with the chain off (see Chain): unique in this process, never a chain's.
     private long _unchainedSeq;
@@ -191,9 +192,15 @@ internal sealed class PostgresAuditEventStore(
         try
         {
             await MoveLinkedAsync(connection, rows, cancellationToken).ConfigureAwait(false);
-            if (!await ticket.PredecessorTookHeadAsync(cancellationToken).ConfigureAwait(false) ||
-                !await AuditChain.AdvanceHeadAsync(connection, transaction, tenantId, ticket.After, ticket.Linked, cancellationToken).ConfigureAwait(false))
+            if (!await ticket.PredecessorTookHeadAsync(cancellationToken).ConfigureAwait(false))
             {
+                return outcome;
+            }
+
+            if (!await AuditChain.AdvanceHeadAsync(connection, transaction, tenantId, ticket.After, ticket.Linked, cancellationToken).ConfigureAwait(false))
+            {
+                // The write before it here took the head and left what this one linked after: another process moved it.
+                _tails.Missed(tenantId);
                 return outcome;
             }
 
@@ -212,13 +219,15 @@ internal sealed class PostgresAuditEventStore(
             outcome = LinkedWrite.Committed;
             return outcome;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && IsPrimaryKey(e.ConstraintName))
         {
-            outcome = IsPrimaryKey(e.ConstraintName) ? LinkedWrite.Stored : LinkedWrite.Missed;
+            outcome = LinkedWrite.Stored;
             return outcome;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
         {
+            // A seq or an id another process's writer stored meanwhile.
+            _tails.Missed(tenantId);
             return outcome;
         }
         finally
