@@ -1,5 +1,5 @@
+using AuditKit.Server.Common;
 using System.Buffers;
-using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 using CsvHelper;
 

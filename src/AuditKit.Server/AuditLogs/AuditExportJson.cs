@@ -1,5 +1,5 @@
+using AuditKit.Server.Common;
 using System.Buffers.Text;
-using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;

@@ -1,4 +1,4 @@
-using AuditKit.Server.Ingest;
+using AuditKit.Server.Common;
 using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;

@@ -1,6 +1,6 @@
+using AuditKit.Server.Common;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Storage;
 

@@ -1,4 +1,4 @@
-namespace AuditKit.Server.Ingest;
+namespace AuditKit.Server.Common;
 
 /// <summary>
 /// Parses the wire names of <see cref="AuditStatus"/> and <see cref="AuditSeverity"/> in any case. Stricter than
