@@ -13,6 +13,7 @@ DAYS_AGO (default 0) dates the events that many days back (for the retention che
 import datetime
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -24,7 +25,19 @@ url, key, events, batch, senders, ids_file = sys.argv[1], sys.argv[2], int(sys.a
 days_ago = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
 start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days_ago, minutes=30)
 
-ids = [str(uuid.uuid4()) for _ in range(events)]
+def uuid7(at):
+    """A UUIDv7 whose time is the event's timestamp, as the server's id rule asks (docs/server.md, "Event ids")."""
+    raw = bytearray(int(at.timestamp() * 1000).to_bytes(6, "big") + os.urandom(10))
+    raw[6] = (raw[6] & 0x0F) | 0x70
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+def timestamp(i):
+    return start + datetime.timedelta(milliseconds=i)
+
+
+ids = [uuid7(timestamp(i)) for i in range(events)]
 batches = [list(range(i, min(i + batch, events))) for i in range(0, events, batch)]
 lock = threading.Lock()
 totals = {"accepted": 0, "duplicates": 0, "rejected": 0, "retries": 0, "failed_batches": 0}
@@ -34,7 +47,7 @@ next_batch = [0]
 def body(indexes):
     return json.dumps([{
         "id": ids[i],
-        "timestamp": (start + datetime.timedelta(milliseconds=i)).isoformat(),
+        "timestamp": timestamp(i).isoformat(),
         "action": "UPDATE",
         "resource_type": "Order",
         "resource_id": f"o-{i % 5000}",
