@@ -54,7 +54,7 @@ public sealed class ChainTailsTests
         tails.Missed("a");
         (await EnterAsync(tails, "a", Rows("a", 1))).ShouldBeNull();
         var other = (await EnterAsync(tails, "b", Rows("b", 1))).ShouldNotBeNull();
-        time.Advance(ChainTails.HeadFirstAfterMiss - TimeSpan.FromMilliseconds(1));
+        time.Advance(ChainTails.FirstBackOff - TimeSpan.FromMilliseconds(1));
         (await EnterAsync(tails, "a", Rows("a", 1))).ShouldBeNull();
         time.Advance(TimeSpan.FromMilliseconds(1));
         var again = (await EnterAsync(tails, "a", Rows("a", 1))).ShouldNotBeNull();
@@ -63,6 +63,44 @@ public sealed class ChainTailsTests
         await other.EndAsync(committed: true);
         await again.EndAsync(committed: true);
         tails.Count.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Each_miss_before_a_linked_write_commits_doubles_the_wait_up_to_the_longest_and_a_commit_starts_over()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var tails = new ChainTails(time);
+        var waits = new List<TimeSpan>();
+        for (var miss = 0; miss < 8; miss++)
+        {
+            tails.Missed("a");
+            waits.Add(await HeadFirstForAsync(tails, time));
+        }
+
+        waits.ShouldBe([.. new[] { 5, 10, 20, 40, 80, 160, 300, 300 }.Select(static s => TimeSpan.FromSeconds(s))]);
+
+        // A linked write that commits: the next miss waits the first back-off again.
+        var linked = (await EnterAsync(tails, "a", Rows("a", 1))).ShouldNotBeNull();
+        await linked.EndAsync(committed: true);
+        tails.Missed("a");
+        (await HeadFirstForAsync(tails, time)).ShouldBe(ChainTails.FirstBackOff);
+    }
+
+    // How long the tenant "a" locks the head first from now, in steps of a second (the clock is left at its end; the
+    // linked write it then enters does not commit).
+    private static async Task<TimeSpan> HeadFirstForAsync(ChainTails tails, FakeTimeProvider time)
+    {
+        var waited = TimeSpan.Zero;
+        ChainTails.Ticket? ticket;
+        while ((ticket = await EnterAsync(tails, "a", Rows("a", 1))) is null)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            waited += TimeSpan.FromSeconds(1);
+        }
+
+        // Not committed, as a linked write that misses again.
+        await ticket.EndAsync(committed: false);
+        return waited;
     }
 
     // Enters a linked write of the rows; the committed head is s_committed (read only when readHead, else it fails).

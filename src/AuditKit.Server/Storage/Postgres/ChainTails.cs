@@ -24,46 +24,55 @@ namespace AuditKit.Server.Storage.Postgres;
 /// entry is dropped when none of its writes is in flight.
 /// <para>
 /// Several processes writing one tenant at once (instances behind a load balancer) would make most predictions miss:
-/// each miss is a move rolled back and done again. So once a linked write finds that another process moved the head
-/// (<see cref="Missed"/>), the tenant's writes in this process lock the head first for <see cref="HeadFirstAfterMiss"/>,
-/// as every write did before, and then try linking again.
+/// each miss is a move rolled back and done again, with the moves linked after it. So once a linked write finds that
+/// another process moved the head (<see cref="Missed"/>), the tenant's writes in this process lock the head first, as
+/// every write did before, for <see cref="FirstBackOff"/>, then try linking again; each further miss before a linked
+/// write commits doubles the wait, up to <see cref="LongestBackOff"/>. A tenant that several instances write keeps
+/// locking the head first, and tries linking once every few minutes; one written by one instance links again after
+/// a stray miss.
 /// </para>
 /// </summary>
 internal sealed class ChainTails(TimeProvider timeProvider)
 {
-    /// <summary>How long a tenant's writes lock the head first after a linked write found another process's head.</summary>
-    internal static readonly TimeSpan HeadFirstAfterMiss = TimeSpan.FromSeconds(2);
+    /// <summary>How long a tenant's writes lock the head first after its first miss.</summary>
+    internal static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a tenant's writes lock the head first after a miss.</summary>
+    internal static readonly TimeSpan LongestBackOff = TimeSpan.FromMinutes(5);
 
     // Tenants remembered as written by another process at most; beyond it the expired ones are forgotten (or all).
     private const int MaxMissed = 10_000;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Tail> _tails = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _headFirstUntil = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Until, TimeSpan BackOff)> _headFirst = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A linked write of the tenant found the head moved by another process (or lost a seq or a deadlock to one): its
-    /// writes here lock the head first for <see cref="HeadFirstAfterMiss"/>.
+    /// writes here lock the head first for a while, twice as long as last time unless a linked write committed since.
     /// </summary>
     public void Missed(string tenantId)
     {
         var now = timeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (_headFirstUntil.Count >= MaxMissed && !_headFirstUntil.ContainsKey(tenantId))
+            if (_headFirst.Count >= MaxMissed && !_headFirst.ContainsKey(tenantId))
             {
-                foreach (var (tenant, until) in _headFirstUntil.Where(e => e.Value <= now).ToList())
+                foreach (var (tenant, _) in _headFirst.Where(e => e.Value.Until <= now).ToList())
                 {
-                    _headFirstUntil.Remove(tenant);
+                    _headFirst.Remove(tenant);
                 }
 
-                if (_headFirstUntil.Count >= MaxMissed)
+                if (_headFirst.Count >= MaxMissed)
                 {
-                    _headFirstUntil.Clear();
+                    _headFirst.Clear();
                 }
             }
 
-            _headFirstUntil[tenantId] = now + HeadFirstAfterMiss;
+            var backOff = _headFirst.TryGetValue(tenantId, out var last)
+                ? TimeSpan.FromTicks(Math.Min(last.BackOff.Ticks * 2, LongestBackOff.Ticks))
+                : FirstBackOff;
+            _headFirst[tenantId] = (now + backOff, backOff);
         }
     }
 
@@ -72,18 +81,16 @@ internal sealed class ChainTails(TimeProvider timeProvider)
     {
         lock (_gate)
         {
-            if (!_headFirstUntil.TryGetValue(tenantId, out var until))
-            {
-                return false;
-            }
+            return _headFirst.TryGetValue(tenantId, out var headFirst) && timeProvider.GetUtcNow() < headFirst.Until;
+        }
+    }
 
-            if (timeProvider.GetUtcNow() < until)
-            {
-                return true;
-            }
-
-            _headFirstUntil.Remove(tenantId);
-            return false;
+    // A linked write of the tenant committed: its next miss waits the first back-off again.
+    private void Linked(string tenantId)
+    {
+        lock (_gate)
+        {
+            _headFirst.Remove(tenantId);
         }
     }
 
@@ -300,6 +307,11 @@ internal sealed class ChainTails(TimeProvider timeProvider)
                 {
                     _tail.Head = null;
                 }
+            }
+
+            if (committed && _rows.Count > 0)
+            {
+                _owner.Linked(_tenantId);
             }
 
             await PredecessorEnded.ConfigureAwait(false);
