@@ -41,15 +41,9 @@ public sealed partial class PostgresAuditChainTests
         all.Select(static a => a.Result.Seq!.Value).Order().ShouldBe(Enumerable.Range(1, all.Count).Select(static s => (long)s));
         var stored = await StoredLinksAsync(tenant);
         stored.Count.ShouldBe(all.Count);
-        foreach (var (id, result) in all)
-        {
-            stored[id].Seq.ShouldBe(result.Seq!.Value);
-            stored[id].Hash.ShouldBe(result.Hash);
-        }
+        ShouldHoldTheAnswers(stored, all);
 
-        (await Verification.VerifyAsync(tenant, null, null, default))
-            .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(all.Count), v => v.LastSeq.ShouldBe(all.Count));
-        (await HourlyCountAsync(tenant)).ShouldBe(all.Count);
+        await ShouldBeWholeAsync(tenant, all.Count);
     }
 
     [Fact]
@@ -69,8 +63,7 @@ public sealed partial class PostgresAuditChainTests
         var second = await WriteBesideTheHolderAsync(store, tenant, [NewEvent(), NewEvent(), NewEvent()], release);
         (await first).Single().Seq.ShouldBe(2);
         (await second).Select(static r => r.Seq).ShouldBe([3L, 4, 5]);
-        (await Verification.VerifyAsync(tenant, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5));
-        (await HourlyCountAsync(tenant)).ShouldBe(5);
+        await ShouldBeWholeAsync(tenant, 5);
     }
 
     [Fact]
@@ -95,15 +88,9 @@ public sealed partial class PostgresAuditChainTests
         var stored = await StoredLinksAsync(tenant);
         stored.Count.ShouldBe(3);
         stored.ContainsKey(refused.Id).ShouldBeFalse();
-        foreach (var (e, result) in next.Zip(answered))
-        {
-            stored[e.Id].Seq.ShouldBe(result.Seq!.Value);
-            stored[e.Id].Hash.ShouldBe(result.Hash);
-        }
+        ShouldHoldTheAnswers(stored, next.Zip(answered, static (e, r) => (e.Id, r)));
 
-        (await Verification.VerifyAsync(tenant, null, null, default))
-            .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(3), v => v.LastSeq.ShouldBe(3));
-        (await HourlyCountAsync(tenant)).ShouldBe(3);
+        await ShouldBeWholeAsync(tenant, 3);
     }
 
     [Fact]
@@ -142,16 +129,10 @@ public sealed partial class PostgresAuditChainTests
         answered.ShouldAllBe(static r => r.Outcome == AuditInsertOutcome.Inserted);
         var stored = await StoredLinksAsync(tenant);
         stored.ContainsKey(badEvent.Id).ShouldBeFalse();
-        foreach (var (e, result) in other.Prepend(good).Zip(answered))
-        {
-            stored[e.Id].Seq.ShouldBe(result.Seq!.Value);
-            stored[e.Id].Hash.ShouldBe(result.Hash);
-        }
+        ShouldHoldTheAnswers(stored, other.Prepend(good).Zip(answered, static (e, r) => (e.Id, r)));
 
         stored.Count.ShouldBe(5);
-        (await Verification.VerifyAsync(tenant, null, null, default))
-            .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(5), v => v.LastSeq.ShouldBe(5));
-        (await HourlyCountAsync(tenant)).ShouldBe(5);
+        await ShouldBeWholeAsync(tenant, 5);
     }
 
     [Fact]
@@ -228,8 +209,15 @@ public sealed partial class PostgresAuditChainTests
     private async Task ShouldBeStoredSecondAsync(Task<IReadOnlyList<AuditInsertResult>> write, string tenantId)
     {
         (await write.WaitAsync(s_stuck)).Single().ShouldSatisfyAllConditions(r => r.Outcome.ShouldBe(AuditInsertOutcome.Inserted), r => r.Seq.ShouldBe(2));
-        (await Verification.VerifyAsync(tenantId, null, null, default)).ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(2));
-        (await HourlyCountAsync(tenantId)).ShouldBe(2);
+        await ShouldBeWholeAsync(tenantId, 2);
+    }
+
+    // The tenant's chain verifies over its events, seq 1 to the count, and the hourly rollup counts each of them once.
+    private async Task ShouldBeWholeAsync(string tenantId, int events)
+    {
+        (await Verification.VerifyAsync(tenantId, null, null, default))
+            .ShouldSatisfyAllConditions(v => v.Ok.ShouldBeTrue(), v => v.VerifiedEvents.ShouldBe(events), v => v.LastSeq.ShouldBe(events));
+        (await HourlyCountAsync(tenantId)).ShouldBe(events);
     }
 
     // A connection of another process to the test database.
@@ -328,6 +316,16 @@ public sealed partial class PostgresAuditChainTests
         };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Each answered event is stored with the seq and hash its insert answered.
+    private static void ShouldHoldTheAnswers(Dictionary<Guid, (long Seq, byte[] Hash)> stored, IEnumerable<(Guid Id, AuditInsertResult Result)> answers)
+    {
+        foreach (var (id, result) in answers)
+        {
+            stored[id].Seq.ShouldBe(result.Seq!.Value);
+            stored[id].Hash.ShouldBe(result.Hash);
+        }
+    }
 
     /// <summary>Every stored event of the tenant: its seq and hash, read as stored.</summary>
     private async Task<Dictionary<Guid, (long Seq, byte[] Hash)>> StoredLinksAsync(string tenantId)
