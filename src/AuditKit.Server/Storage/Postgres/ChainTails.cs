@@ -76,8 +76,8 @@ internal sealed class ChainTails(TimeProvider timeProvider)
         }
     }
 
-    // Whether the tenant's writes lock the head first for now, after a miss.
-    private bool HeadFirst(string tenantId)
+    /// <summary>Whether the tenant's writes lock the head first for now, after a miss (see <see cref="Missed"/>).</summary>
+    public bool HeadFirst(string tenantId)
     {
         lock (_gate)
         {

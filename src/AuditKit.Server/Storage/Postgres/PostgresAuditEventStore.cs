@@ -109,7 +109,7 @@ internal sealed class PostgresAuditEventStore(
         // No session-level tenant: every transaction below sets its own (BeginAsync), which ends with it.
         await using var connection = await _writes.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var copy = copyStraightIntoTable;
-        if (chain is not null && copy && LinkBeforeHead && hooks.Before is null)
+        if (chain is not null && copy && LinkBeforeHead && hooks.Before is null && !_tails.HeadFirst(tenantId))
         {
             switch (await TryLinkedAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
             {
