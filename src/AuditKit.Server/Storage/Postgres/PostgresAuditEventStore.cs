@@ -114,8 +114,7 @@ internal sealed class PostgresAuditEventStore(
             switch (await TryLinkedAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
             {
                 case LinkedWrite.Committed:
-                    statistics?.Written(tenantId, rows);
-                    return [.. rows.Select(_ => true)];
+                    return Reported(static _ => true);
                 case LinkedWrite.Stored:
                     copy = false;
                     break;
@@ -131,13 +130,11 @@ internal sealed class PostgresAuditEventStore(
                 {
                     if (copy && await TryCopyIntoTableAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false))
                     {
-                        statistics?.Written(tenantId, rows);
-                        return [.. rows.Select(_ => true)];
+                        return Reported(static _ => true);
                     }
 
                     var inserted = await InsertNewAsync(connection, rows, chain, hooks, cancellationToken).ConfigureAwait(false);
-                    statistics?.Written(tenantId, rows);
-                    return [.. rows.Select(row => inserted.Contains(row.Id))];
+                    return Reported(row => inserted.Contains(row.Id));
                 }
                 catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxAttempts)
                 {
@@ -152,6 +149,13 @@ internal sealed class PostgresAuditEventStore(
             {
                 await alone.EndAsync(committed: true).ConfigureAwait(false);
             }
+        }
+
+        // After a commit: the rows reported to the partition statistics, and per row whether it was written.
+        bool[] Reported(Func<AuditEventRow, bool> written)
+        {
+            statistics?.Written(tenantId, rows);
+            return [.. rows.Select(written)];
         }
     }
 
