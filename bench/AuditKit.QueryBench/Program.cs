@@ -341,16 +341,7 @@ if (options.ExportDays > 0)
 
             return n;
         }),
-        ("rows read into events (StreamAsync: JSON fields parsed)", async () =>
-        {
-            long n = 0;
-            await foreach (var _ in store.StreamAsync(options.Tenant, exportQuery, default))
-            {
-                n++;
-            }
-
-            return n;
-        }),
+        ("rows read into events (StreamAsync: JSON fields parsed)", () => CountAsync(store.StreamAsync(options.Tenant, exportQuery, default))),
         ("events serialized as NDJSON (JsonSerializer; how exports wrote before)", async () =>
         {
             long n = 0;
@@ -366,16 +357,7 @@ if (options.ExportDays > 0)
 
             return n;
         }),
-        ("rows read as stored (StreamRowsAsync: what exports read now)", async () =>
-        {
-            long n = 0;
-            await foreach (var _ in store.StreamRowsAsync(options.Tenant, exportQuery, default))
-            {
-                n++;
-            }
-
-            return n;
-        }),
+        ("rows read as stored (StreamRowsAsync: what exports read now)", () => CountAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default))),
         ("rows written as NDJSON (the export's writer)", () => AuditJsonExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), PipeWriter.Create(Stream.Null), true, json, default)),
         ("rows written as CSV (the export's writer)", () => AuditCsvExportWriter.WriteAsync(store.StreamRowsAsync(options.Tenant, exportQuery, default), Stream.Null, json, default)),
     };
@@ -474,6 +456,18 @@ else
 }
 
 return 0;
+
+// How many items a stream yields, read to its end.
+static async Task<long> CountAsync<T>(IAsyncEnumerable<T> items)
+{
+    long n = 0;
+    await foreach (var _ in items)
+    {
+        n++;
+    }
+
+    return n;
+}
 
 // User + system CPU seconds the process has used so far (Linux /proc), or null without a pid.
 static double? ServerCpuSeconds(int? pid)

@@ -19,6 +19,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+source bench/lib/server.sh
 instances="${MULTI_INSTANCES:-3}"
 scale_events="${MULTI_SCALE_EVENTS:-60000}"
 scale_seconds="${MULTI_SCALE_SECONDS:-40}"
@@ -67,31 +68,23 @@ sampler_pid=$!
 
 dotnet publish -c Release src/AuditKit.Server -o "$dir/server" -v q -nologo >/dev/null
 dotnet build -c Release bench/AuditKit.LoadTool -v q -nologo >/dev/null
-(umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/signing-key.pem" 2>/dev/null)
+bench_signing_key "$dir/signing-key.pem"
 webhook_key="$(openssl rand -base64 32)"
 
 start_instance() {
   local i=$1
-  # env: the retention tenant's key holds a '-', which a shell assignment cannot name.
-  (cd "$dir/server" && exec env ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$admin" \
-    AuditKit__Integrity__SigningKeys__0__KeyId=bench AuditKit__Integrity__SigningKeys__0__PrivateKeyPath="$dir/signing-key.pem" \
-    AuditKit__Integrity__SigningKeys__0__Active=true \
+  bench_start_server "$dir/server/AuditKit.Server.dll" "$conn" "$admin" "$dir/signing-key.pem" "http://127.0.0.1:$((base + i))" \
+    "$dir/server-$i.log" \
     AuditKit__Webhooks__SecretKey="$webhook_key" AuditKit__Webhooks__RequireHttps=false AuditKit__Webhooks__AllowedHosts__0=127.0.0.1 \
-    AuditKit__Retention__Interval=00:01:00 "AuditKit__Retention__Tenants__${retention_tenant}__Days=1" \
-    ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$((base + i))" dotnet AuditKit.Server.dll) \
-    >"$dir/server-$i.log" 2>&1 &
+    AuditKit__Retention__Interval=00:01:00 "AuditKit__Retention__Tenants__${retention_tenant}__Days=1"
   pids[$i]=$!
-}
-wait_ready() {
-  for _ in $(seq 1 120); do curl -sf "$1/health/ready" >/dev/null && return 0; sleep 1; done
-  echo "not ready: $1" >&2; return 1
 }
 
 # The first instance migrates the fresh database; the others start once it is done.
 start_instance 1
-wait_ready "http://127.0.0.1:$((base + 1))"
+bench_wait_ready "http://127.0.0.1:$((base + 1))" 120
 for i in $(seq 2 "$instances"); do start_instance "$i"; done
-for i in $(seq 2 "$instances"); do wait_ready "http://127.0.0.1:$((base + i))"; done
+for i in $(seq 2 "$instances"); do bench_wait_ready "http://127.0.0.1:$((base + i))" 120; done
 
 balance() { # $1 = how many instances HAProxy sends to
   [ -n "$haproxy_pid" ] && { kill "$haproxy_pid"; wait "$haproxy_pid" 2>/dev/null || true; }
@@ -103,7 +96,7 @@ balance() { # $1 = how many instances HAProxy sends to
   } >"$dir/haproxy.cfg"
   haproxy -f "$dir/haproxy.cfg" -db >"$dir/haproxy.log" 2>&1 &
   haproxy_pid=$!
-  wait_ready "$lb"
+  bench_wait_ready "$lb" 120
 }
 
 create_tenant() { # $1 = tenant; prints an ingest key

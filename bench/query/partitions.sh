@@ -13,6 +13,7 @@
 set -eo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+source bench/lib/server.sh
 conn="${AUDITKIT_BENCH_CONN:?connection string of the seeded database}"
 before_dll="${AUDITKIT_BENCH_BEFORE_DLL:?AuditKit.Server.dll of the build before partitions}"
 rounds="${AUDITKIT_BENCH_ROUNDS:-2}"
@@ -38,21 +39,17 @@ psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -f "$dir/unpartition.sql" \
 psql "$pg dbname=$db" -qAt -c "VACUUM ANALYZE audit_events" >/dev/null
 
 key_file="$dir/signing-key.pem"
-[ -f "$key_file" ] || (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key_file")
+bench_signing_key "$key_file"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 # Retention is off on both (Days 0 keeps every event): its deletes would change the data while it is measured.
 start_server() { # dll, connection string, http port
   local dll="$1" server_conn="$2" http_port="$3"
-  (cd "$(dirname "$dll")" && ConnectionStrings__AuditKit="$server_conn" AuditKit__BootstrapAdminKey="$key" \
-    AuditKit__Integrity__SigningKeys__0__KeyId=bench AuditKit__Integrity__SigningKeys__0__PrivateKeyPath="$key_file" \
-    AuditKit__Integrity__SigningKeys__0__Active=true AuditKit__Retention__Days=0 \
-    ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$http_port" exec dotnet "$(basename "$dll")") >"$dir/server-$http_port.log" 2>&1 &
+  bench_start_server "$dll" "$server_conn" "$key" "$key_file" "http://127.0.0.1:$http_port" "$dir/server-$http_port.log" \
+    AuditKit__Retention__Days=0
   pids+=($!)
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/health/ready" >/dev/null && return 0; sleep 1; done
-  echo "server on $http_port did not start" >&2
-  exit 1
+  bench_wait_ready "http://127.0.0.1:$http_port" 600
 }
 start_server "$before_dll" "$rows_conn" 5891
 start_server "$root/src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll" "$conn" 5892

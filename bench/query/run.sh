@@ -10,6 +10,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+source bench/lib/server.sh
 events="${AUDITKIT_BENCH_EVENTS:-5000000}"
 tenants="${AUDITKIT_BENCH_TENANTS:-50}"
 days="${AUDITKIT_BENCH_DAYS:-30}"
@@ -41,20 +42,13 @@ if [ "$have" -lt "$events" ]; then
     --tenants "$tenants" --events "$events" --days "$days"
 fi
 
-# In Production on PostgreSQL the server refuses to start without a checkpoint signing key: one is made once beside
-# the data (a throwaway key for the benchmark's throwaway data set).
+# The signing key is made once beside the data (a throwaway key for the benchmark's throwaway data set).
 key_file="${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/signing-key.pem"
-[ -f "$key_file" ] || (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key_file")
-
-# The server runs from its build output so that its appsettings.json (log levels: Warning for requests and SQL) is
-# loaded as in a deployment; started from the repository root it would log every request and command.
-(cd src/AuditKit.Server/bin/Release/net10.0 && ConnectionStrings__AuditKit="$conn" AuditKit__BootstrapAdminKey="$key" \
-  AuditKit__Integrity__SigningKeys__0__KeyId=bench AuditKit__Integrity__SigningKeys__0__PrivateKeyPath="$key_file" \
-  AuditKit__Integrity__SigningKeys__0__Active=true \
-  ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" exec dotnet AuditKit.Server.dll) \
-  >"${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/server.log" 2>&1 &
+bench_signing_key "$key_file"
+bench_start_server src/AuditKit.Server/bin/Release/net10.0/AuditKit.Server.dll "$conn" "$key" "$key_file" "http://127.0.0.1:$port" \
+  "${AUDITKIT_BENCH_DIR:-/tmp/auditkit-query-bench}/server.log"
 server_pid=$!
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
+bench_wait_ready "http://127.0.0.1:$port" 600
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" | tee bench/query/results.md
 timeout 1800 dotnet bench/AuditKit.QueryBench/bin/Release/net10.0/AuditKit.QueryBench.dll \

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Middleware;
 
 namespace AuditKit.SampleApp.Auditing;
@@ -7,17 +6,6 @@ namespace AuditKit.SampleApp.Auditing;
 public sealed class DiscardingAuditLogger : IAuditLogger
 {
     public bool Log(AuditEvent auditEvent) => false;
-
-    public bool Log(
-        string action,
-        string? resourceType = null,
-        string? resourceId = null,
-        JsonObject? details = null,
-        JsonObject? oldValues = null,
-        JsonObject? newValues = null,
-        bool success = true,
-        AuditSeverity? severity = null,
-        string? description = null) => false;
 
     public bool LoginSucceeded(string userId, string? username = null, string? email = null) => false;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using AuditKit;
 using AuditKit.Delivery;
 using AuditKit.Masking;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
@@ -45,14 +44,8 @@ public static class AuditKitServiceCollectionExtensions
         if (firstCall)
         {
             services.AddSingleton<AuditKitMarker>();
-            services.AddOptions<AuditKitOptions>()
-                .Configure<IServiceProvider>(static (options, sp) => sp.GetService<IConfiguration>()?.GetSection(AuditKitOptions.SectionName).Bind(options))
-                .ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditKitOptions>, AuditKitOptionsValidator>());
-            services.AddOptions<AuditMaskingOptions>()
-                .Configure<IServiceProvider>(static (options, sp) => sp.GetService<IConfiguration>()?.GetSection(AuditKitOptions.SectionName + ":Masking").Bind(options))
-                .ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditMaskingOptions>, AuditMaskingOptionsValidator>());
+            services.AddAuditOptions<AuditKitOptions, AuditKitOptionsValidator>(AuditKitOptions.SectionName);
+            services.AddAuditOptions<AuditMaskingOptions, AuditMaskingOptionsValidator>(AuditKitOptions.SectionName + ":Masking");
         }
 
         if (configure is not null)

@@ -1,8 +1,6 @@
 using AuditKit;
 using AuditKit.EfCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -32,16 +30,12 @@ public static class EntityAuditingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddAuditKit();
 
-        // Bound only when the application has configuration: a bare ServiceCollection (tools, tests) works as well.
-        var options = services.AddOptions<EntityAuditOptions>()
-            .Configure<IServiceProvider>(static (o, sp) => sp.GetService<IConfiguration>()?.GetSection(SectionName).Bind(o));
+        var options = services.AddAuditOptions<EntityAuditOptions, EntityAuditOptionsValidator>(SectionName);
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EntityAuditOptions>, EntityAuditOptionsValidator>());
         services.TryAddSingleton(EntityAuditorFactory.Create);
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AuditKit.Masking;
 using Microsoft.AspNetCore.Http;
 
@@ -72,28 +71,6 @@ internal sealed class AuditLogger(
         return writer.Write(auditEvent, httpContext);
     }
 
-    public bool Log(
-        string action,
-        string? resourceType = null,
-        string? resourceId = null,
-        JsonObject? details = null,
-        JsonObject? oldValues = null,
-        JsonObject? newValues = null,
-        bool success = true,
-        AuditSeverity? severity = null,
-        string? description = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(action);
-        var normalized = AuditedAttribute.NormalizeAction(action);
-        var auditEvent = Manual(normalized, success, resourceType, resourceId);
-        auditEvent.Metadata = details;
-        auditEvent.OldValues = oldValues;
-        auditEvent.NewValues = newValues;
-        auditEvent.Severity = severity ?? auditEvent.Severity;
-        auditEvent.Description = description;
-        return Log(auditEvent);
-    }
-
     public bool LoginSucceeded(string userId, string? username = null, string? email = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
@@ -130,7 +107,7 @@ internal sealed class AuditLogger(
     /// An event the application logs itself (source <c>manual</c>): its status from <paramref name="success"/> and the
     /// default severity of <paramref name="action"/> with that outcome.
     /// </summary>
-    private static AuditEvent Manual(string action, bool success, string? resourceType, string? resourceId) => new()
+    internal static AuditEvent Manual(string action, bool success, string? resourceType, string? resourceId) => new()
     {
         Source = AuditSources.Manual,
         Action = action,

@@ -23,7 +23,10 @@ public interface IAuditLogger
     /// <exception cref="ArgumentException">The event's action cannot be made UPPER_SNAKE_CASE (a programming error, not an audit failure).</exception>
     bool Log(AuditEvent auditEvent);
 
-    /// <summary>Logs a business event (seed style: <c>log_audit(action, resource_type, resource_id, ...)</c>).</summary>
+    /// <summary>
+    /// Logs a business event (seed style: <c>log_audit(action, resource_type, resource_id, ...)</c>): the event these
+    /// arguments make (source <c>manual</c>), through <see cref="Log(AuditEvent)"/>.
+    /// </summary>
     /// <param name="action">What happened, e.g. <see cref="AuditActions.Update"/> or a domain action such as <c>ENDPOINT_PUBLISHED</c>.</param>
     /// <param name="resourceType">The kind of resource acted on.</param>
     /// <param name="resourceId">The resource's id.</param>
@@ -44,7 +47,17 @@ public interface IAuditLogger
         JsonObject? newValues = null,
         bool success = true,
         AuditSeverity? severity = null,
-        string? description = null);
+        string? description = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        var auditEvent = AuditLogger.Manual(AuditedAttribute.NormalizeAction(action), success, resourceType, resourceId);
+        auditEvent.Metadata = details;
+        auditEvent.OldValues = oldValues;
+        auditEvent.NewValues = newValues;
+        auditEvent.Severity = severity ?? auditEvent.Severity;
+        auditEvent.Description = description;
+        return Log(auditEvent);
+    }
 
     /// <summary>Records a successful sign-in of <paramref name="userId"/> (action <c>LOGIN</c>).</summary>
     /// <param name="userId">The signed-in user's id.</param>

@@ -1,3 +1,4 @@
+using AuditKit.SampleApp.Auditing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using AuditKit;
 using AuditKit.Delivery;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,10 +34,7 @@ public static class AuditFileSinkServiceCollectionExtensions
         var firstCall = !services.Any(static d => d.ServiceType == typeof(FileAuditSink));
         if (firstCall)
         {
-            services.AddOptions<AuditFileSinkOptions>()
-                .Configure<IServiceProvider>(static (options, sp) => sp.GetService<IConfiguration>()?.GetSection(AuditFileSinkOptions.SectionName).Bind(options))
-                .ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditFileSinkOptions>, AuditFileSinkOptionsValidator>());
+            services.AddAuditOptions<AuditFileSinkOptions, AuditFileSinkOptionsValidator>(AuditFileSinkOptions.SectionName);
         }
 
         if (configure is not null)
