@@ -13,6 +13,14 @@ using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 using Npgsql;
 
+// `--print-unpartition-sql`: the partition migration's way back as this build compiles it (the benchmark scripts that
+// compare with the table before partitions run it on a copy of the seeded database).
+if (args is ["--print-unpartition-sql"])
+{
+    Console.Out.Write(EventPartitionSql.Unpartition);
+    return 0;
+}
+
 QueryBenchOptions options;
 try
 {

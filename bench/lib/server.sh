@@ -28,3 +28,11 @@ bench_wait_ready() {
   echo "not ready after $2 s: $1" >&2
   return 1
 }
+
+# unpartition_sql FILE: the partition migration's way back (the partitioned audit_events made one table again), as
+# this checkout's build compiles it, in FILE; builds the query benchmark (which prints it) when it is not built yet.
+unpartition_sql() {
+  local tool=bench/AuditKit.QueryBench/bin/Release/net10.0/AuditKit.QueryBench.dll
+  [ -f "$tool" ] || dotnet build -c Release bench/AuditKit.QueryBench -v q -nologo >/dev/null
+  dotnet "$tool" --print-unpartition-sql >"$1"
+}

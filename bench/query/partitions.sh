@@ -27,12 +27,8 @@ rows_conn="${conn/Database=$db/Database=${db}_rows}"
 out=bench/query/partitions-results.md
 
 psql "$pg dbname=postgres" -qAt -c "DROP DATABASE IF EXISTS ${db}_rows" -c "CREATE DATABASE ${db}_rows TEMPLATE $db" >/dev/null
-python3 - "$root/src/AuditKit.Server/Storage/Postgres/EventPartitionSql.cs" >"$dir/unpartition.sql" <<'PY'
-import sys
-s = open(sys.argv[1]).read()
-a = s.index('"""', s.index('public const string Unpartition')) + 3
-print('\n'.join(l[8:] for l in s[a:s.index('"""', a)].split('\n')))
-PY
+mkdir -p "$(dirname "$dir/unpartition.sql")"
+unpartition_sql "$dir/unpartition.sql"
 # The server before partitions refuses a database with migrations it does not know: the copy is its schema again.
 psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -f "$dir/unpartition.sql" \
   -c "DELETE FROM \"__EFMigrationsHistory\" WHERE \"MigrationId\" >= '20261208200000'" -c "VACUUM ANALYZE audit_events" >/dev/null

@@ -9,6 +9,8 @@
 # table was before) and <db>_drop, and are dropped at the end (kept with AUDITKIT_BENCH_KEEP=1). Prints the seconds each took and their ratio.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+source bench/lib/server.sh
 pg="${AUDITKIT_BENCH_PG:?libpq conninfo of a superuser, e.g. host=127.0.0.1 port=5432 user=postgres}"
 db="${AUDITKIT_BENCH_DB:?the seeded database}"
 days="${AUDITKIT_BENCH_RETENTION_DAYS:-30}"
@@ -23,18 +25,9 @@ if [ "${AUDITKIT_BENCH_KEEP:-0}" != 1 ]; then
   trap 'psql "$pg dbname=postgres" -qAt -c "DROP DATABASE IF EXISTS ${db}_rows" -c "DROP DATABASE IF EXISTS ${db}_drop" >/dev/null' EXIT
 fi
 
-# The unpartitioned table, as before the migration: the migration's Down statement, read from its source (raw string
-# literals joined with the constants they name, as the compiler joins them).
-python3 - "$root/src/AuditKit.Server/Storage/Postgres/EventPartitionSql.cs" >"${TMPDIR:-/tmp}/auditkit-unpartition.sql" <<'PY'
-import re, sys
-s = open(sys.argv[1]).read()
-def const(name):
-    body = s[s.index('const string ' + name + ' ='):]
-    body = body[:body.index('""";') + 4]
-    parts = re.findall(r'"""\n(.*?)\n[ ]*"""|\+ (\w+) \+', body, re.S)
-    return '\n'.join('\n'.join(l[8:] for l in raw.split('\n')) if raw else const(ref) for raw, ref in parts)
-print(const('Unpartition'))
-PY
+# The unpartitioned table, as before the migration: the migration's Down statement, as this checkout compiles it.
+mkdir -p "$(dirname "${TMPDIR:-/tmp}/auditkit-unpartition.sql")"
+unpartition_sql "${TMPDIR:-/tmp}/auditkit-unpartition.sql"
 psql "$pg dbname=${db}_rows" -qAt -v ON_ERROR_STOP=1 -c "SET ROLE \"$owner\"" -f "${TMPDIR:-/tmp}/auditkit-unpartition.sql" -c "VACUUM ANALYZE audit_events" >/dev/null
 psql "$pg dbname=${db}_drop" -qAt -c "VACUUM ANALYZE audit_events" >/dev/null
 
