@@ -242,6 +242,7 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
         Guid? hook = null;
         if (!string.IsNullOrWhiteSpace(webhookId))
         {
@@ -251,7 +252,7 @@ internal static partial class WebhookEndpoints
             }
             else
             {
-                errors["webhook_id"] = ["must be a webhook id (a UUID)."];
+                Fail("webhook_id", "must be a webhook id (a UUID).");
             }
         }
 
@@ -267,21 +268,12 @@ internal static partial class WebhookEndpoints
             };
             if (state is null)
             {
-                errors["status"] = ["must be one of pending, delivered, failed."];
+                Fail("status", "must be one of pending, delivered, failed.");
             }
         }
 
-        var take = DefaultPageSize;
-        if (!string.IsNullOrWhiteSpace(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxPageSize))
-        {
-            errors["limit"] = [$"must be an integer between 1 and {MaxPageSize}."];
-        }
-
-        var skip = 0;
-        if (!string.IsNullOrWhiteSpace(offset) && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
-        {
-            errors["offset"] = ["must be an integer, zero or more."];
-        }
+        var take = QueryNumbers.Count("limit", limit, DefaultPageSize, MaxPageSize, Fail);
+        var skip = QueryNumbers.Offset("offset", offset, Fail);
 
         if (errors.Count > 0)
         {
