@@ -200,29 +200,14 @@ internal static partial class WebhookEndpoints
         }
 
         // The deletion and the audit event recording it are stored in one transaction.
-        try
+        var deleted = new AdminAction(
+            AuditActions.Delete, StatusCodes.Status204NoContent, WebhookResourceType, id.ToString(), row.Url, AuditSeverity.High,
+            $"Webhook {id} deleted in tenant '{tenantId}'.")
         {
-            var deleted = new AdminAction(
-                AuditActions.Delete, StatusCodes.Status204NoContent, WebhookResourceType, id.ToString(), row.Url, AuditSeverity.High,
-                $"Webhook {id} deleted in tenant '{tenantId}'.")
-            {
-                OldValues = Describe(row),
-            };
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                deleted,
-                cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await webhooks.DeleteAsync(tenantId, id, transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                });
-        }
-        catch (AuditedChangeRefusedException)
+            OldValues = Describe(row),
+        };
+        if (!await recorder.RecordIfAsync(
+            context, caller, tenantId, deleted, (transaction, ct) => webhooks.DeleteAsync(tenantId, id, transaction, ct), cancellationToken))
         {
             // Deleted by another request since it was read: nothing changed, nothing recorded.
             return WebhookNotFound();
