@@ -66,6 +66,45 @@ internal sealed class AdminAuditRecorder(IAuditEventStore store, AuditTransactio
         await store.InsertAsync(tenantId, [auditEvent], now, new AuditInsertHooks(Before: before), cancellationToken);
     }
 
+    /// <summary>
+    /// Records <paramref name="action"/> as <see cref="RecordAsync"/> does, with <paramref name="change"/> as its own
+    /// change; when the change cannot be made after all (it answers false: another request won since the thing was
+    /// read), nothing is changed or recorded and the answer is false.
+    /// </summary>
+    public async Task<bool> RecordIfAsync(
+        HttpContext context,
+        AuditCaller caller,
+        string tenantId,
+        AdminAction action,
+        Func<DbTransaction, CancellationToken, Task<bool>> change,
+        CancellationToken cancellationToken,
+        IReadOnlyList<(string TenantId, AdminAction Action)>? alsoRecord = null)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        try
+        {
+            await RecordAsync(
+                context,
+                caller,
+                tenantId,
+                action,
+                cancellationToken,
+                alongside: async (_, transaction, ct) =>
+                {
+                    if (!await change(transaction, ct).ConfigureAwait(false))
+                    {
+                        throw new AuditedChangeRefusedException();
+                    }
+                },
+                alsoRecord);
+            return true;
+        }
+        catch (AuditedChangeRefusedException)
+        {
+            return false;
+        }
+    }
+
     private static AuditEvent Describe(HttpContext context, AuditCaller caller, string tenantId, AdminAction action, DateTimeOffset now)
     {
         var request = context.Request;

@@ -115,30 +115,20 @@ internal static partial class AdminEndpoints
         }
 
         // The revocation and the audit event recording it are stored in one transaction.
-        try
+        var revoked = new AdminAction(
+            AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix, AuditSeverity.Critical,
+            $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.")
         {
-            var revoked = new AdminAction(
-                AuditActions.Delete, StatusCodes.Status204NoContent, ApiKeyResourceType, record.Id.ToString(), record.Prefix, AuditSeverity.Critical,
-                $"API key {record.Prefix}… with role '{record.Role}' revoked in tenant '{tenantId}'.")
-            {
-                OldValues = Describe(record),
-            };
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                revoked,
-                cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                },
-                alsoRecord: [.. record.AllowedTenants.Select(other => (other, revoked with { OldValues = DescribeForeign(record, other) }))]);
-        }
-        catch (AuditedChangeRefusedException)
+            OldValues = Describe(record),
+        };
+        if (!await recorder.RecordIfAsync(
+            context,
+            caller,
+            tenantId,
+            revoked,
+            (transaction, ct) => tenants.RevokeKeyAsync(tenantId, id, timeProvider.GetUtcNow(), transaction, ct),
+            cancellationToken,
+            alsoRecord: [.. record.AllowedTenants.Select(other => (other, revoked with { OldValues = DescribeForeign(record, other) }))]))
         {
             // Revoked by another request since it was listed: nothing changed, nothing recorded.
             return KeyNotFound();
@@ -172,24 +162,14 @@ internal static partial class AdminEndpoints
             NewValues = new JsonObject { ["revoked_tenant"] = tenantId },
         };
 
-        try
-        {
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                Revoked(tenantId),
-                cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await tenants.RevokeTenantAccessAsync(tenantId, record.Id, transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                },
-                alsoRecord: [(record.TenantId, Revoked(record.TenantId))]);
-        }
-        catch (AuditedChangeRefusedException)
+        if (!await recorder.RecordIfAsync(
+            context,
+            caller,
+            tenantId,
+            Revoked(tenantId),
+            (transaction, ct) => tenants.RevokeTenantAccessAsync(tenantId, record.Id, transaction, ct),
+            cancellationToken,
+            alsoRecord: [(record.TenantId, Revoked(record.TenantId))]))
         {
             return KeyNotFound();
         }
@@ -266,35 +246,31 @@ internal static partial class AdminEndpoints
 
         var tenant = new TenantRecord(request.Id!, name!, timeProvider.GetUtcNow());
         // The tenant and the audit event recording its creation (in its own log) are stored in one transaction.
+        var created = new AdminAction(
+            AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High, $"Tenant '{tenant.Id}' created.")
+        {
+            NewValues = new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
+        };
+        bool stored;
         try
         {
-            var created = new AdminAction(
-                AuditActions.Create, StatusCodes.Status201Created, "Tenant", tenant.Id, tenant.Name, AuditSeverity.High, $"Tenant '{tenant.Id}' created.")
-            {
-                NewValues = new JsonObject { ["id"] = tenant.Id, ["name"] = tenant.Name },
-            };
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenant.Id,
-                created,
-                cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await tenants.CreateTenantAsync(tenant, transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                });
+            stored = await recorder.RecordIfAsync(
+                context, caller, tenant.Id, created, (transaction, ct) => tenants.CreateTenantAsync(tenant, transaction, ct), cancellationToken);
         }
-        catch (Exception e) when (e is AuditedChangeRefusedException or DbUpdateException)
+        catch (DbUpdateException)
         {
-            // Taken before (refused), or by a request creating the same id at the same moment (its insert failed).
-            if (e is DbUpdateException && await tenants.GetTenantAsync(tenant.Id, cancellationToken) is null)
+            // Taken by a request creating the same id at the same moment (this insert failed), or a failure of its own.
+            if (await tenants.GetTenantAsync(tenant.Id, cancellationToken) is null)
             {
                 throw;
             }
 
+            stored = false;
+        }
+
+        if (!stored)
+        {
+            // Taken before (refused), or by a request creating the same id at the same moment.
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Conflict",

@@ -165,12 +165,7 @@ internal static class AlertEndpoints
             Fail("from_date", "must not be after to_date.");
         }
 
-        var take = options.Value.DefaultPageSize;
-        if (!string.IsNullOrWhiteSpace(limit)
-            && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out take) || take < 1 || take > options.Value.MaxPageSize))
-        {
-            Fail("limit", $"must be an integer between 1 and {options.Value.MaxPageSize}.");
-        }
+        var take = QueryNumbers.Count("limit", limit, options.Value.DefaultPageSize, options.Value.MaxPageSize, Fail);
 
         if (errors.Count > 0)
         {

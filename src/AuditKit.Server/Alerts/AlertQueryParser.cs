@@ -97,18 +97,8 @@ internal static class AlertQueryParser
             }
         }
 
-        var limit = options.DefaultPageSize;
-        if (!string.IsNullOrWhiteSpace(parameters.Limit)
-            && (!int.TryParse(parameters.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > options.MaxPageSize))
-        {
-            Fail("limit", $"must be an integer between 1 and {options.MaxPageSize}.");
-        }
-
-        var offset = 0;
-        if (!string.IsNullOrWhiteSpace(parameters.Offset) && !int.TryParse(parameters.Offset, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-        {
-            Fail("offset", "must be an integer, zero or more.");
-        }
+        var limit = QueryNumbers.Count("limit", parameters.Limit, options.DefaultPageSize, options.MaxPageSize, Fail);
+        var offset = QueryNumbers.Offset("offset", parameters.Offset, Fail);
 
         query = new AlertQuery
         {

@@ -53,43 +53,34 @@ internal sealed partial class AlertTriage(IAlertStore alerts, AdminAuditRecorder
         var tenantId = caller.TenantId!;
         if (AlertTransitions.CanChange(before.Status, target))
         {
-            try
+            var change = new AdminAction(
+                AuditActions.Update,
+                StatusCodes.Status200OK,
+                "Alert",
+                before.Id.ToString(),
+                AlertRules.Title(before.Rule, before.KeyType, before.KeyValue),
+                AuditSeverity.Medium,
+                $"Alert {before.Id} ({before.Rule}) {Name(target)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"))
             {
-                var change = new AdminAction(
-                    AuditActions.Update,
-                    StatusCodes.Status200OK,
-                    "Alert",
-                    before.Id.ToString(),
-                    AlertRules.Title(before.Rule, before.KeyType, before.KeyValue),
-                    AuditSeverity.Medium,
-                    $"Alert {before.Id} ({before.Rule}) {Name(target)} by {caller.KeyPrefix}…" + (note is null ? "." : $": {note}"))
-                {
-                    Category = AlertEndpoints.AuditCategory,
-                    OldValues = new JsonObject { ["status"] = Name(before.Status) },
-                    NewValues = new JsonObject { ["status"] = Name(target), ["note"] = note },
-                };
-                await recorder.RecordAsync(
-                    context,
-                    caller,
-                    tenantId,
-                    change,
-                    cancellationToken,
-                    alongside: async (_, transaction, ct) =>
-                    {
-                        if (!await alerts.ChangeStatusAsync(
-                            transaction, tenantId, before.Id, before.Status, target, By(caller), note, timeProvider.GetUtcNow(), ct))
-                        {
-                            throw new AuditedChangeRefusedException();
-                        }
-                    });
+                Category = AlertEndpoints.AuditCategory,
+                OldValues = new JsonObject { ["status"] = Name(before.Status) },
+                NewValues = new JsonObject { ["status"] = Name(target), ["note"] = note },
+            };
+            if (await recorder.RecordIfAsync(
+                context,
+                caller,
+                tenantId,
+                change,
+                (transaction, ct) => alerts.ChangeStatusAsync(
+                    transaction, tenantId, before.Id, before.Status, target, By(caller), note, timeProvider.GetUtcNow(), ct),
+                cancellationToken))
+            {
                 LogTriaged(logger, before.Id, Name(target), tenantId, caller.KeyPrefix);
                 var after = await alerts.GetAsync(tenantId, before.Id, cancellationToken);
                 return new AlertTriageResult(after is null ? AlertTriageOutcome.NotFound : AlertTriageOutcome.Changed, after);
             }
-            catch (AuditedChangeRefusedException)
-            {
-                // Another change won since the alert was read: nothing was changed, nothing recorded.
-            }
+
+            // Another change won since the alert was read: nothing was changed, nothing recorded.
         }
 
         var current = await alerts.GetAsync(tenantId, before.Id, cancellationToken);

@@ -188,23 +188,8 @@ internal static class AuditQueryParser
             }
         }
 
-        var limit = options.DefaultPageSize;
-        if (!string.IsNullOrWhiteSpace(parameters.Limit))
-        {
-            if (!int.TryParse(parameters.Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > options.MaxPageSize)
-            {
-                Fail("limit", $"must be an integer between 1 and {options.MaxPageSize}.");
-            }
-        }
-
-        var offset = 0;
-        if (!string.IsNullOrWhiteSpace(parameters.Offset))
-        {
-            if (!int.TryParse(parameters.Offset, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-            {
-                Fail("offset", "must be an integer, zero or more.");
-            }
-        }
+        var limit = QueryNumbers.Count("limit", parameters.Limit, options.DefaultPageSize, options.MaxPageSize, Fail);
+        var offset = QueryNumbers.Offset("offset", parameters.Offset, Fail);
 
         AuditSortField? sortBy = null;
         if (!string.IsNullOrWhiteSpace(parameters.SortBy))

@@ -90,11 +90,7 @@ internal static class AuditSummaryEndpoints
                     errors["bucket"] = [$"the range holds more than {MaxBuckets} {bucketText ?? "day"} buckets: use bucket=day or a shorter range."];
                 }
 
-                if (!string.IsNullOrWhiteSpace(top)
-                    && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out topCount) || topCount < 1 || topCount > MaxTop))
-                {
-                    errors["top"] = [$"must be an integer between 1 and {MaxTop}."];
-                }
+                topCount = QueryNumbers.Count("top", top, DefaultTop, MaxTop, (field, message) => errors[field] = [message]);
 
                 return query with { From = from, To = to };
             }, out var query, out var problem))

@@ -25,27 +25,14 @@ internal static class Seed001Query
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.RefuseUnknown(s_known);
 
-        var statuses = new List<AuditStatus>();
-        foreach (var result in parameters.Values("result"))
-        {
-            if (AuditEnumNames.TryParseStatus(result, out var parsed))
-            {
-                statuses.Add(parsed);
-            }
-            else
-            {
-                parameters.Fail("result", "must be success, failure or pending (comma-separated for several).");
-            }
-        }
-
         var query = new AuditEventQuery
         {
+            Status = parameters.Parsed<AuditStatus>(AuditEnumNames.TryParseStatus, "must be success, failure or pending (comma-separated for several).", "result"),
             Category = parameters.AnyOf("event_type"),
             UserId = parameters.AnyOf("user_id"),
             Username = parameters.AnyOf("username"),
             SessionId = parameters.AnyOf("session_id"),
             ServiceName = parameters.AnyOf("service", "service_name"),
-            Status = AnyOf<AuditStatus>.Of(statuses.Distinct()),
             Action = AnyOf<string>.Of(parameters.AnyOf("action").Select(AuditActions.Normalize)),
             IpAddress = parameters.AnyOf("ip_address"),
             From = parameters.Date("start_time"),

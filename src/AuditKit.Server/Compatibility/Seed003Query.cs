@@ -25,24 +25,10 @@ internal static class Seed003Query
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.RefuseUnknown(s_known);
 
-        var (levelName, levels) = parameters.First("levels", "level");
-        var severities = new List<AuditSeverity>(levels.Count);
-        foreach (var level in levels)
-        {
-            if (Seed003EventMapper.Levels.TryGetValue(level, out var parsed))
-            {
-                severities.Add(parsed);
-            }
-            else
-            {
-                parameters.Fail(levelName, "must be INFO, WARN, ERROR or CRITICAL (a list for several).");
-            }
-        }
-
         var query = new AuditEventQuery
         {
+            Severity = parameters.Parsed<AuditSeverity>(Seed003EventMapper.Levels.TryGetValue, "must be INFO, WARN, ERROR or CRITICAL (a list for several).", "levels", "level"),
             ServiceName = parameters.AnyOf("service_names", "service_name"),
-            Severity = AnyOf<AuditSeverity>.Of(severities.Distinct()),
             Category = parameters.AnyOf("categories", "category"),
             Action = AnyOf<string>.Of(parameters.AnyOf("actions", "action").Select(AuditActions.Normalize)),
             UserId = parameters.AnyOf("user_ids", "user_id"),

@@ -1,4 +1,5 @@
 using AuditKit.Server.AuditLogs;
+using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 using AuditKit.Server.Storage;
 
@@ -145,6 +146,30 @@ internal sealed class SeedQueryParameters
         }
 
         return AnyOf<string>.Of(values.Distinct(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Every value of the first present of <paramref name="names"/> that <paramref name="parse"/> reads, as a native
+    /// filter; a value it cannot read fails that parameter with <paramref name="message"/>.
+    /// </summary>
+    public AnyOf<T> Parsed<T>(AuditEnumNames.Parser<T> parse, string message, params string[] names)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var (name, values) = First(names);
+        var parsed = new List<T>(values.Count);
+        foreach (var value in values)
+        {
+            if (parse(value, out var one))
+            {
+                parsed.Add(one);
+            }
+            else
+            {
+                Fail(name, message);
+            }
+        }
+
+        return AnyOf<T>.Of(parsed);
     }
 
     public DateTimeOffset? Date(string name)

@@ -1,8 +1,8 @@
+using System.Security.Claims;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.Filters;
 
 namespace AuditKit.Server.Console;
 
@@ -17,22 +17,13 @@ internal abstract class ConsoleAdminPageModel : ConsoleTenantPageModel
     /// <summary>What the last change was refused for, by field (the API's problem details).</summary>
     public Dictionary<string, string[]> Errors { get; } = new(StringComparer.Ordinal);
 
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    /// <summary>The admin policy and the tenant-management rule, then the read policy every tenant page asks.</summary>
+    protected override async Task<bool> MayOpenAsync(ClaimsPrincipal scoped, string tenantId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        var tenant = RouteData.Values[TenantParameter] as string;
-        var scoped = tenant is null ? null : PersonPrincipal.ForTenant(User, tenant);
         var services = HttpContext.RequestServices;
-        if (scoped is null
-            || !(await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(scoped, AuditKitPolicies.Admin)).Succeeded
-            || !await services.GetRequiredService<ITenantStore>().CanManageAsync(AuditCaller.From(scoped), tenant!, HttpContext.RequestAborted))
-        {
-            context.Result = NotFound();
-            return;
-        }
-
-        await base.OnPageHandlerExecutionAsync(context, next);
+        return (await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(scoped, AuditKitPolicies.Admin)).Succeeded
+            && await services.GetRequiredService<ITenantStore>().CanManageAsync(AuditCaller.From(scoped), tenantId, cancellationToken)
+            && await base.MayOpenAsync(scoped, tenantId, cancellationToken);
     }
 
     /// <summary>

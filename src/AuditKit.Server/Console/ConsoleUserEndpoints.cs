@@ -154,18 +154,8 @@ internal static partial class ConsoleUserEndpoints
         {
             NewValues = Describe(user.Username, role!),
         };
-        try
-        {
-            await recorder.RecordAsync(context, caller, tenantId, created, cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await users.CreateAsync(user, transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                });
-        }
-        catch (AuditedChangeRefusedException)
+        if (!await recorder.RecordIfAsync(
+            context, caller, tenantId, created, (transaction, ct) => users.CreateAsync(user, transaction, ct), cancellationToken))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: "A console user with this name was created meanwhile.");
         }

@@ -127,20 +127,15 @@ internal static class AlertWriter
         DetectionSession session, List<AlertMatch> matches, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(string, string, string), (DateTimeOffset, DateTimeOffset)>();
-        foreach (var chunk in matches.Select(static m => m.Key).Distinct(StringComparer.Ordinal).Chunk(500))
-        {
-            await using var command = session.CreateCommand(string.Empty);
-            command.CommandText =
+        await session.EachChunkAsync(
+            matches.Select(static m => m.Key).Distinct(StringComparer.Ordinal),
+            500,
+            (command, tenant, chunk) =>
                 $"SELECT rule, key_type, key_value, first_seen, last_seen FROM {DetectionModel.AlertsTable} " +
-                $"WHERE tenant_id = {DetectionSession.Add(command, "t", session.TenantId)} AND {DetectionModel.UnresolvedPredicate} " +
-                $"AND key_value IN {DetectionSession.AddList(command, "k", chunk)}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (session.Dialect.ReadTime(reader, 3), session.Dialect.ReadTime(reader, 4));
-            }
-        }
-
+                $"WHERE tenant_id = {tenant} AND {DetectionModel.UnresolvedPredicate} " +
+                $"AND key_value IN {DetectionSession.AddList(command, "k", chunk)}",
+            reader => found[(reader.GetString(0), reader.GetString(1), reader.GetString(2))] = (session.Dialect.ReadTime(reader, 3), session.Dialect.ReadTime(reader, 4)),
+            cancellationToken).ConfigureAwait(false);
         return found;
     }
 }

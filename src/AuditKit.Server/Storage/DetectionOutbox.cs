@@ -45,68 +45,46 @@ internal static class DetectionOutbox
     }
 
     /// <summary>
-    /// Deletes the outbox rows of <paramref name="batchIds"/> in the pass's <paramref name="transaction"/> (which holds
+    /// Deletes the outbox rows of <paramref name="batchIds"/> in the transaction of <paramref name="session"/> (which holds
     /// the tenant's detection lock) and returns the ids of those that were still there, with their event ids when
     /// <paramref name="withEventIds"/>. A batch not returned was evaluated by an earlier pass, of this process or
     /// another: the deletion is the claim, and it commits, or rolls back, with the pass.
     /// </summary>
     public static async Task<Dictionary<Guid, Guid[]?>> ClaimAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        AuditSqlDialect sql,
-        string tenantId,
-        IReadOnlyCollection<Guid> batchIds,
-        bool withEventIds,
-        CancellationToken cancellationToken)
+        DetectionSession session, IReadOnlyCollection<Guid> batchIds, bool withEventIds, CancellationToken cancellationToken)
     {
+        var sql = session.Dialect;
         var claimed = new Dictionary<Guid, Guid[]?>(batchIds.Count);
-        foreach (var chunk in batchIds.Chunk(500))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText =
-                $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
+        await session.EachChunkAsync(
+            batchIds,
+            500,
+            (command, tenant, chunk) =>
+                $"DELETE FROM {DetectionModel.OutboxTable} WHERE tenant_id = {tenant} " +
                 $"AND id IN {DetectionSession.AddList(command, "b", chunk.Select(sql.IdValue))} " +
-                $"RETURNING id{(withEventIds ? ", event_ids" : string.Empty)}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                claimed[sql.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null;
-            }
-        }
-
+                $"RETURNING id{(withEventIds ? ", event_ids" : string.Empty)}",
+            reader => claimed[sql.ReadId(reader, 0)] = withEventIds ? DecodeIds((byte[])reader.GetValue(1)) : null,
+            cancellationToken).ConfigureAwait(false);
         return claimed;
     }
 
     /// <summary>
-    /// The fields the detection rules look at of the stored events of <paramref name="tenantId"/> with <paramref name="eventIds"/>. Events
+    /// The fields the detection rules look at of the stored events of <paramref name="session"/>'s tenant with <paramref name="eventIds"/>. Events
     /// no longer stored (removed since) are simply not found. Each event is made by <paramref name="create"/>.
     /// </summary>
     public static async Task<List<T>> ReadEventsAsync<T>(
-        DbConnection connection,
-        DbTransaction transaction,
-        AuditSqlDialect sql,
-        string tenantId,
-        IEnumerable<Guid> eventIds,
-        StoredEventFactory<T> create,
-        CancellationToken cancellationToken)
+        DetectionSession session, IEnumerable<Guid> eventIds, StoredEventFactory<T> create, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
+        var sql = session.Dialect;
         var events = new List<T>();
-        foreach (var chunk in eventIds.Chunk(500))
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText =
-                $"SELECT {EventColumns} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {DetectionSession.Add(command, "t", tenantId)} " +
-                $"AND e.id IN {DetectionSession.AddList(command, "e", chunk.Select(sql.IdValue))}";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                events.Add(ReadEvent(reader, sql, 0, create));
-            }
-        }
-
+        await session.EachChunkAsync(
+            eventIds,
+            500,
+            (command, tenant, chunk) =>
+                $"SELECT {EventColumns} FROM {AuditDbContext.EventsTable} e WHERE e.tenant_id = {tenant} " +
+                $"AND e.id IN {DetectionSession.AddList(command, "e", chunk.Select(sql.IdValue))}",
+            reader => events.Add(ReadEvent(reader, sql, 0, create)),
+            cancellationToken).ConfigureAwait(false);
         return events;
     }
 

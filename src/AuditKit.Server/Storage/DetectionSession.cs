@@ -20,11 +20,11 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
 
     /// <summary>Claims the outbox batches <paramref name="batchIds"/> (see <see cref="DetectionOutbox.ClaimAsync"/>).</summary>
     public Task<Dictionary<Guid, Guid[]?>> ClaimBatchesAsync(IReadOnlyCollection<Guid> batchIds, bool withEventIds, CancellationToken cancellationToken) =>
-        DetectionOutbox.ClaimAsync(connection, Transaction, Dialect, TenantId, batchIds, withEventIds, cancellationToken);
+        DetectionOutbox.ClaimAsync(this, batchIds, withEventIds, cancellationToken);
 
     /// <summary>The stored events with <paramref name="eventIds"/>, each made by <paramref name="create"/> (see <see cref="DetectionOutbox.ReadEventsAsync"/>).</summary>
     public Task<List<T>> ReadEventsAsync<T>(IEnumerable<Guid> eventIds, StoredEventFactory<T> create, CancellationToken cancellationToken) =>
-        DetectionOutbox.ReadEventsAsync(connection, Transaction, Dialect, TenantId, eventIds, create, cancellationToken);
+        DetectionOutbox.ReadEventsAsync(this, eventIds, create, cancellationToken);
 
     /// <summary>
     /// Reads the stored events of <paramref name="filter"/> for the keys in <paramref name="keys"/>, with timestamps
@@ -271,7 +271,7 @@ internal abstract class DetectionSession(DbConnection connection, DbTransaction 
     /// <paramref name="text"/> writes given the command, the tenant's parameter and the chunk. <paramref name="row"/>
     /// takes each row the statement returns; without it the statement returns none.
     /// </summary>
-    protected async Task EachChunkAsync<T>(
+    internal async Task EachChunkAsync<T>(
         IEnumerable<T> items, int size, Func<DbCommand, string, T[], string> text, Action<DbDataReader>? row, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);

@@ -200,29 +200,14 @@ internal static partial class WebhookEndpoints
         }
 
         // The deletion and the audit event recording it are stored in one transaction.
-        try
+        var deleted = new AdminAction(
+            AuditActions.Delete, StatusCodes.Status204NoContent, WebhookResourceType, id.ToString(), row.Url, AuditSeverity.High,
+            $"Webhook {id} deleted in tenant '{tenantId}'.")
         {
-            var deleted = new AdminAction(
-                AuditActions.Delete, StatusCodes.Status204NoContent, WebhookResourceType, id.ToString(), row.Url, AuditSeverity.High,
-                $"Webhook {id} deleted in tenant '{tenantId}'.")
-            {
-                OldValues = Describe(row),
-            };
-            await recorder.RecordAsync(
-                context,
-                caller,
-                tenantId,
-                deleted,
-                cancellationToken,
-                alongside: async (_, transaction, ct) =>
-                {
-                    if (!await webhooks.DeleteAsync(tenantId, id, transaction, ct))
-                    {
-                        throw new AuditedChangeRefusedException();
-                    }
-                });
-        }
-        catch (AuditedChangeRefusedException)
+            OldValues = Describe(row),
+        };
+        if (!await recorder.RecordIfAsync(
+            context, caller, tenantId, deleted, (transaction, ct) => webhooks.DeleteAsync(tenantId, id, transaction, ct), cancellationToken))
         {
             // Deleted by another request since it was read: nothing changed, nothing recorded.
             return WebhookNotFound();
@@ -242,6 +227,7 @@ internal static partial class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = [message];
         Guid? hook = null;
         if (!string.IsNullOrWhiteSpace(webhookId))
         {
@@ -251,7 +237,7 @@ internal static partial class WebhookEndpoints
             }
             else
             {
-                errors["webhook_id"] = ["must be a webhook id (a UUID)."];
+                Fail("webhook_id", "must be a webhook id (a UUID).");
             }
         }
 
@@ -267,21 +253,12 @@ internal static partial class WebhookEndpoints
             };
             if (state is null)
             {
-                errors["status"] = ["must be one of pending, delivered, failed."];
+                Fail("status", "must be one of pending, delivered, failed.");
             }
         }
 
-        var take = DefaultPageSize;
-        if (!string.IsNullOrWhiteSpace(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > MaxPageSize))
-        {
-            errors["limit"] = [$"must be an integer between 1 and {MaxPageSize}."];
-        }
-
-        var skip = 0;
-        if (!string.IsNullOrWhiteSpace(offset) && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
-        {
-            errors["offset"] = ["must be an integer, zero or more."];
-        }
+        var take = QueryNumbers.Count("limit", limit, DefaultPageSize, MaxPageSize, Fail);
+        var skip = QueryNumbers.Offset("offset", offset, Fail);
 
         if (errors.Count > 0)
         {
