@@ -1,8 +1,3 @@
-using System.Text.RegularExpressions;
-using AuditKit.Server.Actions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Actions;
 
 /// <summary>The action vocabulary: its tables as documented in docs/actions.md, its configuration and validation.</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.AuditLogs;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>

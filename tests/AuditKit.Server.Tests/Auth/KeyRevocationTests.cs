@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using AuditKit.Server.Auth;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Auth;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Auth;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Detection;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Detection;
 

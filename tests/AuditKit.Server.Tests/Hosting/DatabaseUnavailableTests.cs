@@ -1,9 +1,3 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Hosting;
 

@@ -1,10 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>Start-up checks of the server's configuration.</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.AuditLogs;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>Reading the server's answers in tests.</summary>

@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>

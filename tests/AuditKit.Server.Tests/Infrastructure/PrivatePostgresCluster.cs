@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using AuditKit.Server.Integrity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -1,10 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Detection;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Integrity;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Integrity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Retention;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Retention;
 
 /// <summary>

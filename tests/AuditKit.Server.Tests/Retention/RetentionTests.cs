@@ -1,7 +1,3 @@
-using AuditKit.Server.Detection;
-using AuditKit.Server.Retention;
-using AuditKit.Server.Tests.Detection;
-using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>How <c>AddAuditStorage</c> reads its configuration (no database is opened).</summary>

@@ -1,7 +1,3 @@
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.Extensions.Options;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

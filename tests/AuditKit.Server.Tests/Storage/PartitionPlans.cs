@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Text.RegularExpressions;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>How <c>ConnectionStrings:AuditKitRead</c> and <c>AuditKit:Storage:ReadReplicaMaxLag</c> are read and checked at start-up (no database is opened).</summary>

@@ -1,14 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Net.Http.Headers;
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
