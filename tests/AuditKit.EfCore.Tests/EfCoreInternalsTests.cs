@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace AuditKit.EfCore.Tests;

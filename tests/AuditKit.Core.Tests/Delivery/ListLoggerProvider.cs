@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>Keeps every log entry so tests can assert on what an operator would see.</summary>

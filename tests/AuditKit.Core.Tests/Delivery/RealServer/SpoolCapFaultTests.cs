@@ -1,6 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>Fault matrix 5: the spool reaches its cap while the server is down.</summary>
