@@ -1,16 +1,11 @@
+using static AuditKit.Server.Tests.Storage.AuditStorageRegistrationTests;
+
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>How <c>ConnectionStrings:AuditKitRead</c> and <c>AuditKit:Storage:ReadReplicaMaxLag</c> are read and checked at start-up (no database is opened).</summary>
 public sealed class ReadReplicaOptionsTests
 {
     private const string Primary = "Host=127.0.0.1;Database=auditkit";
-
-    private static AuditStorageOptions Options(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddLogging().AddAuditStorage(configuration).BuildServiceProvider();
-        return services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
-    }
 
     [Fact]
     public void Without_a_read_connection_string_there_is_no_replica_and_the_bound_is_five_seconds()

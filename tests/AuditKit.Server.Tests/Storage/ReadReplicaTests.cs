@@ -313,8 +313,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
     private async Task<(HttpClient Ingest, HttpClient Read)> CreateTenantAsync()
     {
         using var admin = Client(AuditKitServerFixture.BootstrapKey);
-        var id = $"rr-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = id })).EnsureSuccessStatusCode();
-        return (Client(await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest")), Client(await AuditKitServerFixture.CreateKeyAsync(admin, id, "read")));
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, $"rr-{Guid.NewGuid():N}");
+        return (Client(ingest), Client(read));
     }
 }
