@@ -100,8 +100,8 @@ public sealed class LegacyPythonClientTests : IAsyncLifetime
         using var admin = new HttpClient { BaseAddress = _address };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", AuditKitServerFixture.BootstrapKey);
         var id = $"py-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = "Python clients" })).EnsureSuccessStatusCode();
-        return (id, await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, id, "Python clients");
+        return (id, ingest, read);
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string python, params string[] args)

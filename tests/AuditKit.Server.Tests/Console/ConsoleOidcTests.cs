@@ -232,15 +232,8 @@ public sealed class ConsoleOidcTests : IAsyncLifetime
         using var admin = _server!.CreateClient();
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BootstrapKey);
         var id = $"o-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = "OIDC" })).EnsureSuccessStatusCode();
-        return (id, await KeyAsync(admin, id, "ingest"), await KeyAsync(admin, id, "read"));
-    }
-
-    private static async Task<string> KeyAsync(HttpClient admin, string tenant, string role)
-    {
-        var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant}/keys", new { role });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, id, "OIDC");
+        return (id, ingest, read);
     }
 
     private async Task IngestAsync(string key, string description)

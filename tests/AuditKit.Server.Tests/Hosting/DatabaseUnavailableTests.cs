@@ -115,9 +115,7 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
     private async Task<(string Ingest, string Read)> CreateTenantAsync()
     {
         using var admin = Client(AuditKitServerFixture.BootstrapKey);
-        var id = $"db-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = id })).EnsureSuccessStatusCode();
-        return (await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
+        return await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, $"db-{Guid.NewGuid():N}");
     }
 
     private object NewEvent()

@@ -85,13 +85,19 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// <summary>Creates the tenant <paramref name="id"/> through <paramref name="admin"/> (the bootstrap key) with one key of each role.</summary>
     public static async Task<TestTenant> CreateTenantWithKeysAsync(HttpClient admin, string id)
     {
+        var (ingest, read) = await CreateTenantWithIngestAndReadKeysAsync(admin, id, $"Tenant {id}");
+        return new TestTenant(id, ingest, read, await CreateKeyAsync(admin, id, "admin"));
+    }
+
+    /// <summary>
+    /// Creates the tenant <paramref name="id"/> (named <paramref name="name"/>, else by its id) through
+    /// <paramref name="admin"/> (the bootstrap key) with one ingest and one read key.
+    /// </summary>
+    public static async Task<(string Ingest, string Read)> CreateTenantWithIngestAndReadKeysAsync(HttpClient admin, string id, string? name = null)
+    {
         ArgumentNullException.ThrowIfNull(admin);
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await CreateKeyAsync(admin, id, "ingest"),
-            await CreateKeyAsync(admin, id, "read"),
-            await CreateKeyAsync(admin, id, "admin"));
+        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = name ?? id })).EnsureSuccessStatusCode();
+        return (await CreateKeyAsync(admin, id, "ingest"), await CreateKeyAsync(admin, id, "read"));
     }
 
     /// <summary>
