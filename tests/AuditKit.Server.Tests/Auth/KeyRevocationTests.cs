@@ -21,9 +21,9 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         await using var hostA = Host(clockA);
         await using var hostB = Host(clockB);
         var tenant = await server.CreateTenantAsync();
-        using var readOnA = Client(hostA, tenant.ReadKey);
-        using var readOnB = Client(hostB, tenant.ReadKey);
-        using var adminOnA = Client(hostA, tenant.AdminKey);
+        using var readOnA = hostA.CreateBearerClient(tenant.ReadKey);
+        using var readOnB = hostB.CreateBearerClient(tenant.ReadKey);
+        using var adminOnA = hostA.CreateBearerClient(tenant.AdminKey);
         (await readOnA.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await readOnB.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var readKeyId = await KeyIdAsync(adminOnA, tenant, tenant.ReadKey);
@@ -51,7 +51,7 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         var other = await server.CreateTenantAsync();
         using var bootstrap = server.CreateClient(AuditKitServerFixture.BootstrapKey);
         var key = await AuditKitServerFixture.CreateKeyAsync(bootstrap, home.Id, "ingest", new { role = "ingest", allowed_tenants = new[] { other.Id } });
-        using var ingestOnB = Client(hostB, key);
+        using var ingestOnB = hostB.CreateBearerClient(key);
         (await PostIntoAsync(ingestOnB, other.Id)).ShouldBe("accepted");
 
         using var otherAdmin = server.CreateClient(other.AdminKey);
@@ -71,7 +71,7 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
             .AddProvider(logs)
             .AddFilter<ListLoggerProvider>(null, LogLevel.Trace)));
         var tenant = await server.CreateTenantAsync();
-        using var warm = Client(host, tenant.ReadKey);
+        using var warm = host.CreateBearerClient(tenant.ReadKey);
         (await warm.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         logs.Clear();
 
@@ -85,7 +85,7 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         ];
         foreach (var key in bad)
         {
-            using var client = Client(host, key);
+            using var client = host.CreateBearerClient(key);
             await (await client.GetAsync(Logs)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
             using var header = host.CreateClient();
             header.DefaultRequestHeaders.Add("X-Api-Key", key);
@@ -108,13 +108,6 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
 
     private WebApplicationFactory<Program> Host(FakeTimeProvider clock) =>
         server.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
-
-    private static HttpClient Client(WebApplicationFactory<Program> host, string key)
-    {
-        var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
 
     private static async Task<string> KeyIdAsync(HttpClient admin, TestTenant tenant, string key)
     {

@@ -105,12 +105,7 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         return true;
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = _factory!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Client(string key) => _factory!.CreateBearerClient(key);
 
     private async Task<(string Ingest, string Read)> CreateTenantAsync()
     {

@@ -20,8 +20,7 @@ public sealed class ServerStartupTests : IDisposable
     {
         const string key = "a-production-bootstrap-key-of-forty-chars";
         using var factory = Server("Production", bootstrapKey: key);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = factory.CreateBearerClient(key);
 
         var response = await client.PostAsJsonAsync("/api/v1/admin/tenants", new { id = "prod", name = "Production" });
 

@@ -64,16 +64,7 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     }
 
     /// <summary>A client sending <paramref name="apiKey"/> as a bearer token (none when null).</summary>
-    public HttpClient CreateClient(string? apiKey = null)
-    {
-        var client = Factory.CreateClient();
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-
-        return client;
-    }
+    public HttpClient CreateClient(string? apiKey = null) => Factory.CreateBearerClient(apiKey);
 
     /// <summary>Creates a tenant with a unique id and one key of each role.</summary>
     public async Task<TestTenant> CreateTenantAsync(string? prefix = "t")

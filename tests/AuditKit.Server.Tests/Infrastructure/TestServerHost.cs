@@ -14,6 +14,18 @@ internal static class TestServerHost
     /// </summary>
     public static readonly KeyValuePair<string, string?> UnpacedDetection = new("AuditKit:Detection:PassInterval", "00:00:00");
 
+    /// <summary>A client of <paramref name="factory"/> sending <paramref name="apiKey"/> as a bearer token (none when null).</summary>
+    public static HttpClient CreateBearerClient(this WebApplicationFactory<Program> factory, string? apiKey)
+    {
+        var client = factory.CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
     /// <summary>
     /// A host in <paramref name="environment"/> with <paramref name="settings"/> (later ones win) and
     /// <paramref name="time"/> (the system clock when null); its log kept by the fake logger when <paramref name="fakeLogging"/>, and

@@ -303,12 +303,7 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         await resume.ExecuteNonQueryAsync();
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = _factory!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Client(string key) => _factory!.CreateBearerClient(key);
 
     private async Task<(HttpClient Ingest, HttpClient Read)> CreateTenantAsync()
     {
