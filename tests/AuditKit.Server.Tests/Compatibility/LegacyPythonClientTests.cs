@@ -104,21 +104,10 @@ public sealed class LegacyPythonClientTests : IAsyncLifetime
         return (id, ingest, read);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string python, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string python, params string[] args)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Compatibility", "run_legacy_clients.py");
-        var start = new ProcessStartInfo(python, [script, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return ChildProcess.RunAsync(
+            python, [script, .. args], TimeSpan.FromSeconds(60), Path.GetDirectoryName(script)!, new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
     }
 }
