@@ -7,7 +7,7 @@ namespace AuditKit.Server.Tests.Storage;
 /// </summary>
 public sealed class CitusCompatibilityTests(PostgresServerFixture server) : IClassFixture<PostgresServerFixture>
 {
-    private static readonly string CheckScript = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "citus", "check-schema.sql"));
+    private static readonly string CheckScript = File.ReadAllText(Path.Combine(Repository.Root(), "deploy", "citus", "check-schema.sql"));
 
     [Fact]
     public async Task The_migrated_schema_breaks_no_distribution_rule()
@@ -24,7 +24,7 @@ public sealed class CitusCompatibilityTests(PostgresServerFixture server) : ICla
     public async Task Every_distributed_table_of_the_distribution_script_has_tenant_id_and_every_reference_table_is_listed()
     {
         _ = server.Factory.Services;
-        var distribute = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "citus", "distribute.sql"));
+        var distribute = File.ReadAllText(Path.Combine(Repository.Root(), "deploy", "citus", "distribute.sql"));
         await using var connection = (NpgsqlConnection)await server.OpenTamperConnectionAsync();
         await using var command = new NpgsqlCommand(
             """
@@ -91,16 +91,5 @@ public sealed class CitusCompatibilityTests(PostgresServerFixture server) : ICla
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuditKit.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }

@@ -118,7 +118,7 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
     [Fact]
     public void The_script_in_the_documentation_is_the_one_the_server_applies()
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "server.md")).ReplaceLineEndings("\n");
+        var docs = File.ReadAllText(Path.Combine(Repository.Root(), "docs", "server.md")).ReplaceLineEndings("\n");
         docs.ShouldContain(PostgresRuntimeGrants.Script("auditkit_app"));
     }
 
@@ -133,16 +133,5 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuditKit.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }
