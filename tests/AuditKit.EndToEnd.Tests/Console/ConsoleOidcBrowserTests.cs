@@ -83,14 +83,7 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
             created.EnsureSuccessStatusCode();
         }
 
-        return (id, await CreateKeyAsync(admin, id, "ingest"), await CreateKeyAsync(admin, id, "read"));
-    }
-
-    private static async Task<string> CreateKeyAsync(HttpClient admin, string tenantId, string role)
-    {
-        var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenantId}/keys", new { role });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        return (id, await AuditKitServerHost.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerHost.CreateKeyAsync(admin, id, "read"));
     }
 
     private async Task<Guid> IngestAsync(string ingestKey, object body)
