@@ -150,8 +150,6 @@ public sealed class AlertTriageTests(PostgresDetectionFixture server) : IClassFi
         (await ingest.GetAsync("/api/v1/audit-logs/suspicious-activity")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O"));
-
     private static async Task<AlertResponse> PatchAsync(HttpClient client, Guid id, object body)
     {
         var response = await client.PatchAsJsonAsync($"/api/v1/alerts/{id}", body);

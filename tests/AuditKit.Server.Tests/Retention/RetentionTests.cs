@@ -180,6 +180,4 @@ public sealed class RetentionTests
 
     private static async Task<int> DeliveryCount(HttpClient admin, TestTenant tenant) =>
         (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/admin/tenants/{tenant.Id}/webhook-deliveries")).GetProperty("items").GetArrayLength();
-
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
 }

@@ -251,8 +251,6 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<AuditSummaryResponse>(AuditKitServerFixture.Json))!.Total;
     }
 
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
-
     private async Task WaitOnStandbyAsync(Guid id) =>
         await WaitForAsync("SELECT count(*) > 0 FROM audit_events WHERE id = @id", id, $"event {id} to be replayed on the standby");
 
