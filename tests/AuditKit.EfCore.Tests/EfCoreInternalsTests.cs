@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
+using AuditKit.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace AuditKit.EfCore.Tests;
@@ -73,7 +72,7 @@ public sealed class EfCoreInternalsTests(SqliteShopDatabase database) : IClassFi
     [Fact]
     public async Task One_warning_names_what_is_missing_and_saves_go_on()
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new ListLoggerProvider();
         var sink = new CollectingAuditSink();
         await using var services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(logs))
@@ -89,7 +88,7 @@ public sealed class EfCoreInternalsTests(SqliteShopDatabase database) : IClassFi
             await context.SaveChangesAsync();
         }
 
-        var warning = logs.Entries.Where(e => e.EventId.Id == 4008).ShouldHaveSingleItem();
+        var warning = logs.Entries.Where(e => e.Id.Id == 4008).ShouldHaveSingleItem();
         warning.Level.ShouldBe(LogLevel.Warning);
         warning.Message.ShouldContain("RelationalCommandDiagnosticsLogger, IRuntimeModel.SkipDetectChanges");
         warning.Message.ShouldContain("[10.0, 11.0)");
@@ -99,7 +98,7 @@ public sealed class EfCoreInternalsTests(SqliteShopDatabase database) : IClassFi
     [Fact]
     public async Task On_the_EF_Core_compiled_against_nothing_is_warned()
     {
-        var logs = new CollectingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(logs))
             .AddSingleton<IAuditSink>(new CollectingAuditSink())
@@ -109,7 +108,7 @@ public sealed class EfCoreInternalsTests(SqliteShopDatabase database) : IClassFi
         await using var context = new ShopContext(new DbContextOptionsBuilder<ShopContext>().Configure(database).AddEntityAuditing(services).Options);
 
         context.GetService<IRelationalCommandDiagnosticsLogger>().ShouldBeOfType<AuditingCommandDiagnosticsLogger>();
-        logs.Entries.ShouldNotContain(e => e.EventId.Id == 4008);
+        logs.Entries.ShouldNotContain(e => e.Id.Id == 4008);
     }
 
 #pragma warning disable EF1001, CA1852 // Stands for an EF Core whose command logger, not sealed, takes one more constructor parameter.
@@ -158,27 +157,5 @@ public sealed class EfCoreInternalsTests(SqliteShopDatabase database) : IClassFi
     private interface IModelWithAnotherFlag
     {
         int SkipDetectChanges { get; }
-    }
-
-    private sealed class CollectingLoggerProvider : ILoggerProvider
-    {
-        public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, EventId EventId, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CollectingLoggerProvider provider) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-                => provider.Entries.Enqueue((logLevel, eventId, formatter(state, exception)));
-        }
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AuditKit.EfCore.Tests;
 
 public abstract partial class EntityAuditTests

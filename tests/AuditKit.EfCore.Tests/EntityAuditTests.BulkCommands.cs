@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-
 namespace AuditKit.EfCore.Tests;
 
 public abstract partial class EntityAuditTests

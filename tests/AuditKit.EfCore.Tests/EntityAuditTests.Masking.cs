@@ -1,5 +1,3 @@
-using System.Text.Json;
-using AuditKit.Masking;
 using Microsoft.Extensions.Options;
 
 namespace AuditKit.EfCore.Tests;

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
-
 namespace AuditKit.EfCore.Tests;
 
 /// <summary>

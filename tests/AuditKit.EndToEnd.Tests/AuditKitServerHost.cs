@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -92,7 +91,8 @@ public sealed class AuditKitServerHost : IAsyncDisposable
         _directory.Dispose();
     }
 
-    private static async Task<string> CreateKeyAsync(HttpClient admin, string tenantId, string role)
+    /// <summary>Creates a key of <paramref name="role"/> in <paramref name="tenantId"/> through <paramref name="admin"/> and returns its secret.</summary>
+    internal static async Task<string> CreateKeyAsync(HttpClient admin, string tenantId, string role)
     {
         var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenantId}/keys", new { role });
         response.EnsureSuccessStatusCode();

@@ -1,6 +1,4 @@
 extern alias sample;
-
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AuditKit.EndToEnd.Tests;

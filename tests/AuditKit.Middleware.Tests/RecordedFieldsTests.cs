@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 
 namespace AuditKit.Middleware.Tests;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Middleware.Tests;
 
 public sealed class RequestContextTests

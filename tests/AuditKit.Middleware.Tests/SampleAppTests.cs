@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace AuditKit.Middleware.Tests;
 
 /// <summary>The sample-app as shipped, auditing into memory: what each of its operations records.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Core.Tests.Contract;
 
 public sealed class AuditEventIdsTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace AuditKit.Core.Tests.Contract;
 
 public sealed class AuditEventJsonTests

@@ -1,7 +1,4 @@
-using AuditKit.Masking;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Core.Tests.Delivery;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Core.Tests.Delivery;
 

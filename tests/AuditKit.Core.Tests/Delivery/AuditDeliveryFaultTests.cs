@@ -1,9 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>

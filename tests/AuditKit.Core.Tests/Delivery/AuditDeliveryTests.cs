@@ -1,6 +1,3 @@
-using System.Net;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>The pipeline end to end against a real Kestrel receiver on 127.0.0.1.</summary>

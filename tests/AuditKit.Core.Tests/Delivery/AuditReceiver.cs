@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace AuditKit.Core.Tests.Delivery;
 

@@ -1,7 +1,4 @@
-using System.Diagnostics.Metrics;
-using System.Text;
 using AuditKit.Delivery.Spool;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AuditKit.Core.Tests.Delivery;

@@ -1,7 +1,3 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Core.Tests.Delivery;
 
 /// <summary>The spool on a real 2 MiB tmpfs that fills up while the server is down.</summary>

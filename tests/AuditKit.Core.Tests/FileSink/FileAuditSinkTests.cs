@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using System.Text.Json;
 using AuditKit.Core.Tests.Delivery;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Core.Tests.FileSink;
 

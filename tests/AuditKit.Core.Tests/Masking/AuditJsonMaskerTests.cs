@@ -1,8 +1,4 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json.Nodes;
-using AuditKit.Masking;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Core.Tests.Masking;
 

@@ -1,5 +1,3 @@
-using AuditKit.Masking;
-
 namespace AuditKit.Core.Tests.Masking;
 
 public sealed class AuditMaskingOptionsValidatorTests

@@ -1,5 +1,3 @@
-using AuditKit.Masking;
-
 namespace AuditKit.EfCore.Tests.Infrastructure;
 
 /// <summary>

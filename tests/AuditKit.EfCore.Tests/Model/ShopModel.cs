@@ -1,5 +1,4 @@
 using System.Globalization;
-using AuditKit.Masking;
 
 namespace AuditKit.EfCore.Tests.Model;
 

@@ -18,15 +18,6 @@ public sealed class ConsoleBrowserFixture : ConsoleBrowserFixtureBase
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Posts one event with the ingest key and returns its id.</summary>
-    public async Task<Guid> IngestAsync(string ingestKey, object body)
-    {
-        using var ingest = Server.CreateClient(ingestKey);
-        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", body);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
     /// <summary>
     /// Five failed sign-ins of <paramref name="userId"/> from <paramref name="attackerIp"/> in the five seconds before
     /// <paramref name="now"/>, then waits (detection runs after the batch is stored) for the brute force alert on the

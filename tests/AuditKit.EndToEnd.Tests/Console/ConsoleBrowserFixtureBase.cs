@@ -53,6 +53,15 @@ public abstract class ConsoleBrowserFixtureBase : IAsyncLifetime
         await DisposeMoreAsync();
     }
 
+    /// <summary>Posts one event with the ingest key and returns its id.</summary>
+    public async Task<Guid> IngestAsync(string ingestKey, object body)
+    {
+        using var ingest = Server.CreateClient(ingestKey);
+        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", body);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     /// <summary>A fresh browser context (no cookies) on the server, with short timeouts so a failure fails fast.</summary>
     public async Task<IPage> NewPageAsync()
     {

@@ -12,8 +12,8 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
     {
         var acme = await CreateTenantAsync("acme");
         var globex = await CreateTenantAsync("globex");
-        await IngestAsync(acme.IngestKey, new { action = "EXPORT", user_id = "bob", description = "acme payroll exported" });
-        var secret = await IngestAsync(globex.IngestKey, new { action = "DELETE", resource_type = "Contract", description = "globex contract deleted" });
+        await fixture.IngestAsync(acme.IngestKey, new { action = "EXPORT", user_id = "bob", description = "acme payroll exported" });
+        var secret = await fixture.IngestAsync(globex.IngestKey, new { action = "DELETE", resource_type = "Contract", description = "globex contract deleted" });
 
         var page = await fixture.NewPageAsync();
         await page.GotoAsync("/console");
@@ -83,21 +83,6 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
             created.EnsureSuccessStatusCode();
         }
 
-        return (id, await CreateKeyAsync(admin, id, "ingest"), await CreateKeyAsync(admin, id, "read"));
-    }
-
-    private static async Task<string> CreateKeyAsync(HttpClient admin, string tenantId, string role)
-    {
-        var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenantId}/keys", new { role });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-    }
-
-    private async Task<Guid> IngestAsync(string ingestKey, object body)
-    {
-        using var ingest = fixture.Server.CreateClient(ingestKey);
-        var response = await ingest.PostAsJsonAsync("/api/v1/audit-logs", body);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return (id, await AuditKitServerHost.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerHost.CreateKeyAsync(admin, id, "read"));
     }
 }

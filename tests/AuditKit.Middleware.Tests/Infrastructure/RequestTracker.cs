@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-
 namespace AuditKit.Middleware.Tests.Infrastructure;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Text.RegularExpressions;
-using AuditKit.Server.Actions;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Actions;
 
 /// <summary>The action vocabulary: its tables as documented in docs/actions.md, its configuration and validation.</summary>
@@ -140,7 +135,7 @@ public sealed partial class ActionVocabularyTests
     /// <summary>The two-column table under the heading <paramref name="heading"/> of docs/actions.md, without its backquotes.</summary>
     private static List<KeyValuePair<string, string>> Table(string heading)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "actions.md"));
+        var lines = File.ReadAllLines(Path.Combine(Repository.Root(), "docs", "actions.md"));
         var start = Array.IndexOf(lines, "## " + heading);
         start.ShouldBeGreaterThanOrEqualTo(0, $"docs/actions.md has a section '{heading}'");
         return [.. lines.Skip(start + 1)
@@ -148,17 +143,6 @@ public sealed partial class ActionVocabularyTests
             .Select(static l => Row().Match(l))
             .Where(static m => m.Success)
             .Select(static m => new KeyValuePair<string, string>(m.Groups[1].Value, m.Groups[2].Value))];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuditKit.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new FileNotFoundException("AuditKit.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^\| `([^`]*)` \| `([^`]*)` \|$")]

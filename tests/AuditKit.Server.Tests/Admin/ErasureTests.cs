@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Admin;
-
 namespace AuditKit.Server.Tests.Admin;
 
 /// <summary>

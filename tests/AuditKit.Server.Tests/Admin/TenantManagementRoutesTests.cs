@@ -1,4 +1,3 @@
-using AuditKit.Server.Admin;
 using Microsoft.AspNetCore.Routing;
 
 namespace AuditKit.Server.Tests.Admin;

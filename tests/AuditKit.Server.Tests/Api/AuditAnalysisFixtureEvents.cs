@@ -20,8 +20,6 @@ internal static class AuditAnalysisFixtureEvents
 
     public static DateTimeOffset At(int minutes) => T0.AddMinutes(minutes);
 
-    public static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
-
     public static object[] Events() =>
     [
         new { id = Id(0), timestamp = At(0), action = "LOGIN", user_id = "alice", ip_address = "10.0.0.1", status = "SUCCESS", severity = "LOW", service_name = "portal", category = "auth", description = "Alice signed in" },

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>

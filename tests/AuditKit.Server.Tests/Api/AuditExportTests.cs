@@ -1,4 +1,3 @@
-using AuditKit.Server.AuditLogs;
 using static AuditKit.Server.Tests.Api.AuditAnalysisFixtureEvents;
 
 namespace AuditKit.Server.Tests.Api;

@@ -1,5 +1,3 @@
-using AuditKit.Server.AuditLogs;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>
@@ -260,8 +258,6 @@ public abstract class AuditLogFilterTests(AuditKitServerFixture server)
     // Event i is stamped s_start + i hours; its id is a UUIDv7 of that time (the id rule), told apart by i.
     private static Guid Id(int i) =>
         Guid.Parse($"{s_start.AddHours(i).ToUnixTimeMilliseconds():x12}-7000-8000-{i:D12}".Insert(8, "-"));
-
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 }
 
 public sealed class SqliteAuditLogFilterTests(SqliteServerFixture server) : AuditLogFilterTests(server), IClassFixture<SqliteServerFixture>;

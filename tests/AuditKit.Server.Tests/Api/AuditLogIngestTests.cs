@@ -1,8 +1,4 @@
 using System.IO.Compression;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using AuditKit.Server.Tests.Storage;
 
 namespace AuditKit.Server.Tests.Api;
 

@@ -1,6 +1,3 @@
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Tests.Api;
 
 public sealed class AuditQueryParserTests

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.IO.Compression;
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 

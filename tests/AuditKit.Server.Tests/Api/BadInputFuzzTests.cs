@@ -1,7 +1,3 @@
-using AuditKit.Server.Admin;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using Xunit.Abstractions;
 
 namespace AuditKit.Server.Tests.Api;

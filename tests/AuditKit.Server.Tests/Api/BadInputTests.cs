@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Net.Http.Headers;
-using System.Text;
 
 namespace AuditKit.Server.Tests.Api;
 

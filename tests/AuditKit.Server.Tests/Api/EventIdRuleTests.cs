@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Tests.Api;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using AuditKit.Server.Ingest;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 

@@ -1,7 +1,3 @@
-using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Storage.Sqlite;
-using Microsoft.EntityFrameworkCore;
-
 namespace AuditKit.Server.Tests.Architecture;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using AuditKit.Server.Auth;
-
 namespace AuditKit.Server.Tests.Auth;
 
 /// <summary>API keys, roles and the admin API, run against SQLite and PostgreSQL.</summary>

@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
-using AuditKit.Server.Auth;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Auth;
 
@@ -28,9 +21,9 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         await using var hostA = Host(clockA);
         await using var hostB = Host(clockB);
         var tenant = await server.CreateTenantAsync();
-        using var readOnA = Client(hostA, tenant.ReadKey);
-        using var readOnB = Client(hostB, tenant.ReadKey);
-        using var adminOnA = Client(hostA, tenant.AdminKey);
+        using var readOnA = hostA.CreateBearerClient(tenant.ReadKey);
+        using var readOnB = hostB.CreateBearerClient(tenant.ReadKey);
+        using var adminOnA = hostA.CreateBearerClient(tenant.AdminKey);
         (await readOnA.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await readOnB.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var readKeyId = await KeyIdAsync(adminOnA, tenant, tenant.ReadKey);
@@ -58,7 +51,7 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         var other = await server.CreateTenantAsync();
         using var bootstrap = server.CreateClient(AuditKitServerFixture.BootstrapKey);
         var key = await AuditKitServerFixture.CreateKeyAsync(bootstrap, home.Id, "ingest", new { role = "ingest", allowed_tenants = new[] { other.Id } });
-        using var ingestOnB = Client(hostB, key);
+        using var ingestOnB = hostB.CreateBearerClient(key);
         (await PostIntoAsync(ingestOnB, other.Id)).ShouldBe("accepted");
 
         using var otherAdmin = server.CreateClient(other.AdminKey);
@@ -73,12 +66,12 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
     [Fact]
     public async Task A_key_that_fails_is_never_logged_not_even_in_part()
     {
-        var logs = new CapturingLoggerProvider();
+        var logs = new ListLoggerProvider();
         await using var host = server.Factory.WithWebHostBuilder(b => b.ConfigureLogging(l => l
             .AddProvider(logs)
-            .AddFilter<CapturingLoggerProvider>(null, LogLevel.Trace)));
+            .AddFilter<ListLoggerProvider>(null, LogLevel.Trace)));
         var tenant = await server.CreateTenantAsync();
-        using var warm = Client(host, tenant.ReadKey);
+        using var warm = host.CreateBearerClient(tenant.ReadKey);
         (await warm.GetAsync(Logs)).StatusCode.ShouldBe(HttpStatusCode.OK);
         logs.Clear();
 
@@ -92,14 +85,14 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
         ];
         foreach (var key in bad)
         {
-            using var client = Client(host, key);
+            using var client = host.CreateBearerClient(key);
             await (await client.GetAsync(Logs)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
             using var header = host.CreateClient();
             header.DefaultRequestHeaders.Add("X-Api-Key", key);
             await (await header.GetAsync(Logs)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         }
 
-        var written = logs.Messages;
+        var written = logs.Entries.Select(static e => e.Text).ToList();
         written.ShouldContain(static m => m.Contains("Rejected an unknown or revoked API key", StringComparison.Ordinal), "the rejections were not logged at all");
         foreach (var key in bad)
         {
@@ -116,13 +109,6 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
     private WebApplicationFactory<Program> Host(FakeTimeProvider clock) =>
         server.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock)));
 
-    private static HttpClient Client(WebApplicationFactory<Program> host, string key)
-    {
-        var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
     private static async Task<string> KeyIdAsync(HttpClient admin, TestTenant tenant, string key)
     {
         using var document = JsonDocument.Parse(await admin.GetStringAsync($"{Tenants}/{tenant.Id}/keys"));
@@ -134,38 +120,6 @@ public abstract class KeyRevocationTests(AuditKitServerFixture server)
     {
         var result = await (await ingest.PostAsJsonAsync($"{Logs}/batch", new[] { new { action = "IMPORT", tenant_id = tenantId } })).ReadBatchResultAsync();
         return result.Items.ShouldHaveSingleItem().Status;
-    }
-
-    /// <summary>Keeps every message logged, with its structured values and exception, as text.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _messages = new();
-
-        public IReadOnlyList<string> Messages => [.. _messages];
-
-        public void Clear() => _messages.Clear();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider provider) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                    ? string.Join(" ", pairs.Select(static p => $"{p.Key}={p.Value}"))
-                    : string.Empty;
-                provider._messages.Enqueue($"{formatter(state, exception)} {values} {exception}");
-            }
-        }
     }
 }
 

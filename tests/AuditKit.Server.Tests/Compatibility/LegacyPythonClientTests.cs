@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace AuditKit.Server.Tests.Compatibility;
 
 /// <summary>
@@ -106,25 +100,14 @@ public sealed class LegacyPythonClientTests : IAsyncLifetime
         using var admin = new HttpClient { BaseAddress = _address };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", AuditKitServerFixture.BootstrapKey);
         var id = $"py-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = "Python clients" })).EnsureSuccessStatusCode();
-        return (id, await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, id, "Python clients");
+        return (id, ingest, read);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string python, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string python, params string[] args)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Compatibility", "run_legacy_clients.py");
-        var start = new ProcessStartInfo(python, [script, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(script)!,
-        };
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        return ChildProcess.RunAsync(
+            python, [script, .. args], TimeSpan.FromSeconds(60), Path.GetDirectoryName(script)!, new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" });
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AuditKit.Server.Tests.Compatibility;
 
 /// <summary>Finds a python3 on this machine, preferring one that has the clients' HTTP libraries (httpx, requests).</summary>

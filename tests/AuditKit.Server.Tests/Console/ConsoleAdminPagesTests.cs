@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using AuditKit.Server.Tests.Detection;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Tests.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Console;

@@ -1,14 +1,6 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using AuditKit.Server.Auth;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -69,8 +61,7 @@ public sealed class ConsoleOidcTests : IAsyncLifetime
         await IngestAsync(bIngest, "in tenant b");
         var token = Token("person-1", [$"{a}:read", $"{b}:triage", "not-a-grant", "c:owner"]);
 
-        using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var client = _server!.CreateBearerClient(token);
 
         // Roles in two tenants: the call must name one.
         (await client.GetAsync("/api/v1/audit-logs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -92,8 +83,7 @@ public sealed class ConsoleOidcTests : IAsyncLifetime
         (await client.GetAsync("/api/v1/audit-logs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
         // API keys still work beside tokens.
-        using var withKey = _server.CreateClient();
-        withKey.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", aRead);
+        using var withKey = _server!.CreateBearerClient(aRead);
         (await withKey.GetAsync("/api/v1/audit-logs")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
@@ -237,24 +227,15 @@ public sealed class ConsoleOidcTests : IAsyncLifetime
 
     private async Task<(string Tenant, string Ingest, string Read)> CreateTenantAsync()
     {
-        using var admin = _server!.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BootstrapKey);
+        using var admin = _server!.CreateBearerClient(BootstrapKey);
         var id = $"o-{Guid.NewGuid():N}"[..20];
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = "OIDC" })).EnsureSuccessStatusCode();
-        return (id, await KeyAsync(admin, id, "ingest"), await KeyAsync(admin, id, "read"));
-    }
-
-    private static async Task<string> KeyAsync(HttpClient admin, string tenant, string role)
-    {
-        var response = await admin.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant}/keys", new { role });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, id, "OIDC");
+        return (id, ingest, read);
     }
 
     private async Task IngestAsync(string key, string description)
     {
-        using var client = _server!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = _server!.CreateBearerClient(key);
         (await client.PostAsJsonAsync("/api/v1/audit-logs", new { action = "READ", description })).EnsureSuccessStatusCode();
     }
 }

@@ -1,10 +1,6 @@
 using System.Security.Claims;
-using AuditKit.Server.Auth;
-using AuditKit.Server.Console;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Console;
 

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>A browser-like client of the console: HTTPS (the cookies are Secure), cookies kept, redirects not followed.</summary>

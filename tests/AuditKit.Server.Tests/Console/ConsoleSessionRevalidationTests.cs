@@ -1,5 +1,3 @@
-using AuditKit.Server.Auth;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>
@@ -16,7 +14,7 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
     {
         var a = await server.CreateTenantAsync();
         var b = await server.CreateTenantAsync();
-        var user = Unique("carol");
+        var user = ConsoleSignInTests.Unique("carol");
         (await ConsoleSession.CreateUserAsync(server, a.Id, user, Password, "read")).EnsureSuccessStatusCode();
         (await ConsoleSession.CreateUserAsync(server, b.Id, user, null, "read")).EnsureSuccessStatusCode();
         using var session = new ConsoleSession(server);
@@ -130,6 +128,4 @@ public sealed class ConsoleSessionRevalidationTests(SqliteServerFixture server) 
         again.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         again.Headers.Location!.AbsolutePath.ShouldBe("/console/sign-in");
     }
-
-    private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
 }

@@ -1,11 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Text;
-using System.Text.RegularExpressions;
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Console;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>The live tail: its page, and its server-sent event stream polled on the server's (fake) clock.</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.Auth;
-using AuditKit.Server.Detection;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuditKit.Server.Tests.Console;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace AuditKit.Server.Tests.Console;
 
 /// <summary>The User and Resource pages: the user activity, IP history, failed authentication and resource history queries.</summary>

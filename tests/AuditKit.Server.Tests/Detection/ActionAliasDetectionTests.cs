@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

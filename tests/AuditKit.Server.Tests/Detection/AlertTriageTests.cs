@@ -1,5 +1,3 @@
-using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;
@@ -151,8 +149,6 @@ public sealed class AlertTriageTests(PostgresDetectionFixture server) : IClassFi
         using var ingest = server.CreateClient(client.Tenant.IngestKey);
         (await ingest.GetAsync("/api/v1/audit-logs/suspicious-activity")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
-
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O"));
 
     private static async Task<AlertResponse> PatchAsync(HttpClient client, Guid id, object body)
     {

@@ -1,6 +1,3 @@
-using AuditKit.Server.Auth;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Ingest;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

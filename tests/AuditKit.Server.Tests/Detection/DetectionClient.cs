@@ -1,5 +1,3 @@
-using AuditKit.Server.Alerts;
-
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>What detection tests do through the HTTP API: post events, wait for evaluation, read alerts.</summary>

@@ -1,8 +1,4 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Detection;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Detection;
 
@@ -46,12 +42,7 @@ public sealed class DetectionHost : IAsyncDisposable
     /// <summary>This host's outbox sweep.</summary>
     internal DetectionOutboxSweeper Sweeper => _factory.Services.GetRequiredService<DetectionOutboxSweeper>();
 
-    public HttpClient CreateClient(string apiKey)
-    {
-        var client = _factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        return client;
-    }
+    public HttpClient CreateClient(string apiKey) => _factory.CreateBearerClient(apiKey);
 
     public Task WaitForDetectionAsync() =>
         _factory.Services.GetRequiredService<DetectionQueue>().WaitForIdleAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));

@@ -1,9 +1,3 @@
-using AuditKit.Server.Detection;
-using AuditKit.Server.Webhooks;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>Detection and webhook settings are checked at start-up; tenant sections override only what they name.</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.Detection;
-using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 

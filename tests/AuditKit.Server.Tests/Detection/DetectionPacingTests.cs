@@ -1,8 +1,3 @@
-using System.Diagnostics.Metrics;
-using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Ingest;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 

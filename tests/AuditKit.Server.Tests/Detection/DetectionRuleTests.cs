@@ -1,4 +1,3 @@
-using AuditKit.Server.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

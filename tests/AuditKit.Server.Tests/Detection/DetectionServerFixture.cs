@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Hosting;
-using AuditKit.Server.Webhooks;
-using Microsoft.Data.Sqlite;
-
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>

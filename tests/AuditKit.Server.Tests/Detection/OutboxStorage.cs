@@ -1,6 +1,3 @@
-using AuditKit.Server.Alerts;
-using Microsoft.Data.Sqlite;
-
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>

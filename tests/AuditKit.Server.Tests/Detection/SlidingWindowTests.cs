@@ -1,5 +1,3 @@
-using AuditKit.Server.Detection;
-
 namespace AuditKit.Server.Tests.Detection;
 
 /// <summary>The window arithmetic every count rule shares.</summary>

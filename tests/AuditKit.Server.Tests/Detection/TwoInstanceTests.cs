@@ -1,5 +1,3 @@
-using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;
@@ -98,8 +96,7 @@ public sealed class TwoInstanceTests
     private static async Task<(string Ingest, string Read)> CreateTenantAsync(DetectionHost host)
     {
         using var admin = host.CreateClient(AuditKitServerFixture.BootstrapKey);
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id = TenantId, name = "Two hosts" })).EnsureSuccessStatusCode();
-        return (await AuditKitServerFixture.CreateKeyAsync(admin, TenantId, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, TenantId, "read"));
+        return await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, TenantId, "Two hosts");
     }
 
     private static async Task PostAsync(HttpClient ingest, object[] batch)

@@ -1,8 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
-using AuditKit.Server.Webhooks;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

@@ -1,8 +1,3 @@
-using System.Text;
-using AuditKit.Server.Alerts;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Webhooks;
-using Npgsql;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
 namespace AuditKit.Server.Tests.Detection;

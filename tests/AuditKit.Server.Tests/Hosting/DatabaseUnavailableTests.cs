@@ -1,9 +1,3 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>
@@ -111,19 +105,12 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         return true;
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = _factory!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Client(string key) => _factory!.CreateBearerClient(key);
 
     private async Task<(string Ingest, string Read)> CreateTenantAsync()
     {
         using var admin = Client(AuditKitServerFixture.BootstrapKey);
-        var id = $"db-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = id })).EnsureSuccessStatusCode();
-        return (await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
+        return await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, $"db-{Guid.NewGuid():N}");
     }
 
     private object NewEvent()

@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
 
 namespace AuditKit.Server.Tests.Hosting;
 
@@ -107,11 +102,9 @@ public sealed class ProductionSurfaceTests : IDisposable
         });
         created.Response.StatusCode.ShouldBe(StatusCodes.Status201Created);
 
-        using var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        using var admin = factory.CreateBearerClient(Key);
         var readKey = await AuditKitServerFixture.CreateKeyAsync(admin, tenantId, "read");
-        using var read = factory.CreateClient();
-        read.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", readKey);
+        using var read = factory.CreateBearerClient(readKey);
         var page = await (await read.GetAsync("/api/v1/audit-logs?sort_order=asc")).ReadPageAsync();
         return page.Items.Single(static e => e.ResourceType == "Tenant").IpAddress;
     }

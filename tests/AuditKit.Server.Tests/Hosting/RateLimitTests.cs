@@ -1,10 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>
@@ -221,8 +214,8 @@ public abstract class RateLimitTests : IAsyncLifetime
     private static async Task<(string Id, string Ingest, string Read)> CreateTenantAsync(HttpClient admin, string prefix = "t", string? id = null)
     {
         id ??= $"{prefix}-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = id })).EnsureSuccessStatusCode();
-        return (id, await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest"), await AuditKitServerFixture.CreateKeyAsync(admin, id, "read"));
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, id);
+        return (id, ingest, read);
     }
 
     /// <summary>

@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Hosting;
 
 /// <summary>Start-up checks of the server's configuration.</summary>
@@ -25,8 +20,7 @@ public sealed class ServerStartupTests : IDisposable
     {
         const string key = "a-production-bootstrap-key-of-forty-chars";
         using var factory = Server("Production", bootstrapKey: key);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var client = factory.CreateBearerClient(key);
 
         var response = await client.PostAsJsonAsync("/api/v1/admin/tenants", new { id = "prod", name = "Production" });
 

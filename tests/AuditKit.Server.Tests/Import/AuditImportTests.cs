@@ -1,9 +1,3 @@
-using AuditKit.Server.Common;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Import;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-
 namespace AuditKit.Server.Tests.Import;
 
 /// <summary>

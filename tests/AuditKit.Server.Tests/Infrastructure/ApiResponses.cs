@@ -1,5 +1,3 @@
-using AuditKit.Server.AuditLogs;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>Reading the server's answers in tests.</summary>
@@ -52,6 +50,14 @@ internal static class ApiResponses
         problem.TryGetProperty("errors", out var errors).ShouldBeTrue($"no errors map in {problem}");
         errors.EnumerateObject().Select(static p => p.Name).ShouldBe(fields, ignoreOrder: true);
         return errors;
+    }
+
+    /// <summary>The answer of <c>GET /api/v1/integrity/verify</c> (and <paramref name="query"/>) to <paramref name="read"/>, which must be 200.</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> VerifyAsync(this HttpClient read, string query = "")
+    {
+        var response = await read.GetAsync("/api/v1/integrity/verify" + query);
+        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
     public static async Task ShouldHaveStatusAsync(this HttpResponseMessage response, HttpStatusCode status)

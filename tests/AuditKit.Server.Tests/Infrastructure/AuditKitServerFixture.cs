@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using AuditKit.Server.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -69,16 +64,7 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     }
 
     /// <summary>A client sending <paramref name="apiKey"/> as a bearer token (none when null).</summary>
-    public HttpClient CreateClient(string? apiKey = null)
-    {
-        var client = Factory.CreateClient();
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-
-        return client;
-    }
+    public HttpClient CreateClient(string? apiKey = null) => Factory.CreateBearerClient(apiKey);
 
     /// <summary>Creates a tenant with a unique id and one key of each role.</summary>
     public async Task<TestTenant> CreateTenantAsync(string? prefix = "t")
@@ -90,13 +76,19 @@ public abstract class AuditKitServerFixture : IAsyncLifetime
     /// <summary>Creates the tenant <paramref name="id"/> through <paramref name="admin"/> (the bootstrap key) with one key of each role.</summary>
     public static async Task<TestTenant> CreateTenantWithKeysAsync(HttpClient admin, string id)
     {
+        var (ingest, read) = await CreateTenantWithIngestAndReadKeysAsync(admin, id, $"Tenant {id}");
+        return new TestTenant(id, ingest, read, await CreateKeyAsync(admin, id, "admin"));
+    }
+
+    /// <summary>
+    /// Creates the tenant <paramref name="id"/> (named <paramref name="name"/>, else by its id) through
+    /// <paramref name="admin"/> (the bootstrap key) with one ingest and one read key.
+    /// </summary>
+    public static async Task<(string Ingest, string Read)> CreateTenantWithIngestAndReadKeysAsync(HttpClient admin, string id, string? name = null)
+    {
         ArgumentNullException.ThrowIfNull(admin);
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = $"Tenant {id}" })).EnsureSuccessStatusCode();
-        return new TestTenant(
-            id,
-            await CreateKeyAsync(admin, id, "ingest"),
-            await CreateKeyAsync(admin, id, "read"),
-            await CreateKeyAsync(admin, id, "admin"));
+        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = name ?? id })).EnsureSuccessStatusCode();
+        return (await CreateKeyAsync(admin, id, "ingest"), await CreateKeyAsync(admin, id, "read"));
     }
 
     /// <summary>

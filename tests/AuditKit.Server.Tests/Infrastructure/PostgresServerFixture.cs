@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>

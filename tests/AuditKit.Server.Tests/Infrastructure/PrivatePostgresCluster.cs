@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -42,7 +39,29 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
             return null;
         }
 
-        var runAs = Environment.UserName == "root" ? "postgres" : null;
+        return await CreateStartedAsync(bin, Environment.UserName == "root" ? "postgres" : null, static cluster => cluster.RunPostgresAsync(
+            "initdb", "-D", cluster.DataDirectory, "-U", "auditkit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
+    }
+
+    /// <summary>
+    /// A hot standby of this cluster, streaming its WAL: <c>pg_basebackup -R -X stream</c> into a temp directory of its
+    /// own, started on another free 127.0.0.1 port (it accepts read-only connections once consistent).
+    /// </summary>
+    public Task<PrivatePostgresCluster> CreateStandbyAsync() =>
+        CreateStartedAsync(_bin, _runAs, async standby =>
+        {
+            await RunAsync("chmod", "700", standby.DataDirectory);
+            await standby.RunPostgresAsync(
+                "pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "auditkit",
+                "-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync");
+        });
+
+    /// <summary>
+    /// A cluster on a free port: its data directory made (and handed to <paramref name="runAs"/>, if any), filled by
+    /// <paramref name="fill"/> and started; disposed again if a step fails.
+    /// </summary>
+    private static async Task<PrivatePostgresCluster> CreateStartedAsync(string bin, string? runAs, Func<PrivatePostgresCluster, Task> fill)
+    {
         var cluster = new PrivatePostgresCluster(bin, runAs, FreePort());
         try
         {
@@ -53,44 +72,13 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
                 await RunAsync("chown", runAs, cluster.DataDirectory);
             }
 
-            await cluster.RunPostgresAsync(
-                "initdb", "-D", cluster.DataDirectory, "-U", "auditkit", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync");
+            await fill(cluster);
             await cluster.StartAsync();
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// A hot standby of this cluster, streaming its WAL: <c>pg_basebackup -R -X stream</c> into a temp directory of its
-    /// own, started on another free 127.0.0.1 port (it accepts read-only connections once consistent).
-    /// </summary>
-    public async Task<PrivatePostgresCluster> CreateStandbyAsync()
-    {
-        var standby = new PrivatePostgresCluster(_bin, _runAs, FreePort());
-        try
-        {
-            Directory.CreateDirectory(standby.DataDirectory);
-            if (_runAs is not null)
-            {
-                await RunAsync("chmod", "755", standby._directory.Path);
-                await RunAsync("chown", _runAs, standby.DataDirectory);
-            }
-
-            await RunAsync("chmod", "700", standby.DataDirectory);
-            await standby.RunPostgresAsync(
-                "pg_basebackup", "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "auditkit",
-                "-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync");
-            await standby.StartAsync();
-            return standby;
-        }
-        catch
-        {
-            await standby.DisposeAsync();
             throw;
         }
     }
@@ -128,19 +116,10 @@ public sealed class PrivatePostgresCluster : IAsyncDisposable
 
     private static async Task RunAsync(string fileName, params string[] arguments)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
+        var (exitCode, output, error) = await ChildProcess.RunAsync(fileName, arguments, TimeSpan.FromSeconds(120));
+        if (exitCode != 0)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await output}{await error}");
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {exitCode}: {output}{error}");
         }
     }
 

@@ -1,6 +1,3 @@
-using Microsoft.Data.Sqlite;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace AuditKit.Server.Tests.Infrastructure;
 
 /// <summary>The server on the embedded default: a SQLite file in a temp directory.</summary>

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
 
 namespace AuditKit.Server.Tests.Infrastructure;
 
@@ -16,6 +13,18 @@ internal static class TestServerHost
     /// (DetectionPacingTests).
     /// </summary>
     public static readonly KeyValuePair<string, string?> UnpacedDetection = new("AuditKit:Detection:PassInterval", "00:00:00");
+
+    /// <summary>A client of <paramref name="factory"/> sending <paramref name="apiKey"/> as a bearer token (none when null).</summary>
+    public static HttpClient CreateBearerClient(this WebApplicationFactory<Program> factory, string? apiKey)
+    {
+        var client = factory.CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
 
     /// <summary>
     /// A host in <paramref name="environment"/> with <paramref name="settings"/> (later ones win) and

@@ -1,7 +1,5 @@
 using System.Reflection;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Tests.Ingest;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Ingest;
-
 namespace AuditKit.Server.Tests.Ingest;
 
 public sealed class RfcDateTimeTests

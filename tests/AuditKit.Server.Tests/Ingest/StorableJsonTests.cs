@@ -1,6 +1,3 @@
-using System.Text;
-using AuditKit.Server.Ingest;
-
 namespace AuditKit.Server.Tests.Ingest;
 
 public sealed class StorableJsonTests

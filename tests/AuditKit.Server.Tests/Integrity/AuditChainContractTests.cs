@@ -1,9 +1,5 @@
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Storage;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.Extensions.Configuration;
 
 namespace AuditKit.Server.Tests.Integrity;
 

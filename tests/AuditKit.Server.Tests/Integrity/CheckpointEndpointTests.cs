@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Detection;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

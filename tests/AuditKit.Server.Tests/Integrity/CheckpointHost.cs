@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using AuditKit.Server.Integrity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Time.Testing;
 
 namespace AuditKit.Server.Tests.Integrity;
 
@@ -46,16 +40,7 @@ public sealed class CheckpointHost : IAsyncDisposable
 
     internal SigningKeyRing Keys => Services.GetRequiredService<SigningKeyRing>();
 
-    public HttpClient CreateClient(string? apiKey = null)
-    {
-        var client = _factory.CreateClient();
-        if (apiKey is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-        }
-
-        return client;
-    }
+    public HttpClient CreateClient(string? apiKey = null) => _factory.CreateBearerClient(apiKey);
 
     /// <summary>Creates a tenant with its ingest, read and admin keys.</summary>
     internal async Task<TestTenant> CreateTenantAsync(string prefix)

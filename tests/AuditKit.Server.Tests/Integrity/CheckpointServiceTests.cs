@@ -1,7 +1,3 @@
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Detection;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

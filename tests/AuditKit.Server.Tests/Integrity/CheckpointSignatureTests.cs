@@ -1,10 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Detection;
 
 namespace AuditKit.Server.Tests.Integrity;
 
@@ -187,16 +182,7 @@ public sealed class CheckpointSignatureTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string directory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (process.ExitCode, await output + await error);
+        var (exitCode, output, error) = await ChildProcess.RunAsync(file, arguments, TimeSpan.FromSeconds(30), directory);
+        return (exitCode, output + error);
     }
 }

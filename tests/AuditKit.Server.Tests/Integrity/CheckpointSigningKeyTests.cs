@@ -1,9 +1,3 @@
-using System.Security.Cryptography;
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Tests.Detection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.Integrity;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>How <see cref="ErasureAnchorSigning"/> cuts an erasure's anchors into signing batches.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>The digests erasure stores leave an event's canonical bytes as they were, whatever personal fields it had.</summary>

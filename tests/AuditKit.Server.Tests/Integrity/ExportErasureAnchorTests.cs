@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json.Nodes;
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Integrity;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Integrity;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>
@@ -48,7 +45,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(5))).ReadItemsAsync();
         var read = server.CreateClient(tenant.ReadKey);
 
-        var answer = await VerifyAsync(read);
+        var answer = await read.VerifyAsync();
 
         answer["ok"]!.GetValue<bool>().ShouldBeTrue();
         var last = Link(batch[^1]);
@@ -58,9 +55,9 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         answer["head_hash"]!.GetValue<string>().ShouldBe(last.Hash);
 
         // The verification is itself a record of the tenant's log (one more link), and verifies in turn.
-        var next = await VerifyAsync(read);
+        var next = await read.VerifyAsync();
         next["last_seq"]!.GetValue<long>().ShouldBe(last.Seq + 1);
-        var ranged = await VerifyAsync(read, "?from_seq=2&to_seq=3");
+        var ranged = await read.VerifyAsync("?from_seq=2&to_seq=3");
         ranged["verified_events"]!.GetValue<long>().ShouldBe(2);
         (await server.CreateClient(tenant.IngestKey).GetAsync(Verify)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         await (await read.GetAsync(Verify + "?from_seq=0")).ShouldHaveStatusAsync(HttpStatusCode.BadRequest);
@@ -82,7 +79,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
             (await command.ExecuteNonQueryAsync()).ShouldBe(1);
         }
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync();
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{target},\"reason\":\"hash_mismatch\"}}");
         (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(1);
@@ -95,7 +92,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
         var batch = await (await server.CreateClient(tenant.IngestKey).PostAsJsonAsync(Batch, Events(3))).ReadItemsAsync();
         var head = Link(batch[^1]).Seq;
         (await server.Factory.Services.GetRequiredService<CheckpointService>().SignHeadsAsync(CheckpointKinds.Periodic, default)).ShouldBeGreaterThan(0);
-        (await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await server.CreateClient(tenant.ReadKey).VerifyAsync($"?to_seq={head}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
 
         // The checkpoint now claims the hash of the first event for the head: its signature no longer covers it.
         await ExecuteAsync(
@@ -103,7 +100,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
             "WHERE tenant_id = @tenant AND seq = @seq",
             tenant.Id, head);
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey), $"?to_seq={head}");
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync($"?to_seq={head}");
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{head},\"reason\":\"checkpoint_signature\"}}");
         (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, "--to-seq", head.ToString(CultureInfo.InvariantCulture), .. server.CommandArguments()])).ShouldBe(1);
@@ -127,7 +124,7 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
             tenant.Id, previous);
         previousHash.ShouldMatch("^[0-9a-f]{64}$");
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync();
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{last},\"reason\":\"missing\"}}");
     }
@@ -234,13 +231,6 @@ public abstract class IntegrityApiTests(AuditKitServerFixture server)
             status_code = 200,
         }),
     ];
-
-    private static async Task<JsonNode> VerifyAsync(HttpClient read, string query = "")
-    {
-        var response = await read.GetAsync(Verify + query);
-        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
 
     private static (long Seq, string Hash) Link(JsonNode? item) => (item!["seq"]!.GetValue<long>(), item["hash"]!.GetValue<string>());
 }

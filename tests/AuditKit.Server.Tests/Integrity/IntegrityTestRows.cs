@@ -1,5 +1,4 @@
 using System.Buffers;
-using AuditKit.Server.Integrity;
 
 namespace AuditKit.Server.Tests.Integrity;
 

@@ -1,6 +1,3 @@
-using AuditKit.Server.Storage.Postgres;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Integrity;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Integrity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql;
 
 namespace AuditKit.Server.Tests.Integrity;
 
@@ -88,16 +84,16 @@ public sealed partial class PostgresAuditChainTests(PostgresDatabaseFixture data
             await using (var connection = new NpgsqlConnection(settings["ConnectionStrings:AuditKit"]))
             {
                 await connection.OpenAsync();
-                (await ScalarAsync(connection, "SELECT relkind::text FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe("p");
-                (await ScalarAsync(connection, "SELECT count(*) FROM audit_events_default")).ShouldBe(1L);
-                (await ScalarAsync(connection, "SELECT count(*) FROM ONLY audit_events")).ShouldBe(0L);
-                (await ScalarAsync(connection, "SELECT count(*) FROM audit_events")).ShouldBe(5L);
-                (await ScalarAsync(connection, "SELECT relrowsecurity FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe(true);
-                (await ScalarAsync(connection,
+                (await connection.ScalarAsync("SELECT relkind::text FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe("p");
+                (await connection.ScalarAsync("SELECT count(*) FROM audit_events_default")).ShouldBe(1L);
+                (await connection.ScalarAsync("SELECT count(*) FROM ONLY audit_events")).ShouldBe(0L);
+                (await connection.ScalarAsync("SELECT count(*) FROM audit_events")).ShouldBe(5L);
+                (await connection.ScalarAsync("SELECT relrowsecurity FROM pg_class WHERE oid = 'audit_events'::regclass")).ShouldBe(true);
+                (await connection.ScalarAsync(
                     $"SELECT count(*) FROM pg_policy WHERE polrelid = 'audit_events'::regclass AND polname = '{RowLevelSecurity.Policy}'")).ShouldBe(1L);
-                (await ScalarAsync(connection,
+                (await connection.ScalarAsync(
                     "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal")).ShouldBe(4L);
-                (await ScalarAsync(connection, "SELECT sum(event_count) FROM audit_event_hourly")).ShouldBe(5m);
+                (await connection.ScalarAsync("SELECT sum(event_count) FROM audit_event_hourly")).ShouldBe(5m);
             }
 
             var after = await store.QueryAsync(a, new AuditEventQuery(), default);
@@ -118,12 +114,6 @@ public sealed partial class PostgresAuditChainTests(PostgresDatabaseFixture data
         {
             await drop();
         }
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
     }
 
     [Fact]

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Retention;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Retention;
 
 /// <summary>
@@ -38,7 +34,7 @@ public sealed class PartitionRetentionTests(PostgresServerFixture server) : ICla
         (await ScalarAsync("SELECT coalesce(sum(event_count), 0) FROM audit_event_hourly WHERE tenant_id = @t AND hour < '2025-01-01'", tenant.Id))
             .ShouldBe(0m);
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync();
         answer["ok"]!.GetValue<bool>().ShouldBeTrue(answer.ToJsonString());
     }
 
@@ -72,8 +68,8 @@ public sealed class PartitionRetentionTests(PostgresServerFixture server) : ICla
         (await ScalarAsync("SELECT count(*) FROM pg_class WHERE relname = 'audit_events_p20241101'", longer.Id)).ShouldBe(1L);
         (await ScalarAsync("SELECT count(*) FROM audit_events_p20241101 WHERE tenant_id = @t", longer.Id)).ShouldBe(3L);
         (await ScalarAsync("SELECT count(*) FROM audit_events_p20241101 WHERE tenant_id = @t", shorter.Id)).ShouldBe(0L);
-        (await VerifyAsync(server.CreateClient(shorter.ReadKey)))["ok"]!.GetValue<bool>().ShouldBeTrue();
-        (await VerifyAsync(server.CreateClient(longer.ReadKey)))["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await server.CreateClient(shorter.ReadKey).VerifyAsync())["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await server.CreateClient(longer.ReadKey).VerifyAsync())["ok"]!.GetValue<bool>().ShouldBeTrue();
     }
 
     [Fact]
@@ -129,11 +125,4 @@ public sealed class PartitionRetentionTests(PostgresServerFixture server) : ICla
             description = "change " + i.ToString(CultureInfo.InvariantCulture),
         }),
     ];
-
-    private static async Task<JsonNode> VerifyAsync(HttpClient read)
-    {
-        var response = await read.GetAsync("/api/v1/integrity/verify");
-        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
 }

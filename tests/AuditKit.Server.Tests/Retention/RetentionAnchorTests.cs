@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using AuditKit.Server.Integrity;
-using AuditKit.Server.Retention;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Retention;
 
 /// <summary>
@@ -37,14 +32,14 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
         }
 
         using var read = server.CreateClient(tenant.ReadKey);
-        var answer = await VerifyAsync(read);
+        var answer = await read.VerifyAsync();
         answer["ok"]!.GetValue<bool>().ShouldBeTrue(answer.ToJsonString());
         answer["first_seq"]!.GetValue<long>().ShouldBe(1);
         answer["last_seq"]!.GetValue<long>().ShouldBe(head);
         answer["verified_events"]!.GetValue<long>().ShouldBe(head - 5);
 
         // A run starting right after the deleted seqs links after the anchor.
-        (await VerifyAsync(read, $"?from_seq={lastGone + 1}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
+        (await read.VerifyAsync($"?from_seq={lastGone + 1}"))["ok"]!.GetValue<bool>().ShouldBeTrue();
         (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(0);
     }
 
@@ -58,7 +53,7 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
             $"UPDATE integrity_checkpoints SET hash = (SELECT hash FROM audit_events WHERE tenant_id = @t AND seq = 1) WHERE tenant_id = @t AND kind = '{CheckpointKinds.Anchor}'",
             tenant.Id);
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync();
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{lastGone},\"reason\":\"checkpoint_signature\"}}");
         (await AuditVerifyCommand.RunAsync(["--tenant", tenant.Id, .. server.CommandArguments()])).ShouldBe(1);
@@ -70,7 +65,7 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
         var (tenant, lastGone, _, _) = await CutAsync();
         await ExecuteAsync($"DELETE FROM integrity_checkpoints WHERE tenant_id = @t AND kind = '{CheckpointKinds.Anchor}'", tenant.Id);
 
-        var answer = await VerifyAsync(server.CreateClient(tenant.ReadKey));
+        var answer = await server.CreateClient(tenant.ReadKey).VerifyAsync();
 
         answer.ToJsonString().ShouldBe($"{{\"ok\":false,\"first_broken_seq\":{lastGone - 4},\"reason\":\"missing\"}}");
     }
@@ -143,13 +138,6 @@ public abstract class RetentionAnchorTests(AuditKitServerFixture server)
             description = "change " + i.ToString(CultureInfo.InvariantCulture),
         }),
     ];
-
-    private static async Task<JsonNode> VerifyAsync(HttpClient read, string query = "")
-    {
-        var response = await read.GetAsync("/api/v1/integrity/verify" + query);
-        await response.ShouldHaveStatusAsync(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
 }
 
 public sealed class SqliteRetentionAnchorTests(SqliteServerFixture server) : RetentionAnchorTests(server), IClassFixture<SqliteServerFixture>;

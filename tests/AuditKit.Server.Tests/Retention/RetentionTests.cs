@@ -1,7 +1,3 @@
-using AuditKit.Server.Detection;
-using AuditKit.Server.Retention;
-using AuditKit.Server.Tests.Detection;
-using Microsoft.Extensions.Options;
 using static AuditKit.Server.Tests.Detection.OutboxStorage;
 using static AuditKit.Server.Tests.Detection.TestEvents;
 
@@ -184,6 +180,4 @@ public sealed class RetentionTests
 
     private static async Task<int> DeliveryCount(HttpClient admin, TestTenant tenant) =>
         (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/admin/tenants/{tenant.Id}/webhook-deliveries")).GetProperty("items").GetArrayLength();
-
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
 }

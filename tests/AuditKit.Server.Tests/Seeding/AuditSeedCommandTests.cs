@@ -1,8 +1,3 @@
-using AuditKit.Server.Seeding;
-using AuditKit.Server.Tests.Storage;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-
 namespace AuditKit.Server.Tests.Seeding;
 
 /// <summary>The <c>seed</c> command, end to end on a SQLite file, and its generator's distributions.</summary>

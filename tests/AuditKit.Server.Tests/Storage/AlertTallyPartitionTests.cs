@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage.Postgres;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,8 +1,4 @@
 using System.IO.Pipelines;
-using System.Text;
-using System.Text.Json.Nodes;
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Hosting;
 using AuditKit.Server.Tests.Api;
 
 namespace AuditKit.Server.Tests.Storage;

@@ -1,9 +1,3 @@
-using System.Data.Common;
-using AuditKit.Server.Storage.Postgres;
-using AuditKit.Server.Storage.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>How <c>AddAuditStorage</c> reads its configuration (no database is opened).</summary>
 public sealed class AuditStorageRegistrationTests
 {
-    private static AuditStorageOptions Options(Dictionary<string, string?> settings)
+    /// <summary>The storage options <paramref name="settings"/> bind to, as the server registers them.</summary>
+    internal static AuditStorageOptions Options(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         using var services = new ServiceCollection().AddLogging().AddAuditStorage(configuration).BuildServiceProvider();

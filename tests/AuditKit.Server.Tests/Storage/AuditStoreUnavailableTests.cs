@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using Microsoft.Data.Sqlite;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>Which exceptions count as the store being unavailable (503), and that the rest do not (500).</summary>

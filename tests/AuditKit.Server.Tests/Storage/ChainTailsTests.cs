@@ -1,6 +1,3 @@
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.Extensions.Time.Testing;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace AuditKit.Server.Tests.Storage;
 /// </summary>
 public sealed class CitusCompatibilityTests(PostgresServerFixture server) : IClassFixture<PostgresServerFixture>
 {
-    private static readonly string CheckScript = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "citus", "check-schema.sql"));
+    private static readonly string CheckScript = File.ReadAllText(Path.Combine(Repository.Root(), "deploy", "citus", "check-schema.sql"));
 
     [Fact]
     public async Task The_migrated_schema_breaks_no_distribution_rule()
@@ -26,7 +24,7 @@ public sealed class CitusCompatibilityTests(PostgresServerFixture server) : ICla
     public async Task Every_distributed_table_of_the_distribution_script_has_tenant_id_and_every_reference_table_is_listed()
     {
         _ = server.Factory.Services;
-        var distribute = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "citus", "distribute.sql"));
+        var distribute = File.ReadAllText(Path.Combine(Repository.Root(), "deploy", "citus", "distribute.sql"));
         await using var connection = (NpgsqlConnection)await server.OpenTamperConnectionAsync();
         await using var command = new NpgsqlCommand(
             """
@@ -65,8 +63,8 @@ public sealed class CitusCompatibilityTests(PostgresServerFixture server) : ICla
         var table = "citus_probe_" + Guid.NewGuid().ToString("N")[..8];
         await using var connection = (NpgsqlConnection)await server.OpenTamperConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await ExecuteAsync(connection, $"CREATE TABLE {table}_parent (tenant_id text NOT NULL, id uuid NOT NULL UNIQUE, PRIMARY KEY (tenant_id, id))");
-        await ExecuteAsync(connection, string.Format(System.Globalization.CultureInfo.InvariantCulture, create, table));
+        await connection.ExecuteAsync($"CREATE TABLE {table}_parent (tenant_id text NOT NULL, id uuid NOT NULL UNIQUE, PRIMARY KEY (tenant_id, id))");
+        await connection.ExecuteAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, create, table));
 
         var violations = await CheckAsync(connection);
         await transaction.RollbackAsync();
@@ -87,22 +85,5 @@ public sealed class CitusCompatibilityTests(PostgresServerFixture server) : ICla
 
         // The probe's parent table has a unique key that does not lead with tenant_id: ignore that one.
         return violations.Where(v => !v.Contains("_parent key_not_led_by_tenant", StringComparison.Ordinal)).ToList();
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuditKit.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using AuditKit.Server.Storage.Postgres;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

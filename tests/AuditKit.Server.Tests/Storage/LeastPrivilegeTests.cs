@@ -1,7 +1,3 @@
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.Extensions.Options;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -18,9 +14,9 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         new NpgsqlConnectionStringBuilder(options.PostgresConnectionString).Username.ShouldBe(TestPostgres.RuntimeRole);
 
         await using var connection = await OpenRuntimeAsync();
-        (await ScalarAsync(connection, "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).ShouldBe(false);
-        (await ScalarAsync(connection, "SELECT tableowner FROM pg_tables WHERE tablename = 'audit_events'")).ShouldBe(TestPostgres.OwnerRole);
-        (await ScalarAsync(connection, $"SELECT proowner::regrole::text FROM pg_proc WHERE proname = '{RetentionCutSql.Function}'")).ShouldBe(TestPostgres.OwnerRole);
+        (await connection.ScalarAsync("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")).ShouldBe(false);
+        (await connection.ScalarAsync("SELECT tableowner FROM pg_tables WHERE tablename = 'audit_events'")).ShouldBe(TestPostgres.OwnerRole);
+        (await connection.ScalarAsync($"SELECT proowner::regrole::text FROM pg_proc WHERE proname = '{RetentionCutSql.Function}'")).ShouldBe(TestPostgres.OwnerRole);
     }
 
     [Theory]
@@ -48,17 +44,17 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         denied.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
 
         // Row-level security shows the role the tenant's rows only once the tenant is set (RowLevelSecurityTests).
-        await ScalarAsync(connection, $"SELECT set_config('{RowLevelSecurity.TenantSetting}', '{tenant.Id}', false)");
-        (await ScalarAsync(connection, $"SELECT count(*) FROM audit_events WHERE tenant_id = '{tenant.Id}'")).ShouldBe(5L);
+        await connection.ScalarAsync($"SELECT set_config('{RowLevelSecurity.TenantSetting}', '{tenant.Id}', false)");
+        (await connection.ScalarAsync($"SELECT count(*) FROM audit_events WHERE tenant_id = '{tenant.Id}'")).ShouldBe(5L);
     }
 
     [Fact]
     public async Task The_runtime_role_may_read_and_append_events()
     {
         await using var connection = await OpenRuntimeAsync();
-        (await ScalarAsync(connection, "SELECT has_table_privilege(current_user, 'audit_events', 'INSERT') AND has_table_privilege(current_user, 'audit_events', 'SELECT')"))
+        (await connection.ScalarAsync("SELECT has_table_privilege(current_user, 'audit_events', 'INSERT') AND has_table_privilege(current_user, 'audit_events', 'SELECT')"))
             .ShouldBe(true);
-        (await ScalarAsync(connection, "SELECT has_table_privilege(current_user, 'audit_chain_heads', 'UPDATE')")).ShouldBe(true);
+        (await connection.ScalarAsync("SELECT has_table_privilege(current_user, 'audit_chain_heads', 'UPDATE')")).ShouldBe(true);
     }
 
     [Fact]
@@ -68,11 +64,11 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         PostgresRuntimeGrants.Functions.Count.ShouldBe(6);
         foreach (var signature in PostgresRuntimeGrants.Functions)
         {
-            (await ScalarAsync(connection, $"SELECT has_function_privilege('{TestPostgres.RuntimeRole}', '{signature}', 'EXECUTE')")).ShouldBe(true);
-            (await ScalarAsync(connection, $"SELECT prosecdef FROM pg_proc WHERE oid = '{signature}'::regprocedure")).ShouldBe(true);
+            (await connection.ScalarAsync($"SELECT has_function_privilege('{TestPostgres.RuntimeRole}', '{signature}', 'EXECUTE')")).ShouldBe(true);
+            (await connection.ScalarAsync($"SELECT prosecdef FROM pg_proc WHERE oid = '{signature}'::regprocedure")).ShouldBe(true);
 
             // Nobody else: EXECUTE is revoked from PUBLIC (an ACL entry "=X/owner" would grant it to every role).
-            var acl = (string)(await ScalarAsync(connection, $"SELECT proacl::text FROM pg_proc WHERE oid = '{signature}'::regprocedure"))!;
+            var acl = (string)(await connection.ScalarAsync($"SELECT proacl::text FROM pg_proc WHERE oid = '{signature}'::regprocedure"))!;
             acl.ShouldNotContain("{=X", Case.Sensitive);
             acl.ShouldNotContain(",=X", Case.Sensitive);
         }
@@ -96,9 +92,9 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         }
 
         await using var connection = await OpenRuntimeAsync();
-        (await ScalarAsync(connection, "SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE') OR has_table_privilege(current_user, 'audit_events', 'DELETE')"))
+        (await connection.ScalarAsync("SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE') OR has_table_privilege(current_user, 'audit_events', 'DELETE')"))
             .ShouldBe(false);
-        (await ScalarAsync(connection, "SELECT has_table_privilege(current_user, 'audit_events', 'INSERT')")).ShouldBe(true);
+        (await connection.ScalarAsync("SELECT has_table_privilege(current_user, 'audit_events', 'INSERT')")).ShouldBe(true);
     }
 
     [Fact]
@@ -122,7 +118,7 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
     [Fact]
     public void The_script_in_the_documentation_is_the_one_the_server_applies()
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "server.md")).ReplaceLineEndings("\n");
+        var docs = File.ReadAllText(Path.Combine(Repository.Root(), "docs", "server.md")).ReplaceLineEndings("\n");
         docs.ShouldContain(PostgresRuntimeGrants.Script("auditkit_app"));
     }
 
@@ -131,22 +127,5 @@ public sealed class LeastPrivilegeTests(PostgresServerFixture server) : IClassFi
         var connection = new NpgsqlConnection(server.Database.RuntimeConnectionString);
         await connection.OpenAsync();
         return connection;
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuditKit.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 }

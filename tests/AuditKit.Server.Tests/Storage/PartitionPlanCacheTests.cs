@@ -1,7 +1,3 @@
-using System.Data.Common;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage.Postgres;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Data.Common;
-using System.Text.RegularExpressions;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -38,9 +35,7 @@ internal static partial class PartitionPlans
     public static async Task<object?> ScalarAsync(this AuditKitServerFixture server, string sql)
     {
         await using var connection = await server.OpenTamperConnectionAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
+        return await connection.ScalarAsync(sql);
     }
 
     [GeneratedRegex(@"\bon (audit_events_(?:p\d{8}|default))\b")]

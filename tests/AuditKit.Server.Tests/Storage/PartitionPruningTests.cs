@@ -1,6 +1,3 @@
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage.Postgres;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>

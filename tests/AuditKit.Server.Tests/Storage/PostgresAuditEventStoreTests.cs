@@ -1,10 +1,4 @@
-using System.Diagnostics.Metrics;
-using System.Text.Json.Nodes;
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;
 

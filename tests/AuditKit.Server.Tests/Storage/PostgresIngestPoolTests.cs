@@ -1,7 +1,3 @@
-using System.Data.Common;
-using AuditKit.Server.Storage.Postgres;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -31,7 +27,7 @@ public sealed class PostgresIngestPoolTests(PostgresServerFixture server) : ICla
             .InsertAsync(tenant.Id, [StorageTestEvents.Minimal()], ReceivedAt, AuditInsertHooks.None, default);
         await using var superuser = new NpgsqlConnection(server.Database.SuperuserConnectionString);
         await superuser.OpenAsync();
-        (await ScalarAsync(superuser,
+        (await superuser.ScalarAsync(
             $"SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
             $"WHERE c.relname = 'audit_events_incoming' AND n.nspname LIKE 'pg_temp%'")).ShouldNotBe(0L);
     }
@@ -115,12 +111,12 @@ public sealed class PostgresIngestPoolTests(PostgresServerFixture server) : ICla
     private static async Task<(int Backend, uint Table)> InspectAsync(PostgresIngestDataSource pool)
     {
         await using var connection = await pool.DataSource.OpenConnectionAsync();
-        (await ScalarAsync(connection, $"SELECT coalesce(current_setting('{RowLevelSecurity.TenantSetting}', true), '')")).ShouldBe(string.Empty);
-        (await ScalarAsync(connection, $"SELECT coalesce(current_setting('{RowLevelSecurity.ScopeSetting}', true), '')")).ShouldBe(string.Empty);
-        var table = await ScalarAsync(connection, "SELECT to_regclass('pg_temp.audit_events_incoming')::oid");
+        (await connection.ScalarAsync($"SELECT coalesce(current_setting('{RowLevelSecurity.TenantSetting}', true), '')")).ShouldBe(string.Empty);
+        (await connection.ScalarAsync($"SELECT coalesce(current_setting('{RowLevelSecurity.ScopeSetting}', true), '')")).ShouldBe(string.Empty);
+        var table = await connection.ScalarAsync("SELECT to_regclass('pg_temp.audit_events_incoming')::oid");
         table.ShouldNotBeNull();
-        (await ScalarAsync(connection, "SELECT count(*) FROM pg_temp.audit_events_incoming")).ShouldBe(0L);
-        (await ScalarAsync(connection, "SELECT count(*) FROM audit_events")).ShouldBe(0L);
+        (await connection.ScalarAsync("SELECT count(*) FROM pg_temp.audit_events_incoming")).ShouldBe(0L);
+        (await connection.ScalarAsync("SELECT count(*) FROM audit_events")).ShouldBe(0L);
         return (connection.ProcessID, (uint)table);
     }
 
@@ -128,13 +124,6 @@ public sealed class PostgresIngestPoolTests(PostgresServerFixture server) : ICla
     private async Task<long> CountAsync(string tenantId)
     {
         await using var connection = await server.Factory.Services.GetRequiredService<StorageConnections>().OpenAsync(StorageScope.Tenant(tenantId), default);
-        return (long)(await ScalarAsync(connection, "SELECT count(*) FROM audit_events"))!;
-    }
-
-    private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
+        return (long)(await connection.ScalarAsync("SELECT count(*) FROM audit_events"))!;
     }
 }

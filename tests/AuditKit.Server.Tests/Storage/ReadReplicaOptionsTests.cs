@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
+using static AuditKit.Server.Tests.Storage.AuditStorageRegistrationTests;
 
 namespace AuditKit.Server.Tests.Storage;
 
@@ -7,13 +6,6 @@ namespace AuditKit.Server.Tests.Storage;
 public sealed class ReadReplicaOptionsTests
 {
     private const string Primary = "Host=127.0.0.1;Database=auditkit";
-
-    private static AuditStorageOptions Options(Dictionary<string, string?> settings)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddLogging().AddAuditStorage(configuration).BuildServiceProvider();
-        return services.GetRequiredService<IOptions<AuditStorageOptions>>().Value;
-    }
 
     [Fact]
     public void Without_a_read_connection_string_there_is_no_replica_and_the_bound_is_five_seconds()

@@ -1,14 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Net.Http.Headers;
-using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Detection;
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -262,8 +251,6 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<AuditSummaryResponse>(AuditKitServerFixture.Json))!.Total;
     }
 
-    private static string Q(DateTimeOffset value) => Uri.EscapeDataString(value.ToString("O", CultureInfo.InvariantCulture));
-
     private async Task WaitOnStandbyAsync(Guid id) =>
         await WaitForAsync("SELECT count(*) > 0 FROM audit_events WHERE id = @id", id, $"event {id} to be replayed on the standby");
 
@@ -314,18 +301,12 @@ public sealed class ReadReplicaTests : IAsyncLifetime
         await resume.ExecuteNonQueryAsync();
     }
 
-    private HttpClient Client(string key)
-    {
-        var client = _factory!.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
+    private HttpClient Client(string key) => _factory!.CreateBearerClient(key);
 
     private async Task<(HttpClient Ingest, HttpClient Read)> CreateTenantAsync()
     {
         using var admin = Client(AuditKitServerFixture.BootstrapKey);
-        var id = $"rr-{Guid.NewGuid():N}";
-        (await admin.PostAsJsonAsync("/api/v1/admin/tenants", new { id, name = id })).EnsureSuccessStatusCode();
-        return (Client(await AuditKitServerFixture.CreateKeyAsync(admin, id, "ingest")), Client(await AuditKitServerFixture.CreateKeyAsync(admin, id, "read")));
+        var (ingest, read) = await AuditKitServerFixture.CreateTenantWithIngestAndReadKeysAsync(admin, $"rr-{Guid.NewGuid():N}");
+        return (Client(ingest), Client(read));
     }
 }

@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using AuditKit.Server.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 
 namespace AuditKit.Server.Tests.Storage;
 

@@ -1,8 +1,3 @@
-using System.Data.Common;
-using AuditKit.Server.Storage.Postgres;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>
@@ -26,14 +21,14 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
         var guarded = await ListAsync(connection, "SELECT c.relname FROM pg_class c WHERE c.relrowsecurity ORDER BY 1");
         guarded.ShouldContain("audit_events");
         guarded.Count.ShouldBe(14);
-        (await ScalarAsync(connection, "SELECT row_security_active('audit_events')")).ShouldBe(true);
+        (await connection.ScalarAsync("SELECT row_security_active('audit_events')")).ShouldBe(true);
 
         // The time partitions of audit_events carry no policy of their own: they are reached only through the table,
         // whose policy applies, as the runtime role holds no privilege on any of them.
-        (await ScalarAsync(connection,
+        (await connection.ScalarAsync(
             "SELECT count(*) FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass " +
             "AND has_table_privilege(current_user, i.inhrelid, 'SELECT, INSERT, UPDATE, DELETE')")).ShouldBe(0L);
-        (await ScalarAsync(connection, "SELECT count(*) > 0 FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass")).ShouldBe(true);
+        (await connection.ScalarAsync("SELECT count(*) > 0 FROM pg_inherits i WHERE i.inhparent = 'audit_events'::regclass")).ShouldBe(true);
     }
 
     [Fact]
@@ -78,14 +73,14 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
         var (a, b) = await TwoTenantsWithEventsAsync();
         await using var connection = await Connections.OpenAsync(StorageScope.Tenant(a), default);
 
-        var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(connection,
+        var refused = await Should.ThrowAsync<PostgresException>(() => connection.ExecuteAsync(
             $"INSERT INTO {DetectionModel.OutboxTable} (tenant_id, id, event_ids, event_count, created_at, attempts) " +
             $"VALUES ('{b}', gen_random_uuid(), '\\x', 0, now(), 0)"));
         refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
         refused.MessageText.ShouldContain("row-level security");
 
         // An update without its tenant predicate changes the connection's tenant's rows only.
-        (await ExecuteAsync(connection, "UPDATE audit_chain_heads SET seq = seq")).ShouldBe(1);
+        (await connection.ExecuteAsync("UPDATE audit_chain_heads SET seq = seq")).ShouldBe(1);
     }
 
     [Fact]
@@ -95,9 +90,9 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
 
         // Straight from the server's pool, past the connection factory: neither setting is set.
         await using var connection = await server.Factory.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
-        (await ScalarAsync(connection, "SELECT count(*) FROM audit_events")).ShouldBe(0L);
-        (await ScalarAsync(connection, "SELECT count(*) FROM api_keys")).ShouldBe(0L);
-        var refused = await Should.ThrowAsync<PostgresException>(() => ExecuteAsync(connection,
+        (await connection.ScalarAsync("SELECT count(*) FROM audit_events")).ShouldBe(0L);
+        (await connection.ScalarAsync("SELECT count(*) FROM api_keys")).ShouldBe(0L);
+        var refused = await Should.ThrowAsync<PostgresException>(() => connection.ExecuteAsync(
             "INSERT INTO audit_chain_heads (tenant_id, seq, hash) VALUES ('nobody', 0, '\\x00')"));
         refused.SqlState.ShouldBe(PostgresErrorCodes.InsufficientPrivilege);
     }
@@ -125,8 +120,8 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
 
         await using var raw = await dataSource.OpenConnectionAsync();
         raw.ProcessID.ShouldBe(backend);
-        (await ScalarAsync(raw, $"SELECT coalesce(current_setting('{RowLevelSecurity.TenantSetting}', true), '')")).ShouldBe(string.Empty);
-        (await ScalarAsync(raw, "SELECT count(*) FROM audit_events")).ShouldBe(0L);
+        (await raw.ScalarAsync($"SELECT coalesce(current_setting('{RowLevelSecurity.TenantSetting}', true), '')")).ShouldBe(string.Empty);
+        (await raw.ScalarAsync("SELECT count(*) FROM audit_events")).ShouldBe(0L);
     }
 
     [Fact]
@@ -167,19 +162,5 @@ public sealed class RowLevelSecurityTests(PostgresServerFixture server) : IClass
         }
 
         return values;
-    }
-
-    private static async Task<object?> ScalarAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
-
-    private static async Task<int> ExecuteAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,6 +1,3 @@
-using AuditKit.Server.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>The storage contract on the embedded SQLite file (a real file in a temp directory per test).</summary>

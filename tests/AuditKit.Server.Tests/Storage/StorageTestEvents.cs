@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace AuditKit.Server.Tests.Storage;
 
 /// <summary>Events for the storage tests, with every field set the way a real client sets it.</summary>

@@ -8,7 +8,6 @@ namespace AuditKit.Core.Tests.Delivery.RealServer;
 /// </summary>
 public sealed class AppCrashFaultTests(AuditServerFixture fixture) : RealServerTestBase(fixture)
 {
-
     [Fact]
     public async Task App_killed_with_SIGKILL_while_the_server_is_down_then_restarted_every_event_is_stored_once()
     {

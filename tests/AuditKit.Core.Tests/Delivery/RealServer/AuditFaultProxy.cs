@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 

@@ -9,14 +9,6 @@ internal static class BuiltProgram
         // {test project}/bin/{configuration}/net10.0/
         var output = new DirectoryInfo(System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
         var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "AuditKit.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return root is null
-            ? throw new FileNotFoundException("AuditKit.sln not found above " + AppContext.BaseDirectory)
-            : System.IO.Path.Combine(root.FullName, projectDirectory, "bin", configuration, "net10.0", assembly + ".dll");
+        return System.IO.Path.Combine(Repository.Root(), projectDirectory, "bin", configuration, "net10.0", assembly + ".dll");
     }
 }

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>The AuditKit.EmitterApp test application as a child process, so it can be killed with SIGKILL.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>Fault matrix 1: the real server is down for 30 s while the app keeps recording, then comes back.</summary>

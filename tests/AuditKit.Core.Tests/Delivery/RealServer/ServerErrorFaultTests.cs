@@ -1,8 +1,3 @@
-using System.Diagnostics.Metrics;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Xunit.Abstractions;
 
 namespace AuditKit.Core.Tests.Delivery.RealServer;

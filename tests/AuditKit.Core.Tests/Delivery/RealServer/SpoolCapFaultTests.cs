@@ -1,12 +1,8 @@
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-
 namespace AuditKit.Core.Tests.Delivery.RealServer;
 
 /// <summary>Fault matrix 5: the spool reaches its cap while the server is down.</summary>
 public sealed class SpoolCapFaultTests(AuditServerFixture fixture) : RealServerTestBase(fixture)
 {
-
     [Fact]
     public async Task At_the_spool_cap_the_oldest_are_dropped_and_counted_the_app_is_unaffected_and_the_rest_stored_once()
     {
