@@ -2,7 +2,6 @@ using AuditKit.Server.Hosting;
 using AuditKit.Server.Import;
 using AuditKit.Server.Integrity;
 using AuditKit.Server.Seeding;
-using AuditKit.Server.Storage;
 
 // `seed`: fill the configured store with demo data instead of serving.
 if (args is ["seed", ..])

@@ -1,5 +1,3 @@
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Actions;
 
 /// <summary>Checks <see cref="ActionOptions"/> at start-up, naming the key of every bad alias.</summary>

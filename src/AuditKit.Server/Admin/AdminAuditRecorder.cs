@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Admin;
 

@@ -1,10 +1,8 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Alerts;
 

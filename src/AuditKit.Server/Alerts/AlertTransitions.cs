@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Alerts;
 
 /// <summary>The triage moves an alert can make.</summary>

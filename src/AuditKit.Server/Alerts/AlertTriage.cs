@@ -1,7 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Alerts;
 

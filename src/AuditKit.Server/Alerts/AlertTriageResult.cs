@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Alerts;
 
 /// <summary>The outcome of a triage request and the alert as it is afterwards (null when not found).</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Alerts;
 
 /// <summary>The answer of <c>GET /api/v1/audit-logs/suspicious-activity</c>: unresolved alerts and the current patterns.</summary>

@@ -1,6 +1,4 @@
-using AuditKit.Server.Common;
 using System.Buffers;
-using AuditKit.Server.Storage;
 using CsvHelper;
 
 namespace AuditKit.Server.AuditLogs;

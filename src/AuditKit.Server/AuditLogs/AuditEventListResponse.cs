@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.AuditLogs;
 
 /// <summary>One page of events: <c>{ "items", "total", "limit", "offset", "next_cursor" }</c>.</summary>

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.AuditLogs;
 

@@ -1,6 +1,4 @@
-using AuditKit.Server.Common;
 using System.Buffers.Text;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
 using Microsoft.Net.Http.Headers;
 
 namespace AuditKit.Server.AuditLogs;

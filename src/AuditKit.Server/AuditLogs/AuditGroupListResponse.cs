@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.AuditLogs;
 
 /// <summary>One page of groups: <c>{ "group_by", "user_id", "items", "total", "limit", "offset" }</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
 

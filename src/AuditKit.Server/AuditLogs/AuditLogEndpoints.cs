@@ -1,8 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
 

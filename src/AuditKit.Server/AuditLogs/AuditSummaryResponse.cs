@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.AuditLogs;
 

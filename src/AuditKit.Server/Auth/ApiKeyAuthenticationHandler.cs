@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
-using AuditKit.Server.Common;
 using Microsoft.AspNetCore.Authentication;
 
 namespace AuditKit.Server.Auth;

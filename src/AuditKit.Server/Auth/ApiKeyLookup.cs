@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Auth;
 

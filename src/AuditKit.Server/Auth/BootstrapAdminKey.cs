@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Auth;
 

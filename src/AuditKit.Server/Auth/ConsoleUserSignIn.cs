@@ -1,4 +1,3 @@
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace AuditKit.Server.Auth;

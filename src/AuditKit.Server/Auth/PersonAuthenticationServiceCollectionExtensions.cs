@@ -1,4 +1,3 @@
-using AuditKit.Server.Common;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace AuditKit.Server.Auth;

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Auth;
 

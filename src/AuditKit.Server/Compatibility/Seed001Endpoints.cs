@@ -1,6 +1,4 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
 

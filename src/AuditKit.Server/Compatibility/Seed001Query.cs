@@ -1,6 +1,3 @@
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Compatibility;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
 

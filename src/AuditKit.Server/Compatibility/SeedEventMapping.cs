@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Compatibility;

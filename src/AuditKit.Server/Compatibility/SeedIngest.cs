@@ -1,5 +1,4 @@
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
 
 namespace AuditKit.Server.Compatibility;

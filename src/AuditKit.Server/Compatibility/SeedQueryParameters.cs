@@ -1,7 +1,5 @@
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Common;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Compatibility;
 

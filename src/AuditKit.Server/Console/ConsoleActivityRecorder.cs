@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Console;
 

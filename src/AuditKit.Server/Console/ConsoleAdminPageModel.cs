@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuditKit.Server.Console;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console;
 

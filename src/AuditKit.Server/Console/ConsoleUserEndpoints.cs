@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Ingest;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Console;
 
 /// <summary>A console user as seen from one tenant: its name and role there, never its password hash.</summary>

@@ -1,6 +1,5 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console;
 

@@ -1,4 +1,3 @@
-using AuditKit.Server.Storage;
 using System.Diagnostics;
 using AuditKit.Server.Detection.Rules;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Detection;
 
 /// <summary>What a count rule's matches of one key share.</summary>

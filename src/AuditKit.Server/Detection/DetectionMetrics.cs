@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Detection;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Detection;
 
 /// <summary>Checks <see cref="DetectionOptions"/> at start-up, naming the key of every bad value.</summary>

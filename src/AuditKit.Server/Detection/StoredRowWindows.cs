@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Detection;
 
 /// <summary>Stored events as the window rules see them.</summary>

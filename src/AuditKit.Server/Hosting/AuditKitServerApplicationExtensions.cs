@@ -2,7 +2,6 @@ using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Compatibility;
 using AuditKit.Server.Console;
 using AuditKit.Server.Integrity;

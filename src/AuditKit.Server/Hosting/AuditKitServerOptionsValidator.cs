@@ -1,5 +1,3 @@
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Hosting;
 
 /// <summary>

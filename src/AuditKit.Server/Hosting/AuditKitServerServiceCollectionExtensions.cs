@@ -1,7 +1,6 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using AuditKit.Server.Console;
 using AuditKit.Server.Detection;
 using AuditKit.Server.Hosting.RateLimiting;

@@ -1,4 +1,3 @@
-using AuditKit.Server.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AuditKit.Server.Hosting;

@@ -1,5 +1,3 @@
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace AuditKit.Server.Hosting;

@@ -1,5 +1,4 @@
 using System.Net;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Hosting;
 

@@ -1,6 +1,4 @@
-using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Import;
 

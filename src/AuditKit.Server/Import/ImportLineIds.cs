@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Import;
 

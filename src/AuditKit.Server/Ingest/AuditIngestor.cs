@@ -1,6 +1,5 @@
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Ingest;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.CompilerServices;
-using AuditKit.Server.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace AuditKit.Server.Integrity;

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Admin;
-using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Integrity;

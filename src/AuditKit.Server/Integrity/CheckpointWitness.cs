@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using AuditKit.Server.Admin;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
 

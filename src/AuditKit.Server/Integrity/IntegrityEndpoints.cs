@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuditKit.Server.Integrity;

@@ -1,4 +1,3 @@
-using AuditKit.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuditKit.Server.Integrity;

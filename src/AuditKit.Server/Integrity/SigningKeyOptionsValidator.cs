@@ -1,5 +1,4 @@
 using System.Buffers;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Integrity;
 

@@ -1,7 +1,5 @@
 using AuditKit.Server.Admin;
-using AuditKit.Server.Common;
 using AuditKit.Server.Integrity;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Retention;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Common;
-
 namespace AuditKit.Server.Retention;
 
 /// <summary>Checks <see cref="RetentionOptions"/> at start-up, naming the key of every bad value.</summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using AuditKit.Server.Actions;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using AuditKit.Server.Storage.Postgres;
 
 namespace AuditKit.Server.Seeding;

@@ -1,4 +1,3 @@
-using AuditKit.Server.Common;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 

@@ -1,5 +1,4 @@
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Webhooks;
 

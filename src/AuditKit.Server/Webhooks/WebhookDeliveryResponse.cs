@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>One entry of the delivery log.</summary>

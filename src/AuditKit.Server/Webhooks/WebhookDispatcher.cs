@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Webhooks;
 
@@ -127,7 +125,6 @@ internal sealed partial class WebhookDispatcher(
 
     private Task RecordAsync(ClaimedDelivery delivery, bool delivered, int attempts, int? status, string? error, CancellationToken cancellationToken) =>
         webhooks.CompleteDeliveryAsync(delivery, delivered, attempts, status, error, timeProvider.GetUtcNow(), cancellationToken);
-
 
     [LoggerMessage(EventId = 640, Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} of alert {AlertId} (tenant {TenantId}) delivered after {Attempts} attempts")]
     private static partial void LogDelivered(ILogger logger, Guid deliveryId, Guid alertId, string tenantId, int attempts);

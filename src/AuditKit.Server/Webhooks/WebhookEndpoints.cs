@@ -1,7 +1,5 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Webhooks;
 

@@ -1,4 +1,3 @@
-using AuditKit.Server.Storage;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace AuditKit.Server.Webhooks;

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Webhooks;
 
 /// <summary>A webhook as the admin API lists it: never its secret.</summary>

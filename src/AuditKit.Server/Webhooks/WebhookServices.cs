@@ -1,5 +1,4 @@
 using AuditKit.Server.Admin;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Webhooks;
 

@@ -1,7 +1,6 @@
 using AuditKit.Server.Alerts;
 using AuditKit.Server.Auth;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AuditKit.Server.Console.Pages;

@@ -1,6 +1,4 @@
 using AuditKit.Server.Alerts;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console.Pages;
 

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Console.Pages;
 
 /// <summary><c>/console/{tenant}/events/{id}</c>: every field of one event, and its old/new values side by side.</summary>

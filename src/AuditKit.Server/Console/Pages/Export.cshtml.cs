@@ -1,6 +1,5 @@
 using AuditKit.Server.Admin;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Common;
 
 namespace AuditKit.Server.Console.Pages;
 

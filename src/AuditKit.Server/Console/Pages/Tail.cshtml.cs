@@ -1,8 +1,6 @@
 using System.Security.Claims;
 using AuditKit.Server.AuditLogs;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
-using AuditKit.Server.Storage;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace AuditKit.Server.Console.Pages;

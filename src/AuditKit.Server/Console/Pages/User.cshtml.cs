@@ -1,8 +1,6 @@
 using AuditKit.Server.Alerts;
 using AuditKit.Server.AuditLogs;
-using AuditKit.Server.Common;
 using AuditKit.Server.Detection;
-using AuditKit.Server.Storage;
 
 namespace AuditKit.Server.Console.Pages;
 

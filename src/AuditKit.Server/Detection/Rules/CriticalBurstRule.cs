@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>Rule 5: at least N CRITICAL events within the window for the whole tenant and, separately, for one user.</summary>

@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>

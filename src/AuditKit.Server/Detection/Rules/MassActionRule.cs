@@ -1,5 +1,3 @@
-using AuditKit.Server.Storage;
-
 namespace AuditKit.Server.Detection.Rules;
 
 /// <summary>Rule 6: at least N events of one action (DELETE: mass destruction; EXPORT: exfiltration) by one user within the window.</summary>

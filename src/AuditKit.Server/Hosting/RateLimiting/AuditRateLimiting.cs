@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using AuditKit.Server.Auth;
-using AuditKit.Server.Common;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace AuditKit.Server.Hosting.RateLimiting;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using AuditKit.Server.Common;
 using Npgsql;
 
 namespace AuditKit.Server.Storage.Postgres;
