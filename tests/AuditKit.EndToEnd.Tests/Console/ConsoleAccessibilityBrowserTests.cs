@@ -93,7 +93,7 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowserFixture fixtu
     public async Task The_sign_in_page_is_labelled_and_keyboard_operable()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/console/sign-in");
+        await page.OpenAsync("/console/sign-in");
 
         var problems = await CheckPageAsync(page, "sign-in", mainControls: ["input#username", "input#password", "button#Sign in"]);
 
@@ -115,7 +115,7 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowserFixture fixtu
         var alertId = await fixture.BruteForceAsync(ingestKey, readKey, "victor", AttackerIp, now);
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, person);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
 
         string[] header = ["a#Events", "a#Alerts", "a#Admin", "select#tenant-switcher", "button#Switch", "button#Sign out"];
         var pages = new (string Name, string Path, string[] MainControls)[]
@@ -131,7 +131,7 @@ public sealed class ConsoleAccessibilityBrowserTests(ConsoleBrowserFixture fixtu
         var problems = new List<string>();
         foreach (var (name, path, mainControls) in pages)
         {
-            var response = await page.GotoAsync(path);
+            var response = await page.OpenAsync(path);
             response!.Status.ShouldBe(200, path);
             problems.AddRange(await CheckPageAsync(page, name, mainControls));
         }

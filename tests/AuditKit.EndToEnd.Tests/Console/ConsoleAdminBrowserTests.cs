@@ -12,11 +12,11 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         var (page, user) = await fixture.SignInNewAdminAsync(tenant);
 
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Admin" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin");
         (await page.Locator("#tenant-settings").InnerTextAsync()).ShouldContain(tenant);
         await ConsoleScreenshots.TakeAsync(page, "admin");
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/keys");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/keys");
 
         await page.GetByLabel("Role").SelectOptionAsync("read");
         await page.GetByLabel("Name (optional)").FillAsync("dashboards");
@@ -36,7 +36,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         (await fixture.Server.StoredDataContainsAsync(key)).ShouldBeFalse("only the key's hash is stored");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the keys" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/keys");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/keys");
         (await page.ContentAsync()).ShouldNotContain(key, customMessage: "the key is shown once");
         var row = page.Locator("#keys tbody tr", new() { HasText = "dashboards" });
         (await row.InnerTextAsync()).ShouldContain("live");
@@ -44,7 +44,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         await row.GetByRole(AriaRole.Button).ClickAsync();
         (await page.Locator("#confirm-revoke").InnerTextAsync()).ShouldContain("cannot be undone");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Revoke key") }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/keys");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/keys");
         (await page.Locator("#keys tbody tr", new() { HasText = "dashboards" }).InnerTextAsync()).ShouldContain("revoked");
         using (var revoked = fixture.Server.CreateClient(key))
         {
@@ -61,7 +61,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
     {
         var (tenant, _, _) = await fixture.Server.CreateTenantAsync();
         var (page, _) = await fixture.SignInNewAdminAsync(tenant);
-        await page.GotoAsync($"/console/{tenant}/admin/users");
+        await page.OpenAsync($"/console/{tenant}/admin/users");
 
         var newcomer = ConsoleBrowserFixture.Unique("nell");
         await page.GetByLabel("User name").FillAsync(newcomer);
@@ -76,19 +76,19 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
 
         var person = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(person, newcomer, "a-long-enough-password");
-        await person.WaitForURLAsync($"**/console/{tenant}/events");
+        await person.WaitForPageAsync($"**/console/{tenant}/events");
         (await person.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Admin" }).CountAsync()).ShouldBe(0);
-        (await person.GotoAsync($"/console/{tenant}/admin/users"))!.Status.ShouldBe(404);
+        (await person.OpenAsync($"/console/{tenant}/admin/users"))!.Status.ShouldBe(404);
 
         await page.Locator($"#users tr[data-username='{newcomer}']").GetByRole(AriaRole.Button).ClickAsync();
         await page.Locator("#revoke-confirm").ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/users");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/users");
         (await page.Locator($"#users tr[data-username='{newcomer}']").CountAsync()).ShouldBe(0);
 
         // A new sign-in no longer reaches the tenant.
         var again = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(again, newcomer, "a-long-enough-password");
-        (await again.GotoAsync($"/console/{tenant}/events"))!.Status.ShouldBe(404);
+        (await again.OpenAsync($"/console/{tenant}/events"))!.Status.ShouldBe(404);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
     {
         var (tenant, _, _) = await fixture.Server.CreateTenantAsync();
         var (page, _) = await fixture.SignInNewAdminAsync(tenant);
-        await page.GotoAsync($"/console/{tenant}/admin/webhooks");
+        await page.OpenAsync($"/console/{tenant}/admin/webhooks");
 
         await page.GetByLabel("URL").FillAsync("https://hooks.example.com/auditkit");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add webhook" }).ClickAsync();
@@ -126,8 +126,8 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, admin);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
-        await page.GotoAsync($"/console/{tenant}/admin/webhooks");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
+        await page.OpenAsync($"/console/{tenant}/admin/webhooks");
 
         await page.GetByLabel("URL").FillAsync("https://hooks.example.com/auditkit");
         await page.GetByLabel("Minimum severity").SelectOptionAsync("HIGH");
@@ -138,7 +138,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         (await server.StoredDataContainsAsync(secret)).ShouldBeFalse("the secret is stored encrypted only");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the webhooks" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/webhooks");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/webhooks");
         (await page.ContentAsync()).ShouldNotContain(secret, customMessage: "the secret is shown once");
         var row = page.Locator("#webhooks tbody tr", new() { HasText = "on-call pager" });
         (await row.InnerTextAsync()).ShouldContain("HIGH");
@@ -147,7 +147,7 @@ public sealed class ConsoleAdminBrowserTests(ConsoleBrowserFixture fixture) : IC
         await row.GetByRole(AriaRole.Button).ClickAsync();
         (await page.Locator("#confirm-delete").InnerTextAsync()).ShouldContain("cannot be undone");
         await page.Locator("#delete-confirm").ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/admin/webhooks");
+        await page.WaitForPageAsync($"**/console/{tenant}/admin/webhooks");
         (await page.Locator("#webhooks").CountAsync()).ShouldBe(0);
 
         var events = await server.ListAsync(readKey);

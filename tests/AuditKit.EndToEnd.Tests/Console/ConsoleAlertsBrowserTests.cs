@@ -28,39 +28,39 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
 
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, triager);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Link, new() { Name = "Alerts" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/alerts");
+        await page.WaitForPageAsync($"**/console/{tenant}/alerts");
         (await page.GetByLabel("Status").InputValueAsync()).ShouldBe("open");
         var row = page.Locator($"#alerts tr[data-alert='{alertId}']");
         (await row.InnerTextAsync()).ShouldContain(AttackerIp);
         await ConsoleScreenshots.TakeAsync(page, "alerts");
 
         await row.GetByRole(AriaRole.Link).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+        await page.WaitForPageAsync($"**/console/{tenant}/alerts/{alertId}");
         (await page.Locator("#alert-status").InnerTextAsync()).ShouldBe("open");
         var evidence = page.Locator("#evidence a");
         (await evidence.CountAsync()).ShouldBe(5);
         await ConsoleScreenshots.TakeAsync(page, "alert");
 
         await evidence.First.ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/events/*");
+        await page.WaitForPageAsync($"**/console/{tenant}/events/*");
         (await page.Locator("dd[data-field='action']").InnerTextAsync()).ShouldBe("LOGIN_FAILED");
         (await page.Locator("dd[data-field='ip_address']").InnerTextAsync()).ShouldBe(AttackerIp);
 
         // The actor's page, one click from the event: the failed sign-ins and the IP they came from.
         await page.Locator("#user-link").ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/users/victor");
+        await page.WaitForPageAsync($"**/console/{tenant}/users/victor");
         (await page.Locator("#failed-sign-ins tbody tr").CountAsync()).ShouldBe(5);
         (await page.Locator($"#ip-history tr[data-ip='{AttackerIp}']").InnerTextAsync()).ShouldContain("5");
         await ConsoleScreenshots.TakeAsync(page, "user");
         await page.GoBackAsync();
         await page.GoBackAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+        await page.WaitForPageAsync($"**/console/{tenant}/alerts/{alertId}");
 
         await page.GetByLabel("Note").FillAsync("Blocked the address at the firewall");
         await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/alerts/{alertId}");
+        await page.WaitForPageAsync($"**/console/{tenant}/alerts/{alertId}");
         (await page.Locator("#alert-status").InnerTextAsync()).ShouldBe("resolved");
         (await page.Locator("#resolved-note").InnerTextAsync()).ShouldBe("Blocked the address at the firewall");
         (await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync()).ShouldBe(0);
@@ -71,15 +71,15 @@ public sealed class ConsoleAlertsBrowserTests(ConsoleBrowserFixture fixture) : I
 
         var readOnly = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(readOnly, reader);
-        await readOnly.WaitForURLAsync($"**/console/{tenant}/events");
-        await readOnly.GotoAsync($"/console/{tenant}/alerts/{alertId}");
+        await readOnly.WaitForPageAsync($"**/console/{tenant}/events");
+        await readOnly.OpenAsync($"/console/{tenant}/alerts/{alertId}");
         (await readOnly.Locator("#alert-status").InnerTextAsync()).ShouldBe("resolved");
         (await readOnly.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).CountAsync()).ShouldBe(0);
         (await readOnly.Locator("#triage").CountAsync()).ShouldBe(0);
 
         if (ConsoleScreenshots.Enabled)
         {
-            await page.GotoAsync($"/console/{tenant}/resources/Customer/c-42");
+            await page.OpenAsync($"/console/{tenant}/resources/Customer/c-42");
             (await page.Locator("#history tr[data-property='Iban'] .masked-tag").CountAsync()).ShouldBe(2);
             await ConsoleScreenshots.TakeAsync(page, "resource");
         }

@@ -59,14 +59,14 @@ public sealed class ConsoleBrowserFixture : ConsoleBrowserFixtureBase
         await CreateConsoleUserAsync(tenantId, admin, "admin");
         var page = await NewPageAsync();
         await SignInAsync(page, admin);
-        await page.WaitForURLAsync($"**/console/{tenantId}/events");
+        await page.WaitForPageAsync($"**/console/{tenantId}/events");
         return (page, admin);
     }
 
     /// <summary>Signs in on the sign-in page as a person would.</summary>
     public static async Task SignInAsync(IPage page, string username, string password = Password)
     {
-        await page.GotoAsync("/console/sign-in");
+        await page.OpenAsync("/console/sign-in");
         await page.GetByLabel("User name").FillAsync(username);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

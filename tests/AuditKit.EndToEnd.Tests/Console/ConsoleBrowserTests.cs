@@ -16,13 +16,13 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         var page = await fixture.NewPageAsync();
         if (ConsoleScreenshots.Enabled)
         {
-            await page.GotoAsync("/console/sign-in");
+            await page.OpenAsync("/console/sign-in");
             await page.GetByLabel("User name").FillAsync(user);
             await ConsoleScreenshots.TakeAsync(page, "sign-in");
         }
 
         await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
         (await page.Locator("#events").InnerTextAsync()).ShouldContain("payroll exported to csv");
         var session = (await page.Context.CookiesAsync()).Single(c => c.Name == "__Host-auditkit-console");
         session.Secure.ShouldBeTrue();
@@ -67,19 +67,19 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
 
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
 
         await page.GetByLabel("Search").FillAsync("address");
         await page.GetByLabel("Action").FillAsync("UPDATE");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync(UrlWithSearch());
+        await page.WaitForPageAsync(UrlWithSearch());
         var rows = page.Locator("#events tbody tr");
         (await rows.CountAsync()).ShouldBe(1);
         (await rows.First.InnerTextAsync()).ShouldContain("customer address corrected");
         await ConsoleScreenshots.TakeAsync(page, "events");
 
         await rows.First.GetByRole(AriaRole.Link).First.ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/events/*");
+        await page.WaitForPageAsync($"**/console/{tenant}/events/*");
         (await page.Locator("dd[data-field='resource_id']").InnerTextAsync()).ShouldBe("c-42");
         var city = page.Locator("#changes tr[data-property='City']");
         (await city.InnerTextAsync()).ShouldContain("Lyon");
@@ -90,7 +90,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
 
         // The chain of what was just read verifies from the Integrity page.
         await page.GetByRole(AriaRole.Link, new() { Name = "Integrity" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/integrity");
+        await page.WaitForPageAsync($"**/console/{tenant}/integrity");
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify the chain now" }).ClickAsync();
         (await page.Locator("#verify-result").InnerTextAsync()).ShouldContain("The chain verifies");
         await ConsoleScreenshots.TakeAsync(page, "integrity");
@@ -108,7 +108,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
 
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenantA}/events");
+        await page.WaitForPageAsync($"**/console/{tenantA}/events");
         var switcher = await page.Locator("#tenant-switcher option").AllInnerTextsAsync();
         switcher.ShouldBe([$"{tenantA} (admin)"]);
 
@@ -122,7 +122,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         ];
         foreach (var path in pagesOfB)
         {
-            var response = await page.GotoAsync(path);
+            var response = await page.OpenAsync(path);
             response!.Status.ShouldBe(404, path);
             (await page.ContentAsync()).ShouldNotContain("tenant b secret", customMessage: path);
         }
@@ -136,18 +136,18 @@ public sealed partial class ConsoleBrowserTests(ConsoleBrowserFixture fixture) :
         await fixture.CreateConsoleUserAsync(tenant, user, "read");
         var page = await fixture.NewPageAsync();
         await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
 
         // The signed-in browser's own cookies, but a form without the token (as a forged cross-site form would be).
         var form = page.Context.APIRequest.CreateFormData();
         form.Set("returnUrl", "/console");
         var forged = await page.Context.APIRequest.PostAsync(fixture.Server.Address + "console/sign-out", new() { Form = form, MaxRedirects = 0 });
         forged.Status.ShouldBe(400);
-        (await page.GotoAsync($"/console/{tenant}/events"))!.Status.ShouldBe(200, "the session survived the forged sign-out");
+        (await page.OpenAsync($"/console/{tenant}/events"))!.Status.ShouldBe(200, "the session survived the forged sign-out");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/console/sign-in");
-        await page.GotoAsync($"/console/{tenant}/events");
+        await page.WaitForPageAsync("**/console/sign-in");
+        await page.OpenAsync($"/console/{tenant}/events");
         page.Url.ShouldContain("/console/sign-in");
     }
 

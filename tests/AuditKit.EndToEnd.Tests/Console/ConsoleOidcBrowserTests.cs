@@ -16,10 +16,10 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
         var secret = await fixture.IngestAsync(globex.IngestKey, new { action = "DELETE", resource_type = "Contract", description = "globex contract deleted" });
 
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/console");
+        await page.OpenAsync("/console");
 
         // The console sends the browser to the provider's authorization endpoint (code flow, PKCE), which asks for a login.
-        await page.WaitForURLAsync(fixture.Provider.Address + "login**");
+        await page.WaitForPageAsync(fixture.Provider.Address + "login**");
         var authorize = Uri.UnescapeDataString(new Uri(page.Url).Query);
         authorize.ShouldContain("response_type=code");
         authorize.ShouldContain("code_challenge_method=S256");
@@ -30,7 +30,7 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Log in to the provider" }).ClickAsync();
 
         // Back on the console, signed in, on acme's events.
-        await page.WaitForURLAsync($"{fixture.Server.Address}console/acme/events", new() { Timeout = 30_000 });
+        await page.WaitForPageAsync($"{fixture.Server.Address}console/acme/events", 30_000);
         (await page.Locator("#events").InnerTextAsync()).ShouldContain("acme payroll exported");
         (await page.Locator("#tenant-switcher option").AllInnerTextsAsync()).ShouldBe(["acme (read)"]);
         (await page.ContentAsync()).ShouldContain("olivia");
@@ -40,13 +40,13 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
         string[] pagesOfGlobex = ["/console/globex/events", $"/console/globex/events/{secret}", $"/console/acme/events/{secret}", "/console?tenant=globex", "/console/globex/admin"];
         foreach (var path in pagesOfGlobex)
         {
-            var response = await page.GotoAsync(path);
+            var response = await page.OpenAsync(path);
             response!.Status.ShouldBe(404, path);
             (await page.ContentAsync()).ShouldNotContain("globex contract deleted", customMessage: path);
         }
 
         // Nor may a read person open acme's Admin pages.
-        (await page.GotoAsync("/console/acme/admin/keys"))!.Status.ShouldBe(404);
+        (await page.OpenAsync("/console/acme/admin/keys"))!.Status.ShouldBe(404);
 
         // The sign-in and the page view are recorded in acme's log under the provider's subject.
         var events = await fixture.Server.ListAsync(acme.ReadKey);
@@ -60,8 +60,8 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
     public async Task A_wrong_password_at_the_provider_does_not_sign_in_to_the_console()
     {
         var page = await fixture.NewPageAsync();
-        await page.GotoAsync("/console");
-        await page.WaitForURLAsync(fixture.Provider.Address + "login**");
+        await page.OpenAsync("/console");
+        await page.WaitForPageAsync(fixture.Provider.Address + "login**");
 
         await page.GetByLabel("Provider user name").FillAsync(OpenIddictTestProvider.Username);
         await page.GetByLabel("Provider password").FillAsync("not-the-password");
@@ -69,7 +69,7 @@ public sealed class ConsoleOidcBrowserTests(ConsoleOidcBrowserFixture fixture) :
 
         (await page.Locator("#provider-error").InnerTextAsync()).ShouldContain("Wrong name or password");
         (await page.Context.CookiesAsync()).ShouldNotContain(c => c.Name == "__Host-auditkit-console");
-        var console = await page.GotoAsync(fixture.Server.Address + "console/acme/events");
+        var console = await page.OpenAsync(fixture.Server.Address + "console/acme/events");
         page.Url.ShouldStartWith(fixture.Provider.Address.ToString(), customMessage: "still not signed in: sent to the provider again");
         console!.Ok.ShouldBeTrue();
     }

@@ -22,11 +22,11 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
             }
         };
         await ConsoleBrowserFixture.SignInAsync(page, user);
-        await page.WaitForURLAsync($"**/console/{tenant}/events");
+        await page.WaitForPageAsync($"**/console/{tenant}/events");
 
         // Overview: every chart is an accessible image with its data table.
         await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/overview");
+        await page.WaitForPageAsync($"**/console/{tenant}/overview");
         (await page.GetByRole(AriaRole.Img, new() { Name = "Events per hour by severity, last 24 hours (UTC)" }).CountAsync()).ShouldBe(1);
         (await page.GetByRole(AriaRole.Img, new() { Name = "Top actions" }).IsVisibleAsync()).ShouldBeTrue();
         (await page.Locator("#chart-users g[data-label='alice']").GetAttributeAsync("data-count")).ShouldBe("1");
@@ -42,7 +42,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
         await page.GetByRole(AriaRole.Link, new() { Name = "Events" }).ClickAsync();
         await page.GetByLabel("Action").FillAsync("UPDATE");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync("**action=UPDATE**");
+        await page.WaitForPageAsync("**action=UPDATE**");
         await page.GetByLabel("Export format").SelectOptionAsync("csv");
         var download = await page.RunAndWaitForDownloadAsync(async () =>
         {
@@ -56,7 +56,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
 
         // Live tail: the script connects, and an event ingested afterwards appears at the top without a reload.
         await page.GetByRole(AriaRole.Link, new() { Name = "Live tail" }).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/events/tail");
+        await page.WaitForPageAsync($"**/console/{tenant}/events/tail");
         await page.Locator("#tail[data-live='true']").WaitForAsync();
         (await page.Locator("#tail tbody").InnerTextAsync()).ShouldContain("bad password");
         var id = await fixture.IngestAsync(ingestKey, new { action = "DELETE", resource_type = "Invoice", resource_id = "in-9", description = "invoice deleted live" });
@@ -67,7 +67,7 @@ public sealed class ConsoleOverviewExportTailBrowserTests(ConsoleBrowserFixture 
         (await page.Locator("#tail-status").InnerTextAsync()).ShouldContain("Live");
         await ConsoleScreenshots.TakeAsync(page, "tail");
         await row.GetByRole(AriaRole.Link).ClickAsync();
-        await page.WaitForURLAsync($"**/console/{tenant}/events/{id}");
+        await page.WaitForPageAsync($"**/console/{tenant}/events/{id}");
 
         violations.ShouldBeEmpty();
     }
