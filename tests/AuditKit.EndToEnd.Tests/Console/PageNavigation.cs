@@ -13,7 +13,9 @@ namespace AuditKit.EndToEnd.Tests.Console;
 /// </summary>
 public static class PageNavigation
 {
-    private const string AtParsedPage = "pattern => new RegExp(pattern).test(location.href) && document.readyState !== 'loading'";
+    private const string Parsed = "document.readyState !== 'loading'";
+
+    private const string AtParsedPage = "pattern => new RegExp(pattern).test(location.href) && " + Parsed;
 
     /// <summary>Waits until the page is at a URL matching the glob <paramref name="url"/> and its document is parsed.</summary>
     public static async Task WaitForPageAsync(this IPage page, string url, float? timeout = null) =>
@@ -27,7 +29,7 @@ public static class PageNavigation
     public static async Task<IResponse?> OpenAsync(this IPage page, string url)
     {
         var response = await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForFunctionAsync("document.readyState !== 'loading'");
+        await page.WaitForFunctionAsync(Parsed);
         return response;
     }
 
